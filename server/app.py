@@ -132,8 +132,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics),
-        Route("/", frontend, methods=["GET", "HEAD"]),
-        Route("/{path:path}", frontend, methods=["GET", "HEAD"]),
+        Route("/", frontend.__call__, methods=["GET", "HEAD"]),
+        Route("/{path:path}", frontend.__call__, methods=["GET", "HEAD"]),
     ]
     middleware = [Middleware(AccessLog), Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

@@ -15,13 +15,13 @@ from server import migrate
 from tests.support.services import PG_HOST, PG_PORT, PG_USER, pg_url
 
 
-def _off_loop(function: Callable[[], None]) -> None:
+def off_loop(function: Callable[[], None]) -> None:
     """Run `function` in its own thread: migrations call asyncio.run, which a running loop forbids."""
     with ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(function).result()
 
 
-async def _admin(sql: str) -> None:
+async def admin(sql: str) -> None:
     conn = await asyncpg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, database="postgres")
     try:
         await conn.execute(sql)
@@ -37,25 +37,25 @@ class PostgresDatabases:
         self.created: list[str] = []
 
     def build_template(self) -> None:
-        _off_loop(lambda: asyncio.run(_admin(f'CREATE DATABASE "{self.template}"')))
-        _off_loop(lambda: migrate.upgrade(pg_url(self.template)))
+        off_loop(lambda: asyncio.run(admin(f'CREATE DATABASE "{self.template}"')))
+        off_loop(lambda: migrate.upgrade(pg_url(self.template)))
 
     async def create(self) -> str:
         name = f"wr_test_{uuid.uuid4().hex[:12]}"
-        await _admin(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        await admin(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
         self.created.append(name)
         return pg_url(name)
 
     async def drop(self, url: str) -> None:
         name = url.rsplit("/", 1)[-1]
-        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def drop_template(self) -> None:
         async def _drop_all() -> None:
             for name in [*self.created, self.template]:
-                await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
-        _off_loop(lambda: asyncio.run(_drop_all()))
+        off_loop(lambda: asyncio.run(_drop_all()))
 
 
 class SqliteDatabases:
@@ -66,7 +66,7 @@ class SqliteDatabases:
         self.template = root / "template.db"
 
     def build_template(self) -> None:
-        _off_loop(lambda: migrate.upgrade(f"sqlite+aiosqlite:///{self.template}"))
+        off_loop(lambda: migrate.upgrade(f"sqlite+aiosqlite:///{self.template}"))
 
     def create(self) -> str:
         path = self.root / f"{uuid.uuid4().hex[:12]}.db"
