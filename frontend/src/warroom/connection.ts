@@ -14,7 +14,7 @@ const LABELS: Record<ConnectionState, string> = {
   connecting: "Connecting…",
   online: "Online",
   reconnecting: "Reconnecting…",
-  offline: "Offline",
+  offline: "Offline: edits merge when back",
   closed: "Disconnected",
 };
 
@@ -23,7 +23,7 @@ const CLOSE_REASONS: Record<number, string> = {
   4404: "This case does not exist.",
 };
 
-const OFFLINE_HINT = "Your edits are kept on this device and merge when the connection returns.";
+const OFFLINE_HINT = "Keep this tab open: your edits are kept here and merge when the connection returns.";
 
 /** The indicator for `provider`; `onClosed` gets a sentence when the server ends the room for good. */
 export function connectionIndicator(

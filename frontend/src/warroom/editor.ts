@@ -41,8 +41,10 @@ export function createEditor({ element, doc, provider, user }: EditorOptions): E
     editable: false,
     extensions: [
       // Yjs keeps the history per user; ProseMirror's own undo would undo other people's edits.
+      // The trailing empty paragraph is off: every client would append its own, a stray line each time.
       StarterKit.configure({
         undoRedo: false,
+        trailingNode: false,
         heading: { levels: [1, 2, 3] },
         link: { openOnClick: false, autolink: true, defaultProtocol: "https" },
       }),

@@ -18,7 +18,11 @@ function memberRow(member: CaseMember): HTMLElement {
   );
 }
 
-function addMemberForm(caseId: string, onAdded: (member: CaseMember) => void): HTMLElement {
+function addMemberForm(
+  caseId: string,
+  roleOf: (userId: string) => CaseRole | undefined,
+  onAdded: (member: CaseMember) => void,
+): HTMLElement {
   const search = h("input", { type: "search", placeholder: "Search people by name or email", "aria-label": "Search people" });
   const results = h("ul", { class: "user-results", role: "listbox", "aria-label": "People found" });
   const role = h("select", { "aria-label": "Role" }, ...CASE_ROLES.map((r) => h("option", { value: r, selected: r === "EDITOR" }, r)));
@@ -35,6 +39,7 @@ function addMemberForm(caseId: string, onAdded: (member: CaseMember) => void): H
         role: role.value as CaseRole,
       });
       onAdded(addCaseMember);
+      void find();
       notice.show(`${user.name} is now ${addCaseMember.role.toLowerCase()} of this case.`, "info");
     } catch (error) {
       notice.show(errorMessage(error));
@@ -57,7 +62,7 @@ function addMemberForm(caseId: string, onAdded: (member: CaseMember) => void): H
               { type: "button", class: "user-result", "data-email": user.email, onclick: () => void add(user) },
               h("span", { class: "member-name" }, user.name),
               h("span", { class: "member-email" }, user.email),
-              h("span", { class: "add-hint" }, "Add"),
+              h("span", { class: "add-hint" }, roleOf(user.id) ? "Change role" : "Add"),
             ),
           ),
         ),
@@ -103,7 +108,7 @@ export function membersDialog(caseId: string, members: CaseMember[], isOwner: bo
       h("button", { type: "button", class: "button-quiet", onclick: () => dialog.close() }, "Close"),
     ),
     list,
-    isOwner ? addMemberForm(caseId, added) : h("p", { class: "hint" }, "Only the case owner can add people."),
+    isOwner ? addMemberForm(caseId, (id) => current.get(id)?.role, added) : h("p", { class: "hint" }, "Only the case owner can add people."),
   );
   return dialog;
 }
