@@ -132,8 +132,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics),
-        Route("/", frontend, methods=["GET", "HEAD"]),
-        Route("/{path:path}", frontend, methods=["GET", "HEAD"]),
+        # A bound method, so Starlette calls it with a Request (an instance would be taken for an ASGI app).
+        Route("/", frontend.__call__, methods=["GET", "HEAD"]),
+        Route("/{path:path}", frontend.__call__, methods=["GET", "HEAD"]),
     ]
     middleware = [Middleware(AccessLog), Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

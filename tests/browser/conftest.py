@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -68,7 +69,9 @@ def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.2)
-    pytest.fail(f"the server did not answer /healthz within {SERVER_START_SECONDS} s:\n{log.read_text()[-4000:]}")
+    pytest.fail(
+        f"the server did not answer /healthz within {SERVER_START_SECONDS} s:\n{log.read_text()[-4000:]}"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -93,20 +96,35 @@ def server_url(tmp_path_factory: pytest.TempPathFactory, frontend_dist: Path) ->
     env.pop("WARROOM_REDIS_URL", None)
 
     def cli(*args: str) -> None:
-        subprocess.run([sys.executable, "-m", "server", *args], cwd=ROOT, env=env, check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "server", *args], cwd=ROOT, env=env, check=True, capture_output=True
+        )
 
     cli("migrate")
     cli("demo")
     for person in PEOPLE:
-        cli("users", "create", "--email", person.email, "--name", person.name, "--role", "member",
-            "--password", person.password)
+        cli(
+            "users",
+            "create",
+            "--email",
+            person.email,
+            "--name",
+            person.name,
+            "--role",
+            "member",
+            "--password",
+            person.password,
+        )
 
     port = _free_port()
     log = data / "server.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "server", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -121,47 +139,46 @@ def server_url(tmp_path_factory: pytest.TempPathFactory, frontend_dist: Path) ->
             process.wait()
 
 
+def _operation_documents() -> dict[str, str]:
+    """Operation name -> the graphql/operations file that defines it (the frontend's own operations)."""
+    documents: dict[str, str] = {}
+    for path in sorted((ROOT / "graphql" / "operations").glob("*.graphql")):
+        text = path.read_text(encoding="utf-8")
+        for name in re.findall(r"^(?:query|mutation|subscription)\s+(\w+)", text, re.MULTILINE):
+            documents[name] = text
+    return documents
+
+
 class Api:
-    """GraphQL over HTTP for arranging test data (the browser is what is under test)."""
+    """Runs the named operations of graphql/operations to arrange test data (the browser is under test)."""
 
     def __init__(self, base_url: str) -> None:
         self._client = httpx.Client(base_url=base_url, timeout=10)
+        self._documents = _operation_documents()
         self._tokens: dict[str, str] = {}
 
-    def call(self, person: Person | None, query: str, **variables: Any) -> dict[str, Any]:
+    def call(self, person: Person | None, operation: str, **variables: Any) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {self.token(person)}"} if person else {}
-        response = self._client.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
-        payload = response.json()
+        body = {"query": self._documents[operation], "operationName": operation, "variables": variables}
+        payload = self._client.post("/graphql", json=body, headers=headers).json()
         assert not payload.get("errors"), payload["errors"]
         return dict(payload["data"])
 
     def token(self, person: Person) -> str:
         if person.email not in self._tokens:
-            data = self.call(
-                None,
-                "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }",
-                e=person.email, p=person.password,
-            )
+            data = self.call(None, "Login", email=person.email, password=person.password)
             self._tokens[person.email] = data["login"]["token"]
         return self._tokens[person.email]
 
     def user_id(self, person: Person) -> str:
-        return str(self.call(person, "{ me { id } }")["me"]["id"])
+        return str(self.call(person, "Me")["me"]["id"])
 
     def create_case(self, owner: Person, title: str, customer: str, members: dict[Person, str]) -> str:
         """A new case owned by `owner`, with `members` added in the given roles; returns its id."""
-        data = self.call(
-            owner,
-            "mutation($i: CreateCaseInput!) { createCase(input: $i) { id } }",
-            i={"title": title, "customer": customer},
-        )
+        data = self.call(owner, "CreateCase", input={"title": title, "customer": customer})
         case_id = str(data["createCase"]["id"])
         for person, role in members.items():
-            self.call(
-                owner,
-                "mutation($c: ID!, $u: ID!, $r: CaseRole!) { addCaseMember(caseId: $c, userId: $u, role: $r) { role } }",
-                c=case_id, u=self.user_id(person), r=role,
-            )
+            self.call(owner, "AddCaseMember", caseId=case_id, userId=self.user_id(person), role=role)
         return case_id
 
     def close(self) -> None:
@@ -208,7 +225,9 @@ def new_page(browser: Browser, server_url: str) -> Iterator[Callable[[], Page]]:
     contexts = []
 
     def open_page() -> Page:
-        context = browser.new_context(base_url=server_url, viewport={"width": 1280, "height": 800}, locale="en-US")
+        context = browser.new_context(
+            base_url=server_url, viewport={"width": 1280, "height": 800}, locale="en-US"
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()
@@ -262,4 +281,3 @@ def screenshot() -> Callable[[Page, str], Path]:
         return path
 
     return save
-

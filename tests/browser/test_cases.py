@@ -6,10 +6,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
 from playwright.sync_api import Page, expect
 
 if TYPE_CHECKING:  # the fixtures' types; conftest is not imported at run time
-    from conftest import People, Person
+    from tests.browser.conftest import People, Person
+
+pytestmark = pytest.mark.browser
 
 
 def test_create_a_case_and_add_a_member(
@@ -28,7 +31,7 @@ def test_create_a_case_and_add_a_member(
     dialog.get_by_label("Role").select_option("COMMENTER")
     dialog.get_by_label("Search people").fill("李")
     dialog.locator(f'button.user-result[data-email="{people.lina.email}"]').click()
-    expect(dialog.get_by_role("status")).to_contain_text("李娜")
+    expect(dialog.get_by_role("status")).to_contain_text("李娜 now has the commenter role")
     expect(dialog.locator(".member", has_text=people.lina.email)).to_contain_text("COMMENTER")
     screenshot(alice, "case-members")
 

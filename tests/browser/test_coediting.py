@@ -6,10 +6,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
 from playwright.sync_api import Locator, Page, expect
 
 if TYPE_CHECKING:  # the fixtures' types; conftest is not imported at run time
-    from conftest import Api, People, Person
+    from tests.browser.conftest import Api, People, Person
+
+pytestmark = pytest.mark.browser
 
 LIVE_MS = 2_000  # each browser must see the other's text and caret within 2 s
 
@@ -42,7 +45,9 @@ def test_two_members_see_each_others_text_and_caret_and_a_viewer_reads_only(
     screenshot: Callable[[Page, str], Path],
 ) -> None:
     case_id = api.create_case(
-        people.alice, "华东物流 renewal", "East China Logistics",
+        people.alice,
+        "华东物流 renewal",
+        "East China Logistics",
         {people.lina: "EDITOR", people.victor: "VIEWER"},
     )
     alice = war_room(people.alice, case_id)

@@ -40,7 +40,7 @@ function addMemberForm(
       });
       onAdded(addCaseMember);
       void find();
-      notice.show(`${user.name} is now ${addCaseMember.role.toLowerCase()} of this case.`, "info");
+      notice.show(`${user.name} now has the ${addCaseMember.role.toLowerCase()} role in this case.`, "info");
     } catch (error) {
       notice.show(errorMessage(error));
     }
