@@ -158,7 +158,10 @@ class Api:
         self._tokens: dict[str, str] = {}
 
     def call(self, person: Person | None, operation: str, **variables: Any) -> dict[str, Any]:
-        headers = {"Authorization": f"Bearer {self.token(person)}"} if person else {}
+        return self.call_with_token(self.token(person) if person else None, operation, **variables)
+
+    def call_with_token(self, token: str | None, operation: str, **variables: Any) -> dict[str, Any]:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
         body = {"query": self._documents[operation], "operationName": operation, "variables": variables}
         payload = self._client.post("/graphql", json=body, headers=headers).json()
         assert not payload.get("errors"), payload["errors"]
@@ -221,8 +224,12 @@ def people() -> People:
 
 @pytest.fixture
 def new_page(browser: Browser, server_url: str) -> Iterator[Callable[[], Page]]:
-    """Opens a page in a fresh browser context (its own storage, so one person per context)."""
+    """Opens a page in a fresh browser context (its own storage, so one person per context).
+
+    A script error thrown in any of the pages fails the test, even when what it checks still passed.
+    """
     contexts = []
+    script_errors: list[str] = []
 
     def open_page() -> Page:
         context = browser.new_context(
@@ -230,11 +237,14 @@ def new_page(browser: Browser, server_url: str) -> Iterator[Callable[[], Page]]:
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("pageerror", lambda error: script_errors.append(str(error)))
+        return page
 
     yield open_page
     for context in contexts:
         context.close()
+    assert not script_errors, f"script errors in the page: {script_errors}"
 
 
 def _sign_in(page: Page, person: Person) -> None:

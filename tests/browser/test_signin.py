@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 if TYPE_CHECKING:  # the fixtures' types; conftest is not imported at run time
-    from tests.browser.conftest import People, Person
+    from tests.browser.conftest import Api, People, Person
 
 pytestmark = pytest.mark.browser
 
@@ -51,3 +51,14 @@ def test_sign_out_returns_to_sign_in_and_guards_pages(
     expect(page.get_by_role("heading", name="Sign in to Warroom")).to_be_visible()
     page.goto("/#/cases")
     expect(page.get_by_role("heading", name="Sign in to Warroom")).to_be_visible()
+
+
+def test_a_revoked_session_leads_back_to_sign_in(
+    signed_in: Callable[[Person], Page], people: People, api: Api
+) -> None:
+    page = signed_in(people.alice)
+    token = page.evaluate("localStorage.getItem('warroom.token')")
+    api.call_with_token(token, "Logout")
+    page.reload()
+    expect(page.get_by_role("heading", name="Sign in to Warroom")).to_be_visible()
+    assert "next=" in page.url
