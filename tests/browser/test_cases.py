@@ -39,5 +39,10 @@ def test_create_a_case_and_add_a_member(
     expect(lina.get_by_role("link", name="深圳电子 pilot")).to_be_visible()
     lina.goto(case_url)
     expect(lina.get_by_test_id("my-role")).to_have_text("COMMENTER")
+    expect(lina.get_by_test_id("connection")).to_have_attribute("data-state", "online")
     expect(lina.get_by_test_id("read-only")).to_be_visible()
+    expect(lina.get_by_test_id("editor").locator(".ProseMirror")).to_have_attribute(
+        "contenteditable", "false"
+    )
+    expect(lina).to_have_title("深圳电子 pilot · Warroom")
     screenshot(lina, "cases-list-commenter-room")

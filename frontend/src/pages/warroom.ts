@@ -62,6 +62,7 @@ export function warRoomPage(caseId: string): Page {
     const token = getToken();
     const me = getUser();
     if (disposed || !token || !me) return;
+    document.title = `${item.title} · Warroom`;
 
     const sync = connectCase(item.id, token);
     cleanups.push(() => sync.destroy());
@@ -122,6 +123,7 @@ export function warRoomPage(caseId: string): Page {
     el,
     dispose() {
       disposed = true;
+      document.title = "Warroom";
       for (const cleanup of cleanups) cleanup();
     },
   };
