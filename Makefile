@@ -7,8 +7,6 @@ export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export HF_HUB_OFFLINE := 1
 
-FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/package.json frontend/package-lock.json frontend/vite.config.ts graphql/operations -type f 2>/dev/null)
-
 .PHONY: run test install install-dev frontend test-deps lint typecheck contracts clean
 
 run: install frontend
@@ -35,10 +33,9 @@ $(VENV)/.installed-dev: pyproject.toml constraints.txt | $(VENV)/bin/python
 	$(BIN)/python -c "import server, workers, pytest, pycrdt_websocket, playwright"
 	touch $(VENV)/.installed $@
 
-# Rebuilt when missing or older than its sources.
-frontend: frontend/dist/index.html
-frontend/dist/index.html: $(FRONTEND_SOURCES)
-	@if [ -f frontend/package.json ]; then cd frontend && npm ci --no-audit --no-fund && npm run build; fi
+# Rebuilds frontend/dist only when it is missing or older than its sources.
+frontend:
+	scripts/build-frontend
 
 test-deps: frontend tests/js/node_modules/.package-lock.json
 	scripts/install-browser
