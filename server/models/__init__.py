@@ -5,6 +5,7 @@ from server.models.base import Base
 from server.models.cases import Case, CaseMember, CaseRole
 from server.models.documents import DocCheckpoint, DocUpdate
 from server.models.jobs import Job, JobStatus
+from server.models.snapshots import Snapshot, SnapshotKind
 from server.models.users import AuthToken, Team, User, UserRole
 
 __all__ = [
@@ -18,6 +19,8 @@ __all__ = [
     "DocUpdate",
     "Job",
     "JobStatus",
+    "Snapshot",
+    "SnapshotKind",
     "Team",
     "User",
     "UserRole",
