@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from pycrdt import Doc
 
 from server.db import Database
 from server.domain import documents
-from server.sync.fanout import Fanout
+from server.locks import NamedLocks
+from server.models.base import utcnow
+from server.sync.fanout import KIND_UPDATE, Fanout
 from server.sync.peer import Peer
 from server.sync.room import ActivityListener, Room
 from server.sync.writer import UpdateWriter
@@ -46,6 +49,7 @@ class Rooms:
         self._closing: dict[str, asyncio.Task[None]] = {}
         self._idle_timers: dict[str, asyncio.TimerHandle] = {}
         self._compacted_at: dict[str, int] = {}
+        self._locks = NamedLocks(db)
         self.activity_listeners: list[ActivityListener] = []
 
     def __len__(self) -> int:
@@ -126,6 +130,48 @@ class Rooms:
         if room is not None and since >= self._compact_every:
             self._compacted_at[case_id] = room.updates_stored
             self._request_compaction(case_id)
+        for listener in self.activity_listeners:
+            listener(case_id, author_id)
+
+    async def settle(self, case_id: str) -> None:
+        """Return once every change this server applied to the case's live document is stored."""
+        room = self._rooms.get(case_id)
+        if room is not None:
+            await room.wait_durable()
+
+    def live_state(self, case_id: str) -> bytes | None:
+        """The encoded state of the case's open document on this server; None when it is not open here."""
+        room = self._rooms.get(case_id)
+        return room.doc.get_update() if room is not None else None
+
+    def exclusive(self, case_id: str) -> AbstractAsyncContextManager[None]:
+        """Hold off other server-made changes to the case (e.g. two restores), on every server."""
+        return self._locks.hold(f"case-change:{case_id}")
+
+    async def apply_update(self, case_id: str, update: bytes, author_id: str | None) -> None:
+        """Apply a change the server made on `author_id`'s behalf (e.g. a restore), on every server.
+
+        Open here: it goes through the room like a peer's update (stored, broadcast, published).
+        Not open here: it is stored, then published for the servers that hold the case open.
+        Returns once the change is stored. Until the first await, nothing else can change the
+        live document, so a caller may compute `update` from `live_state` just before.
+        """
+        room = self._rooms.get(case_id)
+        if room is not None:
+            room.apply_server_update(update, author_id)
+            await room.wait_durable()
+            return
+        async with self._db.transaction() as session:
+            await documents.append(session, [documents.NewUpdate(case_id, author_id, update, utcnow())])
+        self._fanout.publish(case_id, KIND_UPDATE, update)
+        # A room opening here meanwhile may have read the log before this commit; hand it the
+        # update (applying what a document already holds changes nothing).
+        opening = self._opening.get(case_id)
+        if opening is not None:
+            await asyncio.gather(asyncio.shield(opening), return_exceptions=True)
+        room = self._rooms.get(case_id)
+        if room is not None:
+            room.apply_remote(KIND_UPDATE, update)
         for listener in self.activity_listeners:
             listener(case_id, author_id)
 

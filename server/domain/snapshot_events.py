@@ -1,0 +1,26 @@
+"""The events `snapshotEvents(caseId)` subscribers receive, as published on the event bus."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from server.models import Snapshot
+
+CREATED = "CREATED"
+RESTORED = "RESTORED"
+
+
+def topic(case_id: str) -> str:
+    """The event-bus topic of one case's snapshot events."""
+    return f"case:{case_id}:snapshots"
+
+
+def snapshot_created(snapshot: Snapshot) -> tuple[str, dict[str, Any]]:
+    """(topic, event) for a new snapshot of any kind."""
+    return topic(snapshot.case_id), {"kind": CREATED, "snapshotId": snapshot.id}
+
+
+def snapshot_restored(restored: Snapshot, before: Snapshot, actor_id: str) -> tuple[str, dict[str, Any]]:
+    """(topic, event) for a version restored over the live document."""
+    event = {"kind": RESTORED, "snapshotId": restored.id, "beforeId": before.id, "actorId": actor_id}
+    return topic(restored.case_id), event

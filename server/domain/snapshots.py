@@ -1,0 +1,293 @@
+"""Version snapshots of a case document: named, automatic and "before restore" ones, and reading them.
+
+Each snapshot stores the document's full encoded state (`Y.encodeStateAsUpdate`), so it reads back
+in one step whatever garbage collection or log compaction did since (docs/benchmarks.md has the
+measured cost), plus its plain text and its position in the case's update log.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from pycrdt import Doc
+from sqlalchemy import Select, func, literal, null, select, union_all
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import undefer
+
+from server.config import ConfigError, Settings
+from server.domain import cases
+from server.domain.doc_text import plain_text
+from server.domain.errors import BadInput, NotFound
+from server.domain.live import LiveDocuments
+from server.domain.pagination import Page, paginate
+from server.ids import is_id
+from server.models import CaseRole, DocCheckpoint, DocUpdate, Snapshot, SnapshotKind, User
+from server.models.base import utcnow
+
+MAX_LABEL = 200
+# Who may name a version or restore one. Commenters may not: a named version is a statement about
+# content they cannot change, and it earns value points.
+WRITERS = (CaseRole.OWNER, CaseRole.EDITOR)
+# The action name value points (issue 5) award a named snapshot under.
+NAMED_SNAPSHOT_ACTION = "snapshot.named"
+
+
+@dataclass(frozen=True)
+class AutoPolicy:
+    """When automatic snapshots are taken; 0 turns a trigger off."""
+
+    idle_seconds: float = 300.0
+    every_updates: int = 200
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> AutoPolicy:
+        return cls.from_env(settings.extra)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> AutoPolicy:
+        return cls(
+            idle_seconds=_number(env, "WARROOM_SNAPSHOT_IDLE_SECONDS", cls.idle_seconds),
+            every_updates=int(_number(env, "WARROOM_SNAPSHOT_EVERY_UPDATES", cls.every_updates)),
+        )
+
+
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+    if value < 0:
+        raise ConfigError(f"{name} must not be negative, got {value}")
+    return value
+
+
+class AutoReason(enum.StrEnum):
+    IDLE = "idle"  # nobody edited for `idle_seconds` after a change
+    COUNT = "count"  # `every_updates` changes since the last snapshot
+    SHUTDOWN = "shutdown"  # the server stops with an idle timer pending
+
+
+# ---- the stored document -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """A case document as the database holds it, and where in the update log that is."""
+
+    state: bytes
+    position: int  # how many log rows the state holds
+    last_update_id: int | None
+    last_update_at: datetime | None
+
+
+async def stored_document(session: AsyncSession, case_id: str) -> StoredDocument:
+    """The stored state with its log position, read in one statement (one consistent view)."""
+    head = select(
+        literal(0).label("part"),
+        literal(0).label("seq"),
+        DocCheckpoint.state.label("data"),
+        DocCheckpoint.updates_merged.label("merged"),
+        DocCheckpoint.updated_at.label("at"),
+    ).where(DocCheckpoint.case_id == case_id)
+    tail = select(literal(1), DocUpdate.id, DocUpdate.data, literal(0), DocUpdate.created_at).where(
+        DocUpdate.case_id == case_id, DocUpdate.compacted.is_(False)
+    )
+    newest = select(func.max(DocUpdate.id)).where(DocUpdate.case_id == case_id).scalar_subquery()
+    last = select(literal(2), DocUpdate.id, null(), literal(0), DocUpdate.created_at).where(
+        DocUpdate.id == newest
+    )
+    rows: list[Any] = list(await session.execute(union_all(head, tail, last).order_by("part", "seq")))
+    doc: Doc[Any] = Doc()
+    position = 0
+    last_id: int | None = None
+    last_at: datetime | None = None
+    with doc.transaction():
+        for part, seq, data, merged, at in rows:
+            if part == 0:
+                doc.apply_update(data)
+                position += int(merged)
+            elif part == 1:
+                doc.apply_update(data)
+                position += 1
+            else:
+                last_id, last_at = int(seq), at
+    return StoredDocument(doc.get_update(), position, last_id, last_at)
+
+
+def _new(
+    case_id: str,
+    stored: StoredDocument,
+    kind: SnapshotKind,
+    *,
+    author_id: str | None = None,
+    label: str | None = None,
+    restored_from_id: str | None = None,
+    state: bytes | None = None,
+) -> Snapshot:
+    state = stored.state if state is None else state
+    doc: Doc[Any] = Doc()
+    doc.apply_update(state)
+    return Snapshot(
+        case_id=case_id,
+        kind=kind,
+        label=label,
+        author_id=author_id,
+        position=stored.position,
+        last_update_id=stored.last_update_id,
+        restored_from_id=restored_from_id,
+        size=len(state),
+        state=state,
+        text=plain_text(doc),
+    )
+
+
+def clean_label(label: str) -> str:
+    """A version name: one line, 1 to MAX_LABEL characters."""
+    label = " ".join(label.split())
+    if not label:
+        raise BadInput("A named version needs a label.")
+    if len(label) > MAX_LABEL:
+        raise BadInput(f"A version label has at most {MAX_LABEL} characters.")
+    return label
+
+
+# ---- taking snapshots ----------------------------------------------------------------------
+
+
+async def create_named(
+    session: AsyncSession, live: LiveDocuments, user: User, case_id: str, label: str
+) -> Snapshot:
+    """Name the case document as it is now (owners and editors)."""
+    await cases.require_role(session, case_id, user, *WRITERS)
+    label = clean_label(label)
+    await live.settle(case_id)
+    snapshot = _new(
+        case_id, await stored_document(session, case_id), SnapshotKind.NAMED, author_id=user.id, label=label
+    )
+    session.add(snapshot)
+    await session.flush()
+    # Value points (issue 5) award NAMED_SNAPSHOT_ACTION here, in this transaction, keyed by snapshot.id.
+    return snapshot
+
+
+async def take_before_restore(
+    session: AsyncSession, case_id: str, user: User, restoring: Snapshot
+) -> Snapshot:
+    """Keep the document as it is right before `restoring` is restored over it."""
+    label = f"Before restoring “{restoring.label}”" if restoring.label else "Before restore"
+    snapshot = _new(
+        case_id,
+        await stored_document(session, case_id),
+        SnapshotKind.BEFORE_RESTORE,
+        author_id=user.id,
+        label=label[:MAX_LABEL],
+        restored_from_id=restoring.id,
+    )
+    session.add(snapshot)
+    await session.flush()
+    return snapshot
+
+
+async def take_auto(
+    session: AsyncSession,
+    case_id: str,
+    *,
+    reason: AutoReason,
+    policy: AutoPolicy,
+    now: datetime | None = None,
+) -> Snapshot | None:
+    """Take the automatic snapshot `reason` calls for, unless it is not due or another took it.
+
+    Idempotent and safe on any number of servers: it reads the log, snapshots only a position
+    no snapshot holds yet, and a unique index settles two servers racing for the same one.
+    """
+    stored = await stored_document(session, case_id)
+    if stored.position == 0:
+        return None
+    latest = (
+        await session.execute(
+            select(Snapshot.position).where(Snapshot.case_id == case_id).order_by(Snapshot.id.desc()).limit(1)
+        )
+    ).scalar_one_or_none()
+    since = stored.position - (latest or 0)
+    if since <= 0:
+        return None
+    if reason is AutoReason.COUNT and since < policy.every_updates:
+        return None
+    if reason is AutoReason.IDLE and stored.last_update_at is not None:
+        # Someone (maybe on another server) edited since this timer started: their timer will come.
+        quiet = (now or utcnow()) - stored.last_update_at
+        if quiet < timedelta(seconds=policy.idle_seconds * 0.9):
+            return None
+    snapshot = _new(case_id, stored, SnapshotKind.AUTO)
+    try:
+        async with session.begin_nested():
+            session.add(snapshot)
+    except IntegrityError:
+        return None  # another server took this very position a moment ago
+    return snapshot
+
+
+# ---- reading ---------------------------------------------------------------------------------
+
+
+def _not_found(snapshot_id: str) -> NotFound:
+    return NotFound(f"No snapshot with id {snapshot_id} is visible to you.")
+
+
+async def require_snapshot(
+    session: AsyncSession, user: User, snapshot_id: str, *roles: CaseRole, with_state: bool = False
+) -> Snapshot:
+    """A snapshot of a case the caller belongs to (with one of `roles`, when given); NOT_FOUND otherwise."""
+    query = select(Snapshot).where(Snapshot.id == snapshot_id)
+    if with_state:
+        query = query.options(undefer(Snapshot.state))
+    snapshot = (await session.execute(query)).scalar_one_or_none() if is_id(snapshot_id) else None
+    member = await cases.membership(session, snapshot.case_id, user.id) if snapshot else None
+    if snapshot is None or member is None:
+        raise _not_found(snapshot_id)
+    if roles:
+        await cases.require_role(session, snapshot.case_id, user, *roles)
+    return snapshot
+
+
+def _listing(case_id: str, with_text: bool) -> Select[Any]:
+    query = select(Snapshot).where(Snapshot.case_id == case_id)
+    return query.options(undefer(Snapshot.text)) if with_text else query
+
+
+async def list_snapshots(
+    session: AsyncSession, user: User, case_id: str, *, first: int, after: str | None, with_text: bool
+) -> Page[Snapshot]:
+    """A case's snapshots, newest first; `with_text` loads each one's text in the same query."""
+    await cases.require_member(session, case_id, user)
+    return await page_of(session, case_id, first=first, after=after, with_text=with_text)
+
+
+async def page_of(
+    session: AsyncSession, case_id: str, *, first: int, after: str | None, with_text: bool
+) -> Page[Snapshot]:
+    """A page of a case's snapshots for a caller already known to be a member."""
+    return await paginate(session, _listing(case_id, with_text), Snapshot.id, first=first, after=after)
+
+
+async def text_of(session: AsyncSession, snapshot_id: str) -> str:
+    """The plain text of one snapshot."""
+    text = await session.scalar(select(Snapshot.text).where(Snapshot.id == snapshot_id))
+    return text or ""
+
+
+async def authors(session: AsyncSession, user_ids: set[str]) -> dict[str, User]:
+    """The users with these ids, by id (one query)."""
+    if not user_ids:
+        return {}
+    rows = await session.execute(select(User).where(User.id.in_(user_ids)))
+    return {user.id: user for user in rows.scalars()}
