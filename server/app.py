@@ -18,11 +18,13 @@ from server.api.context import Services
 from server.api.http import GraphQLApp
 from server.config import Settings
 from server.db import Database
+from server.domain.snapshots import AutoPolicy
 from server.events import EventBus
 from server.frontend import Frontend
 from server.jobs import create_jobs
 from server.middleware import AccessLog, BodyLimit
 from server.pubsub import create_pubsub
+from server.snapshot_scheduler import SnapshotScheduler
 from server.sync.endpoint import SyncEndpoint
 from server.sync.fanout import Fanout
 from server.sync.rooms import Rooms
@@ -44,6 +46,7 @@ class _Runtime:
         self.fanout = Fanout(self.pubsub)
         self.events = EventBus(self.pubsub)
         self.rooms: Rooms | None = None
+        self.snapshots: SnapshotScheduler | None = None
         self.services: Services | None = None
         self.sync: SyncEndpoint | None = None
         self.graphql: GraphQLApp | None = None
@@ -51,7 +54,7 @@ class _Runtime:
     async def start(self) -> None:
         await self.pubsub.start()
         self.writer.start()
-        jobs = await create_jobs(self.settings, self.db)
+        jobs = await create_jobs(self.settings, self.db, self.events)
         self.rooms = Rooms(
             self.db,
             self.writer,
@@ -62,6 +65,8 @@ class _Runtime:
                 "compact_document", job_id=f"compact:{case_id}", case_id=case_id
             ),
         )
+        self.snapshots = SnapshotScheduler(jobs, AutoPolicy.from_settings(self.settings))
+        self.rooms.activity_listeners.append(self.snapshots.on_activity)
         self.services = Services(
             db=self.db, settings=self.settings, jobs=jobs, rooms=self.rooms, events=self.events
         )
@@ -72,6 +77,8 @@ class _Runtime:
         if self.rooms is not None:
             await self.rooms.close_all()
         await self.writer.stop()
+        if self.snapshots is not None:
+            await self.snapshots.stop()
         if self.services is not None:
             await self.services.jobs.close()
         await self.pubsub.stop()

@@ -15,6 +15,7 @@ class JobContext(TypedDict, total=False):
     db: Database
     settings: Settings
     jobs: Any  # server.jobs.JobQueue; Any avoids an import cycle through the server package
+    events: Any  # server.events.EventBus, for jobs whose results subscribers wait for
     job_id: str
     job_try: int
 

@@ -3,18 +3,34 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UnsetType
 
 from server.api.context import Context, Services, bearer_token
 from server.api.schema import build_schema
 
 MAX_SUBSCRIPTIONS = 20
+# A socket that does not say who it is within this time is closed (4408).
+CONNECTION_INIT_TIMEOUT = timedelta(seconds=10)
+
+
+def _init_token(params: object) -> str | None:
+    """The token of a `connection_init` payload: `{"token": T}` or `{"authorization": "Bearer T"}`."""
+    if not isinstance(params, dict):
+        return None
+    token = params.get("token")
+    if isinstance(token, str) and token:
+        return token
+    header = params.get("authorization") or params.get("Authorization")
+    return bearer_token(header) if isinstance(header, str) else None
 
 
 class GraphQLApp(GraphQL[Context, None]):
@@ -27,6 +43,7 @@ class GraphQLApp(GraphQL[Context, None]):
             allow_queries_via_get=True,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             max_subscriptions_per_connection=MAX_SUBSCRIPTIONS,
+            connection_init_wait_timeout=CONNECTION_INIT_TIMEOUT,
         )
         self.services = services
 
@@ -42,3 +59,11 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def get_root_value(self, request: Any) -> None:
         return None
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """Authenticate a graphql-transport-ws connection from its `connection_init` payload."""
+        context.use_token(_init_token(context.connection_params) or context.token)
+        if await context.current_user() is None:
+            # strawberry closes the socket with 4403 Forbidden.
+            raise ConnectionRejectionError({"message": "Sign in first: connection_init needs a valid token."})
+        return await super().on_ws_connect(context)

@@ -8,9 +8,12 @@ import strawberry
 
 from server import models
 from server.api.context import Info
+from server.api.selection import selects
 from server.api.types.common import PageInfo
+from server.api.types.snapshots import SnapshotConnection
 from server.api.types.users import User
 from server.domain import cases as case_actions
+from server.domain import snapshots
 from server.domain.doc_text import plain_text
 
 CaseRole = strawberry.enum(models.CaseRole, name="CaseRole", description="What a member may do in one case.")
@@ -55,6 +58,16 @@ class Case:
         async with info.context.read() as session:
             rows = await case_actions.members(session, str(self.id))
         return [CaseMember.of(member, user) for member, user in rows]
+
+    @strawberry.field(description="Versions of the document, newest first.")
+    async def snapshots(self, info: Info, first: int = 20, after: str | None = None) -> SnapshotConnection:
+        # A Case is only ever built for a member, so the membership check is already done.
+        with_text = selects(info, "nodes", "text")
+        async with info.context.read() as session:
+            page = await snapshots.page_of(
+                session, str(self.id), first=first, after=after, with_text=with_text
+            )
+            return await SnapshotConnection.of(session, page, with_text=with_text)
 
 
 @strawberry.type

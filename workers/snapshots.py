@@ -1,0 +1,27 @@
+"""Jobs on version snapshots."""
+
+from __future__ import annotations
+
+import logging
+
+from server.domain import snapshots
+from server.domain.snapshot_events import snapshot_created
+from workers.typing import JobContext
+
+log = logging.getLogger("warroom.jobs.snapshots")
+
+
+async def auto_snapshot(ctx: JobContext, case_id: str, reason: str) -> str | None:
+    """Take the case's automatic snapshot if one is due; safe to run twice, or on several workers."""
+    policy = snapshots.AutoPolicy.from_settings(ctx["settings"])
+    async with ctx["db"].transaction() as session:
+        snapshot = await snapshots.take_auto(
+            session, case_id, reason=snapshots.AutoReason(reason), policy=policy
+        )
+    if snapshot is None:
+        return None
+    events = ctx.get("events")
+    if events is not None:
+        events.publish(*snapshot_created(snapshot))
+    log.info("automatic snapshot", extra={"case_id": case_id, "reason": reason, "snapshot_id": snapshot.id})
+    return snapshot.id
