@@ -15,11 +15,8 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UnsetType
 
 from server.api.context import Context, Services, bearer_token
+from server.api.limits import Limits
 from server.api.schema import build_schema
-
-MAX_SUBSCRIPTIONS = 20
-# A socket that does not say who it is within this time is closed (4408).
-CONNECTION_INIT_TIMEOUT = timedelta(seconds=10)
 
 
 def _init_token(params: object) -> str | None:
@@ -37,13 +34,15 @@ class GraphQLApp(GraphQL[Context, None]):
     """Bearer auth on HTTP, mutations only over POST, graphql-transport-ws only."""
 
     def __init__(self, services: Services) -> None:
+        limits = Limits.from_settings(services.settings)
         super().__init__(
             build_schema(services.settings),
             graphql_ide="graphiql" if services.settings.debug else None,
             allow_queries_via_get=True,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
-            max_subscriptions_per_connection=MAX_SUBSCRIPTIONS,
-            connection_init_wait_timeout=CONNECTION_INIT_TIMEOUT,
+            max_subscriptions_per_connection=limits.max_subscriptions,
+            # A socket that does not say who it is in time is closed (4408).
+            connection_init_wait_timeout=timedelta(seconds=limits.init_timeout_seconds),
         )
         self.services = services
 
