@@ -1,0 +1,248 @@
+"""Every named operation in graphql/operations runs on a real server with realistic variables, and
+every one that takes an id answers NOT_FOUND alike for another team's object and a missing one.
+
+A new operation needs a fixture below (its variables, and the foreign ids to try): the tests fail
+until it has one.
+"""
+
+import asyncio
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graphql import OperationDefinitionNode, OperationType, parse
+from server.ids import new_id
+from tests.support.documents import write
+from tests.support.gqlws import GraphQLSocket
+from tests.support.live import Live, Member, live_server
+from tests.support.people import make_person
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    kind: OperationType
+    document: str  # the whole file, so its fragments come along
+    id_variables: tuple[str, ...]
+
+
+def _operations() -> dict[str, Operation]:
+    found: dict[str, Operation] = {}
+    for path in sorted((ROOT / "graphql" / "operations").glob("*.graphql")):
+        text = path.read_text()
+        for definition in parse(text).definitions:
+            if isinstance(definition, OperationDefinitionNode) and definition.name is not None:
+                ids = tuple(
+                    v.variable.name.value
+                    for v in definition.variable_definitions or ()
+                    if _type_name(v.type) == "ID"
+                )
+                found[definition.name.value] = Operation(
+                    definition.name.value, definition.operation, text, ids
+                )
+    return found
+
+
+def _type_name(node: Any) -> str:
+    while not hasattr(node, "name"):
+        node = node.type
+    return str(node.name.value)
+
+
+@dataclass
+class World:
+    """Team A's case with text and two versions, and team B's own case and version."""
+
+    live: Live
+    owner: Member
+    editor: Member
+    viewer: Member
+    case_id: str
+    v1: str
+    v2: str
+    outsider: Member
+    foreign_case_id: str
+    foreign_snapshot_id: str
+
+
+CREATE = "mutation($c: ID!, $l: String!) { createSnapshot(caseId: $c, label: $l) { id } }"
+
+
+async def _snapshot(live: Live, token: str, case_id: str, label: str) -> str:
+    data = await live.gql.data(CREATE, {"c": case_id, "l": label}, token)
+    snapshot_id: str = data["createSnapshot"]["id"]
+    return snapshot_id
+
+
+async def _world(live: Live) -> World:
+    case = await live.case(editor="EDITOR", viewer="VIEWER")
+    await write(live.db, case.id, case.owner.person.id, "Checkout fails at peak hours", "客户需要更快的交付")
+    v1 = await _snapshot(live, case.owner.token, case.id, "First look")
+    await write(live.db, case.id, case.members["editor"].person.id, "Root cause: payment timeouts")
+    v2 = await _snapshot(live, case.members["editor"].token, case.id, "Root cause")
+    outsider = await live.member(team="Team B")
+    foreign_case_id = await live.gql.create_case(outsider.token, title="Their case", customer="Them")
+    await write(live.db, foreign_case_id, outsider.person.id, "not yours")
+    foreign_snapshot_id = await _snapshot(live, outsider.token, foreign_case_id, "Theirs")
+    return World(
+        live, case.owner, case.members["editor"], case.members["viewer"], case.id, v1, v2,
+        outsider, foreign_case_id, foreign_snapshot_id,
+    )  # fmt: skip
+
+
+Variables = dict[str, Any]
+
+
+async def _fresh_login(world: World) -> Variables:
+    person = await make_person(world.live.db, f"{new_id()[:8]}@a.com")
+    return {"email": person.email, "password": person.password}
+
+
+async def _fresh_token(world: World) -> str:
+    return (await world.live.member()).token
+
+
+@dataclass(frozen=True)
+class Fixture:
+    variables: Callable[[World], Awaitable[Variables] | Variables]
+    # Overrides that point the operation at team B's objects (each must answer NOT_FOUND).
+    foreign: Callable[[World], list[Variables]] = lambda _w: []
+    token: Callable[[World], Awaitable[str] | str] = lambda w: w.owner.token
+    # For subscriptions: what makes the server send an event.
+    trigger: Callable[[World], Awaitable[Any]] | None = None
+    anonymous: bool = field(default=False)
+
+
+FIXTURES: dict[str, Fixture] = {
+    # auth.graphql
+    "Login": Fixture(_fresh_login, anonymous=True),
+    "Logout": Fixture(lambda _w: {}, token=_fresh_token),
+    "Me": Fixture(lambda _w: {}),
+    "DemoLogins": Fixture(lambda _w: {}, anonymous=True),
+    # cases.graphql
+    "Cases": Fixture(lambda _w: {"first": 10}),
+    "Case": Fixture(lambda w: {"id": w.case_id}, foreign=lambda w: [{"id": w.foreign_case_id}]),
+    "CreateCase": Fixture(lambda _w: {"input": {"title": "Renewal risk", "customer": "Contoso"}}),
+    "AddCaseMember": Fixture(
+        lambda w: {"caseId": w.case_id, "userId": w.viewer.person.id, "role": "COMMENTER"},
+        foreign=lambda w: [{"caseId": w.foreign_case_id}, {"userId": w.outsider.person.id}],
+    ),
+    # users.graphql
+    "Users": Fixture(lambda _w: {"search": "user", "first": 10}),
+    # snapshots.graphql
+    "Snapshots": Fixture(
+        lambda w: {"caseId": w.case_id, "first": 10}, foreign=lambda w: [{"caseId": w.foreign_case_id}]
+    ),
+    "Snapshot": Fixture(lambda w: {"id": w.v2}, foreign=lambda w: [{"id": w.foreign_snapshot_id}]),
+    "SnapshotDiff": Fixture(
+        lambda w: {"fromId": w.v1, "toId": w.v2},
+        foreign=lambda w: [{"fromId": w.foreign_snapshot_id}, {"toId": w.foreign_snapshot_id}],
+    ),
+    "CreateSnapshot": Fixture(
+        lambda w: {"caseId": w.case_id, "label": "Before the customer call"},
+        foreign=lambda w: [{"caseId": w.foreign_case_id}],
+        token=lambda w: w.editor.token,
+    ),
+    "RestoreSnapshot": Fixture(
+        lambda w: {"snapshotId": w.v1}, foreign=lambda w: [{"snapshotId": w.foreign_snapshot_id}]
+    ),
+    "SnapshotEvents": Fixture(
+        lambda w: {"caseId": w.case_id},
+        foreign=lambda w: [{"caseId": w.foreign_case_id}],
+        token=lambda w: w.viewer.token,
+        trigger=lambda w: _snapshot(w.live, w.owner.token, w.case_id, "Triggered"),
+    ),
+}
+
+
+async def _resolve(value: Awaitable[Any] | Any) -> Any:
+    return await value if isinstance(value, Awaitable) else value
+
+
+async def _run(world: World, operation: Operation, variables: Variables, token: str | None) -> dict[str, Any]:
+    """The operation's first result (data and errors), over HTTP or, for a subscription, WebSocket."""
+    if operation.kind is not OperationType.SUBSCRIPTION:
+        headers = {"authorization": f"Bearer {token}"} if token else {}
+        body = {"query": operation.document, "variables": variables, "operationName": operation.name}
+        response = await world.live.gql.client.post("/graphql", json=body, headers=headers)
+        assert response.status_code == 200, response.text
+        result: dict[str, Any] = response.json()
+        return result
+    socket = await GraphQLSocket.connect(world.live.server.ws_url, {"token": token})
+    try:
+        await socket.acknowledged()
+        operation_id = f"op-{new_id()}"
+        payload = {"query": operation.document, "variables": variables, "operationName": operation.name}
+        await socket.send({"id": operation_id, "type": "subscribe", "payload": payload})
+        fixture = FIXTURES[operation.name]
+        if fixture.trigger is not None:
+            await asyncio.sleep(0.3)  # the server subscribes to the event bus asynchronously
+            await fixture.trigger(world)
+        return await socket.next_payload(operation_id)
+    finally:
+        await socket.close()
+
+
+@pytest.fixture
+async def world(sqlite_url: str, tmp_path: Path) -> AsyncIterator[World]:
+    async with live_server(sqlite_url, tmp_path) as live:
+        yield await _world(live)
+
+
+def test_every_operation_has_a_fixture() -> None:
+    missing = sorted(set(_operations()) - set(FIXTURES))
+    assert not missing, f"add a fixture to tests/test_operations.py for: {', '.join(missing)}"
+    stale = sorted(set(FIXTURES) - set(_operations()))
+    assert not stale, f"fixtures for operations that no longer exist: {', '.join(stale)}"
+
+
+async def test_every_operation_executes(world: World) -> None:
+    failures = []
+    for operation in _operations().values():
+        fixture = FIXTURES[operation.name]
+        variables = await _resolve(fixture.variables(world))
+        token = None if fixture.anonymous else await _resolve(fixture.token(world))
+        result = await _run(world, operation, variables, token)
+        if result.get("errors") or not result.get("data"):
+            failures.append(f"{operation.name}: {result}")
+    assert not failures, "\n".join(failures)
+
+
+_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _answer(result: dict[str, Any]) -> list[tuple[str, str]]:
+    return [
+        (e.get("extensions", {}).get("code"), _ID.sub("<id>", e["message"])) for e in result.get("errors", [])
+    ]
+
+
+async def test_foreign_and_missing_ids_answer_not_found_alike(world: World) -> None:
+    checked = 0
+    failures = []
+    for operation in _operations().values():
+        fixture = FIXTURES[operation.name]
+        overrides = fixture.foreign(world)
+        assert bool(overrides) == bool(operation.id_variables), (
+            f"{operation.name}: every operation taking an id needs foreign ids to try, and only those"
+        )
+        for override in overrides:
+            base = await _resolve(fixture.variables(world))
+            token = await _resolve(fixture.token(world))
+            foreign = await _run(world, operation, {**base, **override}, token)
+            missing = await _run(world, operation, {**base, **{k: new_id() for k in override}}, token)
+            checked += 1
+            if _answer(foreign) != _answer(missing) or {c for c, _ in _answer(foreign)} != {"NOT_FOUND"}:
+                failures.append(
+                    f"{operation.name} {override}: foreign {_answer(foreign)} / missing {_answer(missing)}"
+                )
+            if foreign.get("data"):
+                failures.append(f"{operation.name} {override}: returned data {foreign['data']}")
+    assert not failures, "\n".join(failures)
+    assert checked >= 10
