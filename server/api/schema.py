@@ -21,6 +21,7 @@ from strawberry.tools import merge_types
 
 from graphql import GraphQLError
 from server.api.errors import request_id, with_code
+from server.api.execution import ExecutionContext
 from server.api.limits import Limits
 from server.api.mutations.auth import AuthMutations
 from server.api.mutations.cases import CaseMutations
@@ -68,5 +69,10 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     ]
     config: Any = StrawberryConfig(disable_field_suggestions=not debug)
     return Schema(
-        query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions, config=config
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=extensions,
+        config=config,
+        execution_context_class=ExecutionContext,
     )

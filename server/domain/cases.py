@@ -28,11 +28,18 @@ async def membership(session: AsyncSession, case_id: str, user_id: str) -> CaseM
 
 async def require_member(session: AsyncSession, case_id: str, user: User) -> tuple[Case, CaseMember]:
     """The case and the caller's membership; NOT_FOUND when either is missing."""
-    member = await membership(session, case_id, user.id)
-    case = await session.get(Case, case_id) if member else None
-    if member is None or case is None:
+    if not is_id(case_id):
         raise _not_found(case_id)
-    return case, member
+    # One round trip: every case view starts here.
+    query = (
+        select(Case, CaseMember)
+        .join(CaseMember, CaseMember.case_id == Case.id)
+        .where(Case.id == case_id, CaseMember.user_id == user.id)
+    )
+    row = (await session.execute(query)).first()
+    if row is None:
+        raise _not_found(case_id)
+    return row[0], row[1]
 
 
 async def require_role(

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pycrdt import Doc
-from sqlalchemy import Select, func, literal, null, select, union_all
+from sqlalchemy import func, literal, null, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import undefer
@@ -24,9 +24,9 @@ from server.domain import cases
 from server.domain.doc_text import plain_text
 from server.domain.errors import BadInput, NotFound
 from server.domain.live import LiveDocuments
-from server.domain.pagination import Page, paginate
+from server.domain.pagination import Page, check_first, decode_cursor, encode_cursor
 from server.ids import is_id
-from server.models import CaseRole, DocCheckpoint, DocUpdate, Snapshot, SnapshotKind, User
+from server.models import CaseRole, DocCheckpoint, DocUpdate, Snapshot, SnapshotKind, User, UserRole
 from server.models.base import utcnow
 
 MAX_LABEL = 200
@@ -259,24 +259,73 @@ async def require_snapshot(
     return snapshot
 
 
-def _listing(case_id: str, with_text: bool) -> Select[Any]:
-    query = select(Snapshot).where(Snapshot.case_id == case_id)
-    return query.options(undefer(Snapshot.text)) if with_text else query
+@dataclass(frozen=True)
+class Person:
+    id: str
+    email: str
+    name: str
+    role: UserRole
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A snapshot as a list shows it: no state, its text only when asked for."""
+
+    id: str
+    case_id: str
+    kind: SnapshotKind
+    label: str | None
+    author_id: str | None
+    created_at: datetime
+    size: int
+    restored_from_id: str | None
+    text: str | None
+    author: Person | None
+
+
+_LISTED = (
+    Snapshot.id, Snapshot.case_id, Snapshot.kind, Snapshot.label, Snapshot.author_id, Snapshot.created_at,
+    Snapshot.size, Snapshot.restored_from_id,
+)  # fmt: skip
+_PERSON = (User.id, User.email, User.name, User.role)
+
+
+def _listed(row: Any) -> Listed:
+    sid, case_id, kind, label, author_id, created_at, size, restored_from_id, text, *person = row
+    author = Person(*person) if person[0] is not None else None
+    return Listed(sid, case_id, kind, label, author_id, created_at, size, restored_from_id, text, author)
 
 
 async def list_snapshots(
     session: AsyncSession, user: User, case_id: str, *, first: int, after: str | None, with_text: bool
-) -> Page[Snapshot]:
-    """A case's snapshots, newest first; `with_text` loads each one's text in the same query."""
+) -> Page[Listed]:
+    """A case's snapshots with their authors, newest first; `with_text` loads each one's text too."""
     await cases.require_member(session, case_id, user)
     return await page_of(session, case_id, first=first, after=after, with_text=with_text)
 
 
 async def page_of(
     session: AsyncSession, case_id: str, *, first: int, after: str | None, with_text: bool
-) -> Page[Snapshot]:
-    """A page of a case's snapshots for a caller already known to be a member."""
-    return await paginate(session, _listing(case_id, with_text), Snapshot.id, first=first, after=after)
+) -> Page[Listed]:
+    """A page of a case's snapshots with their authors, for a caller known to be a member.
+
+    One query, read as plain rows: the case view lists a hundred of them on every load.
+    """
+    first = check_first(first)
+    text_column = Snapshot.text if with_text else null()
+    query = (
+        select(*_LISTED, text_column, *_PERSON)
+        .outerjoin(User, User.id == Snapshot.author_id)
+        .where(Snapshot.case_id == case_id)
+        .order_by(Snapshot.id.desc())
+        .limit(first + 1)
+    )
+    if after is not None:
+        query = query.where(Snapshot.id < decode_cursor(after))
+    rows = (await session.execute(query)).all()
+    items = [_listed(row) for row in rows[:first]]
+    end = encode_cursor(items[-1].id) if items else None
+    return Page(items=items, has_next=len(rows) > first, end_cursor=end)
 
 
 async def text_of(session: AsyncSession, snapshot_id: str) -> str:

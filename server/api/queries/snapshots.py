@@ -22,7 +22,7 @@ class SnapshotQueries:
             page = await snapshots.list_snapshots(
                 session, user, str(case_id), first=first, after=after, with_text=with_text
             )
-            return await SnapshotConnection.of(session, page, with_text=with_text)
+        return SnapshotConnection.of(page)
 
     @strawberry.field(description="One version of a case you belong to; NOT_FOUND otherwise.")
     async def snapshot(self, info: Info, id: strawberry.ID) -> Snapshot:

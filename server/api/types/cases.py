@@ -67,7 +67,7 @@ class Case:
             page = await snapshots.page_of(
                 session, str(self.id), first=first, after=after, with_text=with_text
             )
-            return await SnapshotConnection.of(session, page, with_text=with_text)
+        return SnapshotConnection.of(page)
 
 
 @strawberry.type

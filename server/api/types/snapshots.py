@@ -63,6 +63,23 @@ class Snapshot:
             loaded_text=snapshot.text if with_text else None,
         )
 
+    @classmethod
+    def listed(cls, row: snapshots.Listed) -> Snapshot:
+        author = row.author
+        return cls(
+            id=strawberry.ID(row.id),
+            kind=row.kind,
+            label=row.label,
+            auto=row.kind is not models.SnapshotKind.NAMED,
+            author=User(id=strawberry.ID(author.id), email=author.email, name=author.name, role=author.role)
+            if author is not None
+            else None,
+            created_at=row.created_at,
+            size=row.size,
+            restored_from_id=strawberry.ID(row.restored_from_id) if row.restored_from_id else None,
+            loaded_text=row.text,
+        )
+
 
 async def snapshot_types(
     session: AsyncSession, rows: Sequence[models.Snapshot], *, with_text: bool = False
@@ -81,11 +98,9 @@ class SnapshotConnection:
     page_info: PageInfo
 
     @classmethod
-    async def of(
-        cls, session: AsyncSession, page: Page[models.Snapshot], *, with_text: bool
-    ) -> SnapshotConnection:
+    def of(cls, page: Page[snapshots.Listed]) -> SnapshotConnection:
         return cls(
-            nodes=await snapshot_types(session, page.items, with_text=with_text),
+            nodes=[Snapshot.listed(row) for row in page.items],
             page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor),
         )
 

@@ -1,0 +1,312 @@
+"""GraphQL latency: the case view (comments and versions) against the framework floor, in one run.
+
+Seeds a case through the domain layer (a realistic document, 200 versions, 1,000 comments when
+the comments feature is present), starts a real server (`python -m server serve`), and sends
+sequential requests over one keep-alive connection, alternating a trivial `{ __typename }` (the
+floor: HTTP, ASGI, strawberry, JSON) with the case query. Prints p50/p99 of each and the ratio.
+Target: case p99 <= 25 ms and <= 5x the floor's p99.
+
+Run it alone: flock /tmp/warroom-bench.lock python benchmarks/graphql_latency.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import random
+import socket
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
+
+import httpx
+from pycrdt import XmlElement, XmlText
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from server import migrate  # noqa: E402 - the repository root must be importable first
+from server.db import Database, create_engine  # noqa: E402
+from server.domain import cases, documents, snapshots, users  # noqa: E402
+from server.domain.doc_text import body  # noqa: E402
+from server.models import User, UserRole  # noqa: E402
+from server.models.base import utcnow  # noqa: E402
+
+PASSWORD = "benchmark-password"
+SENTENCES = [
+    "The customer reports checkout failures at peak hours",
+    "Payment timeouts started after the gateway upgrade",
+    "客户反馈高峰期支付超时，财务需要在周五前确认退款金额",
+    "Supply chain can ship the spare terminals next week",
+    "研发怀疑网关升级后连接池耗尽",
+    "Legal asks whether the recordings may leave the region",
+]
+FLOOR = "{ __typename }"
+SNAPSHOT_FIELDS = "id kind label auto size createdAt restoredFromId author { id name }"
+
+
+def _has_comments() -> bool:
+    try:
+        from server.domain import comments  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def case_query(with_text: bool, with_comments: bool) -> str:
+    comments = (
+        "comments(first: 100) { nodes { id body createdAt editedAt resolvedAt author { id name } "
+        "anchor { start end quote orphaned } } pageInfo { hasNextPage endCursor } }"
+        if with_comments
+        else ""
+    )
+    text = " text" if with_text else ""
+    return (
+        "query CaseView($id: ID!) { case(id: $id) { id title customer myRole "
+        f"{comments} snapshots(first: 100) {{ nodes {{ {SNAPSHOT_FIELDS}{text} }} "
+        "pageInfo { hasNextPage endCursor } } } }"
+    )
+
+
+class _Offline:
+    """LiveDocuments for seeding: no room is open in the seeding process."""
+
+    async def settle(self, case_id: str) -> None:
+        return None
+
+    def live_state(self, case_id: str) -> bytes | None:
+        return None
+
+    def exclusive(self, case_id: str) -> AbstractAsyncContextManager[None]:
+        return contextlib.nullcontext()  # type: ignore[return-value]
+
+    async def apply_update(self, case_id: str, update: bytes, author_id: str | None) -> None:
+        raise RuntimeError("the seed does not restore")
+
+
+async def _append_paragraph(db: Database, case_id: str, author_id: str, text: str) -> None:
+    async with db.transaction() as session:
+        doc = await documents.load_doc(session, case_id)
+        before = doc.get_state()
+        with doc.transaction():
+            element = body(doc).children.append(XmlElement("paragraph"))
+            element.children.append(XmlText(text))
+        update = doc.get_update(before)
+        await documents.append(session, [documents.NewUpdate(case_id, author_id, update, utcnow())])
+
+
+async def seed(url: str, *, versions: int, comments: int, paragraphs: int) -> tuple[str, str]:
+    """A team, an owner and a case with a document, `versions` snapshots and `comments` comments."""
+    db = Database(create_engine(url))
+    rng = random.Random(7)
+    try:
+        async with db.transaction() as session:
+            team = await users.get_or_create_team(session, "Bench team")
+            owner = await users.create_user(
+                session, email="owner@bench.example", name="Owner", role=UserRole.MEMBER,
+                password=PASSWORD, team=team,
+            )  # fmt: skip
+            case = await cases.create_case(session, owner, title="Checkout failures", customer="ACME")
+        owner_id, case_id = owner.id, case.id
+        for i in range(paragraphs):
+            await _append_paragraph(db, case_id, owner_id, f"{i}. {rng.choice(SENTENCES)}")
+        offline = _Offline()
+        for k in range(versions):
+            await _append_paragraph(db, case_id, owner_id, f"Revision {k}: {rng.choice(SENTENCES)}")
+            async with db.transaction() as session:
+                user = await session.get(User, owner_id)
+                assert user is not None
+                if k % 5 == 0:
+                    await snapshots.create_named(session, offline, user, case_id, f"Version {k}")
+                else:
+                    await snapshots.take_auto(
+                        session, case_id, reason=snapshots.AutoReason.SHUTDOWN, policy=snapshots.AutoPolicy()
+                    )
+        if comments:
+            await _seed_comments(db, owner_id, case_id, comments, rng)
+        return case_id, "owner@bench.example"
+    finally:
+        await db.dispose()
+
+
+async def _seed_comments(db: Database, owner_id: str, case_id: str, count: int, rng: random.Random) -> None:
+    from server.domain import comments as comment_actions  # present once the comments feature lands
+
+    for i in range(count):
+        async with db.transaction() as session:
+            user = await session.get(User, owner_id)
+            assert user is not None
+            await comment_actions.add_comment(  # type: ignore[attr-defined]
+                session, user, case_id=case_id, body=f"Comment {i}: {rng.choice(SENTENCES)}"
+            )
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@asynccontextmanager
+async def server(url: str, workdir: Path) -> AsyncIterator[str]:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "WARROOM_DATABASE_URL": url,
+        "WARROOM_DATA_DIR": str(workdir),
+        "WARROOM_JOBS": "inprocess",
+    }
+    log = (workdir / "server.log").open("wb")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "server",
+        "serve",
+        "--port",
+        str(port),
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=log,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient() as client:
+            for _ in range(300):
+                with contextlib.suppress(httpx.HTTPError):
+                    if (await client.get(f"{base}/readyz")).status_code == 200:
+                        break
+                await asyncio.sleep(0.1)
+            else:
+                raise RuntimeError("the server did not start; see " + str(workdir / "server.log"))
+        yield base
+    finally:
+        process.terminate()
+        await asyncio.wait_for(process.wait(), 15)
+        log.close()
+
+
+def _percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+async def measure(
+    base: str, email: str, case_id: str, queries: dict[str, str], rounds: int
+) -> dict[str, list[float]]:
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        login = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }"
+        token = (
+            await client.post("/graphql", json={"query": login, "variables": {"e": email, "p": PASSWORD}})
+        ).json()
+        headers = {"authorization": f"Bearer {token['data']['login']['token']}"}
+        variables = {"id": case_id}
+
+        async def once(query: str) -> float:
+            started = time.perf_counter()
+            response = await client.post(
+                "/graphql", json={"query": query, "variables": variables}, headers=headers
+            )
+            elapsed = time.perf_counter() - started
+            body = response.json()
+            if response.status_code != 200 or body.get("errors"):
+                raise RuntimeError(f"query failed: {response.status_code} {str(body)[:300]}")
+            return elapsed
+
+        for query in queries.values():  # warm up caches, connections and the JIT-less interpreter alike
+            for _ in range(20):
+                await once(query)
+        samples: dict[str, list[float]] = {name: [] for name in queries}
+        for _ in range(rounds):
+            for name, query in queries.items():  # interleaved: every query sees the same machine
+                samples[name].append(await once(query))
+        return samples
+
+
+def report(samples: dict[str, list[float]], sizes: dict[str, int]) -> None:
+    floor = samples["floor"]
+    floor_p50, floor_p99 = _percentile(floor, 0.5), _percentile(floor, 0.99)
+    columns = (
+        ("p50 ms", 9),
+        ("p99 ms", 9),
+        ("mean ms", 9),
+        ("p50/floor", 11),
+        ("p99/floor", 11),
+        ("bytes", 10),
+    )
+    print(f"{'query':<28}" + "".join(f"{title:>{width}}" for title, width in columns))
+    for name, values in samples.items():
+        p50, p99 = _percentile(values, 0.5), _percentile(values, 0.99)
+        print(
+            f"{name:<28}{p50 * 1000:>9.2f}{p99 * 1000:>9.2f}{statistics.mean(values) * 1000:>9.2f}"
+            f"{p50 / floor_p50:>11.2f}{p99 / floor_p99:>11.2f}{sizes.get(name, 0):>10}"
+        )
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--database-url", help="default: a fresh SQLite file in a temporary directory")
+    parser.add_argument("--rounds", type=int, default=400)
+    parser.add_argument("--versions", type=int, default=200)
+    parser.add_argument("--comments", type=int, default=1000)
+    parser.add_argument("--paragraphs", type=int, default=60)
+    args = parser.parse_args()
+    with_comments = _has_comments()
+    if not with_comments:
+        print("note: this tree has no comments feature yet: the case query measures versions only")
+    with tempfile.TemporaryDirectory(prefix="warroom-bench-") as tmp:
+        workdir = Path(tmp)
+        url = args.database_url or f"sqlite+aiosqlite:///{workdir / 'bench.db'}"
+        await asyncio.to_thread(migrate.upgrade, url)
+        started = time.perf_counter()
+        case_id, email = await seed(
+            url,
+            versions=args.versions,
+            comments=args.comments if with_comments else 0,
+            paragraphs=args.paragraphs,
+        )
+        print(f"seeded in {time.perf_counter() - started:.1f} s: {args.versions} versions, "
+              f"{args.comments if with_comments else 0} comments, {args.paragraphs} paragraphs; "
+              f"database {url.split(':')[0]}")  # fmt: skip
+        queries = {
+            "floor": FLOOR,
+            "case view": case_query(with_text=False, with_comments=with_comments),
+            "case view + version texts": case_query(with_text=True, with_comments=with_comments),
+        }
+        async with server(url, workdir) as base:
+            async with httpx.AsyncClient(base_url=base) as client:
+                sizes = {}
+                login = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }"
+                token = (
+                    await client.post(
+                        "/graphql", json={"query": login, "variables": {"e": email, "p": PASSWORD}}
+                    )
+                ).json()["data"]["login"]["token"]
+                for name, query in queries.items():
+                    response = await client.post(
+                        "/graphql", json={"query": query, "variables": {"id": case_id}},
+                        headers={"authorization": f"Bearer {token}"},
+                    )  # fmt: skip
+                    sizes[name] = len(response.content)
+            samples = await measure(base, email, case_id, queries, args.rounds)
+    print(f"{args.rounds} rounds, sequential, one keep-alive connection to `python -m server serve`")
+    report(samples, sizes)
+    case = samples["case view"]
+    p99, floor_p99 = _percentile(case, 0.99), _percentile(samples["floor"], 0.99)
+    verdict = "meets" if p99 <= 0.025 and p99 <= 5 * floor_p99 else "MISSES"
+    ratio = p99 / floor_p99
+    print(
+        f"case view p99 {p99 * 1000:.1f} ms, {ratio:.1f}x the floor: {verdict} the target (<= 25 ms, <= 5x)"
+    )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
