@@ -33,6 +33,21 @@ class ClockRuns:
             self._insert(gap_start, gap_end, label)
         return gaps
 
+    def cover(self, start: int, end: int, label: int) -> int:
+        """Like `add`, but return only how many clocks were newly covered."""
+        ends = self.ends
+        if not ends or start >= ends[-1]:
+            if start >= end:
+                return 0
+            if ends and ends[-1] == start and self.labels[-1] == label:
+                ends[-1] = end
+            else:
+                self.starts.append(start)
+                ends.append(end)
+                self.labels.append(label)
+            return end - start
+        return sum(gap_end - gap_start for gap_start, gap_end in self.add(start, end, label))
+
     def gaps(self, start: int, end: int) -> list[tuple[int, int]]:
         """The parts of [start, end) that no range covers."""
         starts, ends = self.starts, self.ends

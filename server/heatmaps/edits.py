@@ -84,42 +84,38 @@ class EditLedger:
     def add(self, entry: LogEntry) -> list[UpdateEdits]:
         """Account for one entry; raise MalformedUpdateError (nothing recorded) if it does not decode."""
         update = decode_update(entry.data)
+        sender = entry.author_id
         # author -> [chars inserted, chars deleted, elements inserted, elements deleted]
         tally: dict[str, list[int]] = {}
+        runs_by_client = self._runs
+        owners = self._owners
         for item in update.structs:
-            if item.ref != ContentRef.SKIP:
-                self._add_struct(item, entry.author_id, tally)
-        if entry.author_id is not None and update.delete_set:
-            self._add_deletions(update.delete_set, tally.setdefault(entry.author_id, [0, 0, 0, 0]))
-        else:
-            for client, ranges in update.delete_set.items():
-                deleted = self._deleted.setdefault(client, ClockRuns())
-                for clock, length in ranges:
-                    deleted.add(clock, clock + length, 0)
+            if item.ref == ContentRef.SKIP:
+                continue
+            runs = runs_by_client.get(item.client)
+            if runs is None:
+                runs = runs_by_client[item.client] = ClockRuns()
+            kind = self._kind(item)
+            fresh = runs.cover(item.clock, item.clock + item.length, kind)
+            if not fresh or kind >= _Kind.ATTRIBUTE:
+                continue
+            owner = owners.get(item.client)
+            if owner is None:
+                if sender is None:
+                    continue
+                owner = owners[item.client] = sender
+            counts = tally.get(owner)
+            if counts is None:
+                counts = tally[owner] = [0, 0, 0, 0]
+            counts[0 if kind == _Kind.CHAR else 2] += fresh
+        if update.delete_set:
+            counts = tally.setdefault(sender, [0, 0, 0, 0]) if sender is not None else [0, 0, 0, 0]
+            self._add_deletions(update.delete_set, counts)
         return [
             UpdateEdits(author, entry.at, counts[0], counts[1], counts[2], counts[3])
             for author, counts in tally.items()
             if any(counts)
         ]
-
-    def _add_struct(self, item: Struct, sender: str | None, tally: dict[str, list[int]]) -> None:
-        runs = self._runs.get(item.client)
-        if runs is None:
-            runs = self._runs[item.client] = ClockRuns()
-        kind = self._kind(item)
-        fresh = runs.add(item.clock, item.clock + item.length, kind)
-        if not fresh or kind >= _Kind.ATTRIBUTE:
-            return
-        owner = self._owners.get(item.client)
-        if owner is None:
-            if sender is None:
-                return
-            owner = self._owners[item.client] = sender
-        counts = tally.get(owner)
-        if counts is None:
-            counts = tally[owner] = [0, 0, 0, 0]
-        amount = sum(end - start for start, end in fresh)
-        counts[0 if kind == _Kind.CHAR else 2] += amount
 
     def _kind(self, item: Struct) -> _Kind:
         ref = item.ref
