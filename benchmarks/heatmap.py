@@ -27,10 +27,9 @@ from server.heatmaps.sections import section_heatmap
 from server.heatmaps.svg import contribution_svg, section_svg
 
 SECTIONS = ["Summary", "Customer pain", "Supply chain", "Pricing", "Risks", "交付计划", "Legal", "Next steps"]
-WORDS = (
-    "the customer needs faster delivery of spare parts and a clear price for the service contract "
-    "our plant can ship within two weeks if finance approves the credit line legal reviews terms"
-).split()
+_PROSE = """the customer needs faster delivery of spare parts and a clear price for the service contract
+our plant can ship within two weeks if finance approves the credit line legal reviews terms"""
+WORDS = _PROSE.split()
 START = datetime(2025, 1, 6, 8, tzinfo=UTC)
 
 
