@@ -8,6 +8,7 @@ equivalent to the document pycrdt or a browser holds.
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Final
@@ -16,7 +17,6 @@ from server.heatmaps.yupdate import (
     ID,
     ContentRef,
     DeleteSet,
-    MalformedUpdateError,
     Struct,
     TypeContent,
     decode_update,
@@ -66,7 +66,11 @@ class Node:
 
 
 def read_doc_tree(state: bytes) -> dict[str, Node]:
-    """The visible content of every root type of an encoded document state, by root name."""
+    """The visible content of every root type of an encoded document state, by root name.
+
+    Raises MalformedUpdateError when `state` does not decode. Items that can never be integrated
+    (missing or circular dependencies) stay invisible, as they do in Yjs and pycrdt.
+    """
     update = decode_update(state)
     store = _Store(update.structs)
     store.integrate_all()
@@ -148,8 +152,6 @@ class _Store:
             items = self.items.setdefault(struct.client, [])
             item = _Item(struct)
             expected = items[-1].clock + items[-1].length if items else 0
-            if struct.clock < expected:
-                raise MalformedUpdateError(f"client {struct.client} has overlapping structs")
             if struct.clock > expected or (items and items[-1].state == _DEAD):
                 # Yjs integrates a client's structs strictly in clock order: after a gap, nothing.
                 item.state = _DEAD
@@ -183,7 +185,9 @@ class _Store:
                     self._integrate(item)
                 stack.pop()
             elif dependency.state == _VISITING:
-                raise MalformedUpdateError(f"items of client {item.client} depend on each other in a cycle")
+                # Items that wait for each other: Yjs keeps them pending forever; so do we.
+                item.state = _DEAD
+                stack.pop()
             else:
                 dependency.state = _VISITING
                 stack.append(dependency)
@@ -218,9 +222,9 @@ class _Store:
             return
         parent_id = item.parent_id
         if parent_id is None:
+            # The decoder guarantees an origin or a right origin when no parent is written.
             neighbour = left if left is not None else right
-            if neighbour is None:
-                raise MalformedUpdateError(f"item ({item.client}, {item.clock}) has no parent")
+            assert neighbour is not None
             item.parent = neighbour.parent
             item.parent_sub = neighbour.parent_sub
         elif isinstance(parent_id, str):
@@ -382,8 +386,8 @@ class _Store:
             for key, holder in branch.keys.items():
                 if holder.deleted or holder.ref not in _VALUE_REFS:
                     continue
-                value = holder.content
-                node.attributes[key] = value[-1] if isinstance(value, tuple) and value else value
+                values = _values(holder)
+                node.attributes[key] = values[-1] if values else None
             children = node.children
             item = branch.start
             while item is not None:
@@ -405,10 +409,25 @@ class _Store:
                         children.append(child)
                         pending.append((item.branch, child))
                     elif ref in _VALUE_REFS:
-                        values = item.content if isinstance(item.content, tuple) else (item.content,)
-                        children.append(Embed(item.client, item.clock, values))
+                        children.append(Embed(item.client, item.clock, _values(item)))
                 item = item.right
         return roots
+
+
+def _values(item: _Item) -> tuple[object, ...]:
+    content = item.content
+    if item.ref == ContentRef.EMBED:
+        return (_json(str(content)),)
+    if item.ref == ContentRef.JSON and isinstance(content, tuple):
+        return tuple(None if raw == "undefined" else _json(str(raw)) for raw in content)
+    return content if isinstance(content, tuple) else (content,)
+
+
+def _json(raw: str) -> object:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
 
 
 def _split_content(item: _Item, offset: int) -> tuple[object, object]:
