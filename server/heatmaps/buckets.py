@@ -62,6 +62,10 @@ class ActivityEvent:
     kind: Activity
     amount: int = 1
 
+    def __post_init__(self) -> None:
+        if self.amount < 0:
+            raise ValueError("an activity's amount cannot be negative")
+
 
 @dataclass(frozen=True, slots=True)
 class Bucket:

@@ -176,8 +176,9 @@ def read_edit_history(entries: Iterable[LogEntry], *, skip_malformed: bool = Fal
     for position, entry in enumerate(entries):
         try:
             edits.extend(ledger.add(entry))
-        except MalformedUpdateError:
+        except MalformedUpdateError as error:
             if not skip_malformed:
+                error.add_note(f"log entry {position} (author {entry.author_id})")
                 raise
             malformed.append(position)
     return EditHistory(tuple(edits), dict(ledger.client_authors), tuple(malformed))

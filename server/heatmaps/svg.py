@@ -184,7 +184,7 @@ def _thresholds(peak: float) -> list[float]:
 def _colour(value: float, thresholds: list[float]) -> str:
     if value <= 0 or not thresholds:
         return EMPTY_FILL
-    for colour, limit in zip(PALETTE, thresholds, strict=True):
+    for colour, limit in zip(PALETTE, thresholds, strict=False):
         if value <= limit:
             return colour
     return PALETTE[-1]
@@ -192,19 +192,22 @@ def _colour(value: float, thresholds: list[float]) -> str:
 
 def _legend(thresholds: list[float], unit: str, x: float, y: float) -> list[str]:
     swatch = 14
-    out = [
-        f'<g aria-hidden="true"><text x="{x}" y="{y + 10}" fill="#57606a">{_text(unit.capitalize())}</text>'
-    ]
+    caption = _text(unit.capitalize())
+    out = [f'<g aria-hidden="true"><text x="{x:.1f}" y="{y + 10:.1f}" fill="#57606a">{caption}</text>']
     entries = [(EMPTY_FILL, "0")]
     lower = 0.0
-    for colour, limit in zip(PALETTE, thresholds, strict=True):
+    # An all-zero grid has no classes beyond "0".
+    for colour, limit in zip(PALETTE, thresholds, strict=False):
         entries.append((colour, f"{_number(lower)}\N{EN DASH}{_number(limit)}"))
         lower = limit
     for i, (colour, label) in enumerate(entries):
         ex = x + i * 60
-        out.append(f'<rect x="{ex}" y="{y + 16}" width="{swatch}" height="{swatch}" rx="2" fill="{colour}"/>')
         out.append(
-            f'<text x="{ex}" y="{y + 42}" font-size="{_FONT_SIZE - 2}" fill="#57606a">{_text(label)}</text>'
+            f'<rect x="{ex:.1f}" y="{y + 16:.1f}" width="{swatch}" height="{swatch}" rx="2" fill="{colour}"/>'
+        )
+        out.append(
+            f'<text x="{ex:.1f}" y="{y + 42:.1f}" font-size="{_FONT_SIZE - 2}" fill="#57606a">'
+            f"{_text(label)}</text>"
         )
     out.append("</g>")
     return out
