@@ -15,6 +15,7 @@ from server.config import Settings
 from server.db import Database
 from server.domain import users
 from server.domain.errors import Unauthenticated
+from server.events import EventBus
 from server.jobs import JobQueue
 from server.models import User
 from server.sync.rooms import Rooms
@@ -28,6 +29,7 @@ class Services:
     settings: Settings
     jobs: JobQueue
     rooms: Rooms
+    events: EventBus
 
 
 @dataclass
