@@ -25,6 +25,7 @@ from server.heatmaps.buckets import BucketSize, contribution_heatmap
 from server.heatmaps.edits import LogEntry, read_edit_history
 from server.heatmaps.sections import section_heatmap
 from server.heatmaps.svg import contribution_svg, section_svg
+from server.heatmaps.yupdate import decode_update
 
 SECTIONS = ["Summary", "Customer pain", "Supply chain", "Pricing", "Risks", "交付计划", "Legal", "Next steps"]
 _PROSE = """the customer needs faster delivery of spare parts and a clear price for the service contract
@@ -180,8 +181,8 @@ def main() -> None:
     log, state = _CaseGenerator(args.updates, args.authors, seed=7).generate()
     print(
         f"generated {len(log):,} updates from {len({e.author_id for e in log})} authors "
-        f"({sum(len(e.data) for e in log) / 1e6:.1f} MB, state {len(state) / 1e3:.0f} kB) "
-        f"in {time.perf_counter() - began:.1f} s"
+        f"({sum(len(e.data) for e in log) / 1e6:.1f} MB; state {len(state) / 1e3:.0f} kB, "
+        f"{len(decode_update(state).structs):,} structs) in {time.perf_counter() - began:.1f} s"
     )
     names = {author: f"Author {author[-2:]}" for author in {e.author_id for e in log} if author}
     period_end = log[-1].at + timedelta(seconds=1)
