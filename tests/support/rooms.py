@@ -24,12 +24,16 @@ class RecordingPeer:
         self.can_write = can_write
         self.frames: list[bytes] = []
         self.doc: Doc[Any] = Doc()
+        self.closed: tuple[int, str] | None = None
 
     def send(self, data: bytes) -> None:
         self.frames.append(data)
         message = protocol.decode(data)
         if isinstance(message, protocol.Sync) and message.kind is not protocol.SyncKind.STEP1:
             self.doc.apply_update(message.payload)
+
+    def disconnect(self, code: int, reason: str) -> None:
+        self.closed = (code, reason)
 
 
 @asynccontextmanager
