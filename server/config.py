@@ -39,6 +39,16 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
     return _number(env, name, default, float, 0.0)
 
 
+def int_setting(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+    """An integer knob read from `settings.extra` (or any env mapping), checked like the built-in ones."""
+    return _number(env, name, default, int, minimum)
+
+
+def float_setting(env: Mapping[str, str], name: str, default: float, minimum: float = 0.0) -> float:
+    """A number knob read from `settings.extra` (or any env mapping), checked like the built-in ones."""
+    return _number(env, name, default, float, minimum)
+
+
 def _choice(env: Mapping[str, str], name: str, default: str, allowed: tuple[str, ...]) -> str:
     value = (env.get(name) or default).strip().lower()
     if value not in allowed:

@@ -4,10 +4,11 @@ import asyncio
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from server.config import Settings
+from server.config import ConfigError, Settings
 from server.db import Database
 from server.domain import cases
 from server.domain.snapshots import AutoPolicy
@@ -105,6 +106,13 @@ async def test_a_quiet_spell_or_a_shutdown_makes_a_snapshot(db: Database, tmp_pa
         second = (await _until(db, case_id, 2))[-1]
         assert second.text.endswith("just before shutdown")
     await jobs.close()
+
+
+def test_bad_knobs_are_refused_with_their_name() -> None:
+    with pytest.raises(ConfigError, match="WARROOM_SNAPSHOT_EVERY_UPDATES must be an integer"):
+        AutoPolicy.from_env({"WARROOM_SNAPSHOT_EVERY_UPDATES": "lots"})
+    with pytest.raises(ConfigError, match="WARROOM_SNAPSHOT_IDLE_SECONDS must be at least 0"):
+        AutoPolicy.from_env({"WARROOM_SNAPSHOT_IDLE_SECONDS": "-1"})
 
 
 async def test_zero_turns_a_trigger_off() -> None:

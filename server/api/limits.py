@@ -2,23 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
-from server.config import ConfigError, Settings
-
-
-def _number(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
-    if value <= 0:
-        raise ConfigError(f"{name} must be positive, got {raw}")
-    return value
+from server.config import Settings, float_setting, int_setting
 
 
 @dataclass(frozen=True)
@@ -33,11 +19,13 @@ class Limits:
     def from_settings(cls, settings: Settings | None) -> Limits:
         env = settings.extra if settings is not None else {}
         return cls(
-            max_depth=int(_number(env, "WARROOM_GRAPHQL_MAX_DEPTH", cls.max_depth)),
-            max_aliases=int(_number(env, "WARROOM_GRAPHQL_MAX_ALIASES", cls.max_aliases)),
-            max_tokens=int(_number(env, "WARROOM_GRAPHQL_MAX_TOKENS", cls.max_tokens)),
-            max_subscriptions=int(_number(env, "WARROOM_GRAPHQL_MAX_SUBSCRIPTIONS", cls.max_subscriptions)),
-            init_timeout_seconds=_number(
-                env, "WARROOM_GRAPHQL_INIT_TIMEOUT_SECONDS", cls.init_timeout_seconds
+            max_depth=int_setting(env, "WARROOM_GRAPHQL_MAX_DEPTH", cls.max_depth, minimum=1),
+            max_aliases=int_setting(env, "WARROOM_GRAPHQL_MAX_ALIASES", cls.max_aliases, minimum=1),
+            max_tokens=int_setting(env, "WARROOM_GRAPHQL_MAX_TOKENS", cls.max_tokens, minimum=1),
+            max_subscriptions=int_setting(
+                env, "WARROOM_GRAPHQL_MAX_SUBSCRIPTIONS", cls.max_subscriptions, minimum=1
+            ),
+            init_timeout_seconds=float_setting(
+                env, "WARROOM_GRAPHQL_INIT_TIMEOUT_SECONDS", cls.init_timeout_seconds, minimum=0.1
             ),
         )

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import undefer
 
-from server.config import ConfigError, Settings
+from server.config import Settings, float_setting, int_setting
 from server.domain import cases
 from server.domain.doc_text import plain_text
 from server.domain.errors import BadInput, NotFound
@@ -51,22 +51,9 @@ class AutoPolicy:
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> AutoPolicy:
         return cls(
-            idle_seconds=_number(env, "WARROOM_SNAPSHOT_IDLE_SECONDS", cls.idle_seconds),
-            every_updates=int(_number(env, "WARROOM_SNAPSHOT_EVERY_UPDATES", cls.every_updates)),
+            idle_seconds=float_setting(env, "WARROOM_SNAPSHOT_IDLE_SECONDS", cls.idle_seconds),
+            every_updates=int_setting(env, "WARROOM_SNAPSHOT_EVERY_UPDATES", cls.every_updates),
         )
-
-
-def _number(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
-    if value < 0:
-        raise ConfigError(f"{name} must not be negative, got {value}")
-    return value
 
 
 class AutoReason(enum.StrEnum):

@@ -10,7 +10,7 @@ import websockets
 
 from server.api.limits import Limits
 from server.app import create_app
-from server.config import Settings
+from server.config import ConfigError, Settings
 from tests.support.gqlws import GraphQLSocket
 from tests.support.live import Live, live_server
 from tests.support.people import make_person
@@ -78,10 +78,14 @@ def _codes(errors: list[dict[str, object]]) -> set[object]:
     return {e["extensions"]["code"] for e in errors}  # type: ignore[index]
 
 
-def test_default_limits() -> None:
+def test_default_limits_and_knobs() -> None:
     assert Limits.from_settings(None) == Limits(
         max_depth=10, max_aliases=30, max_tokens=2000, max_subscriptions=20, init_timeout_seconds=10.0
     )
+    tight = Settings.from_env({"WARROOM_GRAPHQL_MAX_TOKENS": "500", "WARROOM_GRAPHQL_MAX_SUBSCRIPTIONS": "2"})
+    assert (Limits.from_settings(tight).max_tokens, Limits.from_settings(tight).max_subscriptions) == (500, 2)
+    with pytest.raises(ConfigError, match="WARROOM_GRAPHQL_MAX_DEPTH must be at least 1"):
+        Limits.from_settings(Settings.from_env({"WARROOM_GRAPHQL_MAX_DEPTH": "0"}))
 
 
 async def test_too_many_aliases_are_refused(http: httpx.AsyncClient) -> None:
