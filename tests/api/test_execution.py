@@ -1,0 +1,115 @@
+"""The short cut for plain scalar fields answers exactly as graphql-core's own execution does."""
+
+import enum
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import strawberry
+
+from server.api.execution import _PLANS, ExecutionContext
+from server.api.schema import build_schema
+
+
+@strawberry.enum
+class Colour(enum.Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+@strawberry.type
+class Leaf:
+    id: strawberry.ID
+    name: str
+    nickname: str | None
+    size: int
+    ratio: float
+    ok: bool
+    colour: Colour
+    maybe_colour: Colour | None
+    at: datetime
+    tags: list[str]
+    broken: str  # set to None: a non-null field that resolves to null is an error
+
+    @strawberry.field
+    def shout(self) -> str:
+        return self.name.upper()
+
+
+@strawberry.type
+class Box:
+    leaf: Leaf
+    leaves: list[Leaf]
+    missing: Leaf | None
+
+
+def _leaf(i: int, broken: bool = False) -> Leaf:
+    return Leaf(
+        id=strawberry.ID(f"id-{i}"), name=f"leaf {i}", nickname=None if i % 2 else f"n{i}", size=i,
+        ratio=i / 3, ok=i % 2 == 0, colour=Colour.RED if i % 2 else Colour.BLUE,
+        maybe_colour=None if i % 3 else Colour.BLUE, at=datetime(2026, 1, 1, i % 24, tzinfo=UTC),
+        tags=[f"t{i}"], broken=None if broken else "fine",  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def box(self) -> Box:
+        return Box(leaf=_leaf(1), leaves=[_leaf(i) for i in range(6)], missing=None)
+
+    @strawberry.field
+    def broken_box(self) -> Box | None:
+        return Box(leaf=_leaf(1, broken=True), leaves=[_leaf(2), _leaf(3, broken=True)], missing=None)
+
+
+FIELDS = "id name nickname size ratio ok colour maybeColour at tags shout renamed: name __typename"
+QUERIES = [
+    f"{{ box {{ leaf {{ {FIELDS} }} leaves {{ {FIELDS} }} missing {{ id }} }} }}",
+    "{ box { leaves { ...F } } } fragment F on Leaf { id name @include(if: false) size @skip(if: true) at }",
+    "{ brokenBox { leaf { id broken } leaves { id broken } } }",
+    "{ box { leaf { id ... on Leaf { colour } } } }",
+]
+
+
+def _schemas() -> tuple[strawberry.Schema, strawberry.Schema]:
+    return (
+        strawberry.Schema(query=Query),
+        strawberry.Schema(query=Query, execution_context_class=ExecutionContext),
+    )
+
+
+def _result(result: Any) -> tuple[Any, list[tuple[str, Any]]]:
+    errors = [(e.message, e.path) for e in result.errors or []]
+    return result.data, errors
+
+
+@pytest.mark.parametrize("query", QUERIES)
+async def test_the_short_cut_answers_like_graphql_core(query: str) -> None:
+    plain, fast = _schemas()
+    expected = _result(await plain.execute(query))
+    assert _result(await fast.execute(query)) == expected
+    assert _result(await fast.execute(query)) == expected, "the field plans are cached: ask twice"
+
+
+async def test_errors_keep_their_path_through_the_short_cut() -> None:
+    _plain, fast = _schemas()
+    data, errors = _result(await fast.execute(QUERIES[2]))
+    assert data == {"brokenBox": None}
+    assert errors[0][1] == ["brokenBox", "leaf", "broken"]
+
+
+async def test_plain_fields_take_the_short_cut_and_others_do_not() -> None:
+    _plain, fast = _schemas()
+    await fast.execute(QUERIES[0])
+    plans = _PLANS[fast._schema]
+    assert {name for (kind, name), leaf in plans.items() if kind == "Leaf" and leaf is not None} == {
+        "id", "name", "nickname", "size", "ratio", "ok", "colour", "maybeColour", "at",
+    }  # fmt: skip
+    assert plans[("Leaf", "shout")] is None, "a field with a resolver runs it"
+    assert plans[("Leaf", "tags")] is None, "lists complete the normal way"
+    assert plans[("Box", "leaf")] is None
+
+
+def test_the_served_schema_uses_it() -> None:
+    assert build_schema().execution_context_class is ExecutionContext
