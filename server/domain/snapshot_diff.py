@@ -25,7 +25,7 @@ from server.models import DocUpdate, Snapshot, User
 # the list of everyone who edited in between still are): the replay must stay interactive.
 MAX_REPLAYED_UPDATES = 20_000
 # Author runs beyond this are merged with their neighbours (their segments name several people).
-MAX_STEPS = 400
+MAX_STEPS = 200
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ _WORD = re.compile(r"[^\W\u3000-\u303f\uff00-\uff0f\uff1a-\uff20]")
 
 # Beyond this many token comparisons a changed passage is shown as deleted and re-inserted whole:
 # the matcher is quadratic and a diff must answer quickly.
-_MAX_COMPARISONS = 25_000_000
+_MAX_COMPARISONS = 4_000_000
 
 Authors = frozenset[str]
 NOBODY: Authors = frozenset()
@@ -91,8 +91,8 @@ class Blame:
 _Opcode = tuple[str, int, int, int, int]
 
 
-def _opcodes(a: Sequence[str], b: Sequence[str]) -> list[_Opcode]:
-    """difflib opcodes, with the common head and tail trimmed first (edits are usually local)."""
+def _trimmed(a: Sequence[str], b: Sequence[str]) -> tuple[int, int]:
+    """Lengths of the common head and tail of `a` and `b` (edits are usually local)."""
     head = 0
     limit = min(len(a), len(b))
     while head < limit and a[head] == b[head]:
@@ -100,46 +100,146 @@ def _opcodes(a: Sequence[str], b: Sequence[str]) -> list[_Opcode]:
     tail = 0
     while tail < limit - head and a[len(a) - 1 - tail] == b[len(b) - 1 - tail]:
         tail += 1
+    return head, tail
+
+
+def _lines(tokens: Sequence[str]) -> list[tuple[str, ...]]:
+    """`tokens` cut after each newline token."""
+    lines: list[tuple[str, ...]] = []
+    start = 0
+    for k, token in enumerate(tokens):
+        if token == "\n":
+            lines.append(tuple(tokens[start : k + 1]))
+            start = k + 1
+    if start < len(tokens) or not lines:
+        lines.append(tuple(tokens[start:]))
+    return lines
+
+
+def _token_opcodes(a: Sequence[str], b: Sequence[str], at_a: int, at_b: int) -> list[_Opcode]:
+    if not a and not b:
+        return []
+    if len(a) * len(b) > _MAX_COMPARISONS:
+        return [("replace", at_a, at_a + len(a), at_b, at_b + len(b))]
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    return [
+        (tag, i1 + at_a, i2 + at_a, j1 + at_b, j2 + at_b) for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+    ]
+
+
+def _opcodes(a: Sequence[str], b: Sequence[str]) -> list[_Opcode]:
+    """difflib opcodes over tokens, computed paragraph by paragraph.
+
+    Tokens repeat a lot (every space is one), which makes a plain token match quadratic over a
+    whole document; aligning paragraphs first leaves token matching to the paragraphs that changed.
+    """
+    head, tail = _trimmed(a, b)
     a_mid, b_mid = a[head : len(a) - tail], b[head : len(b) - tail]
-    ops: list[_Opcode] = []
-    if head:
-        ops.append(("equal", 0, head, 0, head))
-    if len(a_mid) * len(b_mid) > _MAX_COMPARISONS:
-        ops.append(("replace", head, head + len(a_mid), head, head + len(b_mid)))
-    elif a_mid or b_mid:
-        matcher = SequenceMatcher(None, a_mid, b_mid, autojunk=False)
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-            ops.append((tag, i1 + head, i2 + head, j1 + head, j2 + head))
+    ops: list[_Opcode] = [("equal", 0, head, 0, head)] if head else []
+    lines_a, lines_b = _lines(a_mid), _lines(b_mid)
+    starts_a = [0]
+    for line in lines_a:
+        starts_a.append(starts_a[-1] + len(line))
+    starts_b = [0]
+    for line in lines_b:
+        starts_b.append(starts_b[-1] + len(line))
+    matcher = SequenceMatcher(None, lines_a, lines_b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        a1, a2, b1, b2 = starts_a[i1] + head, starts_a[i2] + head, starts_b[j1] + head, starts_b[j2] + head
+        if tag == "equal":
+            ops.append(("equal", a1, a2, b1, b2))
+        else:
+            ops.extend(_token_opcodes(a[a1:a2], b[b1:b2], a1, b1))
     if tail:
         ops.append(("equal", len(a) - tail, len(a), len(b) - tail, len(b)))
-    return ops
+    merged: list[_Opcode] = []
+    for op in ops:
+        if op[1] == op[2] and op[3] == op[4]:
+            continue
+        if merged and op[0] == "equal" == merged[-1][0]:
+            merged[-1] = ("equal", merged[-1][1], op[2], merged[-1][3], op[4])
+        else:
+            merged.append(op)
+    return merged
+
+
+def _common_head(a: str, b: str) -> int:
+    """Length of the common prefix of two strings (binary search over slice compares, done in C)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        mid = (low + high + 1) // 2
+        if a[:mid] == b[:mid]:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def _common_tail(a: str, b: str, limit: int) -> int:
+    """Length of the common suffix of two strings, at most `limit`."""
+    low, high = 0, limit
+    while low < high:
+        mid = (low + high + 1) // 2
+        if a[len(a) - mid :] == b[len(b) - mid :]:
+            low = mid
+        else:
+            high = mid - 1
+    return low
 
 
 class BlameReplay:
     """Follows a text through successive versions, remembering who inserted and deleted each token.
 
     Start from the old text, call `step` with each later text and the authors of the change that
-    produced it, then `result` for the blame of the last text.
+    produced it, then `result` for the blame of the last text. A step only re-tokenizes and matches
+    the lines between the texts' common head and tail, so a long replay costs little per step.
     """
 
     def __init__(self, base: str) -> None:
+        self._text = base
         self._tokens = tokenize(base)
         # A base token's index, or the authors who inserted the token.
         self._origins: list[int | Authors] = list(range(len(self._tokens)))
         self._deleted_by: dict[int, Authors] = {}
+        self._line_starts = self._starts(self._tokens)
+
+    @staticmethod
+    def _starts(tokens: Sequence[str]) -> list[int]:
+        """The token index where each line starts."""
+        return [0, *(k + 1 for k, token in enumerate(tokens) if token == "\n")]
 
     def step(self, text: str, authors: Authors) -> None:
-        tokens = tokenize(text)
-        origins: list[int | Authors] = []
-        for tag, i1, i2, j1, j2 in _opcodes(self._tokens, tokens):
+        old = self._text
+        if text == old:
+            return
+        head = _common_head(old, text)
+        tail = _common_tail(old, text, min(len(old), len(text)) - head)
+        # Widen to whole lines: a line start after the head, a newline at the start of the tail, so
+        # the tokens outside are the same in both texts.
+        head = old.rfind("\n", 0, head) + 1
+        newline = old.find("\n", len(old) - tail)
+        tail = len(old) - newline if newline >= 0 else 0
+        first_line = old.count("\n", 0, head)
+        head_tokens = self._line_starts[first_line]
+        tail_tokens = (
+            len(self._tokens) - (self._line_starts[old.count("\n", 0, newline) + 1] - 1) if tail else 0
+        )
+        a = self._tokens[head_tokens : len(self._tokens) - tail_tokens]
+        b = tokenize(text[head : len(text) - tail])
+        middle: list[int | Authors] = []
+        for tag, i1, i2, j1, j2 in _opcodes(a, b):
             if tag == "equal":
-                origins.extend(self._origins[i1:i2])
+                middle.extend(self._origins[head_tokens + i1 : head_tokens + i2])
                 continue
-            for origin in self._origins[i1:i2]:
+            for origin in self._origins[head_tokens + i1 : head_tokens + i2]:
                 if isinstance(origin, int):
                     self._deleted_by[origin] = self._deleted_by.get(origin, NOBODY) | authors
-            origins.extend([authors] * (j2 - j1))
-        self._tokens, self._origins = tokens, origins
+            middle.extend([authors] * (j2 - j1))
+        end = len(self._tokens) - tail_tokens
+        self._tokens = [*self._tokens[:head_tokens], *b, *self._tokens[end:]]
+        self._origins = [*self._origins[:head_tokens], *middle, *self._origins[end:]]
+        self._text = text
+        self._line_starts = self._starts(self._tokens)
 
     def result(self) -> Blame:
         inserted = [NOBODY if isinstance(o, int) else o for o in self._origins]

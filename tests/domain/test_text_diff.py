@@ -1,5 +1,7 @@
 """Paragraph/word diffs, CJK character diffs, and crediting changes to their authors."""
 
+import random
+
 from server.domain.text_diff import (
     BlameReplay,
     ChangeKind,
@@ -102,3 +104,45 @@ def test_a_huge_rewrite_degrades_to_a_whole_replacement() -> None:
     diff = diff_texts(old, new)
     assert [s.op for s in diff.changes[0].segments] == [Op.DELETED, Op.INSERTED]
     assert diff.inserted_words == diff.deleted_words == 6000
+
+
+def test_a_long_replay_credits_every_word_to_whoever_typed_or_removed_it() -> None:
+    rng = random.Random(3)
+    lines = [" ".join(f"base{i}w{j}" for j in range(8)) for i in range(30)]
+    base = "\n".join(lines)
+    replay = BlameReplay(base)
+    inserted_by: dict[str, str] = {}
+    deleted_by: dict[str, set[str]] = {}
+    for step in range(300):
+        author = rng.choice(["ana", "ben", "chen"])
+        words = [line.split(" ") for line in lines]
+        row = rng.randrange(len(words))
+        if rng.random() < 0.6 or len(words[row]) < 2:
+            word = f"{author}{step}"
+            words[row].insert(rng.randint(0, len(words[row])), word)
+            inserted_by[word] = author
+        else:
+            gone = words[row].pop(rng.randrange(len(words[row])))
+            deleted_by.setdefault(gone, set()).add(author)
+        if rng.random() < 0.05:
+            words.insert(rng.randint(0, len(words)), [f"{author}{step}line"])
+            inserted_by[f"{author}{step}line"] = author
+        lines = [" ".join(w) for w in words]
+        replay.step("\n".join(lines), frozenset({author}))
+    final = "\n".join(lines)
+    blame = replay.result()
+    tokens = tokenize(final)
+    assert len(blame.inserted_by) == len(tokens)
+    for token, authors in zip(tokens, blame.inserted_by, strict=True):
+        if token in inserted_by:
+            assert authors == {inserted_by[token]}, token
+        elif token.startswith("base"):
+            assert authors == frozenset(), token
+    base_tokens = tokenize(base)
+    for index, authors in blame.deleted_by.items():
+        word = base_tokens[index]
+        if word.startswith("base"):
+            assert authors == deleted_by[word], word
+    assert {base_tokens[i] for i in blame.deleted_by if base_tokens[i].startswith("base")} == {
+        w for w in deleted_by if w.startswith("base")
+    }
