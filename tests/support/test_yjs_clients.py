@@ -16,6 +16,8 @@ from tests.support.yclient import YClient
 from tests.support.yjs_node import NodeClientError, NodeYClient
 from tests.support.yjs_pycrdt import PycrdtYClient, plain_text
 
+pytestmark = pytest.mark.node
+
 Start = Callable[..., Awaitable[YClient]]
 STARTERS: dict[str, Start] = {"node": NodeYClient.start, "pycrdt": PycrdtYClient.start}
 
