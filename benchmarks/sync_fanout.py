@@ -193,6 +193,18 @@ async def run_scenario(server: Server, scenario: Scenario, run: int, args: argpa
     )
 
 
+async def wait_for_quiet(args: argparse.Namespace) -> None:
+    """Wait (at most --wait-quiet s) until the rest of the machine uses less than --quiet-below % CPU."""
+    deadline = time.monotonic() + args.wait_quiet
+    while True:
+        busy_0 = machine_busy_seconds()
+        await asyncio.sleep(1)
+        busy_pct = 100 * (machine_busy_seconds() - busy_0)
+        if busy_pct < args.quiet_below or time.monotonic() >= deadline:
+            return
+        print(f"  machine busy ({busy_pct:.0f}% of a core), waiting", file=sys.stderr)
+
+
 async def start_server(name: str, args: argparse.Namespace, workdir: Path) -> Server:
     """A fresh server of that kind, its log under `workdir`."""
     log = workdir / f"{name}-{time.strftime('%H%M%S')}.log"
@@ -206,7 +218,7 @@ def print_table(results: list[Result], scenarios: dict[str, Scenario], duration:
     """Readable figures per scenario and run, then the ours/reference ratios of the median figures."""
     header = (
         f"{'server':<10} {'run':>3} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'delivered':>17} "
-        f"{'srv CPU':>13} {'peak RSS':>9} {'clients CPU %':>14} {'others %':>8} {'connect':>7}"
+        f"{'srv CPU':>13} {'peak RSS':>9} {'clients CPU %':>14} {'others %':>8} {'connect':>7} {'deflate':>7}"
     )
     for key, scenario in scenarios.items():
         rows = [r for r in results if r.scenario == key]
@@ -220,7 +232,8 @@ def print_table(results: list[Result], scenarios: dict[str, Scenario], duration:
             print(
                 f"{r.server:<10} {r.run:>3} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} {r.max_ms:>8.1f} "
                 f"{f'{r.delivered}/{r.expected}':>17} {cpu:>13} {r.server_peak_rss_mb:>6.0f} MB "
-                f"{clients:>14} {r.others_cpu_pct:>8.0f} {r.connect_s:>6.1f}s"
+                f"{clients:>14} {r.others_cpu_pct:>8.0f} {r.connect_s:>6.1f}s "
+                f"{'yes' if 'permessage-deflate' in r.ws_extensions else 'no':>7}"
             )
         # The observers of one update that share a process are served one after another: the middle one
         # waits for half of them. Round-robin dealing puts observers/procs of each case in every process.
@@ -260,6 +273,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--settle", type=float, default=1.0, help="seconds between connecting and writing")
     parser.add_argument("--drain", type=float, default=10.0, help="seconds to wait for late updates")
     parser.add_argument("--repeat", type=int, default=1, help="runs per scenario and server, interleaved")
+    parser.add_argument("--wait-quiet", type=float, default=0, help="wait up to this many s before a run...")
+    parser.add_argument("--quiet-below", type=float, default=25, help="... until other load is below this %%")
     parser.add_argument("--database-url", help="our server's database (default: a fresh SQLite file)")
     parser.add_argument(
         "--workdir", type=Path, help="where logs and the SQLite file go (default: a temp dir)"
@@ -286,6 +301,7 @@ async def main(args: argparse.Namespace) -> list[Result]:
     for scenario in scenarios.values():
         for run in range(1, args.repeat + 1):
             for name in servers:
+                await wait_for_quiet(args)
                 server = await start_server(name, args, workdir)
                 try:
                     result = await run_scenario(server, scenario, run, args)
