@@ -141,9 +141,16 @@ async def run_scenario(server: Server, scenario: Scenario, run: int, args: argpa
     # Observers are dealt round-robin so that each process holds a share of every room.
     shares = [observer_clients[i :: args.observer_procs] for i in range(args.observer_procs)]
     connect_started = time.monotonic()
+    if args.writer_with_observers:
+        # Every client in one process: the layout a quick experiment tends to use (see docs/benchmarks.md).
+        shares = [writer_clients + observer_clients]
     observers = [await _Loader.spawn({"url": server.url, "clients": share, **timing}) for share in shares]
-    writer = await _Loader.spawn({"url": server.url, "clients": writer_clients, **timing})
-    loaders = [writer, *observers]
+    writer = (
+        observers[0]
+        if args.writer_with_observers
+        else await _Loader.spawn({"url": server.url, "clients": writer_clients, **timing})
+    )
+    loaders = list(dict.fromkeys([writer, *observers]))
     try:
         async with asyncio.timeout(120):
             ready = [await loader.expect("ready") for loader in loaders]
@@ -152,7 +159,8 @@ async def run_scenario(server: Server, scenario: Scenario, run: int, args: argpa
 
         wall_0, server_cpu_0, busy_0 = time.monotonic(), cpu_seconds(server.pid), machine_busy_seconds()
         loaders_cpu_0 = [cpu_seconds(loader.process.pid) for loader in loaders]
-        await writer.send({"cmd": "start", "at": time.time() * 1000 + 200})
+        # CLOCK_MONOTONIC, as Node's process.hrtime reads it.
+        await writer.send({"cmd": "start", "at": time.monotonic() * 1000 + 200})
         async with asyncio.timeout(args.duration + 120):
             written = (await writer.expect("written"))["written"]
         for loader in observers:
@@ -183,10 +191,12 @@ async def run_scenario(server: Server, scenario: Scenario, run: int, args: argpa
         server_cpu_s=server_cpu_s,
         wall_s=wall_s,
         server_peak_rss_mb=peak_rss,
-        writer_cpu_pct=100 * loaders_cpu[0] / wall_s,
-        observers_cpu_pct=[100 * cpu / wall_s for cpu in loaders_cpu[1:]],
+        writer_cpu_pct=0.0 if args.writer_with_observers else 100 * loaders_cpu[0] / wall_s,
+        observers_cpu_pct=[100 * cpu / wall_s for cpu in loaders_cpu[-len(observers) :]],
         others_cpu_pct=max(0.0, 100 * others_cpu / wall_s),
-        client_us_per_update=1e6 * sum(loaders_cpu[1:]) / max(1, sum(r["received"] for r in reports)),
+        client_us_per_update=1e6
+        * sum(loaders_cpu[-len(observers) :])
+        / max(1, sum(r["received"] for r in reports)),
         connect_s=connect_s,
         observer_procs=args.observer_procs,
         ws_extensions=str(ready[0].get("extensions", "")),
@@ -269,6 +279,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--clients-per-case", type=int, default=10, help="clients per case in scenario B")
     parser.add_argument("--b-interval-ms", type=float, default=50.0, help="writer interval in scenario B")
     parser.add_argument("--observer-procs", type=int, default=1, help="Node processes holding the observers")
+    parser.add_argument(
+        "--writer-with-observers", action="store_true", help="one Node process for every client (experiment)"
+    )
     parser.add_argument("--paragraph-chars", type=int, default=48, help="characters per written paragraph")
     parser.add_argument("--settle", type=float, default=1.0, help="seconds between connecting and writing")
     parser.add_argument("--drain", type=float, default=10.0, help="seconds to wait for late updates")

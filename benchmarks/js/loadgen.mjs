@@ -3,15 +3,14 @@
 // argv[2] is a JSON config: {url, clients: [{room, params, role: "writer"|"observer"}], intervalMs,
 // durationMs, warmupMs, padTo}. stdout gets JSON lines; stdin takes commands:
 //   -> {"type":"ready", "connectMs"}               once every client has synced
-//   <- {"cmd":"start", "at": epochMs}              writers write from `at` on, every intervalMs
+//   <- {"cmd":"start", "at": monotonicMs}          writers write from `at` on, every intervalMs
 //   -> {"type":"written", "written": {room: n}}    when every writer is done
 //   <- {"cmd":"collect", "expected": {room: n}, "deadlineMs"}
 //   -> {"type":"report", ...}                      once observers hold all expected updates, or at the deadline
 //   <- {"cmd":"exit"}
 // Each paragraph carries its writer's send time; an observer's latency for it is its arrival time minus
-// that, both on the wall clock (performance.timeOrigin + performance.now()), which processes share.
+// that, both read from CLOCK_MONOTONIC (process.hrtime), which all processes of the machine share.
 import { createInterface } from 'node:readline'
-import { performance } from 'node:perf_hooks'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
@@ -19,7 +18,7 @@ import { WebsocketProvider } from 'y-websocket'
 const config = JSON.parse(process.argv[2])
 // Every provider registers an exit listener.
 process.setMaxListeners(0)
-const now = () => performance.timeOrigin + performance.now()
+const now = () => Number(process.hrtime.bigint()) / 1e6
 const out = (obj) => process.stdout.write(JSON.stringify(obj) + '\n')
 const total = Math.floor(config.durationMs / config.intervalMs)
 const warmupSeqs = Math.ceil(config.warmupMs / config.intervalMs)

@@ -109,12 +109,13 @@ async def test_offline_edits_cross_after_reconnect(reference: ReferenceServer, r
 
 @pytest.mark.parametrize("kind", sorted(STARTERS))
 async def test_a_server_close_code_is_reported_and_not_retried(kind: str) -> None:
-    accepted = 0
+    refusals = [(4403, "not a member"), (4401, "bad token")]
+    paths: list[str] = []
 
     async def refuse(websocket: ServerConnection) -> None:
-        nonlocal accepted
-        accepted += 1
-        await websocket.close(4403, "not a member")
+        assert websocket.request is not None
+        paths.append(websocket.request.path)
+        await websocket.close(*refusals[len(paths) - 1])
 
     async with serve(refuse, "127.0.0.1", 0) as server:
         port = server.sockets[0].getsockname()[1]
@@ -124,7 +125,12 @@ async def test_a_server_close_code_is_reported_and_not_retried(kind: str) -> Non
             assert (close.code, close.reason) == (4403, "not a member")
             # y-websocket's backoff would retry within ~200 ms if it took 44xx as transient.
             await asyncio.sleep(0.5)
-            assert accepted == 1
+            assert paths == ["/sync/case-1?token=t0ken"]
+
+            await client.connect(token="other")
+            close = await client.wait_closed()
+            assert (close.code, close.reason) == (4401, "bad token")
+            assert paths == ["/sync/case-1?token=t0ken", "/sync/case-1?token=other"]
 
 
 async def test_a_dead_server_is_an_abnormal_close(room: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import itertools
 import json
 import shutil
 from collections.abc import Callable
@@ -41,6 +42,7 @@ class NodeYClient:
         self._reader = asyncio.create_task(self._read_stdout())
         self._stderr_reader = asyncio.create_task(self._read_stderr())
         self.client_id = 0
+        self._closes_taken = 0
 
     @classmethod
     async def spawn(cls, *, request_timeout: float = 15.0) -> Self:
@@ -114,10 +116,14 @@ class NodeYClient:
         await self._request("wait_synced", {"timeout_ms": _ms(timeout)}, wait=timeout)
 
     async def wait_closed(self, timeout: float = 10.0) -> CloseInfo:
-        """Wait for the server to close the connection and return its close code and reason."""
+        """Wait for the server's next close (one not returned before); return its code and reason."""
         event = await self.wait_event(
-            "connection-close", lambda e: not e["local"] and e["code"] is not None, timeout=timeout
+            "connection-close",
+            lambda e: not e["local"] and e["code"] is not None,
+            skip=self._closes_taken,
+            timeout=timeout,
         )
+        self._closes_taken += 1
         return CloseInfo(code=int(event["code"]), reason=str(event["reason"] or ""))
 
     # --- document ---------------------------------------------------------------------------------------
@@ -189,12 +195,18 @@ class NodeYClient:
         return list(self._events)
 
     async def wait_event(
-        self, kind: str, predicate: Callable[[Event], bool] = lambda _: True, *, timeout: float = 10.0
+        self,
+        kind: str,
+        predicate: Callable[[Event], bool] = lambda _: True,
+        *,
+        skip: int = 0,
+        timeout: float = 10.0,
     ) -> Event:
-        """Return the first event of `kind` (already seen or coming) for which `predicate` holds."""
+        """Return the first event of `kind` (seen or coming) for which `predicate` holds, past `skip` such."""
 
         def found() -> Event | None:
-            return next((e for e in self._events if e["event"] == kind and predicate(e)), None)
+            matching = (e for e in self._events if e["event"] == kind and predicate(e))
+            return next(itertools.islice(matching, skip, None), None)
 
         async with self._events_changed:
             try:
