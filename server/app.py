@@ -18,11 +18,13 @@ from server.api.context import Services
 from server.api.http import GraphQLApp
 from server.config import Settings
 from server.db import Database
+from server.events import EventBus
 from server.frontend import Frontend
 from server.jobs import create_jobs
 from server.middleware import AccessLog, BodyLimit
+from server.pubsub import create_pubsub
 from server.sync.endpoint import SyncEndpoint
-from server.sync.fanout import Fanout, LocalFanout, RedisFanout
+from server.sync.fanout import Fanout
 from server.sync.rooms import Rooms
 from server.sync.writer import UpdateWriter
 
@@ -38,16 +40,16 @@ class _Runtime:
         self.settings = settings
         self.db = Database.from_settings(settings)
         self.writer = UpdateWriter(self.db)
-        self.fanout: Fanout = (
-            RedisFanout(settings.redis_url, settings.redis_prefix) if settings.redis_url else LocalFanout()
-        )
+        self.pubsub = create_pubsub(settings.redis_url, settings.redis_prefix)
+        self.fanout = Fanout(self.pubsub)
+        self.events = EventBus(self.pubsub)
         self.rooms: Rooms | None = None
         self.services: Services | None = None
         self.sync: SyncEndpoint | None = None
         self.graphql: GraphQLApp | None = None
 
     async def start(self) -> None:
-        await self.fanout.start()
+        await self.pubsub.start()
         self.writer.start()
         jobs = await create_jobs(self.settings, self.db)
         self.rooms = Rooms(
@@ -60,7 +62,9 @@ class _Runtime:
                 "compact_document", job_id=f"compact:{case_id}", case_id=case_id
             ),
         )
-        self.services = Services(db=self.db, settings=self.settings, jobs=jobs, rooms=self.rooms)
+        self.services = Services(
+            db=self.db, settings=self.settings, jobs=jobs, rooms=self.rooms, events=self.events
+        )
         self.sync = SyncEndpoint(self.db, self.rooms)
         self.graphql = GraphQLApp(self.services)
 
@@ -70,7 +74,7 @@ class _Runtime:
         await self.writer.stop()
         if self.services is not None:
             await self.services.jobs.close()
-        await self.fanout.stop()
+        await self.pubsub.stop()
         await self.db.dispose()
 
 
@@ -132,8 +136,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics),
-        Route("/", frontend, methods=["GET", "HEAD"]),
-        Route("/{path:path}", frontend, methods=["GET", "HEAD"]),
+        # A bound method, so Starlette calls it with a Request (an instance would be taken for an ASGI app).
+        Route("/", frontend.__call__, methods=["GET", "HEAD"]),
+        Route("/{path:path}", frontend.__call__, methods=["GET", "HEAD"]),
     ]
     middleware = [Middleware(AccessLog), Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

@@ -23,7 +23,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         host=args.host or settings.host,
         port=settings.port if args.port is None else args.port,
         # Yjs frames are small and already compact: per-message deflate cost 30x in latency (DESIGN.md).
-        ws="websockets",
+        ws="websockets-sansio",
         ws_per_message_deflate=False,
         ws_max_size=settings.max_frame_bytes,
         access_log=False,

@@ -22,6 +22,11 @@ def upgrade(database_url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(database_url), revision)
 
 
+def downgrade(database_url: str, revision: str) -> None:
+    """Take the database schema back to `revision` ("base" empties it)."""
+    command.downgrade(alembic_config(database_url), revision)
+
+
 def check(database_url: str) -> None:
     """Raise if the models hold a change that no migration makes."""
     command.check(alembic_config(database_url))

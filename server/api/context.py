@@ -15,6 +15,7 @@ from server.config import Settings
 from server.db import Database
 from server.domain import users
 from server.domain.errors import Unauthenticated
+from server.events import EventBus
 from server.jobs import JobQueue
 from server.models import User
 from server.sync.rooms import Rooms
@@ -28,6 +29,7 @@ class Services:
     settings: Settings
     jobs: JobQueue
     rooms: Rooms
+    events: EventBus
 
 
 @dataclass
@@ -67,7 +69,11 @@ class Context:
         if not self.token:
             return None
         async with self.read() as session:
-            return await users.user_for_token(session, self.token)
+            user = await users.user_for_token(session, self.token)
+        state = getattr(self.request, "scope", {}).get("state")
+        if user is not None and isinstance(state, dict):
+            state["user_id"] = user.id  # the access log line names who asked
+        return user
 
     async def user(self) -> User:
         """The signed-in user; UNAUTHENTICATED otherwise."""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from collections.abc import Callable
+from typing import Any
 
 import strawberry
 from strawberry.extensions import (
@@ -42,16 +43,20 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     """The schema as served; debug mode keeps introspection and field suggestions."""
     debug = settings.debug if settings is not None else True
     limits = settings.extra if settings is not None else {}
-    extensions: list[type[SchemaExtension] | SchemaExtension] = [
+    depth = int(limits.get("WARROOM_GRAPHQL_MAX_DEPTH", MAX_DEPTH))
+    aliases = int(limits.get("WARROOM_GRAPHQL_MAX_ALIASES", MAX_ALIASES))
+    tokens = int(limits.get("WARROOM_GRAPHQL_MAX_TOKENS", MAX_TOKENS))
+    # Factories, so each request gets fresh extension state; the parse and validation caches
+    # live at module level and are shared across requests all the same.
+    extensions: list[Callable[[], SchemaExtension]] = [
         ErrorCodes,
-        ParserCache(maxsize=256),
-        ValidationCache(maxsize=256),
-        QueryDepthLimiter(max_depth=int(limits.get("WARROOM_GRAPHQL_MAX_DEPTH", MAX_DEPTH))),
-        MaxAliasesLimiter(max_alias_count=int(limits.get("WARROOM_GRAPHQL_MAX_ALIASES", MAX_ALIASES))),
-        MaxTokensLimiter(max_token_count=int(limits.get("WARROOM_GRAPHQL_MAX_TOKENS", MAX_TOKENS))),
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+        lambda: QueryDepthLimiter(max_depth=depth),
+        lambda: MaxAliasesLimiter(max_alias_count=aliases),
+        lambda: MaxTokensLimiter(max_token_count=tokens),
     ]
     if not debug:
         extensions.append(DisableIntrospection)
     config: Any = StrawberryConfig(disable_field_suggestions=not debug)
-    # strawberry accepts extension instances, though its annotation only names classes and factories.
-    return Schema(query=Query, mutation=Mutation, extensions=cast(Any, extensions), config=config)
+    return Schema(query=Query, mutation=Mutation, extensions=extensions, config=config)

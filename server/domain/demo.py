@@ -51,7 +51,9 @@ def _opening_update() -> bytes:
     fragment = body(doc)
     with doc.transaction():
         for tag, text in _OPENING:
-            attrs = {"level": "2"} if tag == "heading" else {}
+            # A number, as Tiptap writes it (Tiptap shows a string level "2" as a level-1 heading);
+            # pycrdt's stubs say str, but Yjs attributes hold any JSON value.
+            attrs: dict[str, Any] = {"level": 2} if tag == "heading" else {}
             element = XmlElement(tag, attrs)
             fragment.children.append(element)
             element.children.append(XmlText(text))

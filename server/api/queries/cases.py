@@ -25,7 +25,7 @@ class CaseQueries:
                     CaseMember.user_id == user.id, CaseMember.case_id.in_(ids)
                 )
             )
-            roles = dict(rows.tuples().all())
+            roles = dict(rows.all())  # not dict(rows): a Result has keys() and reads as a mapping
         return CaseConnection(
             nodes=[Case.of(case, roles[case.id]) for case in page.items],
             page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor),
