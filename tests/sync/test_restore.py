@@ -12,13 +12,29 @@ import pytest
 
 from server.sync import protocol
 from tests.support.live import Live, live_server
-from tests.support.node_client import NodeYClient
 from tests.support.services import REDIS_URL, require_redis
+from tests.support.yjs_node import NodeYClient
 from tests.support.ysocket import YSocket
 
 CREATE = "mutation($c: ID!, $l: String!) { createSnapshot(caseId: $c, label: $l) { id text } }"
 RESTORE = "mutation($s: ID!) { restoreSnapshot(snapshotId: $s) { changed before { id text } } }"
 LIST = "query($c: ID!) { snapshots(caseId: $c) { nodes { id kind auto text } } }"
+
+
+async def _node(server_ws_url: str, case_id: str, token: str) -> NodeYClient:
+    return await NodeYClient.start(f"{server_ws_url}/sync", case_id, token)
+
+
+async def _node_reads(client: NodeYClient, text: str, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while (current := await client.text()) != text:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"npm client text {current!r} != {text!r} after {timeout}s")
+        await asyncio.sleep(0.02)
+
+
+def _connects(client: NodeYClient) -> int:
+    return sum(1 for e in client.events if e["event"] == "status" and e.get("status") == "connected")
 
 
 def _updates_after_sync(client: YSocket) -> list[protocol.Sync]:
@@ -37,26 +53,26 @@ async def test_restore_reaches_connected_clients_at_once(live: Live) -> None:
     case = await live.case(mate="EDITOR")
     writer = await YSocket.connect(live.sync_url(case.id, case.owner.token))
     await writer.synced.wait()
-    node = await NodeYClient.connect(live.server.ws_url, case.id, case.members["mate"].token)
+    node = await _node(live.server.ws_url, case.id, case.members["mate"].token)
     writer.add_paragraph("Customer wants faster delivery")
     writer.add_paragraph("客户需要更快的交付")
-    await node.wait_text("Customer wants faster delivery\n客户需要更快的交付")
+    await _node_reads(node, "Customer wants faster delivery\n客户需要更快的交付")
     version = (await live.gql.data(CREATE, {"c": case.id, "l": "Agreed"}, case.owner.token))["createSnapshot"]
     assert version["text"] == "Customer wants faster delivery\n客户需要更快的交付"
 
-    await node.add_paragraph("An idea from the npm client")
+    await node.insert_paragraph("An idea from the npm client")
     writer.add_paragraph("Scratch notes")
     await writer.wait_text("An idea from the npm client")
-    await node.wait_text(lambda text: "Scratch notes" in text)
+    await node.wait_text("Scratch notes")
     frames_before = len(writer.frames)
 
     result = await live.gql.data(RESTORE, {"s": version["id"]}, case.members["mate"].token)
     assert result["restoreSnapshot"]["changed"] is True
     assert "Scratch notes" in result["restoreSnapshot"]["before"]["text"]
     await _wait_text(writer, version["text"])
-    await node.wait_text(version["text"])
+    await _node_reads(node, version["text"])
     # Both got it as a live update on the connection they had: no reconnect, no resync.
-    assert node.connects == 1
+    assert _connects(node) == 1
     new_frames = writer.frames[frames_before:]
     assert any(isinstance(f, protocol.Sync) and f.kind is protocol.SyncKind.UPDATE for f in new_frames)
     assert not any(isinstance(f, protocol.Sync) and f.kind is protocol.SyncKind.STEP2 for f in new_frames)
@@ -64,7 +80,7 @@ async def test_restore_reaches_connected_clients_at_once(live: Live) -> None:
 
     # The clients keep editing on top of the restored version.
     writer.add_paragraph("after the restore")
-    await node.wait_text(version["text"] + "\nafter the restore")
+    await _node_reads(node, version["text"] + "\nafter the restore")
     kinds = [
         n["kind"] for n in (await live.gql.data(LIST, {"c": case.id}, case.owner.token))["snapshots"]["nodes"]
     ]
@@ -113,16 +129,18 @@ async def test_restore_on_one_server_reaches_clients_of_both(pair: tuple[Live, L
     case = await one.case(mate="EDITOR")
     near = await YSocket.connect(one.sync_url(case.id, case.owner.token))
     far = await YSocket.connect(two.sync_url(case.id, case.members["mate"].token))
-    node = await NodeYClient.connect(two.server.ws_url, case.id, case.members["mate"].token)
+    node = await _node(two.server.ws_url, case.id, case.members["mate"].token)
     await asyncio.gather(near.synced.wait(), far.synced.wait())
     near.add_paragraph("v1 text")
-    await node.wait_text("v1 text")
+    await _node_reads(node, "v1 text")
     version = (await one.gql.data(CREATE, {"c": case.id, "l": "v1"}, case.owner.token))["createSnapshot"]
     far.add_paragraph("edited on server two")
     await near.wait_text("edited on server two")
     await two.gql.data(RESTORE, {"s": version["id"]}, case.owner.token)
-    await asyncio.gather(_wait_text(near, "v1 text"), _wait_text(far, "v1 text"), node.wait_text("v1 text"))
-    assert node.connects == 1
+    await asyncio.gather(
+        _wait_text(near, "v1 text"), _wait_text(far, "v1 text"), _node_reads(node, "v1 text")
+    )
+    assert _connects(node) == 1
     await asyncio.gather(near.close(), far.close(), node.close())
 
 
@@ -130,19 +148,19 @@ async def test_restore_on_a_server_without_the_case_open_reaches_the_other(pair:
     one, two = pair
     case = await one.case()
     far = await YSocket.connect(two.sync_url(case.id, case.owner.token))
-    node = await NodeYClient.connect(two.server.ws_url, case.id, case.owner.token)
+    node = await _node(two.server.ws_url, case.id, case.owner.token)
     await far.synced.wait()
     far.add_paragraph("v1 text")
-    await node.wait_text("v1 text")
+    await _node_reads(node, "v1 text")
     version = (await one.gql.data(CREATE, {"c": case.id, "l": "v1"}, case.owner.token))["createSnapshot"]
     assert version["text"] == "v1 text", "server one reads what server two stored"
     far.add_paragraph("later")
-    await node.wait_text("v1 text\nlater")
+    await _node_reads(node, "v1 text\nlater")
     frames_before = len(_updates_after_sync(far))
     await one.gql.data(RESTORE, {"s": version["id"]}, case.owner.token)
-    await asyncio.gather(_wait_text(far, "v1 text"), node.wait_text("v1 text"))
+    await asyncio.gather(_wait_text(far, "v1 text"), _node_reads(node, "v1 text"))
     assert len(_updates_after_sync(far)) > frames_before
-    assert node.connects == 1
+    assert _connects(node) == 1
     await asyncio.gather(far.close(), node.close())
 
 
