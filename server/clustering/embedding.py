@@ -50,7 +50,10 @@ class Embedder:
     @property
     def dimension(self) -> int:
         """Length of one embedding (loads the model)."""
-        dim = self.model().get_sentence_embedding_dimension()
+        model = self.model()
+        # Renamed in sentence-transformers 5; the old name now warns, older releases lack the new one.
+        getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        dim = getter()
         if dim is None:
             raise RuntimeError(f"model {self.model_name!r} does not say its embedding size")
         return int(dim)

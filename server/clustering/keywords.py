@@ -29,6 +29,21 @@ _ZH_STOP = frozenset(
     也是 可能 应该 那边 这边 这里 那里 结果 发现 目前 马上 刚刚 自己 大家 所有 全部
     不了 不到 不好 好像""".split()
 )
+# Customer-service words jieba's general dictionary splits ("没到账" would become "没到" + "账").
+_ZH_DOMAIN_WORDS = (
+    "到账",
+    "闪退",
+    "单点登录",
+    "工单",
+    "对接",
+    "看板",
+    "续约",
+    "缺货",
+    "断货",
+    "交期",
+    "退订",
+    "扣款",
+)
 _MIN_TOKEN_CHARS = 2
 
 
@@ -110,6 +125,8 @@ def _singular(token: str) -> str:
     """Fold regular English plurals so "refunds" and "refund" count as one keyword."""
     if len(token) > 4 and token.endswith("ies"):
         return token[:-3] + "y"
+    if len(token) > 4 and token.endswith(("ches", "shes", "sses", "xes", "zes")):
+        return token[:-2]
     if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is", "ics")):
         return token[:-1]
     return token
@@ -128,5 +145,7 @@ def _jieba_cut() -> Callable[[str], list[str]]:
 
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()  # loads the dictionary (~1 s, cached on disk after the first time); has its own lock
+    for word in _ZH_DOMAIN_WORDS:
+        jieba.add_word(word)
     cut: Callable[[str], list[str]] = jieba.lcut
     return cut

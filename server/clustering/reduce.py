@@ -49,7 +49,10 @@ def reduce_dimensions(embeddings: Embeddings, params: ReductionParams) -> NDArra
 
 
 def _umap(embeddings: Embeddings, params: ReductionParams) -> NDArray[np.float32]:
-    import umap
+    with warnings.catch_warnings():
+        # umap announces that its optional TensorFlow variant is missing; we do not use that variant.
+        warnings.filterwarnings("ignore", message="Tensorflow not installed", category=ImportWarning)
+        import umap
 
     n_neighbors = min(params.n_neighbors, len(embeddings) - 1)
     knn = _exact_cosine_knn(embeddings, n_neighbors) if len(embeddings) >= _EXACT_KNN_FROM else None
