@@ -1,0 +1,1 @@
+"""Domain actions: plain arguments and a session in, domain objects out; no transport here."""

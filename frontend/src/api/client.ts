@@ -1,0 +1,61 @@
+// GraphQL over HTTP: POST /graphql with the bearer token; named operations from graphql/operations.
+
+import { getToken } from "../session";
+import { ApiError, fromGraphQLErrors } from "./errors";
+import { operationDocument } from "./operations";
+
+type Variables = Record<string, unknown>;
+type Listener = () => void;
+
+const unauthenticatedListeners = new Set<Listener>();
+
+/** Runs `listener` whenever the server says the caller is not (or no longer) signed in. */
+export function onUnauthenticated(listener: Listener): () => void {
+  unauthenticatedListeners.add(listener);
+  return () => unauthenticatedListeners.delete(listener);
+}
+
+export function notifyUnauthenticated(): void {
+  for (const listener of unauthenticatedListeners) listener();
+}
+
+async function post(body: string): Promise<Response> {
+  const headers: Record<string, string> = {
+    "Content-Type": "application/json",
+    Accept: "application/graphql-response+json, application/json",
+  };
+  const token = getToken();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  try {
+    return await fetch("/graphql", { method: "POST", headers, body });
+  } catch {
+    throw new ApiError("NETWORK", "Cannot reach the server. Check your connection and try again.");
+  }
+}
+
+async function readJson(response: Response): Promise<{ data?: unknown; errors?: unknown } | null> {
+  try {
+    return (await response.json()) as { data?: unknown; errors?: unknown };
+  } catch {
+    return null;
+  }
+}
+
+/** Runs the named operation and returns its `data`, or throws an ApiError with a readable message. */
+export async function request<T>(operationName: string, variables: Variables = {}): Promise<T> {
+  const query = operationDocument(operationName);
+  const response = await post(JSON.stringify({ query, operationName, variables }));
+  const payload = await readJson(response);
+  if (payload && Array.isArray(payload.errors) && payload.errors.length > 0) {
+    const error = fromGraphQLErrors(payload.errors);
+    if (error.code === "UNAUTHENTICATED") notifyUnauthenticated();
+    throw error;
+  }
+  if (response.status === 413) {
+    throw new ApiError("BAD_INPUT", "That is too large to send. Shorten it and try again.");
+  }
+  if (!response.ok || !payload || payload.data == null) {
+    throw new ApiError("SERVER", `The server could not answer (status ${response.status}). Try again shortly.`);
+  }
+  return payload.data as T;
+}

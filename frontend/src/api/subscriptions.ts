@@ -1,0 +1,74 @@
+// GraphQL subscriptions over graphql-transport-ws on /graphql (the `graphql-ws` client).
+// The token travels in connection_init, as the server authenticates there.
+
+import { createClient, type Client } from "graphql-ws";
+import { getToken } from "../session";
+import { fromGraphQLErrors } from "./errors";
+import { notifyUnauthenticated } from "./client";
+import { operationDocument } from "./operations";
+
+const CLOSE_UNAUTHORIZED = 4401;
+
+let client: Client | null = null;
+
+function socketUrl(): string {
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  return `${scheme}//${location.host}/graphql`;
+}
+
+function getClient(): Client {
+  if (client === null) {
+    client = createClient({
+      url: socketUrl(),
+      lazy: true,
+      connectionParams: () => ({ token: getToken() ?? "" }),
+      retryAttempts: Infinity,
+      shouldRetry: (event) => !(isCloseEvent(event) && event.code === CLOSE_UNAUTHORIZED),
+      on: {
+        closed: (event) => {
+          if (isCloseEvent(event) && event.code === CLOSE_UNAUTHORIZED) notifyUnauthenticated();
+        },
+      },
+    });
+  }
+  return client;
+}
+
+function isCloseEvent(value: unknown): value is CloseEvent {
+  return typeof value === "object" && value !== null && "code" in value;
+}
+
+export interface SubscriptionHandlers<T> {
+  next: (data: T) => void;
+  error?: (message: string) => void;
+}
+
+/** Subscribes to the named operation; returns a function that unsubscribes. */
+export function subscribe<T>(
+  operationName: string,
+  variables: Record<string, unknown>,
+  handlers: SubscriptionHandlers<T>,
+): () => void {
+  return getClient().subscribe<T>(
+    { query: operationDocument(operationName), operationName, variables },
+    {
+      next: (result) => {
+        if (result.errors?.length) handlers.error?.(fromGraphQLErrors(result.errors).message);
+        else if (result.data) handlers.next(result.data as T);
+      },
+      error: (error) => {
+        const message = Array.isArray(error)
+          ? fromGraphQLErrors(error).message
+          : "The live connection was lost. Reload the page to see new activity.";
+        handlers.error?.(message);
+      },
+      complete: () => undefined,
+    },
+  );
+}
+
+/** Closes the socket, e.g. on sign-out, so the next subscription authenticates afresh. */
+export function resetSubscriptions(): void {
+  void client?.dispose();
+  client = null;
+}

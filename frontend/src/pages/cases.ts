@@ -1,0 +1,92 @@
+// My cases: the list of cases I belong to, and a form to open a new one (I become its owner).
+
+import { request } from "../api/client";
+import { errorMessage } from "../api/errors";
+import type { CaseSummary, Connection } from "../api/types";
+import { casePath, navigate } from "../router";
+import { h, replaceChildren } from "../ui/dom";
+import { noticeArea } from "../ui/notice";
+import type { Page } from "../ui/page";
+import { timeElement } from "../ui/time";
+
+function caseRow(item: CaseSummary): HTMLElement {
+  return h(
+    "li",
+    { class: "case-row" },
+    h(
+      "a",
+      { href: `#${casePath(item.id)}`, class: "case-link", "data-case-id": item.id },
+      h("span", { class: "case-title" }, item.title),
+      h("span", { class: "case-customer" }, item.customer),
+    ),
+    h("span", { class: `badge role-${item.myRole.toLowerCase()}` }, item.myRole),
+    timeElement(item.createdAt),
+  );
+}
+
+function newCaseForm(): HTMLElement {
+  const title = h("input", { name: "title", required: true, maxlength: 200, placeholder: "e.g. 华东物流 renewal" });
+  const customer = h("input", { name: "customer", required: true, maxlength: 200, placeholder: "Customer name" });
+  const submit = h("button", { type: "submit", class: "button-primary" }, "Create case");
+  const notice = noticeArea();
+
+  async function create(event: Event): Promise<void> {
+    event.preventDefault();
+    notice.clear();
+    submit.disabled = true;
+    try {
+      const { createCase } = await request<{ createCase: CaseSummary }>("CreateCase", {
+        input: { title: title.value.trim(), customer: customer.value.trim() },
+      });
+      navigate(casePath(createCase.id));
+    } catch (error) {
+      notice.show(errorMessage(error));
+      submit.disabled = false;
+    }
+  }
+
+  return h(
+    "form",
+    { class: "card new-case", onsubmit: (event) => void create(event) },
+    h("h2", {}, "New case"),
+    h("label", {}, "Title", title),
+    h("label", {}, "Customer", customer),
+    notice.el,
+    submit,
+  );
+}
+
+export function casesPage(): Page {
+  const list = h("ul", { class: "case-list", "aria-live": "polite" });
+  const more = h("button", { type: "button", class: "button-quiet", hidden: true }, "Show more");
+  const notice = noticeArea();
+  let cursor: string | null = null;
+
+  async function load(): Promise<void> {
+    more.disabled = true;
+    try {
+      const { cases } = await request<{ cases: Connection<CaseSummary> }>("Cases", { first: 50, after: cursor });
+      if (cursor === null && cases.nodes.length === 0) {
+        replaceChildren(list, h("li", { class: "empty" }, "You are not in any case yet. Create one to start."));
+      }
+      list.append(...cases.nodes.map(caseRow));
+      cursor = cases.pageInfo.endCursor;
+      more.hidden = !cases.pageInfo.hasNextPage;
+    } catch (error) {
+      notice.show(errorMessage(error));
+    } finally {
+      more.disabled = false;
+    }
+  }
+
+  more.addEventListener("click", () => void load());
+  void load();
+
+  const el = h(
+    "div",
+    { class: "cases-page" },
+    h("section", { class: "cases" }, h("h1", {}, "My cases"), notice.el, list, more),
+    newCaseForm(),
+  );
+  return { el };
+}

@@ -1,0 +1,33 @@
+// The frame around every page once signed in: brand, navigation, who is signed in, sign out.
+
+import { request } from "../api/client";
+import { resetSubscriptions } from "../api/subscriptions";
+import { navigate } from "../router";
+import { clearSession, getUser } from "../session";
+import { h } from "./dom";
+
+async function signOut(): Promise<void> {
+  try {
+    await request<{ logout: boolean }>("Logout");
+  } catch {
+    // The token is forgotten locally whatever the server says: an expired token is signed out already.
+  }
+  clearSession();
+  resetSubscriptions();
+  navigate("/signin");
+}
+
+/** Wraps a page's element in the top bar. */
+export function shell(content: HTMLElement): HTMLElement {
+  const user = getUser();
+  const bar = h(
+    "header",
+    { class: "topbar" },
+    h("a", { class: "brand", href: "#/cases" }, "Warroom"),
+    h("nav", { class: "topnav" }, h("a", { href: "#/cases" }, "Cases")),
+    h("span", { class: "spacer" }),
+    user ? h("span", { class: "whoami", title: user.email, "data-testid": "whoami" }, user.name) : null,
+    h("button", { class: "button-quiet", type: "button", onclick: () => void signOut() }, "Sign out"),
+  );
+  return h("div", { class: "app" }, bar, h("main", { class: "main" }, content));
+}

@@ -1,0 +1,54 @@
+// Who is here: one avatar per person whose browser is in the room (from Yjs awareness).
+
+import type { Awareness } from "y-protocols/awareness";
+import { h, initials, replaceChildren } from "../ui/dom";
+
+/** What each browser publishes about its user in awareness (`user` field, also read by the carets). */
+export interface PresenceUser {
+  id: string;
+  name: string;
+  color: string;
+}
+
+function isPresenceUser(value: unknown): value is PresenceUser {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.id === "string" && typeof v.name === "string" && typeof v.color === "string";
+}
+
+/** The people in the room, one entry per user even when they have several tabs open. */
+export function peopleHere(awareness: Awareness): PresenceUser[] {
+  const people = new Map<string, PresenceUser>();
+  for (const state of awareness.getStates().values()) {
+    const user: unknown = state.user;
+    if (isPresenceUser(user) && !people.has(user.id)) people.set(user.id, user);
+  }
+  return [...people.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function presenceAvatars(awareness: Awareness, meId: string): { el: HTMLElement; dispose: () => void } {
+  const el = h("ul", { class: "presence", "aria-label": "People here", "data-testid": "presence" });
+
+  function render(): void {
+    replaceChildren(
+      el,
+      ...peopleHere(awareness).map((person) => {
+        const me = person.id === meId;
+        return h(
+          "li",
+          {
+            class: me ? "avatar avatar-me" : "avatar",
+            style: `--avatar-color: ${person.color}`,
+            title: me ? `${person.name} (you)` : person.name,
+            "data-user-name": person.name,
+          },
+          initials(person.name),
+        );
+      }),
+    );
+  }
+
+  awareness.on("change", render);
+  render();
+  return { el, dispose: () => awareness.off("change", render) };
+}

@@ -1,0 +1,40 @@
+// The case document: one Y.Doc synced with the server's room over y-websocket (/sync/<caseId>?token=…).
+
+import { WebsocketProvider } from "y-websocket";
+import * as Y from "yjs";
+
+export interface CaseSync {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  destroy: () => void;
+}
+
+function syncUrl(): string {
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  return `${scheme}//${location.host}/sync`;
+}
+
+/** Opens the live document of a case; the server checks the token and membership on connect. */
+export function connectCase(caseId: string, token: string): CaseSync {
+  const doc = new Y.Doc();
+  // disableBc: tabs must not sync through the browser behind the server's back; the server decides
+  // what is accepted (viewers' updates are dropped), so everyone sees the same document.
+  const provider = new WebsocketProvider(syncUrl(), caseId, doc, { params: { token }, disableBc: true });
+
+  // The browser knows sooner than the socket when the network goes; reconnect at once when it returns.
+  const goOffline = (): void => provider.disconnect();
+  const goOnline = (): void => provider.connect();
+  window.addEventListener("offline", goOffline);
+  window.addEventListener("online", goOnline);
+
+  return {
+    doc,
+    provider,
+    destroy() {
+      window.removeEventListener("offline", goOffline);
+      window.removeEventListener("online", goOnline);
+      provider.destroy();
+      doc.destroy();
+    },
+  };
+}

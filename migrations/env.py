@@ -1,0 +1,67 @@
+"""Alembic environment: runs migrations on the configured database (SQLite or PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Literal
+
+from alembic import context
+from sqlalchemy.engine import Connection
+
+import server.models
+from server.config import Settings
+from server.db import create_engine
+from server.models.base import UTCDateTime
+
+target_metadata = server.models.Base.metadata
+
+
+def _url() -> str:
+    # A caller (tests, `python -m server migrate`) may pass the URL; otherwise WARROOM_DATABASE_URL.
+    url = context.config.attributes.get("database_url")
+    return str(url) if url else Settings.from_env().database_url
+
+
+def _render_item(type_: str, obj: object, autogen_context: object) -> str | Literal[False]:
+    # UTCDateTime is a Python-side conversion over a plain timezone-aware column.
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
+def _run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+        render_item=_render_item,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def _run_async() -> None:
+    engine = create_engine(_url(), pool_size=1)
+    try:
+        async with engine.connect() as connection:
+            await connection.run_sync(_run)
+            await connection.commit()
+    finally:
+        await engine.dispose()
+
+
+def _run_online() -> None:
+    connection = context.config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    asyncio.run(_run_async())
+
+
+if context.is_offline_mode():
+    context.configure(url=_url(), target_metadata=target_metadata, literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+else:
+    _run_online()

@@ -1,0 +1,90 @@
+"""What every resolver receives as `info.context`."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.types import Info as _Info
+
+from server.config import Settings
+from server.db import Database
+from server.domain import users
+from server.domain.errors import Unauthenticated
+from server.events import EventBus
+from server.jobs import JobQueue
+from server.models import User
+from server.sync.rooms import Rooms
+
+
+@dataclass
+class Services:
+    """The long-lived parts of a running server that resolvers use."""
+
+    db: Database
+    settings: Settings
+    jobs: JobQueue
+    rooms: Rooms
+    events: EventBus
+
+
+@dataclass
+class Context:
+    """Per request. Sibling fields resolve concurrently, so each resolver opens its own session."""
+
+    services: Services
+    token: str | None
+    request: Any = None
+    response: Any = None
+    request_id: str = ""
+    _user: asyncio.Task[User | None] | None = field(default=None, repr=False)
+
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A short-lived session for reading."""
+        async with self.services.db.sessions() as session:
+            yield session
+
+    @asynccontextmanager
+    async def command(self) -> AsyncIterator[AsyncSession]:
+        """One mutation, one transaction: committed when the block succeeds, rolled back otherwise."""
+        async with self.services.db.transaction() as session:
+            yield session
+
+    async def current_user(self) -> User | None:
+        """The signed-in user, or None for an anonymous request (looked up once per request)."""
+        if self._user is None:
+            self._user = asyncio.ensure_future(self._lookup_user())
+        return await asyncio.shield(self._user)
+
+    async def _lookup_user(self) -> User | None:
+        if not self.token:
+            return None
+        async with self.read() as session:
+            return await users.user_for_token(session, self.token)
+
+    async def user(self) -> User:
+        """The signed-in user; UNAUTHENTICATED otherwise."""
+        user = await self.current_user()
+        if user is None:
+            raise Unauthenticated("Sign in first: the request has no valid token.")
+        return user
+
+
+Info = _Info[Context, None]
+
+
+def bearer_token(header: str | None) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header."""
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None

@@ -1,0 +1,62 @@
+"""The schema: root types merged from the feature modules, plus the protective extensions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import strawberry
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+
+from graphql import GraphQLError
+from server.api.errors import ErrorCodes
+from server.api.mutations.auth import AuthMutations
+from server.api.mutations.cases import CaseMutations
+from server.api.queries.cases import CaseQueries
+from server.api.queries.users import UserQueries
+from server.config import Settings
+
+Query = merge_types("Query", (UserQueries, CaseQueries))
+Mutation = merge_types("Mutation", (AuthMutations, CaseMutations))
+
+MAX_DEPTH = 10
+MAX_ALIASES = 30
+MAX_TOKENS = 2000
+
+
+class Schema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        """No logging here: ErrorCodes logs each unexpected error once, with its request id."""
+
+
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    """The schema as served; debug mode keeps introspection and field suggestions."""
+    debug = settings.debug if settings is not None else True
+    limits = settings.extra if settings is not None else {}
+    depth = int(limits.get("WARROOM_GRAPHQL_MAX_DEPTH", MAX_DEPTH))
+    aliases = int(limits.get("WARROOM_GRAPHQL_MAX_ALIASES", MAX_ALIASES))
+    tokens = int(limits.get("WARROOM_GRAPHQL_MAX_TOKENS", MAX_TOKENS))
+    # Factories, so each request gets fresh extension state; the parse and validation caches
+    # live at module level and are shared across requests all the same.
+    extensions: list[Callable[[], SchemaExtension]] = [
+        ErrorCodes,
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+        lambda: QueryDepthLimiter(max_depth=depth),
+        lambda: MaxAliasesLimiter(max_alias_count=aliases),
+        lambda: MaxTokensLimiter(max_token_count=tokens),
+    ]
+    if not debug:
+        extensions.append(DisableIntrospection)
+    config: Any = StrawberryConfig(disable_field_suggestions=not debug)
+    return Schema(query=Query, mutation=Mutation, extensions=extensions, config=config)

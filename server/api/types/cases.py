@@ -1,0 +1,63 @@
+"""Cases and their members."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from server import models
+from server.api.context import Info
+from server.api.types.common import PageInfo
+from server.api.types.users import User
+from server.domain import cases as case_actions
+from server.domain.doc_text import plain_text
+
+CaseRole = strawberry.enum(models.CaseRole, name="CaseRole", description="What a member may do in one case.")
+
+
+@strawberry.type
+class CaseMember:
+    user: User
+    role: CaseRole  # type: ignore[valid-type]
+    added_at: datetime
+
+    @classmethod
+    def of(cls, member: models.CaseMember, user: models.User) -> CaseMember:
+        return cls(user=User.of(user), role=member.role, added_at=member.added_at)
+
+
+@strawberry.type
+class Case:
+    id: strawberry.ID
+    title: str
+    customer: str
+    created_at: datetime
+    my_role: CaseRole  # type: ignore[valid-type]
+
+    @classmethod
+    def of(cls, case: models.Case, role: models.CaseRole) -> Case:
+        return cls(
+            id=strawberry.ID(case.id),
+            title=case.title,
+            customer=case.customer,
+            created_at=case.created_at,
+            my_role=role,
+        )
+
+    @strawberry.field(description="Plain text of the live document, one line per paragraph or heading.")
+    async def text(self, info: Info) -> str:
+        doc = await info.context.services.rooms.read_doc(str(self.id))
+        return plain_text(doc)
+
+    @strawberry.field
+    async def members(self, info: Info) -> list[CaseMember]:
+        async with info.context.read() as session:
+            rows = await case_actions.members(session, str(self.id))
+        return [CaseMember.of(member, user) for member, user in rows]
+
+
+@strawberry.type
+class CaseConnection:
+    nodes: list[Case]
+    page_info: PageInfo

@@ -1,0 +1,146 @@
+"""The ASGI application: GraphQL, live sync, health, metrics and the built frontend."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
+
+from server.api.context import Services
+from server.api.http import GraphQLApp
+from server.config import Settings
+from server.db import Database
+from server.events import EventBus
+from server.frontend import Frontend
+from server.jobs import create_jobs
+from server.middleware import AccessLog, BodyLimit
+from server.pubsub import create_pubsub
+from server.sync.endpoint import SyncEndpoint
+from server.sync.fanout import Fanout
+from server.sync.rooms import Rooms
+from server.sync.writer import UpdateWriter
+
+log = logging.getLogger("warroom")
+
+MAX_BODY_BYTES = 1024 * 1024
+
+
+class _Runtime:
+    """The process-wide parts, created at startup and torn down at shutdown."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.db = Database.from_settings(settings)
+        self.writer = UpdateWriter(self.db)
+        self.pubsub = create_pubsub(settings.redis_url, settings.redis_prefix)
+        self.fanout = Fanout(self.pubsub)
+        self.events = EventBus(self.pubsub)
+        self.rooms: Rooms | None = None
+        self.services: Services | None = None
+        self.sync: SyncEndpoint | None = None
+        self.graphql: GraphQLApp | None = None
+
+    async def start(self) -> None:
+        await self.pubsub.start()
+        self.writer.start()
+        jobs = await create_jobs(self.settings, self.db)
+        self.rooms = Rooms(
+            self.db,
+            self.writer,
+            self.fanout,
+            idle_seconds=self.settings.room_idle_seconds,
+            compact_every=self.settings.compact_every_updates,
+            request_compaction=lambda case_id: jobs.enqueue_soon(
+                "compact_document", job_id=f"compact:{case_id}", case_id=case_id
+            ),
+        )
+        self.services = Services(
+            db=self.db, settings=self.settings, jobs=jobs, rooms=self.rooms, events=self.events
+        )
+        self.sync = SyncEndpoint(self.db, self.rooms)
+        self.graphql = GraphQLApp(self.services)
+
+    async def stop(self) -> None:
+        if self.rooms is not None:
+            await self.rooms.close_all()
+        await self.writer.stop()
+        if self.services is not None:
+            await self.services.jobs.close()
+        await self.pubsub.stop()
+        await self.db.dispose()
+
+
+class _GraphQLEndpoint:
+    """The strawberry app is built at startup (it needs the job queue); route to it then."""
+
+    def __init__(self, runtime: _Runtime) -> None:
+        self.runtime = runtime
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        assert self.runtime.graphql is not None
+        await self.runtime.graphql(scope, receive, send)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """Build the app; its lifespan opens the database, the update writer, the fan-out and the jobs."""
+    settings = settings or Settings.from_env()
+    runtime = _Runtime(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        await runtime.start()
+        log.info("server started", extra={"database": settings.database_url.split("://")[0]})
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    async def sync(websocket: WebSocket) -> None:
+        assert runtime.sync is not None
+        await runtime.sync(websocket)
+
+    async def healthz(_request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(_request: Request) -> Response:
+        try:
+            await runtime.db.ping()
+        except Exception as exc:  # noqa: BLE001 - any failure means "not ready", and says why
+            return JSONResponse({"status": "unavailable", "database": str(exc)[:200]}, status_code=503)
+        return JSONResponse({"status": "ready"})
+
+    async def metrics(_request: Request) -> Response:
+        rooms = runtime.rooms
+        lines = [
+            f"warroom_rooms_open {len(rooms) if rooms else 0}",
+            f"warroom_sync_connections {runtime.sync.connections if runtime.sync else 0}",
+            f"warroom_doc_updates_stored_total {runtime.writer.stored}",
+            f"warroom_doc_update_commits_total {runtime.writer.commits}",
+            f"warroom_doc_update_backlog {runtime.writer.backlog}",
+        ]
+        return PlainTextResponse("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")
+
+    frontend = Frontend(settings.frontend_dir)
+    routes = [
+        Route("/graphql", _GraphQLEndpoint(runtime), methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", _GraphQLEndpoint(runtime)),
+        WebSocketRoute("/sync/{case_id}", sync),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/metrics", metrics),
+        # A bound method, so Starlette calls it with a Request (an instance would be taken for an ASGI app).
+        Route("/", frontend.__call__, methods=["GET", "HEAD"]),
+        Route("/{path:path}", frontend.__call__, methods=["GET", "HEAD"]),
+    ]
+    middleware = [Middleware(AccessLog), Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.runtime = runtime
+    return app

@@ -1,0 +1,221 @@
+"""`python -m server`: serve, worker, migrate, users, demo, export-schema, audit."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from collections.abc import Sequence
+
+from server.config import ConfigError, Settings
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from server.logs import configure_logging
+
+    configure_logging(settings.log_level)
+    uvicorn.run(
+        "server.app:create_app",
+        factory=True,
+        host=args.host or settings.host,
+        port=settings.port if args.port is None else args.port,
+        # Yjs frames are small and already compact: per-message deflate cost 30x in latency (DESIGN.md).
+        ws="websockets-sansio",
+        ws_per_message_deflate=False,
+        ws_max_size=settings.max_frame_bytes,
+        access_log=False,
+        log_config=None,
+        lifespan="on",
+        proxy_headers=args.proxy_headers,
+    )
+    return 0
+
+
+def _worker(settings: Settings, _args: argparse.Namespace) -> int:
+    if not settings.redis_url:
+        print("The worker needs WARROOM_REDIS_URL; without it the server runs jobs itself.", file=sys.stderr)
+        return 2
+    from arq.worker import run_worker
+
+    from workers.settings import WorkerSettings
+
+    run_worker(WorkerSettings)  # type: ignore[arg-type]
+    return 0
+
+
+def _migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from server import migrate
+
+    if args.check:
+        migrate.check(settings.database_url)
+        print("The models and the migrations agree.")
+    else:
+        migrate.upgrade(settings.database_url)
+        print("Database schema is up to date.")
+    return 0
+
+
+async def _create_user(settings: Settings, args: argparse.Namespace, password: str) -> str:
+    from server.db import Database
+    from server.domain import users
+    from server.models import UserRole
+
+    db = Database.from_settings(settings)
+    try:
+        async with db.transaction() as session:
+            team = await users.get_or_create_team(session, args.team)
+            user = await users.create_user(
+                session,
+                email=args.email,
+                name=args.name,
+                role=UserRole(args.role),
+                password=password,
+                team=team,
+            )
+            return user.id
+    finally:
+        await db.dispose()
+
+
+async def _list_users(settings: Settings) -> list[tuple[str, str, str, str]]:
+    from sqlalchemy import select
+
+    from server.db import Database
+    from server.models import User
+
+    db = Database.from_settings(settings)
+    try:
+        async with db.sessions() as session:
+            rows = await session.execute(select(User).order_by(User.email))
+            return [(u.id, u.email, u.name, u.role.value) for u in rows.scalars()]
+    finally:
+        await db.dispose()
+
+
+def _users(settings: Settings, args: argparse.Namespace) -> int:
+    from server.domain.errors import DomainError
+
+    if args.users_command == "list":
+        for row in asyncio.run(_list_users(settings)):
+            print("\t".join(row))
+        return 0
+    password = args.password
+    if password is None:
+        password = getpass.getpass("Password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+    try:
+        user_id = asyncio.run(_create_user(settings, args, password))
+    except DomainError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    print(user_id)
+    return 0
+
+
+async def _seed_demo(settings: Settings) -> list[tuple[str, str, str]]:
+    from server.db import Database
+    from server.domain import demo
+
+    db = Database.from_settings(settings)
+    try:
+        async with db.transaction() as session:
+            people = await demo.seed(session)
+        return [(p.email, p.name, p.role.value) for p in people]
+    finally:
+        await db.dispose()
+
+
+def _demo(settings: Settings, _args: argparse.Namespace) -> int:
+    from server.domain.demo import PASSWORD
+
+    people = asyncio.run(_seed_demo(settings))
+    print(f"Demo team ready. Every demo login uses the password: {PASSWORD}")
+    for email, name, role in people:
+        print(f"  {email:<24} {role:<7} {name}")
+    return 0
+
+
+def _export_schema(_settings: Settings, args: argparse.Namespace) -> int:
+    from server.api.schema import build_schema
+
+    sdl = build_schema().as_str() + "\n"
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(sdl)
+    else:
+        sys.stdout.write(sdl)
+    return 0
+
+
+async def _verify_audit(settings: Settings) -> int:
+    from server.db import Database
+    from server.domain import audit
+
+    db = Database.from_settings(settings)
+    try:
+        async with db.sessions() as session:
+            report = await audit.verify(session)
+    finally:
+        await db.dispose()
+    if report.ok:
+        print(f"Audit chain intact: {report.events} events.")
+        return 0
+    print(f"Audit chain BROKEN at event {report.first_bad_seq}: {report.reason}.", file=sys.stderr)
+    return 1
+
+
+def _audit(settings: Settings, _args: argparse.Namespace) -> int:
+    return asyncio.run(_verify_audit(settings))
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="python -m server", description="Warroom server and tools.")
+    commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="serve the app (GraphQL, sync, frontend)")
+    serve.add_argument("--host", help="interface to listen on (default WARROOM_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default WARROOM_PORT or 8000; 0 picks a free one)")
+    serve.add_argument("--proxy-headers", action="store_true", help="trust X-Forwarded-* from a proxy")
+    serve.set_defaults(run=_serve)
+
+    worker = commands.add_parser("worker", help="run background jobs from Redis (needs WARROOM_REDIS_URL)")
+    worker.set_defaults(run=_worker)
+
+    migrate = commands.add_parser("migrate", help="apply database migrations")
+    migrate.add_argument("--check", action="store_true", help="fail if a model change has no migration")
+    migrate.set_defaults(run=_migrate)
+
+    users = commands.add_parser("users", help="manage people")
+    user_commands = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    create = user_commands.add_parser("create", help="create a user (password from --password or stdin)")
+    create.add_argument("--email", required=True)
+    create.add_argument("--name", required=True)
+    create.add_argument("--role", required=True, choices=["member", "rd", "hr", "legal", "admin"])
+    create.add_argument("--team", default="Default", help="team name (created if missing; default: Default)")
+    create.add_argument("--password", help="the password; read from stdin when omitted")
+    user_commands.add_parser("list", help="list users (id, email, name, role)")
+    users.set_defaults(run=_users)
+
+    demo = commands.add_parser("demo", help="create the demo team and case (idempotent) and print logins")
+    demo.set_defaults(run=_demo)
+
+    export = commands.add_parser("export-schema", help="print the GraphQL SDL")
+    export.add_argument("-o", "--output", help="write to this file instead of stdout")
+    export.set_defaults(run=_export_schema)
+
+    audit = commands.add_parser("audit", help="verify the hash-chained audit log")
+    audit.add_argument("action", choices=["verify"])
+    audit.set_defaults(run=_audit)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    return int(args.run(settings, args))

@@ -1,0 +1,120 @@
+"""Settings read once from WARROOM_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+class ConfigError(ValueError):
+    """A WARROOM_* variable holds a value that cannot be used."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+    if value < 0:
+        raise ConfigError(f"{name} must not be negative, got {value}")
+    return value
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, allowed: tuple[str, ...]) -> str:
+    value = (env.get(name) or default).strip().lower()
+    if value not in allowed:
+        raise ConfigError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
+    return value
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in _TRUE
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the server and the workers can be configured with."""
+
+    data_dir: Path = Path("var")
+    database_url: str = ""
+    redis_url: str | None = None
+    redis_prefix: str = "warroom"
+    jobs: str = "auto"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    debug: bool = False
+    demo: bool = False
+    log_level: str = "info"
+    token_ttl_hours: int = 24 * 14
+    max_frame_bytes: int = 8 * 1024 * 1024
+    room_idle_seconds: float = 5.0
+    compact_every_updates: int = 500
+    frontend_dir: Path = Path("frontend/dist")
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def queue_name(self) -> str:
+        """The arq queue the servers fill and the workers drain."""
+        return f"{self.redis_prefix}:queue"
+
+    @property
+    def uses_arq(self) -> bool:
+        return self.redis_url is not None and self.jobs in ("auto", "arq")
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "warroom.db"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read the settings from `env` (default: the process environment)."""
+        env = os.environ if env is None else env
+        data_dir = Path(env.get("WARROOM_DATA_DIR") or "var")
+        database_url = env.get("WARROOM_DATABASE_URL") or f"sqlite+aiosqlite:///{data_dir / 'warroom.db'}"
+        if not database_url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ConfigError(
+                "WARROOM_DATABASE_URL must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
+            )
+        if env.get("WARROOM_JOBS") == "arq" and not env.get("WARROOM_REDIS_URL"):
+            raise ConfigError("WARROOM_JOBS=arq needs WARROOM_REDIS_URL")
+        return cls(
+            data_dir=data_dir,
+            database_url=database_url,
+            redis_url=env.get("WARROOM_REDIS_URL") or None,
+            redis_prefix=env.get("WARROOM_REDIS_PREFIX") or "warroom",
+            jobs=_choice(env, "WARROOM_JOBS", "auto", ("auto", "inprocess", "arq")),
+            host=env.get("WARROOM_HOST") or "127.0.0.1",
+            port=_int(env, "WARROOM_PORT", 8000, minimum=0),
+            debug=_bool(env, "WARROOM_DEBUG", False),
+            demo=_bool(env, "WARROOM_DEMO", False),
+            log_level=(env.get("WARROOM_LOG_LEVEL") or "info").lower(),
+            token_ttl_hours=_int(env, "WARROOM_TOKEN_TTL_HOURS", 24 * 14, minimum=1),
+            max_frame_bytes=_int(env, "WARROOM_MAX_FRAME_BYTES", 8 * 1024 * 1024, minimum=1024),
+            room_idle_seconds=_float(env, "WARROOM_ROOM_IDLE_SECONDS", 5.0),
+            compact_every_updates=_int(env, "WARROOM_COMPACT_EVERY", 500, minimum=10),
+            frontend_dir=Path(env.get("WARROOM_FRONTEND_DIR") or "frontend/dist"),
+            extra={k: v for k, v in env.items() if k.startswith("WARROOM_")},
+        )

@@ -1,0 +1,127 @@
+"""Cases and their members; every read and write checks membership."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.domain import audit
+from server.domain.errors import BadInput, Forbidden, NotFound
+from server.domain.pagination import Page, paginate
+from server.ids import is_id
+from server.models import Case, CaseMember, CaseRole, User
+
+MAX_TITLE = 300
+
+
+def _not_found(case_id: str) -> NotFound:
+    # The same answer for a missing case and for one the caller may not see: ids leak nothing.
+    return NotFound(f"No case with id {case_id} is visible to you.")
+
+
+async def membership(session: AsyncSession, case_id: str, user_id: str) -> CaseMember | None:
+    """The caller's membership of a case, or None."""
+    if not is_id(case_id):
+        return None
+    return await session.get(CaseMember, (case_id, user_id))
+
+
+async def require_member(session: AsyncSession, case_id: str, user: User) -> tuple[Case, CaseMember]:
+    """The case and the caller's membership; NOT_FOUND when either is missing."""
+    member = await membership(session, case_id, user.id)
+    case = await session.get(Case, case_id) if member else None
+    if member is None or case is None:
+        raise _not_found(case_id)
+    return case, member
+
+
+async def require_role(
+    session: AsyncSession, case_id: str, user: User, *allowed: CaseRole
+) -> tuple[Case, CaseMember]:
+    """Like `require_member`, and FORBIDDEN unless the caller holds one of `allowed`."""
+    case, member = await require_member(session, case_id, user)
+    if member.role not in allowed:
+        names = " or ".join(role.value for role in allowed)
+        raise Forbidden(f"Only a case {names} can do this; you are a {member.role.value}.")
+    return case, member
+
+
+def _clean(value: str, field: str) -> str:
+    value = " ".join(value.split())
+    if not value:
+        raise BadInput(f"The case needs a {field}.")
+    if len(value) > MAX_TITLE:
+        raise BadInput(f"The {field} is longer than {MAX_TITLE} characters.")
+    return value
+
+
+async def create_case(session: AsyncSession, user: User, *, title: str, customer: str) -> Case:
+    """Open a case in the caller's team; the caller becomes its owner."""
+    case = Case(
+        title=_clean(title, "title"),
+        customer=_clean(customer, "customer"),
+        team_id=user.team_id,
+        created_by=user.id,
+    )
+    session.add(case)
+    await session.flush()
+    session.add(CaseMember(case_id=case.id, user_id=user.id, role=CaseRole.OWNER, added_by=user.id))
+    await session.flush()
+    await audit.record(
+        session, actor_id=user.id, action="case.created", subject=case.id, data={"title": case.title}
+    )
+    return case
+
+
+async def add_member(
+    session: AsyncSession, user: User, *, case_id: str, member_id: str, role: CaseRole
+) -> CaseMember:
+    """Add a teammate to a case with `role`, or change their role (owners only)."""
+    case, _ = await require_role(session, case_id, user, CaseRole.OWNER)
+    target = await session.get(User, member_id) if is_id(member_id) else None
+    if target is None or target.team_id != case.team_id or not target.active:
+        raise NotFound(f"No user with id {member_id} is in this case's team.")
+    existing = await session.get(CaseMember, (case.id, target.id))
+    previous = existing.role.value if existing else None
+    if existing is not None:
+        if existing.role is CaseRole.OWNER and role is not CaseRole.OWNER:
+            await _keep_an_owner(session, case.id, target.id)
+        existing.role = role
+        member = existing
+    else:
+        member = CaseMember(case_id=case.id, user_id=target.id, role=role, added_by=user.id)
+        session.add(member)
+    await session.flush()
+    await audit.record(
+        session,
+        actor_id=user.id,
+        action="case.member_set",
+        subject=case.id,
+        data={"user_id": target.id, "role": role.value, "previous": previous},
+    )
+    return member
+
+
+async def _keep_an_owner(session: AsyncSession, case_id: str, leaving_owner: str) -> None:
+    owners = await session.execute(
+        select(CaseMember.user_id).where(CaseMember.case_id == case_id, CaseMember.role == CaseRole.OWNER)
+    )
+    if [uid for uid in owners.scalars() if uid != leaving_owner] == []:
+        raise BadInput("A case must keep at least one owner; make someone else owner first.")
+
+
+async def members(session: AsyncSession, case_id: str) -> list[tuple[CaseMember, User]]:
+    """Everyone on a case with their role, owners first."""
+    query = (
+        select(CaseMember, User)
+        .join(User, User.id == CaseMember.user_id)
+        .where(CaseMember.case_id == case_id)
+        .order_by(CaseMember.added_at)
+    )
+    return [(member, user) for member, user in (await session.execute(query)).all()]
+
+
+async def my_cases(session: AsyncSession, user: User, *, first: int, after: str | None) -> Page[Case]:
+    """The cases the caller belongs to, newest first."""
+    query = select(Case).join(CaseMember, CaseMember.case_id == Case.id).where(CaseMember.user_id == user.id)
+    return await paginate(session, query, Case.id, first=first, after=after)

@@ -1,0 +1,99 @@
+"""The durable case document: append effective updates, load the state, compact the log."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pycrdt import Doc
+from sqlalchemy import insert, literal, select, union_all, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.models import DocCheckpoint, DocUpdate
+from server.models.base import utcnow
+
+
+@dataclass(frozen=True)
+class NewUpdate:
+    case_id: str
+    author_id: str | None
+    data: bytes
+    created_at: datetime
+
+
+async def append(session: AsyncSession, updates: Sequence[NewUpdate]) -> None:
+    """Append updates to their cases' logs in the caller's transaction (one statement)."""
+    if not updates:
+        return
+    await session.execute(
+        insert(DocUpdate),
+        [
+            {"case_id": u.case_id, "author_id": u.author_id, "data": u.data, "created_at": u.created_at}
+            for u in updates
+        ],
+    )
+
+
+async def load_updates(session: AsyncSession, case_id: str) -> list[bytes]:
+    """The checkpoint (if any) followed by every update not yet merged into it.
+
+    One statement, so it reads one snapshot even while a compaction commits beside it.
+    """
+    head = select(literal(0).label("part"), literal(0).label("seq"), DocCheckpoint.state.label("data")).where(
+        DocCheckpoint.case_id == case_id
+    )
+    tail = select(literal(1), DocUpdate.id, DocUpdate.data).where(
+        DocUpdate.case_id == case_id, DocUpdate.compacted.is_(False)
+    )
+    rows = await session.execute(union_all(head, tail).order_by("part", "seq"))
+    return [data for _part, _seq, data in rows.all()]
+
+
+async def load_doc(session: AsyncSession, case_id: str) -> Doc[Any]:
+    """A fresh Doc holding the stored state of a case."""
+    doc: Doc[Any] = Doc()
+    with doc.transaction():
+        for data in await load_updates(session, case_id):
+            doc.apply_update(data)
+    return doc
+
+
+async def compact(session: AsyncSession, case_id: str) -> int:
+    """Merge every unmerged update into the checkpoint; returns how many were merged.
+
+    Rows are marked rather than counted by id, so an update whose transaction commits late (a
+    lower id becoming visible after a higher one) is never skipped: it stays unmerged until next time.
+    """
+    checkpoint = await session.get(DocCheckpoint, case_id, with_for_update=True)
+    rows = (
+        await session.execute(
+            select(DocUpdate.id, DocUpdate.data)
+            .where(DocUpdate.case_id == case_id, DocUpdate.compacted.is_(False))
+            .order_by(DocUpdate.id)
+        )
+    ).all()
+    if not rows:
+        return 0
+    doc: Doc[Any] = Doc()
+    with doc.transaction():
+        if checkpoint is not None:
+            doc.apply_update(checkpoint.state)
+        for _id, data in rows:
+            doc.apply_update(data)
+    state = doc.get_update()
+    if checkpoint is None:
+        session.add(
+            DocCheckpoint(case_id=case_id, state=state, updates_merged=len(rows), updated_at=utcnow())
+        )
+    else:
+        checkpoint.state = state
+        checkpoint.updates_merged += len(rows)
+        checkpoint.updated_at = utcnow()
+    ids = [row_id for row_id, _data in rows]
+    for start in range(0, len(ids), 1000):
+        await session.execute(
+            update(DocUpdate).where(DocUpdate.id.in_(ids[start : start + 1000])).values(compacted=True)
+        )
+    return len(rows)

@@ -1,0 +1,33 @@
+"""Errors a user can act on; each has a stable code that the API exposes."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every expected failure; `message` is written for a person."""
+
+    code = "BAD_INPUT"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class BadInput(DomainError):
+    code = "BAD_INPUT"
+
+
+class NotFound(DomainError):
+    code = "NOT_FOUND"
+
+
+class Forbidden(DomainError):
+    code = "FORBIDDEN"
+
+
+class Conflict(DomainError):
+    code = "CONFLICT"
+
+
+class Unauthenticated(DomainError):
+    code = "UNAUTHENTICATED"

@@ -1,0 +1,137 @@
+"""People: creating them, signing in and out, and resolving bearer tokens."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server import auth
+from server.domain import audit
+from server.domain.errors import BadInput, Conflict, Unauthenticated
+from server.domain.pagination import Page, paginate
+from server.models import AuthToken, Team, User, UserRole
+from server.models.base import utcnow
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD = 8
+DEFAULT_TEAM = "Default"
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+async def get_or_create_team(session: AsyncSession, name: str) -> Team:
+    """The team called `name`, created if missing."""
+    team = (await session.execute(select(Team).where(Team.name == name))).scalar_one_or_none()
+    if team is None:
+        team = Team(name=name)
+        session.add(team)
+        await session.flush()
+    return team
+
+
+async def create_user(
+    session: AsyncSession,
+    *,
+    email: str,
+    name: str,
+    role: UserRole,
+    password: str,
+    team: Team,
+    actor_id: str | None = None,
+) -> User:
+    """Create a person who can sign in; refuses a duplicate email or a weak password."""
+    email = normalise_email(email)
+    name = name.strip()
+    if not _EMAIL.match(email):
+        raise BadInput(f"{email!r} is not an email address.")
+    if not name:
+        raise BadInput("A name is required.")
+    if len(password) < MIN_PASSWORD:
+        raise BadInput(f"The password must have at least {MIN_PASSWORD} characters.")
+    if await find_by_email(session, email) is not None:
+        raise Conflict(f"A user with email {email} already exists.")
+    user = User(
+        email=email,
+        name=name,
+        role=role,
+        password_hash=auth.hash_password(password),
+        team_id=team.id,
+    )
+    session.add(user)
+    await session.flush()
+    await audit.record(
+        session,
+        actor_id=actor_id,
+        action="user.created",
+        subject=user.id,
+        data={"email": email, "role": role.value, "team_id": user.team_id},
+    )
+    return user
+
+
+async def find_by_email(session: AsyncSession, email: str) -> User | None:
+    query = select(User).where(User.email == normalise_email(email))
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+@dataclass(frozen=True)
+class Login:
+    token: str
+    expires_at: datetime
+    user: User
+
+
+async def login(session: AsyncSession, *, email: str, password: str, ttl: timedelta) -> Login:
+    """Check the password and issue a new bearer token."""
+    user = await find_by_email(session, email)
+    if not auth.verify_password(user.password_hash if user else None, password) or user is None:
+        raise Unauthenticated("Wrong email or password.")
+    if not user.active:
+        raise Unauthenticated("This account is disabled.")
+    token = auth.new_token()
+    expires_at = utcnow() + ttl
+    session.add(AuthToken(token_hash=auth.token_digest(token), user_id=user.id, expires_at=expires_at))
+    await session.flush()
+    return Login(token=token, expires_at=expires_at, user=user)
+
+
+async def user_for_token(session: AsyncSession, token: str) -> User | None:
+    """The active user a valid, unexpired, unrevoked token belongs to; otherwise None."""
+    query = (
+        select(User)
+        .join(AuthToken, AuthToken.user_id == User.id)
+        .where(
+            AuthToken.token_hash == auth.token_digest(token),
+            AuthToken.revoked_at.is_(None),
+            AuthToken.expires_at > utcnow(),
+            User.active.is_(True),
+        )
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def logout(session: AsyncSession, token: str) -> bool:
+    """Revoke `token`; True when it was live."""
+    result = await session.execute(
+        update(AuthToken)
+        .where(AuthToken.token_hash == auth.token_digest(token), AuthToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def search_team(
+    session: AsyncSession, viewer: User, *, search: str | None, first: int, after: str | None
+) -> Page[User]:
+    """People of the viewer's team, filtered by name or email."""
+    query = select(User).where(User.active.is_(True), User.team_id == viewer.team_id)
+    if search:
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(or_(func.lower(User.name).like(pattern), User.email.like(pattern)))
+    return await paginate(session, query, User.id, first=first, after=after, newest_first=False)

@@ -1,0 +1,69 @@
+"""Domain events for GraphQL subscriptions: delivered to this process's subscribers and, through
+pub/sub, to every other server's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from server.pubsub import PubSub
+
+log = logging.getLogger("warroom.events")
+
+Event = dict[str, Any]
+
+# A subscriber that falls this far behind is dropped rather than let memory grow.
+_MAX_QUEUED = 1000
+
+
+class EventBus:
+    """`publish(topic, event)` reaches every `subscribe(topic)` on any server; events are JSON objects."""
+
+    def __init__(self, pubsub: PubSub) -> None:
+        self._pubsub = pubsub
+        self._queues: dict[str, set[asyncio.Queue[Event | None]]] = {}
+
+    def publish(self, topic: str, event: Event) -> None:
+        """Deliver to local subscribers now and to other servers through pub/sub."""
+        self._deliver(topic, event)
+        self._pubsub.publish(f"events:{topic}", json.dumps(event, default=str).encode())
+
+    def _deliver(self, topic: str, event: Event) -> None:
+        for queue in list(self._queues.get(topic, ())):
+            if queue.qsize() >= _MAX_QUEUED:
+                log.warning("dropping a subscriber that stopped reading", extra={"topic": topic})
+                queue.put_nowait(None)
+                self._queues[topic].discard(queue)
+            else:
+                queue.put_nowait(event)
+
+    def _remote(self, topic: str, payload: bytes) -> None:
+        self._deliver(topic, json.loads(payload))
+
+    @asynccontextmanager
+    async def subscribe(self, topic: str) -> AsyncIterator[AsyncIterator[Event]]:
+        """An iterator of the topic's events from now on, for the duration of the block."""
+        queue: asyncio.Queue[Event | None] = asyncio.Queue()
+        first = topic not in self._queues
+        self._queues.setdefault(topic, set()).add(queue)
+        if first:
+            await self._pubsub.subscribe(f"events:{topic}", lambda payload: self._remote(topic, payload))
+
+        async def events() -> AsyncIterator[Event]:
+            while (event := await queue.get()) is not None:
+                yield event
+
+        try:
+            yield events()
+        finally:
+            subscribers = self._queues.get(topic)
+            if subscribers is not None:
+                subscribers.discard(queue)
+                if not subscribers:
+                    del self._queues[topic]
+                    await self._pubsub.unsubscribe(f"events:{topic}")

@@ -1,0 +1,110 @@
+"""Enqueueing background jobs: arq when Redis is configured, in-process tasks otherwise."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any, Protocol
+
+from arq import create_pool
+from arq.connections import ArqRedis, RedisSettings
+
+from server.config import Settings
+from server.db import Database
+
+if TYPE_CHECKING:
+    from workers.typing import JobContext
+
+log = logging.getLogger("warroom.jobs")
+
+
+class JobQueue(Protocol):
+    async def enqueue(self, name: str, /, *, job_id: str | None = None, **kwargs: Any) -> None:
+        """Run job `name` in the background; a job id already queued or running is not queued again."""
+
+    def enqueue_soon(self, name: str, /, *, job_id: str | None = None, **kwargs: Any) -> None:
+        """`enqueue` from synchronous code (fire and forget)."""
+
+    async def close(self) -> None: ...
+
+
+class InProcessJobs:
+    """Runs the same job functions as the arq worker, as tasks of this process (embedded default)."""
+
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self._db = db
+        self._settings = settings
+        self._running: dict[str, asyncio.Task[Any]] = {}
+        self._anonymous: set[asyncio.Task[Any]] = set()
+
+    async def enqueue(self, name: str, /, *, job_id: str | None = None, **kwargs: Any) -> None:
+        self.enqueue_soon(name, job_id=job_id, **kwargs)
+
+    def enqueue_soon(self, name: str, /, *, job_id: str | None = None, **kwargs: Any) -> None:
+        from workers.registry import FUNCTIONS  # workers import the server package: import late
+
+        function = FUNCTIONS[name]
+        if job_id is not None and job_id in self._running:
+            return
+        ctx: JobContext = {
+            "db": self._db,
+            "settings": self._settings,
+            "jobs": self,
+            "job_id": job_id or "",
+            "job_try": 1,
+        }
+        task = asyncio.create_task(self._run(name, function(ctx, **kwargs)), name=f"job-{name}")
+        if job_id is not None:
+            self._running[job_id] = task
+            task.add_done_callback(lambda _t: self._running.pop(job_id, None))
+        else:
+            self._anonymous.add(task)
+            task.add_done_callback(self._anonymous.discard)
+
+    async def _run(self, name: str, call: Any) -> Any:
+        try:
+            return await call
+        except Exception:
+            log.exception("job %s failed", name)
+            return None
+
+    async def drain(self) -> None:
+        """Wait for every running job (used at shutdown and by tests)."""
+        while self._running or self._anonymous:
+            await asyncio.gather(*self._running.values(), *self._anonymous, return_exceptions=True)
+
+    async def close(self) -> None:
+        await self.drain()
+
+
+class ArqJobs:
+    """Queues jobs on Redis for `python -m server worker` processes."""
+
+    def __init__(self, redis: ArqRedis, queue_name: str) -> None:
+        self._redis = redis
+        self._queue_name = queue_name
+        self._pending: set[asyncio.Task[Any]] = set()
+
+    @classmethod
+    async def connect(cls, url: str, queue_name: str) -> ArqJobs:
+        pool = await create_pool(RedisSettings.from_dsn(url), default_queue_name=queue_name)
+        return cls(pool, queue_name)
+
+    async def enqueue(self, name: str, /, *, job_id: str | None = None, **kwargs: Any) -> None:
+        await self._redis.enqueue_job(name, _job_id=job_id, _queue_name=self._queue_name, **kwargs)
+
+    def enqueue_soon(self, name: str, /, *, job_id: str | None = None, **kwargs: Any) -> None:
+        task = asyncio.create_task(self.enqueue(name, job_id=job_id, **kwargs))
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def close(self) -> None:
+        await asyncio.gather(*self._pending, return_exceptions=True)
+        await self._redis.aclose()
+
+
+async def create_jobs(settings: Settings, db: Database) -> JobQueue:
+    """arq when the operator asked for workers (Redis configured), in-process otherwise."""
+    if settings.uses_arq and settings.redis_url is not None:
+        return await ArqJobs.connect(settings.redis_url, settings.queue_name)
+    return InProcessJobs(db, settings)

@@ -1,0 +1,24 @@
+"""The ORM models; importing this package registers every table on `Base.metadata`."""
+
+from server.models.audit import AuditEvent
+from server.models.base import Base
+from server.models.cases import Case, CaseMember, CaseRole
+from server.models.documents import DocCheckpoint, DocUpdate
+from server.models.jobs import Job, JobStatus
+from server.models.users import AuthToken, Team, User, UserRole
+
+__all__ = [
+    "AuditEvent",
+    "AuthToken",
+    "Base",
+    "Case",
+    "CaseMember",
+    "CaseRole",
+    "DocCheckpoint",
+    "DocUpdate",
+    "Job",
+    "JobStatus",
+    "Team",
+    "User",
+    "UserRole",
+]

@@ -1,0 +1,50 @@
+"""Customer cases and who may work on them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Enum, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.models.base import Base, new_id, utcnow
+
+
+class CaseRole(enum.StrEnum):
+    OWNER = "owner"
+    EDITOR = "editor"
+    COMMENTER = "commenter"
+    VIEWER = "viewer"
+
+    @property
+    def can_edit(self) -> bool:
+        return self in (CaseRole.OWNER, CaseRole.EDITOR)
+
+    @property
+    def can_comment(self) -> bool:
+        return self is not CaseRole.VIEWER
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    title: Mapped[str] = mapped_column(String(300))
+    customer: Mapped[str] = mapped_column(String(300))
+    team_id: Mapped[str | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    created_by: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CaseMember(Base):
+    __tablename__ = "case_members"
+    __table_args__ = (Index("ix_case_members_user_id", "user_id"),)
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[CaseRole] = mapped_column(
+        Enum(CaseRole, native_enum=False, length=16, values_callable=lambda kind: [m.value for m in kind])
+    )
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+    added_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"))

@@ -1,0 +1,197 @@
+"""One live case document shared by its connected peers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from pycrdt import Doc, TransactionEvent
+
+from server.sync import protocol
+from server.sync.fanout import KIND_AWARENESS, KIND_UPDATE, Fanout
+from server.sync.peer import Peer
+from server.sync.protocol import AwarenessEntry, SyncKind
+from server.sync.writer import UpdateWriter
+
+log = logging.getLogger("warroom.sync.room")
+
+# Called after an update of this server is durable: (case_id, author_id).
+ActivityListener = Callable[[str, str | None], None]
+
+
+class UpdateRefused(protocol.ProtocolError):
+    """pycrdt could not apply the update."""
+
+
+class Room:
+    """Holds the Doc, the peers and their awareness; durable-before-broadcast for every update.
+
+    Only the event loop's thread touches a room, so it needs no locks: each method runs to
+    completion between awaits.
+    """
+
+    def __init__(
+        self,
+        case_id: str,
+        writer: UpdateWriter,
+        fanout: Fanout,
+        on_activity: ActivityListener | None = None,
+    ) -> None:
+        self.case_id = case_id
+        self.doc: Doc[Any] = Doc()
+        self.peers: set[Peer] = set()
+        self.awareness: dict[int, AwarenessEntry] = {}
+        self.updates_stored = 0
+        self._controlled: dict[Peer, set[int]] = {}
+        self._writer = writer
+        self._fanout = fanout
+        self._on_activity = on_activity
+        self._captured: bytes | None = None
+        self._pending = 0
+        self._all_durable = asyncio.Event()
+        self._all_durable.set()
+        self._subscription = self.doc.observe(self._capture)
+
+    def _capture(self, event: TransactionEvent) -> None:
+        self._captured = event.update
+
+    def _apply(self, update: bytes) -> bytes | None:
+        """Apply an update; returns what it changed (None when it changed nothing)."""
+        self._captured = None
+        try:
+            self.doc.apply_update(update)
+        except Exception as exc:  # noqa: BLE001 - pycrdt reports undecodable updates as various errors
+            raise UpdateRefused(f"update refused: {exc}") from None
+        captured, self._captured = self._captured, None
+        # An update that adds nothing still encodes as two empty sections.
+        return captured if captured and captured != b"\x00\x00" else None
+
+    def load(self, updates: list[bytes]) -> None:
+        """Fill the doc from storage before any peer joins."""
+        with self.doc.transaction():
+            for data in updates:
+                self.doc.apply_update(data)
+
+    # ---- peers ---------------------------------------------------------------------------
+
+    def join(self, peer: Peer) -> None:
+        self.peers.add(peer)
+        self._controlled[peer] = set()
+        peer.send(protocol.encode_sync(SyncKind.STEP1, self.doc.get_state()))
+        if self.awareness:
+            payload = protocol.encode_awareness_update(list(self.awareness.values()))
+            peer.send(protocol.encode_awareness(payload))
+
+    def leave(self, peer: Peer) -> None:
+        self.peers.discard(peer)
+        gone = self._controlled.pop(peer, set())
+        entries = []
+        for client_id in gone:
+            entry = self.awareness.pop(client_id, None)
+            if entry is not None:
+                entries.append(AwarenessEntry(client_id, entry.clock + 1, "null"))
+        if entries:
+            payload = protocol.encode_awareness_update(entries)
+            self._broadcast(protocol.encode_awareness(payload), exclude=None)
+            self._fanout.publish(self.case_id, KIND_AWARENESS, payload)
+
+    # ---- messages from local peers -----------------------------------------------------------
+
+    def handle(self, peer: Peer, message: protocol.Message) -> None:
+        """Handle every message except sync step 1 (see `answer_step1`)."""
+        if isinstance(message, protocol.Sync):
+            if message.kind is SyncKind.STEP1:
+                raise protocol.ProtocolError("step 1 must go through answer_step1")
+            if peer.can_write:
+                self._local_update(peer, message.payload)
+        elif isinstance(message, protocol.Awareness):
+            self._awareness(peer, message.payload)
+        elif isinstance(message, protocol.QueryAwareness):
+            payload = protocol.encode_awareness_update(list(self.awareness.values()))
+            peer.send(protocol.encode_awareness(payload))
+
+    async def answer_step1(self, peer: Peer, state_vector: bytes) -> None:
+        """Send the peer what it lacks, once nothing in the doc is waiting for its commit."""
+        while self._pending:
+            await self._all_durable.wait()
+        try:
+            diff = self.doc.get_update(state_vector)
+        except Exception as exc:  # noqa: BLE001 - likewise for state vectors
+            raise protocol.ProtocolError(f"bad state vector: {exc}") from None
+        peer.send(protocol.encode_sync(SyncKind.STEP2, diff))
+
+    def _local_update(self, peer: Peer | None, update: bytes, author_id: str | None = None) -> None:
+        effective = self._apply(update)
+        if effective is None:
+            return
+        author = peer.user_id if peer is not None else author_id
+        self._pending += 1
+        self._all_durable.clear()
+
+        def durable() -> None:
+            self._pending -= 1
+            if not self._pending:
+                self._all_durable.set()
+            self.updates_stored += 1
+            self._broadcast(protocol.encode_sync(SyncKind.UPDATE, effective), exclude=peer)
+            self._fanout.publish(self.case_id, KIND_UPDATE, effective)
+            if self._on_activity is not None:
+                self._on_activity(self.case_id, author)
+
+        self._writer.submit(self.case_id, author, effective, durable)
+
+    def apply_server_update(self, update: bytes, author_id: str | None) -> None:
+        """Apply a change made by the server on someone's behalf (e.g. a restore), like a peer's."""
+        self._local_update(None, update, author_id)
+
+    def _awareness(self, peer: Peer, payload: bytes) -> None:
+        entries = protocol.decode_awareness(payload)
+        controlled = self._controlled.get(peer)
+        for entry in entries:
+            self._remember(entry)
+            if controlled is not None:
+                if entry.state == "null":
+                    controlled.discard(entry.client_id)
+                else:
+                    controlled.add(entry.client_id)
+        # Like the reference server, the sender gets its own awareness back: it proves the link alive.
+        self._broadcast(protocol.encode_awareness(payload), exclude=None)
+        self._fanout.publish(self.case_id, KIND_AWARENESS, payload)
+
+    def _remember(self, entry: AwarenessEntry) -> None:
+        known = self.awareness.get(entry.client_id)
+        if known is not None and known.clock > entry.clock:
+            return
+        if entry.state == "null":
+            self.awareness.pop(entry.client_id, None)
+        else:
+            self.awareness[entry.client_id] = entry
+
+    # ---- traffic from other servers ------------------------------------------------------------
+
+    def apply_remote(self, kind: bytes, payload: bytes) -> None:
+        """Apply what another server published; it is already durable there."""
+        if kind == KIND_UPDATE:
+            effective = self._apply(payload)
+            if effective is not None:
+                self._broadcast(protocol.encode_sync(SyncKind.UPDATE, effective), exclude=None)
+        elif kind == KIND_AWARENESS:
+            for entry in protocol.decode_awareness(payload):
+                self._remember(entry)
+            self._broadcast(protocol.encode_awareness(payload), exclude=None)
+
+    def _broadcast(self, frame: bytes, exclude: Peer | None) -> None:
+        for peer in self.peers:
+            if peer is not exclude:
+                peer.send(frame)
+
+    @property
+    def pending(self) -> int:
+        return self._pending
+
+    async def wait_durable(self) -> None:
+        """Return once every update applied so far is committed."""
+        while self._pending:
+            await self._all_durable.wait()

@@ -1,0 +1,29 @@
+"""The app in-process: real lifespan, real database, requests through httpx's ASGI transport."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from server.app import create_app
+from server.config import Settings
+from server.db import Database
+from tests.support.graphql import GraphQL
+
+
+@pytest.fixture
+async def api(settings: Settings) -> AsyncIterator[GraphQL]:
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            yield GraphQL(client)
+
+
+@pytest.fixture
+async def app_db(settings: Settings) -> AsyncIterator[Database]:
+    database = Database.from_settings(settings)
+    yield database
+    await database.dispose()

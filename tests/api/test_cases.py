@@ -1,0 +1,90 @@
+import pytest
+
+from server.db import Database
+from server.ids import new_id
+from tests.support.graphql import GraphQL
+from tests.support.people import make_person
+
+CASE = "query($id: ID!) { case(id: $id) { id title customer myRole text members { user { id } role } } }"
+
+
+async def test_create_case_add_members_and_read_it(api: GraphQL, app_db: Database) -> None:
+    owner = await make_person(app_db, "owner@a.com")
+    mate = await make_person(app_db, "mate@a.com")
+    owner_token = await api.login(owner.email, owner.password)
+    mate_token = await api.login(mate.email, mate.password)
+    case_id = await api.create_case(owner_token, title="Renewal risk", customer="Contoso")
+    await api.add_member(owner_token, case_id, mate.id, "COMMENTER")
+    case = (await api.data(CASE, {"id": case_id}, mate_token))["case"]
+    assert case["title"] == "Renewal risk"
+    assert case["myRole"] == "COMMENTER"
+    assert case["text"] == ""
+    assert {(m["user"]["id"], m["role"]) for m in case["members"]} == {
+        (owner.id, "OWNER"),
+        (mate.id, "COMMENTER"),
+    }
+    listed = await api.data("{ cases { nodes { id myRole } pageInfo { hasNextPage } } }", token=mate_token)
+    assert listed["cases"]["nodes"] == [{"id": case_id, "myRole": "COMMENTER"}]
+
+
+async def test_non_members_get_not_found_exactly_like_a_missing_case(api: GraphQL, app_db: Database) -> None:
+    owner = await make_person(app_db, "owner@a.com")
+    stranger = await make_person(app_db, "stranger@a.com")
+    owner_token = await api.login(owner.email, owner.password)
+    stranger_token = await api.login(stranger.email, stranger.password)
+    case_id = await api.create_case(owner_token)
+    missing_id = new_id()
+    foreign = await api.error(CASE, {"id": case_id}, stranger_token)
+    missing = await api.error(CASE, {"id": missing_id}, stranger_token)
+    assert foreign.codes == missing.codes == ["NOT_FOUND"]
+    assert foreign.errors[0]["message"].replace(case_id, "X") == missing.errors[0]["message"].replace(
+        missing_id, "X"
+    )
+    error = await api.error(
+        "mutation($c: ID!, $u: ID!) { addCaseMember(caseId: $c, userId: $u, role: EDITOR) { role } }",
+        {"c": case_id, "u": stranger.id},
+        stranger_token,
+    )
+    assert error.codes == ["NOT_FOUND"]
+    assert (await api.data("{ cases { nodes { id } } }", token=stranger_token))["cases"]["nodes"] == []
+
+
+async def test_only_owner_adds_members(api: GraphQL, app_db: Database) -> None:
+    owner = await make_person(app_db, "owner@a.com")
+    editor = await make_person(app_db, "editor@a.com")
+    other = await make_person(app_db, "other@a.com")
+    owner_token = await api.login(owner.email, owner.password)
+    editor_token = await api.login(editor.email, editor.password)
+    case_id = await api.create_case(owner_token)
+    await api.add_member(owner_token, case_id, editor.id, "EDITOR")
+    error = await api.error(
+        "mutation($c: ID!, $u: ID!) { addCaseMember(caseId: $c, userId: $u, role: EDITOR) { role } }",
+        {"c": case_id, "u": other.id},
+        editor_token,
+    )
+    assert error.codes == ["FORBIDDEN"]
+
+
+@pytest.mark.parametrize(("title", "customer"), [("", "C"), ("T", "   "), ("x" * 301, "C")])
+async def test_bad_case_input_is_refused(api: GraphQL, app_db: Database, title: str, customer: str) -> None:
+    owner = await make_person(app_db, "owner@a.com")
+    token = await api.login(owner.email, owner.password)
+    error = await api.error(
+        "mutation($i: CreateCaseInput!) { createCase(input: $i) { id } }",
+        {"i": {"title": title, "customer": customer}},
+        token,
+    )
+    assert error.codes == ["BAD_INPUT"]
+
+
+async def test_users_lists_only_my_team(api: GraphQL, app_db: Database) -> None:
+    ana = await make_person(app_db, "ana@a.com")
+    await make_person(app_db, "ben@a.com")
+    await make_person(app_db, "zoe@b.com", team="Team B")
+    token = await api.login(ana.email, ana.password)
+    data = await api.data(
+        '{ users(search: "BEN") { nodes { email } } all: users { nodes { email } } }', token=token
+    )
+    assert [u["email"] for u in data["users"]["nodes"]] == ["ben@a.com"]
+    assert sorted(u["email"] for u in data["all"]["nodes"]) == ["ana@a.com", "ben@a.com"]
+    assert (await api.error("{ users(first: 1000) { nodes { id } } }", token=token)).codes == ["BAD_INPUT"]

@@ -1,0 +1,293 @@
+"""Browser-test fixtures: a real Warroom server on a free port, Debian's Chromium, signed-in pages."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+OUTPUT = ROOT / "test-output"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "browser-test-pw"
+SERVER_START_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Person:
+    """A user the tests create, signed in through the API when a token is needed."""
+
+    email: str
+    name: str
+    password: str = PASSWORD
+
+
+# A Chinese name on purpose: it shows on carets, avatars and member lists.
+ALICE = Person("alice.browser@test.warroom", "Alice Chen")
+LINA = Person("lina.browser@test.warroom", "李娜")
+VICTOR = Person("victor.browser@test.warroom", "Victor Viewer")
+PEOPLE = (ALICE, LINA, VICTOR)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the server exited with {process.returncode}:\n{log.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    pytest.fail(
+        f"the server did not answer /healthz within {SERVER_START_SECONDS} s:\n{log.read_text()[-4000:]}"
+    )
+
+
+@pytest.fixture(scope="session")
+def frontend_dist() -> Path:
+    """frontend/dist, built first when missing or older than its sources."""
+    subprocess.run([str(ROOT / "scripts" / "build-frontend")], check=True, stdout=subprocess.DEVNULL)
+    return ROOT / "frontend" / "dist"
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory: pytest.TempPathFactory, frontend_dist: Path) -> Iterator[str]:
+    """A real server (migrated SQLite database, demo seed, the test users) on a free port."""
+    data = tmp_path_factory.mktemp("warroom-server")
+    env = {
+        **os.environ,
+        "WARROOM_DATA_DIR": str(data),
+        "WARROOM_DATABASE_URL": f"sqlite+aiosqlite:///{data / 'warroom.db'}",
+        "WARROOM_FRONTEND_DIR": str(frontend_dist),
+        "WARROOM_DEMO": "1",
+        "WARROOM_JOBS": "inprocess",
+    }
+    env.pop("WARROOM_REDIS_URL", None)
+
+    def cli(*args: str) -> None:
+        subprocess.run(
+            [sys.executable, "-m", "server", *args], cwd=ROOT, env=env, check=True, capture_output=True
+        )
+
+    cli("migrate")
+    cli("demo")
+    for person in PEOPLE:
+        cli(
+            "users",
+            "create",
+            "--email",
+            person.email,
+            "--name",
+            person.name,
+            "--role",
+            "member",
+            "--password",
+            person.password,
+        )
+
+    port = _free_port()
+    log = data / "server.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "server", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_healthy(url, process, log)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _operation_documents() -> dict[str, str]:
+    """Operation name -> the graphql/operations file that defines it (the frontend's own operations)."""
+    documents: dict[str, str] = {}
+    for path in sorted((ROOT / "graphql" / "operations").glob("*.graphql")):
+        text = path.read_text(encoding="utf-8")
+        for name in re.findall(r"^(?:query|mutation|subscription)\s+(\w+)", text, re.MULTILINE):
+            documents[name] = text
+    return documents
+
+
+class Api:
+    """Runs the named operations of graphql/operations to arrange test data (the browser is under test)."""
+
+    def __init__(self, base_url: str) -> None:
+        self._client = httpx.Client(base_url=base_url, timeout=10)
+        self._documents = _operation_documents()
+        self._tokens: dict[str, str] = {}
+
+    def call(self, person: Person | None, operation: str, **variables: Any) -> dict[str, Any]:
+        return self.call_with_token(self.token(person) if person else None, operation, **variables)
+
+    def call_with_token(self, token: str | None, operation: str, **variables: Any) -> dict[str, Any]:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        body = {"query": self._documents[operation], "operationName": operation, "variables": variables}
+        payload = self._client.post("/graphql", json=body, headers=headers).json()
+        assert not payload.get("errors"), payload["errors"]
+        return dict(payload["data"])
+
+    def token(self, person: Person) -> str:
+        if person.email not in self._tokens:
+            data = self.call(None, "Login", email=person.email, password=person.password)
+            self._tokens[person.email] = data["login"]["token"]
+        return self._tokens[person.email]
+
+    def user_id(self, person: Person) -> str:
+        return str(self.call(person, "Me")["me"]["id"])
+
+    def create_case(self, owner: Person, title: str, customer: str, members: dict[Person, str]) -> str:
+        """A new case owned by `owner`, with `members` added in the given roles; returns its id."""
+        data = self.call(owner, "CreateCase", input={"title": title, "customer": customer})
+        case_id = str(data["createCase"]["id"])
+        for person, role in members.items():
+            self.call(owner, "AddCaseMember", caseId=case_id, userId=self.user_id(person), role=role)
+        return case_id
+
+    def close(self) -> None:
+        self._client.close()
+
+
+@pytest.fixture(scope="session")
+def api(server_url: str) -> Iterator[Api]:
+    client = Api(server_url)
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: run scripts/install-browser")
+    instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    yield instance
+    instance.close()
+
+
+@dataclass(frozen=True)
+class People:
+    alice: Person
+    lina: Person
+    victor: Person
+
+
+@pytest.fixture(scope="session")
+def people() -> People:
+    return People(ALICE, LINA, VICTOR)
+
+
+@pytest.fixture
+def new_page(browser: Browser, server_url: str) -> Iterator[Callable[[], Page]]:
+    """Opens a page in a fresh browser context (its own storage, so one person per context).
+
+    A script error thrown in any of the pages fails the test, even when what it checks still passed.
+    """
+    contexts = []
+    script_errors: list[str] = []
+
+    def open_page() -> Page:
+        context = browser.new_context(
+            base_url=server_url, viewport={"width": 1280, "height": 800}, locale="en-US"
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: script_errors.append(str(error)))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert not script_errors, f"script errors in the page: {script_errors}"
+
+
+def _sign_in(page: Page, person: Person) -> None:
+    page.goto("/#/signin")
+    page.get_by_label("Email").fill(person.email)
+    page.get_by_label("Password").fill(person.password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="My cases")).to_be_visible()
+
+
+@pytest.fixture
+def signed_in(new_page: Callable[[], Page]) -> Callable[[Person], Page]:
+    """A page in its own context, signed in as the person through the sign-in form."""
+
+    def open_signed_in(person: Person) -> Page:
+        page = new_page()
+        _sign_in(page, person)
+        return page
+
+    return open_signed_in
+
+
+@pytest.fixture
+def war_room(signed_in: Callable[[Person], Page]) -> Callable[[Person, str], Page]:
+    """The person's war room of a case, once its document is live."""
+
+    def open_room(person: Person, case_id: str) -> Page:
+        page = signed_in(person)
+        page.goto(f"/#/cases/{case_id}")
+        expect(page.get_by_test_id("connection")).to_have_attribute("data-state", "online")
+        return page
+
+    return open_room
+
+
+@pytest.fixture(scope="session")
+def screenshot() -> Callable[[Page, str], Path]:
+    """Saves a full-page screenshot as test-output/<name>.png."""
+
+    def save(page: Page, name: str) -> Path:
+        OUTPUT.mkdir(exist_ok=True)
+        path = OUTPUT / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return save

@@ -1,0 +1,79 @@
+import pytest
+
+from server.db import Database
+from server.domain import cases
+from server.domain.errors import BadInput, Forbidden, NotFound
+from server.ids import new_id
+from server.models import CaseRole, User
+from tests.support.people import make_person
+
+
+async def _user(db: Database, person_id: str) -> User:
+    async with db.sessions() as session:
+        user = await session.get(User, person_id)
+        assert user is not None
+        return user
+
+
+async def test_owner_adds_members_and_only_members_see_the_case(db: Database) -> None:
+    owner = await _user(db, (await make_person(db, "owner@a.com")).id)
+    mate = await _user(db, (await make_person(db, "mate@a.com")).id)
+    stranger = await _user(db, (await make_person(db, "stranger@a.com")).id)
+    async with db.transaction() as session:
+        case = await cases.create_case(session, owner, title="  Big   deal ", customer="ACME")
+        await cases.add_member(session, owner, case_id=case.id, member_id=mate.id, role=CaseRole.VIEWER)
+    assert case.title == "Big deal"
+    async with db.sessions() as session:
+        _, membership = await cases.require_member(session, case.id, mate)
+        assert membership.role is CaseRole.VIEWER
+        with pytest.raises(NotFound):
+            await cases.require_member(session, case.id, stranger)
+        page = await cases.my_cases(session, stranger, first=10, after=None)
+        assert page.items == []
+        assert [c.id for c in (await cases.my_cases(session, mate, first=10, after=None)).items] == [case.id]
+
+
+async def test_only_owners_manage_members_and_a_case_keeps_an_owner(db: Database) -> None:
+    owner = await _user(db, (await make_person(db, "owner@a.com")).id)
+    editor = await _user(db, (await make_person(db, "editor@a.com")).id)
+    async with db.transaction() as session:
+        case = await cases.create_case(session, owner, title="T", customer="C")
+        await cases.add_member(session, owner, case_id=case.id, member_id=editor.id, role=CaseRole.EDITOR)
+    async with db.transaction() as session:
+        with pytest.raises(Forbidden, match="Only a case owner"):
+            await cases.add_member(session, editor, case_id=case.id, member_id=editor.id, role=CaseRole.OWNER)
+    async with db.transaction() as session:
+        with pytest.raises(BadInput, match="at least one owner"):
+            await cases.add_member(session, owner, case_id=case.id, member_id=owner.id, role=CaseRole.EDITOR)
+
+
+async def test_people_of_another_team_and_unknown_ids_are_not_found(db: Database) -> None:
+    owner = await _user(db, (await make_person(db, "owner@a.com")).id)
+    outsider = await make_person(db, "out@b.com", team="Team B")
+    async with db.transaction() as session:
+        case = await cases.create_case(session, owner, title="T", customer="C")
+    for member_id in (outsider.id, new_id(), "garbage"):
+        async with db.transaction() as session:
+            with pytest.raises(NotFound):
+                await cases.add_member(
+                    session, owner, case_id=case.id, member_id=member_id, role=CaseRole.EDITOR
+                )
+    async with db.sessions() as session:
+        with pytest.raises(NotFound):
+            await cases.require_member(session, "not-an-id", owner)
+
+
+async def test_my_cases_pages_newest_first(db: Database) -> None:
+    owner = await _user(db, (await make_person(db, "owner@a.com")).id)
+    async with db.transaction() as session:
+        made = [(await cases.create_case(session, owner, title=f"T{i}", customer="C")).id for i in range(5)]
+    seen: list[str] = []
+    after = None
+    async with db.sessions() as session:
+        while True:
+            page = await cases.my_cases(session, owner, first=2, after=after)
+            seen += [c.id for c in page.items]
+            if not page.has_next:
+                break
+            after = page.end_cursor
+    assert seen == list(reversed(made))

@@ -1,0 +1,71 @@
+"""A running server process plus what tests need around it: its database, GraphQL, people and cases."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from server.db import Database, create_engine
+from server.models import UserRole
+from tests.support.graphql import GraphQL
+from tests.support.people import Person, make_person
+from tests.support.servers import ServerProcess
+
+
+@dataclass
+class Member:
+    person: Person
+    token: str
+
+
+@dataclass
+class CaseFixture:
+    id: str
+    owner: Member
+    members: dict[str, Member] = field(default_factory=dict)
+
+
+@dataclass
+class Live:
+    server: ServerProcess
+    db: Database
+    gql: GraphQL
+    _count: int = 0
+
+    def sync_url(self, case_id: str, token: str) -> str:
+        return self.server.sync_url(case_id, token)
+
+    async def member(self, email: str | None = None, *, team: str = "Team A") -> Member:
+        self._count += 1
+        person = await make_person(
+            self.db, email or f"user{self._count}@a.com", role=UserRole.MEMBER, team=team
+        )
+        return Member(person, await self.gql.login(person.email, person.password))
+
+    async def case(self, **roles: str) -> CaseFixture:
+        """A case with an owner and one member per keyword (name=ROLE), all signed in."""
+        owner = await self.member()
+        case = CaseFixture(await self.gql.create_case(owner.token), owner)
+        for name, role in roles.items():
+            member = await self.member()
+            await self.gql.add_member(owner.token, case.id, member.person.id, role)
+            case.members[name] = member
+        return case
+
+
+@asynccontextmanager
+async def live_server(
+    database_url: str, workdir: Path, env: Mapping[str, str] | None = None, name: str = "server"
+) -> AsyncIterator[Live]:
+    server = await ServerProcess.start(database_url, workdir, env=env, name=name)
+    db = Database(create_engine(database_url))
+    try:
+        async with httpx.AsyncClient(base_url=server.http_url, timeout=10) as client:
+            yield Live(server, db, GraphQL(client))
+    finally:
+        await server.stop()
+        await db.dispose()

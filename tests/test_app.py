@@ -1,0 +1,86 @@
+"""HTTP surface of the app: health, readiness, metrics, body limit, frontend serving, logs without secrets."""
+
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from server.app import create_app
+from server.config import Settings
+from server.logs import JsonFormatter
+
+
+@pytest.fixture
+async def client(tmp_path: Path, sqlite_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    dist = tmp_path / "dist"
+    (dist / "assets").mkdir(parents=True)
+    (dist / "index.html").write_text("<!doctype html><title>app</title>")
+    (dist / "assets" / "app-123.js").write_text("console.log(1)")
+    settings = Settings.from_env(
+        {"WARROOM_DATABASE_URL": sqlite_url, "WARROOM_FRONTEND_DIR": str(dist), "WARROOM_JOBS": "inprocess"}
+    )
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://t") as http,
+    ):
+        yield http
+
+
+async def test_health_readiness_and_metrics(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/healthz")).json() == {"status": "ok"}
+    assert (await client.get("/readyz")).json() == {"status": "ready"}
+    metrics = (await client.get("/metrics")).text
+    assert "warroom_rooms_open 0" in metrics
+    assert "warroom_doc_update_backlog 0" in metrics
+
+
+async def test_readyz_reports_an_unreachable_database(tmp_path: Path) -> None:
+    settings = Settings.from_env(
+        {"WARROOM_DATABASE_URL": "postgresql+asyncpg://nobody@127.0.0.1:1/none", "WARROOM_JOBS": "inprocess"}
+    )
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://t") as http,
+    ):
+        response = await http.get("/readyz")
+        assert response.status_code == 503
+        assert (await http.get("/healthz")).status_code == 200
+
+
+async def test_bodies_over_one_mebibyte_get_413(client: httpx.AsyncClient) -> None:
+    big = '{"query": "{ me { id } }", "pad": "' + "x" * (1024 * 1024) + '"}'
+    response = await client.post("/graphql", content=big, headers={"content-type": "application/json"})
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+
+
+async def test_frontend_assets_are_cached_and_routes_fall_back_to_index(client: httpx.AsyncClient) -> None:
+    asset = await client.get("/assets/app-123.js")
+    assert asset.status_code == 200
+    assert "immutable" in asset.headers["cache-control"]
+    for path in ("/", "/cases/abc", "/wallet"):
+        page = await client.get(path)
+        assert page.status_code == 200
+        assert "<title>app</title>" in page.text
+        assert page.headers["cache-control"] == "no-cache"
+    assert (await client.get("/assets/missing.js")).status_code == 404
+    assert (await client.get("/../../etc/passwd")).status_code in (200, 404)
+    assert "root:" not in (await client.get("/..%2f..%2fetc/passwd")).text
+
+
+def test_log_lines_never_carry_tokens() -> None:
+    record = logging.LogRecord(
+        "uvicorn.error", logging.INFO, __file__, 1, '%s - "WebSocket %s" %s',
+        ("127.0.0.1:1", "/sync/abc?token=SECRET123&x=1", "[accepted]"), None,
+    )  # fmt: skip
+    record.token = "SECRET123"
+    record.path = "/sync/abc?token=SECRET123"
+    line = JsonFormatter().format(record)
+    assert "SECRET123" not in line
+    assert "token=[redacted]" in line

@@ -1,0 +1,82 @@
+"""`python -m server` as an operator runs it."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run(args: list[str], env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "server", *args],
+        cwd=ROOT, env={**os.environ, **env}, input=stdin, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "command", [[], ["serve"], ["worker"], ["migrate"], ["users"], ["users", "create"], ["demo"]]
+)
+def test_every_command_has_help(command: list[str]) -> None:
+    result = _run([*command, "--help"], {})
+    assert result.returncode == 0, result.stderr
+    assert "usage: python -m server" in result.stdout
+
+
+def test_migrate_users_and_demo_on_a_fresh_database(tmp_path: Path) -> None:
+    env = {"WARROOM_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"}
+    assert _run(["migrate"], env).returncode == 0
+    created = _run(
+        ["users", "create", "--email", "Ops@Example.com", "--name", "Ops", "--role", "admin"],
+        env,
+        "pw from stdin\n",
+    )
+    assert created.returncode == 0, created.stderr
+    duplicate = _run(
+        [
+            "users",
+            "create",
+            "--email",
+            "ops@example.com",
+            "--name",
+            "X",
+            "--role",
+            "hr",
+            "--password",
+            "long enough",
+        ],
+        env,
+    )
+    assert duplicate.returncode == 1
+    assert "already exists" in duplicate.stderr
+    weak = _run(
+        ["users", "create", "--email", "w@example.com", "--name", "W", "--role", "hr", "--password", "short"],
+        env,
+    )
+    assert weak.returncode == 1
+    assert "at least 8" in weak.stderr
+    for _ in range(2):
+        demo = _run(["demo"], env)
+        assert demo.returncode == 0, demo.stderr
+        assert "alice@demo.warroom" in demo.stdout
+        assert "warroom-demo" in demo.stdout
+    listed = _run(["users", "list"], env).stdout
+    assert listed.count("@demo.warroom") == 8
+    assert "ops@example.com\tOps\tadmin" in listed
+    assert _run(["audit", "verify"], env).stdout.startswith("Audit chain intact")
+    assert _run(["migrate", "--check"], env).returncode == 0
+
+
+def test_bad_configuration_is_reported_not_raised() -> None:
+    result = _run(["migrate"], {"WARROOM_DATABASE_URL": "mysql://nope"})
+    assert result.returncode == 2
+    assert "configuration error: WARROOM_DATABASE_URL" in result.stderr
+
+
+def test_worker_without_redis_explains_itself() -> None:
+    result = _run(["worker"], {"WARROOM_REDIS_URL": ""})
+    assert result.returncode == 2
+    assert "needs WARROOM_REDIS_URL" in result.stderr

@@ -1,0 +1,33 @@
+import pytest
+
+from server.config import ConfigError, Settings
+
+
+def test_defaults_are_embedded() -> None:
+    settings = Settings.from_env({})
+    assert settings.database_url == "sqlite+aiosqlite:///var/warroom.db"
+    assert settings.redis_url is None
+    assert not settings.uses_arq
+    assert settings.max_frame_bytes == 8 * 1024 * 1024
+    assert (settings.host, settings.port) == ("127.0.0.1", 8000)
+
+
+def test_redis_means_arq_unless_told_otherwise() -> None:
+    assert Settings.from_env({"WARROOM_REDIS_URL": "redis://x"}).uses_arq
+    assert not Settings.from_env({"WARROOM_REDIS_URL": "redis://x", "WARROOM_JOBS": "inprocess"}).uses_arq
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"WARROOM_PORT": "eighty"}, "WARROOM_PORT must be an integer"),
+        ({"WARROOM_MAX_FRAME_BYTES": "10"}, "at least 1024"),
+        ({"WARROOM_DATABASE_URL": "mysql://x"}, "must start with"),
+        ({"WARROOM_JOBS": "celery"}, "must be one of"),
+        ({"WARROOM_JOBS": "arq"}, "needs WARROOM_REDIS_URL"),
+        ({"WARROOM_ROOM_IDLE_SECONDS": "-1"}, "must not be negative"),
+    ],
+)
+def test_bad_values_are_refused_with_the_variable_named(env: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        Settings.from_env(env)

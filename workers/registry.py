@@ -1,0 +1,8 @@
+"""Every job function by name: what arq's WorkerSettings lists and what in-process runs look up."""
+
+from __future__ import annotations
+
+from workers.documents import compact_document
+from workers.typing import JobFunction
+
+FUNCTIONS: dict[str, JobFunction] = {function.__name__: function for function in (compact_document,)}

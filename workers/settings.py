@@ -1,0 +1,36 @@
+"""arq's WorkerSettings: `python -m server worker` (or `arq workers.settings.WorkerSettings`)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from arq.connections import RedisSettings
+
+from server.config import Settings
+from server.db import Database
+from server.jobs import ArqJobs
+from server.logs import configure_logging
+from workers.registry import FUNCTIONS
+
+_settings = Settings.from_env()
+
+
+async def startup(ctx: dict[str, Any]) -> None:
+    configure_logging(_settings.log_level)
+    ctx["settings"] = _settings
+    ctx["db"] = Database.from_settings(_settings)
+    ctx["jobs"] = ArqJobs(ctx["redis"], _settings.queue_name)
+
+
+async def shutdown(ctx: dict[str, Any]) -> None:
+    await ctx["db"].dispose()
+
+
+class WorkerSettings:
+    functions: ClassVar[list[Any]] = list(FUNCTIONS.values())
+    on_startup = startup
+    on_shutdown = shutdown
+    redis_settings = RedisSettings.from_dsn(_settings.redis_url or "redis://127.0.0.1:6379")
+    queue_name = _settings.queue_name
+    max_tries = 5
+    job_timeout = 3600

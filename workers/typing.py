@@ -1,0 +1,23 @@
+"""Types shared by job functions and the runners that call them."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, TypedDict
+
+from server.config import Settings
+from server.db import Database
+
+
+class JobContext(TypedDict, total=False):
+    """What arq passes as `ctx`, plus what our startup puts in it; in-process runs build the same."""
+
+    db: Database
+    settings: Settings
+    jobs: Any  # server.jobs.JobQueue; Any avoids an import cycle through the server package
+    job_id: str
+    job_try: int
+
+
+# A job: `async def name(ctx: JobContext, **params) -> result`, as arq calls it.
+JobFunction = Callable[..., Awaitable[Any]]
