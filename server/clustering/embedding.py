@@ -16,6 +16,12 @@ if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
+
+
+class ModelUnavailableError(RuntimeError):
+    """The configured model is neither bundled nor on disk."""
+
+
 # Names under which the bundled default may be configured; all resolve to the copy inside the package.
 _DEFAULT_ALIASES = frozenset({"", DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"})
 
@@ -96,5 +102,11 @@ def _load(path_or_name: str, threads: int) -> SentenceTransformer:
     from sentence_transformers import SentenceTransformer
 
     torch.set_num_threads(threads)
-    # local_files_only as well: the environment may have imported huggingface_hub before we set the flags.
-    return SentenceTransformer(path_or_name, device="cpu", local_files_only=True)
+    try:
+        # local_files_only as well: something may have imported huggingface_hub before we set the flags.
+        return SentenceTransformer(path_or_name, device="cpu", local_files_only=True)
+    except OSError as error:
+        raise ModelUnavailableError(
+            f"embedding model {path_or_name!r} is not on this machine and models are never downloaded; "
+            "set WARROOM_EMBEDDING_MODEL to a local model directory or to a model already in the cache"
+        ) from error

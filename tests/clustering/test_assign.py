@@ -22,6 +22,7 @@ def test_ids_and_vectors_must_agree() -> None:
         Centroids(ids=["a", "b"], vectors=unit_rows([[1, 0]]))
 
 
+@pytest.mark.model
 def test_new_pain_points_find_their_theme(embedder: Embedder) -> None:
     themes = {
         "refunds": [

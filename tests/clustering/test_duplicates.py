@@ -1,9 +1,11 @@
 import numpy as np
+import pytest
 
 from server.clustering import Embedder, find_duplicates
 from tests.clustering.helpers import unit_rows
 
 
+@pytest.mark.model
 def test_near_copies_are_linked_to_the_original(embedder: Embedder) -> None:
     existing = embedder.encode(["Card payment declined twice at checkout", "Refund has not arrived yet"])
     new = embedder.encode(
@@ -16,7 +18,8 @@ def test_near_copies_are_linked_to_the_original(embedder: Embedder) -> None:
     )
     found = find_duplicates(new, existing)
     assert [(d.index, d.in_batch) if d else None for d in found] == [(0, False), (1, False), None, None]
-    assert found[0] is not None and found[0].similarity >= 0.95
+    assert found[0] is not None
+    assert found[0].similarity >= 0.95
 
 
 def test_repeats_within_one_batch_point_at_the_first() -> None:

@@ -4,7 +4,9 @@ import numpy as np
 import pytest
 
 from server.clustering import DEFAULT_MODEL, Embedder, shared_embedder
-from server.clustering.embedding import resolve_model
+from server.clustering.embedding import ModelUnavailableError, resolve_model
+
+pytestmark = pytest.mark.model  # loads the bundled sentence-transformers model
 
 
 def test_default_model_resolves_to_the_bundled_copy() -> None:
@@ -48,5 +50,5 @@ def test_shared_embedder_is_one_per_model() -> None:
 
 def test_unknown_model_fails_offline_instead_of_downloading() -> None:
     # Not on disk and HF_HUB_OFFLINE is forced: must fail at once, never reach a model hub.
-    with pytest.raises(OSError):
+    with pytest.raises(ModelUnavailableError, match="never downloaded"):
         Embedder("warroom-test/no-such-model").encode(["refund missing"])

@@ -8,6 +8,8 @@ from sklearn.metrics import adjusted_rand_score
 from server.clustering import ClusteringParams, ClusteringResult, cluster
 from tests.clustering.helpers import LabelledSet
 
+pytestmark = pytest.mark.model  # loads the bundled sentence-transformers model
+
 # Measured with the default parameters (UMAP 5-d cosine 15 neighbours, HDBSCAN 5/2, outliers assigned at
 # cosine >= 0.4) on this 332-text set: ARI 0.21-0.25 over eight UMAP seeds, 0.215 with the fixed seed; KMeans
 # told the true k scores 0.11-0.14. The English-only default model cannot read Chinese, so the Chinese half
@@ -53,7 +55,8 @@ def test_clusters_are_described(labelled: LabelledSet, result: ClusteringResult)
     for summary in result.clusters:
         assert 1 <= len(summary.representatives) <= 5
         assert set(summary.representatives) <= set(summary.members)
-        assert summary.label and summary.keywords
+        assert summary.label
+        assert summary.keywords
         assert sum(w.count for w in summary.trend) == summary.size
     assert result.params == ClusteringParams()
     assert set(result.seconds) == {"reduce", "cluster", "keywords", "describe"}
@@ -80,7 +83,8 @@ def test_english_themes_get_their_obvious_keyword(
 def test_chinese_keywords_come_out_as_words(labelled: LabelledSet, result: ClusteringResult) -> None:
     terms = Counter(k.term for c in result.clusters for k in c.keywords)
     chinese = [t for t in terms if "\u4e00" <= t[0] <= "\u9fff"]
-    assert chinese and all(len(t) >= 2 for t in chinese)
+    assert chinese
+    assert all(len(t) >= 2 for t in chinese)
 
 
 def test_same_input_same_result_and_stable_ids(labelled: LabelledSet, result: ClusteringResult) -> None:
@@ -124,11 +128,13 @@ def test_without_outlier_assignment_more_stay_unclustered(
 def test_small_and_empty_inputs() -> None:
     embedder_dim = 384
     empty = cluster(np.empty((0, embedder_dim), dtype=np.float32), [], [])
-    assert empty.clusters == [] and empty.unclustered == []
+    assert empty.clusters == []
+    assert empty.unclustered == []
     now = datetime(2025, 6, 2, tzinfo=UTC)
     vectors = np.eye(3, embedder_dim, dtype=np.float32)
     few = cluster(vectors, ["a b", "c d", "e f"], [now] * 3)
-    assert few.clusters == [] and few.unclustered == [0, 1, 2]
+    assert few.clusters == []
+    assert few.unclustered == [0, 1, 2]
 
 
 def test_inputs_must_line_up(labelled: LabelledSet) -> None:

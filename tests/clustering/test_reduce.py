@@ -1,7 +1,10 @@
 import numpy as np
+import pytest
 
 from server.clustering.reduce import ReductionParams, _exact_cosine_knn, reduce_dimensions
 from tests.clustering.helpers import LabelledSet
+
+pytestmark = pytest.mark.model  # loads the bundled sentence-transformers model
 
 
 def test_umap_is_deterministic(labelled: LabelledSet) -> None:
