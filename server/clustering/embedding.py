@@ -42,7 +42,7 @@ class Embedder:
     """
 
     def __init__(self, model: str | None = None, *, batch_size: int = 64, threads: int | None = None) -> None:
-        self.model_name = DEFAULT_MODEL if model is None or model.strip() in _DEFAULT_ALIASES else model
+        self.model_name = _canonical_name(model)
         self.batch_size = batch_size
         self.threads = threads or len(os.sched_getaffinity(0))
         self._model: SentenceTransformer | None = None
@@ -87,10 +87,18 @@ class Embedder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
-@lru_cache(maxsize=4)
 def shared_embedder(model: str | None = None) -> Embedder:
     """Return the process-wide embedder for `model`, so a worker loads each model once."""
+    return _shared_embedder(_canonical_name(model))
+
+
+@lru_cache(maxsize=4)
+def _shared_embedder(model: str) -> Embedder:
     return Embedder(model)
+
+
+def _canonical_name(model: str | None) -> str:
+    return DEFAULT_MODEL if model is None or model.strip() in _DEFAULT_ALIASES else model
 
 
 def _load(path_or_name: str, threads: int) -> SentenceTransformer:

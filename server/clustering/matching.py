@@ -34,8 +34,9 @@ def match_clusters(
         overlap = _overlaps(previous, previous_ids, current)
         jaccard = np.zeros((len(current), len(previous_ids)))
         previous_sizes = [len(set(previous[p])) for p in previous_ids]
+        current_sizes = [len(set(members)) for members in current]
         for (row, column), shared in overlap.items():
-            union = len(set(current[row])) + previous_sizes[column] - shared
+            union = current_sizes[row] + previous_sizes[column] - shared
             jaccard[row, column] = shared / union
         from scipy.optimize import linear_sum_assignment
 

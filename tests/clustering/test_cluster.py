@@ -8,8 +8,8 @@ from tests.clustering.helpers import unit_rows
 def test_sizes_grow_with_the_number_of_points() -> None:
     params = HdbscanParams()
     assert params.sized_for(332) == (5, 2)
-    assert params.sized_for(10_000) == (25, 8)
-    assert params.sized_for(50_000) == (56, 19)
+    assert params.sized_for(1_000) == (10, 3)
+    assert params.sized_for(10_000) == (100, 33)
     assert HdbscanParams(min_cluster_size=12, min_samples=30).sized_for(100) == (12, 12)
 
 

@@ -44,7 +44,7 @@ def test_encode_nothing(embedder: Embedder) -> None:
 
 
 def test_shared_embedder_is_one_per_model() -> None:
-    assert shared_embedder() is shared_embedder()
+    assert shared_embedder() is shared_embedder() is shared_embedder(DEFAULT_MODEL)
     assert shared_embedder("some/other-model") is not shared_embedder()
 
 

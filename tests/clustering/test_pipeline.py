@@ -142,3 +142,12 @@ def test_inputs_must_line_up(labelled: LabelledSet) -> None:
         cluster(labelled.embeddings, labelled.texts[:-1], labelled.created_at)
     with pytest.raises(ValueError, match="ids"):
         cluster(labelled.embeddings, labelled.texts, labelled.created_at, previous={"c": ["p1"]})
+
+
+def test_keywords_from_the_central_members_only(labelled: LabelledSet, result: ClusteringResult) -> None:
+    sampled = cluster(
+        labelled.embeddings, labelled.texts, labelled.created_at, params=ClusteringParams(keyword_sample=8)
+    )
+    np.testing.assert_array_equal(sampled.labels, result.labels)
+    crash = max(sampled.clusters, key=lambda c: sum(labelled.labels[i] == "app_crash" for i in c.members))
+    assert "crash" in [k.term for k in crash.keywords[:3]]
