@@ -70,7 +70,7 @@ def class_keywords(
     """Return the top keywords of each label (negative labels count for rarity but get no keywords).
 
     A term counts once per document, so one long message cannot dominate its cluster, and it must appear in
-    at least `min_documents` members (fewer if the cluster is smaller).
+    at least `min_documents` members (fewer if the cluster is smaller) unless no term does.
     """
     per_class: dict[int, Counter[str]] = {}
     documents_per_class: Counter[int] = Counter()
@@ -89,10 +89,11 @@ def class_keywords(
             continue
         total = sum(counts.values()) or 1
         needed = min(min_documents, documents_per_class[label])
+        recurring = {t: c for t, c in counts.items() if c >= needed}
+        # members with no word in common still get keywords, from the single mentions
         scored = [
             Keyword(term, (count / total) * math.log(1 + average_terms / corpus[term]))
-            for term, count in counts.items()
-            if count >= needed
+            for term, count in (recurring or counts).items()
         ]
         scored.sort(key=lambda k: (-k.score, k.term))
         result[label] = scored[:top_n]

@@ -54,6 +54,11 @@ def test_a_term_must_recur_in_the_cluster() -> None:
     assert [k.term for k in keywords[0]] == ["invoice"]
 
 
+def test_members_without_a_shared_word_still_get_keywords() -> None:
+    keywords = class_keywords(["invoice wrong", "delivery late"], [0, 0])
+    assert {k.term for k in keywords[0]} == {"invoice", "wrong", "delivery", "late"}
+
+
 def test_label_uses_distinct_top_terms() -> None:
     words = [
         Keyword("data export", 0.9),
