@@ -11,23 +11,20 @@ import numpy as np
 DEFAULT_MIN_JACCARD = 0.3
 
 
-def _uuid4() -> str:
-    return str(uuid.uuid4())
-
-
 def match_clusters(
     previous: Mapping[str, Collection[str]],
     current: Sequence[Collection[str]],
     *,
     min_jaccard: float = DEFAULT_MIN_JACCARD,
-    new_id: Callable[[], str] = _uuid4,
+    new_id: Callable[[], str] | None = None,
 ) -> list[str]:
     """Return an id for each current cluster (given as member ids), reusing previous ids where they match.
 
     Pairs are chosen by the Hungarian method on Jaccard overlap, so each previous id goes to at most one new
     cluster (the best-overlapping part of a split keeps it); a pair below `min_jaccard` is no match, and
-    an unmatched cluster gets `new_id()`.
+    an unmatched cluster gets `new_id()` (default: a random UUID).
     """
+    make_id = new_id or (lambda: str(uuid.uuid4()))
     ids: list[str | None] = [None] * len(current)
     if previous and current:
         previous_ids = sorted(previous)
@@ -44,7 +41,7 @@ def match_clusters(
         for row, column in zip(rows.tolist(), columns.tolist(), strict=True):
             if jaccard[row, column] >= min_jaccard:
                 ids[row] = previous_ids[column]
-    return [i if i is not None else new_id() for i in ids]
+    return [i if i is not None else make_id() for i in ids]
 
 
 def _overlaps(

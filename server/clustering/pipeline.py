@@ -103,6 +103,8 @@ def cluster(
     n = len(embeddings)
     if not (len(texts) == len(created_at) == n) or (ids is not None and len(ids) != n):
         raise ValueError("embeddings, texts, created_at (and ids) must have one entry per pain point")
+    if ids is None and previous:
+        raise ValueError("pass the pain points' ids to match clusters with a previous run")
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -125,7 +127,8 @@ def cluster(
         drafts.append((members, centroid, keywords.get(number, [])))
     # largest first, then by first member, so the output order is stable
     drafts.sort(key=lambda d: (-len(d[0]), int(d[0][0])))
-    cluster_ids = _cluster_ids([d[0] for d in drafts], ids, previous, params.min_jaccard, new_id)
+    current = [[ids[i] for i in d[0].tolist()] for d in drafts] if ids is not None else [[] for _ in drafts]
+    cluster_ids = match_clusters(previous or {}, current, min_jaccard=params.min_jaccard, new_id=new_id)
     clusters = [
         ClusterSummary(
             id=cluster_id,
@@ -149,21 +152,6 @@ def cluster(
         rescued_outliers=int(((raw_labels == UNCLUSTERED) & (labels != UNCLUSTERED)).sum()),
         seconds=seconds,
     )
-
-
-def _cluster_ids(
-    members: list[NDArray[np.intp]],
-    ids: Sequence[str] | None,
-    previous: Mapping[str, Collection[str]] | None,
-    min_jaccard: float,
-    new_id: Callable[[], str] | None,
-) -> list[str]:
-    if ids is None and previous:
-        raise ValueError("pass the pain points' ids to match clusters with a previous run")
-    current = [[ids[i] for i in m.tolist()] for m in members] if ids is not None else [[] for _ in members]
-    if new_id is None:
-        return match_clusters(previous or {}, current, min_jaccard=min_jaccard)
-    return match_clusters(previous or {}, current, min_jaccard=min_jaccard, new_id=new_id)
 
 
 def _keyword_sample(

@@ -16,7 +16,8 @@ ReductionMethod = Literal["none", "pca", "umap"]
 # Below this many points UMAP computes exact neighbours itself; above, its NN-descent runs single-threaded
 # (a fixed random_state forbids threads), and a blocked exact search with BLAS is faster and deterministic.
 _EXACT_KNN_FROM = 4096
-_KNN_BLOCK = 1024
+# Rows per block of the similarity matrix: ~16M similarities (64 MB, plus the partition's indices) at a time.
+_KNN_BLOCK_CELLS = 2**24
 # With fewer points there is nothing for a manifold to learn; cluster the embeddings as they are.
 _MIN_POINTS_TO_REDUCE = 20
 
@@ -80,14 +81,15 @@ def _umap(embeddings: Embeddings, params: ReductionParams) -> NDArray[np.float32
 def _exact_cosine_knn(embeddings: Embeddings, k: int) -> tuple[NDArray[np.int64], NDArray[np.float32], None]:
     """Return (indices, cosine distances, None) of each row's k nearest rows (itself first), as UMAP takes."""
     n = len(embeddings)
+    block = min(max(_KNN_BLOCK_CELLS // n, 64), 1024)
     indices = np.empty((n, k), dtype=np.int64)
     distances = np.empty((n, k), dtype=np.float32)
-    for start in range(0, n, _KNN_BLOCK):
-        sims = embeddings[start : start + _KNN_BLOCK] @ embeddings.T
-        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+    for start in range(0, n, block):
+        sims = embeddings[start : start + block] @ embeddings.T
+        top = np.argpartition(sims, n - k, axis=1)[:, n - k :]
         top_sims = np.take_along_axis(sims, top, axis=1)
         order = np.argsort(-top_sims, axis=1, kind="stable")
-        indices[start : start + _KNN_BLOCK] = np.take_along_axis(top, order, axis=1)
-        distances[start : start + _KNN_BLOCK] = 1.0 - np.take_along_axis(top_sims, order, axis=1)
+        indices[start : start + block] = np.take_along_axis(top, order, axis=1)
+        distances[start : start + block] = 1.0 - np.take_along_axis(top_sims, order, axis=1)
     np.maximum(distances, 0.0, out=distances)
     return indices, distances, None

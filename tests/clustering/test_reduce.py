@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from server.clustering import reduce
 from server.clustering.reduce import ReductionParams, _exact_cosine_knn, reduce_dimensions
 from tests.clustering.helpers import LabelledSet
 
@@ -36,3 +37,13 @@ def test_exact_knn_matches_brute_force(labelled: LabelledSet) -> None:
     np.testing.assert_array_equal(indices[:, 1:], expected[:, 1:])
     np.testing.assert_allclose(distances, 1 - np.take_along_axis(sims, expected, axis=1), atol=1e-5)
     assert (distances >= 0).all()
+
+
+def test_exact_knn_is_the_same_in_small_blocks(
+    labelled: LabelledSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = _exact_cosine_knn(labelled.embeddings, 15)
+    monkeypatch.setattr(reduce, "_KNN_BLOCK_CELLS", 64 * len(labelled.embeddings))  # blocks of 64 rows
+    blocked = _exact_cosine_knn(labelled.embeddings, 15)
+    np.testing.assert_array_equal(whole[0], blocked[0])
+    np.testing.assert_array_equal(whole[1], blocked[1])
