@@ -33,4 +33,7 @@ class WorkerSettings:
     redis_settings = RedisSettings.from_dsn(_settings.redis_url or "redis://127.0.0.1:6379")
     queue_name = _settings.queue_name
     max_tries = 5
+    # Job status people see lives in our `jobs` table; arq's stored results would only make it refuse
+    # a job id (e.g. `compact:<case>`) for an hour after it last ran.
+    keep_result = 0
     job_timeout = 3600
