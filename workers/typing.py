@@ -7,6 +7,7 @@ from typing import Any, TypedDict
 
 from server.config import Settings
 from server.db import Database
+from server.events import EventBus
 
 
 class JobContext(TypedDict, total=False):
@@ -15,6 +16,7 @@ class JobContext(TypedDict, total=False):
     db: Database
     settings: Settings
     jobs: Any  # server.jobs.JobQueue; Any avoids an import cycle through the server package
+    events: EventBus | None  # reaches GraphQL subscribers on every server (None: nobody to tell)
     job_id: str
     job_try: int
 

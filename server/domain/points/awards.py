@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import exists, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -59,7 +59,7 @@ class AwardRequest:
     key: str
     actor_id: str | None = None
 
-    def job_kwargs(self) -> dict[str, str | None]:
+    def job_kwargs(self) -> dict[str, Any]:
         """The keyword arguments of the `award_points` job (plain strings, as arq pickles them)."""
         return {
             "action": self.action.name,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.domain import audit
 from server.domain.errors import BadInput, NotFound
 from server.domain.points.access import require_hr
+from server.domain.points.changes import KEEP, Keep
 from server.models import EARNING_ACTIONS, PointAction, PointRule, User
 from server.models.base import utcnow
 
@@ -18,21 +18,13 @@ MAX_POINTS = 10_000
 MAX_CAP = 1_000_000
 
 
-class _Keep:
-    """Marks a field a change leaves as it is (None means "no cap" for `daily_cap`)."""
-
-    def __repr__(self) -> str:
-        return "KEEP"
-
-
-KEEP: Final = _Keep()
-
-
 @dataclass(frozen=True)
 class RuleChange:
-    points: int | _Keep = KEEP
-    daily_cap: int | _Keep | None = KEEP
-    active: bool | _Keep = KEEP
+    """What to change in a rule; `daily_cap=None` removes the cap."""
+
+    points: int | Keep = KEEP
+    daily_cap: int | Keep | None = KEEP
+    active: bool | Keep = KEEP
 
 
 async def list_rules(session: AsyncSession) -> list[PointRule]:
@@ -61,15 +53,15 @@ async def update_rule(
     if rule is None:
         raise NotFound(f"There is no rule for {action.name}.")
     before = _snapshot(rule)
-    points = rule.points if isinstance(change.points, _Keep) else change.points
-    cap = rule.daily_cap if isinstance(change.daily_cap, _Keep) else change.daily_cap
+    points = rule.points if isinstance(change.points, Keep) else change.points
+    cap = rule.daily_cap if isinstance(change.daily_cap, Keep) else change.daily_cap
     if not 0 <= points <= MAX_POINTS:
         raise BadInput(f"Points must be between 0 and {MAX_POINTS}.")
     if cap is not None and not points <= cap <= MAX_CAP:
         raise BadInput(f"The daily cap must be between the points of one award ({points}) and {MAX_CAP}.")
     rule.points = points
     rule.daily_cap = cap
-    if not isinstance(change.active, _Keep):
+    if not isinstance(change.active, Keep):
         rule.active = change.active
     rule.updated_at = utcnow()
     rule.updated_by = actor.id
