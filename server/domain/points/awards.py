@@ -132,6 +132,11 @@ def snapshot_named(snapshot_id: str, author_id: str) -> AwardRequest:
     return AwardRequest(PointAction.SNAPSHOT_NAMED, author_id, subject, key, actor_id=author_id)
 
 
+def is_self_dealing(request: AwardRequest) -> bool:
+    """True when someone would grant themselves points that only another person's decision may grant."""
+    return request.action in THIRD_PARTY_ACTIONS and request.actor_id == request.user_id
+
+
 def _check(request: AwardRequest) -> None:
     if not request.action.is_earning:
         raise BadInput(f"{request.action.name} is not an earning action.")
@@ -142,7 +147,7 @@ def _check(request: AwardRequest) -> None:
 async def award(session: AsyncSession, request: AwardRequest) -> AwardOutcome:
     """Apply one award inside the caller's transaction; the same key never writes twice."""
     _check(request)
-    if request.action in THIRD_PARTY_ACTIONS and request.actor_id == request.user_id:
+    if is_self_dealing(request):
         return AwardOutcome(AwardResult.SELF_DEALING)
     done = select(PointEntry.id).where(PointEntry.idempotency_key == request.key).scalar_subquery()
     # Before locking: a retry of a finished job returns here without touching the person's row.

@@ -10,12 +10,13 @@ from typing import Any, Protocol
 from server.domain.points.ledger import Entry
 from server.models import Redemption
 
+Event = dict[str, Any]
 ENTRY = "ENTRY"
 REDEMPTION = "REDEMPTION"
 
 
 class Publisher(Protocol):
-    def publish(self, topic: str, event: dict[str, Any]) -> None: ...
+    def publish(self, topic: str, event: Event) -> None: ...
 
 
 def topic(user_id: str) -> str:
