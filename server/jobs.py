@@ -36,6 +36,7 @@ class InProcessJobs:
         self._db = db
         self._settings = settings
         self._events = events
+        self._shared: dict[str, Any] = {}
         self._running: dict[str, asyncio.Task[Any]] = {}
         self._anonymous: set[asyncio.Task[Any]] = set()
 
@@ -53,6 +54,7 @@ class InProcessJobs:
             "settings": self._settings,
             "jobs": self,
             "events": self._events,
+            "shared": self._shared,
             "job_id": job_id or "",
             "job_try": 1,
         }

@@ -11,14 +11,17 @@ import logging
 from arq import Retry
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from server.domain.points import awards, events
-from server.domain.points.awards import AwardRequest
+from server.domain.errors import NotFound
+from server.domain.points import awards, events, voids
+from server.domain.points.awards import AwardOutcome, AwardRequest, AwardResult
+from workers.award_batcher import AwardBatcher
 from workers.typing import JobContext
 
 log = logging.getLogger("warroom.jobs.points")
 
 # Transient database failures are retried with this back-off (seconds, by try); anything else fails.
 _BACKOFF = (1, 5, 30, 120)
+_BATCHER = "points.award_batcher"
 
 
 def _retry(ctx: JobContext, error: Exception) -> Retry:
@@ -26,6 +29,18 @@ def _retry(ctx: JobContext, error: Exception) -> Retry:
     delay = _BACKOFF[min(attempt, len(_BACKOFF)) - 1]
     log.warning("points job hit a database error, retrying in %ss: %s", delay, error)
     return Retry(defer=delay)
+
+
+async def _apply(ctx: JobContext, request: AwardRequest) -> AwardOutcome:
+    shared = ctx.get("shared")
+    if shared is None:  # a runner without per-process state: one transaction per award
+        async with ctx["db"].transaction() as session:
+            return (await awards.award_many(session, [request]))[0]
+    batcher = shared.get(_BATCHER)
+    if batcher is None:
+        batcher = shared[_BATCHER] = AwardBatcher(ctx["db"])
+    outcome: AwardOutcome = await batcher.award(request)
+    return outcome
 
 
 async def award_points(
@@ -36,10 +51,11 @@ async def award_points(
         action=action, user_id=user_id, subject=subject, key=key, actor_id=actor_id
     )
     try:
-        async with ctx["db"].transaction() as session:
-            outcome = await awards.award(session, request)
+        outcome = await _apply(ctx, request)
     except (OperationalError, InterfaceError) as error:
         raise _retry(ctx, error) from error
+    if outcome.result is AwardResult.UNKNOWN_USER:
+        raise NotFound(f"No user with id {user_id} can earn points (award {key}).")
     if outcome.wrote:
         events.publish_entries(ctx.get("events"), [outcome.entry])
     log.debug("award %s: %s", key, outcome.result.value)
@@ -52,7 +68,7 @@ async def void_points(
     """Reverse what `subject` earned and refuse later awards for it; returns how many entries it reversed."""
     try:
         async with ctx["db"].transaction() as session:
-            outcome = await awards.void(
+            outcome = await voids.void(
                 session, user_id=user_id, subject=subject, reason=reason, actor_id=actor_id
             )
     except (OperationalError, InterfaceError) as error:

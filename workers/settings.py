@@ -26,6 +26,7 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["pubsub"] = create_pubsub(_settings.redis_url, _settings.redis_prefix)
     await ctx["pubsub"].start()
     ctx["events"] = EventBus(ctx["pubsub"])
+    ctx["shared"] = {}
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:

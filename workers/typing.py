@@ -17,6 +17,8 @@ class JobContext(TypedDict, total=False):
     settings: Settings
     jobs: Any  # server.jobs.JobQueue; Any avoids an import cycle through the server package
     events: EventBus | None  # reaches GraphQL subscribers on every server (None: nobody to tell)
+    # Per-process state jobs share (an award batcher, say), created by the first job that needs it.
+    shared: dict[str, Any]
     job_id: str
     job_try: int
 

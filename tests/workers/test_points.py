@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from server.config import Settings
 from server.db import Database, create_engine
-from server.domain.points import awards, ledger
+from server.domain.points import awards, ledger, voids
 from server.events import EventBus
 from server.ids import new_id
 from server.jobs import InProcessJobs
@@ -38,7 +38,7 @@ async def _count(db: Database, user_id: str) -> tuple[int, int]:
 
 def test_the_job_names_the_domain_uses_are_registered() -> None:
     assert FUNCTIONS[awards.AWARD_JOB] is award_points
-    assert FUNCTIONS[awards.VOID_JOB] is void_points
+    assert FUNCTIONS[voids.VOID_JOB] is void_points
 
 
 async def test_an_award_job_run_twice_writes_one_entry(db: Database, settings: Settings) -> None:
@@ -132,3 +132,21 @@ async def test_arq_worker_runs_a_retried_award_once_on_postgres(
         assert await _count(db, ana.id) == (1, 5)
     finally:
         await db.dispose()
+
+
+async def test_concurrent_award_jobs_share_commits_and_a_bad_one_fails_alone(
+    db: Database, settings: Settings
+) -> None:
+    people = [await make_person(db, f"p{i}@a.com") for i in range(5)]
+    rd = await make_person(db, "rd@a.com", role=UserRole.RD)
+    ctx = _ctx(db, settings)
+    ctx["shared"] = {}
+    requests = [awards.pain_point_adopted(new_id(), people[i % 5].id, rd.id) for i in range(60)]
+    doomed = awards.pain_point_adopted(new_id(), new_id(), rd.id)  # nobody: its job must fail, alone
+    runs = [award_points(ctx, **r.job_kwargs()) for r in [*requests, *requests[:10], doomed]]
+    results = await asyncio.gather(*runs, return_exceptions=True)
+    assert sorted(r for r in results if isinstance(r, str)) == ["awarded"] * 60 + ["duplicate"] * 10
+    assert [type(r).__name__ for r in results if not isinstance(r, str)] == ["NotFound"]
+    assert sum([(await _count(db, p.id))[1] for p in people]) == 60 * 15
+    batcher = ctx["shared"]["points.award_batcher"]
+    assert batcher.commits < 20  # 70 good jobs, a few transactions

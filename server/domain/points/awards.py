@@ -12,14 +12,14 @@ Either may run any number of times: the key lets one entry through. A rejected o
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import exists, func, literal, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain import audit
 from server.domain.errors import BadInput, NotFound
 from server.domain.points import ledger
 from server.domain.points.ledger import Entry
@@ -30,14 +30,12 @@ if TYPE_CHECKING:
     from server.jobs import JobQueue
 
 AWARD_JOB = "award_points"
-VOID_JOB = "void_points"
 
 # Points for these are granted by someone else's decision; granting them to yourself earns nothing.
 THIRD_PARTY_ACTIONS = frozenset(
     {PointAction.PAIN_POINT_ADOPTED, PointAction.COMMENT_RESOLVED, PointAction.ORDER_WON}
 )
 MAX_KEY = 200
-MAX_REASON = 500
 
 
 class AwardResult(enum.StrEnum):
@@ -47,6 +45,7 @@ class AwardResult(enum.StrEnum):
     SELF_DEALING = "self_dealing"
     RULE_INACTIVE = "rule_inactive"
     VOIDED = "voided"  # the subject was rejected or deleted
+    UNKNOWN_USER = "unknown_user"  # `award` raises NOT_FOUND for it; a job fails
 
 
 @dataclass(frozen=True)
@@ -146,141 +145,140 @@ def _check(request: AwardRequest) -> None:
 
 async def award(session: AsyncSession, request: AwardRequest) -> AwardOutcome:
     """Apply one award inside the caller's transaction; the same key never writes twice."""
-    _check(request)
-    if is_self_dealing(request):
-        return AwardOutcome(AwardResult.SELF_DEALING)
-    done = select(PointEntry.id).where(PointEntry.idempotency_key == request.key).scalar_subquery()
-    # Before locking: a retry of a finished job returns here without touching the person's row.
-    rule = (
-        await session.execute(
-            select(
-                PointRule.points,
-                PointRule.daily_cap,
-                PointRule.active,
-                exists().where(User.id == request.user_id).label("user_exists"),
-                done.label("done"),
-            ).where(PointRule.action == request.action)
-        )
-    ).one_or_none()
-    if rule is not None and rule.done is not None:
-        return AwardOutcome(AwardResult.DUPLICATE, await ledger.get_entry(session, rule.done))
-    if rule is None or not rule.active:
-        return AwardOutcome(AwardResult.RULE_INACTIVE)
-    if not rule.user_exists:
+    (outcome,) = await award_many(session, [request])
+    if outcome.result is AwardResult.UNKNOWN_USER:
         raise NotFound(f"No user with id {request.user_id} can earn points.")
-    account = await ledger.lock_account(session, request.user_id)
+    return outcome
+
+
+async def award_many(session: AsyncSession, requests: Sequence[AwardRequest]) -> list[AwardOutcome]:
+    """Apply awards inside the caller's transaction, outcomes in request order; each key writes once.
+
+    A batch costs a handful of statements whatever its size: the accounts are locked in one statement
+    (in user-id order, so concurrent batches never wait on each other in a circle), the keys, voids
+    and today's earnings are read in three, and the entries and balances are written in two.
+    """
+    for request in requests:
+        _check(request)
+    outcomes: list[AwardOutcome | None] = [
+        AwardOutcome(AwardResult.SELF_DEALING) if is_self_dealing(request) else None for request in requests
+    ]
+    pending = [i for i, outcome in enumerate(outcomes) if outcome is None]
+    if pending:
+        await _apply(session, requests, pending, outcomes)
+    return [outcome or AwardOutcome(AwardResult.DUPLICATE) for outcome in outcomes]
+
+
+async def _apply(
+    session: AsyncSession,
+    requests: Sequence[AwardRequest],
+    pending: list[int],
+    outcomes: list[AwardOutcome | None],
+) -> None:
+    rules = {
+        row.action: row
+        for row in await session.execute(
+            select(PointRule.action, PointRule.points, PointRule.daily_cap, PointRule.active)
+        )
+    }
+    wanted = {requests[i].user_id for i in pending}
+    known = set((await session.scalars(select(User.id).where(User.id.in_(wanted)))).all())
+    live: list[int] = []
+    for i in pending:
+        rule = rules.get(requests[i].action)
+        if requests[i].user_id not in known:
+            outcomes[i] = AwardOutcome(AwardResult.UNKNOWN_USER)
+        elif rule is None or not rule.active:
+            outcomes[i] = AwardOutcome(AwardResult.RULE_INACTIVE)
+        else:
+            live.append(i)
+    if not live:
+        return
+    accounts = await ledger.lock_accounts(session, {requests[i].user_id for i in live})
+    keys = {requests[i].key for i in live}
+    done = dict(
+        (
+            await session.execute(
+                select(PointEntry.idempotency_key, PointEntry.id).where(PointEntry.idempotency_key.in_(keys))
+            )
+        ).all()
+    )
+    voided = set(
+        (
+            await session.scalars(
+                select(PointVoid.subject).where(PointVoid.subject.in_({requests[i].subject for i in live}))
+            )
+        ).all()
+    )
+    earned = await _earned_today(session, [requests[i] for i in live], rules)
+    earlier: dict[int, Entry] = {}
+    if done:
+        found = await session.scalars(select(PointEntry).where(PointEntry.id.in_(done.values())))
+        earlier = {row.id: Entry.of(row) for row in found.all()}
+    drafts: list[tuple[int, ledger.Draft]] = []
+    written: dict[str, int] = {}
+    repeats: list[tuple[int, str]] = []
+    for i in live:
+        request = requests[i]
+        if request.key in done:
+            outcomes[i] = AwardOutcome(AwardResult.DUPLICATE, earlier.get(done[request.key]))
+            continue
+        if request.key in written:  # the same award twice in one batch
+            repeats.append((i, request.key))
+            continue
+        if request.subject in voided:
+            outcomes[i] = AwardOutcome(AwardResult.VOIDED)
+            continue
+        rule = rules[request.action]
+        points = rule.points
+        if rule.daily_cap is not None:
+            so_far = earned.get((request.user_id, request.action), 0)
+            points = max(0, min(points, rule.daily_cap - so_far))
+            earned[(request.user_id, request.action)] = so_far + points
+        capped = points < rule.points
+        draft = ledger.draft(
+            accounts[request.user_id],
+            delta=points,
+            action=request.action,
+            subject=request.subject,
+            key=request.key,
+            actor_id=request.actor_id,
+            note=f"Daily cap of {rule.daily_cap} points reached." if capped else None,
+        )
+        written[request.key] = i
+        drafts.append((i, draft))
+    entries = await ledger.write(session, accounts, [draft for _, draft in drafts])
+    by_key = {entry.key: entry for entry in entries}
+    for (i, _), entry in zip(drafts, entries, strict=True):
+        capped = entry.delta < rules[entry.action].points
+        outcomes[i] = AwardOutcome(AwardResult.CAPPED if capped else AwardResult.AWARDED, entry)
+    for i, key in repeats:
+        outcomes[i] = AwardOutcome(AwardResult.DUPLICATE, by_key[key])
+
+
+async def _earned_today(
+    session: AsyncSession, requests: Sequence[AwardRequest], rules: dict[PointAction, Any]
+) -> dict[tuple[str, PointAction], int]:
+    """Points each person already earned today from each capped action of the batch."""
+    capped = {r.action for r in requests if rules[r.action].daily_cap is not None}
+    if not capped:
+        return {}
     day = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
-    earned_today = (
-        select(func.coalesce(func.sum(PointEntry.delta), 0))
+    rows = await session.execute(
+        select(PointEntry.user_id, PointEntry.action, func.sum(PointEntry.delta))
         .where(
-            PointEntry.user_id == request.user_id,
-            PointEntry.action == request.action,
+            PointEntry.user_id.in_({r.user_id for r in requests if r.action in capped}),
+            PointEntry.action.in_(capped),
             PointEntry.reverses_id.is_(None),
             PointEntry.created_at >= day,
             PointEntry.created_at < day + timedelta(days=1),
         )
-        .scalar_subquery()
+        .group_by(PointEntry.user_id, PointEntry.action)
     )
-    state = (
-        await session.execute(
-            select(
-                done.label("done"),
-                exists().where(PointVoid.subject == request.subject).label("voided"),
-                (earned_today if rule.daily_cap is not None else literal(0)).label("earned_today"),
-            )
-        )
-    ).one()
-    if state.done is not None:  # a concurrent run of the same award committed while we waited
-        return AwardOutcome(AwardResult.DUPLICATE, await ledger.get_entry(session, state.done))
-    if state.voided:
-        return AwardOutcome(AwardResult.VOIDED)
-    points = rule.points
-    if rule.daily_cap is not None:
-        points = max(0, min(points, rule.daily_cap - int(state.earned_today)))
-    capped = points < rule.points
-    entry = await ledger.append(
-        session,
-        account,
-        delta=points,
-        action=request.action,
-        subject=request.subject,
-        key=request.key,
-        actor_id=request.actor_id,
-        note=f"Daily cap of {rule.daily_cap} points reached." if capped else None,
-    )
-    return AwardOutcome(AwardResult.CAPPED if capped else AwardResult.AWARDED, entry)
-
-
-@dataclass(frozen=True)
-class VoidOutcome:
-    newly_voided: bool
-    reversals: list[Entry]
-
-
-async def void(
-    session: AsyncSession, *, user_id: str, subject: str, reason: str, actor_id: str | None = None
-) -> VoidOutcome:
-    """Reverse every award `subject` earned `user_id` and refuse later ones (rejected/deleted pain point).
-
-    Points already spent are not taken below zero: the reversal stops at zero and says so.
-    """
-    reason = " ".join(reason.split())[:MAX_REASON] or "Voided."
-    account = await ledger.lock_account(session, user_id)
-    insert = ledger.dialect_insert(session)
-    inserted = await session.execute(
-        insert(PointVoid)
-        .values(subject=subject, user_id=user_id, reason=reason, actor_id=actor_id, created_at=utcnow())
-        .on_conflict_do_nothing(index_elements=[PointVoid.subject])
-        .returning(PointVoid.subject)
-    )
-    newly_voided = inserted.first() is not None
-    reversal = PointEntry.__table__.alias("reversal")
-    originals = await session.scalars(
-        select(PointEntry)
-        .where(
-            PointEntry.user_id == user_id,
-            PointEntry.subject == subject,
-            PointEntry.reverses_id.is_(None),
-            PointEntry.delta > 0,
-            ~exists().where(reversal.c.reverses_id == PointEntry.id),
-        )
-        .order_by(PointEntry.id)
-    )
-    reversals = [
-        await ledger.reverse(session, account, Entry.of(row), note=reason, actor_id=actor_id, clamp=True)
-        for row in originals.all()
-    ]
-    if newly_voided or reversals:
-        await audit.record(
-            session,
-            actor_id=actor_id,
-            action="points.subject_voided",
-            subject=subject,
-            data={
-                "user_id": user_id,
-                "reason": reason,
-                "reversed": [entry.reverses_id for entry in reversals],
-                "points": sum(entry.delta for entry in reversals),
-            },
-        )
-    return VoidOutcome(newly_voided, reversals)
+    return {(user_id, PointAction(action)): int(total) for user_id, action, total in rows.all()}
 
 
 async def enqueue_award(jobs: JobQueue, request: AwardRequest) -> None:
     """Queue the `award_points` job for `request` (call after your transaction commits)."""
     _check(request)
     await jobs.enqueue(AWARD_JOB, job_id=f"points:{request.key}", **request.job_kwargs())
-
-
-async def enqueue_void(
-    jobs: JobQueue, *, user_id: str, subject: str, reason: str, actor_id: str | None = None
-) -> None:
-    """Queue the `void_points` job (a pain point was rejected or deleted)."""
-    await jobs.enqueue(
-        VOID_JOB,
-        job_id=f"points-void:{subject}",
-        user_id=user_id,
-        subject=subject,
-        reason=reason,
-        actor_id=actor_id,
-    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -109,23 +110,129 @@ def dialect_insert(session: AsyncSession) -> Any:
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
-async def lock_account(session: AsyncSession, user_id: str) -> Account:
-    """The person's account, created if missing and locked for the rest of the transaction.
+async def lock_accounts(session: AsyncSession, user_ids: Iterable[str]) -> dict[str, Account]:
+    """The people's accounts, created if missing and locked for the rest of the transaction.
 
-    One statement: an upsert takes the row lock on PostgreSQL and, as the transaction's first write,
-    the database write lock on SQLite, so every read after it sees the latest committed state.
+    One statement: an upsert takes the row locks on PostgreSQL (in user-id order, so two callers never
+    wait on each other in a circle) and, as the transaction's first write, the database write lock on
+    SQLite; every read after it sees the latest committed state.
     """
     now = utcnow()
+    rows = [
+        {"user_id": user_id, "balance": 0, "entries": 0, "head_hash": GENESIS, "updated_at": now}
+        for user_id in sorted(set(user_ids))
+    ]
+    if not rows:
+        return {}
     statement = (
         dialect_insert(session)(PointBalance)
-        .values(user_id=user_id, balance=0, entries=0, head_hash=GENESIS, updated_at=now)
+        .values(rows)
         .on_conflict_do_update(
             index_elements=[PointBalance.user_id], set_={"updated_at": PointBalance.updated_at}
         )
-        .returning(PointBalance.balance, PointBalance.entries, PointBalance.head_hash)
+        .returning(PointBalance.user_id, PointBalance.balance, PointBalance.entries, PointBalance.head_hash)
     )
-    row = (await session.execute(statement)).one()
-    return Account(user_id=user_id, balance=row.balance, entries=row.entries, head_hash=row.head_hash)
+    return {
+        row.user_id: Account(row.user_id, row.balance, row.entries, row.head_hash)
+        for row in await session.execute(statement)
+    }
+
+
+async def lock_account(session: AsyncSession, user_id: str) -> Account:
+    """One person's account, locked for the rest of the transaction (see `lock_accounts`)."""
+    return (await lock_accounts(session, [user_id]))[user_id]
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An entry decided but not yet written: `account` already reflects it."""
+
+    entry: Entry
+    prev_hash: str
+    hash: str
+
+    @property
+    def key(self) -> str:
+        return self.entry.key
+
+
+def draft(
+    account: Account,
+    *,
+    delta: int,
+    action: PointAction,
+    subject: str,
+    key: str,
+    actor_id: str | None = None,
+    note: str | None = None,
+    reverses_id: int | None = None,
+) -> Draft:
+    """Decide one entry on a locked account and move the account; never below zero."""
+    balance_after = account.balance + delta
+    if balance_after < 0:
+        raise InsufficientPoints(
+            f"This needs {-delta} points but the balance is {account.balance}; balances never go below zero."
+        )
+    entry = Entry(
+        id=0,
+        user_id=account.user_id,
+        delta=delta,
+        action=action,
+        subject=subject,
+        key=key,
+        reverses_id=reverses_id,
+        actor_id=actor_id,
+        note=note,
+        balance_after=balance_after,
+        created_at=utcnow(),
+    )
+    made = Draft(entry, account.head_hash, _hash_of(account.head_hash, entry))
+    account.balance = balance_after
+    account.entries += 1
+    account.head_hash = made.hash
+    return made
+
+
+async def write(session: AsyncSession, accounts: dict[str, Account], drafts: Sequence[Draft]) -> list[Entry]:
+    """Insert the drafted entries and store their accounts' new balances (two statements)."""
+    if not drafts:
+        return []
+    inserted = await session.execute(
+        insert(PointEntry).returning(PointEntry.id, sort_by_parameter_order=True),
+        [
+            {
+                "user_id": d.entry.user_id,
+                "delta": d.entry.delta,
+                "action": d.entry.action,
+                "subject": d.entry.subject,
+                "idempotency_key": d.entry.key,
+                "reverses_id": d.entry.reverses_id,
+                "actor_id": d.entry.actor_id,
+                "note": d.entry.note,
+                "balance_after": d.entry.balance_after,
+                "created_at": d.entry.created_at,
+                "prev_hash": d.prev_hash,
+                "hash": d.hash,
+            }
+            for d in drafts
+        ],
+    )
+    ids = list(inserted.scalars().all())
+    now = utcnow()
+    await session.execute(
+        update(PointBalance),
+        [
+            {
+                "user_id": account.user_id,
+                "balance": account.balance,
+                "entries": account.entries,
+                "head_hash": account.head_hash,
+                "updated_at": now,
+            }
+            for account in (accounts[user_id] for user_id in {d.entry.user_id for d in drafts})
+        ],
+    )
+    return [replace(d.entry, id=entry_id) for d, entry_id in zip(drafts, ids, strict=True)]
 
 
 async def append(
@@ -141,56 +248,18 @@ async def append(
     reverses_id: int | None = None,
 ) -> Entry:
     """Append one entry to a locked account and move its balance; never below zero."""
-    balance_after = account.balance + delta
-    if balance_after < 0:
-        raise InsufficientPoints(
-            f"This needs {-delta} points but the balance is {account.balance}; balances never go below zero."
-        )
-    draft = Entry(
-        id=0,
-        user_id=account.user_id,
+    made = draft(
+        account,
         delta=delta,
         action=action,
         subject=subject,
         key=key,
-        reverses_id=reverses_id,
         actor_id=actor_id,
         note=note,
-        balance_after=balance_after,
-        created_at=utcnow(),
+        reverses_id=reverses_id,
     )
-    digest = _hash_of(account.head_hash, draft)
-    entry_id = (
-        await session.execute(
-            insert(PointEntry)
-            .values(
-                user_id=draft.user_id,
-                delta=draft.delta,
-                action=draft.action,
-                subject=draft.subject,
-                idempotency_key=draft.key,
-                reverses_id=draft.reverses_id,
-                actor_id=draft.actor_id,
-                note=draft.note,
-                balance_after=draft.balance_after,
-                created_at=draft.created_at,
-                prev_hash=account.head_hash,
-                hash=digest,
-            )
-            .returning(PointEntry.id)
-        )
-    ).scalar_one()
-    await session.execute(
-        update(PointBalance)
-        .where(PointBalance.user_id == account.user_id)
-        .values(
-            balance=balance_after, entries=account.entries + 1, head_hash=digest, updated_at=draft.created_at
-        )
-    )
-    account.balance = balance_after
-    account.entries += 1
-    account.head_hash = digest
-    return replace(draft, id=entry_id)
+    (entry,) = await write(session, {account.user_id: account}, [made])
+    return entry
 
 
 async def reverse(

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from server.db import Database
 from server.domain import audit
 from server.domain.errors import NotFound
-from server.domain.points import awards, ledger, rules
+from server.domain.points import awards, ledger, rules, voids
 from server.domain.points.awards import AwardRequest, AwardResult
 from server.ids import new_id
 from server.models import AuditEvent, PointAction, PointEntry, User, UserRole
@@ -129,7 +129,7 @@ async def test_voiding_a_pain_point_reverses_what_it_earned_and_refuses_later_aw
     await _award(db, awards.pain_point_accepted(new_id(), ana.id))  # another pain point keeps its 5
     subject = awards.pain_point_subject(pain)
     async with db.transaction() as session:
-        outcome = await awards.void(
+        outcome = await voids.void(
             session, user_id=ana.id, subject=subject, reason="Rejected by R&D", actor_id=rd.id
         )
     assert outcome.newly_voided
@@ -139,7 +139,7 @@ async def test_voiding_a_pain_point_reverses_what_it_earned_and_refuses_later_aw
     late = await _award(db, awards.order_won(new_id(), pain, ana.id, rd.id))
     assert late.result is AwardResult.VOIDED
     async with db.transaction() as session:
-        again = await awards.void(session, user_id=ana.id, subject=subject, reason="again", actor_id=rd.id)
+        again = await voids.void(session, user_id=ana.id, subject=subject, reason="again", actor_id=rd.id)
     assert (again.newly_voided, again.reversals) == (False, [])
     async with db.sessions() as session:
         voided = await session.scalar(
@@ -161,7 +161,7 @@ async def test_voiding_after_the_points_were_spent_stops_at_zero(db: Database) -
             session, account, delta=-12, action=PointAction.REDEMPTION, subject="redemption:x", key="spend"
         )
     async with db.transaction() as session:
-        outcome = await awards.void(
+        outcome = await voids.void(
             session, user_id=ana.id, subject=awards.pain_point_subject(pain), reason="Deleted"
         )
     assert [e.delta for e in outcome.reversals] == [-3]
@@ -190,3 +190,38 @@ async def test_job_arguments_round_trip() -> None:
         "actor_id": "r",
     }
     assert request.key == "ORDER_WON:order:o:pain_point:p"
+
+
+async def test_a_batch_decides_each_award_as_if_alone(db: Database) -> None:
+    ana = await make_person(db, "ana@a.com")
+    ben = await make_person(db, "ben@a.com")
+    lead = await make_person(db, "lead@a.com")
+    voided = new_id()
+    async with db.transaction() as session:
+        await voids.void(
+            session, user_id=ana.id, subject=awards.pain_point_subject(voided), reason="Rejected"
+        )
+    adopted = awards.pain_point_adopted(new_id(), ben.id, lead.id)
+    batch = [
+        *(awards.comment_resolved(new_id(), ana.id, lead.id) for _ in range(6)),  # the sixth hits the cap
+        adopted,
+        adopted,  # the same award twice in one batch
+        awards.pain_point_accepted(voided, ana.id),
+        awards.pain_point_adopted(new_id(), lead.id, lead.id),
+        awards.snapshot_named(new_id(), new_id()),  # nobody
+    ]
+    async with db.transaction() as session:
+        outcomes = await awards.award_many(session, batch)
+    assert [o.result for o in outcomes] == [
+        *[AwardResult.AWARDED] * 5,
+        AwardResult.CAPPED,
+        AwardResult.AWARDED,
+        AwardResult.DUPLICATE,
+        AwardResult.VOIDED,
+        AwardResult.SELF_DEALING,
+        AwardResult.UNKNOWN_USER,
+    ]
+    assert outcomes[7].entry == outcomes[6].entry
+    assert (await _balance(db, ana.id), await _balance(db, ben.id)) == (10, 15)
+    async with db.sessions() as session:
+        assert (await ledger.verify(session)).ok

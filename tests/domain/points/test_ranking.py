@@ -5,7 +5,7 @@ from sqlalchemy import update
 
 from server.db import Database
 from server.domain.errors import BadInput, Forbidden
-from server.domain.points import awards, ranking
+from server.domain.points import awards, ranking, voids
 from server.ids import new_id
 from server.models import PointAction, PointEntry, UserRole
 from tests.domain.points.helpers import credit, user
@@ -52,7 +52,7 @@ async def test_ranking_counts_earnings_net_of_reversals_in_the_period_only(db: D
         ):
             await awards.award(session, request)
     async with db.transaction() as session:
-        await awards.void(
+        await voids.void(
             session, user_id=ana.id, subject=awards.pain_point_subject(voided), reason="Rejected"
         )
     await credit(db, cy.id, 500, "hr-bonus")  # adjustments are not contributions
