@@ -5,9 +5,11 @@ import pytest
 from sqlalchemy import func, select, update
 
 from server.db import Database
-from server.domain.errors import InsufficientPoints
-from server.domain.points import ledger
-from server.models import PointAction, PointBalance, PointEntry
+from server.domain.errors import DomainError, InsufficientPoints
+from server.domain.points import adjustments, awards, ledger, redemptions, rewards, voids
+from server.domain.points.rewards import NewReward
+from server.ids import new_id
+from server.models import PointAction, PointBalance, PointEntry, Reward, RewardKind, User, UserRole
 from tests.support.people import make_person
 
 
@@ -102,3 +104,55 @@ async def test_concurrent_movements_never_overdraw_and_the_cache_stays_the_sum(d
     assert lowest is not None
     assert lowest >= 0
     assert (await _verify(db)).ok
+
+
+async def test_mixed_concurrent_traffic_keeps_every_balance_the_sum_of_its_entries(db: Database) -> None:
+    people = [await make_person(db, f"p{i}@a.com") for i in range(4)]
+    hr_person = await make_person(db, "hr@a.com", role=UserRole.HR)
+    rd = await make_person(db, "rd@a.com", role=UserRole.RD)
+    async with db.sessions() as session:
+        hr = await session.get_one(User, hr_person.id)
+        users = [await session.get_one(User, p.id) for p in people]
+    async with db.transaction() as session:
+        course = await rewards.create_reward(
+            session, hr, NewReward("Course", RewardKind.TRAINING, 20, stock=6)
+        )
+    rng = random.Random(9)
+    pains = [(new_id(), rng.choice(people).id) for _ in range(30)]
+
+    async def batch() -> None:
+        async with db.transaction() as session:
+            await awards.award_many(
+                session,
+                [awards.pain_point_adopted(pain, author, rd.id) for pain, author in rng.sample(pains, 8)],
+            )
+
+    async def redeem(user: User) -> None:
+        async with db.transaction() as session:
+            await redemptions.redeem(session, user, reward_id=course.id)
+
+    async def adjust(user: User) -> None:
+        async with db.transaction() as session:
+            await adjustments.adjust(session, hr, user_id=user.id, delta=rng.choice([-10, 5]), reason="tune")
+
+    async def void(pain: str, author: str) -> None:
+        async with db.transaction() as session:
+            await voids.void(session, user_id=author, subject=awards.pain_point_subject(pain), reason="no")
+
+    work = [batch() for _ in range(10)]
+    work += [redeem(rng.choice(users)) for _ in range(15)]
+    work += [adjust(rng.choice(users)) for _ in range(15)]
+    work += [void(*pain) for pain in rng.sample(pains, 8)]
+    rng.shuffle(work)
+    results = await asyncio.gather(*work, return_exceptions=True)
+    unexpected = [r for r in results if isinstance(r, BaseException) and not isinstance(r, DomainError)]
+    assert unexpected == []
+    report = await _verify(db)
+    assert report.ok, report.reason
+    async with db.sessions() as session:
+        lowest_balance = await session.scalar(select(func.min(PointBalance.balance)))
+        assert lowest_balance is not None
+        assert lowest_balance >= 0
+        stock = (await session.get_one(Reward, course.id)).stock
+        assert stock is not None
+        assert stock >= 0
