@@ -12,7 +12,7 @@ Either may run any number of times: the key lets one entry through. A rejected o
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -154,112 +154,120 @@ async def award(session: AsyncSession, request: AwardRequest) -> AwardOutcome:
 async def award_many(session: AsyncSession, requests: Sequence[AwardRequest]) -> list[AwardOutcome]:
     """Apply awards inside the caller's transaction, outcomes in request order; each key writes once.
 
-    A batch costs a handful of statements whatever its size: the accounts are locked in one statement
-    (in user-id order, so concurrent batches never wait on each other in a circle), the keys, voids
-    and today's earnings are read in three, and the entries and balances are written in two.
+    A batch costs the same few statements whatever its size: rules and people are read, the accounts
+    are locked in one statement (in user-id order, so concurrent batches never wait on each other in a
+    circle), the used keys, voided subjects and today's earnings are read, and the entries and the
+    balances are written in one statement each.
     """
     for request in requests:
         _check(request)
     outcomes: list[AwardOutcome | None] = [
         AwardOutcome(AwardResult.SELF_DEALING) if is_self_dealing(request) else None for request in requests
     ]
-    pending = [i for i, outcome in enumerate(outcomes) if outcome is None]
-    if pending:
-        await _apply(session, requests, pending, outcomes)
-    return [outcome or AwardOutcome(AwardResult.DUPLICATE) for outcome in outcomes]
-
-
-async def _apply(
-    session: AsyncSession,
-    requests: Sequence[AwardRequest],
-    pending: list[int],
-    outcomes: list[AwardOutcome | None],
-) -> None:
     rules = {
         row.action: row
         for row in await session.execute(
             select(PointRule.action, PointRule.points, PointRule.daily_cap, PointRule.active)
         )
     }
-    wanted = {requests[i].user_id for i in pending}
-    known = set((await session.scalars(select(User.id).where(User.id.in_(wanted)))).all())
+    wanted = {request.user_id for request, outcome in zip(requests, outcomes, strict=True) if outcome is None}
+    known = (
+        set((await session.scalars(select(User.id).where(User.id.in_(wanted)))).all()) if wanted else set()
+    )
     live: list[int] = []
-    for i in pending:
-        rule = rules.get(requests[i].action)
-        if requests[i].user_id not in known:
+    for i, request in enumerate(requests):
+        if outcomes[i] is not None:
+            continue
+        rule = rules.get(request.action)
+        if request.user_id not in known:
             outcomes[i] = AwardOutcome(AwardResult.UNKNOWN_USER)
         elif rule is None or not rule.active:
             outcomes[i] = AwardOutcome(AwardResult.RULE_INACTIVE)
         else:
             live.append(i)
-    if not live:
-        return
-    accounts = await ledger.lock_accounts(session, {requests[i].user_id for i in live})
-    keys = {requests[i].key for i in live}
-    done = dict(
-        (
-            await session.execute(
-                select(PointEntry.idempotency_key, PointEntry.id).where(PointEntry.idempotency_key.in_(keys))
-            )
-        ).all()
+    if live:
+        accounts = await ledger.lock_accounts(session, {requests[i].user_id for i in live})
+        state = await _read_state(session, [requests[i] for i in live], rules)
+        await _decide(session, requests, live, rules, accounts, state, outcomes)
+    return [outcome or AwardOutcome(AwardResult.DUPLICATE) for outcome in outcomes]
+
+
+@dataclass
+class _State:
+    """What the locked accounts' history says about a batch."""
+
+    done: dict[str, Entry]  # entries already written under the batch's keys
+    voided: set[str]
+    earned_today: dict[tuple[str, PointAction], int]  # per person and capped action
+
+
+async def _read_state(
+    session: AsyncSession, requests: Sequence[AwardRequest], rules: Mapping[PointAction, Any]
+) -> _State:
+    used = await session.scalars(
+        select(PointEntry).where(PointEntry.idempotency_key.in_({r.key for r in requests}))
     )
-    voided = set(
-        (
-            await session.scalars(
-                select(PointVoid.subject).where(PointVoid.subject.in_({requests[i].subject for i in live}))
-            )
-        ).all()
+    voided = await session.scalars(
+        select(PointVoid.subject).where(PointVoid.subject.in_({r.subject for r in requests}))
     )
-    earned = await _earned_today(session, [requests[i] for i in live], rules)
-    earlier: dict[int, Entry] = {}
-    if done:
-        found = await session.scalars(select(PointEntry).where(PointEntry.id.in_(done.values())))
-        earlier = {row.id: Entry.of(row) for row in found.all()}
-    drafts: list[tuple[int, ledger.Draft]] = []
-    written: dict[str, int] = {}
-    repeats: list[tuple[int, str]] = []
+    return _State(
+        done={row.idempotency_key: Entry.of(row) for row in used.all()},
+        voided=set(voided.all()),
+        earned_today=await _earned_today(session, requests, rules),
+    )
+
+
+async def _decide(
+    session: AsyncSession,
+    requests: Sequence[AwardRequest],
+    live: list[int],
+    rules: Mapping[PointAction, Any],
+    accounts: dict[str, ledger.Account],
+    state: _State,
+    outcomes: list[AwardOutcome | None],
+) -> None:
+    drafts: list[tuple[int, ledger.Draft, bool]] = []
+    repeats: list[int] = []  # the same award twice in one batch
+    drafted: set[str] = set()
     for i in live:
         request = requests[i]
-        if request.key in done:
-            outcomes[i] = AwardOutcome(AwardResult.DUPLICATE, earlier.get(done[request.key]))
-            continue
-        if request.key in written:  # the same award twice in one batch
-            repeats.append((i, request.key))
-            continue
-        if request.subject in voided:
+        if request.key in state.done:
+            outcomes[i] = AwardOutcome(AwardResult.DUPLICATE, state.done[request.key])
+        elif request.key in drafted:
+            repeats.append(i)
+        elif request.subject in state.voided:
             outcomes[i] = AwardOutcome(AwardResult.VOIDED)
-            continue
-        rule = rules[request.action]
-        points = rule.points
-        if rule.daily_cap is not None:
-            so_far = earned.get((request.user_id, request.action), 0)
-            points = max(0, min(points, rule.daily_cap - so_far))
-            earned[(request.user_id, request.action)] = so_far + points
-        capped = points < rule.points
-        draft = ledger.draft(
-            accounts[request.user_id],
-            delta=points,
-            action=request.action,
-            subject=request.subject,
-            key=request.key,
-            actor_id=request.actor_id,
-            note=f"Daily cap of {rule.daily_cap} points reached." if capped else None,
-        )
-        written[request.key] = i
-        drafts.append((i, draft))
-    entries = await ledger.write(session, accounts, [draft for _, draft in drafts])
-    by_key = {entry.key: entry for entry in entries}
-    for (i, _), entry in zip(drafts, entries, strict=True):
-        capped = entry.delta < rules[entry.action].points
+        else:
+            rule = rules[request.action]
+            points = rule.points
+            if rule.daily_cap is not None:
+                so_far = state.earned_today.get((request.user_id, request.action), 0)
+                points = max(0, min(points, rule.daily_cap - so_far))
+                state.earned_today[(request.user_id, request.action)] = so_far + points
+            capped = points < rule.points
+            draft = ledger.draft(
+                accounts[request.user_id],
+                delta=points,
+                action=request.action,
+                subject=request.subject,
+                key=request.key,
+                actor_id=request.actor_id,
+                note=f"Daily cap of {rule.daily_cap} points reached." if capped else None,
+            )
+            drafted.add(request.key)
+            drafts.append((i, draft, capped))
+    entries = await ledger.write(session, accounts, [draft for _, draft, _ in drafts])
+    for (i, _, capped), entry in zip(drafts, entries, strict=True):
         outcomes[i] = AwardOutcome(AwardResult.CAPPED if capped else AwardResult.AWARDED, entry)
-    for i, key in repeats:
-        outcomes[i] = AwardOutcome(AwardResult.DUPLICATE, by_key[key])
+    written = {entry.key: entry for entry in entries}
+    for i in repeats:
+        outcomes[i] = AwardOutcome(AwardResult.DUPLICATE, written[requests[i].key])
 
 
 async def _earned_today(
-    session: AsyncSession, requests: Sequence[AwardRequest], rules: dict[PointAction, Any]
+    session: AsyncSession, requests: Sequence[AwardRequest], rules: Mapping[PointAction, Any]
 ) -> dict[tuple[str, PointAction], int]:
-    """Points each person already earned today from each capped action of the batch."""
+    """Points each person already earned today (UTC) from each capped action of the batch."""
     capped = {r.action for r in requests if rules[r.action].daily_cap is not None}
     if not capped:
         return {}
