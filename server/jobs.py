@@ -36,6 +36,7 @@ class InProcessJobs:
         self._db = db
         self._settings = settings
         self._events = events
+        self._shared: dict[str, Any] = {}
         self._running: dict[str, asyncio.Task[Any]] = {}
         self._anonymous: set[asyncio.Task[Any]] = set()
 
@@ -52,11 +53,11 @@ class InProcessJobs:
             "db": self._db,
             "settings": self._settings,
             "jobs": self,
+            "events": self._events,
+            "shared": self._shared,
             "job_id": job_id or "",
             "job_try": 1,
         }
-        if self._events is not None:
-            ctx["events"] = self._events
         task = asyncio.create_task(self._run(name, function(ctx, **kwargs)), name=f"job-{name}")
         if job_id is not None:
             self._running[job_id] = task

@@ -41,7 +41,7 @@ class Context:
     request: Any = None
     response: Any = None
     request_id: str = ""
-    # The graphql-transport-ws `connection_init` payload (strawberry fills it on WebSockets).
+    # The payload of a WebSocket's connection_init (graphql-transport-ws); strawberry fills it in.
     connection_params: dict[str, Any] | None = None
     _user: asyncio.Task[User | None] | None = field(default=None, repr=False)
 
@@ -61,8 +61,8 @@ class Context:
         async with self.services.db.transaction() as session:
             yield session
 
-    def use_token(self, token: str | None) -> None:
-        """Authenticate with `token` from now on (a WebSocket's `connection_init`)."""
+    def use_token(self, token: str) -> None:
+        """Authenticate with `token` from now on (a WebSocket's connection_init carries it)."""
         self.token = token
         self._user = None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -12,22 +12,14 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
-from strawberry.types.unset import UnsetType
+from strawberry.types.unset import UNSET, UnsetType
 
 from server.api.context import Context, Services, bearer_token
 from server.api.limits import Limits
 from server.api.schema import build_schema
 
-
-def _init_token(params: object) -> str | None:
-    """The token of a `connection_init` payload: `{"token": T}` or `{"authorization": "Bearer T"}`."""
-    if not isinstance(params, dict):
-        return None
-    token = params.get("token")
-    if isinstance(token, str) and token:
-        return token
-    header = params.get("authorization") or params.get("Authorization")
-    return bearer_token(header) if isinstance(header, str) else None
+# Acknowledge connection_init without a payload.
+_ACK = cast(UnsetType, UNSET)
 
 
 class GraphQLApp(GraphQL[Context, None]):
@@ -60,9 +52,14 @@ class GraphQLApp(GraphQL[Context, None]):
         return None
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
-        """Authenticate a graphql-transport-ws connection from its `connection_init` payload."""
-        context.use_token(_init_token(context.connection_params) or context.token)
+        """Browsers cannot set headers on a WebSocket: the token comes in connection_init {token}."""
+        params = context.connection_params or {}
+        token = params.get("token")
+        if token is None:
+            return _ACK  # a bearer header may still have signed the socket in
+        if not isinstance(token, str) or not token:
+            raise ConnectionRejectionError({"message": "The token must be a string."})
+        context.use_token(token)
         if await context.current_user() is None:
-            # strawberry closes the socket with 4403 Forbidden.
-            raise ConnectionRejectionError({"message": "Sign in first: connection_init needs a valid token."})
-        return await super().on_ws_connect(context)
+            raise ConnectionRejectionError({"message": "The token is not valid or has expired."})
+        return _ACK

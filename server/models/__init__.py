@@ -5,10 +5,14 @@ from server.models.base import Base
 from server.models.cases import Case, CaseMember, CaseRole
 from server.models.documents import DocCheckpoint, DocUpdate
 from server.models.jobs import Job, JobStatus
+from server.models.orders import Order, OrderPainPoint
+from server.models.points import EARNING_ACTIONS, PointAction, PointBalance, PointEntry, PointRule, PointVoid
+from server.models.rewards import Redemption, RedemptionStatus, Reward, RewardKind
 from server.models.snapshots import Snapshot, SnapshotKind
 from server.models.users import AuthToken, Team, User, UserRole
 
 __all__ = [
+    "EARNING_ACTIONS",
     "AuditEvent",
     "AuthToken",
     "Base",
@@ -19,6 +23,17 @@ __all__ = [
     "DocUpdate",
     "Job",
     "JobStatus",
+    "Order",
+    "OrderPainPoint",
+    "PointAction",
+    "PointBalance",
+    "PointEntry",
+    "PointRule",
+    "PointVoid",
+    "Redemption",
+    "RedemptionStatus",
+    "Reward",
+    "RewardKind",
     "Snapshot",
     "SnapshotKind",
     "Team",
