@@ -7,6 +7,7 @@ until it has one.
 
 import asyncio
 import re
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 
 from graphql import OperationDefinitionNode, OperationType, parse
 from server.ids import new_id
+from server.models import User, UserRole
 from tests.support.documents import write
 from tests.support.gqlws import GraphQLSocket
 from tests.support.live import Live, Member, live_server
@@ -69,6 +71,12 @@ class World:
     outsider: Member
     foreign_case_id: str
     foreign_snapshot_id: str
+    hr: Member
+    foreign_hr: Member
+    reward_id: str
+    foreign_reward_id: str
+    foreign_redemption_id: str
+    foreign_team_id: str
 
 
 CREATE = "mutation($c: ID!, $l: String!) { createSnapshot(caseId: $c, label: $l) { id } }"
@@ -78,6 +86,40 @@ async def _snapshot(live: Live, token: str, case_id: str, label: str) -> str:
     data = await live.gql.data(CREATE, {"c": case_id, "l": label}, token)
     snapshot_id: str = data["createSnapshot"]["id"]
     return snapshot_id
+
+
+ADJUST = 'mutation($u: ID!, $d: Int!) { adjustPoints(userId: $u, delta: $d, reason: "Seed") { id } }'
+CREATE_REWARD = "mutation($i: CreateRewardInput!) { createReward(input: $i) { id } }"
+REDEEM = "mutation($r: ID!) { redeemReward(rewardId: $r) { redemption { id } } }"
+APPROVE = "mutation($id: ID!) { approveRedemption(id: $id) { id } }"
+
+
+async def _hr(live: Live, team: str) -> Member:
+    person = await make_person(live.db, f"hr-{uuid.uuid4().hex[:8]}@a.com", role=UserRole.HR, team=team)
+    return Member(person, await live.gql.login(person.email, person.password))
+
+
+async def _reward(live: Live, hr: Member, name: str) -> str:
+    variables = {"i": {"name": name, "kind": "TRAINING", "cost": 10}}
+    reward_id: str = (await live.gql.data(CREATE_REWARD, variables, hr.token))["createReward"]["id"]
+    return reward_id
+
+
+async def _redemption(live: Live, hr: Member, member: Member, reward_id: str, approved: bool = False) -> str:
+    await live.gql.data(ADJUST, {"u": member.person.id, "d": 10}, hr.token)
+    data = await live.gql.data(REDEEM, {"r": reward_id}, member.token)
+    redemption_id: str = data["redeemReward"]["redemption"]["id"]
+    if approved:
+        await live.gql.data(APPROVE, {"id": redemption_id}, hr.token)
+    return redemption_id
+
+
+async def _team_id(live: Live, member: Member) -> str:
+    async with live.db.sessions() as session:
+        user = await session.get(User, member.person.id)
+        assert user is not None
+        assert user.team_id is not None
+        return user.team_id
 
 
 async def _world(live: Live) -> World:
@@ -90,9 +132,14 @@ async def _world(live: Live) -> World:
     foreign_case_id = await live.gql.create_case(outsider.token, title="Their case", customer="Them")
     await write(live.db, foreign_case_id, outsider.person.id, "not yours")
     foreign_snapshot_id = await _snapshot(live, outsider.token, foreign_case_id, "Theirs")
+    hr, foreign_hr = await _hr(live, "Team A"), await _hr(live, "Team B")
+    reward_id = await _reward(live, hr, "Negotiation course")
+    foreign_reward_id = await _reward(live, foreign_hr, "Their course")
+    foreign_redemption_id = await _redemption(live, foreign_hr, outsider, foreign_reward_id)
     return World(
         live, case.owner, case.members["editor"], case.members["viewer"], case.id, v1, v2,
-        outsider, foreign_case_id, foreign_snapshot_id,
+        outsider, foreign_case_id, foreign_snapshot_id, hr, foreign_hr, reward_id, foreign_reward_id,
+        foreign_redemption_id, await _team_id(live, outsider),
     )  # fmt: skip
 
 
@@ -100,12 +147,30 @@ Variables = dict[str, Any]
 
 
 async def _fresh_login(world: World) -> Variables:
-    person = await make_person(world.live.db, f"{new_id()[:8]}@a.com")
+    person = await make_person(world.live.db, f"{uuid.uuid4().hex[:8]}@a.com")
     return {"email": person.email, "password": person.password}
 
 
 async def _fresh_token(world: World) -> str:
     return (await world.live.member()).token
+
+
+async def _redeemable(world: World) -> Variables:
+    await world.live.gql.data(ADJUST, {"u": world.editor.person.id, "d": 10}, world.hr.token)
+    return {"rewardId": world.reward_id, "idempotencyKey": new_id()}
+
+
+async def _own_redemption(world: World) -> Variables:
+    return {"id": await _redemption(world.live, world.hr, world.editor, world.reward_id)}
+
+
+async def _requested(world: World, reason: str | None = None) -> Variables:
+    redemption_id = await _redemption(world.live, world.hr, world.editor, world.reward_id)
+    return {"id": redemption_id} if reason is None else {"id": redemption_id, "reason": reason}
+
+
+async def _approved(world: World) -> Variables:
+    return {"id": await _redemption(world.live, world.hr, world.editor, world.reward_id, approved=True)}
 
 
 @dataclass(frozen=True)
@@ -151,6 +216,70 @@ FIXTURES: dict[str, Fixture] = {
     ),
     "RestoreSnapshot": Fixture(
         lambda w: {"snapshotId": w.v1}, foreign=lambda w: [{"snapshotId": w.foreign_snapshot_id}]
+    ),
+    # points.graphql: people
+    "MyPoints": Fixture(lambda _w: {"first": 10}, token=lambda w: w.editor.token),
+    "PointRules": Fixture(lambda _w: {}),
+    "Rewards": Fixture(lambda _w: {"first": 10}),
+    "Reward": Fixture(lambda w: {"id": w.reward_id}, foreign=lambda w: [{"id": w.foreign_reward_id}]),
+    "RedeemReward": Fixture(
+        _redeemable, foreign=lambda w: [{"rewardId": w.foreign_reward_id}], token=lambda w: w.editor.token
+    ),
+    "MyRedemptions": Fixture(lambda _w: {"first": 10}, token=lambda w: w.editor.token),
+    "Redemption": Fixture(
+        _own_redemption, foreign=lambda w: [{"id": w.foreign_redemption_id}], token=lambda w: w.editor.token
+    ),
+    "PointsEvents": Fixture(
+        lambda _w: {},
+        token=lambda w: w.viewer.token,
+        trigger=lambda w: w.live.gql.data(ADJUST, {"u": w.viewer.person.id, "d": 5}, w.hr.token),
+    ),
+    # points.graphql: HR
+    "UpdatePointRule": Fixture(
+        lambda _w: {"action": "SNAPSHOT_NAMED", "input": {"points": 1}}, token=lambda w: w.hr.token
+    ),
+    "AdjustPoints": Fixture(
+        lambda w: {"userId": w.editor.person.id, "delta": 20, "reason": "Ran the customer workshop"},
+        foreign=lambda w: [{"userId": w.outsider.person.id}],
+        token=lambda w: w.hr.token,
+    ),
+    "TeamBalances": Fixture(lambda _w: {"first": 20}, token=lambda w: w.hr.token),
+    "PersonLedger": Fixture(lambda w: {"search": w.editor.person.email}, token=lambda w: w.hr.token),
+    "CreateReward": Fixture(
+        lambda _w: {"input": {"name": "Extra day off", "kind": "LEAVE", "cost": 200, "stock": 5}},
+        token=lambda w: w.hr.token,
+    ),
+    "UpdateReward": Fixture(
+        lambda w: {"id": w.reward_id, "input": {"cost": 12}},
+        foreign=lambda w: [{"id": w.foreign_reward_id}],
+        token=lambda w: w.hr.token,
+    ),
+    "RedemptionQueue": Fixture(lambda _w: {"first": 20}, token=lambda w: w.hr.token),
+    "ApproveRedemption": Fixture(
+        _requested, foreign=lambda w: [{"id": w.foreign_redemption_id}], token=lambda w: w.hr.token
+    ),
+    "RejectRedemption": Fixture(
+        lambda w: _requested(w, reason="Out of budget this quarter"),
+        foreign=lambda w: [{"id": w.foreign_redemption_id}],
+        token=lambda w: w.hr.token,
+    ),
+    "FulfilRedemption": Fixture(
+        _approved, foreign=lambda w: [{"id": w.foreign_redemption_id}], token=lambda w: w.hr.token
+    ),
+    "ContributionRanking": Fixture(
+        lambda _w: {"period": "2026"},
+        foreign=lambda w: [{"teamId": w.foreign_team_id}],
+        token=lambda w: w.hr.token,
+    ),
+    # points.graphql: case owners
+    "RecordOrderWon": Fixture(
+        lambda w: {
+            "caseId": w.case_id,
+            "amount": "125000.50",
+            "painPointIds": [],
+            "reference": f"SO-{uuid.uuid4().hex[:8]}",
+        },
+        foreign=lambda w: [{"caseId": w.foreign_case_id}],
     ),
     "SnapshotEvents": Fixture(
         lambda w: {"caseId": w.case_id},

@@ -31,10 +31,8 @@ from server.models.base import utcnow
 
 MAX_LABEL = 200
 # Who may name a version or restore one. Commenters may not: a named version is a statement about
-# content they cannot change, and it earns value points.
+# content they cannot change, and it earns value points (SNAPSHOT_NAMED).
 WRITERS = (CaseRole.OWNER, CaseRole.EDITOR)
-# The action name value points (issue 5) award a named snapshot under.
-NAMED_SNAPSHOT_ACTION = "snapshot.named"
 
 
 @dataclass(frozen=True)
@@ -161,7 +159,6 @@ async def create_named(
     )
     session.add(snapshot)
     await session.flush()
-    # Value points (issue 5) award NAMED_SNAPSHOT_ACTION here, in this transaction, keyed by snapshot.id.
     return snapshot
 
 

@@ -1,5 +1,7 @@
 """Versions through GraphQL: name, list, read, compare and restore, with the roles each needs."""
 
+import asyncio
+
 import pytest
 
 from server.db import Database
@@ -163,3 +165,26 @@ async def test_restore_makes_the_document_read_as_the_version_and_keeps_the_befo
     assert await api.case_text(team.tokens["viewer"], case_id) == "Version two"
     listed = (await api.data(LIST, {"c": case_id}, team.tokens["viewer"]))["snapshots"]["nodes"]
     assert [n["kind"] for n in listed] == ["BEFORE_RESTORE", "BEFORE_RESTORE", "NAMED"]
+
+
+async def test_naming_a_version_earns_its_author_a_point_once(team: Team) -> None:
+    api = team.api
+    case_id = await _case(team)
+    await write(team.db, case_id, team.people["editor"].id, "Scope agreed")
+    await api.data(CREATE, {"c": case_id, "l": "Scope"}, team.tokens["editor"])
+    first = (await api.data(CREATE, {"c": case_id, "l": "Scope"}, team.tokens["editor"]))["createSnapshot"][
+        "id"
+    ]
+    await api.data(RESTORE, {"s": first}, team.tokens["editor"])
+
+    async def balance() -> int:
+        value: int = (await api.data("{ me { pointsBalance } }", token=team.tokens["editor"]))["me"][
+            "pointsBalance"
+        ]
+        return value
+
+    deadline = asyncio.get_running_loop().time() + 5
+    while await balance() < 2 and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.2)  # a restore's BEFORE_RESTORE version must not add a third point
+    assert await balance() == 2, "one point per named version (SNAPSHOT_NAMED), none for the others"

@@ -7,6 +7,7 @@ import strawberry
 from server.api.context import Info
 from server.api.types.snapshots import Snapshot, snapshot_types
 from server.domain import snapshot_events, snapshot_restore, snapshots
+from server.domain.points import awards
 
 
 @strawberry.type(description="The outcome of a restore.")
@@ -26,6 +27,8 @@ class SnapshotMutations:
             row = await snapshots.create_named(session, services.rooms, user, str(case_id), label)
             result = (await snapshot_types(session, [row]))[0]
         services.events.publish(*snapshot_events.snapshot_created(row))
+        # Naming a version earns value points; the snapshot id keys the award, so it is given once.
+        await awards.enqueue_award(services.jobs, awards.snapshot_named(row.id, user.id))
         return result
 
     @strawberry.mutation(

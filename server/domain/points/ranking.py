@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain.errors import BadInput, Forbidden
+from server.domain.errors import BadInput, NotFound
 from server.domain.points.access import require_hr, require_team
 from server.models import EARNING_ACTIONS, PointAction, PointEntry, User, UserRole
 
@@ -75,7 +75,8 @@ async def contribution_ranking(
     own_team = require_team(viewer)
     team = team_id or own_team
     if team != own_team and viewer.role is not UserRole.ADMIN:
-        raise Forbidden("HR reads the ranking of their own team only.")
+        # As for any id: another team's answers exactly like one that does not exist.
+        raise NotFound(f"No team with id {team} is visible to you.")
     if not 1 <= first <= MAX_ROWS:
         raise BadInput(f"`first` must be between 1 and {MAX_ROWS}.")
     span = parse_period(period)

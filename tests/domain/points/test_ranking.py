@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import update
 
 from server.db import Database
-from server.domain.errors import BadInput, Forbidden
+from server.domain.errors import BadInput, Forbidden, NotFound
 from server.domain.points import awards, ranking, voids
 from server.ids import new_id
 from server.models import PointAction, PointEntry, UserRole
@@ -89,7 +89,10 @@ async def test_only_hr_reads_the_ranking_and_only_of_their_team(db: Database) ->
     async with db.sessions() as session:
         with pytest.raises(Forbidden):
             await ranking.contribution_ranking(session, ana, period="2026")
-        with pytest.raises(Forbidden):
+        # Another team answers exactly like a team that does not exist.
+        with pytest.raises(NotFound, match="No team with id"):
             await ranking.contribution_ranking(session, hr, period="2026", team_id=zoe.team_id)
+        with pytest.raises(NotFound, match="No team with id"):
+            await ranking.contribution_ranking(session, hr, period="2026", team_id=new_id())
         other = await ranking.contribution_ranking(session, admin, period="2026", team_id=zoe.team_id)
         assert other.team_id == zoe.team_id
