@@ -22,6 +22,7 @@ from server.frontend import Frontend
 from server.jobs import create_jobs
 from server.middleware import AccessLog, BodyLimit
 from server.pubsub import create_pubsub
+from server.sync.committers import create_committer
 from server.sync.endpoint import SyncEndpoint
 from server.sync.fanout import Fanout
 from server.sync.rooms import Rooms
@@ -38,7 +39,7 @@ class _Runtime:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.db = Database.from_settings(settings)
-        self.writer = UpdateWriter(self.db)
+        self.writer = UpdateWriter(create_committer(self.db, settings.sqlite_synchronous))
         self.pubsub = create_pubsub(settings.redis_url, settings.redis_prefix)
         self.fanout = Fanout(self.pubsub)
         self.events = EventBus(self.pubsub)
@@ -132,6 +133,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             f"warroom_doc_update_commits_total {runtime.writer.commits}",
             f"warroom_doc_update_backlog {runtime.writer.backlog}",
         ]
+        lines += runtime.writer.latency.lines()
         return PlainTextResponse("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")
 
     frontend = Frontend(settings.frontend_dir)
