@@ -3,8 +3,10 @@
 from server.models.audit import AuditEvent
 from server.models.base import Base
 from server.models.cases import Case, CaseMember, CaseRole
+from server.models.comments import Comment
 from server.models.documents import DocCheckpoint, DocUpdate
 from server.models.jobs import Job, JobStatus
+from server.models.notifications import Notification, NotificationKind
 from server.models.users import AuthToken, Team, User, UserRole
 
 __all__ = [
@@ -14,10 +16,13 @@ __all__ = [
     "Case",
     "CaseMember",
     "CaseRole",
+    "Comment",
     "DocCheckpoint",
     "DocUpdate",
     "Job",
     "JobStatus",
+    "Notification",
+    "NotificationKind",
     "Team",
     "User",
     "UserRole",
