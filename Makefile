@@ -37,11 +37,14 @@ $(VENV)/.installed-dev: pyproject.toml constraints.txt | $(VENV)/bin/python
 frontend:
 	scripts/build-frontend
 
-test-deps: frontend tests/js/node_modules/.package-lock.json
+test-deps: frontend tests/js/node_modules/.package-lock.json tests/heatmaps/js/node_modules/.package-lock.json
 	scripts/install-browser
 
 tests/js/node_modules/.package-lock.json: tests/js/package-lock.json
 	cd tests/js && npm ci --no-audit --no-fund
+
+tests/heatmaps/js/node_modules/.package-lock.json: tests/heatmaps/js/package-lock.json
+	cd tests/heatmaps/js && npm ci --no-audit --no-fund
 
 lint:
 	$(BIN)/ruff check .
@@ -51,4 +54,4 @@ typecheck:
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) frontend/dist frontend/node_modules tests/js/node_modules test-output
+	rm -rf $(VENV) frontend/dist frontend/node_modules tests/js/node_modules tests/heatmaps/js/node_modules test-output

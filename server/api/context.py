@@ -69,7 +69,11 @@ class Context:
         if not self.token:
             return None
         async with self.read() as session:
-            return await users.user_for_token(session, self.token)
+            user = await users.user_for_token(session, self.token)
+        state = getattr(self.request, "scope", {}).get("state")
+        if user is not None and isinstance(state, dict):
+            state["user_id"] = user.id  # the access log line names who asked
+        return user
 
     async def user(self) -> User:
         """The signed-in user; UNAUTHENTICATED otherwise."""

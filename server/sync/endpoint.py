@@ -27,7 +27,6 @@ CLOSE_PROTOCOL = 1002
 CLOSE_UNSUPPORTED = 1003
 CLOSE_INVALID_PAYLOAD = 1007
 CLOSE_INTERNAL = 1011
-CLOSE_TRY_AGAIN = 1013
 
 
 class _Rejected(Exception):
@@ -80,13 +79,13 @@ class SyncEndpoint:
         close: tuple[int, str] | None = None
         client_gone = False
 
-        def overflow() -> None:
+        def disconnect(code: int, reason: str) -> None:
             nonlocal close
-            close = (CLOSE_TRY_AGAIN, "client too slow to receive updates")
-            task = asyncio.ensure_future(websocket.close(*close))
+            close = (code, reason)
+            task = asyncio.ensure_future(websocket.close(code, reason))
             task.add_done_callback(lambda t: t.exception())
 
-        peer = OutboxPeer(user_id, can_write, websocket.send_bytes, overflow)
+        peer = OutboxPeer(user_id, can_write, websocket.send_bytes, disconnect)
         pump = asyncio.create_task(peer.pump(), name=f"sync-pump-{case_id}")
         received = 0
         self.connections += 1
@@ -124,7 +123,7 @@ class SyncEndpoint:
             pump.cancel()
             await asyncio.gather(pump, return_exceptions=True)
         code, reason = close if close is not None else (CLOSE_INTERNAL, "internal error")
-        if not client_gone:
+        if not client_gone and not peer.disconnected:
             with contextlib.suppress(Exception):  # the socket may be gone already; nothing to tell then
                 await websocket.close(code, reason)
         log.info(

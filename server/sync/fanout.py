@@ -8,6 +8,7 @@ from server.pubsub import PubSub
 
 KIND_UPDATE = b"u"
 KIND_AWARENESS = b"a"
+KIND_ACCESS = b"w"  # payload: b"1" or b"0" (may write) + the user id
 
 # Receives (kind, payload) that another server published for one case.
 Handler = Callable[[bytes, bytes], None]

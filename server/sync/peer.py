@@ -10,6 +10,8 @@ from typing import Protocol
 
 log = logging.getLogger("warroom.sync.peer")
 
+CLOSE_TOO_SLOW = 1013
+
 
 class Peer(Protocol):
     user_id: str
@@ -17,6 +19,9 @@ class Peer(Protocol):
 
     def send(self, data: bytes) -> None:
         """Queue `data` for the client; never blocks the room."""
+
+    def disconnect(self, code: int, reason: str) -> None:
+        """Close the client's connection (it may reconnect)."""
 
 
 class OutboxPeer:
@@ -31,17 +36,18 @@ class OutboxPeer:
         user_id: str,
         can_write: bool,
         transmit: Callable[[bytes], Awaitable[None]],
-        on_overflow: Callable[[], None],
+        disconnect: Callable[[int, str], None],
         max_backlog: int = 10_000,
     ) -> None:
         self.user_id = user_id
         self.can_write = can_write
         self._transmit = transmit
-        self._on_overflow = on_overflow
+        self._disconnect = disconnect
         self._max_backlog = max_backlog
         self._outbox: deque[bytes] = deque()
         self._ready = asyncio.Event()
         self._closed = False
+        self.disconnected = False
         self.sent = 0
 
     def send(self, data: bytes) -> None:
@@ -49,11 +55,16 @@ class OutboxPeer:
             return
         self._outbox.append(data)
         if len(self._outbox) > self._max_backlog:
-            self._closed = True
-            self._outbox.clear()
-            self._on_overflow()
+            self.disconnect(CLOSE_TOO_SLOW, "client too slow to receive updates")
             return
         self._ready.set()
+
+    def disconnect(self, code: int, reason: str) -> None:
+        if not self.disconnected:
+            self._closed = True
+            self.disconnected = True
+            self._outbox.clear()
+            self._disconnect(code, reason)
 
     def close(self) -> None:
         self._closed = True

@@ -10,7 +10,7 @@ from typing import Any
 from pycrdt import Doc, TransactionEvent
 
 from server.sync import protocol
-from server.sync.fanout import KIND_AWARENESS, KIND_UPDATE, Fanout
+from server.sync.fanout import KIND_ACCESS, KIND_AWARENESS, KIND_UPDATE, Fanout
 from server.sync.peer import Peer
 from server.sync.protocol import AwarenessEntry, SyncKind
 from server.sync.writer import UpdateWriter
@@ -19,6 +19,9 @@ log = logging.getLogger("warroom.sync.room")
 
 # Called after an update of this server is durable: (case_id, author_id).
 ActivityListener = Callable[[str, str | None], None]
+
+
+CLOSE_ACCESS_CHANGED = 4409
 
 
 class UpdateRefused(protocol.ProtocolError):
@@ -181,6 +184,18 @@ class Room:
             for entry in protocol.decode_awareness(payload):
                 self._remember(entry)
             self._broadcast(protocol.encode_awareness(payload), exclude=None)
+        elif kind == KIND_ACCESS:
+            self.set_access(payload[1:].decode(), payload[:1] == b"1")
+
+    def set_access(self, user_id: str, can_write: bool) -> None:
+        """A member's write permission changed: their connections close and resync under the new role.
+
+        Switching a live peer's flag is not enough: once updates of a client were dropped, its later
+        ones depend on them and could never apply, so the client must reconnect and sync afresh.
+        """
+        for peer in list(self.peers):
+            if peer.user_id == user_id and peer.can_write != can_write:
+                peer.disconnect(CLOSE_ACCESS_CHANGED, "your role in this case changed; reconnect")
 
     def _broadcast(self, frame: bytes, exclude: Peer | None) -> None:
         for peer in self.peers:

@@ -11,7 +11,7 @@ from pycrdt import Doc
 
 from server.db import Database
 from server.domain import documents
-from server.sync.fanout import Fanout
+from server.sync.fanout import KIND_ACCESS, Fanout
 from server.sync.peer import Peer
 from server.sync.room import ActivityListener, Room
 from server.sync.writer import UpdateWriter
@@ -128,6 +128,13 @@ class Rooms:
             self._request_compaction(case_id)
         for listener in self.activity_listeners:
             listener(case_id, author_id)
+
+    def set_access(self, case_id: str, user_id: str, can_write: bool) -> None:
+        """Apply a member's new write permission to their open connections here and on other servers."""
+        room = self._rooms.get(case_id)
+        if room is not None:
+            room.set_access(user_id, can_write)
+        self._fanout.publish(case_id, KIND_ACCESS, (b"1" if can_write else b"0") + user_id.encode())
 
     async def read_doc(self, case_id: str) -> Doc[Any]:
         """The case's document as stored: the live room's (once durable) or loaded from the database."""

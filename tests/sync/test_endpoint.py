@@ -104,3 +104,29 @@ async def test_frames_over_the_limit_get_1009(sqlite_url: str, tmp_path: Path) -
         fine.add_paragraph("server still serves")
         assert "server still serves" in await fine.wait_text("server still serves")
         await fine.close()
+
+
+async def test_a_role_change_makes_that_members_connections_resync(live_sqlite: Live) -> None:
+    live = live_sqlite
+    case = await live.case(mate="EDITOR")
+    mate = case.members["mate"]
+    owner = await YSocket.connect(live.sync_url(case.id, case.owner.token))
+    editor = await YSocket.connect(live.sync_url(case.id, mate.token))
+    editor.add_paragraph("allowed while editor")
+    await owner.wait_text("allowed while editor")
+    await live.gql.add_member(case.owner.token, case.id, mate.person.id, "VIEWER")
+    assert await editor.wait_closed() == 4409
+    assert owner.close_code is None, "only the member whose role changed is disconnected"
+    viewer = await YSocket.connect(live.sync_url(case.id, mate.token))
+    viewer.add_paragraph("typed as a viewer")
+    owner.add_paragraph("owner marker")
+    await viewer.wait_text("owner marker")
+    await asyncio.sleep(0.3)
+    assert "typed as a viewer" not in await live.gql.case_text(case.owner.token, case.id)
+    await live.gql.add_member(case.owner.token, case.id, mate.person.id, "EDITOR")
+    assert await viewer.wait_closed() == 4409
+    editor_again = await YSocket.connect(live.sync_url(case.id, mate.token))
+    editor_again.add_paragraph("editor again")
+    await owner.wait_text("editor again")
+    for client in (owner, editor_again):
+        await client.close()

@@ -40,4 +40,5 @@ class CaseMutations:
             )
             target = await session.get(models.User, member.user_id)
             assert target is not None
+        info.context.services.rooms.set_access(str(case_id), target.id, member.role.can_edit)
         return CaseMember.of(member, target)
