@@ -19,10 +19,10 @@ from server.domain.anchors import AnchorResolver
 from server.domain.errors import BadInput, Conflict, Forbidden, NotFound
 from server.domain.mentions import MAX_MENTIONS, mentions
 from server.domain.pagination import Page, paginate
-from server.domain.relative_positions import InvalidPosition, RelativePosition, from_base64
 from server.ids import is_id
 from server.models import CaseMember, CaseRole, Comment, Notification, NotificationKind, User
 from server.models.base import utcnow
+from server.yjs.positions import InvalidPosition, RelativePosition, from_base64
 
 MAX_BODY = 10_000
 MAX_QUOTE = 5_000

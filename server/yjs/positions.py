@@ -1,8 +1,10 @@
-"""Yjs relative positions as the browser encodes them (`Y.encodeRelativePosition`), checked strictly.
+"""Yjs relative positions: the binary form the browser sends (`Y.encodeRelativePosition`), parsed
+strictly, and resolved on a `Store` exactly as `Y.createAbsolutePositionFromRelativePosition` does.
 
 A relative position names the item it sticks to (or the type it is at the start or end of), so it
-follows the text while others edit. pycrdt reads the same bytes (`StickyIndex.decode`) but panics
-on malformed ones, so nothing reaches it that this module did not parse.
+follows the text while others edit. pycrdt's `StickyIndex` reads the same bytes but cannot tell in
+which type a position lies, counts UTF-8 bytes for some items and UTF-16 units for others, and
+panics on a position whose type was deleted; hence this module.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ import binascii
 from dataclasses import dataclass
 from typing import Final
 
-from server.domain.yjs_items import ID
+from server.yjs.store import Branch, Store
+from server.yjs.update import ID, ContentRef
 
 _ITEM: Final = 0
 _ROOT: Final = 1
@@ -151,3 +154,64 @@ def from_base64(value: str) -> RelativePosition:
     except (binascii.Error, ValueError):
         raise InvalidPosition("the position is not base64") from None
     return decode(raw)
+
+
+@dataclass(frozen=True, slots=True)
+class AbsolutePosition:
+    """A place in a live type: `index` counts Yjs units (UTF-16 units of text, one per embed or child)."""
+
+    branch: Branch
+    index: int
+
+
+def is_known(store: Store, position: RelativePosition) -> bool:
+    """Whether the state holds the item or type a position names (if not, it may be on its way)."""
+    named = position.item or position.type
+    if named is None:
+        return True
+    item = store.find(*named)
+    return item is not None and item.integrated
+
+
+def _length(branch: Branch) -> int:
+    length = 0
+    item = branch.start
+    while item is not None:
+        if not item.deleted and item.countable:
+            length += item.length
+        item = item.right
+    return length
+
+
+def absolute_position(store: Store, position: RelativePosition) -> AbsolutePosition | None:
+    """Where a relative position is now, or None when it names nothing the state has.
+
+    The type found may be deleted (or under a deleted type): the caller decides what that means
+    (for a comment anchor: the passage is gone).
+    """
+    if position.item is not None:
+        right = store.find(*position.item)
+        if right is None or not right.integrated or right.ref == ContentRef.GC or right.parent is None:
+            return None
+        if right.parent_sub is not None:
+            return None  # a map entry (an XML attribute) is not in any sequence
+        if right.deleted or not right.countable:
+            index = 0
+        else:
+            index = position.item[1] - right.clock + (1 if position.sticks_left else 0)
+        left = right.left
+        while left is not None:
+            if not left.deleted and left.countable:
+                index += left.length
+            left = left.left
+        return AbsolutePosition(right.parent, index)
+    if position.root is not None:
+        branch = store.roots.get(position.root)
+    else:
+        assert position.type is not None
+        holder = store.find(*position.type)
+        valid = holder is not None and holder.integrated and holder.clock == position.type[1]
+        branch = holder.branch if valid and holder is not None else None
+    if branch is None:
+        return None
+    return AbsolutePosition(branch, 0 if position.sticks_left else _length(branch))

@@ -1,8 +1,18 @@
 import base64
+from typing import Any
 
 import pytest
+from pycrdt import Doc, Map, Text
 
-from server.domain.relative_positions import InvalidPosition, RelativePosition, decode, from_base64
+from server.yjs.positions import (
+    InvalidPosition,
+    RelativePosition,
+    absolute_position,
+    decode,
+    from_base64,
+    is_known,
+)
+from server.yjs.store import Store
 
 # What npm yjs 13.6 writes for Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(...)).
 FROM_YJS = {
@@ -63,3 +73,38 @@ def test_bad_base64_is_refused(text: str) -> None:
 def test_base64_of_garbage_is_refused() -> None:
     with pytest.raises(InvalidPosition):
         from_base64(base64.b64encode(b"\x09garbage").decode())
+
+
+def _store(doc: Doc[Any]) -> Store:
+    return Store.of_state(doc.get_update())
+
+
+def test_positions_resolve_as_yjs_resolves_them() -> None:
+    doc: Doc[Any] = Doc(client_id=4)
+    text = doc.get("t", type=Text)
+    text += "hello 😀 world"  # clocks 0..13 (the emoji is two units)
+    store = _store(doc)
+    found = absolute_position(store, RelativePosition(item=(4, 9)))  # the "w"
+    assert found is not None
+    assert (found.branch, found.index) == (store.roots["t"], 9)
+    assert absolute_position(store, RelativePosition(item=(4, 9), assoc=-1)).index == 10  # type: ignore[union-attr]
+    assert absolute_position(store, RelativePosition(root="t")).index == 14  # type: ignore[union-attr]
+    assert absolute_position(store, RelativePosition(root="t", assoc=-1)).index == 0  # type: ignore[union-attr]
+    del text[0:2]
+    store = _store(doc)
+    assert absolute_position(store, RelativePosition(item=(4, 9))).index == 7  # type: ignore[union-attr]
+    # A deleted item stays where it was: before what followed it.
+    assert absolute_position(store, RelativePosition(item=(4, 1))).index == 0  # type: ignore[union-attr]
+    assert absolute_position(store, RelativePosition(item=(4, 99))) is None
+    assert absolute_position(store, RelativePosition(root="missing")) is None
+    assert absolute_position(store, RelativePosition(type=(4, 3))) is None  # a character, not a type
+    assert is_known(store, RelativePosition(item=(4, 13)))
+    assert not is_known(store, RelativePosition(item=(4, 14)))
+    assert not is_known(store, RelativePosition(type=(5, 0)))
+    assert is_known(store, RelativePosition(root="anything"))
+
+
+def test_map_entries_are_not_positions() -> None:
+    doc: Doc[Any] = Doc(client_id=4)
+    doc["m"] = Map({"a": "b"})
+    assert absolute_position(_store(doc), RelativePosition(item=(4, 0))) is None
