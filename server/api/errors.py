@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 from strawberry.extensions import SchemaExtension
 
@@ -24,6 +25,11 @@ class ErrorCodes(SchemaExtension):
         if result is None or not result.errors:
             return
         result.errors = [self._convert(error) for error in result.errors]
+
+    def on_stream_result(self, result: Any) -> None:  # type: ignore[override]
+        """The same for each result a subscription sends, before the transport sends it."""
+        if getattr(result, "errors", None):
+            result.errors = [self._convert(error) for error in result.errors]
 
     def _convert(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from starlette.requests import Request
@@ -10,23 +11,37 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UNSET, UnsetType
 
+from server.api import ws
 from server.api.context import Context, Services, bearer_token
 from server.api.schema import build_schema
 
 MAX_SUBSCRIPTIONS = 20
+WS_INIT_TIMEOUT_SECONDS = 10.0
 
 
 class GraphQLApp(GraphQL[Context, None]):
-    """Bearer auth on HTTP, mutations only over POST, graphql-transport-ws only."""
+    """Bearer auth on HTTP, mutations only over POST, graphql-transport-ws only (token in
+    `connection_init`), a cap on subscriptions per connection and on the wait for `connection_init`.
+    """
+
+    graphql_transport_ws_handler_class = ws.TransportHandler
+    websocket_adapter_class = ws.LimitedWebSocket
 
     def __init__(self, services: Services) -> None:
+        limits = services.settings.extra
         super().__init__(
             build_schema(services.settings),
             graphql_ide="graphiql" if services.settings.debug else None,
             allow_queries_via_get=True,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
-            max_subscriptions_per_connection=MAX_SUBSCRIPTIONS,
+            max_subscriptions_per_connection=int(
+                limits.get("WARROOM_GRAPHQL_MAX_SUBSCRIPTIONS", MAX_SUBSCRIPTIONS)
+            ),
+            connection_init_wait_timeout=timedelta(
+                seconds=float(limits.get("WARROOM_GRAPHQL_WS_INIT_TIMEOUT", WS_INIT_TIMEOUT_SECONDS))
+            ),
         )
         self.services = services
 
@@ -38,7 +53,13 @@ class GraphQLApp(GraphQL[Context, None]):
             request=request,
             response=response,
             request_id=request.headers.get("x-request-id") or uuid.uuid4().hex[:16],
+            long_lived=isinstance(request, WebSocket),
         )
 
     async def get_root_value(self, request: Any) -> None:
         return None
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        await ws.authenticate(context)
+        unset: UnsetType = UNSET
+        return unset

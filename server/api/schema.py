@@ -22,12 +22,19 @@ from graphql import GraphQLError
 from server.api.errors import ErrorCodes
 from server.api.mutations.auth import AuthMutations
 from server.api.mutations.cases import CaseMutations
+from server.api.mutations.comments import CommentMutations
+from server.api.mutations.notifications import NotificationMutations
 from server.api.queries.cases import CaseQueries
+from server.api.queries.comments import CommentQueries
+from server.api.queries.notifications import NotificationQueries
 from server.api.queries.users import UserQueries
+from server.api.subscriptions.comments import CommentSubscriptions
+from server.api.subscriptions.notifications import NotificationSubscriptions
 from server.config import Settings
 
-Query = merge_types("Query", (UserQueries, CaseQueries))
-Mutation = merge_types("Mutation", (AuthMutations, CaseMutations))
+Query = merge_types("Query", (UserQueries, CaseQueries, CommentQueries, NotificationQueries))
+Mutation = merge_types("Mutation", (AuthMutations, CaseMutations, CommentMutations, NotificationMutations))
+Subscription = merge_types("Subscription", (CommentSubscriptions, NotificationSubscriptions))
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
@@ -59,4 +66,6 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     if not debug:
         extensions.append(DisableIntrospection)
     config: Any = StrawberryConfig(disable_field_suggestions=not debug)
-    return Schema(query=Query, mutation=Mutation, extensions=extensions, config=config)
+    return Schema(
+        query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions, config=config
+    )

@@ -15,7 +15,7 @@ from typing import Any
 from pycrdt import Doc
 
 from server.domain.doc_text import BODY, NodePath, TextLayout, text_layout
-from server.yjs.positions import RelativePosition, absolute_position, is_known
+from server.yjs.positions import RelativePosition, absolute_position, is_known, relative_position
 from server.yjs.store import Branch, Store
 from server.yjs.update import ContentRef, MalformedUpdateError, TypeRef
 
@@ -62,6 +62,7 @@ class AnchorResolver:
         self._layout: TextLayout = text_layout(doc)
         self._store = _store(doc.get_update() if state is None else state)
         self._paths = _branch_paths(self._store.roots.get(BODY))
+        self._branches = {path: branch for branch, path in self._paths.items()}
         self._checked: dict[Branch, bool] = {}
 
     @property
@@ -95,13 +96,34 @@ class AnchorResolver:
             return None
         return span.start + _chars_before(found.branch, found.index)
 
+    def position_at(self, offset: int, sticks_left: bool = False) -> RelativePosition | None:
+        """The relative position at a plain-text offset, as a browser would make it there; None when
+        the offset is not inside a text (out of range, or on a line break between blocks).
+
+        Where two texts touch, the position goes into the one after the offset, or with
+        `sticks_left` the one before it.
+        """
+        for path, span in sorted(self._layout.texts.items(), key=lambda entry: entry[1].start):
+            branch = self._branches.get(path)
+            if branch is None or not self._agrees(branch, path):
+                continue
+            length = len(self._layout.text_of(path))
+            if span.start <= offset <= span.start + length:
+                if offset == span.start + length and not sticks_left and self._starts_at(offset, path):
+                    continue
+                units = _units_before(branch, offset - span.start)
+                return relative_position(branch, units, -1 if sticks_left else 0)
+        return None
+
+    def _starts_at(self, offset: int, other: NodePath) -> bool:
+        return any(span.start == offset and path != other for path, span in self._layout.texts.items())
+
     def _agrees(self, branch: Branch, path: NodePath) -> bool:
         # The layout comes from pycrdt, the positions from the decoded items; both hold the same
         # converged state, but a text they disagree on (a state garbled beyond Yjs) resolves nothing.
         agrees = self._checked.get(branch)
         if agrees is None:
-            chunks = self._layout.texts[path].chunks
-            agrees = _plain(branch) == "".join(chunk for chunk in chunks if chunk is not None)
+            agrees = _plain(branch) == self._layout.text_of(path)
             if not agrees:
                 log.warning("the decoded state and pycrdt disagree on a text", extra={"path": path})
             self._checked[branch] = agrees
@@ -126,6 +148,23 @@ def _plain(branch: Branch) -> str:
             parts.append(str(item.content))
         item = item.right
     return "".join(parts)
+
+
+def _units_before(branch: Branch, chars: int) -> int:
+    """How many Yjs units hold the first `chars` plain-text characters of a text (before any embed
+    that follows them)."""
+    units = 0
+    item = branch.start
+    while item is not None and chars > 0:
+        if not item.deleted and item.countable:
+            if item.ref == ContentRef.STRING:
+                text = str(item.content)
+                if chars < len(text):
+                    return units + len(text[:chars].encode("utf-16-le", "surrogatepass")) // 2
+                chars -= len(text)
+            units += item.length
+        item = item.right
+    return units
 
 
 def _chars_before(branch: Branch, units: int) -> int:

@@ -92,12 +92,31 @@ def _position(value: str, name: str) -> RelativePosition:
 
 
 def check_anchor(resolver: AnchorResolver, *, start: str, end: str, quote: str | None) -> Anchor:
-    """Check an anchor against the live document; the quote defaults to the text it spans now."""
+    """An anchor from two base64 relative positions, checked against the live document."""
     first, last = _position(start, "start"), _position(end, "end")
     if not (resolver.knows(first) and resolver.knows(last)):
         raise AnchorNotYetKnown(
             "The document has not caught up with your selection yet; try again in a moment."
         )
+    return _anchor(resolver, first, last, quote)
+
+
+def anchor_at(resolver: AnchorResolver, *, start: int, end: int, quote: str | None) -> Anchor:
+    """An anchor on `Case.text[start:end]`, for tools that know the plain text rather than Yjs."""
+    if not 0 <= start < end <= len(resolver.text):
+        raise BadInput(
+            f"The range must satisfy 0 <= start < end <= {len(resolver.text)} (the text's length)."
+        )
+    first = resolver.position_at(start)
+    last = resolver.position_at(end, sticks_left=True)
+    if first is None or last is None:
+        raise BadInput("The range must start and end inside the text of a paragraph, not on a line break.")
+    return _anchor(resolver, first, last, quote)
+
+
+def _anchor(
+    resolver: AnchorResolver, first: RelativePosition, last: RelativePosition, quote: str | None
+) -> Anchor:
     span = resolver.span(first, last)
     if span is None:
         raise BadInput("The selected passage is empty or no longer in the document; select it again.")
@@ -133,6 +152,26 @@ async def visible(session: AsyncSession, comment_id: str, user: User) -> tuple[C
 def _require_commenter(member: CaseMember) -> None:
     if member.role not in COMMENTERS:
         raise Forbidden(f"Only owners, editors and commenters comment; you are a {member.role.value}.")
+
+
+async def require_commenter(session: AsyncSession, case_id: str, user: User) -> None:
+    """NOT_FOUND unless the caller is on the case, FORBIDDEN unless they may comment on it."""
+    _, member = await cases.require_member(session, case_id, user)
+    _require_commenter(member)
+
+
+async def people(session: AsyncSession, comments: Sequence[Comment], *extra: str | None) -> dict[str, User]:
+    """Everyone these comments name (authors, resolvers, mentioned people) and `extra`, by id."""
+    ids = {user_id for user_id in extra if user_id}
+    for comment in comments:
+        ids.add(comment.author_id)
+        if comment.resolved_by:
+            ids.add(comment.resolved_by)
+        ids.update(mention.user_id for mention in mentions(comment.body))
+    if not ids:
+        return {}
+    rows = await session.execute(select(User).where(User.id.in_(ids)))
+    return {user.id: user for user in rows.scalars()}
 
 
 def _require_live(comment: Comment) -> None:
@@ -342,3 +381,11 @@ async def replies(session: AsyncSession, thread_ids: Sequence[str]) -> dict[str,
         assert comment.thread_id is not None
         found[comment.thread_id].append(comment)
     return found
+
+
+async def by_ids(session: AsyncSession, comment_ids: Sequence[str]) -> dict[str, Comment]:
+    """Comments by id (no membership check: pass ids the caller may see)."""
+    if not comment_ids:
+        return {}
+    rows = await session.execute(select(Comment).where(Comment.id.in_(set(comment_ids))))
+    return {comment.id: comment for comment in rows.scalars()}

@@ -53,6 +53,10 @@ class TextLayout:
     texts: dict[NodePath, TextSpan] = field(default_factory=dict)
     blocks: dict[NodePath, BlockSpan] = field(default_factory=dict)
 
+    def text_of(self, path: NodePath) -> str:
+        """The plain text of the XmlText at `path`."""
+        return "".join(chunk for chunk in self.texts[path].chunks if chunk is not None)
+
 
 class _Builder:
     def __init__(self) -> None:

@@ -183,6 +183,32 @@ def _length(branch: Branch) -> int:
     return length
 
 
+def relative_position(branch: Branch, index: int, assoc: int = 0) -> RelativePosition:
+    """The position at `index` of a live type, as `Y.createRelativePositionFromTypeIndex` makes it:
+    it sticks to the item at `index` (assoc >= 0) or the one before it (assoc < 0)."""
+    if assoc < 0:
+        if index == 0:
+            return _type_edge(branch, assoc)
+        index -= 1
+    item = branch.start
+    while item is not None:
+        if not item.deleted and item.countable:
+            if item.length > index:
+                return RelativePosition(item=(item.client, item.clock + index), assoc=assoc)
+            index -= item.length
+        if item.right is None and assoc < 0:
+            return RelativePosition(item=(item.client, item.clock + item.length - 1), assoc=assoc)
+        item = item.right
+    return _type_edge(branch, assoc)
+
+
+def _type_edge(branch: Branch, assoc: int) -> RelativePosition:
+    if branch.holder is None:
+        assert branch.name is not None, "a root type has a name"
+        return RelativePosition(root=branch.name, assoc=assoc)
+    return RelativePosition(type=branch.holder, assoc=assoc)
+
+
 def absolute_position(store: Store, position: RelativePosition) -> AbsolutePosition | None:
     """Where a relative position is now, or None when it names nothing the state has.
 

@@ -20,11 +20,13 @@ _DEAD: Final = 3
 class Branch:
     """A shared type while integrating: the start of its sequence and the current item of each key."""
 
-    __slots__ = ("keys", "name", "start", "type_ref")
+    __slots__ = ("holder", "keys", "name", "start", "type_ref")
 
-    def __init__(self, type_ref: int | None, name: str | None) -> None:
+    def __init__(self, type_ref: int | None, name: str | None, holder: ID | None = None) -> None:
         self.type_ref = type_ref
         self.name = name
+        self.holder = holder
+        """The id of the item that holds this type; None for a root."""
         self.start: Item | None = None
         self.keys: dict[str, Item] = {}
 
@@ -67,7 +69,7 @@ class Item:
         self.state = _DONE if struct.ref == ContentRef.GC else _PENDING
         self.branch: Branch | None = None
         if isinstance(struct.content, TypeContent):
-            self.branch = Branch(struct.content.type_ref, struct.content.name)
+            self.branch = Branch(struct.content.type_ref, struct.content.name, (struct.client, struct.clock))
 
     @property
     def integrated(self) -> bool:

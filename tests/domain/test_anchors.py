@@ -239,6 +239,13 @@ def test_positions_from_npm_yjs_resolve_where_yjs_resolves_them(seed: int) -> No
             units = case["text"].encode("utf-16-le", "surrogatepass")[: 2 * case["index"]]
             expected = resolver._layout.texts[path].start + len(units.decode("utf-16-le", "surrogatepass"))
         assert got == expected, case
+    for case in out["created"]:
+        path = tuple(case["path"])
+        units = case["text"].encode("utf-16-le", "surrogatepass")[: 2 * case["index"]]
+        offset = resolver._layout.texts[path].start + len(units.decode("utf-16-le", "surrogatepass"))
+        made = resolver.position_at(offset, sticks_left=case["assoc"] < 0)
+        assert made is not None, case
+        assert made.to_base64() == case["position"], case
 
 
 @pytest.mark.node

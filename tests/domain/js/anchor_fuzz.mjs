@@ -129,5 +129,21 @@ const expected = positions.map((b64) => {
     text: isText ? abs.type.toDelta().map((d) => d.insert).join("") : null,
   };
 });
+// Positions made now, on the final document: the server must make the same from a text offset.
+const created = [];
+const finalTexts = texts(doc.getXmlFragment("body"));
+for (let i = 0; i < 30 && finalTexts.length > 0; i++) {
+  const t = pick(finalTexts);
+  const index = boundary(t, Math.floor(rand() * (t.length + 1)));
+  const assoc = rand() < 0.5 ? 0 : -1;
+  const rel = Y.createRelativePositionFromTypeIndex(t, index, assoc);
+  created.push({
+    path: pathOf(t),
+    index,
+    assoc,
+    text: t.toDelta().map((d) => d.insert).join(""),
+    position: Buffer.from(Y.encodeRelativePosition(rel)).toString("base64"),
+  });
+}
 const update = Buffer.from(Y.encodeStateAsUpdate(doc)).toString("base64");
-console.log(JSON.stringify({ update, updates: received, expected }));
+console.log(JSON.stringify({ update, updates: received, expected, created }));
