@@ -35,8 +35,8 @@ class Services:
     anchors: ResolverCache = field(default_factory=ResolverCache)
 
 
-# A WebSocket connection lives for hours: its token is looked up again this often, so a revoked or
-# expired one stops receiving events.
+# A WebSocket connection lives for hours: its token is looked up again this often (by default), so
+# a revoked or expired one stops receiving events.
 USER_RECHECK_SECONDS = 30.0
 
 
@@ -51,6 +51,7 @@ class Context:
     request_id: str = ""
     long_lived: bool = False
     """A graphql-transport-ws connection: one context for all its operations."""
+    user_recheck_seconds: float = USER_RECHECK_SECONDS
     connection_params: dict[str, object] | None = None
     """The payload of that connection's `connection_init` message."""
     _user: asyncio.Task[User | None] | None = field(default=None, repr=False)
@@ -74,8 +75,8 @@ class Context:
 
     async def current_user(self) -> User | None:
         """The signed-in user, or None for an anonymous request (looked up once per request, and
-        every USER_RECHECK_SECONDS on a WebSocket connection)."""
-        stale = self.long_lived and time.monotonic() - self._user_looked_up > USER_RECHECK_SECONDS
+        every `user_recheck_seconds` on a WebSocket connection)."""
+        stale = self.long_lived and time.monotonic() - self._user_looked_up > self.user_recheck_seconds
         if self._user is None or (stale and self._user.done()):
             self._user_looked_up = time.monotonic()
             self._user = asyncio.ensure_future(self._lookup_user())

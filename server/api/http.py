@@ -14,7 +14,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET, UnsetType
 
 from server.api import ws
-from server.api.context import Context, Services, bearer_token
+from server.api.context import USER_RECHECK_SECONDS, Context, Services, bearer_token
 from server.api.schema import build_schema
 
 MAX_SUBSCRIPTIONS = 20
@@ -44,6 +44,9 @@ class GraphQLApp(GraphQL[Context, None]):
             ),
         )
         self.services = services
+        self.user_recheck_seconds = float(
+            limits.get("WARROOM_GRAPHQL_WS_RECHECK_SECONDS", USER_RECHECK_SECONDS)
+        )
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         token = bearer_token(request.headers.get("authorization"))
@@ -54,6 +57,7 @@ class GraphQLApp(GraphQL[Context, None]):
             response=response,
             request_id=request.headers.get("x-request-id") or uuid.uuid4().hex[:16],
             long_lived=isinstance(request, WebSocket),
+            user_recheck_seconds=self.user_recheck_seconds,
         )
 
     async def get_root_value(self, request: Any) -> None:
