@@ -13,16 +13,12 @@ import pytest
 from server.domain.mentions import mention_markup
 from tests.support.gqlws import GqlWs
 from tests.support.live import CaseFixture, Live, live_server
+from tests.support.operations import operation
 from tests.support.services import REDIS_URL, require_redis
 
-EVENTS = (
-    "subscription($c: ID!) { commentEvents(caseId: $c) { kind at actor { id } "
-    "comment { id threadId body deleted resolvedBy { id } anchor { currentQuote orphaned } } } }"
-)
-NOTES = (
-    "subscription { notificationEvents { kind unreadCount "
-    "notification { kind actor { id } comment { id } case { id } } } }"
-)
+# The named operations the war room subscribes with.
+EVENTS = operation("CommentEvents")
+NOTES = operation("NotificationEvents")
 ADD = "mutation($i: AddCommentInput!) { addComment(input: $i) { id } }"
 # The server confirms nothing when a subscription starts listening; give it this long.
 SETTLE = 0.5
@@ -57,7 +53,7 @@ async def test_members_see_every_comment_change_within_a_second(live: Live) -> N
         owner.token,
     )
     client = await GqlWs.signed_in(_url(live), viewer.token)
-    await client.subscribe("c", EVENTS, {"c": case.id})
+    await client.subscribe("c", EVENTS, {"caseId": case.id})
     await asyncio.sleep(SETTLE)
     gql = live.gql
     thread_id = ""
@@ -70,7 +66,7 @@ async def test_members_see_every_comment_change_within_a_second(live: Live) -> N
     event, delay = await _timed(client, "c", add())
     assert event["commentEvents"]["kind"] == "ADDED"
     assert event["commentEvents"]["comment"]["id"] == thread_id
-    assert event["commentEvents"]["actor"] == {"id": commenter.person.id}
+    assert event["commentEvents"]["actor"]["id"] == commenter.person.id
     assert delay < WITHIN
     delays = [delay]
     for kind, document, token in (
@@ -89,7 +85,7 @@ async def test_members_see_every_comment_change_within_a_second(live: Live) -> N
         assert event["commentEvents"]["comment"]["threadId"] == thread_id
         delays.append(delay)
         if kind == "RESOLVED":
-            assert event["commentEvents"]["comment"]["resolvedBy"] == {"id": owner.person.id}
+            assert event["commentEvents"]["comment"]["resolvedBy"]["id"] == owner.person.id
         if kind == "DELETED":
             assert event["commentEvents"]["comment"]["deleted"] is True
             assert event["commentEvents"]["comment"]["body"] == ""
@@ -102,7 +98,7 @@ async def test_anyone_but_a_member_is_refused_and_hears_nothing(live: Live) -> N
     stranger = await live.member()
     client = await GqlWs.signed_in(_url(live), stranger.token)
     for id, case_id in (("foreign", case.id), ("missing", str(uuid.uuid4())), ("garbage", "x")):
-        await client.subscribe(id, EVENTS, {"c": case_id})
+        await client.subscribe(id, EVENTS, {"caseId": case_id})
         message = await client.receive()
         assert message["type"] == "error", message
         assert message["id"] == id
@@ -127,8 +123,8 @@ async def test_notifications_arrive_live_and_read_marks_follow(live: Live) -> No
     assert event["kind"] == "CREATED"
     assert event["unreadCount"] == 1
     assert event["notification"]["kind"] == "MENTION"
-    assert event["notification"]["actor"] == {"id": case.owner.person.id}
-    assert event["notification"]["case"] == {"id": case.id}
+    assert event["notification"]["actor"]["id"] == case.owner.person.id
+    assert event["notification"]["case"]["id"] == case.id
     read, _ = await _timed(
         client, "n", live.gql.data("mutation { markAllNotificationsRead }", token=commenter.token)
     )
@@ -139,7 +135,7 @@ async def test_a_revoked_token_ends_the_subscription(live: Live) -> None:
     case = await live.case(viewer="VIEWER")
     viewer = case.members["viewer"]
     client = await GqlWs.signed_in(_url(live), viewer.token)
-    await client.subscribe("c", EVENTS, {"c": case.id})
+    await client.subscribe("c", EVENTS, {"caseId": case.id})
     await asyncio.sleep(SETTLE)
     await live.gql.data("mutation { logout }", token=viewer.token)
     await asyncio.sleep(0.5)  # past WARROOM_GRAPHQL_WS_RECHECK_SECONDS
@@ -173,7 +169,7 @@ async def test_a_comment_made_on_one_server_reaches_a_subscriber_on_another(pair
     case = await one.case(commenter="COMMENTER")
     commenter = case.members["commenter"]
     comments = await GqlWs.signed_in(_url(two), case.owner.token)
-    await comments.subscribe("c", EVENTS, {"c": case.id})
+    await comments.subscribe("c", EVENTS, {"caseId": case.id})
     notes = await GqlWs.signed_in(_url(two), commenter.token)
     await notes.subscribe("n", NOTES)
     await asyncio.sleep(SETTLE)
