@@ -11,11 +11,11 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     OperationDefinitionNode,
+    Visitor,
     parse,
     print_ast,
     visit,
 )
-from graphql.language import Visitor
 
 OPERATIONS = Path(__file__).resolve().parents[2] / "graphql" / "operations"
 
