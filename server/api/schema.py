@@ -7,6 +7,7 @@ from typing import Any
 
 import strawberry
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -53,14 +54,19 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     depth = int(limits.get("WARROOM_GRAPHQL_MAX_DEPTH", MAX_DEPTH))
     aliases = int(limits.get("WARROOM_GRAPHQL_MAX_ALIASES", MAX_ALIASES))
     tokens = int(limits.get("WARROOM_GRAPHQL_MAX_TOKENS", MAX_TOKENS))
+    # The limiters make a new rule class per instance, which would key every request's validation
+    # apart and defeat the validation cache: make their rules once, add the same ones each time.
+    rules = [
+        *QueryDepthLimiter(max_depth=depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=aliases).validation_rules,
+    ]
     # Factories, so each request gets fresh extension state; the parse and validation caches
     # live at module level and are shared across requests all the same.
     extensions: list[Callable[[], SchemaExtension]] = [
         ErrorCodes,
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
-        lambda: QueryDepthLimiter(max_depth=depth),
-        lambda: MaxAliasesLimiter(max_alias_count=aliases),
+        lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=tokens),
     ]
     if not debug:

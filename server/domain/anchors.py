@@ -15,7 +15,14 @@ from typing import Any
 from pycrdt import Doc
 
 from server.domain.doc_text import BODY, NodePath, TextLayout, text_layout
-from server.yjs.positions import RelativePosition, absolute_position, is_known, relative_position
+from server.yjs.positions import (
+    InvalidPosition,
+    RelativePosition,
+    absolute_position,
+    decode,
+    is_known,
+    relative_position,
+)
 from server.yjs.store import Branch, Store
 from server.yjs.update import ContentRef, MalformedUpdateError, TypeRef
 
@@ -64,6 +71,7 @@ class AnchorResolver:
         self._paths = _branch_paths(self._store.roots.get(BODY))
         self._branches = {path: branch for branch, path in self._paths.items()}
         self._checked: dict[Branch, bool] = {}
+        self._stored: dict[tuple[bytes, bytes], Span | None] = {}
 
     @property
     def text(self) -> str:
@@ -81,6 +89,17 @@ class AnchorResolver:
         if first is None or last is None or last <= first:
             return None
         return Span(first, last, self._layout.text[first:last])
+
+    def stored_span(self, start: bytes, end: bytes) -> Span | None:
+        """`span` of two encoded positions as stored with a comment; remembered, since a cached
+        resolver serves every read of the same document state."""
+        key = (start, end)
+        if key not in self._stored:
+            try:
+                self._stored[key] = self.span(decode(start), decode(end))
+            except InvalidPosition:
+                self._stored[key] = None
+        return self._stored[key]
 
     def offset(self, position: RelativePosition) -> int | None:
         """The position's offset in the plain text; None when its type is deleted or unknown."""

@@ -16,7 +16,6 @@ from server.api.types.users import User
 from server.domain import cases, comments
 from server.domain.anchors import AnchorResolver
 from server.domain.mentions import mentions
-from server.yjs.positions import InvalidPosition, decode
 
 
 @strawberry.type(description="Where a comment's passage is now in the case's plain text (`Case.text`).")
@@ -92,12 +91,7 @@ def anchor_view(comment: models.Comment, resolver: AnchorResolver | None) -> Com
     """A stored anchor resolved against the document (None: the comment has no anchor)."""
     if comment.anchor_start is None or comment.anchor_end is None:
         return None
-    span = None
-    if resolver is not None:
-        try:
-            span = resolver.span(decode(comment.anchor_start), decode(comment.anchor_end))
-        except InvalidPosition:
-            span = None
+    span = resolver.stored_span(comment.anchor_start, comment.anchor_end) if resolver is not None else None
     return CommentAnchor(
         start=_b64(comment.anchor_start),
         end=_b64(comment.anchor_end),
