@@ -1,4 +1,5 @@
-"""Comment anchors resolved against a live document: where a passage is now, and what it says now.
+"""Comment anchors: checked when a comment is made, resolved against the live document whenever it is
+read (where the passage is now, and what it says now).
 
 An anchor is two Yjs relative positions (`server.yjs.positions`), resolved on the document's items
 as Yjs resolves them; offsets are characters (code points) of the case's plain text (`Case.text`).
@@ -15,11 +16,13 @@ from typing import Any
 from pycrdt import Doc
 
 from server.domain.doc_text import BODY, NodePath, TextLayout, text_layout
+from server.domain.errors import BadInput, Conflict
 from server.yjs.positions import (
     InvalidPosition,
     RelativePosition,
     absolute_position,
     decode,
+    from_base64,
     is_known,
     relative_position,
 )
@@ -27,6 +30,8 @@ from server.yjs.store import Branch, Store
 from server.yjs.update import ContentRef, MalformedUpdateError, TypeRef
 
 log = logging.getLogger("warroom.anchors")
+
+MAX_QUOTE = 5_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,3 +229,60 @@ class ResolverCache:
         while len(self._entries) > self._size:
             self._entries.popitem(last=False)
         return entry[1]
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A checked anchor: the encoded positions as stored, and the quoted text."""
+
+    start: bytes
+    end: bytes
+    quote: str
+
+
+class AnchorNotYetKnown(Conflict):
+    """The positions name edits this server has not received yet (they may be on their way)."""
+
+
+def _position(value: str, name: str) -> RelativePosition:
+    try:
+        return from_base64(value)
+    except InvalidPosition as exc:
+        raise BadInput(f"anchor.{name} is not an encoded Yjs relative position: {exc}.") from None
+
+
+def check_anchor(resolver: AnchorResolver, *, start: str, end: str, quote: str | None) -> Anchor:
+    """An anchor from two base64 relative positions, checked against the live document."""
+    first, last = _position(start, "start"), _position(end, "end")
+    if not (resolver.knows(first) and resolver.knows(last)):
+        raise AnchorNotYetKnown(
+            "The document has not caught up with your selection yet; try again in a moment."
+        )
+    return _anchor(resolver, first, last, quote)
+
+
+def anchor_at(resolver: AnchorResolver, *, start: int, end: int, quote: str | None) -> Anchor:
+    """An anchor on `Case.text[start:end]`, for tools that know the plain text rather than Yjs."""
+    if not 0 <= start < end <= len(resolver.text):
+        raise BadInput(
+            f"The range must satisfy 0 <= start < end <= {len(resolver.text)} (the text's length)."
+        )
+    first = resolver.position_at(start)
+    last = resolver.position_at(end, sticks_left=True)
+    if first is None or last is None:
+        raise BadInput("The range must start and end inside the text of a paragraph, not on a line break.")
+    return _anchor(resolver, first, last, quote)
+
+
+def _anchor(
+    resolver: AnchorResolver, first: RelativePosition, last: RelativePosition, quote: str | None
+) -> Anchor:
+    span = resolver.span(first, last)
+    if span is None:
+        raise BadInput("The selected passage is empty or no longer in the document; select it again.")
+    quote = span.text if quote is None else quote.strip()
+    if not quote:
+        raise BadInput("The quote is empty; send the selected text or leave it out.")
+    if len(quote) > MAX_QUOTE:
+        raise BadInput(f"Quote at most {MAX_QUOTE} characters; comment on a shorter passage.")
+    return Anchor(first.encode(), last.encode(), quote)

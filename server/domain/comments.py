@@ -15,33 +15,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from server.domain import audit, cases, notifications
-from server.domain.anchors import AnchorResolver
+from server.domain.anchors import Anchor
 from server.domain.errors import BadInput, Conflict, Forbidden, NotFound
 from server.domain.mentions import MAX_MENTIONS, mentions
 from server.domain.pagination import Page, paginate
 from server.ids import is_id
 from server.models import CaseMember, CaseRole, Comment, Notification, NotificationKind, User
 from server.models.base import utcnow
-from server.yjs.positions import InvalidPosition, RelativePosition, from_base64
 
 MAX_BODY = 10_000
-MAX_QUOTE = 5_000
 COMMENTERS = (CaseRole.OWNER, CaseRole.EDITOR, CaseRole.COMMENTER)
 # Line breaks and tabs are text; other control characters are not.
 _ALLOWED_CONTROLS = {"\n", "\t"}
-
-
-@dataclass(frozen=True)
-class Anchor:
-    """A checked anchor: the encoded positions as stored, and the quoted text."""
-
-    start: bytes
-    end: bytes
-    quote: str
-
-
-class AnchorNotYetKnown(Conflict):
-    """The positions name edits this server has not received yet (they may be on their way)."""
 
 
 @dataclass(frozen=True)
@@ -82,50 +67,6 @@ def clean_body(body: str) -> str:
     if any(unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS for ch in body):
         raise BadInput("The comment contains control characters; send plain text.")
     return body
-
-
-def _position(value: str, name: str) -> RelativePosition:
-    try:
-        return from_base64(value)
-    except InvalidPosition as exc:
-        raise BadInput(f"anchor.{name} is not an encoded Yjs relative position: {exc}.") from None
-
-
-def check_anchor(resolver: AnchorResolver, *, start: str, end: str, quote: str | None) -> Anchor:
-    """An anchor from two base64 relative positions, checked against the live document."""
-    first, last = _position(start, "start"), _position(end, "end")
-    if not (resolver.knows(first) and resolver.knows(last)):
-        raise AnchorNotYetKnown(
-            "The document has not caught up with your selection yet; try again in a moment."
-        )
-    return _anchor(resolver, first, last, quote)
-
-
-def anchor_at(resolver: AnchorResolver, *, start: int, end: int, quote: str | None) -> Anchor:
-    """An anchor on `Case.text[start:end]`, for tools that know the plain text rather than Yjs."""
-    if not 0 <= start < end <= len(resolver.text):
-        raise BadInput(
-            f"The range must satisfy 0 <= start < end <= {len(resolver.text)} (the text's length)."
-        )
-    first = resolver.position_at(start)
-    last = resolver.position_at(end, sticks_left=True)
-    if first is None or last is None:
-        raise BadInput("The range must start and end inside the text of a paragraph, not on a line break.")
-    return _anchor(resolver, first, last, quote)
-
-
-def _anchor(
-    resolver: AnchorResolver, first: RelativePosition, last: RelativePosition, quote: str | None
-) -> Anchor:
-    span = resolver.span(first, last)
-    if span is None:
-        raise BadInput("The selected passage is empty or no longer in the document; select it again.")
-    quote = span.text if quote is None else quote.strip()
-    if not quote:
-        raise BadInput("The quote is empty; send the selected text or leave it out.")
-    if len(quote) > MAX_QUOTE:
-        raise BadInput(f"Quote at most {MAX_QUOTE} characters; comment on a shorter passage.")
-    return Anchor(first.encode(), last.encode(), quote)
 
 
 def _not_found(comment_id: str) -> NotFound:
@@ -302,6 +243,8 @@ async def resolve(session: AsyncSession, user: User, *, comment_id: str) -> Chan
     created: list[Notification] = []
     if root.author_id != user.id:
         credit = ThreadResolved(root.id, root.case_id, root.author_id, user.id, root.resolved_at)
+        # Value points (issue 5) hook in here: award `credit.author_id` in this same transaction,
+        # keyed by `credit.idempotency_key`, so reopening and resolving again never pays twice.
         if root.author_id in await _member_ids(session, root.case_id):
             created = await notifications.notify(
                 session,

@@ -15,8 +15,9 @@ import strawberry
 from server import topics
 from server.api.context import Info
 from server.api.types.comments import Comment, CommentEventKind, anchor_resolver, comment_views
-from server.domain import comments
-from server.domain.comments import Anchor, AnchorNotYetKnown, Change
+from server.domain import anchors, comments
+from server.domain.anchors import Anchor, AnchorNotYetKnown
+from server.domain.comments import Change
 from server.domain.errors import BadInput
 from server.models.base import utcnow
 
@@ -77,14 +78,14 @@ async def _anchor(info: Info, case_id: str, input: AddCommentInput) -> Anchor | 
         raise BadInput("Send an anchor or a range, not both.")
     if input.range is not None:
         resolver = await anchor_resolver(info.context, case_id)
-        return comments.anchor_at(resolver, start=input.range.start, end=input.range.end, quote=input.quote)
+        return anchors.anchor_at(resolver, start=input.range.start, end=input.range.end, quote=input.quote)
     if input.anchor is None:
         return None
     deadline = time.monotonic() + ANCHOR_CATCH_UP_SECONDS
     while True:
         resolver = await anchor_resolver(info.context, case_id)
         try:
-            return comments.check_anchor(
+            return anchors.check_anchor(
                 resolver, start=input.anchor.start, end=input.anchor.end, quote=input.quote
             )
         except AnchorNotYetKnown:
@@ -131,9 +132,6 @@ class CommentMutations:
         user = await info.context.user()
         async with info.context.command() as session:
             change = await comments.resolve(session, user, comment_id=str(comment_id))
-            # Value points (issue 5): when `change.resolved_by_other` is set, the thread's author made
-            # a point someone else took up; award them here, in this transaction, with its
-            # idempotency_key, so a reopen and resolve again credits them once.
         publish(info, CommentEventKind.RESOLVED, change, user.id, change.comment.resolved_at or utcnow())
         return await _view(info, change)
 
