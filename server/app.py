@@ -12,7 +12,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
-from starlette.websockets import WebSocket
 
 from server.api.context import Services
 from server.api.http import GraphQLApp
@@ -51,7 +50,7 @@ class _Runtime:
     async def start(self) -> None:
         await self.pubsub.start()
         self.writer.start()
-        jobs = await create_jobs(self.settings, self.db)
+        jobs = await create_jobs(self.settings, self.db, self.events)
         self.rooms = Rooms(
             self.db,
             self.writer,
@@ -89,6 +88,17 @@ class _GraphQLEndpoint:
         await self.runtime.graphql(scope, receive, send)
 
 
+class _SyncEndpoint:
+    """Routes to the sync endpoint built at startup."""
+
+    def __init__(self, runtime: _Runtime) -> None:
+        self.runtime = runtime
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        assert self.runtime.sync is not None
+        await self.runtime.sync(scope, receive, send)
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the app; its lifespan opens the database, the update writer, the fan-out and the jobs."""
     settings = settings or Settings.from_env()
@@ -102,10 +112,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
             yield
         finally:
             await runtime.stop()
-
-    async def sync(websocket: WebSocket) -> None:
-        assert runtime.sync is not None
-        await runtime.sync(websocket)
 
     async def healthz(_request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -132,7 +138,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes = [
         Route("/graphql", _GraphQLEndpoint(runtime), methods=["GET", "POST"]),
         WebSocketRoute("/graphql", _GraphQLEndpoint(runtime)),
-        WebSocketRoute("/sync/{case_id}", sync),
+        WebSocketRoute("/sync/{case_id}", _SyncEndpoint(runtime)),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics),

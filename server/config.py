@@ -67,6 +67,7 @@ class Settings:
     debug: bool = False
     demo: bool = False
     log_level: str = "info"
+    sqlite_synchronous: str = "NORMAL"
     token_ttl_hours: int = 24 * 14
     max_frame_bytes: int = 8 * 1024 * 1024
     room_idle_seconds: float = 5.0
@@ -110,6 +111,9 @@ class Settings:
             debug=_bool(env, "WARROOM_DEBUG", False),
             demo=_bool(env, "WARROOM_DEMO", False),
             log_level=(env.get("WARROOM_LOG_LEVEL") or "info").lower(),
+            sqlite_synchronous=_choice(
+                env, "WARROOM_SQLITE_SYNCHRONOUS", "normal", ("normal", "full")
+            ).upper(),
             token_ttl_hours=_int(env, "WARROOM_TOKEN_TTL_HOURS", 24 * 14, minimum=1),
             max_frame_bytes=_int(env, "WARROOM_MAX_FRAME_BYTES", 8 * 1024 * 1024, minimum=1024),
             room_idle_seconds=_float(env, "WARROOM_ROOM_IDLE_SECONDS", 5.0),

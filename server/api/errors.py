@@ -26,10 +26,11 @@ class ErrorCodes(SchemaExtension):
             return
         result.errors = [self._convert(error) for error in result.errors]
 
-    def on_stream_result(self, result: Any) -> None:  # type: ignore[override]
-        """The same for each result a subscription sends, before the transport sends it."""
+    def on_stream_result(self, result: Any) -> Iterator[None]:
+        """The same for each event of a subscription (on_operation only sees the stream as a whole)."""
         if getattr(result, "errors", None):
             result.errors = [self._convert(error) for error in result.errors]
+        yield
 
     def _convert(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error

@@ -25,17 +25,40 @@ from server.api.mutations.auth import AuthMutations
 from server.api.mutations.cases import CaseMutations
 from server.api.mutations.comments import CommentMutations
 from server.api.mutations.notifications import NotificationMutations
+from server.api.mutations.orders import OrderMutations
+from server.api.mutations.points import PointsMutations
+from server.api.mutations.redemptions import RedemptionMutations
+from server.api.mutations.rewards import RewardMutations
 from server.api.queries.cases import CaseQueries
 from server.api.queries.comments import CommentQueries
 from server.api.queries.notifications import NotificationQueries
+from server.api.queries.points import PointsQueries
+from server.api.queries.rewards import RewardQueries
 from server.api.queries.users import UserQueries
 from server.api.subscriptions.comments import CommentSubscriptions
 from server.api.subscriptions.notifications import NotificationSubscriptions
+from server.api.subscriptions.points import PointsSubscriptions
 from server.config import Settings
 
-Query = merge_types("Query", (UserQueries, CaseQueries, CommentQueries, NotificationQueries))
-Mutation = merge_types("Mutation", (AuthMutations, CaseMutations, CommentMutations, NotificationMutations))
-Subscription = merge_types("Subscription", (CommentSubscriptions, NotificationSubscriptions))
+Query = merge_types(
+    "Query", (UserQueries, CaseQueries, CommentQueries, NotificationQueries, PointsQueries, RewardQueries)
+)
+Mutation = merge_types(
+    "Mutation",
+    (
+        AuthMutations,
+        CaseMutations,
+        CommentMutations,
+        NotificationMutations,
+        PointsMutations,
+        RewardMutations,
+        RedemptionMutations,
+        OrderMutations,
+    ),
+)
+Subscription = merge_types(
+    "Subscription", (CommentSubscriptions, NotificationSubscriptions, PointsSubscriptions)
+)
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30

@@ -31,21 +31,14 @@ _ALLOWED_CONTROLS = {"\n", "\t"}
 
 @dataclass(frozen=True)
 class ThreadResolved:
-    """A thread resolved by someone other than its author: the author's point was taken up.
-
-    Value points (issue 5) credit `author_id`; `idempotency_key` is the same however often the thread
-    is reopened and resolved again, so the author is credited once per thread.
-    """
+    """A thread resolved by someone other than its author: the author's point was taken up (value
+    points credit them; see the resolveComment mutation)."""
 
     comment_id: str
     case_id: str
     author_id: str
     resolver_id: str
     resolved_at: datetime
-
-    @property
-    def idempotency_key(self) -> str:
-        return f"comment-thread-resolved:{self.comment_id}"
 
 
 @dataclass(frozen=True)
@@ -243,8 +236,6 @@ async def resolve(session: AsyncSession, user: User, *, comment_id: str) -> Chan
     created: list[Notification] = []
     if root.author_id != user.id:
         credit = ThreadResolved(root.id, root.case_id, root.author_id, user.id, root.resolved_at)
-        # Value points (issue 5) hook in here: award `credit.author_id` in this same transaction,
-        # keyed by `credit.idempotency_key`, so reopening and resolving again never pays twice.
         if root.author_id in await _member_ids(session, root.case_id):
             created = await notifications.notify(
                 session,

@@ -7,9 +7,13 @@ from server.models.comments import Comment
 from server.models.documents import DocCheckpoint, DocUpdate
 from server.models.jobs import Job, JobStatus
 from server.models.notifications import Notification, NotificationKind
+from server.models.orders import Order, OrderPainPoint
+from server.models.points import EARNING_ACTIONS, PointAction, PointBalance, PointEntry, PointRule, PointVoid
+from server.models.rewards import Redemption, RedemptionStatus, Reward, RewardKind
 from server.models.users import AuthToken, Team, User, UserRole
 
 __all__ = [
+    "EARNING_ACTIONS",
     "AuditEvent",
     "AuthToken",
     "Base",
@@ -23,6 +27,17 @@ __all__ = [
     "JobStatus",
     "Notification",
     "NotificationKind",
+    "Order",
+    "OrderPainPoint",
+    "PointAction",
+    "PointBalance",
+    "PointEntry",
+    "PointRule",
+    "PointVoid",
+    "Redemption",
+    "RedemptionStatus",
+    "Reward",
+    "RewardKind",
     "Team",
     "User",
     "UserRole",

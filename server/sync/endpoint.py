@@ -6,8 +6,9 @@ import asyncio
 import contextlib
 import logging
 import time
+from urllib.parse import parse_qs
 
-from starlette.websockets import WebSocket
+from starlette.types import Receive, Scope, Send
 
 from server.db import Database
 from server.domain import users
@@ -51,56 +52,53 @@ async def _authorise(db: Database, case_id: str, token: str | None) -> tuple[str
 
 
 class SyncEndpoint:
-    """An ASGI-callable handler; one instance serves every case of this process."""
+    """A plain ASGI app for `/sync/{case_id}`; one instance serves every case of this process.
+
+    It speaks ASGI directly rather than through Starlette's WebSocket wrapper: every frame of every
+    broadcast passes here, and the wrapper's per-call state checks add up.
+    """
 
     def __init__(self, db: Database, rooms: Rooms) -> None:
         self._db = db
         self._rooms = rooms
         self.connections = 0
 
-    async def __call__(self, websocket: WebSocket) -> None:
-        case_id = str(websocket.path_params["case_id"])
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        case_id = str(scope.get("path_params", {}).get("case_id", ""))
         started = time.monotonic()
-        await websocket.accept()
+        if (await receive())["type"] != "websocket.connect":
+            return
+        await send({"type": "websocket.accept"})
+        token = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("token", [None])[0]
         try:
-            user_id, member = await _authorise(self._db, case_id, websocket.query_params.get("token"))
+            user_id, member = await _authorise(self._db, case_id, token)
         except _Rejected as rejected:
-            await websocket.close(rejected.code, rejected.reason)
+            await send({"type": "websocket.close", "code": rejected.code, "reason": rejected.reason})
             log.info(
                 "sync rejected",
                 extra={"case_id": case_id, "close_code": rejected.code, "reason": rejected.reason},
             )
             return
-        await self._serve(websocket, case_id, user_id, member.role.can_edit, member.role.value, started)
+        connection = _Connection(case_id, user_id, member.role.can_edit, receive, send)
+        await self._serve(connection, member.role.value, started)
 
-    async def _serve(
-        self, websocket: WebSocket, case_id: str, user_id: str, can_write: bool, role: str, started: float
-    ) -> None:
-        close: tuple[int, str] | None = None
-        client_gone = False
-
-        def disconnect(code: int, reason: str) -> None:
-            nonlocal close
-            close = (code, reason)
-            task = asyncio.ensure_future(websocket.close(code, reason))
-            task.add_done_callback(lambda t: t.exception())
-
-        peer = OutboxPeer(user_id, can_write, websocket.send_bytes, disconnect)
-        pump = asyncio.create_task(peer.pump(), name=f"sync-pump-{case_id}")
+    async def _serve(self, conn: _Connection, role: str, started: float) -> None:
+        peer = OutboxPeer(conn.user_id, conn.can_write, conn.transmit, conn.disconnect)
+        pump = asyncio.create_task(peer.pump(), name=f"sync-pump-{conn.case_id}")
         received = 0
         self.connections += 1
         room = None
         try:
-            room = await self._rooms.acquire(case_id, peer)
-            while close is None:
-                frame = await websocket.receive()
+            room = await self._rooms.acquire(conn.case_id, peer)
+            while conn.close is None:
+                frame = await conn.receive()
                 if frame["type"] == "websocket.disconnect":
-                    client_gone = True
-                    close = (int(frame.get("code") or 1005), "client left")
+                    conn.client_gone = True
+                    conn.close = (int(frame.get("code") or 1005), "client left")
                     break
                 data = frame.get("bytes")
                 if data is None:
-                    close = (CLOSE_UNSUPPORTED, "text frames are not part of the y-websocket protocol")
+                    conn.close = (CLOSE_UNSUPPORTED, "text frames are not part of the y-websocket protocol")
                     break
                 received += 1
                 message = protocol.decode(data)
@@ -109,12 +107,12 @@ class SyncEndpoint:
                 else:
                     room.handle(peer, message)
         except UpdateRefused as exc:
-            close = (CLOSE_INVALID_PAYLOAD, str(exc)[:120])
+            conn.close = (CLOSE_INVALID_PAYLOAD, str(exc)[:120])
         except protocol.ProtocolError as exc:
-            close = (CLOSE_PROTOCOL, f"bad message: {exc}"[:120])
+            conn.close = (CLOSE_PROTOCOL, f"bad message: {exc}"[:120])
         except Exception:
-            log.exception("sync connection failed", extra={"case_id": case_id, "user_id": user_id})
-            close = (CLOSE_INTERNAL, "internal error")
+            log.exception("sync connection failed", extra={"case_id": conn.case_id, "user_id": conn.user_id})
+            conn.close = (CLOSE_INTERNAL, "internal error")
         finally:
             self.connections -= 1
             if room is not None:
@@ -122,15 +120,15 @@ class SyncEndpoint:
             peer.close()
             pump.cancel()
             await asyncio.gather(pump, return_exceptions=True)
-        code, reason = close if close is not None else (CLOSE_INTERNAL, "internal error")
-        if not client_gone and not peer.disconnected:
+        code, reason = conn.close if conn.close is not None else (CLOSE_INTERNAL, "internal error")
+        if not conn.client_gone and not peer.disconnected:
             with contextlib.suppress(Exception):  # the socket may be gone already; nothing to tell then
-                await websocket.close(code, reason)
+                await conn.send({"type": "websocket.close", "code": code, "reason": reason})
         log.info(
             "sync closed",
             extra={
-                "case_id": case_id,
-                "user_id": user_id,
+                "case_id": conn.case_id,
+                "user_id": conn.user_id,
                 "role": role,
                 "close_code": code,
                 "reason": reason,
@@ -139,3 +137,25 @@ class SyncEndpoint:
                 "duration_ms": round((time.monotonic() - started) * 1000),
             },
         )
+
+
+class _Connection:
+    """One accepted socket: its ASGI channels and why it is closing."""
+
+    def __init__(self, case_id: str, user_id: str, can_write: bool, receive: Receive, send: Send) -> None:
+        self.case_id = case_id
+        self.user_id = user_id
+        self.can_write = can_write
+        self.receive = receive
+        self.send = send
+        self.close: tuple[int, str] | None = None
+        self.client_gone = False
+
+    async def transmit(self, data: bytes) -> None:
+        await self.send({"type": "websocket.send", "bytes": data})
+
+    def disconnect(self, code: int, reason: str) -> None:
+        """Close from the server's side (role change, slow client); the receive loop then ends."""
+        self.close = (code, reason)
+        task = asyncio.ensure_future(self.send({"type": "websocket.close", "code": code, "reason": reason}))
+        task.add_done_callback(lambda t: t.exception())

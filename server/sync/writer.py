@@ -97,8 +97,8 @@ class UpdateWriter:
         delay = _RETRY_FIRST
         while True:
             try:
-                async with self._db.transaction() as session:
-                    await documents.append(session, [p.update for p in batch])
+                async with self._db.engine.begin() as connection:
+                    await documents.append(connection, [p.update for p in batch])
             except IntegrityError:
                 if len(batch) == 1:
                     # Its case was deleted: it can never be stored, and was never shown to anyone.

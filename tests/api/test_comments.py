@@ -1,5 +1,6 @@
 """Comment threads through GraphQL: anchors, replies, edits, resolving, deleting, who may do what."""
 
+import asyncio
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -332,3 +333,30 @@ async def test_signed_out_callers_get_unauthenticated(api: GraphQL, team: Team) 
     thread = await _add(api, team, "owner", "hello")
     for document, make in FOREIGN_CASES:
         assert (await api.error(document, make(thread["id"]))).codes == ["UNAUTHENTICATED"]
+
+
+async def _balance(api: GraphQL, token: str, expected: int) -> int:
+    """The caller's points balance once it reaches `expected` (awards run as a job), or after 5 s."""
+    deadline = asyncio.get_running_loop().time() + 5
+    while True:
+        balance: int = (await api.data("{ me { pointsBalance } }", token=token))["me"]["pointsBalance"]
+        if balance == expected or asyncio.get_running_loop().time() > deadline:
+            return balance
+        await asyncio.sleep(0.05)
+
+
+async def test_a_thread_resolved_by_someone_else_earns_its_author_points_once(
+    api: GraphQL, team: Team
+) -> None:
+    thread = await _add(
+        api, team, "commenter", "Offer a retry button?", anchor=anchor_on(team.doc, "declined")
+    )
+    own = await _add(api, team, "editor", "My own note")
+    await api.data(RESOLVE, {"c": own["id"]}, team.tokens["editor"])
+    await api.data(RESOLVE, {"c": thread["id"]}, team.tokens["owner"])
+    assert await _balance(api, team.tokens["commenter"], 2) == 2  # COMMENT_RESOLVED is worth 2 by default
+    await api.data(REOPEN, {"c": thread["id"]}, team.tokens["owner"])
+    await api.data(RESOLVE, {"c": thread["id"]}, team.tokens["editor"])
+    await asyncio.sleep(0.3)
+    assert await _balance(api, team.tokens["commenter"], 2) == 2
+    assert await _balance(api, team.tokens["editor"], 0) == 0  # resolving your own thread earns nothing

@@ -19,6 +19,7 @@ from server.domain import anchors, comments
 from server.domain.anchors import Anchor, AnchorNotYetKnown
 from server.domain.comments import Change
 from server.domain.errors import BadInput
+from server.domain.points import awards
 from server.models.base import utcnow
 
 # How long addComment waits for the edits an anchor names to reach this server: the browser sends
@@ -132,6 +133,11 @@ class CommentMutations:
         user = await info.context.user()
         async with info.context.command() as session:
             change = await comments.resolve(session, user, comment_id=str(comment_id))
+        credit = change.resolved_by_other
+        if credit is not None:
+            # The author's point was taken up: value points, once per thread however often it is reopened.
+            request = awards.comment_resolved(credit.comment_id, credit.author_id, credit.resolver_id)
+            await awards.enqueue_award(info.context.services.jobs, request)
         publish(info, CommentEventKind.RESOLVED, change, user.id, change.comment.resolved_at or utcnow())
         return await _view(info, change)
 

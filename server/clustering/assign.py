@@ -1,0 +1,49 @@
+"""Incremental placement of new pain points into the current clusters, between full re-clusterings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from server.clustering.types import Embeddings
+
+# Cosine to a centroid of all-MiniLM-L6-v2 vectors. Chosen on the labelled set: rescuing HDBSCAN's outliers
+# at >= 0.4 added ARI, lower thresholds started pulling in unrelated texts (see benchmarks/clustering.py).
+DEFAULT_MIN_SIMILARITY = 0.4
+
+
+@dataclass(frozen=True, slots=True)
+class Centroids:
+    """The current clusters as ids and normalised centroid vectors (row i belongs to ids[i])."""
+
+    ids: Sequence[str]
+    vectors: Embeddings
+
+    def __post_init__(self) -> None:
+        if len(self.ids) != len(self.vectors):
+            raise ValueError(f"{len(self.ids)} ids for {len(self.vectors)} centroid vectors")
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where a new pain point went: a cluster id (None: unclustered) and the cosine that decided."""
+
+    cluster_id: str | None
+    similarity: float
+
+
+def place(
+    embeddings: Embeddings, centroids: Centroids, *, min_similarity: float = DEFAULT_MIN_SIMILARITY
+) -> list[Placement]:
+    """Return a placement per embedding: its nearest centroid if the cosine reaches `min_similarity`."""
+    if len(centroids.ids) == 0 or len(embeddings) == 0:
+        return [Placement(None, 0.0) for _ in range(len(embeddings))]
+    sims = embeddings @ centroids.vectors.T
+    best = sims.argmax(axis=1)
+    scores = sims[np.arange(len(embeddings)), best]
+    return [
+        Placement(centroids.ids[b] if s >= min_similarity else None, float(s))
+        for b, s in zip(best.tolist(), scores.tolist(), strict=True)
+    ]
