@@ -62,7 +62,9 @@ def _has_comments() -> bool:
 def case_query(with_text: bool, with_comments: bool) -> str:
     comments = (
         "comments(first: 100) { nodes { id body createdAt editedAt resolvedAt author { id name } "
-        "anchor { start end quote orphaned } } pageInfo { hasNextPage endCursor } }"
+        "anchor { quote startIndex endIndex currentQuote orphaned } "
+        "replies { id body createdAt author { id name } } viewerCanEdit viewerCanResolve } "
+        "pageInfo { hasNextPage endCursor } }"
         if with_comments
         else ""
     )
@@ -136,15 +138,33 @@ async def seed(url: str, *, versions: int, comments: int, paragraphs: int) -> tu
 
 
 async def _seed_comments(db: Database, owner_id: str, case_id: str, count: int, rng: random.Random) -> None:
-    from server.domain import comments as comment_actions  # present once the comments feature lands
+    """`count` comments as people leave them: most threads anchored on a passage of the document, some
+    about the whole case, a fifth of them replies."""
+    from server.domain import anchors, comments  # present once the comments feature is in the tree
 
+    async with db.sessions() as session:
+        resolver = anchors.AnchorResolver(await documents.load_doc(session, case_id))
+    text = resolver.text
+    roots: list[str] = []
     for i in range(count):
+        body = f"Comment {i}: {rng.choice(SENTENCES)}"
         async with db.transaction() as session:
             user = await session.get(User, owner_id)
             assert user is not None
-            await comment_actions.add_comment(  # type: ignore[attr-defined]
-                session, user, case_id=case_id, body=f"Comment {i}: {rng.choice(SENTENCES)}"
-            )
+            if roots and i % 5 == 4:
+                await comments.reply(session, user, comment_id=rng.choice(roots), body=body)
+                continue
+            anchor = None
+            if i % 4:
+                start = rng.randrange(0, max(1, len(text) - 20))
+                while start < len(text) and text[start] == "\n":
+                    start += 1
+                line_end = text.find("\n", start)
+                stop = min(len(text) if line_end < 0 else line_end, start + rng.randint(4, 20))
+                if stop > start:
+                    anchor = anchors.anchor_at(resolver, start=start, end=stop, quote=text[start:stop])
+            change = await comments.add_comment(session, user, case_id=case_id, body=body, anchor=anchor)
+            roots.append(change.comment.id)
 
 
 def _free_port() -> int:

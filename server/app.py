@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,6 +25,7 @@ from server.jobs import create_jobs
 from server.middleware import AccessLog, BodyLimit
 from server.pubsub import create_pubsub
 from server.snapshot_scheduler import SnapshotScheduler
+from server.sync.committers import create_committer
 from server.sync.endpoint import SyncEndpoint
 from server.sync.fanout import Fanout
 from server.sync.rooms import Rooms
@@ -40,7 +42,7 @@ class _Runtime:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.db = Database.from_settings(settings)
-        self.writer = UpdateWriter(self.db)
+        self.writer = UpdateWriter(create_committer(self.db, settings.sqlite_synchronous))
         self.pubsub = create_pubsub(settings.redis_url, settings.redis_prefix)
         self.fanout = Fanout(self.pubsub)
         self.events = EventBus(self.pubsub)
@@ -114,6 +116,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await runtime.start()
+        # What exists now (schema, models, modules) lives as long as the process: freezing it keeps the
+        # collector's full passes short (measured: ~60 ms each before, ~2 ms after), which were the
+        # slowest 1% of GraphQL requests.
+        gc.collect()
+        gc.freeze()
         log.info("server started", extra={"database": settings.database_url.split("://")[0]})
         try:
             yield
@@ -139,6 +146,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             f"warroom_doc_update_commits_total {runtime.writer.commits}",
             f"warroom_doc_update_backlog {runtime.writer.backlog}",
         ]
+        lines += runtime.writer.latency.lines()
         return PlainTextResponse("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")
 
     frontend = Frontend(settings.frontend_dir)

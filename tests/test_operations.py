@@ -19,7 +19,7 @@ from graphql import OperationDefinitionNode, OperationType, parse
 from server.ids import new_id
 from server.models import User, UserRole
 from tests.support.documents import write
-from tests.support.gqlws import GraphQLSocket
+from tests.support.gqlws import GqlWs
 from tests.support.live import Live, Member, live_server
 from tests.support.people import make_person
 
@@ -303,17 +303,18 @@ async def _run(world: World, operation: Operation, variables: Variables, token: 
         assert response.status_code == 200, response.text
         result: dict[str, Any] = response.json()
         return result
-    socket = await GraphQLSocket.connect(world.live.server.ws_url, {"token": token})
+    assert token is not None
+    socket = await GqlWs.signed_in(f"{world.live.server.ws_url}/graphql", token)
     try:
-        await socket.acknowledged()
-        operation_id = f"op-{new_id()}"
         payload = {"query": operation.document, "variables": variables, "operationName": operation.name}
-        await socket.send({"id": operation_id, "type": "subscribe", "payload": payload})
+        await socket.send({"id": "1", "type": "subscribe", "payload": payload})
         fixture = FIXTURES[operation.name]
         if fixture.trigger is not None:
             await asyncio.sleep(0.3)  # the server subscribes to the event bus asynchronously
             await fixture.trigger(world)
-        return await socket.next_payload(operation_id)
+        message = await socket.receive()
+        assert message.get("id") == "1", message
+        return dict(message["payload"]) if message["type"] == "next" else {"errors": message["payload"]}
     finally:
         await socket.close()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from server.api.context import USER_RECHECK_SECONDS
 from server.config import Settings, float_setting, int_setting
 
 
@@ -13,7 +14,8 @@ class Limits:
     max_aliases: int = 30  # aliased fields in one document
     max_tokens: int = 2000  # lexer tokens in one document (stops field-duplication floods early)
     max_subscriptions: int = 20  # operations running at once on one WebSocket
-    init_timeout_seconds: float = 10.0  # a WebSocket must send connection_init within this
+    ws_init_timeout_seconds: float = 10.0  # a WebSocket must send connection_init within this (4408)
+    ws_recheck_seconds: float = USER_RECHECK_SECONDS  # a WebSocket's token is looked up again this often
 
     @classmethod
     def from_settings(cls, settings: Settings | None) -> Limits:
@@ -25,7 +27,10 @@ class Limits:
             max_subscriptions=int_setting(
                 env, "WARROOM_GRAPHQL_MAX_SUBSCRIPTIONS", cls.max_subscriptions, minimum=1
             ),
-            init_timeout_seconds=float_setting(
-                env, "WARROOM_GRAPHQL_INIT_TIMEOUT_SECONDS", cls.init_timeout_seconds, minimum=0.1
+            ws_init_timeout_seconds=float_setting(
+                env, "WARROOM_GRAPHQL_WS_INIT_TIMEOUT", cls.ws_init_timeout_seconds, minimum=0.1
+            ),
+            ws_recheck_seconds=float_setting(
+                env, "WARROOM_GRAPHQL_WS_RECHECK_SECONDS", cls.ws_recheck_seconds, minimum=0.1
             ),
         )

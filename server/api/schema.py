@@ -25,34 +25,56 @@ from server.api.execution import ExecutionContext
 from server.api.limits import Limits
 from server.api.mutations.auth import AuthMutations
 from server.api.mutations.cases import CaseMutations
+from server.api.mutations.comments import CommentMutations
+from server.api.mutations.notifications import NotificationMutations
 from server.api.mutations.orders import OrderMutations
 from server.api.mutations.points import PointsMutations
 from server.api.mutations.redemptions import RedemptionMutations
 from server.api.mutations.rewards import RewardMutations
 from server.api.mutations.snapshots import SnapshotMutations
 from server.api.queries.cases import CaseQueries
+from server.api.queries.comments import CommentQueries
+from server.api.queries.notifications import NotificationQueries
 from server.api.queries.points import PointsQueries
 from server.api.queries.rewards import RewardQueries
 from server.api.queries.snapshots import SnapshotQueries
 from server.api.queries.users import UserQueries
+from server.api.subscriptions.comments import CommentSubscriptions
+from server.api.subscriptions.notifications import NotificationSubscriptions
 from server.api.subscriptions.points import PointsSubscriptions
 from server.api.subscriptions.snapshots import SnapshotSubscriptions
 from server.config import Settings
 
-Query = merge_types("Query", (UserQueries, CaseQueries, SnapshotQueries, PointsQueries, RewardQueries))
+Query = merge_types(
+    "Query",
+    (
+        UserQueries,
+        CaseQueries,
+        SnapshotQueries,
+        CommentQueries,
+        NotificationQueries,
+        PointsQueries,
+        RewardQueries,
+    ),
+)
 Mutation = merge_types(
     "Mutation",
     (
         AuthMutations,
         CaseMutations,
         SnapshotMutations,
+        CommentMutations,
+        NotificationMutations,
         PointsMutations,
         RewardMutations,
         RedemptionMutations,
         OrderMutations,
     ),
 )
-Subscription = merge_types("Subscription", (SnapshotSubscriptions, PointsSubscriptions))
+Subscription = merge_types(
+    "Subscription",
+    (SnapshotSubscriptions, CommentSubscriptions, NotificationSubscriptions, PointsSubscriptions),
+)
 
 
 class Schema(strawberry.Schema):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from server import topics
 from server.models import Snapshot
 
 CREATED = "CREATED"
@@ -12,7 +13,7 @@ RESTORED = "RESTORED"
 
 def topic(case_id: str) -> str:
     """The event-bus topic of one case's snapshot events."""
-    return f"case:{case_id}:snapshots"
+    return topics.case_snapshots(case_id)
 
 
 def snapshot_created(snapshot: Snapshot) -> tuple[str, dict[str, Any]]:

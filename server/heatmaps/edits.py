@@ -20,7 +20,7 @@ from enum import IntEnum
 from typing import Final
 
 from server.heatmaps._runs import ClockRuns
-from server.heatmaps.yupdate import ContentRef, MalformedUpdateError, Struct, TypeRef, decode_update
+from server.yjs.update import ContentRef, MalformedUpdateError, Struct, TypeRef, decode_update
 
 
 @dataclass(frozen=True, slots=True)

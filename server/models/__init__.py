@@ -3,8 +3,10 @@
 from server.models.audit import AuditEvent
 from server.models.base import Base
 from server.models.cases import Case, CaseMember, CaseRole
+from server.models.comments import Comment
 from server.models.documents import DocCheckpoint, DocUpdate
 from server.models.jobs import Job, JobStatus
+from server.models.notifications import Notification, NotificationKind
 from server.models.orders import Order, OrderPainPoint
 from server.models.points import EARNING_ACTIONS, PointAction, PointBalance, PointEntry, PointRule, PointVoid
 from server.models.rewards import Redemption, RedemptionStatus, Reward, RewardKind
@@ -19,10 +21,13 @@ __all__ = [
     "Case",
     "CaseMember",
     "CaseRole",
+    "Comment",
     "DocCheckpoint",
     "DocUpdate",
     "Job",
     "JobStatus",
+    "Notification",
+    "NotificationKind",
     "Order",
     "OrderPainPoint",
     "PointAction",

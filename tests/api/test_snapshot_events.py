@@ -3,10 +3,11 @@
 import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.support.gqlws import GraphQLSocket
+from tests.support.gqlws import GqlWs
 from tests.support.live import Live, live_server
 from tests.support.ysocket import YSocket
 
@@ -25,12 +26,21 @@ async def live(sqlite_url: str, tmp_path: Path) -> AsyncIterator[Live]:
         yield running
 
 
-async def _subscribed(live: Live, token: str, case_id: str) -> tuple[GraphQLSocket, str]:
-    socket = await GraphQLSocket.connect(live.server.ws_url, {"token": token})
-    await socket.acknowledged()
-    operation = await socket.subscribe(EVENTS, {"c": case_id})
+async def _subscribed(live: Live, token: str, case_id: str) -> tuple[GqlWs, str]:
+    socket = await GqlWs.signed_in(f"{live.server.ws_url}/graphql", token)
+    await socket.subscribe("1", EVENTS, {"c": case_id})
     await asyncio.sleep(0.2)  # the server subscribes to the event bus asynchronously
-    return socket, operation
+    return socket, "1"
+
+
+async def _payload(socket: GqlWs, operation: str, timeout: float = 5.0) -> dict[str, Any]:
+    """The operation's next result: a `next` payload, or the errors of an `error` message."""
+    message = await socket.receive(timeout)
+    assert message.get("id") == operation, message
+    payload: dict[str, Any] = (
+        message["payload"] if message["type"] == "next" else {"errors": message["payload"]}
+    )
+    return payload
 
 
 async def test_members_receive_named_restored_and_automatic_versions(live: Live) -> None:
@@ -40,7 +50,7 @@ async def test_members_receive_named_restored_and_automatic_versions(live: Live)
     writer.add_paragraph("first words")
     await asyncio.sleep(0.1)
     named = (await live.gql.data(CREATE, {"c": case.id, "l": "Named"}, case.owner.token))["createSnapshot"]
-    event = (await socket.next_payload(operation, timeout=1))["data"]["snapshotEvents"]
+    event = (await _payload(socket, operation, timeout=1))["data"]["snapshotEvents"]
     assert event == {
         "kind": "CREATED",
         "snapshot": {"id": named["id"], "kind": "NAMED", "label": "Named", "text": "first words"},
@@ -50,21 +60,21 @@ async def test_members_receive_named_restored_and_automatic_versions(live: Live)
 
     # A quiet spell of 0.3 s after an edit: the server takes an automatic version.
     writer.add_paragraph("second words")
-    automatic = (await socket.next_payload(operation, timeout=3))["data"]["snapshotEvents"]
+    automatic = (await _payload(socket, operation, timeout=3))["data"]["snapshotEvents"]
     assert automatic["kind"] == "CREATED"
     assert automatic["snapshot"]["kind"] == "AUTO"
     assert automatic["snapshot"]["text"] == "first words\nsecond words"
     assert automatic["actor"] is None
 
     restored = (await live.gql.data(RESTORE, {"s": named["id"]}, case.owner.token))["restoreSnapshot"]
-    before = (await socket.next_payload(operation, timeout=1))["data"]["snapshotEvents"]
+    before = (await _payload(socket, operation, timeout=1))["data"]["snapshotEvents"]
     assert before["snapshot"] == {
         "id": restored["before"]["id"],
         "kind": "BEFORE_RESTORE",
         "label": "Before restoring “Named”",
         "text": "first words\nsecond words",
     }
-    done = (await socket.next_payload(operation, timeout=1))["data"]["snapshotEvents"]
+    done = (await _payload(socket, operation, timeout=1))["data"]["snapshotEvents"]
     assert done["kind"] == "RESTORED"
     assert done["snapshot"]["id"] == named["id"]
     assert done["before"] == {"id": restored["before"]["id"], "kind": "BEFORE_RESTORE"}
@@ -77,15 +87,11 @@ async def test_strangers_and_anonymous_sockets_are_refused(live: Live) -> None:
     case = await live.case()
     stranger = await live.member()
     socket, operation = await _subscribed(live, stranger.token, case.id)
-    refused = await socket.next_payload(operation)
+    refused = await _payload(socket, operation)
     assert [e["extensions"]["code"] for e in refused["errors"]] == ["NOT_FOUND"]
     await socket.close()
 
-    anonymous = await GraphQLSocket.connect(live.server.ws_url, {})
-    await anonymous.acknowledged()
-    operation = await anonymous.subscribe(EVENTS, {"c": case.id})
-    refused = await anonymous.next_payload(operation)
-    assert [e["extensions"]["code"] for e in refused["errors"]] == ["UNAUTHENTICATED"]
-    await anonymous.close()
-    forged = await GraphQLSocket.connect(live.server.ws_url, {"token": "not-a-token"})
-    assert await forged.closed() == 4403
+    for payload in ({}, {"token": "not-a-token"}):
+        anonymous = await GqlWs.connect(f"{live.server.ws_url}/graphql")
+        await anonymous.send({"type": "connection_init", "payload": payload})
+        assert (await anonymous.closed())[0] == 4401

@@ -4,7 +4,7 @@ import pytest
 from pycrdt import Doc, XmlFragment
 
 from server.heatmaps.edits import EditLedger, LogEntry, UpdateEdits, read_edit_history
-from server.heatmaps.yupdate import MalformedUpdateError
+from server.yjs.update import MalformedUpdateError
 
 from ._authors import Hub
 

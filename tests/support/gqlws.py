@@ -1,17 +1,17 @@
-"""A minimal graphql-transport-ws client (what graphql-ws speaks in the browser), for subscription tests;
-`GraphQLSocket` speaks the protocol message by message, for tests of what the server refuses."""
+"""graphql-transport-ws clients for tests, written against the protocol with `websockets`: `subscribe`
+(sign in, start one subscription, read its events) and `GqlWs` (send exact, and wrong, messages and
+see the close codes)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
+import websockets
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
 PROTOCOL = Subprotocol("graphql-transport-ws")
@@ -60,60 +60,62 @@ async def subscribe(
         yield Subscription(socket)
 
 
-class GraphQLSocket:
+class GqlWs:
     def __init__(self, ws: ClientConnection) -> None:
         self.ws = ws
 
     @classmethod
-    async def connect(
-        cls, ws_url: str, payload: dict[str, Any] | None = None, *, init: bool = True
-    ) -> GraphQLSocket:
-        """Open `/graphql` and (unless `init` is False) send `connection_init` with `payload`."""
-        ws = await connect(f"{ws_url}/graphql", subprotocols=[PROTOCOL])
-        socket = cls(ws)
-        if init:
-            await socket.send({"type": "connection_init", "payload": payload or {}})
-        return socket
+    async def connect(cls, url: str, subprotocols: Sequence[str] = (PROTOCOL,)) -> GqlWs:
+        return cls(
+            await websockets.connect(
+                url, subprotocols=[Subprotocol(p) for p in subprotocols], compression=None, max_size=None
+            )
+        )
 
-    async def send(self, message: dict[str, Any]) -> None:
-        await self.ws.send(json.dumps(message))
+    @classmethod
+    async def signed_in(cls, url: str, token: str) -> GqlWs:
+        """Connected and acknowledged."""
+        client = await cls.connect(url)
+        await client.send({"type": "connection_init", "payload": {"token": token}})
+        ack = await client.receive()
+        assert ack["type"] == "connection_ack", ack
+        return client
+
+    async def send(self, message: dict[str, Any] | str) -> None:
+        await self.ws.send(message if isinstance(message, str) else json.dumps(message))
 
     async def receive(self, timeout: float = 5.0) -> dict[str, Any]:
-        message: dict[str, Any] = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
-        return message
-
-    async def acknowledged(self) -> None:
-        message = await self.receive()
-        assert message["type"] == "connection_ack", message
-
-    async def subscribe(self, query: str, variables: dict[str, Any] | None = None) -> str:
-        operation_id = uuid.uuid4().hex
-        payload = {"query": query, "variables": variables or {}}
-        await self.send({"id": operation_id, "type": "subscribe", "payload": payload})
-        return operation_id
-
-    async def next_payload(self, operation_id: str, timeout: float = 5.0) -> dict[str, Any]:
-        """The payload of the operation's next `next` message (errors included), skipping pings."""
+        """The next message that is not a ping (pings are answered)."""
         while True:
-            message = await self.receive(timeout)
-            if message["type"] == "ping":
+            raw = await asyncio.wait_for(self.ws.recv(), timeout)
+            message: dict[str, Any] = json.loads(raw)
+            if message.get("type") == "ping":
                 await self.send({"type": "pong"})
                 continue
-            assert message.get("id") == operation_id, message
-            assert message["type"] in ("next", "error"), message
-            payload: dict[str, Any] = (
-                message["payload"] if message["type"] == "next" else {"errors": message["payload"]}
-            )
-            return payload
+            return message
 
-    async def closed(self, timeout: float = 5.0) -> int | None:
-        """Wait for the server to close the socket; its close code."""
+    async def subscribe(self, id: str, query: str, variables: dict[str, Any] | None = None) -> None:
+        await self.send(
+            {"id": id, "type": "subscribe", "payload": {"query": query, "variables": variables or {}}}
+        )
+
+    async def next_data(self, id: str, timeout: float = 5.0) -> dict[str, Any]:
+        """The data of the next `next` message of subscription `id` (errors fail the test)."""
+        message = await self.receive(timeout)
+        assert message.get("id") == id, message
+        assert message["type"] == "next", message
+        assert not message["payload"].get("errors"), message
+        data: dict[str, Any] = message["payload"]["data"]
+        return data
+
+    async def closed(self, timeout: float = 5.0) -> tuple[int | None, str]:
+        """Wait for the server to close; its close code and reason."""
         try:
             while True:
                 await asyncio.wait_for(self.ws.recv(), timeout)
-        except ConnectionClosed:
+        except websockets.ConnectionClosed:
             pass
-        return self.ws.close_code
+        return self.ws.close_code, self.ws.close_reason or ""
 
     async def close(self) -> None:
         await self.ws.close()

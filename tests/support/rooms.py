@@ -11,6 +11,7 @@ from pycrdt import Doc
 from server.db import Database
 from server.pubsub import LocalPubSub
 from server.sync import protocol
+from server.sync.committers import create_committer
 from server.sync.fanout import Fanout
 from server.sync.rooms import Rooms
 from server.sync.writer import UpdateWriter
@@ -38,7 +39,7 @@ class RecordingPeer:
 
 @asynccontextmanager
 async def running_rooms(db: Database, compact_every: int = 500) -> AsyncIterator[Rooms]:
-    writer = UpdateWriter(db)
+    writer = UpdateWriter(create_committer(db, "NORMAL"))
     writer.start()
     rooms = Rooms(
         db, writer, Fanout(LocalPubSub()), idle_seconds=0.05, compact_every=compact_every,
