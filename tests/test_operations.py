@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from graphql import OperationDefinitionNode, OperationType, parse
+from server.domain.mentions import mention_markup
 from server.ids import new_id
 from server.models import User, UserRole
 from tests.support.documents import write
@@ -77,6 +78,8 @@ class World:
     foreign_reward_id: str
     foreign_redemption_id: str
     foreign_team_id: str
+    foreign_comment_id: str
+    foreign_notification_id: str
 
 
 CREATE = "mutation($c: ID!, $l: String!) { createSnapshot(caseId: $c, label: $l) { id } }"
@@ -122,6 +125,27 @@ async def _team_id(live: Live, member: Member) -> str:
         return user.team_id
 
 
+ADD_COMMENT = "mutation($i: AddCommentInput!) { addComment(input: $i) { id } }"
+RESOLVE_COMMENT = "mutation($c: ID!) { resolveComment(commentId: $c) { id } }"
+UNREAD = "{ notifications(unreadOnly: true, first: 1) { nodes { id } } }"
+
+
+async def _comment(
+    live: Live, member: Member, case_id: str, body: str = "Is this the gateway upgrade?"
+) -> str:
+    variables = {"i": {"caseId": case_id, "body": body, "range": {"start": 0, "end": 8}}}
+    comment_id: str = (await live.gql.data(ADD_COMMENT, variables, member.token))["addComment"]["id"]
+    return comment_id
+
+
+async def _notification(live: Live, author: Member, to: Member, case_id: str) -> str:
+    """A mention of `to` by `author`, and the notification it gave `to`."""
+    await _comment(live, author, case_id, f"{mention_markup('you', to.person.id)} please check")
+    nodes = (await live.gql.data(UNREAD, token=to.token))["notifications"]["nodes"]
+    notification_id: str = nodes[0]["id"]
+    return notification_id
+
+
 async def _world(live: Live) -> World:
     case = await live.case(editor="EDITOR", viewer="VIEWER")
     await write(live.db, case.id, case.owner.person.id, "Checkout fails at peak hours", "客户需要更快的交付")
@@ -136,10 +160,13 @@ async def _world(live: Live) -> World:
     reward_id = await _reward(live, hr, "Negotiation course")
     foreign_reward_id = await _reward(live, foreign_hr, "Their course")
     foreign_redemption_id = await _redemption(live, foreign_hr, outsider, foreign_reward_id)
+    await live.gql.add_member(outsider.token, foreign_case_id, foreign_hr.person.id, "COMMENTER")
+    foreign_notification_id = await _notification(live, outsider, foreign_hr, foreign_case_id)
+    foreign_comment_id = await _comment(live, outsider, foreign_case_id)
     return World(
         live, case.owner, case.members["editor"], case.members["viewer"], case.id, v1, v2,
         outsider, foreign_case_id, foreign_snapshot_id, hr, foreign_hr, reward_id, foreign_reward_id,
-        foreign_redemption_id, await _team_id(live, outsider),
+        foreign_redemption_id, await _team_id(live, outsider), foreign_comment_id, foreign_notification_id,
     )  # fmt: skip
 
 
@@ -171,6 +198,35 @@ async def _requested(world: World, reason: str | None = None) -> Variables:
 
 async def _approved(world: World) -> Variables:
     return {"id": await _redemption(world.live, world.hr, world.editor, world.reward_id, approved=True)}
+
+
+async def _comment_id(world: World) -> Variables:
+    return {"id": await _comment(world.live, world.owner, world.case_id)}
+
+
+async def _thread(world: World) -> Variables:
+    return {"commentId": await _comment(world.live, world.owner, world.case_id)}
+
+
+async def _resolved(world: World) -> Variables:
+    thread = await _comment(world.live, world.owner, world.case_id)
+    await world.live.gql.data(RESOLVE_COMMENT, {"c": thread}, world.owner.token)
+    return {"commentId": thread}
+
+
+async def _reply(world: World) -> Variables:
+    return {"commentId": await _comment(world.live, world.owner, world.case_id), "body": "Yes, since Monday."}
+
+
+async def _edit(world: World) -> Variables:
+    return {
+        "commentId": await _comment(world.live, world.owner, world.case_id),
+        "body": "Which gateway, exactly?",
+    }
+
+
+async def _unread(world: World) -> Variables:
+    return {"ids": [await _notification(world.live, world.editor, world.owner, world.case_id)]}
 
 
 @dataclass(frozen=True)
@@ -281,6 +337,39 @@ FIXTURES: dict[str, Fixture] = {
         },
         foreign=lambda w: [{"caseId": w.foreign_case_id}],
     ),
+    # comments.graphql
+    "CaseComments": Fixture(
+        lambda w: {"caseId": w.case_id, "first": 20}, foreign=lambda w: [{"caseId": w.foreign_case_id}]
+    ),
+    "Comment": Fixture(_comment_id, foreign=lambda w: [{"id": w.foreign_comment_id}]),
+    "AddComment": Fixture(
+        lambda w: {"input": {"caseId": w.case_id, "body": "Which gateway?", "range": {"start": 0, "end": 8}}},
+        foreign=lambda w: [
+            {"input": {"caseId": w.foreign_case_id, "body": "x", "range": {"start": 0, "end": 3}}}
+        ],
+    ),
+    "ReplyToComment": Fixture(_reply, foreign=lambda w: [{"commentId": w.foreign_comment_id}]),
+    "EditComment": Fixture(_edit, foreign=lambda w: [{"commentId": w.foreign_comment_id}]),
+    "ResolveComment": Fixture(_thread, foreign=lambda w: [{"commentId": w.foreign_comment_id}]),
+    "ReopenComment": Fixture(_resolved, foreign=lambda w: [{"commentId": w.foreign_comment_id}]),
+    "DeleteComment": Fixture(_thread, foreign=lambda w: [{"commentId": w.foreign_comment_id}]),
+    "CommentEvents": Fixture(
+        lambda w: {"caseId": w.case_id},
+        foreign=lambda w: [{"caseId": w.foreign_case_id}],
+        token=lambda w: w.viewer.token,
+        trigger=lambda w: _comment(w.live, w.owner, w.case_id),
+    ),
+    # notifications.graphql
+    "Notifications": Fixture(lambda _w: {"first": 20}),
+    "MarkNotificationsRead": Fixture(_unread, foreign=lambda w: [{"ids": [w.foreign_notification_id]}]),
+    "MarkAllNotificationsRead": Fixture(lambda _w: {}),
+    "NotificationEvents": Fixture(
+        lambda _w: {},
+        token=lambda w: w.editor.token,
+        trigger=lambda w: _comment(
+            w.live, w.owner, w.case_id, f"{mention_markup('you', w.editor.person.id)} hi"
+        ),
+    ),
     "SnapshotEvents": Fixture(
         lambda w: {"caseId": w.case_id},
         foreign=lambda w: [{"caseId": w.foreign_case_id}],
@@ -344,6 +433,15 @@ async def test_every_operation_executes(world: World) -> None:
     assert not failures, "\n".join(failures)
 
 
+def _fresh_ids(value: Any) -> Any:
+    """`value` with every id in it replaced by a new one that names nothing."""
+    if isinstance(value, dict):
+        return {k: _fresh_ids(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fresh_ids(v) for v in value]
+    return new_id() if isinstance(value, str) and _ID.fullmatch(value) else value
+
+
 _ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -359,14 +457,15 @@ async def test_foreign_and_missing_ids_answer_not_found_alike(world: World) -> N
     for operation in _operations().values():
         fixture = FIXTURES[operation.name]
         overrides = fixture.foreign(world)
-        assert bool(overrides) == bool(operation.id_variables), (
-            f"{operation.name}: every operation taking an id needs foreign ids to try, and only those"
+        # Ids may also hide in input objects (AddComment's input.caseId): those list theirs too.
+        assert overrides or not operation.id_variables, (
+            f"{operation.name} takes an id: give its fixture foreign ids to try"
         )
         for override in overrides:
             base = await _resolve(fixture.variables(world))
             token = await _resolve(fixture.token(world))
             foreign = await _run(world, operation, {**base, **override}, token)
-            missing = await _run(world, operation, {**base, **{k: new_id() for k in override}}, token)
+            missing = await _run(world, operation, {**base, **_fresh_ids(override)}, token)
             checked += 1
             if _answer(foreign) != _answer(missing) or {c for c, _ in _answer(foreign)} != {"NOT_FOUND"}:
                 failures.append(
