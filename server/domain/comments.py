@@ -285,12 +285,16 @@ async def delete(session: AsyncSession, user: User, *, comment_id: str) -> Chang
     return Change(comment)
 
 
+# One alias for every call: a new one per call gives the statement a new cache key, and SQLAlchemy
+# would compile it again for every page of threads.
+_REPLY = aliased(Comment)
+
+
 async def threads(
     session: AsyncSession, case_id: str, *, first: int, after: str | None, include_resolved: bool
 ) -> Page[Comment]:
     """The threads of a case, newest first; a deleted root shows only while it has live replies."""
-    reply = aliased(Comment)
-    has_replies = exists().where(reply.thread_id == Comment.id, reply.deleted_at.is_(None))
+    has_replies = exists().where(_REPLY.thread_id == Comment.id, _REPLY.deleted_at.is_(None))
     query = select(Comment).where(
         Comment.case_id == case_id,
         Comment.thread_id.is_(None),

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from pycrdt import Doc
-from sqlalchemy import Table, insert, literal, select, union_all, update
+from sqlalchemy import Table, func, insert, literal, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from server.models import DocCheckpoint, DocUpdate
@@ -55,6 +55,18 @@ async def load_updates(session: AsyncSession, case_id: str) -> list[bytes]:
     )
     rows = await session.execute(union_all(head, tail).order_by("part", "seq"))
     return [data for _part, _seq, data in rows.all()]
+
+
+async def log_position(session: AsyncSession, case_id: str) -> int:
+    """How many updates a case's log holds (merged or not): it changes exactly when the document does."""
+    merged = select(DocCheckpoint.updates_merged).where(DocCheckpoint.case_id == case_id).scalar_subquery()
+    pending = (
+        select(func.count())
+        .select_from(DocUpdate)
+        .where(DocUpdate.case_id == case_id, DocUpdate.compacted.is_(False))
+        .scalar_subquery()
+    )
+    return int(await session.scalar(select(func.coalesce(merged, 0) + pending)) or 0)
 
 
 async def load_doc(session: AsyncSession, case_id: str) -> Doc[Any]:

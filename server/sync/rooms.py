@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any
@@ -20,6 +21,9 @@ from server.sync.room import ActivityListener, Room
 from server.sync.writer import UpdateWriter
 
 log = logging.getLogger("warroom.sync.rooms")
+
+# How many documents of cases not open on this server `read_doc` keeps.
+_STORED_DOCS = 64
 
 # Asked to merge a case's log into its checkpoint (runs as a background job).
 CompactRequest = Callable[[str], None]
@@ -50,6 +54,8 @@ class Rooms:
         self._idle_timers: dict[str, asyncio.TimerHandle] = {}
         self._compacted_at: dict[str, int] = {}
         self._locks = NamedLocks(db)
+        # Documents of cases not open here, as last read: (log position, doc), least recent first.
+        self._stored: OrderedDict[str, tuple[int, Doc[Any]]] = OrderedDict()
         self.activity_listeners: list[ActivityListener] = []
 
     def __len__(self) -> int:
@@ -183,13 +189,26 @@ class Rooms:
         self._fanout.publish(case_id, KIND_ACCESS, (b"1" if can_write else b"0") + user_id.encode())
 
     async def read_doc(self, case_id: str) -> Doc[Any]:
-        """The case's document as stored: the live room's (once durable) or loaded from the database."""
+        """The case's document as stored, to read (never to change): the live room's once durable, or
+        the one last loaded from the database while the case's log has not grown since."""
         room = self._rooms.get(case_id)
         if room is not None:
             await room.wait_durable()
             return room.doc
         async with self._db.sessions() as session:
-            return await documents.load_doc(session, case_id)
+            # Counting the log is a short index scan; loading it means every row and a Yjs replay.
+            position = await documents.log_position(session, case_id)
+            cached = self._stored.get(case_id)
+            if cached is not None and cached[0] == position:
+                self._stored.move_to_end(case_id)
+                return cached[1]
+            doc = await documents.load_doc(session, case_id)
+        # The log only grows, so equal positions mean equal documents; a doc loaded a moment after
+        # the count may hold more, which only costs one more load later.
+        self._stored[case_id] = (position, doc)
+        while len(self._stored) > _STORED_DOCS:
+            self._stored.popitem(last=False)
+        return doc
 
     async def close_all(self) -> None:
         """Close every room at shutdown, after their updates are stored."""

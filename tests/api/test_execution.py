@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 import strawberry
 
-from server.api.execution import _PLANS, ExecutionContext
+from server.api.execution import _PLANS, ExecutionContext, _Nested
 from server.api.schema import build_schema
 
 
@@ -41,6 +41,8 @@ class Box:
     leaf: Leaf
     leaves: list[Leaf]
     missing: Leaf | None
+    holes: list[Leaf | None]
+    boxes: list["Box"] = strawberry.field(default_factory=list)
 
 
 def _leaf(i: int, broken: bool = False) -> Leaf:
@@ -56,16 +58,25 @@ def _leaf(i: int, broken: bool = False) -> Leaf:
 class Query:
     @strawberry.field
     def box(self) -> Box:
-        return Box(leaf=_leaf(1), leaves=[_leaf(i) for i in range(6)], missing=None)
+        inner = Box(leaf=_leaf(7), leaves=[_leaf(8)], missing=None, holes=[None, _leaf(9)])
+        return Box(
+            leaf=_leaf(1), leaves=[_leaf(i) for i in range(6)], missing=None, holes=[None], boxes=[inner]
+        )
 
     @strawberry.field
     def broken_box(self) -> Box | None:
-        return Box(leaf=_leaf(1, broken=True), leaves=[_leaf(2), _leaf(3, broken=True)], missing=None)
+        return Box(
+            leaf=_leaf(1, broken=True), leaves=[_leaf(2), _leaf(3, broken=True)], missing=None, holes=[]
+        )
 
 
 FIELDS = "id name nickname size ratio ok colour maybeColour at tags shout renamed: name __typename"
+PLAIN = "id name nickname size ratio ok colour maybeColour at renamed: name"
 QUERIES = [
     f"{{ box {{ leaf {{ {FIELDS} }} leaves {{ {FIELDS} }} missing {{ id }} }} }}",
+    f"{{ box {{ leaf {{ {PLAIN} }} leaves {{ {PLAIN} }} holes {{ id }} boxes {{ leaves {{ {PLAIN} }} holes {{ id }} }} }} }}",
+    "{ brokenBox { leaf { id name broken } } }",
+    "{ brokenBox { leaves { id broken } holes { id } } }",
     "{ box { leaves { ...F } } } fragment F on Leaf { id name @include(if: false) size @skip(if: true) at }",
     "{ brokenBox { leaf { id broken } leaves { id broken } } }",
     "{ box { leaf { id ... on Leaf { colour } } } }",
@@ -94,7 +105,7 @@ async def test_the_short_cut_answers_like_graphql_core(query: str) -> None:
 
 async def test_errors_keep_their_path_through_the_short_cut() -> None:
     _plain, fast = _schemas()
-    data, errors = _result(await fast.execute(QUERIES[2]))
+    data, errors = _result(await fast.execute("{ brokenBox { leaf { id broken } leaves { id broken } } }"))
     assert data == {"brokenBox": None}
     assert errors[0][1] == ["brokenBox", "leaf", "broken"]
 
@@ -107,8 +118,10 @@ async def test_plain_fields_take_the_short_cut_and_others_do_not() -> None:
         "id", "name", "nickname", "size", "ratio", "ok", "colour", "maybeColour", "at",
     }  # fmt: skip
     assert plans[("Leaf", "shout")] is None, "a field with a resolver runs it"
-    assert plans[("Leaf", "tags")] is None, "lists complete the normal way"
-    assert plans[("Box", "leaf")] is None
+    assert plans[("Leaf", "tags")] is None, "lists of scalars complete the normal way"
+    assert isinstance(plans[("Box", "leaf")], _Nested), (
+        "an object field is planned; used when its selection is plain"
+    )
 
 
 def test_the_served_schema_uses_it() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from collections.abc import Sequence
 from datetime import datetime
@@ -115,20 +116,32 @@ async def comment_views(
     *,
     roles: dict[str, models.CaseRole] | None = None,
     with_replies: bool = True,
+    resolvers: dict[str, AnchorResolver] | None = None,
 ) -> list[Comment]:
     """The GraphQL view of `rows` for the signed-in user, loaded in a fixed number of queries and one
-    document read per case (never one per comment)."""
+    document read per case (never one per comment); pass `resolvers` already at hand."""
     viewer = await info.context.user()
-    async with info.context.read() as session:
-        threads = await comments.replies(session, [c.id for c in rows if c.is_root]) if with_replies else {}
-        everyone = [*rows, *(reply for replies in threads.values() for reply in replies)]
-        people = await comments.people(session, everyone)
-        if roles is None:
-            roles = await cases.roles(session, viewer, {c.case_id for c in rows})
-    resolvers = {
-        case_id: await anchor_resolver(info.context, case_id)
-        for case_id in {c.case_id for c in rows if c.anchor_start is not None}
-    }
+    known = resolvers or {}
+    anchored = sorted({c.case_id for c in rows if c.anchor_start is not None} - known.keys())
+
+    async def load() -> tuple[
+        dict[str, list[models.Comment]], dict[str, models.User], dict[str, models.CaseRole]
+    ]:
+        async with info.context.read() as session:
+            roots = [c.id for c in rows if c.is_root]
+            threads = await comments.replies(session, roots) if with_replies else {}
+            everyone = [*rows, *(reply for replies in threads.values() for reply in replies)]
+            people = await comments.people(session, everyone)
+            found = (
+                roles if roles is not None else await cases.roles(session, viewer, {c.case_id for c in rows})
+            )
+        return threads, people, found
+
+    # The documents are read beside the queries, not after them.
+    (threads, people, roles), read = await asyncio.gather(
+        load(), asyncio.gather(*(anchor_resolver(info.context, case_id) for case_id in anchored))
+    )
+    resolvers = {**known, **dict(zip(anchored, read, strict=True))}
 
     def view(comment: models.Comment, replies: list[Comment]) -> Comment:
         role = roles.get(comment.case_id)
@@ -165,11 +178,18 @@ async def case_comments(
     info: Info, case_id: str, role: models.CaseRole, *, first: int, after: str | None, include_resolved: bool
 ) -> CommentConnection:
     """One page of a case's threads for a member whose role is known."""
-    async with info.context.read() as session:
-        page = await comments.threads(
-            session, case_id, first=first, after=after, include_resolved=include_resolved
-        )
-    nodes = await comment_views(info, page.items, roles={case_id: role})
+    # Most pages hold anchored threads: read the document while the page is queried.
+    resolver = asyncio.ensure_future(anchor_resolver(info.context, case_id))
+    try:
+        async with info.context.read() as session:
+            page = await comments.threads(
+                session, case_id, first=first, after=after, include_resolved=include_resolved
+            )
+    except BaseException:
+        resolver.cancel()
+        await asyncio.gather(resolver, return_exceptions=True)
+        raise
+    nodes = await comment_views(info, page.items, roles={case_id: role}, resolvers={case_id: await resolver})
     return CommentConnection(
         nodes=nodes, page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor)
     )
