@@ -3,8 +3,16 @@
 from server.models.audit import AuditEvent
 from server.models.base import Base
 from server.models.cases import Case, CaseMember, CaseRole
+from server.models.clusters import Cluster, ClusterMembership, ClusterRun, MembershipSource
 from server.models.documents import DocCheckpoint, DocUpdate
 from server.models.jobs import Job, JobStatus
+from server.models.painpoints import (
+    PainPoint,
+    PainPointEmbedding,
+    PainPointStatus,
+    RectificationTicket,
+    TicketStatus,
+)
 from server.models.users import AuthToken, Team, User, UserRole
 
 __all__ = [
@@ -14,11 +22,20 @@ __all__ = [
     "Case",
     "CaseMember",
     "CaseRole",
+    "Cluster",
+    "ClusterMembership",
+    "ClusterRun",
     "DocCheckpoint",
     "DocUpdate",
     "Job",
     "JobStatus",
+    "MembershipSource",
+    "PainPoint",
+    "PainPointEmbedding",
+    "PainPointStatus",
+    "RectificationTicket",
     "Team",
+    "TicketStatus",
     "User",
     "UserRole",
 ]
