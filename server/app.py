@@ -50,7 +50,7 @@ class _Runtime:
     async def start(self) -> None:
         await self.pubsub.start()
         self.writer.start()
-        jobs = await create_jobs(self.settings, self.db)
+        jobs = await create_jobs(self.settings, self.db, self.events)
         self.rooms = Rooms(
             self.db,
             self.writer,

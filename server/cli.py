@@ -152,18 +152,30 @@ def _export_schema(_settings: Settings, args: argparse.Namespace) -> int:
 async def _verify_audit(settings: Settings) -> int:
     from server.db import Database
     from server.domain import audit
+    from server.domain.points import ledger
 
     db = Database.from_settings(settings)
     try:
         async with db.sessions() as session:
             report = await audit.verify(session)
+            points = await ledger.verify(session)
     finally:
         await db.dispose()
+    failed = 0
     if report.ok:
         print(f"Audit chain intact: {report.events} events.")
-        return 0
-    print(f"Audit chain BROKEN at event {report.first_bad_seq}: {report.reason}.", file=sys.stderr)
-    return 1
+    else:
+        print(f"Audit chain BROKEN at event {report.first_bad_seq}: {report.reason}.", file=sys.stderr)
+        failed = 1
+    if points.ok:
+        print(
+            f"Points ledger intact: {points.entries} entries in {points.accounts} accounts, balances add up."
+        )
+    else:
+        where = f" at entry {points.first_bad_entry}" if points.first_bad_entry is not None else ""
+        print(f"Points ledger BROKEN{where}: {points.reason}.", file=sys.stderr)
+        failed = 1
+    return failed
 
 
 def _audit(settings: Settings, _args: argparse.Namespace) -> int:
@@ -205,7 +217,7 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", help="write to this file instead of stdout")
     export.set_defaults(run=_export_schema)
 
-    audit = commands.add_parser("audit", help="verify the hash-chained audit log")
+    audit = commands.add_parser("audit", help="verify the hash-chained audit log and points ledger")
     audit.add_argument("action", choices=["verify"])
     audit.set_defaults(run=_audit)
     return root

@@ -11,6 +11,7 @@ from arq.connections import ArqRedis, RedisSettings
 
 from server.config import Settings
 from server.db import Database
+from server.events import EventBus
 
 if TYPE_CHECKING:
     from workers.typing import JobContext
@@ -31,9 +32,11 @@ class JobQueue(Protocol):
 class InProcessJobs:
     """Runs the same job functions as the arq worker, as tasks of this process (embedded default)."""
 
-    def __init__(self, db: Database, settings: Settings) -> None:
+    def __init__(self, db: Database, settings: Settings, events: EventBus | None = None) -> None:
         self._db = db
         self._settings = settings
+        self._events = events
+        self._shared: dict[str, Any] = {}
         self._running: dict[str, asyncio.Task[Any]] = {}
         self._anonymous: set[asyncio.Task[Any]] = set()
 
@@ -50,6 +53,8 @@ class InProcessJobs:
             "db": self._db,
             "settings": self._settings,
             "jobs": self,
+            "events": self._events,
+            "shared": self._shared,
             "job_id": job_id or "",
             "job_try": 1,
         }
@@ -103,8 +108,8 @@ class ArqJobs:
         await self._redis.aclose()
 
 
-async def create_jobs(settings: Settings, db: Database) -> JobQueue:
+async def create_jobs(settings: Settings, db: Database, events: EventBus | None = None) -> JobQueue:
     """arq when the operator asked for workers (Redis configured), in-process otherwise."""
     if settings.uses_arq and settings.redis_url is not None:
         return await ArqJobs.connect(settings.redis_url, settings.queue_name)
-    return InProcessJobs(db, settings)
+    return InProcessJobs(db, settings, events)

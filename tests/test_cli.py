@@ -80,3 +80,36 @@ def test_worker_without_redis_explains_itself() -> None:
     result = _run(["worker"], {"WARROOM_REDIS_URL": ""})
     assert result.returncode == 2
     assert "needs WARROOM_REDIS_URL" in result.stderr
+
+
+def test_audit_verify_also_walks_the_points_ledger(tmp_path: Path) -> None:
+    import asyncio
+    import sqlite3
+
+    from server.db import Database, create_engine
+    from server.domain.points import awards
+    from tests.support.people import make_person
+
+    path = tmp_path / "points.db"
+    env = {"WARROOM_DATABASE_URL": f"sqlite+aiosqlite:///{path}"}
+    assert _run(["migrate"], env).returncode == 0
+
+    async def earn() -> None:
+        db = Database(create_engine(env["WARROOM_DATABASE_URL"]))
+        try:
+            ana = await make_person(db, "ana@a.com")
+            async with db.transaction() as session:
+                await awards.award(session, awards.pain_point_accepted("p1", ana.id))
+                await awards.award(session, awards.snapshot_named("s1", ana.id))
+        finally:
+            await db.dispose()
+
+    asyncio.run(earn())
+    intact = _run(["audit", "verify"], env)
+    assert intact.returncode == 0, intact.stderr
+    assert "Points ledger intact: 2 entries in 1 accounts" in intact.stdout
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE point_entries SET delta = 50 WHERE delta = 5")
+    broken = _run(["audit", "verify"], env)
+    assert broken.returncode == 1
+    assert "Points ledger BROKEN at entry" in broken.stderr

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from workers.documents import compact_document
+from workers.points import award_points, void_points
 from workers.typing import JobFunction
 
-FUNCTIONS: dict[str, JobFunction] = {function.__name__: function for function in (compact_document,)}
+FUNCTIONS: dict[str, JobFunction] = {
+    function.__name__: function for function in (compact_document, award_points, void_points)
+}

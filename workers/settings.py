@@ -8,8 +8,10 @@ from arq.connections import RedisSettings
 
 from server.config import Settings
 from server.db import Database
+from server.events import EventBus
 from server.jobs import ArqJobs
 from server.logs import configure_logging
+from server.pubsub import create_pubsub
 from workers.registry import FUNCTIONS
 
 _settings = Settings.from_env()
@@ -20,9 +22,15 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["settings"] = _settings
     ctx["db"] = Database.from_settings(_settings)
     ctx["jobs"] = ArqJobs(ctx["redis"], _settings.queue_name)
+    # Jobs publish subscription events (points moved) that the servers deliver to their clients.
+    ctx["pubsub"] = create_pubsub(_settings.redis_url, _settings.redis_prefix)
+    await ctx["pubsub"].start()
+    ctx["events"] = EventBus(ctx["pubsub"])
+    ctx["shared"] = {}
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    await ctx["pubsub"].stop()
     await ctx["db"].dispose()
 
 

@@ -7,6 +7,7 @@ from typing import Any, TypedDict
 
 from server.config import Settings
 from server.db import Database
+from server.events import EventBus
 
 
 class JobContext(TypedDict, total=False):
@@ -15,6 +16,9 @@ class JobContext(TypedDict, total=False):
     db: Database
     settings: Settings
     jobs: Any  # server.jobs.JobQueue; Any avoids an import cycle through the server package
+    events: EventBus | None  # reaches GraphQL subscribers on every server (None: nobody to tell)
+    # Per-process state jobs share (an award batcher, say), created by the first job that needs it.
+    shared: dict[str, Any]
     job_id: str
     job_try: int
 

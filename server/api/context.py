@@ -41,6 +41,8 @@ class Context:
     request: Any = None
     response: Any = None
     request_id: str = ""
+    # The payload of a WebSocket's connection_init (graphql-transport-ws); strawberry fills it in.
+    connection_params: dict[str, Any] | None = None
     _user: asyncio.Task[User | None] | None = field(default=None, repr=False)
 
     @property
@@ -58,6 +60,11 @@ class Context:
         """One mutation, one transaction: committed when the block succeeds, rolled back otherwise."""
         async with self.services.db.transaction() as session:
             yield session
+
+    def use_token(self, token: str) -> None:
+        """Authenticate with `token` from now on (a WebSocket's connection_init carries it)."""
+        self.token = token
+        self._user = None
 
     async def current_user(self) -> User | None:
         """The signed-in user, or None for an anonymous request (looked up once per request)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 from strawberry.extensions import SchemaExtension
 
@@ -24,6 +25,12 @@ class ErrorCodes(SchemaExtension):
         if result is None or not result.errors:
             return
         result.errors = [self._convert(error) for error in result.errors]
+
+    def on_stream_result(self, result: Any) -> Iterator[None]:
+        """The same for each event of a subscription (on_operation only sees the stream as a whole)."""
+        if getattr(result, "errors", None):
+            result.errors = [self._convert(error) for error in result.errors]
+        yield
 
     def _convert(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error

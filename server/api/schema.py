@@ -22,12 +22,23 @@ from graphql import GraphQLError
 from server.api.errors import ErrorCodes
 from server.api.mutations.auth import AuthMutations
 from server.api.mutations.cases import CaseMutations
+from server.api.mutations.orders import OrderMutations
+from server.api.mutations.points import PointsMutations
+from server.api.mutations.redemptions import RedemptionMutations
+from server.api.mutations.rewards import RewardMutations
 from server.api.queries.cases import CaseQueries
+from server.api.queries.points import PointsQueries
+from server.api.queries.rewards import RewardQueries
 from server.api.queries.users import UserQueries
+from server.api.subscriptions.points import PointsSubscriptions
 from server.config import Settings
 
-Query = merge_types("Query", (UserQueries, CaseQueries))
-Mutation = merge_types("Mutation", (AuthMutations, CaseMutations))
+Query = merge_types("Query", (UserQueries, CaseQueries, PointsQueries, RewardQueries))
+Mutation = merge_types(
+    "Mutation",
+    (AuthMutations, CaseMutations, PointsMutations, RewardMutations, RedemptionMutations, OrderMutations),
+)
+Subscription = merge_types("Subscription", (PointsSubscriptions,))
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
@@ -59,4 +70,6 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     if not debug:
         extensions.append(DisableIntrospection)
     config: Any = StrawberryConfig(disable_field_suggestions=not debug)
-    return Schema(query=Query, mutation=Mutation, extensions=extensions, config=config)
+    return Schema(
+        query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions, config=config
+    )

@@ -31,3 +31,15 @@ class Conflict(DomainError):
 
 class Unauthenticated(DomainError):
     code = "UNAUTHENTICATED"
+
+
+class InsufficientPoints(DomainError):
+    """The balance cannot cover a debit; balances never go below zero."""
+
+    code = "INSUFFICIENT_POINTS"
+
+
+class OutOfStock(DomainError):
+    """A reward has no stock left."""
+
+    code = "OUT_OF_STOCK"

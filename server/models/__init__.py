@@ -6,6 +6,7 @@ from server.models.cases import Case, CaseMember, CaseRole
 from server.models.clusters import Cluster, ClusterMembership, ClusterRun, MembershipSource
 from server.models.documents import DocCheckpoint, DocUpdate
 from server.models.jobs import Job, JobStatus
+from server.models.orders import Order, OrderPainPoint
 from server.models.painpoints import (
     PainPoint,
     PainPointEmbedding,
@@ -13,9 +14,12 @@ from server.models.painpoints import (
     RectificationTicket,
     TicketStatus,
 )
+from server.models.points import EARNING_ACTIONS, PointAction, PointBalance, PointEntry, PointRule, PointVoid
+from server.models.rewards import Redemption, RedemptionStatus, Reward, RewardKind
 from server.models.users import AuthToken, Team, User, UserRole
 
 __all__ = [
+    "EARNING_ACTIONS",
     "AuditEvent",
     "AuthToken",
     "Base",
@@ -30,10 +34,21 @@ __all__ = [
     "Job",
     "JobStatus",
     "MembershipSource",
+    "Order",
+    "OrderPainPoint",
     "PainPoint",
     "PainPointEmbedding",
     "PainPointStatus",
+    "PointAction",
+    "PointBalance",
+    "PointEntry",
+    "PointRule",
+    "PointVoid",
     "RectificationTicket",
+    "Redemption",
+    "RedemptionStatus",
+    "Reward",
+    "RewardKind",
     "Team",
     "TicketStatus",
     "User",

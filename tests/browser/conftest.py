@@ -195,13 +195,15 @@ def api(server_url: str) -> Iterator[Api]:
     client.close()
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: Playwright's sync API keeps an event loop running while it is open, and
+# the async tests collected after this package could not start theirs.
+@pytest.fixture(scope="package")
 def playwright() -> Iterator[Playwright]:
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail("Chromium is missing: run scripts/install-browser")

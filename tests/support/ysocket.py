@@ -1,7 +1,7 @@
 """A y-websocket client written against the wire protocol, holding a pycrdt Doc.
 
 Tests use it where they need to see or send exact frames (auth close codes, malformed input);
-the npm and pycrdt-websocket clients in `tests/js` and `pycrdt_client.py` cover interoperability.
+the npm clients (`tests/js`, `yjs_node.py`) and pycrdt's own provider (`yjs_pycrdt.py`) cover interoperability.
 """
 
 from __future__ import annotations

@@ -5,7 +5,10 @@ from __future__ import annotations
 import strawberry
 
 from server import models
+from server.api.context import Info
 from server.api.types.common import PageInfo
+from server.api.types.points import PointEntryConnection, point_entries
+from server.domain.points import wallet
 
 UserRole = strawberry.enum(models.UserRole, name="UserRole", description="What a person may do across cases.")
 
@@ -20,6 +23,24 @@ class User:
     @classmethod
     def of(cls, user: models.User) -> User:
         return cls(id=strawberry.ID(user.id), email=user.email, name=user.name, role=user.role)
+
+    @strawberry.field(description="Value points available (yours, or a teammate's if you are HR).")
+    async def points_balance(self, info: Info) -> int:
+        viewer = await info.context.user()
+        async with info.context.read() as session:
+            return await wallet.balance(session, viewer, str(self.id))
+
+    @strawberry.field(description="Value-point ledger entries, newest first (yours, or a teammate's for HR).")
+    async def points_ledger(
+        self, info: Info, first: int = 20, after: str | None = None
+    ) -> PointEntryConnection:
+        viewer = await info.context.user()
+        async with info.context.read() as session:
+            page = await wallet.entries(session, viewer, str(self.id), first=first, after=after)
+            nodes = await point_entries(session, page.items)
+        return PointEntryConnection(
+            nodes=nodes, page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor)
+        )
 
 
 @strawberry.type

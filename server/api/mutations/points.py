@@ -1,0 +1,70 @@
+"""Changing the points rules, and HR adjustments."""
+
+from __future__ import annotations
+
+import strawberry
+
+from server import models
+from server.api.context import Info
+from server.api.types.points import PointAction, PointEntry, PointRule, point_entries
+from server.domain.points import adjustments, events, rules
+from server.domain.points.changes import KEEP
+
+
+@strawberry.input(description="Only the fields given change; dailyCap: null removes the cap.")
+class UpdatePointRuleInput:
+    points: int | None = strawberry.UNSET
+    daily_cap: int | None = strawberry.UNSET
+    active: bool | None = strawberry.UNSET
+
+
+def _given(value: object) -> bool:
+    return value is not strawberry.UNSET and value is not None
+
+
+@strawberry.type
+class PointsMutations:
+    @strawberry.mutation(
+        description="Change what an action is worth, its daily cap or whether it earns (HR, admin)."
+    )
+    async def update_point_rule(
+        self,
+        info: Info,
+        action: PointAction,  # type: ignore[valid-type]
+        input: UpdatePointRuleInput,
+    ) -> PointRule:
+        actor = await info.context.user()
+        change = rules.RuleChange(
+            points=input.points if _given(input.points) else KEEP,  # type: ignore[arg-type]
+            daily_cap=KEEP if input.daily_cap is strawberry.UNSET else input.daily_cap,
+            active=input.active if _given(input.active) else KEEP,  # type: ignore[arg-type]
+        )
+        async with info.context.command() as session:
+            rule = await rules.update_rule(session, actor, models.PointAction(action), change)
+        return PointRule.of(rule)
+
+    @strawberry.mutation(
+        description="Add (positive delta) or take away points for a teammate, with a reason (HR, admin). "
+        "A repeated idempotencyKey returns the first adjustment instead of making another."
+    )
+    async def adjust_points(
+        self,
+        info: Info,
+        user_id: strawberry.ID,
+        delta: int,
+        reason: str,
+        idempotency_key: str | None = None,
+    ) -> PointEntry:
+        actor = await info.context.user()
+        async with info.context.command() as session:
+            entry = await adjustments.adjust(
+                session,
+                actor,
+                user_id=str(user_id),
+                delta=delta,
+                reason=reason,
+                idempotency_key=idempotency_key,
+            )
+        events.publish_entries(info.context.services.events, [entry])
+        async with info.context.read() as session:
+            return (await point_entries(session, [entry]))[0]

@@ -1,0 +1,32 @@
+"""Reading the points rules and the contribution ranking."""
+
+from __future__ import annotations
+
+import strawberry
+
+from server.api.context import Info
+from server.api.types.points import ContributionRanking, PointRule
+from server.domain.points import ranking, rules
+
+
+@strawberry.type
+class PointsQueries:
+    @strawberry.field(description="What each earning action is worth, and its daily cap.")
+    async def point_rules(self, info: Info) -> list[PointRule]:
+        await info.context.user()
+        async with info.context.read() as session:
+            return [PointRule.of(rule) for rule in await rules.list_rules(session)]
+
+    @strawberry.field(
+        description="Points earned per person in a period (2026, 2026-H1, 2026-Q3, 2026-05; UTC). "
+        "HR or admin; teamId defaults to yours (admins may read any team)."
+    )
+    async def contribution_ranking(
+        self, info: Info, period: str, team_id: strawberry.ID | None = None, first: int = 100
+    ) -> ContributionRanking:
+        viewer = await info.context.user()
+        async with info.context.read() as session:
+            report = await ranking.contribution_ranking(
+                session, viewer, period=period, team_id=str(team_id) if team_id else None, first=first
+            )
+        return ContributionRanking.of(report)

@@ -1,0 +1,67 @@
+"""`pointsEvents`: the signed-in person's ledger entries and redemption changes, as they happen."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import AsyncGenerator
+
+import strawberry
+
+from server.api.context import Info
+from server.api.types.points import PointEntry, point_entries
+from server.api.types.rewards import Redemption
+from server.domain.errors import NotFound
+from server.domain.points import events, ledger, redemptions
+from server.models import User
+
+
+@strawberry.enum
+class PointsEventKind(enum.Enum):
+    ENTRY = events.ENTRY
+    REDEMPTION = events.REDEMPTION
+
+
+@strawberry.type(description="Something moved in your points: a new ledger entry, or a redemption changed.")
+class PointsEvent:
+    kind: PointsEventKind
+    entry: PointEntry | None
+    redemption: Redemption | None
+    balance: int = strawberry.field(description="Your balance when the event was delivered.")
+
+
+async def _read(info: Info, user: User, event: events.Event) -> PointsEvent | None:
+    """The current state behind an event, or None when it is not (or no longer) the user's."""
+    kind = event.get("kind")
+    entry: PointEntry | None = None
+    redemption: Redemption | None = None
+    async with info.context.read() as session:
+        if kind == events.ENTRY:
+            found = await ledger.get_entry(session, int(event["entryId"]))
+            if found is None or found.user_id != user.id:
+                return None
+            entry = (await point_entries(session, [found]))[0]
+        elif kind == events.REDEMPTION:
+            try:
+                view = await redemptions.get_redemption(session, user, str(event["redemptionId"]))
+            except NotFound:
+                return None
+            redemption = Redemption.of(view)
+        else:
+            return None
+        balance = await ledger.balance_of(session, user.id)
+    return PointsEvent(kind=PointsEventKind(kind), entry=entry, redemption=redemption, balance=balance)
+
+
+@strawberry.type
+class PointsSubscriptions:
+    @strawberry.subscription(
+        description="Your new ledger entries and your redemptions' status changes. "
+        "Over graphql-transport-ws; sign in with connection_init {token}."
+    )
+    async def points_events(self, info: Info) -> AsyncGenerator[PointsEvent, None]:
+        user = await info.context.user()
+        async with info.context.services.events.subscribe(events.topic(user.id)) as stream:
+            async for event in stream:
+                delivered = await _read(info, user, event)
+                if delivered is not None:
+                    yield delivered

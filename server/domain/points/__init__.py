@@ -1,0 +1,1 @@
+"""Value points: rules, the ledger, awards, rewards and redemptions, orders and the ranking."""

@@ -1,0 +1,292 @@
+"""Earning points: the award requests other features make, each applied at most once per idempotency key.
+
+The contract for comments, snapshots and pain points: build a request with one of the constructors below
+(they fix the subject and the idempotency key of each action) and either
+- `await enqueue_award(services.jobs, request)` after your transaction commits (the `award_points` job;
+  in-process by default, arq with Redis), or
+- `await award(session, request)` inside your own transaction, when the award must commit with it.
+Either may run any number of times: the key lets one entry through. A rejected or deleted pain point is
+`void`ed (job `void_points`): what it earned is reversed and later awards for it are refused.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.domain.errors import BadInput, NotFound
+from server.domain.points import ledger
+from server.domain.points.ledger import Entry
+from server.models import PointAction, PointEntry, PointRule, PointVoid, User
+from server.models.base import utcnow
+
+if TYPE_CHECKING:
+    from server.jobs import JobQueue
+
+AWARD_JOB = "award_points"
+
+# Points for these are granted by someone else's decision; granting them to yourself earns nothing.
+THIRD_PARTY_ACTIONS = frozenset(
+    {PointAction.PAIN_POINT_ADOPTED, PointAction.COMMENT_RESOLVED, PointAction.ORDER_WON}
+)
+MAX_KEY = 200
+
+
+class AwardResult(enum.StrEnum):
+    AWARDED = "awarded"
+    CAPPED = "capped"  # an entry was written with fewer points (possibly 0): the daily cap was reached
+    DUPLICATE = "duplicate"  # the key was used before; nothing new was written
+    SELF_DEALING = "self_dealing"
+    RULE_INACTIVE = "rule_inactive"
+    VOIDED = "voided"  # the subject was rejected or deleted
+    UNKNOWN_USER = "unknown_user"  # `award` raises NOT_FOUND for it; a job fails
+
+
+@dataclass(frozen=True)
+class AwardRequest:
+    """Points for `user_id` because of `subject`, decided by `actor_id` (None: the system)."""
+
+    action: PointAction
+    user_id: str
+    subject: str
+    key: str
+    actor_id: str | None = None
+
+    def job_kwargs(self) -> dict[str, Any]:
+        """The keyword arguments of the `award_points` job (plain strings, as arq pickles them)."""
+        return {
+            "action": self.action.name,
+            "user_id": self.user_id,
+            "subject": self.subject,
+            "key": self.key,
+            "actor_id": self.actor_id,
+        }
+
+    @classmethod
+    def from_job(
+        cls, *, action: str, user_id: str, subject: str, key: str, actor_id: str | None = None
+    ) -> AwardRequest:
+        try:
+            kind = PointAction[action]
+        except KeyError:
+            raise BadInput(f"{action!r} is not a points action.") from None
+        return cls(kind, user_id, subject, key, actor_id)
+
+
+@dataclass(frozen=True)
+class AwardOutcome:
+    result: AwardResult
+    entry: Entry | None = None
+
+    @property
+    def wrote(self) -> bool:
+        """True when this call appended an entry."""
+        return self.result in (AwardResult.AWARDED, AwardResult.CAPPED)
+
+
+def pain_point_subject(pain_point_id: str) -> str:
+    return f"pain_point:{pain_point_id}"
+
+
+def pain_point_accepted(pain_point_id: str, author_id: str) -> AwardRequest:
+    """The quality gate accepted a pain point. Key `PAIN_POINT_ACCEPTED:pain_point:<id>`."""
+    subject = pain_point_subject(pain_point_id)
+    return AwardRequest(PointAction.PAIN_POINT_ACCEPTED, author_id, subject, f"PAIN_POINT_ACCEPTED:{subject}")
+
+
+def pain_point_adopted(pain_point_id: str, author_id: str, adopted_by: str) -> AwardRequest:
+    """R&D adopted a pain point. Key `PAIN_POINT_ADOPTED:pain_point:<id>`."""
+    subject = pain_point_subject(pain_point_id)
+    return AwardRequest(
+        PointAction.PAIN_POINT_ADOPTED, author_id, subject, f"PAIN_POINT_ADOPTED:{subject}", adopted_by
+    )
+
+
+def order_won(order_id: str, pain_point_id: str, author_id: str, recorded_by: str) -> AwardRequest:
+    """A pain point helped win an order. Key `ORDER_WON:order:<order id>:pain_point:<id>`."""
+    subject = pain_point_subject(pain_point_id)
+    return AwardRequest(
+        PointAction.ORDER_WON, author_id, subject, f"ORDER_WON:order:{order_id}:{subject}", recorded_by
+    )
+
+
+def comment_resolved(comment_id: str, commenter_id: str, resolved_by: str) -> AwardRequest:
+    """A thread was resolved with the commenter's suggestion. Key `COMMENT_RESOLVED:comment:<id>`."""
+    subject = f"comment:{comment_id}"
+    return AwardRequest(
+        PointAction.COMMENT_RESOLVED, commenter_id, subject, f"COMMENT_RESOLVED:{subject}", resolved_by
+    )
+
+
+def snapshot_named(snapshot_id: str, author_id: str) -> AwardRequest:
+    """Someone named a version. Key `SNAPSHOT_NAMED:snapshot:<id>`."""
+    subject = f"snapshot:{snapshot_id}"
+    key = f"SNAPSHOT_NAMED:{subject}"
+    return AwardRequest(PointAction.SNAPSHOT_NAMED, author_id, subject, key, actor_id=author_id)
+
+
+def is_self_dealing(request: AwardRequest) -> bool:
+    """True when someone would grant themselves points that only another person's decision may grant."""
+    return request.action in THIRD_PARTY_ACTIONS and request.actor_id == request.user_id
+
+
+def _check(request: AwardRequest) -> None:
+    if not request.action.is_earning:
+        raise BadInput(f"{request.action.name} is not an earning action.")
+    if not 0 < len(request.key) <= MAX_KEY or not 0 < len(request.subject) <= MAX_KEY:
+        raise BadInput(f"An award needs a subject and a key of at most {MAX_KEY} characters.")
+
+
+async def award(session: AsyncSession, request: AwardRequest) -> AwardOutcome:
+    """Apply one award inside the caller's transaction; the same key never writes twice."""
+    (outcome,) = await award_many(session, [request])
+    if outcome.result is AwardResult.UNKNOWN_USER:
+        raise NotFound(f"No user with id {request.user_id} can earn points.")
+    return outcome
+
+
+async def award_many(session: AsyncSession, requests: Sequence[AwardRequest]) -> list[AwardOutcome]:
+    """Apply awards inside the caller's transaction, outcomes in request order; each key writes once.
+
+    A batch costs the same few statements whatever its size: rules and people are read, the accounts
+    are locked in one statement (in user-id order, so concurrent batches never wait on each other in a
+    circle), the used keys, voided subjects and today's earnings are read, and the entries and the
+    balances are written in one statement each.
+    """
+    for request in requests:
+        _check(request)
+    outcomes: list[AwardOutcome | None] = [
+        AwardOutcome(AwardResult.SELF_DEALING) if is_self_dealing(request) else None for request in requests
+    ]
+    rules = {
+        row.action: row
+        for row in await session.execute(
+            select(PointRule.action, PointRule.points, PointRule.daily_cap, PointRule.active)
+        )
+    }
+    wanted = {request.user_id for request, outcome in zip(requests, outcomes, strict=True) if outcome is None}
+    known = (
+        set((await session.scalars(select(User.id).where(User.id.in_(wanted)))).all()) if wanted else set()
+    )
+    live: list[int] = []
+    for i, request in enumerate(requests):
+        if outcomes[i] is not None:
+            continue
+        rule = rules.get(request.action)
+        if request.user_id not in known:
+            outcomes[i] = AwardOutcome(AwardResult.UNKNOWN_USER)
+        elif rule is None or not rule.active:
+            outcomes[i] = AwardOutcome(AwardResult.RULE_INACTIVE)
+        else:
+            live.append(i)
+    if live:
+        accounts = await ledger.lock_accounts(session, {requests[i].user_id for i in live})
+        state = await _read_state(session, [requests[i] for i in live], rules)
+        await _decide(session, requests, live, rules, accounts, state, outcomes)
+    return [outcome or AwardOutcome(AwardResult.DUPLICATE) for outcome in outcomes]
+
+
+@dataclass
+class _State:
+    """What the locked accounts' history says about a batch."""
+
+    done: dict[str, Entry]  # entries already written under the batch's keys
+    voided: set[str]
+    earned_today: dict[tuple[str, PointAction], int]  # per person and capped action
+
+
+async def _read_state(
+    session: AsyncSession, requests: Sequence[AwardRequest], rules: Mapping[PointAction, Any]
+) -> _State:
+    used = await session.scalars(
+        select(PointEntry).where(PointEntry.idempotency_key.in_({r.key for r in requests}))
+    )
+    voided = await session.scalars(
+        select(PointVoid.subject).where(PointVoid.subject.in_({r.subject for r in requests}))
+    )
+    return _State(
+        done={row.idempotency_key: Entry.of(row) for row in used.all()},
+        voided=set(voided.all()),
+        earned_today=await _earned_today(session, requests, rules),
+    )
+
+
+async def _decide(
+    session: AsyncSession,
+    requests: Sequence[AwardRequest],
+    live: list[int],
+    rules: Mapping[PointAction, Any],
+    accounts: dict[str, ledger.Account],
+    state: _State,
+    outcomes: list[AwardOutcome | None],
+) -> None:
+    drafts: list[tuple[int, ledger.Draft, bool]] = []
+    repeats: list[int] = []  # the same award twice in one batch
+    drafted: set[str] = set()
+    for i in live:
+        request = requests[i]
+        if request.key in state.done:
+            outcomes[i] = AwardOutcome(AwardResult.DUPLICATE, state.done[request.key])
+        elif request.key in drafted:
+            repeats.append(i)
+        elif request.subject in state.voided:
+            outcomes[i] = AwardOutcome(AwardResult.VOIDED)
+        else:
+            rule = rules[request.action]
+            points = rule.points
+            if rule.daily_cap is not None:
+                so_far = state.earned_today.get((request.user_id, request.action), 0)
+                points = max(0, min(points, rule.daily_cap - so_far))
+                state.earned_today[(request.user_id, request.action)] = so_far + points
+            capped = points < rule.points
+            draft = ledger.draft(
+                accounts[request.user_id],
+                delta=points,
+                action=request.action,
+                subject=request.subject,
+                key=request.key,
+                actor_id=request.actor_id,
+                note=f"Daily cap of {rule.daily_cap} points reached." if capped else None,
+            )
+            drafted.add(request.key)
+            drafts.append((i, draft, capped))
+    entries = await ledger.write(session, accounts, [draft for _, draft, _ in drafts])
+    for (i, _, capped), entry in zip(drafts, entries, strict=True):
+        outcomes[i] = AwardOutcome(AwardResult.CAPPED if capped else AwardResult.AWARDED, entry)
+    written = {entry.key: entry for entry in entries}
+    for i in repeats:
+        outcomes[i] = AwardOutcome(AwardResult.DUPLICATE, written[requests[i].key])
+
+
+async def _earned_today(
+    session: AsyncSession, requests: Sequence[AwardRequest], rules: Mapping[PointAction, Any]
+) -> dict[tuple[str, PointAction], int]:
+    """Points each person already earned today (UTC) from each capped action of the batch."""
+    capped = {r.action for r in requests if rules[r.action].daily_cap is not None}
+    if not capped:
+        return {}
+    day = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+    rows = await session.execute(
+        select(PointEntry.user_id, PointEntry.action, func.sum(PointEntry.delta))
+        .where(
+            PointEntry.user_id.in_({r.user_id for r in requests if r.action in capped}),
+            PointEntry.action.in_(capped),
+            PointEntry.reverses_id.is_(None),
+            PointEntry.created_at >= day,
+            PointEntry.created_at < day + timedelta(days=1),
+        )
+        .group_by(PointEntry.user_id, PointEntry.action)
+    )
+    return {(user_id, PointAction(action)): int(total) for user_id, action, total in rows.all()}
+
+
+async def enqueue_award(jobs: JobQueue, request: AwardRequest) -> None:
+    """Queue the `award_points` job for `request` (call after your transaction commits)."""
+    _check(request)
+    await jobs.enqueue(AWARD_JOB, job_id=f"points:{request.key}", **request.job_kwargs())

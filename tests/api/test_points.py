@@ -1,0 +1,108 @@
+from datetime import UTC, datetime
+
+from server.db import Database
+from server.models import UserRole
+from tests.support.graphql import GraphQL
+from tests.support.points import ADJUST, balance, sign_in
+
+LEDGER = "query($f: Int, $a: String) { me { pointsBalance pointsLedger(first: $f, after: $a) { nodes { delta action note balanceAfter actor { id } } pageInfo { hasNextPage endCursor } } } }"
+RULES = "{ pointRules { action points dailyCap active } }"
+UPDATE_RULE = "mutation($a: PointAction!, $i: UpdatePointRuleInput!) { updatePointRule(action: $a, input: $i) { action points dailyCap active } }"
+RANKING = "query($p: String!) { contributionRanking(period: $p) { period rows { rank points user { id } } } }"
+
+
+async def test_me_shows_balance_and_ledger_pages(api: GraphQL, app_db: Database) -> None:
+    hr = await sign_in(api, app_db, "hr@a.com", UserRole.HR)
+    ana = await sign_in(api, app_db, "ana@a.com")
+    for delta in (10, 20, -5):
+        await api.data(ADJUST, {"u": ana.id, "d": delta, "r": f"step {delta}"}, hr.token)
+    first = (await api.data(LEDGER, {"f": 2}, ana.token))["me"]
+    assert first["pointsBalance"] == 25
+    assert [(n["delta"], n["balanceAfter"], n["action"]) for n in first["pointsLedger"]["nodes"]] == [
+        (-5, 25, "ADJUSTMENT"),
+        (20, 30, "ADJUSTMENT"),
+    ]
+    assert first["pointsLedger"]["nodes"][0]["actor"]["id"] == hr.id
+    cursor = first["pointsLedger"]["pageInfo"]["endCursor"]
+    rest = (await api.data(LEDGER, {"f": 2, "a": cursor}, ana.token))["me"]["pointsLedger"]
+    assert [n["note"] for n in rest["nodes"]] == ["step 10"]
+    assert rest["pageInfo"]["hasNextPage"] is False
+
+
+async def test_points_of_others_are_for_hr_of_the_team_only(api: GraphQL, app_db: Database) -> None:
+    hr = await sign_in(api, app_db, "hr@a.com", UserRole.HR)
+    ana = await sign_in(api, app_db, "ana@a.com")
+    await sign_in(api, app_db, "ben@a.com")
+    await api.data(ADJUST, {"u": ana.id, "d": 3, "r": "Thanks"}, hr.token)
+    query = '{ users(search: "ana") { nodes { email pointsBalance } } }'
+    assert (await api.data(query, token=hr.token))["users"]["nodes"] == [
+        {"email": "ana@a.com", "pointsBalance": 3}
+    ]
+    assert (await api.error(query.replace("ana", "ben"), token=ana.token)).codes == ["FORBIDDEN"]
+
+
+BALANCE_OF_NOBODY = "{ me { pointsBalance } }"
+
+
+async def test_adjustments_are_hr_only_never_overdraw_and_repeat_safely(
+    api: GraphQL, app_db: Database
+) -> None:
+    hr = await sign_in(api, app_db, "hr@a.com", UserRole.HR)
+    ana = await sign_in(api, app_db, "ana@a.com")
+    zoe = await sign_in(api, app_db, "zoe@b.com", team="Team B")
+    assert (await api.error(ADJUST, {"u": hr.id, "d": 5, "r": "me"}, ana.token)).codes == ["FORBIDDEN"]
+    assert (await api.error(ADJUST, {"u": zoe.id, "d": 5, "r": "x"}, hr.token)).codes == ["NOT_FOUND"]
+    error = await api.error(ADJUST, {"u": ana.id, "d": -1, "r": "x"}, hr.token)
+    assert error.codes == ["INSUFFICIENT_POINTS"]
+    for _ in range(3):
+        await api.data(ADJUST, {"u": ana.id, "d": 8, "r": "Bonus", "k": "bonus-7"}, hr.token)
+    assert await balance(api, ana) == 8
+    assert (await api.error(ADJUST, {"u": ana.id, "d": 9, "r": "Bonus", "k": "bonus-7"}, hr.token)).codes == [
+        "CONFLICT"
+    ]
+    assert (await api.post(BALANCE_OF_NOBODY))["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_rules_are_public_and_hr_edits_them(api: GraphQL, app_db: Database) -> None:
+    hr = await sign_in(api, app_db, "hr@a.com", UserRole.HR)
+    ana = await sign_in(api, app_db, "ana@a.com")
+    rules = (await api.data(RULES, token=ana.token))["pointRules"]
+    assert {r["action"]: (r["points"], r["dailyCap"]) for r in rules} == {
+        "PAIN_POINT_ACCEPTED": (5, 50),
+        "PAIN_POINT_ADOPTED": (15, None),
+        "ORDER_WON": (30, None),
+        "COMMENT_RESOLVED": (2, 10),
+        "SNAPSHOT_NAMED": (1, 3),
+    }
+    assert (await api.error(UPDATE_RULE, {"a": "ORDER_WON", "i": {"points": 1}}, ana.token)).codes == [
+        "FORBIDDEN"
+    ]
+    changed = await api.data(UPDATE_RULE, {"a": "COMMENT_RESOLVED", "i": {"points": 3}}, hr.token)
+    assert changed["updatePointRule"] == {
+        "action": "COMMENT_RESOLVED",
+        "points": 3,
+        "dailyCap": 10,
+        "active": True,
+    }
+    uncapped = await api.data(
+        UPDATE_RULE, {"a": "COMMENT_RESOLVED", "i": {"dailyCap": None, "active": False}}, hr.token
+    )
+    assert uncapped["updatePointRule"] == {
+        "action": "COMMENT_RESOLVED",
+        "points": 3,
+        "dailyCap": None,
+        "active": False,
+    }
+    assert (await api.error(UPDATE_RULE, {"a": "REDEMPTION", "i": {"points": 1}}, hr.token)).codes == [
+        "BAD_INPUT"
+    ]
+
+
+async def test_contribution_ranking_for_hr(api: GraphQL, app_db: Database) -> None:
+    hr = await sign_in(api, app_db, "hr@a.com", UserRole.HR)
+    ana = await sign_in(api, app_db, "ana@a.com")
+    year = str(datetime.now(UTC).year)
+    report = (await api.data(RANKING, {"p": year}, hr.token))["contributionRanking"]
+    assert report == {"period": year, "rows": []}
+    assert (await api.error(RANKING, {"p": year}, ana.token)).codes == ["FORBIDDEN"]
+    assert (await api.error(RANKING, {"p": "someday"}, hr.token)).codes == ["BAD_INPUT"]

@@ -1,0 +1,99 @@
+"""`pointsEvents` against real server processes: one server, and two servers joined by Redis."""
+
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from websockets.exceptions import ConnectionClosed
+
+from server.models import UserRole
+from tests.support.gqlws import subscribe
+from tests.support.live import Live, live_server
+from tests.support.people import make_person
+from tests.support.points import ADJUST, CREATE_REWARD, REDEEM
+from tests.support.services import REDIS_URL, require_redis
+
+EVENTS = (
+    "subscription { pointsEvents { kind balance entry { delta action note } "
+    "redemption { id status reason reward { name } } } }"
+)
+
+
+@pytest.fixture
+async def live(sqlite_url: str, tmp_path: Path) -> AsyncIterator[Live]:
+    async with live_server(sqlite_url, tmp_path) as running:
+        yield running
+
+
+async def _signed_in(live: Live, email: str, role: UserRole = UserRole.MEMBER) -> tuple[str, str]:
+    person = await make_person(live.db, email, role=role)
+    return person.id, await live.gql.login(person.email, person.password)
+
+
+async def test_the_requester_sees_each_step_live(live: Live) -> None:
+    _, hr = await _signed_in(live, "hr@a.com", UserRole.HR)
+    ana_id, ana = await _signed_in(live, "ana@a.com")
+    async with subscribe(live.server.ws_url, EVENTS, token=ana) as events:
+        await live.gql.data(ADJUST, {"u": ana_id, "d": 40, "r": "Great workshop"}, hr)
+        event = (await events.next())["pointsEvents"]
+        assert event == {
+            "kind": "ENTRY",
+            "balance": 40,
+            "entry": {"delta": 40, "action": "ADJUSTMENT", "note": "Great workshop"},
+            "redemption": None,
+        }
+        reward = await live.gql.data(CREATE_REWARD, {"i": {"name": "Book", "kind": "OTHER", "cost": 25}}, hr)
+        redeemed = await live.gql.data(REDEEM, {"r": reward["createReward"]["id"]}, ana)
+        rid = redeemed["redeemReward"]["redemption"]["id"]
+        hold = (await events.next())["pointsEvents"]
+        assert (hold["kind"], hold["entry"]["delta"], hold["balance"]) == ("ENTRY", -25, 15)
+        requested = (await events.next())["pointsEvents"]
+        assert (requested["kind"], requested["redemption"]["status"]) == ("REDEMPTION", "REQUESTED")
+        await live.gql.data(
+            'mutation($id: ID!) { rejectRedemption(id: $id, reason: "Out of budget") { status } }',
+            {"id": rid},
+            hr,
+        )
+        refund = (await events.next())["pointsEvents"]
+        assert (refund["entry"]["delta"], refund["balance"]) == (25, 40)
+        rejected = (await events.next())["pointsEvents"]["redemption"]
+        assert (rejected["id"], rejected["status"], rejected["reason"]) == (rid, "REJECTED", "Out of budget")
+
+
+async def test_events_are_private_and_need_a_valid_token(live: Live) -> None:
+    _, hr = await _signed_in(live, "hr@a.com", UserRole.HR)
+    ana_id, _ = await _signed_in(live, "ana@a.com")
+    ben_id, ben = await _signed_in(live, "ben@a.com")
+    async with subscribe(live.server.ws_url, EVENTS, token=ben) as bens:
+        await live.gql.data(ADJUST, {"u": ana_id, "d": 5, "r": "For Ana"}, hr)
+        await live.gql.data(ADJUST, {"u": ben_id, "d": 7, "r": "For Ben"}, hr)
+        assert (await bens.next())["pointsEvents"]["entry"]["note"] == "For Ben"
+    async with subscribe(live.server.ws_url, EVENTS, token=None) as anonymous:
+        message = await anonymous.message()
+        assert message["type"] == "next", message
+        assert message["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    with pytest.raises(ConnectionClosed) as closed:
+        async with subscribe(live.server.ws_url, EVENTS, token="not-a-token"):
+            pass
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4403
+
+
+async def test_an_event_reaches_a_subscriber_on_another_server(postgres_url: str, tmp_path: Path) -> None:
+    require_redis()
+    env = {
+        "WARROOM_REDIS_URL": REDIS_URL,
+        "WARROOM_REDIS_PREFIX": f"t{uuid.uuid4().hex[:8]}",
+        "WARROOM_JOBS": "inprocess",
+    }
+    async with (
+        live_server(postgres_url, tmp_path, env=env, name="one") as one,
+        live_server(postgres_url, tmp_path, env=env, name="two") as two,
+    ):
+        _, hr = await _signed_in(one, "hr@a.com", UserRole.HR)
+        ana_id, ana = await _signed_in(one, "ana@a.com")
+        async with subscribe(two.server.ws_url, EVENTS, token=ana) as events:
+            await one.gql.data(ADJUST, {"u": ana_id, "d": 12, "r": "Across servers"}, hr)
+            event = (await events.next())["pointsEvents"]
+        assert (event["entry"]["note"], event["balance"]) == ("Across servers", 12)

@@ -1,0 +1,94 @@
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from server.db import Database
+from server.domain import cases
+from server.domain.errors import BadInput, Conflict, Forbidden, NotFound
+from server.domain.points import orders
+from server.ids import new_id
+from server.models import AuditEvent, CaseRole, User
+from tests.domain.points.helpers import user
+
+
+async def _case(db: Database, owner: User, *members: tuple[User, CaseRole]) -> str:
+    async with db.transaction() as session:
+        case = await cases.create_case(session, owner, title="Deal", customer="ACME")
+        for member, role in members:
+            await cases.add_member(session, owner, case_id=case.id, member_id=member.id, role=role)
+        return case.id
+
+
+async def test_an_order_without_pain_points_is_recorded_and_audited(db: Database) -> None:
+    owner = await user(db, "owner@a.com")
+    case_id = await _case(db, owner)
+    async with db.transaction() as session:
+        recorded = await orders.record_order_won(
+            session, owner, case_id=case_id, amount=Decimal("125000.50"), pain_point_ids=[], reference="SO-1"
+        )
+    assert (recorded.created, recorded.awards, recorded.order.amount) == (True, [], Decimal("125000.50"))
+    async with db.transaction() as session:
+        again = await orders.record_order_won(
+            session, owner, case_id=case_id, amount=Decimal("125000.5"), pain_point_ids=[], reference=" SO-1 "
+        )
+    assert (again.created, again.order.id) == (False, recorded.order.id)
+    async with db.transaction() as session:
+        with pytest.raises(Conflict):
+            await orders.record_order_won(
+                session, owner, case_id=case_id, amount=Decimal("1"), pain_point_ids=[], reference="SO-1"
+            )
+    async with db.sessions() as session:
+        audited = (
+            await session.scalars(select(AuditEvent).where(AuditEvent.action == "points.order_won_recorded"))
+        ).all()
+    assert [e.data["amount"] for e in audited] == ["125000.50"]
+
+
+async def test_pain_points_are_refused_until_the_pain_point_table_exists(db: Database) -> None:
+    owner = await user(db, "owner@a.com")
+    case_id = await _case(db, owner)
+    async with db.transaction() as session:
+        with pytest.raises(BadInput, match="no pain points"):
+            await orders.record_order_won(
+                session, owner, case_id=case_id, amount=Decimal(10), pain_point_ids=[new_id()]
+            )
+
+
+@pytest.mark.parametrize(
+    ("amount", "ids"),
+    [
+        (Decimal(0), []),
+        (Decimal("-1"), []),
+        (Decimal("1.005"), []),
+        (Decimal("NaN"), []),
+        (Decimal(1), ["x"]),
+    ],
+)
+async def test_bad_orders_are_refused(db: Database, amount: Decimal, ids: list[str]) -> None:
+    owner = await user(db, "owner@a.com")
+    case_id = await _case(db, owner)
+    async with db.transaction() as session:
+        with pytest.raises(BadInput):
+            await orders.record_order_won(session, owner, case_id=case_id, amount=amount, pain_point_ids=ids)
+
+
+async def test_only_the_case_owner_records_orders(db: Database) -> None:
+    owner = await user(db, "owner@a.com")
+    editor = await user(db, "editor@a.com")
+    stranger = await user(db, "stranger@a.com")
+    case_id = await _case(db, owner, (editor, CaseRole.EDITOR))
+    for who, error in ((editor, Forbidden), (stranger, NotFound)):
+        async with db.transaction() as session:
+            with pytest.raises(error):
+                await orders.record_order_won(
+                    session, who, case_id=case_id, amount=Decimal(1), pain_point_ids=[]
+                )
+
+
+def test_order_awards_credit_each_author_once_per_order() -> None:
+    requests = orders.order_awards("o1", "owner", {"p2": "ben", "p1": "ana"})
+    assert [(r.user_id, r.subject, r.key, r.actor_id) for r in requests] == [
+        ("ana", "pain_point:p1", "ORDER_WON:order:o1:pain_point:p1", "owner"),
+        ("ben", "pain_point:p2", "ORDER_WON:order:o1:pain_point:p2", "owner"),
+    ]
