@@ -17,11 +17,13 @@ from server.api.context import Services
 from server.api.http import GraphQLApp
 from server.config import Settings
 from server.db import Database
+from server.domain.painpoint_config import PainPointConfig
 from server.events import EventBus
 from server.frontend import Frontend
 from server.jobs import create_jobs
 from server.middleware import AccessLog, BodyLimit
 from server.pubsub import create_pubsub
+from server.schedule import Daily
 from server.sync.endpoint import SyncEndpoint
 from server.sync.fanout import Fanout
 from server.sync.rooms import Rooms
@@ -46,6 +48,7 @@ class _Runtime:
         self.services: Services | None = None
         self.sync: SyncEndpoint | None = None
         self.graphql: GraphQLApp | None = None
+        self.nightly: Daily | None = None
 
     async def start(self) -> None:
         await self.pubsub.start()
@@ -66,8 +69,15 @@ class _Runtime:
         )
         self.sync = SyncEndpoint(self.db, self.rooms)
         self.graphql = GraphQLApp(self.services)
+        recluster_at = PainPointConfig.from_settings(self.settings).recluster_at
+        if not self.settings.uses_arq and recluster_at is not None:
+            # arq workers run this as a cron job; the embedded default keeps the schedule itself
+            self.nightly = Daily(recluster_at, lambda: jobs.enqueue("recluster_teams"), "recluster")
+            self.nightly.start()
 
     async def stop(self) -> None:
+        if self.nightly is not None:
+            await self.nightly.stop()
         if self.rooms is not None:
             await self.rooms.close_all()
         await self.writer.stop()

@@ -107,7 +107,7 @@ def upgrade() -> None:
         sa.Column("similarity", sa.Float(), nullable=False),
         sa.Column(
             "source",
-            sa.Enum("clustered", "rescued", "placed", name="membershipsource", native_enum=False, length=16),
+            sa.Enum("run", "placed", name="membershipsource", native_enum=False, length=16),
             nullable=False,
         ),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),

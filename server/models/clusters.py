@@ -13,10 +13,8 @@ from server.models.base import Base, new_id, utcnow
 
 
 class MembershipSource(enum.StrEnum):
-    # HDBSCAN put it in the cluster
-    CLUSTERED = "clustered"
-    # HDBSCAN called it noise; it was close enough to a centroid to join
-    RESCUED = "rescued"
+    # The run itself put it there (HDBSCAN, or the rescue of an outlier close to a centroid)
+    RUN = "run"
     # It arrived after the run and was placed by cosine to the run's centroids
     PLACED = "placed"
 
