@@ -25,7 +25,7 @@ from workers.typing import JobContext
 
 log = logging.getLogger("warroom.jobs.painpoints")
 
-CLUSTER_JOB = "cluster_pain_points"
+CLUSTER_JOB = cluster_runs.JOB_NAME
 # Nightly job ids are derived from team and date, so a schedule that fires twice queues one run.
 _NIGHTLY = uuid.UUID("6f2d8f0e-35f4-4c4e-9d0b-8a1c2f7d9b41")
 # Share of a run's progress spent catching up on vectors (all of it after a model change).

@@ -22,23 +22,39 @@ from graphql import GraphQLError
 from server.api.errors import ErrorCodes
 from server.api.mutations.auth import AuthMutations
 from server.api.mutations.cases import CaseMutations
+from server.api.mutations.clusters import ClusterMutations
 from server.api.mutations.orders import OrderMutations
+from server.api.mutations.painpoints import PainPointMutations
 from server.api.mutations.points import PointsMutations
 from server.api.mutations.redemptions import RedemptionMutations
 from server.api.mutations.rewards import RewardMutations
 from server.api.queries.cases import CaseQueries
+from server.api.queries.clusters import ClusterQueries
+from server.api.queries.painpoints import PainPointQueries
 from server.api.queries.points import PointsQueries
 from server.api.queries.rewards import RewardQueries
 from server.api.queries.users import UserQueries
+from server.api.subscriptions.clusters import ClusterSubscriptions
 from server.api.subscriptions.points import PointsSubscriptions
 from server.config import Settings
 
-Query = merge_types("Query", (UserQueries, CaseQueries, PointsQueries, RewardQueries))
+Query = merge_types(
+    "Query", (UserQueries, CaseQueries, PointsQueries, RewardQueries, PainPointQueries, ClusterQueries)
+)
 Mutation = merge_types(
     "Mutation",
-    (AuthMutations, CaseMutations, PointsMutations, RewardMutations, RedemptionMutations, OrderMutations),
+    (
+        AuthMutations,
+        CaseMutations,
+        PointsMutations,
+        RewardMutations,
+        RedemptionMutations,
+        OrderMutations,
+        PainPointMutations,
+        ClusterMutations,
+    ),
 )
-Subscription = merge_types("Subscription", (PointsSubscriptions,))
+Subscription = merge_types("Subscription", (PointsSubscriptions, ClusterSubscriptions))
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30

@@ -17,8 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.clustering import ClusteringParams, ClusteringResult, ClusterSummary, cluster
 from server.clustering.types import Embeddings
-from server.domain import painpoint_vectors
+from server.domain import jobs, painpoint_vectors
 from server.domain.cluster_placement import current_run, place_into
+from server.domain.errors import NotFound
 from server.domain.pagination import Page, paginate
 from server.domain.painpoint_vectors import Encoded, from_bytes, stack, to_bytes
 from server.ids import new_id
@@ -26,14 +27,18 @@ from server.models import (
     Cluster,
     ClusterMembership,
     ClusterRun,
+    Job,
     MembershipSource,
     PainPoint,
     PainPointEmbedding,
     PainPointStatus,
+    User,
 )
 from server.models.base import utcnow
 
 METHOD = "umap+hdbscan"
+# The job that makes runs (workers/painpoints.py); its rows in `jobs` carry {"team_id": ...}.
+JOB_NAME = "cluster_pain_points"
 
 
 @dataclass(frozen=True)
@@ -221,3 +226,18 @@ async def team_runs(
     """A team's runs, newest first, so R&D can compare them."""
     query = select(ClusterRun).where(ClusterRun.team_id == team_id)
     return await paginate(session, query, ClusterRun.id, first=first, after=after)
+
+
+async def request(session: AsyncSession, user: User, team_id: str | None) -> tuple[Job, bool]:
+    """A re-clustering of the caller's team: the one already queued or running, else a new job row (True)
+    that the caller queues after committing. Anyone of the team may ask; the run serves everyone's view."""
+    team = team_id or user.team_id
+    if team is None or team != user.team_id:
+        raise NotFound(f"No team with id {team} is visible to you.")
+    running = await jobs.active(session, JOB_NAME, team)
+    if running is not None:
+        return running, False
+    job = await jobs.create(
+        session, job_id=new_id(), name=JOB_NAME, params={"team_id": team}, created_by=user.id
+    )
+    return job, True

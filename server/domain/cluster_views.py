@@ -248,10 +248,10 @@ async def _descriptions(
         .where(ClusterMembership.cluster_id.in_(cluster_ids))
     )
     totals: dict[str | None, int] = dict(
-        (await session.execute(total.group_by(ClusterMembership.cluster_id))).tuples().all()
+        (await session.execute(total.group_by(ClusterMembership.cluster_id))).all()
     )
     counts: dict[str | None, int] = dict(
-        (await session.execute(seen.group_by(ClusterMembership.cluster_id))).tuples().all()
+        (await session.execute(seen.group_by(ClusterMembership.cluster_id))).all()
     )
     partial = [c for c in cluster_ids if counts.get(c, 0) < totals.get(c, 0)]
     if not partial:

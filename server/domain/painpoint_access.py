@@ -50,3 +50,13 @@ def require_rd(user: User, what: str) -> None:
     """FORBIDDEN unless `user` is R&D."""
     if user.role is not UserRole.RD:
         raise Forbidden(f"Only R&D can {what}; you are {user.role.value}.")
+
+
+async def visible_ids(session: AsyncSession, user: User, ids: list[str]) -> list[str]:
+    """Those of `ids` that `user` may see, in the given order."""
+    if not ids:
+        return []
+    found = set(
+        (await session.execute(select(PainPoint.id).where(PainPoint.id.in_(ids), visible(user)))).scalars()
+    )
+    return [pain_point_id for pain_point_id in ids if pain_point_id in found]

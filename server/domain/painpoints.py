@@ -199,12 +199,21 @@ async def store(
 
 
 async def _lock_cases(session: AsyncSession, user: User, plans: Sequence[Planned]) -> None:
-    """Check each case again inside the transaction; on PostgreSQL also lock it, so concurrent submissions
-    to one case are compared with each other for duplicates (SQLite serialises writers already)."""
+    """Check each case (and ticket) again inside the transaction; on PostgreSQL also lock the cases, so
+    concurrent submissions to one case are compared for duplicates (SQLite serialises writers already)."""
     case_ids = sorted({p.case.id for p in plans})
     await session.execute(select(Case.id).where(Case.id.in_(case_ids)).order_by(Case.id).with_for_update())
     for case_id in case_ids:
         await cases.require_role(session, case_id, user, *SUBMIT_ROLES)
+    for item in plans:
+        if item.ticket is not None:
+            # Read again under lock: two resubmissions of one ticket must not both create a pain point.
+            ticket = await session.get(
+                RectificationTicket, item.ticket.id, with_for_update=True, populate_existing=True
+            )
+            if ticket is None or ticket.status is not TicketStatus.OPEN:
+                raise Conflict("This ticket was resubmitted already; its pain point is linked to it.")
+            item.ticket = ticket
 
 
 def _new_pain_point(user: User, item: Planned, now: datetime) -> PainPoint:
