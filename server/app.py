@@ -18,6 +18,7 @@ from server.api.http import GraphQLApp
 from server.config import Settings
 from server.db import Database
 from server.domain.painpoint_config import PainPointConfig
+from server.domain.painpoint_submit import Submissions
 from server.events import EventBus
 from server.frontend import Frontend
 from server.jobs import create_jobs
@@ -65,7 +66,12 @@ class _Runtime:
             ),
         )
         self.services = Services(
-            db=self.db, settings=self.settings, jobs=jobs, rooms=self.rooms, events=self.events
+            db=self.db,
+            settings=self.settings,
+            jobs=jobs,
+            rooms=self.rooms,
+            events=self.events,
+            painpoints=Submissions(self.db, jobs, self.events, PainPointConfig.from_settings(self.settings)),
         )
         self.sync = SyncEndpoint(self.db, self.rooms)
         self.graphql = GraphQLApp(self.services)
@@ -82,6 +88,7 @@ class _Runtime:
             await self.rooms.close_all()
         await self.writer.stop()
         if self.services is not None:
+            await self.services.painpoints.close()
             await self.services.jobs.close()
         await self.pubsub.stop()
         await self.db.dispose()

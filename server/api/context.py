@@ -15,6 +15,7 @@ from server.config import Settings
 from server.db import Database
 from server.domain import users
 from server.domain.errors import Unauthenticated
+from server.domain.painpoint_submit import Submissions
 from server.events import EventBus
 from server.jobs import JobQueue
 from server.models import User
@@ -30,6 +31,8 @@ class Services:
     jobs: JobQueue
     rooms: Rooms
     events: EventBus
+    # group commit of pain-point submissions
+    painpoints: Submissions
 
 
 @dataclass

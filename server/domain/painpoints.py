@@ -2,7 +2,8 @@
 linked to an original they repeat and placed into clusters); refused ones become rectification tickets.
 
 A submission runs in three steps so that no transaction is held while the model works:
-`plan` (who may, what the gate says) -> `painpoint_vectors.try_encode` (in a thread) -> `store`.
+`plan` (who may, what the gate says) -> `painpoint_vectors.try_encode` (in a thread) -> `store`; the last
+two take the submissions of several callers at once (see `painpoint_submit.Submissions`).
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ class Planned:
     tags: list[str]
     rejections: list[Rejection]
     # set when this is the resubmission of a ticket
+    ticket_id: str | None = None
+    # that ticket as loaded (and locked) by the transaction that stores this plan
     ticket: RectificationTicket | None = None
 
     @property
@@ -74,15 +77,23 @@ class SubmissionResult:
     ticket: RectificationTicket | None = None
 
 
+@dataclass(frozen=True)
+class Submission:
+    """One caller's checked submissions (one request)."""
+
+    user: User
+    plans: list[Planned]
+
+
 @dataclass
-class SubmitOutcome:
-    """Everything a caller acts on after the commit: results in input order, clusters that grew, awards
+class Stored:
+    """What to act on after the commit: results per submission in input order, clusters that grew, awards
     to queue, and teams whose pain points still need vectors (the model could not run at submit)."""
 
-    results: list[SubmissionResult]
-    settled: Settled
-    awards: list[AwardRequest]
-    needs_embedding: set[str]
+    results: list[list[SubmissionResult]]
+    settled: Settled = field(default_factory=Settled)
+    awards: list[AwardRequest] = field(default_factory=list)
+    needs_embedding: set[str] = field(default_factory=set)
 
 
 async def plan(
@@ -134,86 +145,96 @@ async def plan_resubmission(
         product=ticket.product,
         tags=list(ticket.tags),
         rejections=check_text(text, max_chars=config.max_chars),
-        ticket=ticket,
+        ticket_id=ticket.id,
     )
 
 
-def texts_to_encode(plans: Sequence[Planned]) -> list[str]:
+def texts_to_encode(submissions: Sequence[Submission]) -> list[str]:
     """The normalised texts of the accepted submissions, in order: what `store` expects vectors for."""
-    return [p.normalized for p in plans if p.accepted]
+    return [p.normalized for s in submissions for p in s.plans if p.accepted]
 
 
 async def store(
     session: AsyncSession,
-    user: User,
-    plans: Sequence[Planned],
+    submissions: Sequence[Submission],
     encoded: Encoded | None,
     config: PainPointConfig,
     *,
     now: datetime | None = None,
-) -> SubmitOutcome:
-    """Write the pain points and tickets in the caller's transaction, then settle the accepted ones.
+) -> Stored:
+    """Write the pain points and tickets of one or more callers' submissions in the caller's transaction,
+    then settle the accepted ones together.
 
-    `encoded` holds one vector per accepted submission (see `texts_to_encode`), or is None when the model
-    could not run: then duplicates and placement wait for the embedding job (`needs_embedding`).
+    `encoded` holds one vector per accepted submission, in order (see `texts_to_encode`), or is None when
+    the model could not run: then duplicates and placement wait for the embedding job (`needs_embedding`).
     """
     now = now or utcnow()
-    await _lock_cases(session, user, plans)
-    results: list[SubmissionResult] = []
+    await _lock(session, submissions)
+    stored = Stored(results=[])
     accepted: list[PainPoint] = []
-    for item in plans:
-        if item.accepted:
-            pain_point = _new_pain_point(user, item, now)
-            session.add(pain_point)
-            accepted.append(pain_point)
-            results.append(SubmissionResult(pain_point=pain_point))
-        else:
-            ticket = _ticket_for(user, item, now)
-            session.add(ticket)
-            results.append(SubmissionResult(rejections=item.rejections, ticket=ticket))
+    for submission in submissions:
+        results = [_write(session, submission.user, item, now, accepted) for item in submission.plans]
+        stored.results.append(results)
     await session.flush()
-    for item, result in zip(plans, results, strict=True):
-        if item.ticket is not None and result.pain_point is not None:
-            item.ticket.status = TicketStatus.RESUBMITTED
-            item.ticket.resubmitted_at = now
-            item.ticket.pain_point_id = result.pain_point.id
-            item.ticket.latest_text = item.text
-            item.ticket.attempts += 1
-            result.ticket = item.ticket
+    for submission, results in zip(submissions, stored.results, strict=True):
+        for item, result in zip(submission.plans, results, strict=True):
+            if item.ticket is not None and result.pain_point is not None:
+                item.ticket.status = TicketStatus.RESUBMITTED
+                item.ticket.resubmitted_at = now
+                item.ticket.pain_point_id = result.pain_point.id
+                item.ticket.latest_text = item.text
+                item.ticket.attempts += 1
+                result.ticket = item.ticket
 
-    settled = Settled()
-    needs_embedding: set[str] = set()
     if encoded is not None and accepted:
-        settled = await painpoint_ingest.settle(
+        stored.settled = await painpoint_ingest.settle(
             session, accepted, encoded, check_duplicates=[True] * len(accepted), config=config
         )
+        stored.awards = [
+            awards.pain_point_accepted(p.id, p.author_id)
+            for p in accepted
+            if p.status is PainPointStatus.SUBMITTED
+        ]
     elif accepted:
-        needs_embedding = {p.team_id for p in accepted if p.team_id is not None}
+        stored.needs_embedding = {p.team_id for p in accepted if p.team_id is not None}
     await session.flush()
-    rewarded = [
-        awards.pain_point_accepted(p.id, p.author_id)
-        for p in accepted
-        if p.status is PainPointStatus.SUBMITTED and encoded is not None
-    ]
-    return SubmitOutcome(results, settled, rewarded, needs_embedding)
+    return stored
 
 
-async def _lock_cases(session: AsyncSession, user: User, plans: Sequence[Planned]) -> None:
-    """Check each case (and ticket) again inside the transaction; on PostgreSQL also lock the cases, so
-    concurrent submissions to one case are compared for duplicates (SQLite serialises writers already)."""
-    case_ids = sorted({p.case.id for p in plans})
+def _write(
+    session: AsyncSession, user: User, item: Planned, now: datetime, accepted: list[PainPoint]
+) -> SubmissionResult:
+    if item.accepted:
+        pain_point = _new_pain_point(user, item, now)
+        session.add(pain_point)
+        accepted.append(pain_point)
+        return SubmissionResult(pain_point=pain_point)
+    ticket = _ticket_for(user, item, now)
+    session.add(ticket)
+    return SubmissionResult(rejections=item.rejections, ticket=ticket)
+
+
+async def _lock(session: AsyncSession, submissions: Sequence[Submission]) -> None:
+    """Check each case (and ticket) again inside the transaction. On PostgreSQL the cases are also locked,
+    all at once in id order, so concurrent submissions to one case are compared for duplicates (SQLite
+    serialises writers already)."""
+    case_ids = sorted({p.case.id for s in submissions for p in s.plans})
     await session.execute(select(Case.id).where(Case.id.in_(case_ids)).order_by(Case.id).with_for_update())
-    for case_id in case_ids:
-        await cases.require_role(session, case_id, user, *SUBMIT_ROLES)
-    for item in plans:
-        if item.ticket is not None:
-            # Read again under lock: two resubmissions of one ticket must not both create a pain point.
-            ticket = await session.get(
-                RectificationTicket, item.ticket.id, with_for_update=True, populate_existing=True
-            )
-            if ticket is None or ticket.status is not TicketStatus.OPEN:
-                raise Conflict("This ticket was resubmitted already; its pain point is linked to it.")
-            item.ticket = ticket
+    tickets: set[str] = set()
+    for submission in submissions:
+        for case_id in sorted({p.case.id for p in submission.plans}):
+            await cases.require_role(session, case_id, submission.user, *SUBMIT_ROLES)
+        for item in submission.plans:
+            item.ticket = None
+            if item.ticket_id is not None:
+                # Read again under lock: two resubmissions of one ticket must not both make a pain point.
+                ticket = await session.get(
+                    RectificationTicket, item.ticket_id, with_for_update=True, populate_existing=True
+                )
+                if ticket is None or ticket.status is not TicketStatus.OPEN or ticket.id in tickets:
+                    raise Conflict("This ticket was resubmitted already; its pain point is linked to it.")
+                tickets.add(ticket.id)
+                item.ticket = ticket
 
 
 def _new_pain_point(user: User, item: Planned, now: datetime) -> PainPoint:
@@ -251,7 +272,6 @@ def _ticket_for(user: User, item: Planned, now: datetime) -> RectificationTicket
         attempts=1,
         created_at=now,
     )
-    item.ticket = ticket
     return ticket
 
 

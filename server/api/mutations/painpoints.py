@@ -6,8 +6,8 @@ import strawberry
 
 from server.api.context import Info
 from server.api.types.painpoints import PainPoint, PainPointResult, result_of
-from server.domain import painpoint_submit, painpoints
-from server.domain.painpoint_config import MAX_BATCH, PainPointConfig
+from server.domain import painpoints
+from server.domain.painpoint_config import MAX_BATCH
 from server.domain.painpoints import SubmissionInput
 from server.domain.points import awards
 
@@ -50,17 +50,7 @@ class PainPointMutations:
     @strawberry.mutation(description="Correct the text of one of your open rectification tickets.")
     async def resubmit_ticket(self, info: Info, id: strawberry.ID, text: str) -> PainPointResult:
         user = await info.context.user()
-        services = info.context.services
-        result = await painpoint_submit.resubmit(
-            services.db,
-            services.jobs,
-            services.events,
-            user,
-            str(id),
-            text,
-            PainPointConfig.from_settings(services.settings),
-        )
-        return result_of(result)
+        return result_of(await info.context.services.painpoints.resubmit(user, str(id), text))
 
     @strawberry.mutation(
         description="R&D take a pain point of their team into the roadmap (status ADOPTED); its author "
@@ -77,13 +67,5 @@ class PainPointMutations:
 
 async def _submit(info: Info, inputs: list[PainPointInput]) -> list[PainPointResult]:
     user = await info.context.user()
-    services = info.context.services
-    results = await painpoint_submit.submit(
-        services.db,
-        services.jobs,
-        services.events,
-        user,
-        [item.to_domain() for item in inputs],
-        PainPointConfig.from_settings(services.settings),
-    )
+    results = await info.context.services.painpoints.submit(user, [item.to_domain() for item in inputs])
     return [result_of(result) for result in results]
