@@ -347,6 +347,20 @@ async def _newest(
     return list((await session.execute(query.order_by(PainPoint.id.desc()).limit(first))).scalars())
 
 
+async def cluster(
+    session: AsyncSession, user: User, run: ClusterRun | None, cluster_id: str, flt: ClusterFilter
+) -> ClusterView:
+    """One cluster of the run as the viewer sees it; NOT_FOUND if none of its pain points are visible."""
+    page = (
+        await clusters(session, user, run, flt, first=1, after=None, only=[cluster_id])
+        if run is not None and is_id(cluster_id)
+        else None
+    )
+    if page is None or not page.nodes:
+        raise NotFound(f"No cluster with id {cluster_id} is visible to you.")
+    return page.nodes[0]
+
+
 async def cluster_of(session: AsyncSession, user: User, pain_point: PainPoint) -> ClusterView | None:
     """The current cluster of a pain point the viewer sees (a duplicate shows its original's), if any."""
     run = await current_run(session, pain_point.team_id)

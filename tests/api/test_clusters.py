@@ -34,6 +34,10 @@ ENGLISH = [row for row in labelled_rows() if row.lang == "en"]
 # The job path clusters the same vectors as tests/clustering (ARI 0.60-0.72 on the English texts there, floor
 # 0.50), read in id order, which differs from run to run within a millisecond: measured 0.69-0.75 here.
 ENGLISH_ARI_FLOOR = 0.50
+CLUSTER = (
+    "query($id: ID!, $first: Int!, $after: ID) { painPointCluster(id: $id) { id label size "
+    "painPoints(first: $first, after: $after) { id } } }"
+)
 RECLUSTER_TEAM = "mutation($t: ID!) { reclusterPainPoints(scope: {teamId: $t}) { jobId } }"
 
 
@@ -110,6 +114,17 @@ async def test_a_recluster_job_clusters_the_team_and_each_viewer_sees_their_part
         texts = " ".join(p["text"] for p in node["painPoints"]).lower()
         assert all(keyword.split()[0] in texts for keyword in node["keywords"]), (node["keywords"], texts)
     assert {n["id"] for n in mate_view["nodes"]} <= {n["id"] for n in rd_view["nodes"]}
+    one = (await api.data(CLUSTER, {"id": biggest["id"], "first": 3}, team.rd.token))["painPointCluster"]
+    assert (one["size"], one["label"]) == (biggest["size"], biggest["label"])
+    newer = [p["id"] for p in one["painPoints"]]
+    older = await api.data(CLUSTER, {"id": biggest["id"], "first": 100, "after": newer[-1]}, team.rd.token)
+    paged = newer + [p["id"] for p in older["painPointCluster"]["painPoints"]]
+    assert paged == [p["id"] for p in biggest["painPoints"]]
+    not_mine = [n["id"] for n in rd_view["nodes"] if n["id"] not in {m["id"] for m in mate_view["nodes"]}]
+    for cluster_id in [*not_mine[:1], new_id(), "nope"]:
+        assert (await api.error(CLUSTER, {"id": cluster_id, "first": 1}, team.mate.token)).codes == [
+            "NOT_FOUND"
+        ]
     owner_view = await all_clusters(api, team.owner.token)
     assert sum(n["size"] for n in owner_view["nodes"]) == sum(n["size"] for n in rd_view["nodes"])
 
@@ -123,6 +138,7 @@ async def test_a_recluster_job_clusters_the_team_and_each_viewer_sees_their_part
         (CLUSTERS, {"f": {"runId": run["id"]}, "first": 5}),
         (CLUSTERS, {"f": {"runId": new_id()}, "first": 5}),
         (PAIN_POINT, {"id": team.ids[0]}),
+        (CLUSTER, {"id": biggest["id"], "first": 1}),
     ]:
         assert (await api.error(query, variables, outsider.token)).codes == ["NOT_FOUND"], query
     other_team = await api.error(RECLUSTER_TEAM, {"t": new_id()}, team.rd.token)

@@ -74,6 +74,20 @@ class ClusterQueries:
             run_row=run,
         )
 
+    @strawberry.field(
+        description="One cluster of your team's current run (or of filter.runId), as you see it; NOT_FOUND "
+        "when none of its pain points are visible to you."
+    )
+    async def pain_point_cluster(
+        self, info: Info, id: strawberry.ID, filter: ClusterFilterInput | None = None
+    ) -> PainPointCluster:
+        user = await info.context.user()
+        flt = filter.to_domain() if filter is not None else ClusterFilter()
+        async with info.context.read() as session:
+            run = await cluster_views.resolve_run(session, user, flt.run_id)
+            view = await cluster_views.cluster(session, user, run, str(id), flt)
+        return PainPointCluster.of(view, flt)
+
     @strawberry.field(description="Your team's clustering runs, newest first, with their parameters.")
     async def cluster_runs(
         self, info: Info, first: int = 20, after: str | None = None
