@@ -132,6 +132,9 @@ async def test_a_recluster_job_clusters_the_team_and_each_viewer_sees_their_part
     outsider = await sign_in(api, app_db, "rd@b.com", UserRole.RD, team="Team B")
     theirs = await all_clusters(api, outsider.token)
     assert (theirs["nodes"], theirs["run"], theirs["unclusteredCount"]) == ([], None, 0)
+    assert (await api.data("{ clusterRuns { nodes { id } } }", token=outsider.token))["clusterRuns"][
+        "nodes"
+    ] == []
     for query, variables in [
         (JOB, {"id": requested["jobId"]}),
         (JOB, {"id": new_id()}),
