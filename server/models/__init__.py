@@ -4,6 +4,7 @@ from server.models.audit import AuditEvent
 from server.models.base import Base
 from server.models.cases import Case, CaseMember, CaseRole
 from server.models.documents import DocCheckpoint, DocUpdate
+from server.models.heatmaps import HeatmapEditDay, HeatmapState
 from server.models.jobs import Job, JobStatus
 from server.models.users import AuthToken, Team, User, UserRole
 
@@ -16,6 +17,8 @@ __all__ = [
     "CaseRole",
     "DocCheckpoint",
     "DocUpdate",
+    "HeatmapEditDay",
+    "HeatmapState",
     "Job",
     "JobStatus",
     "Team",
