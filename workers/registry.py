@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from workers.documents import compact_document
+from workers.heatmaps import refresh_heatmaps
 from workers.typing import JobFunction
 
-FUNCTIONS: dict[str, JobFunction] = {function.__name__: function for function in (compact_document,)}
+FUNCTIONS: dict[str, JobFunction] = {
+    function.__name__: function for function in (compact_document, refresh_heatmaps)
+}
