@@ -23,10 +23,11 @@ from server.api.errors import ErrorCodes
 from server.api.mutations.auth import AuthMutations
 from server.api.mutations.cases import CaseMutations
 from server.api.queries.cases import CaseQueries
+from server.api.queries.heatmaps import HeatmapQueries
 from server.api.queries.users import UserQueries
 from server.config import Settings
 
-Query = merge_types("Query", (UserQueries, CaseQueries))
+Query = merge_types("Query", (UserQueries, CaseQueries, HeatmapQueries))
 Mutation = merge_types("Mutation", (AuthMutations, CaseMutations))
 
 MAX_DEPTH = 10
