@@ -38,7 +38,7 @@ _HEADERS: Final = {
     "Cache-Control": f"private, max-age={MAX_AGE_SECONDS}",
     "Vary": "Authorization",
     "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+    "Content-Security-Policy": "default-src 'none'",
 }
 
 
