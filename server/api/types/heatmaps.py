@@ -96,7 +96,11 @@ class ContributionHeatmap:
                 ContributionCell(
                     column=index,
                     score=cell.score,
-                    counts=[ActivityCount(kind=kind, count=count) for kind, count in cell.counts.items()],
+                    counts=[
+                        ActivityCount(kind=kind, count=cell.counts[kind])
+                        for kind in Activity
+                        if kind in cell.counts
+                    ],
                 )
                 for index in range(len(heatmap.buckets))
                 if (cell := heatmap.cells.get((user_id, index))) is not None
