@@ -25,7 +25,8 @@ def test_redis_means_arq_unless_told_otherwise() -> None:
         ({"WARROOM_DATABASE_URL": "mysql://x"}, "must start with"),
         ({"WARROOM_JOBS": "celery"}, "must be one of"),
         ({"WARROOM_JOBS": "arq"}, "needs WARROOM_REDIS_URL"),
-        ({"WARROOM_ROOM_IDLE_SECONDS": "-1"}, "must not be negative"),
+        ({"WARROOM_ROOM_IDLE_SECONDS": "-1"}, "must be at least 0"),
+        ({"WARROOM_ROOM_IDLE_SECONDS": "soon"}, "must be a number"),
     ],
 )
 def test_bad_values_are_refused_with_the_variable_named(env: dict[str, str], message: str) -> None:
