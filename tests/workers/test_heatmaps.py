@@ -137,3 +137,19 @@ async def test_an_arq_worker_runs_the_deferred_job_once_for_two_servers(
         await inspector.aclose()
         log.close()
         await db.dispose()
+
+
+async def test_closing_the_in_process_queue_runs_deferred_jobs_at_once(
+    db: Database, settings: Settings
+) -> None:
+    # A server shutting down does not sit out the delay, nor drop the run.
+    case_id, hub = await _case(db)
+    await store(db, case_id, hub.log)
+    jobs = InProcessJobs(db, settings)
+    schedule(jobs, case_id, 600.0)
+    await asyncio.sleep(0.05)
+    assert await _state(db, case_id) is None
+
+    async with asyncio.timeout(10):
+        await jobs.close()
+    assert await _state(db, case_id) == (1, 3)
