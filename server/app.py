@@ -15,11 +15,13 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
 from server.api.context import Services
+from server.api.heatmap_images import HeatmapImages
 from server.api.http import GraphQLApp
 from server.config import Settings
 from server.db import Database
 from server.events import EventBus
 from server.frontend import Frontend
+from server.heatmap_refresh import ActivityDebouncer, refresh_delay
 from server.jobs import create_jobs
 from server.middleware import AccessLog, BodyLimit
 from server.pubsub import create_pubsub
@@ -63,6 +65,7 @@ class _Runtime:
                 "compact_document", job_id=f"compact:{case_id}", case_id=case_id
             ),
         )
+        self.rooms.activity_listeners.append(ActivityDebouncer(jobs, refresh_delay(self.settings)))
         self.services = Services(
             db=self.db, settings=self.settings, jobs=jobs, rooms=self.rooms, events=self.events
         )
@@ -130,6 +133,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             return JSONResponse({"status": "unavailable", "database": str(exc)[:200]}, status_code=503)
         return JSONResponse({"status": "ready"})
 
+    def services() -> Services:
+        assert runtime.services is not None
+        return runtime.services
+
+    images = HeatmapImages(services)
+
     async def metrics(_request: Request) -> Response:
         rooms = runtime.rooms
         lines = [
@@ -150,6 +159,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics),
+        Route("/cases/{id}/heatmap.svg", images.case, methods=["GET", "HEAD"]),
+        Route("/teams/{id}/heatmap.svg", images.team, methods=["GET", "HEAD"]),
         # A bound method, so Starlette calls it with a Request (an instance would be taken for an ASGI app).
         Route("/", frontend.__call__, methods=["GET", "HEAD"]),
         Route("/{path:path}", frontend.__call__, methods=["GET", "HEAD"]),

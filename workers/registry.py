@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from workers.documents import compact_document
+from workers.heatmaps import refresh_heatmaps
 from workers.points import award_points, void_points
 from workers.typing import JobFunction
 
 FUNCTIONS: dict[str, JobFunction] = {
-    function.__name__: function for function in (compact_document, award_points, void_points)
+    function.__name__: function
+    for function in (compact_document, award_points, void_points, refresh_heatmaps)
 }

@@ -31,6 +31,7 @@ from server.api.mutations.redemptions import RedemptionMutations
 from server.api.mutations.rewards import RewardMutations
 from server.api.queries.cases import CaseQueries
 from server.api.queries.comments import CommentQueries
+from server.api.queries.heatmaps import HeatmapQueries
 from server.api.queries.notifications import NotificationQueries
 from server.api.queries.points import PointsQueries
 from server.api.queries.rewards import RewardQueries
@@ -41,7 +42,16 @@ from server.api.subscriptions.points import PointsSubscriptions
 from server.config import Settings
 
 Query = merge_types(
-    "Query", (UserQueries, CaseQueries, CommentQueries, NotificationQueries, PointsQueries, RewardQueries)
+    "Query",
+    (
+        UserQueries,
+        CaseQueries,
+        CommentQueries,
+        NotificationQueries,
+        PointsQueries,
+        RewardQueries,
+        HeatmapQueries,
+    ),
 )
 Mutation = merge_types(
     "Mutation",

@@ -5,6 +5,7 @@ from server.models.base import Base
 from server.models.cases import Case, CaseMember, CaseRole
 from server.models.comments import Comment
 from server.models.documents import DocCheckpoint, DocUpdate
+from server.models.heatmaps import HeatmapEditDay, HeatmapState
 from server.models.jobs import Job, JobStatus
 from server.models.notifications import Notification, NotificationKind
 from server.models.orders import Order, OrderPainPoint
@@ -23,6 +24,8 @@ __all__ = [
     "Comment",
     "DocCheckpoint",
     "DocUpdate",
+    "HeatmapEditDay",
+    "HeatmapState",
     "Job",
     "JobStatus",
     "Notification",
