@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.heatmaps import Activity, ActivityEvent
-from server.models import HeatmapEditDay
+from server.models import Comment, HeatmapEditDay
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +74,35 @@ async def document_edits(
     return events
 
 
+async def comments(
+    session: AsyncSession, scope: ActivityScope, start: datetime, end: datetime
+) -> list[ActivityEvent]:
+    """Comments and replies written, per author and UTC day (deleted ones do not count)."""
+    if not scope.case_ids:
+        return []
+    rows = await session.execute(
+        select(Comment.author_id, Comment.created_at).where(
+            Comment.case_id.in_(scope.case_ids),
+            Comment.deleted_at.is_(None),
+            Comment.created_at >= start,
+            Comment.created_at < end,
+        )
+    )
+    return _per_day([(author, at) for author, at in rows.all()], Activity.COMMENTS)
+
+
+def _per_day(rows: Sequence[tuple[str, datetime]], kind: Activity) -> list[ActivityEvent]:
+    """One event per person and UTC day, its amount the number of rows."""
+    days: dict[tuple[str, date], int] = {}
+    for user_id, at in rows:
+        key = (user_id, at.astimezone(UTC).date())
+        days[key] = days.get(key, 0) + 1
+    return [
+        ActivityEvent(user_id, datetime.combine(day, time(), UTC), kind, amount)
+        for (user_id, day), amount in days.items()
+    ]
+
+
 def _days(start: datetime, end: datetime) -> tuple[date, date]:
     # Stored per whole UTC day: the days that begin inside [start, end). Heatmaps ask for whole days.
     first = start.astimezone(UTC)
@@ -81,7 +110,7 @@ def _days(start: datetime, end: datetime) -> tuple[date, date]:
     return day, (end.astimezone(UTC) - timedelta(microseconds=1)).date() + timedelta(days=1)
 
 
-PROVIDERS: Final[tuple[ActivityProvider, ...]] = (document_edits,)
+PROVIDERS: Final[tuple[ActivityProvider, ...]] = (document_edits, comments)
 """Every source of contributions. Comments, snapshots, pain points and adoptions add theirs here."""
 
 

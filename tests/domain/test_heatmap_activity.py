@@ -43,3 +43,38 @@ async def test_edits_come_per_author_and_day_within_the_range_and_cases(db: Data
     ]
     assert middle == [ActivityEvent(ann.id, MIDNIGHT + DAY, Activity.DOC_CHARS_INSERTED, 4)]
     assert elsewhere == nothing == []
+
+
+async def test_comments_count_per_author_and_day_and_deleted_ones_do_not(db: Database) -> None:
+    from server.domain.heatmap_activity import comments
+    from server.models import Comment
+
+    ann = await make_person(db, "ann@a.com")
+    bob = await make_person(db, "bob@a.com")
+    case_id, other = await make_case(db, ann), await make_case(db, ann)
+    async with db.transaction() as session:
+        for author, at, case, deleted in (
+            (ann.id, MIDNIGHT + timedelta(hours=1), case_id, False),
+            (ann.id, MIDNIGHT + timedelta(hours=5), case_id, False),
+            (bob.id, MIDNIGHT + DAY, case_id, False),
+            (bob.id, MIDNIGHT + DAY + timedelta(hours=2), case_id, True),
+            (bob.id, MIDNIGHT + timedelta(hours=3), other, False),
+            (ann.id, MIDNIGHT + 5 * DAY, case_id, False),
+        ):
+            session.add(
+                Comment(
+                    case_id=case,
+                    author_id=author,
+                    body="x",
+                    created_at=at,
+                    deleted_at=at if deleted else None,
+                )
+            )
+    async with db.sessions() as session:
+        events = await comments(session, ActivityScope((case_id,)), MIDNIGHT, MIDNIGHT + 3 * DAY)
+        everything = await activity(session, ActivityScope((case_id,)), MIDNIGHT, MIDNIGHT + 3 * DAY)
+    assert sorted(events, key=lambda e: (e.at, e.user_id)) == [
+        ActivityEvent(ann.id, MIDNIGHT, Activity.COMMENTS, 2),
+        ActivityEvent(bob.id, MIDNIGHT + DAY, Activity.COMMENTS, 1),
+    ]
+    assert set(events) <= set(everything)

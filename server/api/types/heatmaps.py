@@ -106,9 +106,7 @@ class ContributionHeatmap:
                 if (cell := heatmap.cells.get((user_id, index))) is not None
             ]
             rows.append(
-                HeatmapRow(
-                    user=User.of(view.people[user_id]), score=heatmap.user_score(user_id), cells=cells
-                )
+                HeatmapRow(user=User.of(view.people[user_id]), score=heatmap.user_score(user_id), cells=cells)
             )
         columns = [
             HeatmapColumn(
