@@ -225,6 +225,26 @@ class WarroomServer:
         data: dict[str, Any] = body["data"]
         return data
 
+    async def durable_summary(self) -> str:
+        """From /metrics: how long updates waited for their commit (bucket upper bounds)."""
+        async with httpx.AsyncClient(timeout=10) as http:
+            text = (await http.get(self._graphql.replace("/graphql", "/metrics"))).text
+        name = "warroom_doc_update_durable_seconds_bucket"
+        buckets = [
+            (float(line.split('le="')[1].split('"')[0]), int(line.split()[-1]))
+            for line in text.splitlines()
+            if line.startswith(name)
+        ]
+        total = buckets[-1][1] if buckets else 0
+        if not total:
+            return "no updates stored"
+
+        def quantile(q: float) -> str:
+            bound = next(b for b, n in buckets if n >= q * total)
+            return "over 1 s" if bound == float("inf") else f"<= {bound * 1000:g} ms"
+
+        return f"{total} updates committed; wait for commit p50 {quantile(0.5)}, p99 {quantile(0.99)}"
+
     async def stop(self) -> None:
         """Terminate the server (SIGTERM, so that it flushes like in production)."""
         await _terminate(self._process)

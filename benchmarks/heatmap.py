@@ -25,7 +25,7 @@ from server.heatmaps.buckets import BucketSize, contribution_heatmap
 from server.heatmaps.edits import LogEntry, read_edit_history
 from server.heatmaps.sections import section_heatmap
 from server.heatmaps.svg import contribution_svg, section_svg
-from server.heatmaps.yupdate import decode_update
+from server.yjs.update import decode_update
 
 SECTIONS = ["Summary", "Customer pain", "Supply chain", "Pricing", "Risks", "交付计划", "Legal", "Next steps"]
 _PROSE = """the customer needs faster delivery of spare parts and a clear price for the service contract

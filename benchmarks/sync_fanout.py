@@ -224,6 +224,8 @@ async def _measure(
         server = await start_server(name, args, workdir)
         try:
             result = await run_scenario(server, scenario, run, args)
+            if isinstance(server, WarroomServer):
+                print(f"  {scenario.key}/{name}/{run}: {await server.durable_summary()}", file=sys.stderr)
         finally:
             await server.stop()
         figures = (

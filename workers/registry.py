@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from workers.documents import compact_document
+from workers.heatmaps import refresh_heatmaps
 from workers.painpoints import cluster_pain_points, embed_pain_points, recluster_teams
 from workers.points import award_points, void_points
 from workers.typing import JobFunction
@@ -16,5 +17,6 @@ FUNCTIONS: dict[str, JobFunction] = {
         embed_pain_points,
         cluster_pain_points,
         recluster_teams,
+        refresh_heatmaps,
     )
 }

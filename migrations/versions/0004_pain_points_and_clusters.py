@@ -1,7 +1,7 @@
 """Pain points, rectification tickets, cached embeddings, cluster runs, clusters and memberships.
 
 Revision ID: 0004
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-25 18:12:09.095977
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004"
-down_revision: str | None = "0005"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

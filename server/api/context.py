@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from strawberry.types import Info as _Info
 from server.config import Settings
 from server.db import Database
 from server.domain import users
+from server.domain.anchors import ResolverCache
 from server.domain.errors import Unauthenticated
 from server.domain.painpoint_submit import Submissions
 from server.events import EventBus
@@ -33,6 +35,12 @@ class Services:
     events: EventBus
     # group commit of pain-point submissions
     painpoints: Submissions
+    anchors: ResolverCache = field(default_factory=ResolverCache)
+
+
+# A WebSocket connection lives for hours: its token is looked up again this often (by default), so
+# a revoked or expired one stops receiving events.
+USER_RECHECK_SECONDS = 30.0
 
 
 @dataclass
@@ -44,9 +52,13 @@ class Context:
     request: Any = None
     response: Any = None
     request_id: str = ""
-    # The payload of a WebSocket's connection_init (graphql-transport-ws); strawberry fills it in.
-    connection_params: dict[str, Any] | None = None
+    long_lived: bool = False
+    """A graphql-transport-ws connection: one context for all its operations."""
+    user_recheck_seconds: float = USER_RECHECK_SECONDS
+    connection_params: dict[str, object] | None = None
+    """The payload of that connection's `connection_init` message."""
     _user: asyncio.Task[User | None] | None = field(default=None, repr=False)
+    _user_looked_up: float = field(default=0.0, repr=False)
 
     @property
     def settings(self) -> Settings:
@@ -64,16 +76,19 @@ class Context:
         async with self.services.db.transaction() as session:
             yield session
 
-    def use_token(self, token: str) -> None:
-        """Authenticate with `token` from now on (a WebSocket's connection_init carries it)."""
-        self.token = token
-        self._user = None
-
     async def current_user(self) -> User | None:
-        """The signed-in user, or None for an anonymous request (looked up once per request)."""
-        if self._user is None:
+        """The signed-in user, or None for an anonymous request (looked up once per request, and
+        every `user_recheck_seconds` on a WebSocket connection)."""
+        stale = self.long_lived and time.monotonic() - self._user_looked_up > self.user_recheck_seconds
+        if self._user is None or (stale and self._user.done()):
+            self._user_looked_up = time.monotonic()
             self._user = asyncio.ensure_future(self._lookup_user())
         return await asyncio.shield(self._user)
+
+    def use_token(self, token: str | None) -> None:
+        """Authenticate later lookups with `token` (a WebSocket sends it after the handshake)."""
+        self.token = token
+        self._user = None
 
     async def _lookup_user(self) -> User | None:
         if not self.token:

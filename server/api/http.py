@@ -3,36 +3,50 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, cast
+from datetime import timedelta
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET, UnsetType
 
-from server.api.context import Context, Services, bearer_token
+from server.api import ws
+from server.api.context import USER_RECHECK_SECONDS, Context, Services, bearer_token
 from server.api.schema import build_schema
 
 MAX_SUBSCRIPTIONS = 20
-# Acknowledge connection_init without a payload.
-_ACK = cast(UnsetType, UNSET)
+WS_INIT_TIMEOUT_SECONDS = 10.0
 
 
 class GraphQLApp(GraphQL[Context, None]):
-    """Bearer auth on HTTP, mutations only over POST, graphql-transport-ws only."""
+    """Bearer auth on HTTP, mutations only over POST, graphql-transport-ws only (token in
+    `connection_init`), a cap on subscriptions per connection and on the wait for `connection_init`.
+    """
+
+    graphql_transport_ws_handler_class = ws.TransportHandler
+    websocket_adapter_class = ws.LimitedWebSocket
 
     def __init__(self, services: Services) -> None:
+        limits = services.settings.extra
         super().__init__(
             build_schema(services.settings),
             graphql_ide="graphiql" if services.settings.debug else None,
             allow_queries_via_get=True,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
-            max_subscriptions_per_connection=MAX_SUBSCRIPTIONS,
+            max_subscriptions_per_connection=int(
+                limits.get("WARROOM_GRAPHQL_MAX_SUBSCRIPTIONS", MAX_SUBSCRIPTIONS)
+            ),
+            connection_init_wait_timeout=timedelta(
+                seconds=float(limits.get("WARROOM_GRAPHQL_WS_INIT_TIMEOUT", WS_INIT_TIMEOUT_SECONDS))
+            ),
         )
         self.services = services
+        self.user_recheck_seconds = float(
+            limits.get("WARROOM_GRAPHQL_WS_RECHECK_SECONDS", USER_RECHECK_SECONDS)
+        )
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         token = bearer_token(request.headers.get("authorization"))
@@ -42,20 +56,14 @@ class GraphQLApp(GraphQL[Context, None]):
             request=request,
             response=response,
             request_id=request.headers.get("x-request-id") or uuid.uuid4().hex[:16],
+            long_lived=isinstance(request, WebSocket),
+            user_recheck_seconds=self.user_recheck_seconds,
         )
 
     async def get_root_value(self, request: Any) -> None:
         return None
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
-        """Browsers cannot set headers on a WebSocket: the token comes in connection_init {token}."""
-        params = context.connection_params or {}
-        token = params.get("token")
-        if token is None:
-            return _ACK  # a bearer header may still have signed the socket in
-        if not isinstance(token, str) or not token:
-            raise ConnectionRejectionError({"message": "The token must be a string."})
-        context.use_token(token)
-        if await context.current_user() is None:
-            raise ConnectionRejectionError({"message": "The token is not valid or has expired."})
-        return _ACK
+        await ws.authenticate(context)
+        unset: UnsetType = UNSET
+        return unset

@@ -7,6 +7,7 @@ from typing import Any
 
 import strawberry
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -23,6 +24,8 @@ from server.api.errors import ErrorCodes
 from server.api.mutations.auth import AuthMutations
 from server.api.mutations.cases import CaseMutations
 from server.api.mutations.clusters import ClusterMutations
+from server.api.mutations.comments import CommentMutations
+from server.api.mutations.notifications import NotificationMutations
 from server.api.mutations.orders import OrderMutations
 from server.api.mutations.painpoints import PainPointMutations
 from server.api.mutations.points import PointsMutations
@@ -30,22 +33,40 @@ from server.api.mutations.redemptions import RedemptionMutations
 from server.api.mutations.rewards import RewardMutations
 from server.api.queries.cases import CaseQueries
 from server.api.queries.clusters import ClusterQueries
+from server.api.queries.comments import CommentQueries
+from server.api.queries.heatmaps import HeatmapQueries
+from server.api.queries.notifications import NotificationQueries
 from server.api.queries.painpoints import PainPointQueries
 from server.api.queries.points import PointsQueries
 from server.api.queries.rewards import RewardQueries
 from server.api.queries.users import UserQueries
 from server.api.subscriptions.clusters import ClusterSubscriptions
+from server.api.subscriptions.comments import CommentSubscriptions
+from server.api.subscriptions.notifications import NotificationSubscriptions
 from server.api.subscriptions.points import PointsSubscriptions
 from server.config import Settings
 
 Query = merge_types(
-    "Query", (UserQueries, CaseQueries, PointsQueries, RewardQueries, PainPointQueries, ClusterQueries)
+    "Query",
+    (
+        UserQueries,
+        CaseQueries,
+        CommentQueries,
+        NotificationQueries,
+        PointsQueries,
+        RewardQueries,
+        HeatmapQueries,
+        PainPointQueries,
+        ClusterQueries,
+    ),
 )
 Mutation = merge_types(
     "Mutation",
     (
         AuthMutations,
         CaseMutations,
+        CommentMutations,
+        NotificationMutations,
         PointsMutations,
         RewardMutations,
         RedemptionMutations,
@@ -54,7 +75,10 @@ Mutation = merge_types(
         ClusterMutations,
     ),
 )
-Subscription = merge_types("Subscription", (PointsSubscriptions, ClusterSubscriptions))
+Subscription = merge_types(
+    "Subscription",
+    (CommentSubscriptions, NotificationSubscriptions, PointsSubscriptions, ClusterSubscriptions),
+)
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
@@ -73,14 +97,19 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     depth = int(limits.get("WARROOM_GRAPHQL_MAX_DEPTH", MAX_DEPTH))
     aliases = int(limits.get("WARROOM_GRAPHQL_MAX_ALIASES", MAX_ALIASES))
     tokens = int(limits.get("WARROOM_GRAPHQL_MAX_TOKENS", MAX_TOKENS))
+    # The limiters make a new rule class per instance, which would key every request's validation
+    # apart and defeat the validation cache: make their rules once, add the same ones each time.
+    rules = [
+        *QueryDepthLimiter(max_depth=depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=aliases).validation_rules,
+    ]
     # Factories, so each request gets fresh extension state; the parse and validation caches
     # live at module level and are shared across requests all the same.
     extensions: list[Callable[[], SchemaExtension]] = [
         ErrorCodes,
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
-        lambda: QueryDepthLimiter(max_depth=depth),
-        lambda: MaxAliasesLimiter(max_alias_count=aliases),
+        lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=tokens),
     ]
     if not debug:

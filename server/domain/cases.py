@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -125,3 +127,25 @@ async def my_cases(session: AsyncSession, user: User, *, first: int, after: str 
     """The cases the caller belongs to, newest first."""
     query = select(Case).join(CaseMember, CaseMember.case_id == Case.id).where(CaseMember.user_id == user.id)
     return await paginate(session, query, Case.id, first=first, after=after)
+
+
+async def roles(session: AsyncSession, user: User, case_ids: Iterable[str]) -> dict[str, CaseRole]:
+    """The caller's role on each of `case_ids` they are a member of."""
+    wanted = list(set(case_ids))
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(CaseMember.case_id, CaseMember.role).where(
+            CaseMember.user_id == user.id, CaseMember.case_id.in_(wanted)
+        )
+    )
+    return dict(rows.all())
+
+
+async def by_ids(session: AsyncSession, case_ids: Iterable[str]) -> dict[str, Case]:
+    """Cases by id (no membership check: pass ids the caller may see)."""
+    wanted = list(set(case_ids))
+    if not wanted:
+        return {}
+    rows = await session.execute(select(Case).where(Case.id.in_(wanted)))
+    return {case.id: case for case in rows.scalars()}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from server import topics
 from server.domain.painpoint_ingest import Settled
 from server.events import EventBus
 from server.models import ClusterRun
@@ -18,7 +19,7 @@ CLUSTER_GREW = "CLUSTER_GREW"
 
 
 def topic(team_id: str) -> str:
-    return f"clusters:{team_id}"
+    return topics.team_clusters(team_id)
 
 
 def run_finished(run: ClusterRun) -> dict[str, Any]:

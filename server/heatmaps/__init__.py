@@ -23,7 +23,7 @@ from server.heatmaps.buckets import (
 from server.heatmaps.edits import EditHistory, EditLedger, LogEntry, UpdateEdits, read_edit_history
 from server.heatmaps.sections import INTRODUCTION, Section, SectionHeatmap, section_heatmap
 from server.heatmaps.svg import HeatGrid, contribution_svg, render_svg, section_svg
-from server.heatmaps.yupdate import MalformedUpdateError
+from server.yjs.update import MalformedUpdateError
 
 __all__ = [
     "INTRODUCTION",

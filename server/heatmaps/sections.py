@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from server.heatmaps.doc_tree import Embed, Node, TextRun, read_doc_tree
-from server.heatmaps.yupdate import TypeRef
+from server.yjs.tree import Embed, Node, TextRun, read_doc_tree
+from server.yjs.update import TypeRef
 
 INTRODUCTION: Final = "Introduction"
 UNTITLED: Final = "(untitled)"

@@ -4,8 +4,11 @@ from server.models.audit import AuditEvent
 from server.models.base import Base
 from server.models.cases import Case, CaseMember, CaseRole
 from server.models.clusters import Cluster, ClusterMembership, ClusterRun, MembershipSource
+from server.models.comments import Comment
 from server.models.documents import DocCheckpoint, DocUpdate
+from server.models.heatmaps import HeatmapEditDay, HeatmapState
 from server.models.jobs import Job, JobStatus
+from server.models.notifications import Notification, NotificationKind
 from server.models.orders import Order, OrderPainPoint
 from server.models.painpoints import (
     PainPoint,
@@ -29,11 +32,16 @@ __all__ = [
     "Cluster",
     "ClusterMembership",
     "ClusterRun",
+    "Comment",
     "DocCheckpoint",
     "DocUpdate",
+    "HeatmapEditDay",
+    "HeatmapState",
     "Job",
     "JobStatus",
     "MembershipSource",
+    "Notification",
+    "NotificationKind",
     "Order",
     "OrderPainPoint",
     "PainPoint",

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from pycrdt import Doc, XmlElement, XmlFragment, XmlText
 
-from server.heatmaps.doc_tree import Node, read_doc_tree
 from server.heatmaps.edits import UpdateEdits, read_edit_history
 from server.heatmaps.sections import INTRODUCTION, section_heatmap
+from server.yjs.tree import Node, read_doc_tree
 
 from . import _yjs
 from ._authors import plain

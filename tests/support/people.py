@@ -19,14 +19,19 @@ class Person:
 
 
 async def make_person(
-    db: Database, email: str, *, role: UserRole = UserRole.MEMBER, team: str = "Team A"
+    db: Database,
+    email: str,
+    *,
+    role: UserRole = UserRole.MEMBER,
+    team: str = "Team A",
+    name: str | None = None,
 ) -> Person:
     async with db.transaction() as session:
         team_row = await users.get_or_create_team(session, team)
         user = await users.create_user(
             session,
             email=email,
-            name=email.split("@")[0].title(),
+            name=name or email.split("@")[0].title(),
             role=role,
             password=PASSWORD,
             team=team_row,

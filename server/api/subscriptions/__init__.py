@@ -1,1 +1,2 @@
-"""Root subscription fields, one module per concept; each authenticates, then streams events of the bus."""
+"""Root subscription fields, one module per concept; each checks access and streams events with
+`server.api.live`."""

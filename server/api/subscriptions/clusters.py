@@ -7,9 +7,11 @@ from datetime import datetime
 
 import strawberry
 
+from server.api import live
 from server.api.context import Info
 from server.api.types.clusters import ClusterEvent, ClusterEventKind
 from server.domain import cluster_events, painpoint_access
+from server.domain.errors import NotFound
 from server.events import Event
 from server.models import User
 
@@ -46,9 +48,6 @@ class ClusterSubscriptions:
     async def cluster_events(self, info: Info) -> AsyncGenerator[ClusterEvent, None]:
         user = await info.context.user()
         if user.team_id is None:
-            return
-        async with info.context.services.events.subscribe(cluster_events.topic(user.team_id)) as stream:
-            async for event in stream:
-                delivered = await _view(info, user, event)
-                if delivered is not None:
-                    yield delivered
+            raise NotFound("You belong to no team, so there are no clusters to follow.")
+        stream = await live.events(info, cluster_events.topic(user.team_id))
+        return live.mapped(stream, lambda event: _view(info, user, event))

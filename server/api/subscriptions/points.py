@@ -7,6 +7,7 @@ from collections.abc import AsyncGenerator
 
 import strawberry
 
+from server.api import live
 from server.api.context import Info
 from server.api.types.points import PointEntry, point_entries
 from server.api.types.rewards import Redemption
@@ -60,8 +61,5 @@ class PointsSubscriptions:
     )
     async def points_events(self, info: Info) -> AsyncGenerator[PointsEvent, None]:
         user = await info.context.user()
-        async with info.context.services.events.subscribe(events.topic(user.id)) as stream:
-            async for event in stream:
-                delivered = await _read(info, user, event)
-                if delivered is not None:
-                    yield delivered
+        stream = await live.events(info, events.topic(user.id))
+        return live.mapped(stream, lambda event: _read(info, user, event))

@@ -8,6 +8,7 @@ import strawberry
 
 from server import models
 from server.api.context import Info
+from server.api.types.comments import CommentConnection, case_comments
 from server.api.types.common import PageInfo
 from server.api.types.users import User
 from server.domain import cases as case_actions
@@ -49,6 +50,19 @@ class Case:
     async def text(self, info: Info) -> str:
         doc = await info.context.services.rooms.read_doc(str(self.id))
         return plain_text(doc)
+
+    @strawberry.field(description="Comment threads, newest first; resolved ones only with includeResolved.")
+    async def comments(
+        self, info: Info, first: int = 50, after: str | None = None, include_resolved: bool = False
+    ) -> CommentConnection:
+        return await case_comments(
+            info,
+            str(self.id),
+            models.CaseRole(self.my_role),
+            first=first,
+            after=after,
+            include_resolved=include_resolved,
+        )
 
     @strawberry.field
     async def members(self, info: Info) -> list[CaseMember]:

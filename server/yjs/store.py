@@ -1,6 +1,6 @@
 """Yjs items integrated the way yjs `Item.integrate` does (YATA), with splits and deletions.
 
-Private to the heatmaps package: `doc_tree` turns the result into plain nodes.
+`tree` turns the result into plain nodes; `positions` resolves relative positions on it, as Yjs does.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import Final
 
-from server.heatmaps.yupdate import ID, ContentRef, DeleteSet, Struct, TypeContent
+from server.yjs.update import ID, ContentRef, DeleteSet, Struct, TypeContent, decode_update
 
 _PENDING: Final = 0
 _VISITING: Final = 1
@@ -20,11 +20,13 @@ _DEAD: Final = 3
 class Branch:
     """A shared type while integrating: the start of its sequence and the current item of each key."""
 
-    __slots__ = ("keys", "name", "start", "type_ref")
+    __slots__ = ("holder", "keys", "name", "start", "type_ref")
 
-    def __init__(self, type_ref: int | None, name: str | None) -> None:
+    def __init__(self, type_ref: int | None, name: str | None, holder: ID | None = None) -> None:
         self.type_ref = type_ref
         self.name = name
+        self.holder = holder
+        """The id of the item that holds this type; None for a root."""
         self.start: Item | None = None
         self.keys: dict[str, Item] = {}
 
@@ -67,7 +69,17 @@ class Item:
         self.state = _DONE if struct.ref == ContentRef.GC else _PENDING
         self.branch: Branch | None = None
         if isinstance(struct.content, TypeContent):
-            self.branch = Branch(struct.content.type_ref, struct.content.name)
+            self.branch = Branch(struct.content.type_ref, struct.content.name, (struct.client, struct.clock))
+
+    @property
+    def integrated(self) -> bool:
+        """In the document: not waiting for (or cut off from) what it depends on."""
+        return self.state == _DONE
+
+    @property
+    def countable(self) -> bool:
+        """Takes room in its sequence when visible (formatting marks and deleted content do not)."""
+        return self.ref not in (ContentRef.FORMAT, ContentRef.DELETED, ContentRef.GC)
 
 
 class Store:
@@ -89,6 +101,18 @@ class Store:
                 item.state = _DEAD
             clocks.append(item.clock)
             items.append(item)
+
+    @classmethod
+    def of_state(cls, state: bytes) -> Store:
+        """Every item of an encoded document state, integrated, with its deletions applied.
+
+        Raises MalformedUpdateError when `state` does not decode.
+        """
+        update = decode_update(state)
+        store = cls(update.structs)
+        store.integrate_all()
+        store.apply_deletions(update.delete_set)
+        return store
 
     def find(self, client: int, clock: int) -> Item | None:
         clocks = self.clocks.get(client)

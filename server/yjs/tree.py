@@ -12,8 +12,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Final
 
-from server.heatmaps._yata import Branch, Item, Store
-from server.heatmaps.yupdate import ID, ContentRef, decode_update
+from server.yjs.store import Branch, Item, Store
+from server.yjs.update import ID, ContentRef
 
 
 @dataclass(slots=True)
@@ -64,11 +64,7 @@ def read_doc_tree(state: bytes) -> dict[str, Node]:
     Raises MalformedUpdateError when `state` does not decode. Items that can never be integrated
     (missing or circular dependencies) stay invisible, as they do in Yjs and pycrdt.
     """
-    update = decode_update(state)
-    store = Store(update.structs)
-    store.integrate_all()
-    store.apply_deletions(update.delete_set)
-    return _visible(store.roots)
+    return _visible(Store.of_state(state).roots)
 
 
 _VALUE_REFS: Final = frozenset(

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from pycrdt import Array, Doc, Map, Text, XmlElement, XmlFragment, XmlText, get_state
 
-from server.heatmaps.yupdate import (
+from server.yjs.update import (
     ContentRef,
     FormatContent,
     MalformedUpdateError,

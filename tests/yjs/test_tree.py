@@ -5,10 +5,10 @@ from typing import Any
 import pytest
 from pycrdt import Doc, Text, XmlElement, XmlFragment, XmlText, merge_updates
 
-from server.heatmaps.doc_tree import Embed, Node, TextRun, read_doc_tree
-from server.heatmaps.yupdate import ContentRef, MalformedUpdateError
+from server.yjs.tree import Embed, Node, TextRun, read_doc_tree
+from server.yjs.update import ContentRef, MalformedUpdateError
+from tests.heatmaps._authors import Author, Hub, plain
 
-from ._authors import Author, Hub, plain
 from ._encode import item_after, item_in_root, string, update
 
 

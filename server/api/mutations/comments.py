@@ -1,0 +1,158 @@
+"""Commenting: threads on a passage or on the case, replies, edits, resolving and deleting.
+
+Each mutation runs the domain action in one transaction and, once it committed, publishes a comment
+event for the case's subscribers and a notification event for each person notified.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import datetime
+
+import strawberry
+
+from server import topics
+from server.api.context import Info
+from server.api.types.comments import Comment, CommentEventKind, anchor_resolver, comment_views
+from server.domain import anchors, comments
+from server.domain.anchors import Anchor, AnchorNotYetKnown
+from server.domain.comments import Change
+from server.domain.errors import BadInput
+from server.domain.points import awards
+from server.models.base import utcnow
+
+# How long addComment waits for the edits an anchor names to reach this server: the browser sends
+# them over its sync socket a moment before the mutation, perhaps to another server.
+ANCHOR_CATCH_UP_SECONDS = 2.0
+
+
+@strawberry.input(description="Two base64 Yjs relative positions in the document's `body`.")
+class CommentAnchorInput:
+    start: str
+    end: str
+
+
+@strawberry.input(description="A passage of `Case.text`: characters start (included) to end (excluded).")
+class TextRangeInput:
+    start: int
+    end: int
+
+
+@strawberry.input
+class AddCommentInput:
+    case_id: strawberry.ID
+    body: str = strawberry.field(description="Plain text; mention a case member as @[Name](userId).")
+    anchor: CommentAnchorInput | None = strawberry.field(
+        default=None,
+        description="The passage as the browser sends it; without anchor and range: a case-level comment.",
+    )
+    range: TextRangeInput | None = strawberry.field(
+        default=None,
+        description="The passage as offsets into `Case.text`, for tools; the server makes the positions.",
+    )
+    quote: str | None = strawberry.field(
+        default=None, description="The selected text; the text between the positions when left out."
+    )
+
+
+def publish(info: Info, kind: CommentEventKind, change: Change, actor_id: str, at: datetime) -> None:
+    """Tell subscribers, on every server, about a committed change (and each notification's owner)."""
+    events = info.context.services.events
+    events.publish(
+        topics.case_comments(change.comment.case_id),
+        {"kind": kind.value, "commentId": change.comment.id, "actorId": actor_id, "at": at.isoformat()},
+    )
+    for note in change.notifications:
+        events.publish(
+            topics.user_notifications(note.user_id), {"kind": "CREATED", "notificationId": note.id}
+        )
+
+
+async def _view(info: Info, change: Change) -> Comment:
+    (view,) = await comment_views(info, [change.comment])
+    return view
+
+
+async def _anchor(info: Info, case_id: str, input: AddCommentInput) -> Anchor | None:
+    if input.anchor is not None and input.range is not None:
+        raise BadInput("Send an anchor or a range, not both.")
+    if input.range is not None:
+        resolver = await anchor_resolver(info.context, case_id)
+        return anchors.anchor_at(resolver, start=input.range.start, end=input.range.end, quote=input.quote)
+    if input.anchor is None:
+        return None
+    deadline = time.monotonic() + ANCHOR_CATCH_UP_SECONDS
+    while True:
+        resolver = await anchor_resolver(info.context, case_id)
+        try:
+            return anchors.check_anchor(
+                resolver, start=input.anchor.start, end=input.anchor.end, quote=input.quote
+            )
+        except AnchorNotYetKnown:
+            if time.monotonic() >= deadline:
+                raise
+            await asyncio.sleep(0.1)
+
+
+@strawberry.type
+class CommentMutations:
+    @strawberry.mutation(description="Start a thread on a passage (anchor) or on the whole case.")
+    async def add_comment(self, info: Info, input: AddCommentInput) -> Comment:
+        user = await info.context.user()
+        case_id = str(input.case_id)
+        # Who may comment is checked before the document is read.
+        async with info.context.read() as session:
+            await comments.require_commenter(session, case_id, user)
+        anchor = await _anchor(info, case_id, input)
+        async with info.context.command() as session:
+            change = await comments.add_comment(
+                session, user, case_id=case_id, body=input.body, anchor=anchor
+            )
+        publish(info, CommentEventKind.ADDED, change, user.id, change.comment.created_at)
+        return await _view(info, change)
+
+    @strawberry.mutation(description="Reply in a comment's thread.")
+    async def reply_to_comment(self, info: Info, comment_id: strawberry.ID, body: str) -> Comment:
+        user = await info.context.user()
+        async with info.context.command() as session:
+            change = await comments.reply(session, user, comment_id=str(comment_id), body=body)
+        publish(info, CommentEventKind.ADDED, change, user.id, change.comment.created_at)
+        return await _view(info, change)
+
+    @strawberry.mutation(description="Change the text of your own comment.")
+    async def edit_comment(self, info: Info, comment_id: strawberry.ID, body: str) -> Comment:
+        user = await info.context.user()
+        async with info.context.command() as session:
+            change = await comments.edit(session, user, comment_id=str(comment_id), body=body)
+        publish(info, CommentEventKind.EDITED, change, user.id, change.comment.edited_at or utcnow())
+        return await _view(info, change)
+
+    @strawberry.mutation(description="Resolve a thread (pass its first comment).")
+    async def resolve_comment(self, info: Info, comment_id: strawberry.ID) -> Comment:
+        user = await info.context.user()
+        async with info.context.command() as session:
+            change = await comments.resolve(session, user, comment_id=str(comment_id))
+        credit = change.resolved_by_other
+        if credit is not None:
+            # The author's point was taken up: value points, once per thread however often it is reopened.
+            request = awards.comment_resolved(credit.comment_id, credit.author_id, credit.resolver_id)
+            await awards.enqueue_award(info.context.services.jobs, request)
+        publish(info, CommentEventKind.RESOLVED, change, user.id, change.comment.resolved_at or utcnow())
+        return await _view(info, change)
+
+    @strawberry.mutation(description="Open a resolved thread again.")
+    async def reopen_comment(self, info: Info, comment_id: strawberry.ID) -> Comment:
+        user = await info.context.user()
+        async with info.context.command() as session:
+            change = await comments.reopen(session, user, comment_id=str(comment_id))
+        publish(info, CommentEventKind.REOPENED, change, user.id, utcnow())
+        return await _view(info, change)
+
+    @strawberry.mutation(description="Delete a comment (its author or a case owner); replies stay readable.")
+    async def delete_comment(self, info: Info, comment_id: strawberry.ID) -> Comment:
+        user = await info.context.user()
+        async with info.context.command() as session:
+            change = await comments.delete(session, user, comment_id=str(comment_id))
+        publish(info, CommentEventKind.DELETED, change, user.id, change.comment.deleted_at or utcnow())
+        return await _view(info, change)

@@ -1,0 +1,39 @@
+"""Marking notifications read."""
+
+from __future__ import annotations
+
+import strawberry
+
+from server import topics
+from server.api.context import Info
+from server.domain import notifications
+from server.models import User
+
+
+def _publish_read(info: Info, user: User) -> None:
+    # Other tabs and devices of the same person update their badge.
+    info.context.services.events.publish(topics.user_notifications(user.id), {"kind": "READ"})
+
+
+@strawberry.type
+class NotificationMutations:
+    @strawberry.mutation(
+        description="Mark some of your notifications read (at most 100); returns how many were unread. "
+        "NOT_FOUND if any id is not one of yours."
+    )
+    async def mark_notifications_read(self, info: Info, ids: list[strawberry.ID]) -> int:
+        user = await info.context.user()
+        async with info.context.command() as session:
+            marked = await notifications.mark_read(session, user, [str(i) for i in ids])
+        if marked:
+            _publish_read(info, user)
+        return marked
+
+    @strawberry.mutation(description="Mark all your notifications read; returns how many were unread.")
+    async def mark_all_notifications_read(self, info: Info) -> int:
+        user = await info.context.user()
+        async with info.context.command() as session:
+            marked = await notifications.mark_all_read(session, user)
+        if marked:
+            _publish_read(info, user)
+        return marked

@@ -1,0 +1,81 @@
+"""Notifications: what a person should look at, and the events that keep a badge current."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+
+from server import models
+from server.api.context import Info
+from server.api.types.cases import Case
+from server.api.types.comments import Comment, comment_views
+from server.api.types.common import PageInfo
+from server.api.types.users import User
+from server.domain import cases, comments
+
+NotificationKind = strawberry.enum(
+    models.NotificationKind,
+    name="NotificationKind",
+    description="MENTION: you were mentioned; REPLY: someone replied in your thread; RESOLVED: your thread "
+    "was resolved by someone else.",
+)
+
+
+@strawberry.type
+class Notification:
+    id: strawberry.ID
+    kind: NotificationKind  # type: ignore[valid-type]
+    created_at: datetime
+    read_at: datetime | None
+    actor: User | None = strawberry.field(description="Who caused it.")
+    case: Case | None
+    comment: Comment | None = strawberry.field(description="The comment it is about, as it is now.")
+
+
+@strawberry.type
+class NotificationConnection:
+    nodes: list[Notification]
+    page_info: PageInfo
+    unread_count: int = strawberry.field(description="All your unread notifications, not only this page's.")
+
+
+@strawberry.enum
+class NotificationEventKind(Enum):
+    CREATED = "CREATED"
+    READ = "READ"
+
+
+@strawberry.type(description="A notification for you, or some of yours marked read (on any device).")
+class NotificationEvent:
+    kind: NotificationEventKind
+    notification: Notification | None = strawberry.field(description="The new notification (CREATED).")
+    unread_count: int
+
+
+async def notification_views(info: Info, rows: Sequence[models.Notification]) -> list[Notification]:
+    """The GraphQL view of the caller's notifications, in a fixed number of queries."""
+    viewer = await info.context.user()
+    case_ids = {n.case_id for n in rows if n.case_id}
+    async with info.context.read() as session:
+        roles = await cases.roles(session, viewer, case_ids)
+        found = await comments.by_ids(session, [n.comment_id for n in rows if n.comment_id])
+        case_rows = await cases.by_ids(session, list(roles))
+        actors = await comments.people(session, [], *(n.actor_id for n in rows))
+    views = {
+        c.id: c for c in await comment_views(info, list(found.values()), roles=roles, with_replies=False)
+    }
+    return [
+        Notification(
+            id=strawberry.ID(n.id),
+            kind=n.kind,
+            created_at=n.created_at,
+            read_at=n.read_at,
+            actor=User.of(actors[n.actor_id]) if n.actor_id in actors else None,
+            case=Case.of(case_rows[n.case_id], roles[n.case_id]) if n.case_id in case_rows else None,
+            comment=views.get(strawberry.ID(n.comment_id)) if n.comment_id else None,
+        )
+        for n in rows
+    ]

@@ -1,0 +1,33 @@
+"""What a person should look at: a mention, a reply to their thread, their thread resolved."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Enum, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.models.base import Base, new_id, utcnow
+
+
+class NotificationKind(enum.StrEnum):
+    MENTION = "mention"
+    REPLY = "reply"
+    RESOLVED = "resolved"
+
+
+class Notification(Base):
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_id_id", "user_id", "id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[NotificationKind] = mapped_column(
+        Enum(NotificationKind, native_enum=False, length=16, values_callable=lambda k: [m.value for m in k])
+    )
+    actor_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    case_id: Mapped[str | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    comment_id: Mapped[str | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None]

@@ -1,0 +1,27 @@
+"""The names of the event topics (`services.events`) that GraphQL subscriptions listen to.
+
+Publish after the transaction that made the change commits; an event carries ids and the kind of
+change, and each subscriber loads what it may see.
+"""
+
+from __future__ import annotations
+
+
+def case_comments(case_id: str) -> str:
+    """Comments of one case added, edited, resolved, reopened or deleted."""
+    return f"case:{case_id}:comments"
+
+
+def case_snapshots(case_id: str) -> str:
+    """Version snapshots of one case taken or restored."""
+    return f"case:{case_id}:snapshots"
+
+
+def user_notifications(user_id: str) -> str:
+    """Notifications of one person created or read."""
+    return f"user:{user_id}:notifications"
+
+
+def team_clusters(team_id: str) -> str:
+    """Pain-point clusters of one team: a clustering run finished, a cluster grew."""
+    return f"team:{team_id}:clusters"
