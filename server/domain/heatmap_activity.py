@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.heatmaps import Activity, ActivityEvent
-from server.models import Comment, HeatmapEditDay
+from server.models import Comment, HeatmapEditDay, PainPoint, PainPointStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +91,40 @@ async def comments(
     return _per_day([(author, at) for author, at in rows.all()], Activity.COMMENTS)
 
 
+async def pain_points(
+    session: AsyncSession, scope: ActivityScope, start: datetime, end: datetime
+) -> list[ActivityEvent]:
+    """Pain points accepted by the quality gate (duplicates and withdrawn ones do not count)."""
+    if not scope.case_ids:
+        return []
+    rows = await session.execute(
+        select(PainPoint.author_id, PainPoint.created_at).where(
+            PainPoint.case_id.in_(scope.case_ids),
+            PainPoint.status.in_((PainPointStatus.SUBMITTED, PainPointStatus.ADOPTED)),
+            PainPoint.created_at >= start,
+            PainPoint.created_at < end,
+        )
+    )
+    return _per_day([(author, at) for author, at in rows.all()], Activity.PAIN_POINTS)
+
+
+async def adoptions(
+    session: AsyncSession, scope: ActivityScope, start: datetime, end: datetime
+) -> list[ActivityEvent]:
+    """Pain points R&D adopted, credited to their authors on the day of adoption."""
+    if not scope.case_ids:
+        return []
+    rows = await session.execute(
+        select(PainPoint.author_id, PainPoint.adopted_at).where(
+            PainPoint.case_id.in_(scope.case_ids),
+            PainPoint.status == PainPointStatus.ADOPTED,
+            PainPoint.adopted_at >= start,
+            PainPoint.adopted_at < end,
+        )
+    )
+    return _per_day([(author, at) for author, at in rows.all() if at is not None], Activity.ADOPTIONS)
+
+
 def _per_day(rows: Sequence[tuple[str, datetime]], kind: Activity) -> list[ActivityEvent]:
     """One event per person and UTC day, its amount the number of rows."""
     days: dict[tuple[str, date], int] = {}
@@ -110,7 +144,7 @@ def _days(start: datetime, end: datetime) -> tuple[date, date]:
     return day, (end.astimezone(UTC) - timedelta(microseconds=1)).date() + timedelta(days=1)
 
 
-PROVIDERS: Final[tuple[ActivityProvider, ...]] = (document_edits, comments)
+PROVIDERS: Final[tuple[ActivityProvider, ...]] = (document_edits, comments, pain_points, adoptions)
 """Every source of contributions. Comments, snapshots, pain points and adoptions add theirs here."""
 
 

@@ -78,3 +78,31 @@ async def test_comments_count_per_author_and_day_and_deleted_ones_do_not(db: Dat
         ActivityEvent(bob.id, MIDNIGHT + DAY, Activity.COMMENTS, 1),
     ]
     assert set(events) <= set(everything)
+
+
+async def test_accepted_and_adopted_pain_points_count_for_their_authors(db: Database) -> None:
+    from server.domain.heatmap_activity import adoptions, pain_points
+    from server.models import PainPoint, PainPointStatus
+
+    ann = await make_person(db, "ann@a.com")
+    rita = await make_person(db, "rita@a.com")
+    case_id = await make_case(db, ann)
+    noon = MIDNIGHT + timedelta(hours=12)
+    async with db.transaction() as session:
+        original = PainPoint(case_id=case_id, author_id=ann.id, text="t", normalized_text="t", customer="C",
+                             status=PainPointStatus.ADOPTED, created_at=noon, adopted_at=noon + DAY,
+                             adopted_by=rita.id)  # fmt: skip
+        session.add(original)
+        await session.flush()
+        session.add(PainPoint(case_id=case_id, author_id=ann.id, text="t", normalized_text="t", customer="C",
+                              status=PainPointStatus.SUBMITTED, created_at=noon))  # fmt: skip
+        session.add(PainPoint(case_id=case_id, author_id=ann.id, text="t", normalized_text="t", customer="C",
+                              status=PainPointStatus.DUPLICATE, duplicate_of=original.id, created_at=noon))  # fmt: skip
+    scope = ActivityScope((case_id,))
+    async with db.sessions() as session:
+        accepted = await pain_points(session, scope, MIDNIGHT, MIDNIGHT + 3 * DAY)
+        adopted = await adoptions(session, scope, MIDNIGHT, MIDNIGHT + 3 * DAY)
+        before_adoption = await adoptions(session, scope, MIDNIGHT, MIDNIGHT + DAY)
+    assert accepted == [ActivityEvent(ann.id, MIDNIGHT, Activity.PAIN_POINTS, 2)]
+    assert adopted == [ActivityEvent(ann.id, MIDNIGHT + DAY, Activity.ADOPTIONS, 1)]
+    assert before_adoption == []
