@@ -15,15 +15,20 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
 from server.api.context import Services
+from server.api.heatmap_images import HeatmapImages
 from server.api.http import GraphQLApp
 from server.config import Settings
 from server.db import Database
+from server.domain.painpoint_config import PainPointConfig
+from server.domain.painpoint_submit import Submissions
 from server.domain.snapshots import AutoPolicy
 from server.events import EventBus
 from server.frontend import Frontend
+from server.heatmap_refresh import ActivityDebouncer, refresh_delay
 from server.jobs import create_jobs
 from server.middleware import AccessLog, BodyLimit
 from server.pubsub import create_pubsub
+from server.schedule import Daily
 from server.snapshot_scheduler import SnapshotScheduler
 from server.sync.committers import create_committer
 from server.sync.endpoint import SyncEndpoint
@@ -51,6 +56,7 @@ class _Runtime:
         self.services: Services | None = None
         self.sync: SyncEndpoint | None = None
         self.graphql: GraphQLApp | None = None
+        self.nightly: Daily | None = None
 
     async def start(self) -> None:
         await self.pubsub.start()
@@ -68,19 +74,33 @@ class _Runtime:
         )
         self.snapshots = SnapshotScheduler(jobs, AutoPolicy.from_settings(self.settings))
         self.rooms.activity_listeners.append(self.snapshots.on_activity)
+        self.rooms.activity_listeners.append(ActivityDebouncer(jobs, refresh_delay(self.settings)))
         self.services = Services(
-            db=self.db, settings=self.settings, jobs=jobs, rooms=self.rooms, events=self.events
+            db=self.db,
+            settings=self.settings,
+            jobs=jobs,
+            rooms=self.rooms,
+            events=self.events,
+            painpoints=Submissions(self.db, jobs, self.events, PainPointConfig.from_settings(self.settings)),
         )
         self.sync = SyncEndpoint(self.db, self.rooms)
         self.graphql = GraphQLApp(self.services)
+        recluster_at = PainPointConfig.from_settings(self.settings).recluster_at
+        if not self.settings.uses_arq and recluster_at is not None:
+            # arq workers run this as a cron job; the embedded default keeps the schedule itself
+            self.nightly = Daily(recluster_at, lambda: jobs.enqueue("recluster_teams"), "recluster")
+            self.nightly.start()
 
     async def stop(self) -> None:
+        if self.nightly is not None:
+            await self.nightly.stop()
         if self.rooms is not None:
             await self.rooms.close_all()
         await self.writer.stop()
         if self.snapshots is not None:
             await self.snapshots.stop()
         if self.services is not None:
+            await self.services.painpoints.close()
             await self.services.jobs.close()
         await self.pubsub.stop()
         await self.db.dispose()
@@ -137,6 +157,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             return JSONResponse({"status": "unavailable", "database": str(exc)[:200]}, status_code=503)
         return JSONResponse({"status": "ready"})
 
+    def services() -> Services:
+        assert runtime.services is not None
+        return runtime.services
+
+    images = HeatmapImages(services)
+
     async def metrics(_request: Request) -> Response:
         rooms = runtime.rooms
         lines = [
@@ -157,6 +183,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics),
+        Route("/cases/{id}/heatmap.svg", images.case, methods=["GET", "HEAD"]),
+        Route("/teams/{id}/heatmap.svg", images.team, methods=["GET", "HEAD"]),
         # A bound method, so Starlette calls it with a Request (an instance would be taken for an ASGI app).
         Route("/", frontend.__call__, methods=["GET", "HEAD"]),
         Route("/{path:path}", frontend.__call__, methods=["GET", "HEAD"]),

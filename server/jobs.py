@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from arq import create_pool
@@ -20,10 +23,15 @@ log = logging.getLogger("warroom.jobs")
 
 
 class JobQueue(Protocol):
-    async def enqueue(self, name: str, /, *, job_id: str | None = None, **kwargs: Any) -> None:
-        """Run job `name` in the background; a job id already queued or running is not queued again."""
+    async def enqueue(
+        self, name: str, /, *, job_id: str | None = None, defer_by: float = 0.0, **kwargs: Any
+    ) -> None:
+        """Run job `name` in the background, `defer_by` seconds from now; a job id already queued
+        (deferred or not) or running is not queued again."""
 
-    def enqueue_soon(self, name: str, /, *, job_id: str | None = None, **kwargs: Any) -> None:
+    def enqueue_soon(
+        self, name: str, /, *, job_id: str | None = None, defer_by: float = 0.0, **kwargs: Any
+    ) -> None:
         """`enqueue` from synchronous code (fire and forget)."""
 
     async def close(self) -> None: ...
@@ -39,11 +47,16 @@ class InProcessJobs:
         self._shared: dict[str, Any] = {}
         self._running: dict[str, asyncio.Task[Any]] = {}
         self._anonymous: set[asyncio.Task[Any]] = set()
+        self._hurry = asyncio.Event()
 
-    async def enqueue(self, name: str, /, *, job_id: str | None = None, **kwargs: Any) -> None:
-        self.enqueue_soon(name, job_id=job_id, **kwargs)
+    async def enqueue(
+        self, name: str, /, *, job_id: str | None = None, defer_by: float = 0.0, **kwargs: Any
+    ) -> None:
+        self.enqueue_soon(name, job_id=job_id, defer_by=defer_by, **kwargs)
 
-    def enqueue_soon(self, name: str, /, *, job_id: str | None = None, **kwargs: Any) -> None:
+    def enqueue_soon(
+        self, name: str, /, *, job_id: str | None = None, defer_by: float = 0.0, **kwargs: Any
+    ) -> None:
         from workers.registry import FUNCTIONS  # workers import the server package: import late
 
         function = FUNCTIONS[name]
@@ -58,7 +71,9 @@ class InProcessJobs:
             "job_id": job_id or "",
             "job_try": 1,
         }
-        task = asyncio.create_task(self._run(name, function(ctx, **kwargs)), name=f"job-{name}")
+        # The coroutine is made when the job starts: a deferred job cancelled at exit leaves none unawaited.
+        call = functools.partial(function, ctx, **kwargs)
+        task = asyncio.create_task(self._run(name, call, defer_by), name=f"job-{name}")
         if job_id is not None:
             self._running[job_id] = task
             task.add_done_callback(lambda _t: self._running.pop(job_id, None))
@@ -66,9 +81,13 @@ class InProcessJobs:
             self._anonymous.add(task)
             task.add_done_callback(self._anonymous.discard)
 
-    async def _run(self, name: str, call: Any) -> Any:
+    async def _run(self, name: str, call: Callable[[], Awaitable[Any]], defer_by: float) -> Any:
+        if defer_by > 0 and not self._hurry.is_set():
+            # At shutdown (`close`) deferred jobs run at once instead of being lost with the process.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._hurry.wait(), defer_by)
         try:
-            return await call
+            return await call()
         except Exception:
             log.exception("job %s failed", name)
             return None
@@ -79,6 +98,7 @@ class InProcessJobs:
             await asyncio.gather(*self._running.values(), *self._anonymous, return_exceptions=True)
 
     async def close(self) -> None:
+        self._hurry.set()
         await self.drain()
 
 
@@ -95,11 +115,17 @@ class ArqJobs:
         pool = await create_pool(RedisSettings.from_dsn(url), default_queue_name=queue_name)
         return cls(pool, queue_name)
 
-    async def enqueue(self, name: str, /, *, job_id: str | None = None, **kwargs: Any) -> None:
-        await self._redis.enqueue_job(name, _job_id=job_id, _queue_name=self._queue_name, **kwargs)
+    async def enqueue(
+        self, name: str, /, *, job_id: str | None = None, defer_by: float = 0.0, **kwargs: Any
+    ) -> None:
+        await self._redis.enqueue_job(
+            name, _job_id=job_id, _queue_name=self._queue_name, _defer_by=defer_by or None, **kwargs
+        )
 
-    def enqueue_soon(self, name: str, /, *, job_id: str | None = None, **kwargs: Any) -> None:
-        task = asyncio.create_task(self.enqueue(name, job_id=job_id, **kwargs))
+    def enqueue_soon(
+        self, name: str, /, *, job_id: str | None = None, defer_by: float = 0.0, **kwargs: Any
+    ) -> None:
+        task = asyncio.create_task(self.enqueue(name, job_id=job_id, defer_by=defer_by, **kwargs))
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
 

@@ -20,3 +20,8 @@ def case_snapshots(case_id: str) -> str:
 def user_notifications(user_id: str) -> str:
     """Notifications of one person created or read."""
     return f"user:{user_id}:notifications"
+
+
+def team_clusters(team_id: str) -> str:
+    """Pain-point clusters of one team: a clustering run finished, a cluster grew."""
+    return f"team:{team_id}:clusters"

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from workers.documents import compact_document
+from workers.heatmaps import refresh_heatmaps
+from workers.painpoints import cluster_pain_points, embed_pain_points, recluster_teams
 from workers.points import award_points, void_points
 from workers.snapshots import auto_snapshot
 from workers.typing import JobFunction
 
 FUNCTIONS: dict[str, JobFunction] = {
-    function.__name__: function for function in (compact_document, award_points, void_points, auto_snapshot)
+    function.__name__: function
+    for function in (
+        compact_document,
+        award_points,
+        void_points,
+        embed_pain_points,
+        cluster_pain_points,
+        recluster_teams,
+        refresh_heatmaps,
+        auto_snapshot,
+    )
 }

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from arq.connections import RedisSettings
+from arq.cron import CronJob, cron
 
 from server.config import Settings
 from server.db import Database
+from server.domain.painpoint_config import PainPointConfig
 from server.events import EventBus
 from server.jobs import ArqJobs
 from server.logs import configure_logging
@@ -29,6 +31,15 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["shared"] = {}
 
 
+def schedule(settings: Settings) -> list[CronJob]:
+    """The schedule: every team's pain points re-clustered daily at WARROOM_RECLUSTER_AT (UTC; off: never)."""
+    at = PainPointConfig.from_settings(settings).recluster_at
+    if at is None:
+        return []
+    # unique: with several workers, one of them runs each occurrence
+    return [cron("workers.painpoints.recluster_teams", hour=at.hour, minute=at.minute, second=0, unique=True)]
+
+
 async def shutdown(ctx: dict[str, Any]) -> None:
     await ctx["pubsub"].stop()
     await ctx["db"].dispose()
@@ -38,6 +49,7 @@ class WorkerSettings:
     functions: ClassVar[list[Any]] = list(FUNCTIONS.values())
     on_startup = startup
     on_shutdown = shutdown
+    cron_jobs = schedule(_settings)
     redis_settings = RedisSettings.from_dsn(_settings.redis_url or "redis://127.0.0.1:6379")
     queue_name = _settings.queue_name
     max_tries = 5

@@ -1,7 +1,7 @@
 """Version snapshots of case documents.
 
 Revision ID: 0003
-Revises: 0002
+Revises: 0004
 Create Date: 2026-11-25 17:05:02.879481
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003"
-down_revision: str | None = "0002"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -17,6 +17,7 @@ from server.db import Database
 from server.domain import users
 from server.domain.anchors import ResolverCache
 from server.domain.errors import Unauthenticated
+from server.domain.painpoint_submit import Submissions
 from server.events import EventBus
 from server.jobs import JobQueue
 from server.models import User
@@ -32,6 +33,8 @@ class Services:
     jobs: JobQueue
     rooms: Rooms
     events: EventBus
+    # group commit of pain-point submissions
+    painpoints: Submissions
     anchors: ResolverCache = field(default_factory=ResolverCache)
 
 

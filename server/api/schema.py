@@ -25,20 +25,26 @@ from server.api.execution import ExecutionContext
 from server.api.limits import Limits
 from server.api.mutations.auth import AuthMutations
 from server.api.mutations.cases import CaseMutations
+from server.api.mutations.clusters import ClusterMutations
 from server.api.mutations.comments import CommentMutations
 from server.api.mutations.notifications import NotificationMutations
 from server.api.mutations.orders import OrderMutations
+from server.api.mutations.painpoints import PainPointMutations
 from server.api.mutations.points import PointsMutations
 from server.api.mutations.redemptions import RedemptionMutations
 from server.api.mutations.rewards import RewardMutations
 from server.api.mutations.snapshots import SnapshotMutations
 from server.api.queries.cases import CaseQueries
+from server.api.queries.clusters import ClusterQueries
 from server.api.queries.comments import CommentQueries
+from server.api.queries.heatmaps import HeatmapQueries
 from server.api.queries.notifications import NotificationQueries
+from server.api.queries.painpoints import PainPointQueries
 from server.api.queries.points import PointsQueries
 from server.api.queries.rewards import RewardQueries
 from server.api.queries.snapshots import SnapshotQueries
 from server.api.queries.users import UserQueries
+from server.api.subscriptions.clusters import ClusterSubscriptions
 from server.api.subscriptions.comments import CommentSubscriptions
 from server.api.subscriptions.notifications import NotificationSubscriptions
 from server.api.subscriptions.points import PointsSubscriptions
@@ -55,6 +61,9 @@ Query = merge_types(
         NotificationQueries,
         PointsQueries,
         RewardQueries,
+        HeatmapQueries,
+        PainPointQueries,
+        ClusterQueries,
     ),
 )
 Mutation = merge_types(
@@ -69,11 +78,19 @@ Mutation = merge_types(
         RewardMutations,
         RedemptionMutations,
         OrderMutations,
+        PainPointMutations,
+        ClusterMutations,
     ),
 )
 Subscription = merge_types(
     "Subscription",
-    (SnapshotSubscriptions, CommentSubscriptions, NotificationSubscriptions, PointsSubscriptions),
+    (
+        SnapshotSubscriptions,
+        CommentSubscriptions,
+        NotificationSubscriptions,
+        PointsSubscriptions,
+        ClusterSubscriptions,
+    ),
 )
 
 

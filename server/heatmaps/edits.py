@@ -13,6 +13,8 @@ counted twice, so sync-step-2 payloads (which repeat the whole delete set) are h
 
 from __future__ import annotations
 
+import json
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -68,13 +70,49 @@ _EMBED_REFS: Final = frozenset(
 )
 
 
+_DUMP_VERSION: Final = 1
+
+
 class EditLedger:
-    """Reads log entries one at a time, in log order, and says what each author did in each."""
+    """Reads log entries one at a time, in log order, and says what each author did in each.
+
+    What it remembers (the content and deletions seen so far, who owns each client id) can be saved
+    with `dump` and restored with `load`, so a later run continues where the previous one stopped.
+    """
 
     def __init__(self) -> None:
         self._runs: dict[int, ClockRuns] = {}
         self._deleted: dict[int, ClockRuns] = {}
         self._owners: dict[int, str] = {}
+
+    def dump(self) -> bytes:
+        """Everything the ledger remembers, as compact bytes for `load`."""
+        payload = {
+            "v": _DUMP_VERSION,
+            "runs": [[client, runs.starts, runs.ends, runs.labels] for client, runs in self._runs.items()],
+            "deleted": [[client, runs.starts, runs.ends] for client, runs in self._deleted.items()],
+            "owners": [[client, owner] for client, owner in self._owners.items()],
+        }
+        # Level 1: these are rewritten after every job run; the larger levels buy little on integer lists.
+        return zlib.compress(json.dumps(payload, separators=(",", ":")).encode(), 1)
+
+    @classmethod
+    def load(cls, data: bytes) -> EditLedger:
+        """A ledger that continues from a `dump`; ValueError if `data` is not one (or of another version)."""
+        try:
+            payload = json.loads(zlib.decompress(data))
+            if payload.get("v") != _DUMP_VERSION:
+                raise ValueError(f"version {payload.get('v')!r}, expected {_DUMP_VERSION}")
+            ledger = cls()
+            for client, starts, ends, labels in payload["runs"]:
+                ledger._runs[int(client)] = _restore_runs(starts, ends, labels)
+            for client, starts, ends in payload["deleted"]:
+                ledger._deleted[int(client)] = _restore_runs(starts, ends, [0] * len(starts))
+            for client, owner in payload["owners"]:
+                ledger._owners[int(client)] = str(owner)
+        except (zlib.error, ValueError, TypeError, KeyError, AttributeError) as error:
+            raise ValueError(f"not an edit ledger dump: {error}") from None
+        return ledger
 
     @property
     def client_authors(self) -> Mapping[int, str]:
@@ -161,6 +199,16 @@ class EditLedger:
                         elif label == _Kind.ELEMENT:
                             counts[3] += size
                     counts[1] += end - start - known
+
+
+def _restore_runs(starts: list[int], ends: list[int], labels: list[int]) -> ClockRuns:
+    if not len(starts) == len(ends) == len(labels):
+        raise ValueError("not an edit ledger dump: runs of different lengths")
+    runs = ClockRuns()
+    runs.starts = [int(v) for v in starts]
+    runs.ends = [int(v) for v in ends]
+    runs.labels = [int(v) for v in labels]
+    return runs
 
 
 def read_edit_history(entries: Iterable[LogEntry], *, skip_malformed: bool = False) -> EditHistory:

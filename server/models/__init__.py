@@ -3,11 +3,20 @@
 from server.models.audit import AuditEvent
 from server.models.base import Base
 from server.models.cases import Case, CaseMember, CaseRole
+from server.models.clusters import Cluster, ClusterMembership, ClusterRun, MembershipSource
 from server.models.comments import Comment
 from server.models.documents import DocCheckpoint, DocUpdate
+from server.models.heatmaps import HeatmapEditDay, HeatmapState
 from server.models.jobs import Job, JobStatus
 from server.models.notifications import Notification, NotificationKind
 from server.models.orders import Order, OrderPainPoint
+from server.models.painpoints import (
+    PainPoint,
+    PainPointEmbedding,
+    PainPointStatus,
+    RectificationTicket,
+    TicketStatus,
+)
 from server.models.points import EARNING_ACTIONS, PointAction, PointBalance, PointEntry, PointRule, PointVoid
 from server.models.rewards import Redemption, RedemptionStatus, Reward, RewardKind
 from server.models.snapshots import Snapshot, SnapshotKind
@@ -21,20 +30,30 @@ __all__ = [
     "Case",
     "CaseMember",
     "CaseRole",
+    "Cluster",
+    "ClusterMembership",
+    "ClusterRun",
     "Comment",
     "DocCheckpoint",
     "DocUpdate",
+    "HeatmapEditDay",
+    "HeatmapState",
     "Job",
     "JobStatus",
+    "MembershipSource",
     "Notification",
     "NotificationKind",
     "Order",
     "OrderPainPoint",
+    "PainPoint",
+    "PainPointEmbedding",
+    "PainPointStatus",
     "PointAction",
     "PointBalance",
     "PointEntry",
     "PointRule",
     "PointVoid",
+    "RectificationTicket",
     "Redemption",
     "RedemptionStatus",
     "Reward",
@@ -42,6 +61,7 @@ __all__ = [
     "Snapshot",
     "SnapshotKind",
     "Team",
+    "TicketStatus",
     "User",
     "UserRole",
 ]

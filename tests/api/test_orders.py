@@ -21,7 +21,7 @@ async def test_owner_records_an_order_once_per_reference(api: GraphQL, app_db: D
     assert (again["id"], again["created"]) == (first["id"], False)
     assert (await api.error(RECORD, {"c": case_id, "a": "1", "p": []}, editor.token)).codes == ["FORBIDDEN"]
     assert (await api.error(RECORD, {"c": case_id, "a": "-1", "p": []}, owner.token)).codes == ["BAD_INPUT"]
-    # No pain-point table on this server yet: a credited id cannot be checked, so it is refused.
+    # An id that is no pain point of this case cannot be credited.
     assert (await api.error(RECORD, {"c": case_id, "a": "1", "p": [new_id()]}, owner.token)).codes == [
         "BAD_INPUT"
     ]

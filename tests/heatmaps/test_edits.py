@@ -1,3 +1,4 @@
+import zlib
 from datetime import UTC, datetime
 
 import pytest
@@ -150,3 +151,49 @@ def test_malformed_entries_raise_or_are_skipped_on_request() -> None:
     history = read_edit_history(log, skip_malformed=True)
     assert history.malformed == (1,)
     assert _sums(history.edits) == {"ann": (4, 0, 1, 0)}
+
+
+def _busy_log() -> list[LogEntry]:
+    hub = Hub()
+    ann, ben = hub.author("ann", 1), hub.author("ben", 2)
+    ann.add_block(0, "heading", "Plan", level="2")
+    ann.add_block(1, "paragraph", "ship the parts")
+    hub.deliver_all()
+    ben.add_block(2, "paragraph", "price them")
+    ben.erase(1, 0, 5)
+    ben.text(2).format(0, 5, {"bold": True})
+    hub.deliver_all()
+    ann.type(2, 0, "then ")
+    del ann.body.children[0]
+    resent = LogEntry("ben", AT, ben.doc.get_update())
+    return [*hub.log, resent]
+
+
+@pytest.mark.parametrize("cut", range(12))
+def test_a_dumped_ledger_continues_exactly_where_it_stopped(cut: int) -> None:
+    log = _busy_log()
+    whole = EditLedger()
+    expected = [whole.add(entry) for entry in log]
+
+    first = EditLedger()
+    before = [first.add(entry) for entry in log[:cut]]
+    resumed = EditLedger.load(first.dump())
+    after = [resumed.add(entry) for entry in log[cut:]]
+
+    assert before + after == expected
+    assert resumed.client_authors == whole.client_authors
+    assert resumed.dump() == whole.dump()
+
+
+def test_an_empty_ledger_round_trips() -> None:
+    assert EditLedger.load(EditLedger().dump()).dump() == EditLedger().dump()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"not zlib", zlib.compress(b"{"), zlib.compress(b"[]"), zlib.compress(b'{"v": 99}'), zlib.compress(b'{"v": 1}'),
+     zlib.compress(b'{"v": 1, "runs": [[1, [0], [1, 2], [0]]], "deleted": [], "owners": []}')],
+)  # fmt: skip
+def test_loading_anything_but_a_dump_is_a_value_error(data: bytes) -> None:
+    with pytest.raises(ValueError, match="ledger dump"):
+        EditLedger.load(data)

@@ -88,7 +88,7 @@ class ActionPoints:
 
 
 @strawberry.type
-class ContributionRow:
+class RankingRow:
     rank: int
     user: _User
     points: int = strawberry.field(description="Earned in the period, net of reversals in the period.")
@@ -102,7 +102,7 @@ class ContributionRanking:
     start: datetime
     end: datetime = strawberry.field(description="Exclusive.")
     team_id: strawberry.ID
-    rows: list[ContributionRow]
+    rows: list[RankingRow]
 
     @classmethod
     def of(cls, report: ranking.Ranking) -> ContributionRanking:
@@ -114,7 +114,7 @@ class ContributionRanking:
             end=report.period.end,
             team_id=strawberry.ID(report.team_id),
             rows=[
-                ContributionRow(
+                RankingRow(
                     rank=row.rank,
                     user=User.of(row.user),
                     points=row.points,

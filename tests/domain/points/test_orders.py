@@ -8,7 +8,7 @@ from server.domain import cases
 from server.domain.errors import BadInput, Conflict, Forbidden, NotFound
 from server.domain.points import orders
 from server.ids import new_id
-from server.models import AuditEvent, CaseRole, User
+from server.models import AuditEvent, CaseRole, PainPoint, PainPointStatus, User
 from tests.domain.points.helpers import user
 
 
@@ -45,14 +45,44 @@ async def test_an_order_without_pain_points_is_recorded_and_audited(db: Database
     assert [e.data["amount"] for e in audited] == ["125000.50"]
 
 
-async def test_pain_points_are_refused_until_the_pain_point_table_exists(db: Database) -> None:
-    owner = await user(db, "owner@a.com")
-    case_id = await _case(db, owner)
+async def _pain_point(db: Database, case_id: str, author: User, status: PainPointStatus) -> str:
     async with db.transaction() as session:
-        with pytest.raises(BadInput, match="no pain points"):
-            await orders.record_order_won(
-                session, owner, case_id=case_id, amount=Decimal(10), pain_point_ids=[new_id()]
-            )
+        row = PainPoint(
+            case_id=case_id,
+            team_id=author.team_id,
+            author_id=author.id,
+            text="Checkout times out",
+            normalized_text="Checkout times out",
+            customer="ACME",
+            status=status,
+        )
+        session.add(row)
+    return row.id
+
+
+async def test_only_creditable_pain_points_of_the_case_are_credited(db: Database) -> None:
+    owner = await user(db, "owner@a.com")
+    editor = await user(db, "editor@a.com")
+    case_id = await _case(db, owner, (editor, CaseRole.EDITOR))
+    other_case = await _case(db, owner)
+    credited = await _pain_point(db, case_id, editor, PainPointStatus.SUBMITTED)
+    refused = [
+        await _pain_point(db, case_id, editor, PainPointStatus.DUPLICATE),
+        await _pain_point(db, case_id, editor, PainPointStatus.REJECTED),
+        await _pain_point(db, other_case, editor, PainPointStatus.SUBMITTED),
+        new_id(),
+    ]
+    for pain_point_id in refused:
+        async with db.transaction() as session:
+            with pytest.raises(BadInput, match="Not creditable"):
+                await orders.record_order_won(
+                    session, owner, case_id=case_id, amount=Decimal(10), pain_point_ids=[pain_point_id]
+                )
+    async with db.transaction() as session:
+        recorded = await orders.record_order_won(
+            session, owner, case_id=case_id, amount=Decimal(10), pain_point_ids=[credited]
+        )
+    assert [(a.user_id, a.subject) for a in recorded.awards] == [(editor.id, f"pain_point:{credited}")]
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,45 @@
+"""Asking for a re-clustering of your team's pain points now (it also runs nightly)."""
+
+from __future__ import annotations
+
+import strawberry
+
+from server.api.context import Info
+from server.api.types.jobs import Job
+from server.domain import cluster_runs, jobs
+
+
+@strawberry.input(description="What to re-cluster: a team (default and only choice: yours).")
+class ClusterScopeInput:
+    team_id: strawberry.ID | None = None
+
+
+@strawberry.type
+class ReclusterPayload:
+    job_id: strawberry.ID
+    job: Job
+
+
+@strawberry.type
+class ClusterMutations:
+    @strawberry.mutation(
+        description="Re-cluster your team's pain points in the background; follow it with job(id). While one "
+        "is queued or running, you get that one."
+    )
+    async def recluster_pain_points(
+        self, info: Info, scope: ClusterScopeInput | None = None
+    ) -> ReclusterPayload:
+        user = await info.context.user()
+        team_id = str(scope.team_id) if scope is not None and scope.team_id is not None else None
+        async with info.context.command() as session:
+            job, created = await cluster_runs.request(session, user, team_id)
+        if created:
+            services = info.context.services
+            try:
+                await services.jobs.enqueue(
+                    cluster_runs.JOB_NAME, job_id=job.id, team_id=job.params["team_id"]
+                )
+            except Exception as error:
+                await jobs.failed(services.db, job.id, error)
+                raise
+        return ReclusterPayload(job_id=strawberry.ID(job.id), job=Job.of(job))

@@ -1,0 +1,92 @@
+"""Between full runs: new pain points join the nearest cluster of their team's current run, within seconds."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.clustering import Centroids, place
+from server.domain.painpoint_vectors import Encoded, from_bytes, stack
+from server.models import Cluster, ClusterMembership, ClusterRun, MembershipSource
+
+# {cluster id: ids of the pain points that joined it}
+Grown = dict[str, list[str]]
+
+
+async def current_run(session: AsyncSession, team_id: str | None) -> ClusterRun | None:
+    """The team's latest run, whose clusters everyone sees; None before the first one."""
+    if team_id is None:
+        return None
+    query = (
+        select(ClusterRun)
+        .where(ClusterRun.team_id == team_id)
+        .order_by(ClusterRun.created_at.desc(), ClusterRun.id.desc())
+        .limit(1)
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def centroids(session: AsyncSession, run_id: str) -> Centroids:
+    """The run's clusters as ids and centroid vectors."""
+    rows = (
+        await session.execute(
+            select(Cluster.cluster_id, Cluster.centroid)
+            .where(Cluster.run_id == run_id)
+            .order_by(Cluster.cluster_id)
+        )
+    ).all()
+    if not rows:
+        return Centroids([], np.empty((0, 0), dtype=np.float32))
+    dimension = len(rows[0][1]) // 4
+    return Centroids([r[0] for r in rows], stack([from_bytes(r[1], dimension) for r in rows]))
+
+
+async def place_into(
+    session: AsyncSession,
+    run: ClusterRun,
+    ids: Sequence[str],
+    encoded: Encoded,
+    *,
+    min_similarity: float,
+    known: Centroids | None = None,
+) -> Grown:
+    """Record where each pain point of `ids` goes in `run` (skipping any already there); returns who grew.
+
+    Only vectors of the run's own model can be compared with its centroids; others wait for the next run.
+
+    A pain point too far from every centroid is recorded as unclustered, so it stays visible as such.
+    """
+    if not ids or encoded.model != run.model:
+        return {}  # vectors of another model than the run's wait for the next run
+    existing = set(
+        (
+            await session.execute(
+                select(ClusterMembership.pain_point_id).where(
+                    ClusterMembership.run_id == run.id, ClusterMembership.pain_point_id.in_(ids)
+                )
+            )
+        ).scalars()
+    )
+    todo = [i for i, pain_point_id in enumerate(ids) if pain_point_id not in existing]
+    if not todo:
+        return {}
+    clusters = known if known is not None else await centroids(session, run.id)
+    placements = place(encoded.vectors[todo], clusters, min_similarity=min_similarity)
+    grown: Grown = {}
+    for index, placement in zip(todo, placements, strict=True):
+        session.add(
+            ClusterMembership(
+                run_id=run.id,
+                pain_point_id=ids[index],
+                cluster_id=placement.cluster_id,
+                similarity=placement.similarity,
+                source=MembershipSource.PLACED,
+            )
+        )
+        if placement.cluster_id is not None:
+            grown.setdefault(placement.cluster_id, []).append(ids[index])
+    await session.flush()
+    return grown

@@ -1,0 +1,243 @@
+"""A full re-clustering of one team's pain points: read the cached vectors, cluster, store the run as a whole.
+
+A run is written in one transaction (with its clusters and every membership), so readers see the previous run
+until the new one is complete, and a failure leaves the previous run in place. Cluster ids follow the
+previous run's clusters by membership overlap (`server.clustering.matching`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.clustering import ClusteringParams, ClusteringResult, ClusterSummary, cluster
+from server.clustering.types import Embeddings
+from server.domain import jobs, painpoint_vectors
+from server.domain.cluster_placement import current_run, place_into
+from server.domain.errors import NotFound
+from server.domain.pagination import Page, paginate
+from server.domain.painpoint_vectors import Encoded, from_bytes, stack, to_bytes
+from server.ids import new_id
+from server.models import (
+    Cluster,
+    ClusterMembership,
+    ClusterRun,
+    Job,
+    MembershipSource,
+    PainPoint,
+    PainPointEmbedding,
+    PainPointStatus,
+    User,
+)
+from server.models.base import utcnow
+
+METHOD = "umap+hdbscan"
+# The job that makes runs (workers/painpoints.py); its rows in `jobs` carry {"team_id": ...}.
+JOB_NAME = "cluster_pain_points"
+
+
+@dataclass(frozen=True)
+class RunInputs:
+    """What one run clusters: the team's non-duplicate pain points that have a vector under `model`."""
+
+    team_id: str
+    model: str
+    ids: list[str]
+    vectors: Embeddings
+    texts: list[str]
+    created_at: list[datetime]
+    case_ids: list[str]
+    customers: list[str]
+    # the previous run's clusters as {cluster id: member ids}, so ids carry over
+    previous: dict[str, list[str]]
+
+
+async def load_inputs(session: AsyncSession, team_id: str, model: str) -> RunInputs:
+    """Read the team's cached vectors and the previous run's memberships."""
+    rows = (
+        await session.execute(
+            select(
+                PainPoint.id,
+                PainPoint.normalized_text,
+                PainPoint.created_at,
+                PainPoint.case_id,
+                PainPoint.customer,
+                PainPointEmbedding.vector,
+                PainPointEmbedding.dimension,
+            )
+            .join(
+                PainPointEmbedding,
+                (PainPointEmbedding.pain_point_id == PainPoint.id) & (PainPointEmbedding.model == model),
+            )
+            .where(PainPoint.team_id == team_id, PainPoint.status != PainPointStatus.DUPLICATE)
+            .order_by(PainPoint.id)
+        )
+    ).all()
+    previous: dict[str, list[str]] = {}
+    run = await current_run(session, team_id)
+    if run is not None:
+        members = await session.execute(
+            select(ClusterMembership.cluster_id, ClusterMembership.pain_point_id).where(
+                ClusterMembership.run_id == run.id, ClusterMembership.cluster_id.is_not(None)
+            )
+        )
+        for cluster_id, pain_point_id in members.all():
+            if cluster_id is not None:
+                previous.setdefault(cluster_id, []).append(pain_point_id)
+    return RunInputs(
+        team_id=team_id,
+        model=model,
+        ids=[r[0] for r in rows],
+        vectors=stack([from_bytes(r[5], r[6]) for r in rows]),
+        texts=[r[1] for r in rows],
+        created_at=[r[2] for r in rows],
+        case_ids=[r[3] for r in rows],
+        customers=[r[4] for r in rows],
+        previous=previous,
+    )
+
+
+def compute(inputs: RunInputs, params: ClusteringParams | None = None) -> ClusteringResult:
+    """Cluster the inputs (CPU-bound: call it through `asyncio.to_thread`)."""
+    return cluster(
+        inputs.vectors,
+        inputs.texts,
+        inputs.created_at,
+        ids=inputs.ids,
+        previous=inputs.previous,
+        params=params,
+        new_id=new_id,
+    )
+
+
+async def run_for_job(session: AsyncSession, job_id: str) -> ClusterRun | None:
+    """The run a job already stored (a retried job finds its work done here)."""
+    return (await session.execute(select(ClusterRun).where(ClusterRun.job_id == job_id))).scalar_one_or_none()
+
+
+async def store_run(
+    session: AsyncSession,
+    inputs: RunInputs,
+    result: ClusteringResult,
+    *,
+    job_id: str,
+    placement_min_similarity: float,
+) -> ClusterRun:
+    """Write the run, its clusters and memberships; then place whatever arrived while it was computed."""
+    run = ClusterRun(
+        id=new_id(),
+        team_id=inputs.team_id,
+        job_id=job_id,
+        model=inputs.model,
+        method=METHOD,
+        params=result.params.as_dict(),
+        point_count=len(inputs.ids),
+        cluster_count=len(result.clusters),
+        unclustered_count=len(result.unclustered),
+        seconds={stage: round(value, 3) for stage, value in result.seconds.items()},
+        created_at=utcnow(),
+    )
+    session.add(run)
+    await session.flush()
+    if result.clusters:
+        await session.execute(
+            insert(Cluster), [_cluster_row(run.id, inputs, summary) for summary in result.clusters]
+        )
+    if inputs.ids:
+        await session.execute(insert(ClusterMembership), _membership_rows(run.id, inputs, result))
+    await _place_newcomers(session, run, inputs, placement_min_similarity)
+    return run
+
+
+def _cluster_row(run_id: str, inputs: RunInputs, summary: ClusterSummary) -> dict[str, Any]:
+    members = summary.members
+    return {
+        "run_id": run_id,
+        "cluster_id": summary.id,
+        "label": summary.label[:300],
+        "keywords": [{"term": k.term, "score": round(float(k.score), 6)} for k in summary.keywords],
+        "size": len(members),
+        "representatives": [inputs.ids[i] for i in summary.representatives],
+        "case_ids": sorted({inputs.case_ids[i] for i in members}),
+        "customers": sorted({inputs.customers[i] for i in members}),
+        "trend": [{"week": w.week.isoformat(), "count": w.count} for w in summary.trend],
+        "centroid": to_bytes(summary.centroid),
+    }
+
+
+def _membership_rows(run_id: str, inputs: RunInputs, result: ClusteringResult) -> list[dict[str, Any]]:
+    owners = result.cluster_of()
+    similarity = _similarities(inputs.vectors, result)
+    now = utcnow()
+    return [
+        {
+            "run_id": run_id,
+            "pain_point_id": pain_point_id,
+            "cluster_id": owner,
+            "similarity": float(similarity[i]),
+            "source": MembershipSource.RUN,
+            "created_at": now,
+        }
+        for i, (pain_point_id, owner) in enumerate(zip(inputs.ids, owners, strict=True))
+    ]
+
+
+def _similarities(vectors: Embeddings, result: ClusteringResult) -> np.ndarray:
+    """Each pain point's cosine to its cluster's centroid; to the nearest centroid when unclustered."""
+    scores = np.zeros(len(vectors), dtype=np.float32)
+    if not result.clusters:
+        return scores
+    for summary in result.clusters:
+        members = np.asarray(summary.members, dtype=np.intp)
+        scores[members] = vectors[members] @ summary.centroid
+    if result.unclustered:
+        loose = np.asarray(result.unclustered, dtype=np.intp)
+        matrix = np.vstack([s.centroid for s in result.clusters])
+        scores[loose] = (vectors[loose] @ matrix.T).max(axis=1)
+    return scores
+
+
+async def _place_newcomers(
+    session: AsyncSession, run: ClusterRun, inputs: RunInputs, min_similarity: float
+) -> None:
+    """Pain points that got their vector after `load_inputs` join the new run as if placed on arrival."""
+    team_ids = (
+        await session.execute(
+            select(PainPoint.id).where(
+                PainPoint.team_id == inputs.team_id, PainPoint.status != PainPointStatus.DUPLICATE
+            )
+        )
+    ).scalars()
+    clustered = set(inputs.ids)
+    newcomers = [pain_point_id for pain_point_id in team_ids if pain_point_id not in clustered]
+    ids, vectors = await painpoint_vectors.load(session, newcomers, inputs.model)
+    if ids:
+        await place_into(session, run, ids, Encoded(inputs.model, vectors), min_similarity=min_similarity)
+
+
+async def team_runs(
+    session: AsyncSession, team_id: str, *, first: int, after: str | None
+) -> Page[ClusterRun]:
+    """A team's runs, newest first, so R&D can compare them."""
+    query = select(ClusterRun).where(ClusterRun.team_id == team_id)
+    return await paginate(session, query, ClusterRun.id, first=first, after=after)
+
+
+async def request(session: AsyncSession, user: User, team_id: str | None) -> tuple[Job, bool]:
+    """A re-clustering of the caller's team: the one already queued or running, else a new job row (True)
+    that the caller queues after committing. Anyone of the team may ask; the run serves everyone's view."""
+    team = team_id or user.team_id
+    if team is None or team != user.team_id:
+        raise NotFound(f"No team with id {team} is visible to you.")
+    running = await jobs.active(session, JOB_NAME, team)
+    if running is not None:
+        return running, False
+    job = await jobs.create(
+        session, job_id=new_id(), name=JOB_NAME, params={"team_id": team}, created_by=user.id
+    )
+    return job, True

@@ -1,0 +1,378 @@
+"""Clusters as one person sees them: a team's run, narrowed to the pain points they may see and to a filter.
+
+Size, trend, cases, customers, representatives and member lists are counted over the visible, filtered
+pain points only. Labels and keywords are the run's (computed over the whole team) for R&D; for anyone who
+sees only part of a cluster they are computed again from that part, so no word of another case's pain points
+reaches them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import binascii
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.clustering import Keyword, WeekCount, class_keywords, label_from_keywords, weekly_counts
+from server.domain.cluster_placement import current_run
+from server.domain.errors import BadInput, NotFound
+from server.domain.pagination import check_first, decode_cursor, encode_cursor
+from server.domain.painpoint_access import team_wide, visible
+from server.ids import is_id
+from server.models import Cluster, ClusterMembership, ClusterRun, PainPoint, PainPointStatus, User
+
+REPRESENTATIVES = 5
+KEYWORDS = 10
+# Texts read per cluster to describe a partial view (the run reads the same number, see ClusteringParams).
+KEYWORD_SAMPLE = 300
+
+
+@dataclass(frozen=True)
+class ClusterFilter:
+    """Narrows clusters to pain points created in [since, until), of a product or customer."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    product: str | None = None
+    customer: str | None = None
+    min_size: int = 1
+    run_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ClusterView:
+    """One cluster as the viewer sees it."""
+
+    run_id: str
+    cluster_id: str
+    label: str
+    keywords: list[Keyword]
+    size: int
+    trend: list[WeekCount]
+    case_count: int
+    customers: list[str]
+    representatives: list[PainPoint] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ClusterPage:
+    nodes: list[ClusterView]
+    has_next: bool
+    end_cursor: str | None
+
+
+async def resolve_run(session: AsyncSession, user: User, run_id: str | None) -> ClusterRun | None:
+    """The run to show: the given one (of the viewer's team, else NOT_FOUND) or the team's current one."""
+    if run_id is None:
+        return await current_run(session, user.team_id)
+    run = await session.get(ClusterRun, run_id) if is_id(run_id) else None
+    if run is None or run.team_id != user.team_id:
+        raise NotFound(f"No clustering run with id {run_id} is visible to you.")
+    return run
+
+
+def _conditions(user: User, flt: ClusterFilter) -> list[ColumnElement[bool]]:
+    conditions = [visible(user), PainPoint.status != PainPointStatus.DUPLICATE]
+    if flt.since is not None:
+        conditions.append(PainPoint.created_at >= flt.since)
+    if flt.until is not None:
+        conditions.append(PainPoint.created_at < flt.until)
+    if flt.product:
+        conditions.append(func.lower(PainPoint.product) == flt.product.strip().lower())
+    if flt.customer:
+        conditions.append(func.lower(PainPoint.customer) == flt.customer.strip().lower())
+    return conditions
+
+
+def _members(run_id: str, conditions: Sequence[ColumnElement[bool]]) -> Select[Any]:
+    """Cluster ids of the run's memberships whose pain point meets `conditions` (callers add columns)."""
+    return (
+        select(ClusterMembership.cluster_id)
+        .join(PainPoint, PainPoint.id == ClusterMembership.pain_point_id)
+        .where(ClusterMembership.run_id == run_id, ClusterMembership.cluster_id.is_not(None), *conditions)
+    )
+
+
+async def clusters(
+    session: AsyncSession,
+    user: User,
+    run: ClusterRun,
+    flt: ClusterFilter,
+    *,
+    first: int,
+    after: str | None,
+    only: Sequence[str] | None = None,
+) -> ClusterPage:
+    """The run's clusters with at least `flt.min_size` visible pain points, largest first."""
+    first = check_first(first)
+    offset = _offset(after)
+    conditions = _conditions(user, flt)
+    counted = _members(run.id, conditions).add_columns(func.count()).group_by(ClusterMembership.cluster_id)
+    if only is not None:
+        counted = counted.where(ClusterMembership.cluster_id.in_(only))
+    sizes = {cluster_id: int(n) for cluster_id, n in (await session.execute(counted)).all() if cluster_id}
+    ordered = sorted((c for c, n in sizes.items() if n >= max(1, flt.min_size)), key=lambda c: (-sizes[c], c))
+    page = ordered[offset : offset + first]
+    has_next = len(ordered) > offset + first
+    end = encode_cursor(f"o:{offset + len(page)}") if page else None
+    if not page:
+        return ClusterPage([], has_next, end)
+
+    stored = {
+        row.cluster_id: row
+        for row in (
+            await session.execute(
+                select(Cluster).where(Cluster.run_id == run.id, Cluster.cluster_id.in_(page))
+            )
+        ).scalars()
+    }
+    details = await session.execute(
+        _members(run.id, conditions)
+        .add_columns(PainPoint.created_at, PainPoint.case_id, PainPoint.customer)
+        .where(ClusterMembership.cluster_id.in_(page))
+    )
+    moments: dict[str, list[datetime]] = {}
+    case_ids: dict[str, set[str]] = {}
+    customers: dict[str, set[str]] = {}
+    for cluster_id, created_at, case_id, customer in details.all():
+        moments.setdefault(cluster_id, []).append(created_at)
+        case_ids.setdefault(cluster_id, set()).add(case_id)
+        customers.setdefault(cluster_id, set()).add(customer)
+    representatives = await _representatives(session, run.id, page, conditions)
+    described = await _descriptions(session, user, run.id, page, stored)
+    nodes = [
+        ClusterView(
+            run_id=run.id,
+            cluster_id=cluster_id,
+            label=described[cluster_id][0],
+            keywords=described[cluster_id][1],
+            size=sizes[cluster_id],
+            trend=weekly_counts(moments.get(cluster_id, []), since=flt.since, until=flt.until),
+            case_count=len(case_ids.get(cluster_id, ())),
+            customers=sorted(customers.get(cluster_id, ())),
+            representatives=representatives.get(cluster_id, []),
+        )
+        for cluster_id in page
+    ]
+    return ClusterPage(nodes, has_next, end)
+
+
+def _offset(after: str | None) -> int:
+    if after is None:
+        return 0
+    mark = decode_cursor(after)
+    try:
+        kind, _, value = mark.partition(":")
+        offset = int(value)
+    except (ValueError, binascii.Error):
+        offset = -1
+    if kind != "o" or offset < 0:
+        raise BadInput("The page cursor is not valid; start again without `after`.")
+    return offset
+
+
+async def _representatives(
+    session: AsyncSession, run_id: str, cluster_ids: Sequence[str], conditions: Sequence[ColumnElement[bool]]
+) -> dict[str, list[PainPoint]]:
+    """Up to REPRESENTATIVES visible members per cluster, closest to the centroid first, repeats skipped."""
+    ranked = await _closest(session, run_id, cluster_ids, conditions, REPRESENTATIVES * 3)
+    result: dict[str, list[PainPoint]] = {}
+    seen: dict[str, set[str]] = {}
+    for cluster_id, pain_point in ranked:
+        chosen = result.setdefault(cluster_id, [])
+        texts = seen.setdefault(cluster_id, set())
+        key = pain_point.normalized_text.casefold()
+        if len(chosen) < REPRESENTATIVES and key not in texts:
+            chosen.append(pain_point)
+            texts.add(key)
+    return result
+
+
+async def _closest(
+    session: AsyncSession,
+    run_id: str,
+    cluster_ids: Sequence[str],
+    conditions: Sequence[ColumnElement[bool]],
+    limit: int,
+) -> list[tuple[str, PainPoint]]:
+    """The `limit` members of each cluster closest to its centroid, as (cluster id, pain point)."""
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=ClusterMembership.cluster_id,
+            order_by=(ClusterMembership.similarity.desc(), ClusterMembership.pain_point_id),
+        )
+        .label("rank")
+    )
+    ranked = (
+        select(
+            ClusterMembership.cluster_id.label("cluster_id"),
+            ClusterMembership.pain_point_id.label("pid"),
+            rank,
+        )
+        .join(PainPoint, PainPoint.id == ClusterMembership.pain_point_id)
+        .where(ClusterMembership.run_id == run_id, ClusterMembership.cluster_id.in_(cluster_ids), *conditions)
+        .subquery()
+    )
+    query = (
+        select(ranked.c.cluster_id, PainPoint)
+        .join(PainPoint, PainPoint.id == ranked.c.pid)
+        .where(ranked.c.rank <= limit)
+        .order_by(ranked.c.cluster_id, ranked.c.rank)
+    )
+    return [(cluster_id, pain_point) for cluster_id, pain_point in (await session.execute(query)).all()]
+
+
+async def _descriptions(
+    session: AsyncSession, user: User, run_id: str, cluster_ids: Sequence[str], stored: dict[str, Cluster]
+) -> dict[str, tuple[str, list[Keyword]]]:
+    """Label and keywords per cluster: the run's, unless the viewer sees only part of the cluster."""
+    result = {
+        cluster_id: (row.label, [Keyword(k["term"], float(k["score"])) for k in row.keywords])
+        for cluster_id, row in stored.items()
+    }
+    if team_wide(user):
+        return result
+    total = (
+        _members(run_id, []).add_columns(func.count()).where(ClusterMembership.cluster_id.in_(cluster_ids))
+    )
+    seen = (
+        _members(run_id, [visible(user)])
+        .add_columns(func.count())
+        .where(ClusterMembership.cluster_id.in_(cluster_ids))
+    )
+    totals: dict[str | None, int] = dict(
+        (await session.execute(total.group_by(ClusterMembership.cluster_id))).all()
+    )
+    counts: dict[str | None, int] = dict(
+        (await session.execute(seen.group_by(ClusterMembership.cluster_id))).all()
+    )
+    partial = [c for c in cluster_ids if counts.get(c, 0) < totals.get(c, 0)]
+    if not partial:
+        return result
+    ranked = await _closest(session, run_id, partial, [visible(user)], KEYWORD_SAMPLE)
+    numbers = {cluster_id: n for n, cluster_id in enumerate(partial)}
+    texts = tuple(p.normalized_text for _, p in ranked)
+    labels = tuple(numbers[cluster_id] for cluster_id, _ in ranked)
+    computed = await asyncio.to_thread(_keywords, texts, labels)
+    for cluster_id, number in numbers.items():
+        words = list(computed.get(number, ()))
+        result[cluster_id] = (label_from_keywords(words), words)
+    return result
+
+
+@lru_cache(maxsize=256)
+def _keywords(texts: tuple[str, ...], labels: tuple[int, ...]) -> dict[int, tuple[Keyword, ...]]:
+    # jieba is not free: the same partial view asked again (paging, polling) is answered from here.
+    return {n: tuple(words) for n, words in class_keywords(texts, labels, top_n=KEYWORDS).items()}
+
+
+async def cluster_members(
+    session: AsyncSession,
+    user: User,
+    run_id: str,
+    cluster_id: str,
+    flt: ClusterFilter,
+    *,
+    first: int,
+    after: str | None,
+) -> list[PainPoint]:
+    """A cluster's visible, filtered pain points, newest first; `after` is the last id received."""
+    query = (
+        select(PainPoint)
+        .join(ClusterMembership, ClusterMembership.pain_point_id == PainPoint.id)
+        .where(
+            ClusterMembership.run_id == run_id,
+            ClusterMembership.cluster_id == cluster_id,
+            *_conditions(user, flt),
+        )
+    )
+    return await _newest(session, query, first, after)
+
+
+def _unclustered_query(user: User, run: ClusterRun | None, flt: ClusterFilter, current: bool) -> Select[Any]:
+    query = select(PainPoint).where(PainPoint.team_id == user.team_id, *_conditions(user, flt))
+    if run is None:
+        return query
+    if current:
+        # Not yet placed counts too: nothing waits out of sight for the next run.
+        in_cluster = exists().where(
+            ClusterMembership.run_id == run.id,
+            ClusterMembership.pain_point_id == PainPoint.id,
+            ClusterMembership.cluster_id.is_not(None),
+        )
+        return query.where(~in_cluster)
+    return query.join(
+        ClusterMembership,
+        and_(ClusterMembership.pain_point_id == PainPoint.id, ClusterMembership.run_id == run.id),
+    ).where(ClusterMembership.cluster_id.is_(None))
+
+
+async def unclustered(
+    session: AsyncSession,
+    user: User,
+    run: ClusterRun | None,
+    flt: ClusterFilter,
+    *,
+    current: bool,
+    first: int,
+    after: str | None,
+) -> list[PainPoint]:
+    """Visible, filtered pain points in no cluster of the run, newest first."""
+    return await _newest(session, _unclustered_query(user, run, flt, current), first, after)
+
+
+async def unclustered_count(
+    session: AsyncSession, user: User, run: ClusterRun | None, flt: ClusterFilter, *, current: bool
+) -> int:
+    """How many pain points `unclustered` would list in all."""
+    inner = _unclustered_query(user, run, flt, current).with_only_columns(PainPoint.id).subquery()
+    return int(await session.scalar(select(func.count()).select_from(inner)) or 0)
+
+
+async def _newest(
+    session: AsyncSession, query: Select[Any], first: int, after: str | None
+) -> list[PainPoint]:
+    first = check_first(first)
+    if after is not None:
+        if not is_id(after):
+            raise BadInput("`after` must be the id of the last pain point you received.")
+        query = query.where(PainPoint.id < after)
+    return list((await session.execute(query.order_by(PainPoint.id.desc()).limit(first))).scalars())
+
+
+async def cluster(
+    session: AsyncSession, user: User, run: ClusterRun | None, cluster_id: str, flt: ClusterFilter
+) -> ClusterView:
+    """One cluster of the run as the viewer sees it; NOT_FOUND if none of its pain points are visible."""
+    page = (
+        await clusters(session, user, run, flt, first=1, after=None, only=[cluster_id])
+        if run is not None and is_id(cluster_id)
+        else None
+    )
+    if page is None or not page.nodes:
+        raise NotFound(f"No cluster with id {cluster_id} is visible to you.")
+    return page.nodes[0]
+
+
+async def cluster_of(session: AsyncSession, user: User, pain_point: PainPoint) -> ClusterView | None:
+    """The current cluster of a pain point the viewer sees (a duplicate shows its original's), if any."""
+    run = await current_run(session, pain_point.team_id)
+    if run is None:
+        return None
+    target = pain_point.duplicate_of if pain_point.status is PainPointStatus.DUPLICATE else pain_point.id
+    cluster_id = await session.scalar(
+        select(ClusterMembership.cluster_id).where(
+            ClusterMembership.run_id == run.id, ClusterMembership.pain_point_id == target
+        )
+    )
+    if cluster_id is None:
+        return None
+    page = await clusters(session, user, run, ClusterFilter(), first=1, after=None, only=[cluster_id])
+    return page.nodes[0] if page.nodes else None

@@ -1,0 +1,348 @@
+"""Submitting pain points through the quality gate: accepted ones are stored (and, once their vectors exist,
+linked to an original they repeat and placed into clusters); refused ones become rectification tickets.
+
+A submission runs in three steps so that no transaction is held while the model works:
+`plan` (who may, what the gate says) -> `painpoint_vectors.try_encode` (in a thread) -> `store`; the last
+two take the submissions of several callers at once (see `painpoint_submit.Submissions`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.domain import audit, cases, painpoint_ingest
+from server.domain.errors import BadInput, Conflict, NotFound
+from server.domain.pagination import Page, paginate
+from server.domain.painpoint_access import SUBMIT_ROLES, require_rd, require_visible
+from server.domain.painpoint_config import MAX_BATCH, PainPointConfig
+from server.domain.painpoint_ingest import Settled
+from server.domain.painpoint_quality import Rejection, check_text, normalize_text
+from server.domain.painpoint_vectors import Encoded
+from server.domain.points import awards
+from server.domain.points.awards import AwardRequest
+from server.ids import is_id
+from server.models import Case, PainPoint, PainPointStatus, RectificationTicket, TicketStatus, User
+from server.models.base import utcnow
+
+MAX_CUSTOMER = 300
+MAX_PRODUCT = 200
+MAX_TAGS = 20
+MAX_TAG = 50
+MAX_NOTE = 2000
+
+
+@dataclass(frozen=True)
+class SubmissionInput:
+    """One pain point as a person submits it; customer defaults to the case's."""
+
+    case_id: str
+    text: str
+    customer: str | None = None
+    product: str | None = None
+    tags: Sequence[str] = ()
+
+
+@dataclass
+class Planned:
+    """A checked submission: where it goes, its cleaned fields, and the gate's verdict."""
+
+    case: Case
+    text: str
+    normalized: str
+    customer: str
+    product: str | None
+    tags: list[str]
+    rejections: list[Rejection]
+    # set when this is the resubmission of a ticket
+    ticket_id: str | None = None
+    # that ticket as loaded (and locked) by the transaction that stores this plan
+    ticket: RectificationTicket | None = None
+
+    @property
+    def accepted(self) -> bool:
+        return not self.rejections
+
+
+@dataclass
+class SubmissionResult:
+    """Per input: the stored pain point, or the reasons it was refused and the ticket that keeps it."""
+
+    pain_point: PainPoint | None = None
+    rejections: list[Rejection] = field(default_factory=list)
+    ticket: RectificationTicket | None = None
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One caller's checked submissions (one request)."""
+
+    user: User
+    plans: list[Planned]
+
+
+@dataclass
+class Stored:
+    """What to act on after the commit: results per submission in input order, clusters that grew, awards
+    to queue, and teams whose pain points still need vectors (the model could not run at submit)."""
+
+    results: list[list[SubmissionResult]]
+    settled: Settled = field(default_factory=Settled)
+    awards: list[AwardRequest] = field(default_factory=list)
+    needs_embedding: set[str] = field(default_factory=set)
+
+
+async def plan(
+    session: AsyncSession, user: User, inputs: Sequence[SubmissionInput], config: PainPointConfig
+) -> list[Planned]:
+    """Check the caller may submit to each case and run the gate; raises for the whole batch on bad input."""
+    if not inputs:
+        raise BadInput("Submit at least one pain point.")
+    if len(inputs) > MAX_BATCH:
+        raise BadInput(f"At most {MAX_BATCH} pain points per call; you sent {len(inputs)}.")
+    case_of: dict[str, Case] = {}
+    planned = []
+    for item in inputs:
+        case = case_of.get(item.case_id)
+        if case is None:
+            case, _ = await cases.require_role(session, item.case_id, user, *SUBMIT_ROLES)
+            case_of[item.case_id] = case
+        planned.append(_check(case, item, config))
+    return planned
+
+
+def _check(case: Case, item: SubmissionInput, config: PainPointConfig) -> Planned:
+    return Planned(
+        case=case,
+        text=item.text,
+        normalized=normalize_text(item.text),
+        customer=_clean_customer(item.customer, case.customer),
+        product=_clean_optional(item.product, "product", MAX_PRODUCT),
+        tags=_clean_tags(item.tags),
+        rejections=check_text(item.text, max_chars=config.max_chars),
+    )
+
+
+async def plan_resubmission(
+    session: AsyncSession, user: User, ticket_id: str, text: str, config: PainPointConfig
+) -> Planned:
+    """A new text for one of the caller's open tickets, checked like a new submission."""
+    ticket = await session.get(RectificationTicket, ticket_id) if is_id(ticket_id) else None
+    if ticket is None or ticket.author_id != user.id:
+        raise NotFound(f"No rectification ticket with id {ticket_id} is yours.")
+    if ticket.status is not TicketStatus.OPEN:
+        raise Conflict("This ticket was resubmitted already; its pain point is linked to it.")
+    case, _ = await cases.require_role(session, ticket.case_id, user, *SUBMIT_ROLES)
+    return Planned(
+        case=case,
+        text=text,
+        normalized=normalize_text(text),
+        customer=ticket.customer,
+        product=ticket.product,
+        tags=list(ticket.tags),
+        rejections=check_text(text, max_chars=config.max_chars),
+        ticket_id=ticket.id,
+    )
+
+
+def texts_to_encode(submissions: Sequence[Submission]) -> list[str]:
+    """The normalised texts of the accepted submissions, in order: what `store` expects vectors for."""
+    return [p.normalized for s in submissions for p in s.plans if p.accepted]
+
+
+async def store(
+    session: AsyncSession,
+    submissions: Sequence[Submission],
+    encoded: Encoded | None,
+    config: PainPointConfig,
+    *,
+    now: datetime | None = None,
+) -> Stored:
+    """Write the pain points and tickets of one or more callers' submissions in the caller's transaction,
+    then settle the accepted ones together.
+
+    `encoded` holds one vector per accepted submission, in order (see `texts_to_encode`), or is None when
+    the model could not run: then duplicates and placement wait for the embedding job (`needs_embedding`).
+    """
+    now = now or utcnow()
+    await _lock(session, submissions)
+    stored = Stored(results=[])
+    accepted: list[PainPoint] = []
+    for submission in submissions:
+        results = [_write(session, submission.user, item, now, accepted) for item in submission.plans]
+        stored.results.append(results)
+    await session.flush()
+    for submission, results in zip(submissions, stored.results, strict=True):
+        for item, result in zip(submission.plans, results, strict=True):
+            if item.ticket is not None and result.pain_point is not None:
+                item.ticket.status = TicketStatus.RESUBMITTED
+                item.ticket.resubmitted_at = now
+                item.ticket.pain_point_id = result.pain_point.id
+                item.ticket.latest_text = item.text
+                item.ticket.attempts += 1
+                result.ticket = item.ticket
+
+    if encoded is not None and accepted:
+        stored.settled = await painpoint_ingest.settle(
+            session, accepted, encoded, check_duplicates=[True] * len(accepted), config=config
+        )
+        stored.awards = [
+            awards.pain_point_accepted(p.id, p.author_id)
+            for p in accepted
+            if p.status is PainPointStatus.SUBMITTED
+        ]
+    elif accepted:
+        stored.needs_embedding = {p.team_id for p in accepted if p.team_id is not None}
+    await session.flush()
+    return stored
+
+
+def _write(
+    session: AsyncSession, user: User, item: Planned, now: datetime, accepted: list[PainPoint]
+) -> SubmissionResult:
+    if item.accepted:
+        pain_point = _new_pain_point(user, item, now)
+        session.add(pain_point)
+        accepted.append(pain_point)
+        return SubmissionResult(pain_point=pain_point)
+    ticket = _ticket_for(user, item, now)
+    session.add(ticket)
+    return SubmissionResult(rejections=item.rejections, ticket=ticket)
+
+
+async def _lock(session: AsyncSession, submissions: Sequence[Submission]) -> None:
+    """Check each case (and ticket) again inside the transaction. On PostgreSQL the cases are also locked,
+    all at once in id order, so concurrent submissions to one case are compared for duplicates (SQLite
+    serialises writers already)."""
+    case_ids = sorted({p.case.id for s in submissions for p in s.plans})
+    await session.execute(select(Case.id).where(Case.id.in_(case_ids)).order_by(Case.id).with_for_update())
+    tickets: set[str] = set()
+    for submission in submissions:
+        for case_id in sorted({p.case.id for p in submission.plans}):
+            await cases.require_role(session, case_id, submission.user, *SUBMIT_ROLES)
+        for item in submission.plans:
+            item.ticket = None
+            if item.ticket_id is not None:
+                # Read again under lock: two resubmissions of one ticket must not both make a pain point.
+                ticket = await session.get(
+                    RectificationTicket, item.ticket_id, with_for_update=True, populate_existing=True
+                )
+                if ticket is None or ticket.status is not TicketStatus.OPEN or ticket.id in tickets:
+                    raise Conflict("This ticket was resubmitted already; its pain point is linked to it.")
+                tickets.add(ticket.id)
+                item.ticket = ticket
+
+
+def _new_pain_point(user: User, item: Planned, now: datetime) -> PainPoint:
+    return PainPoint(
+        case_id=item.case.id,
+        team_id=item.case.team_id,
+        author_id=user.id,
+        text=item.text,
+        normalized_text=item.normalized,
+        customer=item.customer,
+        product=item.product,
+        tags=item.tags,
+        status=PainPointStatus.SUBMITTED,
+        created_at=now,
+    )
+
+
+def _ticket_for(user: User, item: Planned, now: datetime) -> RectificationTicket:
+    reasons = [{"code": r.code.value, "message": r.message} for r in item.rejections]
+    if item.ticket is not None:
+        # Refused again: the ticket keeps its original text and shows the latest attempt and its reasons.
+        item.ticket.latest_text = item.text
+        item.ticket.reasons = reasons
+        item.ticket.attempts += 1
+        return item.ticket
+    ticket = RectificationTicket(
+        author_id=user.id,
+        case_id=item.case.id,
+        original_text=item.text,
+        reasons=reasons,
+        customer=item.customer,
+        product=item.product,
+        tags=item.tags,
+        status=TicketStatus.OPEN,
+        attempts=1,
+        created_at=now,
+    )
+    return ticket
+
+
+def _clean_customer(value: str | None, default: str) -> str:
+    cleaned = _clean_optional(value, "customer", MAX_CUSTOMER)
+    return cleaned if cleaned is not None else default
+
+
+def _clean_optional(value: str | None, name: str, limit: int) -> str | None:
+    if value is None:
+        return None
+    cleaned = " ".join(value.split())
+    if len(cleaned) > limit:
+        raise BadInput(f"The {name} is longer than {limit} characters.")
+    return cleaned or None
+
+
+def _clean_tags(tags: Sequence[str]) -> list[str]:
+    cleaned = list(dict.fromkeys(" ".join(tag.split()) for tag in tags if tag.strip()))
+    if len(cleaned) > MAX_TAGS:
+        raise BadInput(f"At most {MAX_TAGS} tags per pain point.")
+    for tag in cleaned:
+        if len(tag) > MAX_TAG:
+            raise BadInput(f"The tag {tag[:20]!r}… is longer than {MAX_TAG} characters.")
+    return cleaned
+
+
+async def case_pain_points(
+    session: AsyncSession, user: User, case_id: str, *, first: int, after: str | None
+) -> Page[PainPoint]:
+    """A case's pain points, newest first, for its members."""
+    await cases.require_member(session, case_id, user)
+    query = select(PainPoint).where(PainPoint.case_id == case_id)
+    return await paginate(session, query, PainPoint.id, first=first, after=after)
+
+
+async def my_tickets(
+    session: AsyncSession, user: User, *, status: TicketStatus | None, first: int, after: str | None
+) -> Page[RectificationTicket]:
+    """The caller's rectification tickets, newest first."""
+    query = select(RectificationTicket).where(RectificationTicket.author_id == user.id)
+    if status is not None:
+        query = query.where(RectificationTicket.status == status)
+    return await paginate(session, query, RectificationTicket.id, first=first, after=after)
+
+
+async def adopt(
+    session: AsyncSession, user: User, pain_point_id: str, note: str | None
+) -> tuple[PainPoint, AwardRequest | None]:
+    """R&D take a pain point into the roadmap; returns it and the award to queue (None if adopted before)."""
+    pain_point = await require_visible(session, pain_point_id, user)
+    require_rd(user, "adopt pain points")
+    if pain_point.status is PainPointStatus.ADOPTED:
+        return pain_point, None  # a retried call changes nothing and rewards nothing twice
+    if pain_point.status is PainPointStatus.DUPLICATE:
+        raise Conflict(f"This pain point repeats {pain_point.duplicate_of}; adopt that one instead.")
+    if pain_point.status is PainPointStatus.REJECTED:
+        raise Conflict("A rejected pain point cannot be adopted.")
+    cleaned = (note or "").strip() or None
+    if cleaned is not None and len(cleaned) > MAX_NOTE:
+        raise BadInput(f"The note is longer than {MAX_NOTE} characters.")
+    pain_point.status = PainPointStatus.ADOPTED
+    pain_point.adopted_at = utcnow()
+    pain_point.adopted_by = user.id
+    pain_point.adoption_note = cleaned
+    await session.flush()
+    await audit.record(
+        session,
+        actor_id=user.id,
+        action="pain_point.adopted",
+        subject=pain_point.id,
+        data={"author_id": pain_point.author_id, "case_id": pain_point.case_id, "note": cleaned},
+    )
+    return pain_point, awards.pain_point_adopted(pain_point.id, pain_point.author_id, user.id)

@@ -1,0 +1,155 @@
+"""The heatmap job: idempotent, one run per case per window, in-process and under a real arq worker."""
+
+import asyncio
+import os
+import sys
+import uuid
+from pathlib import Path
+
+from arq import create_pool
+from arq.connections import RedisSettings
+from sqlalchemy import select
+
+from server.config import Settings
+from server.db import Database, create_engine
+from server.heatmap_refresh import JOB, ActivityDebouncer, schedule
+from server.jobs import ArqJobs, InProcessJobs
+from server.models import HeatmapEditDay, HeatmapState
+from tests.heatmaps._authors import Hub
+from tests.support.doc_log import make_case, store
+from tests.support.people import make_person
+from tests.support.services import REDIS_URL, require_redis
+from workers.heatmaps import refresh_heatmaps
+from workers.typing import JobContext
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def _case(db: Database) -> tuple[str, Hub]:
+    ann = await make_person(db, "ann@a.com")
+    case_id = await make_case(db, ann)
+    hub = Hub()
+    writer = hub.author(ann.id, 5)
+    writer.add_block(0, "heading", "Plan", level="2")
+    writer.add_block(1, "paragraph", "ship it")
+    writer.type(1, 7, " soon")
+    return case_id, hub
+
+
+async def _state(db: Database, case_id: str) -> tuple[int, int] | None:
+    async with db.sessions() as session:
+        row = (
+            await session.execute(
+                select(HeatmapState.version, HeatmapState.updates_read).where(HeatmapState.case_id == case_id)
+            )
+        ).one_or_none()
+    return None if row is None else (row.version, row.updates_read)
+
+
+async def _chars(db: Database, case_id: str) -> int:
+    async with db.sessions() as session:
+        rows = await session.scalars(
+            select(HeatmapEditDay.chars_inserted).where(HeatmapEditDay.case_id == case_id)
+        )
+        return sum(rows)
+
+
+async def test_the_job_run_twice_counts_once(db: Database, settings: Settings) -> None:
+    case_id, hub = await _case(db)
+    await store(db, case_id, hub.log)
+    jobs = InProcessJobs(db, settings)
+    ctx: JobContext = {"db": db, "settings": settings, "jobs": jobs, "job_id": "x", "job_try": 1}
+
+    first = await refresh_heatmaps(ctx, case_id=case_id)
+    second = await refresh_heatmaps(ctx, case_id=case_id)
+
+    assert (first["stored"], first["updates_read"]) == (True, 3)
+    assert (second["stored"], second["updates_read"]) == (False, 0)
+    assert await _state(db, case_id) == (1, 3)
+    assert await _chars(db, case_id) == len("Plan") + len("ship it soon")
+    await jobs.close()
+
+
+async def test_activity_within_a_window_runs_the_job_once_after_the_window(
+    db: Database, settings: Settings
+) -> None:
+    case_id, hub = await _case(db)
+    jobs = InProcessJobs(db, settings)
+    now = [1_000_000.02]
+    # Two servers' listeners, one queue: what arq's job ids do across processes.
+    servers = [ActivityDebouncer(jobs, 1.0, clock=lambda: now[0]) for _ in range(2)]
+    for entry in hub.log:
+        await store(db, case_id, [entry])
+        for listener in servers:
+            for _ in range(5):
+                listener(case_id, entry.author_id)
+    assert await _state(db, case_id) is None, "the job waits for the end of the window"
+
+    await jobs.drain()
+    assert await _state(db, case_id) == (1, 3)
+
+    writer = hub.authors[next(iter(hub.authors))]
+    writer.type(1, 0, "Please ")
+    await store(db, case_id, hub.log[3:])
+    now[0] += 1.0
+    servers[0](case_id, None)
+    await jobs.drain()
+    assert await _state(db, case_id) == (2, 4)
+    assert await _chars(db, case_id) == len("Plan") + len("Please ship it soon")
+
+
+async def test_an_arq_worker_runs_the_deferred_job_once_for_two_servers(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    require_redis()
+    db = Database(create_engine(postgres_url))
+    prefix = f"test-{uuid.uuid4().hex[:8]}"
+    queue = f"{prefix}:queue"
+    env = {**os.environ, "WARROOM_DATABASE_URL": postgres_url, "WARROOM_REDIS_URL": REDIS_URL,
+           "WARROOM_REDIS_PREFIX": prefix}  # fmt: skip
+    servers = [await ArqJobs.connect(REDIS_URL, queue) for _ in range(2)]
+    inspector = await create_pool(RedisSettings.from_dsn(REDIS_URL), default_queue_name=queue)
+    log = (tmp_path / "worker.log").open("wb")
+    worker = None
+    try:
+        case_id, hub = await _case(db)
+        await store(db, case_id, hub.log)
+        now = 2_000_000.0
+        for jobs in servers:
+            schedule(jobs, case_id, 1.5, now=now)
+            schedule(jobs, case_id, 1.5, now=now + 0.5)
+        await asyncio.gather(*(jobs.close() for jobs in servers))
+        queued = await inspector.queued_jobs(queue_name=queue)
+        assert [(job.function, job.kwargs) for job in queued] == [(JOB, {"case_id": case_id})]
+
+        worker = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "server", "worker", cwd=ROOT, env=env, stdout=log, stderr=log
+        )
+        async with asyncio.timeout(30):
+            while await _state(db, case_id) is None:
+                assert worker.returncode is None, (tmp_path / "worker.log").read_text()
+                await asyncio.sleep(0.2)
+        assert await _state(db, case_id) == (1, 3)
+    finally:
+        if worker is not None:
+            worker.terminate()
+            await worker.wait()
+        await inspector.aclose()
+        log.close()
+        await db.dispose()
+
+
+async def test_closing_the_in_process_queue_runs_deferred_jobs_at_once(
+    db: Database, settings: Settings
+) -> None:
+    # A server shutting down does not sit out the delay, nor drop the run.
+    case_id, hub = await _case(db)
+    await store(db, case_id, hub.log)
+    jobs = InProcessJobs(db, settings)
+    schedule(jobs, case_id, 600.0)
+    await asyncio.sleep(0.05)
+    assert await _state(db, case_id) is None
+
+    async with asyncio.timeout(10):
+        await jobs.close()
+    assert await _state(db, case_id) == (1, 3)

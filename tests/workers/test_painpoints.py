@@ -1,0 +1,213 @@
+"""The pain-point jobs: one run per job id however often it runs, status on the job row, the embedding
+cache, the nightly schedule, and a real arq worker process running the job."""
+
+import asyncio
+import dataclasses
+import os
+import shutil
+import sys
+import uuid
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sqlalchemy import func, select
+
+from server.clustering.embedding import resolve_model
+from server.config import Settings
+from server.db import Database, create_engine
+from server.domain import cases, jobs
+from server.domain.painpoint_vectors import from_bytes
+from server.ids import new_id
+from server.jobs import ArqJobs, InProcessJobs
+from server.models import ClusterRun, Job, JobStatus, PainPoint, PainPointEmbedding, PainPointStatus, User
+from tests.support.painpoints import Labelled, labelled_rows, seed
+from tests.support.people import make_person
+from tests.support.services import REDIS_URL, require_redis
+from workers.painpoints import CLUSTER_JOB, cluster_pain_points, embed_pain_points, recluster_teams
+from workers.typing import JobContext
+
+pytestmark = pytest.mark.model
+
+ROOT = Path(__file__).resolve().parents[2]
+THEMES = sorted({row.label for row in labelled_rows()})[:8]
+SUBSET = [row for row in labelled_rows() if row.lang == "en" and row.label in THEMES]
+
+
+def _ctx(db: Database, settings: Settings, job_id: str = "") -> JobContext:
+    return {
+        "db": db,
+        "settings": settings,
+        "jobs": InProcessJobs(db, settings),
+        "events": None,
+        "shared": {},
+        "job_id": job_id,
+        "job_try": 1,
+    }
+
+
+async def _team(
+    db: Database, settings: Settings, rows: list[Labelled], email: str = "owner@a.com", team: str = "Team A"
+) -> str:
+    person = await make_person(db, email, team=team)
+    async with db.transaction() as session:
+        user = await session.get(User, person.id)
+        assert user is not None
+        case = await cases.create_case(session, user, title="Case", customer="Contoso")
+    await seed(db, settings, person.id, [case.id], rows)
+    assert case.team_id is not None
+    return case.team_id
+
+
+async def _count(db: Database, model: type[ClusterRun] | type[PainPointEmbedding]) -> int:
+    async with db.sessions() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def _job(db: Database, job_id: str) -> Job:
+    async with db.sessions() as session:
+        job = await session.get(Job, job_id)
+    assert job is not None
+    return job
+
+
+async def test_a_job_run_twice_or_at_once_stores_one_run(db: Database, settings: Settings) -> None:
+    team_id = await _team(db, settings, SUBSET)
+    job_id = new_id()
+    async with db.transaction() as session:
+        await jobs.create(
+            session, job_id=job_id, name=CLUSTER_JOB, params={"team_id": team_id}, created_by=None
+        )
+    first = await cluster_pain_points(_ctx(db, settings, job_id), team_id=team_id)
+    again = await cluster_pain_points(_ctx(db, settings, job_id), team_id=team_id)
+    assert first is not None
+    assert again == first
+    assert await _count(db, ClusterRun) == 1
+    job = await _job(db, job_id)
+    assert (job.status, job.progress, job.attempts, job.error) == (JobStatus.SUCCEEDED, 1.0, 1, None)
+
+    # Two attempts of one job at the same moment (a worker presumed dead, a retry): still one run.
+    racing = new_id()
+    both = await asyncio.gather(
+        cluster_pain_points(_ctx(db, settings, racing), team_id=team_id),
+        cluster_pain_points(_ctx(db, settings, racing), team_id=team_id),
+    )
+    assert both[0] == both[1]
+    assert await _count(db, ClusterRun) == 2
+    assert (await _job(db, racing)).status is JobStatus.SUCCEEDED
+
+
+async def test_status_goes_queued_running_succeeded_with_progress(db: Database, settings: Settings) -> None:
+    team_id = await _team(db, settings, SUBSET)
+    job_id = new_id()
+    async with db.transaction() as session:
+        await jobs.create(
+            session, job_id=job_id, name=CLUSTER_JOB, params={"team_id": team_id}, created_by=None
+        )
+    seen = [(await _job(db, job_id)).status]
+    task = asyncio.create_task(cluster_pain_points(_ctx(db, settings, job_id), team_id=team_id))
+    done = False
+    while not done:
+        done = task.done()  # read once more after the task ends, so its last write is seen
+        job = await _job(db, job_id)
+        if job.status is not seen[-1]:
+            seen.append(job.status)
+            assert 0.0 <= job.progress <= 1.0
+        await asyncio.sleep(0.005)
+    await task
+    assert seen == [JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.SUCCEEDED]
+
+
+async def test_the_embedding_cache_is_reused_and_a_new_model_embeds_again(
+    db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    rows = SUBSET[:24]
+    team_id = await _team(db, settings, rows)
+    assert await _count(db, PainPointEmbedding) == len(rows)  # made at submit time
+    assert await embed_pain_points(_ctx(db, settings), team_id=team_id) == 0
+
+    # Another model (here: the same weights under another path, which is all a name says) embeds everything.
+    copy = tmp_path / "minilm-copy"
+    shutil.copytree(resolve_model(None), copy)
+    other = dataclasses.replace(settings, extra={**settings.extra, "WARROOM_EMBEDDING_MODEL": str(copy)})
+    assert await embed_pain_points(_ctx(db, other), team_id=team_id) == len(rows)
+    assert await embed_pain_points(_ctx(db, other), team_id=team_id) == 0
+    async with db.sessions() as session:
+        stored = (await session.execute(select(PainPointEmbedding))).scalars().all()
+        statuses = set((await session.execute(select(PainPoint.status))).scalars())
+    by_model: dict[str, dict[str, np.ndarray]] = {}
+    for row in stored:
+        by_model.setdefault(row.model, {})[row.pain_point_id] = from_bytes(row.vector, row.dimension)
+    assert set(by_model) == {"all-MiniLM-L6-v2", str(copy)}
+    for pain_point_id, vector in by_model["all-MiniLM-L6-v2"].items():
+        assert np.allclose(vector, by_model[str(copy)][pain_point_id], atol=1e-5)
+    assert statuses == {PainPointStatus.SUBMITTED}  # re-embedding decides nothing again
+
+    run_id = await cluster_pain_points(_ctx(db, other, new_id()), team_id=team_id)
+    async with db.sessions() as session:
+        run = await session.get(ClusterRun, run_id)
+    assert run is not None
+    assert run.model == str(copy)
+
+
+async def test_the_nightly_schedule_queues_one_run_per_team_per_day(db: Database, settings: Settings) -> None:
+    teams = {
+        await _team(db, settings, SUBSET[:30], "a@a.com", "Team A"),
+        await _team(db, settings, SUBSET[30:60], "b@b.com", "Team B"),
+    }
+    ctx = _ctx(db, settings)
+    assert await recluster_teams(ctx) == 2
+    assert await recluster_teams(ctx) == 2  # the same day again: the same job ids
+    await ctx["jobs"].drain()
+    async with db.sessions() as session:
+        runs = (await session.execute(select(ClusterRun.team_id))).scalars().all()
+        nightly = (await session.execute(select(Job).where(Job.name == CLUSTER_JOB))).scalars().all()
+    assert sorted(runs) == sorted(teams)
+    assert len(nightly) == 2
+    assert {job.status for job in nightly} == {JobStatus.SUCCEEDED}
+    assert {uuid.UUID(job.id).version for job in nightly} == {5}
+
+
+async def test_an_arq_worker_process_runs_the_job_once(postgres_url: str, tmp_path: Path) -> None:
+    require_redis()
+    db = Database(create_engine(postgres_url))
+    prefix = f"test-{uuid.uuid4().hex[:8]}"
+    settings = Settings.from_env({"WARROOM_DATABASE_URL": postgres_url, "WARROOM_JOBS": "inprocess"})
+    env = {**os.environ, "WARROOM_DATABASE_URL": postgres_url, "WARROOM_REDIS_URL": REDIS_URL,
+           "WARROOM_REDIS_PREFIX": prefix}  # fmt: skip
+    log = (tmp_path / "worker.log").open("wb")
+    worker = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "server", "worker", cwd=ROOT, env=env, stdout=log, stderr=log
+    )
+    queue = await ArqJobs.connect(REDIS_URL, f"{prefix}:queue")
+    try:
+        team_id = await _team(db, settings, SUBSET)
+        job_id = new_id()
+        async with db.transaction() as session:
+            await jobs.create(
+                session, job_id=job_id, name=CLUSTER_JOB, params={"team_id": team_id}, created_by=None
+            )
+        await queue.enqueue(CLUSTER_JOB, job_id=job_id, team_id=team_id)
+        finished = await _finished(db, job_id, worker, tmp_path)
+        # arq keeps no result, so the same id may run again: it finds its run and stores nothing new.
+        await queue.enqueue(CLUSTER_JOB, job_id=job_id, team_id=team_id)
+        async with asyncio.timeout(60):
+            while (await _job(db, job_id)).finished_at == finished:
+                await asyncio.sleep(0.2)
+        assert (await _job(db, job_id)).status is JobStatus.SUCCEEDED
+        assert await _count(db, ClusterRun) == 1
+    finally:
+        await queue.close()
+        worker.terminate()
+        await worker.wait()
+        log.close()
+        await db.dispose()
+
+
+async def _finished(db: Database, job_id: str, worker: asyncio.subprocess.Process, tmp_path: Path) -> object:
+    async with asyncio.timeout(100):
+        while (job := await _job(db, job_id)).status is not JobStatus.SUCCEEDED:
+            assert job.status is not JobStatus.FAILED, job.error
+            assert worker.returncode is None, (tmp_path / "worker.log").read_text()
+            await asyncio.sleep(0.2)
+    return job.finished_at

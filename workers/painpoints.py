@@ -1,0 +1,151 @@
+"""Pain-point jobs: catch up on vectors, re-cluster a team, and queue every team's nightly re-cluster.
+
+The model loads once per process (`shared_embedder`); encoding and clustering run in a thread so the event
+loop keeps serving. Safe to run twice: vectors are written once per pain point and model, a cluster run
+once per job id, and a failure leaves the previous run in place with the error on the job.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from server.clustering import ClusteringParams, shared_embedder
+from server.domain import cluster_events, cluster_runs, jobs, painpoint_embedding
+from server.domain.painpoint_config import PainPointConfig
+from server.domain.painpoint_embedding import EmbedReport
+from server.domain.points import awards
+from server.models import ClusterRun, Job, PainPoint
+from workers.typing import JobContext
+
+log = logging.getLogger("warroom.jobs.painpoints")
+
+CLUSTER_JOB = cluster_runs.JOB_NAME
+# Nightly job ids are derived from team and date, so a schedule that fires twice queues one run.
+_NIGHTLY = uuid.UUID("6f2d8f0e-35f4-4c4e-9d0b-8a1c2f7d9b41")
+# Share of a run's progress spent catching up on vectors (all of it after a model change).
+_EMBED_SHARE = 0.45
+
+
+async def embed_pain_points(ctx: JobContext, team_id: str) -> int:
+    """Give every pain point of the team a vector under the configured model; returns how many it made."""
+    config = PainPointConfig.from_settings(ctx["settings"])
+    report = await painpoint_embedding.embed_missing(
+        ctx["db"], team_id, shared_embedder(config.model), config
+    )
+    await _announce(ctx, report)
+    return report.embedded
+
+
+async def cluster_pain_points(ctx: JobContext, team_id: str) -> str | None:
+    """Re-cluster the team's pain points and store the run as a whole; returns the run id (None: nothing)."""
+    db = ctx["db"]
+    job_id = ctx.get("job_id") or ""
+    if not job_id:
+        raise ValueError("cluster_pain_points needs a job id: one run is stored per job id")
+    async with db.sessions() as session:
+        done = await cluster_runs.run_for_job(session, job_id)
+    if done is not None:
+        await _mark_succeeded(ctx, job_id)
+        return done.id
+    await jobs.started(db, job_id, CLUSTER_JOB, {"team_id": team_id})
+    try:
+        run = await _recluster(ctx, job_id, team_id)
+    except Exception as error:
+        await jobs.failed(db, job_id, error)
+        raise
+    if run is not None:
+        cluster_events.publish_run(ctx.get("events"), run)
+        log.info(
+            "clustered pain points",
+            extra={
+                "team_id": team_id,
+                "run_id": run.id,
+                "clusters": run.cluster_count,
+                "points": run.point_count,
+            },
+        )
+    return run.id if run is not None else None
+
+
+async def _recluster(ctx: JobContext, job_id: str, team_id: str) -> ClusterRun | None:
+    db = ctx["db"]
+    config = PainPointConfig.from_settings(ctx["settings"])
+    embedder = shared_embedder(config.model)
+
+    async def embedded(done: int, total: int) -> None:
+        await jobs.progress(db, job_id, _EMBED_SHARE * done / max(total, 1))
+
+    report = await painpoint_embedding.embed_missing(db, team_id, embedder, config, progress=embedded)
+    await _announce(ctx, report)
+    async with db.sessions() as session:
+        inputs = await cluster_runs.load_inputs(session, team_id, embedder.model_name)
+    await jobs.progress(db, job_id, _EMBED_SHARE + 0.05)
+    if not inputs.ids:
+        await _mark_succeeded(ctx, job_id)
+        return None
+    params = ClusteringParams(outlier_min_similarity=config.placement_min_similarity)
+    result = await asyncio.to_thread(cluster_runs.compute, inputs, params)
+    await jobs.progress(db, job_id, 0.9)
+    try:
+        async with db.transaction() as session:
+            run = await cluster_runs.store_run(
+                session,
+                inputs,
+                result,
+                job_id=job_id,
+                placement_min_similarity=config.placement_min_similarity,
+            )
+            await jobs.succeeded(session, job_id)
+    except IntegrityError:
+        # Another attempt of this job stored its run first (the job id is unique on runs): that run stands.
+        async with db.sessions() as session:
+            stored = await cluster_runs.run_for_job(session, job_id)
+        if stored is None:
+            raise
+        await _mark_succeeded(ctx, job_id)
+        return stored
+    return run
+
+
+async def _mark_succeeded(ctx: JobContext, job_id: str) -> None:
+    async with ctx["db"].transaction() as session:
+        await jobs.succeeded(session, job_id)
+
+
+async def _announce(ctx: JobContext, report: EmbedReport) -> None:
+    """Tell subscribers which clusters grew and queue the awards of pain points accepted just now."""
+    for settled in report.settled:
+        cluster_events.publish_growth(ctx.get("events"), settled)
+    for request in report.awards:
+        await awards.enqueue_award(ctx["jobs"], request)
+
+
+async def recluster_teams(ctx: JobContext) -> int:
+    """Queue a re-cluster of every team that has pain points (the nightly schedule); returns how many."""
+    db = ctx["db"]
+    day = datetime.now(UTC).date().isoformat()
+    async with db.sessions() as session:
+        teams = list(
+            (
+                await session.execute(
+                    select(PainPoint.team_id).where(PainPoint.team_id.is_not(None)).distinct()
+                )
+            ).scalars()
+        )
+    queued = 0
+    for team_id in sorted(t for t in teams if t is not None):
+        job_id = str(uuid.uuid5(_NIGHTLY, f"{team_id}:{day}"))
+        async with db.transaction() as session:
+            if await session.get(Job, job_id) is None:
+                await jobs.create(
+                    session, job_id=job_id, name=CLUSTER_JOB, params={"team_id": team_id}, created_by=None
+                )
+        await ctx["jobs"].enqueue(CLUSTER_JOB, job_id=job_id, team_id=team_id)
+        queued += 1
+    return queued
