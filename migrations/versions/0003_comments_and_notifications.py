@@ -1,7 +1,7 @@
 """Comments (threads, anchors, soft deletion) and notifications.
 
-Revision ID: 0002
-Revises: 0005 (written on 0001; chained after main's 0005 when main was merged in)
+Revision ID: 0003
+Revises: 0002 (written on 0001; chained after main's 0005 when main was merged in)
 Create Date: 2026-11-25 17:31:53.828735
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0002"
-down_revision: str | None = "0005"
+revision: str = "0003"
+down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

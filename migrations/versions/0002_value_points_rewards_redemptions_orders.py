@@ -1,6 +1,6 @@
 """Value points: rules (seeded with the defaults), ledger, balances, voids; rewards, redemptions; orders.
 
-Revision ID: 0005
+Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-25 17:00:59.591089
 """
@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005"
+revision: str = "0002"
 down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

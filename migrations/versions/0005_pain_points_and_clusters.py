@@ -1,7 +1,7 @@
 """Pain points, rectification tickets, cached embeddings, cluster runs, clusters and memberships.
 
-Revision ID: 0004
-Revises: 0006
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-25 18:12:09.095977
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004"
-down_revision: str | None = "0006"
+revision: str = "0005"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """Heatmaps: the job's progress through each case's update log, and characters per author per day.
 
-Revision ID: 0006
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-25 17:17:35.391860
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | None = "0002"
+revision: str = "0004"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

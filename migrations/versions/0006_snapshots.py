@@ -1,7 +1,7 @@
 """Version snapshots of case documents.
 
-Revision ID: 0003
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-25 17:05:02.879481
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003"
-down_revision: str | None = "0004"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
