@@ -20,7 +20,8 @@ export function hrPage(): Page {
     h("h1", {}, "HR"),
     h("div", { class: "hr-grid" }, redemptionQueue().el, adjustPoints()),
     rewardEditor(),
-    h("div", { class: "hr-grid" }, pointRules(), contributionRanking()),
+    contributionRanking(),
+    pointRules(),
   );
   return { el };
 }

@@ -32,10 +32,19 @@ export function signedPoints(delta: number): string {
   return delta > 0 ? `+${delta}` : delta < 0 ? `\u2212${Math.abs(delta)}` : "0";
 }
 
-/** A subject such as `pain_point:01H…` read as "pain point 01H…". */
+const SUBJECT_KINDS: Record<string, string> = {
+  pain_point: "Pain point",
+  comment: "Comment thread",
+  snapshot: "Version",
+  redemption: "Redemption",
+  order: "Order",
+  user: "Your account",
+};
+
+/** A subject such as `pain_point:01H…` as the kind of thing it names; the id is left for the tooltip. */
 export function subjectLabel(subject: string): string {
-  const [kind, id = ""] = subject.split(":", 2);
-  return id ? `${kind.replace(/_/g, " ")} ${id}` : subject;
+  const kind = subject.split(":", 1)[0];
+  return SUBJECT_KINDS[kind] ?? kind.replace(/_/g, " ");
 }
 
 export function statusBadge(status: RedemptionStatus): HTMLElement {

@@ -12,7 +12,7 @@ function entryRow(entry: PointEntry): HTMLElement {
     { "data-entry-id": entry.id },
     h("td", {}, timeElement(entry.createdAt)),
     h("td", {}, ACTION_LABELS[entry.action] ?? entry.action, entry.reversesId ? h("span", { class: "badge" }, "reversal") : null),
-    h("td", { class: "ledger-subject" }, subjectLabel(entry.subject), why ? h("div", { class: "hint" }, why) : null),
+    h("td", { class: "ledger-subject", title: entry.subject }, subjectLabel(entry.subject), why ? h("div", { class: "hint" }, why) : null),
     h("td", { class: `num ${entry.delta < 0 ? "debit" : "credit"}` }, signedPoints(entry.delta)),
     h("td", { class: "num" }, String(entry.balanceAfter)),
   );
