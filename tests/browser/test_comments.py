@@ -101,16 +101,22 @@ def test_a_comment_on_a_word_reaches_the_other_member_live_and_both_see_it_resol
     theirs.get_by_role("button", name="Reply").click()
     theirs.get_by_label("Reply").fill("Yes, the co-op confirmed the week.")
     theirs.get_by_role("button", name="Reply").last.click()
-    expect(mine.locator(".comment-reply")).to_contain_text("Yes, the co-op confirmed the week.", timeout=LIVE_MS)
+    expect(mine.locator(".comment-reply")).to_contain_text(
+        "Yes, the co-op confirmed the week.", timeout=LIVE_MS
+    )
 
     # Lina comments on a passage of her own from the read-only editor.
     expect(_editor(lina)).to_have_attribute("contenteditable", "false")
     _select_word(lina, "Delivery")
     lina.get_by_test_id("comment-selection").click()
-    lina.get_by_test_id("new-comment").get_by_label("Comment on the selected passage").fill("Which warehouse?")
+    lina.get_by_test_id("new-comment").get_by_label("Comment on the selected passage").fill(
+        "Which warehouse?"
+    )
     lina.get_by_test_id("new-comment").get_by_role("button", name="Comment").click()
     expect(_threads(alice, "open").filter(has_text="Which warehouse?")).to_have_count(1, timeout=LIVE_MS)
-    expect(_threads(alice, "open").filter(has_text="Which warehouse?").get_by_test_id("thread-quote")).to_have_text("Delivery")
+    expect(
+        _threads(alice, "open").filter(has_text="Which warehouse?").get_by_test_id("thread-quote")
+    ).to_have_text("Delivery")
     screenshot(lina, "comments-panel")
 
     # Lina resolves Alice's thread: both see it resolved, by her.
@@ -121,7 +127,9 @@ def test_a_comment_on_a_word_reaches_the_other_member_live_and_both_see_it_resol
         expect(resolved).to_have_attribute("data-state", "resolved")
         expect(_threads(page, "open").filter(has_text="Can we commit")).to_have_count(0)
     alice.get_by_text("Resolved (1)").click()
-    expect(_threads(alice, "resolved").get_by_test_id("resolved-by")).to_contain_text(f"Resolved by {people.lina.name}")
+    expect(_threads(alice, "resolved").get_by_test_id("resolved-by")).to_contain_text(
+        f"Resolved by {people.lina.name}"
+    )
     screenshot(alice, "comments-resolved")
 
     # A viewer reads the threads but gets nothing to write with.
@@ -157,7 +165,9 @@ def test_a_case_level_comment_is_edited_and_deleted_and_the_other_member_follows
     mine.get_by_role("button", name="Edit").click()
     mine.get_by_label("Edit your comment").fill("Who owns the pricing question? Finance, I think.")
     mine.get_by_role("button", name="Save").click()
-    expect(theirs.get_by_test_id("comment-body")).to_have_text("Who owns the pricing question? Finance, I think.", timeout=LIVE_MS)
+    expect(theirs.get_by_test_id("comment-body")).to_have_text(
+        "Who owns the pricing question? Finance, I think.", timeout=LIVE_MS
+    )
     expect(theirs.locator(".comment-edited")).to_be_visible()
 
     mine.get_by_role("button", name="Delete").click()
@@ -165,3 +175,42 @@ def test_a_case_level_comment_is_edited_and_deleted_and_the_other_member_follows
     dialog.get_by_role("button", name="Delete").click()
     expect(_threads(alice, "open")).to_have_count(0)
     expect(_threads(lina, "open")).to_have_count(0, timeout=LIVE_MS)
+
+
+def test_a_thread_whose_passage_is_deleted_moves_apart(
+    api: Api,
+    people: People,
+    war_room: Callable[[Person, str], Page],
+    screenshot: Callable[[Page, str], Path],
+) -> None:
+    case_id = api.create_case(people.alice, "Orphaned comments", "Acme", {people.lina: "EDITOR"})
+    alice = war_room(people.alice, case_id)
+    lina = war_room(people.lina, case_id)
+    _editor(alice).click()
+    alice.keyboard.type("Keep this line.")
+    alice.keyboard.press("Enter")
+    alice.keyboard.type("Drop the rush fee.")
+    expect(_editor(lina)).to_contain_text("Drop the rush fee.", timeout=LIVE_MS)
+
+    _select_word(alice, "rush")
+    alice.get_by_test_id("comment-selection").click()
+    alice.get_by_label("Comment on the selected passage").fill("Finance disagrees.")
+    alice.get_by_test_id("new-comment").get_by_role("button", name="Comment").click()
+    expect(_threads(lina, "open").filter(has_text="Finance disagrees.")).to_have_count(1, timeout=LIVE_MS)
+
+    # Lina deletes the sentence the thread is about.
+    _editor(lina).click()
+    lina.keyboard.press("Control+End")
+    lina.keyboard.press("Shift+Home")
+    lina.keyboard.press("Backspace")
+    expect(_editor(alice)).not_to_contain_text("rush", timeout=LIVE_MS)
+    for page in (alice, lina):
+        orphaned = _threads(page, "orphaned").filter(has_text="Finance disagrees.")
+        expect(orphaned).to_have_count(1, timeout=LIVE_MS)
+        expect(orphaned.get_by_test_id("thread-quote")).to_contain_text("Its passage was deleted")
+        expect(_threads(page, "open")).to_have_count(0)
+    screenshot(lina, "comments-orphaned")
+
+    # Opened afresh, the server says the same.
+    again = war_room(people.alice, case_id)
+    expect(_threads(again, "orphaned").filter(has_text="Finance disagrees.")).to_have_count(1)

@@ -46,7 +46,9 @@ def _open_versions(page: Page) -> Locator:
 
 
 def _version(panel: Locator, name: str) -> Locator:
-    return panel.get_by_test_id("version").filter(has=panel.page.get_by_test_id("version-name").get_by_text(name, exact=True))
+    return panel.get_by_test_id("version").filter(
+        has=panel.page.get_by_test_id("version-name").get_by_text(name, exact=True)
+    )
 
 
 def test_name_edit_and_restore_a_version_and_both_browsers_read_it(
@@ -85,7 +87,9 @@ def test_name_edit_and_restore_a_version_and_both_browsers_read_it(
     version.get_by_role("button", name="Compare with now").click()
     diff = version.get_by_test_id("diff")
     expect(diff.locator("ins.diff-inserted")).to_contain_text("Revised")
-    expect(diff.locator("ins.diff-inserted").first).to_have_attribute("title", f"Added by {people.alice.name}")
+    expect(diff.locator("ins.diff-inserted").first).to_have_attribute(
+        "title", f"Added by {people.alice.name}"
+    )
     expect(diff.get_by_test_id("diff-summary")).to_contain_text(people.alice.name)
     screenshot(lina, "versions-panel")
 

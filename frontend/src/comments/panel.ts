@@ -43,7 +43,7 @@ export function commentsTab(room: Room, editorHost: HTMLElement): PanelTab {
   const goneHere = new Set<string>();
   let activeId: string | null = null;
   let after: string | null = null;
-  let synced = false;
+  let synced = room.sync.provider.synced;
 
   const notice = noticeArea();
   const openList = h("div", { class: "thread-list", "data-testid": "threads-open" });
