@@ -1,4 +1,5 @@
-// The "Comment" button that appears under a selection in the document (for those who may comment).
+// The "Comment" button that appears under a selection in the document (for those who may comment),
+// and the same from the keyboard: Ctrl+Alt+M (⌘⌥M), as in other editors.
 
 import type { Editor } from "@tiptap/core";
 import { h } from "../ui/dom";
@@ -12,6 +13,7 @@ export function selectionAction(editor: Editor, host: HTMLElement, onComment: (p
       class: "selection-comment button-primary",
       "data-testid": "comment-selection",
       hidden: true,
+      title: "Comment on the selection (Ctrl+Alt+M)",
       // mousedown would move the focus and collapse the selection before the click reads it.
       onmousedown: (event) => event.preventDefault(),
       onclick: () => {
@@ -38,9 +40,20 @@ export function selectionAction(editor: Editor, host: HTMLElement, onComment: (p
     button.hidden = false;
   }
 
+  const shortcut = (event: KeyboardEvent): void => {
+    if (!(event.ctrlKey || event.metaKey) || !event.altKey || event.code !== "KeyM") return;
+    const passage = selectedPassage(editor);
+    if (!passage) return;
+    event.preventDefault();
+    button.hidden = true;
+    onComment(passage);
+  };
+
   editor.on("selectionUpdate", place);
+  editor.view.dom.addEventListener("keydown", shortcut);
   return () => {
     editor.off("selectionUpdate", place);
+    if (!editor.isDestroyed) editor.view.dom.removeEventListener("keydown", shortcut);
     button.remove();
   };
 }
