@@ -176,6 +176,11 @@ def test_a_case_level_comment_is_edited_and_deleted_and_the_other_member_follows
     expect(_threads(alice, "open")).to_have_count(0)
     expect(_threads(lina, "open")).to_have_count(0, timeout=LIVE_MS)
 
+    # Leaving the war room lets go of the editor, its highlight plugin and the subscription cleanly
+    # (a script error in any page fails the test).
+    alice.get_by_role("link", name="Cases").click()
+    expect(alice.get_by_role("heading", name="My cases")).to_be_visible()
+
 
 def test_a_thread_whose_passage_is_deleted_moves_apart(
     api: Api,
