@@ -25,6 +25,11 @@ const ROLE_HINTS: Record<string, string> = {
   VIEWER: "You can read this case; only owners and editors change the text.",
 };
 
+/** "VIEWER" as "Viewer". */
+function roleName(role: string): string {
+  return role.charAt(0) + role.slice(1).toLowerCase();
+}
+
 function panelTabs(room: Room, editorHost: HTMLElement): HTMLElement {
   return sidePanel([
     commentsTab(room, editorHost),
@@ -54,17 +59,26 @@ export function warRoomPage(caseId: string): Page {
   const cleanups: (() => void)[] = [];
   let disposed = false;
 
-  async function open(): Promise<void> {
+  let opening = 0;
+
+  /** Builds the room; `roleChanged` when it is built again because the server said my role changed. */
+  async function open(roleChanged = false): Promise<void> {
+    const attempt = ++opening;
     let item: CaseDetail;
     try {
       item = (await request<{ case: CaseDetail }>("Case", { id: caseId })).case;
     } catch (error) {
+      if (attempt !== opening) return;
+      release();
       replaceChildren(el, h("p", { class: "notice notice-error", role: "alert" }, errorMessage(error)), h("a", { href: "#/cases" }, "Back to my cases"));
       return;
     }
     const token = getToken();
     const me = getUser();
-    if (disposed || !token || !me) return;
+    if (disposed || attempt !== opening || !token || !me) return;
+    // A role change starts over on a fresh Y.Doc: updates the server dropped (or will now refuse) must not
+    // stay in this tab's document, where later edits would depend on them and never apply anywhere else.
+    release();
     document.title = `${item.title} · Warroom`;
 
     const sync = connectCase(item.id, token);
@@ -79,10 +93,17 @@ export function warRoomPage(caseId: string): Page {
     cleanups.unshift(() => editor.destroy());
 
     const notice = noticeArea();
-    const connection = connectionIndicator(sync.provider, (message) => {
-      notice.show(message);
-      editor.setEditable(false);
-    });
+    const connection = connectionIndicator(
+      sync.provider,
+      (message) => {
+        notice.show(message);
+        editor.setEditable(false);
+      },
+      () => {
+        editor.setEditable(false); // until the room is open again under the new role
+        void open(true);
+      },
+    );
     const presence = presenceAvatars(sync.provider.awareness, me.id);
     const tools = toolbar(editor);
     cleanups.push(connection.dispose, presence.dispose, tools.dispose);
@@ -119,6 +140,11 @@ export function warRoomPage(caseId: string): Page {
       ),
       dialog,
     );
+    if (roleChanged) notice.show(`Your role in this case changed to ${roleName(item.myRole)}.`, "info");
+  }
+
+  function release(): void {
+    for (const cleanup of cleanups.splice(0)) cleanup();
   }
 
   void open();
@@ -127,7 +153,7 @@ export function warRoomPage(caseId: string): Page {
     dispose() {
       disposed = true;
       document.title = "Warroom";
-      for (const cleanup of cleanups) cleanup();
+      release();
     },
   };
 }

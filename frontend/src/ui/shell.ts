@@ -2,6 +2,7 @@
 
 import { request } from "../api/client";
 import { resetSubscriptions } from "../api/subscriptions";
+import { isHr } from "../hr/access";
 import { navigate } from "../router";
 import { clearSession, getUser } from "../session";
 import { h } from "./dom";
@@ -24,7 +25,13 @@ export function shell(content: HTMLElement): HTMLElement {
     "header",
     { class: "topbar" },
     h("a", { class: "brand", href: "#/cases" }, "Warroom"),
-    h("nav", { class: "topnav" }, h("a", { href: "#/cases" }, "Cases")),
+    h(
+      "nav",
+      { class: "topnav" },
+      h("a", { href: "#/cases" }, "Cases"),
+      h("a", { href: "#/wallet" }, "Wallet"),
+      isHr(user?.role) ? h("a", { href: "#/hr" }, "HR") : null,
+    ),
     h("span", { class: "spacer" }),
     user ? h("span", { class: "whoami", title: user.email, "data-testid": "whoami" }, user.name) : null,
     h("button", { class: "button-quiet", type: "button", onclick: () => void signOut() }, "Sign out"),
