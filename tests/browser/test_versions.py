@@ -99,6 +99,7 @@ def test_name_edit_and_restore_a_version_and_both_browsers_read_it(
     dialog = alice.get_by_test_id("restore-dialog")
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("The current text is kept as a version first")
+    screenshot(alice, "versions-restore-dialog")
     dialog.get_by_role("button", name="Cancel").click()
     expect(dialog).to_have_count(0)
     expect(_editor(alice)).to_contain_text(ORIGINAL + EDIT)
