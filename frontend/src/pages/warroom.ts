@@ -4,15 +4,18 @@ import type { Editor } from "@tiptap/core";
 import { request } from "../api/client";
 import { errorMessage } from "../api/errors";
 import { canEdit, type CaseDetail } from "../api/types";
+import { commentsTab } from "../comments/panel";
 import { getToken, getUser } from "../session";
 import { h, replaceChildren } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
 import type { Page } from "../ui/page";
+import { versionsTab } from "../versions/panel";
 import { colorFor } from "../warroom/colors";
 import { connectionIndicator } from "../warroom/connection";
 import { createEditor } from "../warroom/editor";
 import { membersDialog } from "../warroom/members";
 import { presenceAvatars } from "../warroom/presence";
+import type { Room } from "../warroom/room";
 import { comingSoon, sidePanel } from "../warroom/side-panel";
 import { connectCase } from "../warroom/sync";
 import { toolbar } from "../warroom/toolbar";
@@ -27,10 +30,10 @@ function roleName(role: string): string {
   return role.charAt(0) + role.slice(1).toLowerCase();
 }
 
-function panelTabs(): HTMLElement {
+function panelTabs(room: Room, editorHost: HTMLElement): HTMLElement {
   return sidePanel([
-    { id: "comments", label: "Comments", render: () => comingSoon("Select a passage to discuss it. Comments arrive here live.") },
-    { id: "versions", label: "Versions", render: () => comingSoon("Named and automatic versions of this case will be listed here.") },
+    commentsTab(room, editorHost),
+    versionsTab(room),
     { id: "pain-points", label: "Pain points", render: () => comingSoon("Customer pain points recorded in this case will be listed here.") },
     { id: "contribution", label: "Contribution", render: () => comingSoon("Who contributed what, and when, will be shown here.") },
   ]);
@@ -133,7 +136,7 @@ export function warRoomPage(caseId: string): Page {
           tools.el,
           editorHost,
         ),
-        panelTabs(),
+        panelTabs({ item, me, editor, sync, onDispose: (cleanup) => cleanups.push(cleanup) }, editorHost),
       ),
       dialog,
     );
