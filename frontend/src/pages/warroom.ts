@@ -4,6 +4,7 @@ import type { Editor } from "@tiptap/core";
 import { request } from "../api/client";
 import { errorMessage } from "../api/errors";
 import { canEdit, type CaseDetail } from "../api/types";
+import { painPointsPanel } from "../painpoints/panel";
 import { getToken, getUser } from "../session";
 import { h, replaceChildren } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
@@ -22,11 +23,11 @@ const ROLE_HINTS: Record<string, string> = {
   VIEWER: "You can read this case; only owners and editors change the text.",
 };
 
-function panelTabs(): HTMLElement {
+function panelTabs(item: CaseDetail): HTMLElement {
   return sidePanel([
     { id: "comments", label: "Comments", render: () => comingSoon("Select a passage to discuss it. Comments arrive here live.") },
     { id: "versions", label: "Versions", render: () => comingSoon("Named and automatic versions of this case will be listed here.") },
-    { id: "pain-points", label: "Pain points", render: () => comingSoon("Customer pain points recorded in this case will be listed here.") },
+    { id: "pain-points", label: "Pain points", render: () => painPointsPanel(item) },
     { id: "contribution", label: "Contribution", render: () => comingSoon("Who contributed what, and when, will be shown here.") },
   ]);
 }
@@ -112,7 +113,7 @@ export function warRoomPage(caseId: string): Page {
           tools.el,
           editorHost,
         ),
-        panelTabs(),
+        panelTabs(item),
       ),
       dialog,
     );
