@@ -4,6 +4,7 @@ import type { Editor } from "@tiptap/core";
 import { request } from "../api/client";
 import { errorMessage } from "../api/errors";
 import { canEdit, type CaseDetail } from "../api/types";
+import { contributionPanel } from "../heatmaps/panel";
 import { painPointsPanel } from "../painpoints/panel";
 import { getToken, getUser } from "../session";
 import { h, replaceChildren } from "../ui/dom";
@@ -28,7 +29,7 @@ function panelTabs(item: CaseDetail): HTMLElement {
     { id: "comments", label: "Comments", render: () => comingSoon("Select a passage to discuss it. Comments arrive here live.") },
     { id: "versions", label: "Versions", render: () => comingSoon("Named and automatic versions of this case will be listed here.") },
     { id: "pain-points", label: "Pain points", render: () => painPointsPanel(item) },
-    { id: "contribution", label: "Contribution", render: () => comingSoon("Who contributed what, and when, will be shown here.") },
+    { id: "contribution", label: "Contribution", render: () => contributionPanel(item.id) },
   ]);
 }
 
