@@ -67,6 +67,9 @@ export function contributionPanel(caseId: string): HTMLElement {
       const heatmap = c.contributionHeatmap;
       const bySection = s.sectionHeatmap;
       replaceChildren(contribution, heatmap.rows.length ? contributionTable(heatmap) : empty());
+      // The newest columns matter most: start scrolled to the right end.
+      const scroller = contribution.querySelector(".heatmap-scroll");
+      if (scroller) scroller.scrollLeft = scroller.scrollWidth;
       replaceChildren(sections, bySection.rows.length && bySection.sections.length ? sectionTable(bySection) : empty());
       notice.clear();
       const stale = heatmap.stale || bySection.stale;
