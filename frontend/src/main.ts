@@ -6,6 +6,7 @@ import "./styles/warroom.css";
 import "./styles/editor.css";
 import { onUnauthenticated } from "./api/client";
 import { casesPage } from "./pages/cases";
+import { clustersPage } from "./pages/clusters";
 import { signInPage } from "./pages/signin";
 import { navigate, onRouteChange, signInPath, type Route } from "./router";
 import { clearSession, getToken } from "./session";
@@ -47,6 +48,10 @@ function pageFor(route: Route): Page {
       return { el: shell(casesPage().el) };
     case "case":
       return warRoom(route.caseId);
+    case "clusters": {
+      const page = clustersPage();
+      return { el: shell(page.el), dispose: page.dispose };
+    }
     case "not-found":
       return { el: shell(h("p", { class: "notice notice-error" }, "There is no page here. ", h("a", { href: "#/cases" }, "Go to my cases."))) };
   }

@@ -5,6 +5,7 @@ export type Route =
   | { page: "signin"; next: string | null }
   | { page: "cases" }
   | { page: "case"; caseId: string }
+  | { page: "clusters" }
   | { page: "not-found"; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -16,6 +17,7 @@ export function parseRoute(hash: string): Route {
   }
   if (parts[0] === "cases" && parts.length === 1) return { page: "cases" };
   if (parts[0] === "cases" && parts.length === 2) return { page: "case", caseId: parts[1] };
+  if (parts[0] === "clusters" && parts.length === 1) return { page: "clusters" };
   return { page: "not-found", path };
 }
 

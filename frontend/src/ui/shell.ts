@@ -24,7 +24,13 @@ export function shell(content: HTMLElement): HTMLElement {
     "header",
     { class: "topbar" },
     h("a", { class: "brand", href: "#/cases" }, "Warroom"),
-    h("nav", { class: "topnav" }, h("a", { href: "#/cases" }, "Cases")),
+    h(
+      "nav",
+      { class: "topnav" },
+      h("a", { href: "#/cases" }, "Cases"),
+      // Everyone may read the clusters of their own cases, but the page is R&D's tool (and admins').
+      user && (user.role === "RD" || user.role === "ADMIN") ? h("a", { href: "#/clusters" }, "Clusters") : null,
+    ),
     h("span", { class: "spacer" }),
     user ? h("span", { class: "whoami", title: user.email, "data-testid": "whoami" }, user.name) : null,
     h("button", { class: "button-quiet", type: "button", onclick: () => void signOut() }, "Sign out"),
