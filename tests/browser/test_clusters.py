@@ -164,7 +164,9 @@ def test_rd_reclusters_reads_filters_and_adopts_from_the_clusters_page(
     expect(refunds).to_have_count(1)
     expect(refunds.get_by_test_id("cluster-size")).to_have_text(re.compile(r"^\d+ pain points$"))
     expect(refunds.locator(".representatives li")).to_have_count(5)
-    expect(refunds.get_by_test_id("sparkline")).to_have_attribute("aria-label", re.compile(r"Pain points per week: .*: \d+"))
+    expect(refunds.get_by_test_id("sparkline")).to_have_attribute(
+        "aria-label", re.compile(r"Pain points per week: .*: \d+")
+    )
     expect(refunds.locator(".sparkline-line")).to_have_count(1)
 
     # Filters narrow every card: only logistics pain points are left.

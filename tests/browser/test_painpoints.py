@@ -59,7 +59,9 @@ def test_a_garbled_pain_point_is_refused_with_its_reason_corrected_and_listed(
     # U+FFFD: refused as well; start over instead, then correct it later from the tickets list.
     form.get_by_label("Pain point").fill(REPLACEMENT_CHARS)
     form.get_by_role("button", name="Submit pain point").click()
-    expect(refusal.locator('li[data-code="MOJIBAKE"]')).to_contain_text("Copy it again from the original source")
+    expect(refusal.locator('li[data-code="MOJIBAKE"]')).to_contain_text(
+        "Copy it again from the original source"
+    )
     form.get_by_role("button", name="Record a new one instead").click()
     expect(refusal).to_be_hidden()
 
