@@ -82,6 +82,16 @@ def test_contribution_tab_shows_both_heatmaps_with_legend_and_tooltips(
     expect(alice_situation).to_have_text("100%")
     screenshot(alice, "heatmaps-contribution")
 
+    # The server's own picture, fetched with the Bearer header (an <img> could not send it).
+    with alice.expect_download() as saving:
+        alice.get_by_role("region", name="Whose text each section holds").get_by_role(
+            "button", name="Save as SVG"
+        ).click()
+    picture = Path(saving.value.path()).read_text(encoding="utf-8")
+    assert saving.value.suggested_filename == "sections-heatmap.svg"
+    assert picture.lstrip().startswith(("<svg", "<?xml")) and "Next steps" in picture
+    assert people.lina.name in picture
+
     alice.get_by_label("Period").select_option("weeks")
     expect(contribution.locator("thead th[data-label]").first).to_have_attribute(
         "data-label", re.compile(r"^\d{4}-W\d\d$")
