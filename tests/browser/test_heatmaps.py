@@ -89,7 +89,8 @@ def test_contribution_tab_shows_both_heatmaps_with_legend_and_tooltips(
         ).click()
     picture = Path(saving.value.path()).read_text(encoding="utf-8")
     assert saving.value.suggested_filename == "sections-heatmap.svg"
-    assert picture.lstrip().startswith(("<svg", "<?xml")) and "Next steps" in picture
+    assert picture.lstrip().startswith(("<svg", "<?xml"))
+    assert "Next steps" in picture
     assert people.lina.name in picture
 
     alice.get_by_label("Period").select_option("weeks")
