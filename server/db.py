@@ -9,8 +9,10 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 from server.config import Settings
+from server.sqlite_reads import connector
 
 
 def is_sqlite(url: str) -> bool:
@@ -51,16 +53,44 @@ def create_engine(url: str, *, pool_size: int = 10, sqlite_synchronous: str = "N
     return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
 
 
-class Database:
-    """The engine plus a session factory; one per process."""
+def sqlite_path(url: str) -> str | None:
+    """The file of an SQLite URL; None for other databases and in-memory SQLite."""
+    if not is_sqlite(url):
+        return None
+    path = url.split("///", 1)[-1].split("?", 1)[0]
+    return path if path and path != ":memory:" else None
 
-    def __init__(self, engine: AsyncEngine) -> None:
+
+def create_read_engine(url: str, *, pool_size: int = 10) -> AsyncEngine | None:
+    """For an SQLite file: an engine of read-only connections that run in the event loop
+    (server/sqlite_reads.py); None where reads share the main engine."""
+    path = sqlite_path(url)
+    if path is None:
+        return None
+    return create_async_engine(
+        "sqlite+aiosqlite://",
+        async_creator=connector(path),
+        poolclass=AsyncAdaptedQueuePool,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+    )
+
+
+class Database:
+    """The engine plus session factories; one per process."""
+
+    def __init__(self, engine: AsyncEngine, read_engine: AsyncEngine | None = None) -> None:
         self.engine = engine
+        self.read_engine = read_engine
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self.reads = async_sessionmaker(read_engine or engine, expire_on_commit=False)
+        """Sessions that only read: in the event loop on SQLite, the main pool elsewhere."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Database:
-        return cls(create_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous))
+        url = settings.database_url
+        engine = create_engine(url, sqlite_synchronous=settings.sqlite_synchronous)
+        return cls(engine, create_read_engine(url))
 
     @property
     def is_sqlite(self) -> bool:
@@ -79,3 +109,5 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.read_engine is not None:
+            await self.read_engine.dispose()

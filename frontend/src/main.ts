@@ -4,10 +4,13 @@ import "./styles/base.css";
 import "./styles/pages.css";
 import "./styles/warroom.css";
 import "./styles/editor.css";
+import "./styles/points.css";
 import { onUnauthenticated } from "./api/client";
 import { casesPage } from "./pages/cases";
 import { clustersPage } from "./pages/clusters";
+import { hrPage } from "./pages/hr";
 import { signInPage } from "./pages/signin";
+import { walletPage } from "./pages/wallet";
 import { navigate, onRouteChange, signInPath, type Route } from "./router";
 import { clearSession, getToken } from "./session";
 import { h } from "./ui/dom";
@@ -40,6 +43,10 @@ function warRoom(caseId: string): Page {
   };
 }
 
+function inShell(page: Page): Page {
+  return { el: shell(page.el), dispose: page.dispose };
+}
+
 function pageFor(route: Route): Page {
   switch (route.page) {
     case "signin":
@@ -48,10 +55,12 @@ function pageFor(route: Route): Page {
       return { el: shell(casesPage().el) };
     case "case":
       return warRoom(route.caseId);
-    case "clusters": {
-      const page = clustersPage();
-      return { el: shell(page.el), dispose: page.dispose };
-    }
+    case "clusters":
+      return inShell(clustersPage());
+    case "wallet":
+      return inShell(walletPage());
+    case "hr":
+      return inShell(hrPage());
     case "not-found":
       return { el: shell(h("p", { class: "notice notice-error" }, "There is no page here. ", h("a", { href: "#/cases" }, "Go to my cases."))) };
   }

@@ -6,6 +6,8 @@ export type Route =
   | { page: "cases" }
   | { page: "case"; caseId: string }
   | { page: "clusters" }
+  | { page: "wallet" }
+  | { page: "hr" }
   | { page: "not-found"; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -18,6 +20,8 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === "cases" && parts.length === 1) return { page: "cases" };
   if (parts[0] === "cases" && parts.length === 2) return { page: "case", caseId: parts[1] };
   if (parts[0] === "clusters" && parts.length === 1) return { page: "clusters" };
+  if (parts[0] === "wallet" && parts.length === 1) return { page: "wallet" };
+  if (parts[0] === "hr" && parts.length === 1) return { page: "hr" };
   return { page: "not-found", path };
 }
 

@@ -66,8 +66,8 @@ class Context:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
-        """A short-lived session for reading."""
-        async with self.services.db.sessions() as session:
+        """A short-lived session for reading (it cannot write)."""
+        async with self.services.db.reads() as session:
             yield session
 
     @asynccontextmanager

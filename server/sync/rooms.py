@@ -195,7 +195,7 @@ class Rooms:
         if room is not None:
             await room.wait_durable()
             return room.doc
-        async with self._db.sessions() as session:
+        async with self._db.reads() as session:
             # Counting the log is a short index scan; loading it means every row and a Yjs replay.
             position = await documents.log_position(session, case_id)
             cached = self._stored.get(case_id)

@@ -42,13 +42,16 @@ class Person:
     email: str
     name: str
     password: str = PASSWORD
+    role: str = "member"
 
 
 # A Chinese name on purpose: it shows on carets, avatars and member lists.
 ALICE = Person("alice.browser@test.warroom", "Alice Chen")
 LINA = Person("lina.browser@test.warroom", "李娜")
 VICTOR = Person("victor.browser@test.warroom", "Victor Viewer")
-PEOPLE = (ALICE, LINA, VICTOR)
+# HR of the same (Default) team as the others: HR manages the points of their own team only.
+HANNA = Person("hanna.browser@test.warroom", "Hanna HR", role="hr")
+PEOPLE = (ALICE, LINA, VICTOR, HANNA)
 
 
 def _free_port() -> int:
@@ -111,7 +114,7 @@ def server_url(tmp_path_factory: pytest.TempPathFactory, frontend_dist: Path) ->
             "--name",
             person.name,
             "--role",
-            "member",
+            person.role,
             "--password",
             person.password,
         )
@@ -218,6 +221,7 @@ class People:
     alice: Person
     lina: Person
     victor: Person
+    hr: Person = HANNA
 
 
 @pytest.fixture(scope="session")

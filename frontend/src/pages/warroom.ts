@@ -24,6 +24,11 @@ const ROLE_HINTS: Record<string, string> = {
   VIEWER: "You can read this case; only owners and editors change the text.",
 };
 
+/** "VIEWER" as "Viewer". */
+function roleName(role: string): string {
+  return role.charAt(0) + role.slice(1).toLowerCase();
+}
+
 function panelTabs(item: CaseDetail): HTMLElement {
   return sidePanel([
     { id: "comments", label: "Comments", render: () => comingSoon("Select a passage to discuss it. Comments arrive here live.") },
@@ -53,17 +58,26 @@ export function warRoomPage(caseId: string): Page {
   const cleanups: (() => void)[] = [];
   let disposed = false;
 
-  async function open(): Promise<void> {
+  let opening = 0;
+
+  /** Builds the room; `roleChanged` when it is built again because the server said my role changed. */
+  async function open(roleChanged = false): Promise<void> {
+    const attempt = ++opening;
     let item: CaseDetail;
     try {
       item = (await request<{ case: CaseDetail }>("Case", { id: caseId })).case;
     } catch (error) {
+      if (attempt !== opening) return;
+      release();
       replaceChildren(el, h("p", { class: "notice notice-error", role: "alert" }, errorMessage(error)), h("a", { href: "#/cases" }, "Back to my cases"));
       return;
     }
     const token = getToken();
     const me = getUser();
-    if (disposed || !token || !me) return;
+    if (disposed || attempt !== opening || !token || !me) return;
+    // A role change starts over on a fresh Y.Doc: updates the server dropped (or will now refuse) must not
+    // stay in this tab's document, where later edits would depend on them and never apply anywhere else.
+    release();
     document.title = `${item.title} · Warroom`;
 
     const sync = connectCase(item.id, token);
@@ -78,10 +92,17 @@ export function warRoomPage(caseId: string): Page {
     cleanups.unshift(() => editor.destroy());
 
     const notice = noticeArea();
-    const connection = connectionIndicator(sync.provider, (message) => {
-      notice.show(message);
-      editor.setEditable(false);
-    });
+    const connection = connectionIndicator(
+      sync.provider,
+      (message) => {
+        notice.show(message);
+        editor.setEditable(false);
+      },
+      () => {
+        editor.setEditable(false); // until the room is open again under the new role
+        void open(true);
+      },
+    );
     const presence = presenceAvatars(sync.provider.awareness, me.id);
     const tools = toolbar(editor);
     cleanups.push(connection.dispose, presence.dispose, tools.dispose);
@@ -118,6 +139,11 @@ export function warRoomPage(caseId: string): Page {
       ),
       dialog,
     );
+    if (roleChanged) notice.show(`Your role in this case changed to ${roleName(item.myRole)}.`, "info");
+  }
+
+  function release(): void {
+    for (const cleanup of cleanups.splice(0)) cleanup();
   }
 
   void open();
@@ -126,7 +152,7 @@ export function warRoomPage(caseId: string): Page {
     dispose() {
       disposed = true;
       document.title = "Warroom";
-      for (const cleanup of cleanups) cleanup();
+      release();
     },
   };
 }

@@ -23,12 +23,20 @@ const CLOSE_REASONS: Record<number, string> = {
   4404: "This case does not exist.",
 };
 
+// The server closes with this when the member's write permission changed (a role change): the room is
+// opened again under the new role rather than ended.
+export const CLOSE_ROLE_CHANGED = 4409;
+
 const OFFLINE_HINT = "Keep this tab open: your edits are kept here and merge when the connection returns.";
 
-/** The indicator for `provider`; `onClosed` gets a sentence when the server ends the room for good. */
+/**
+ * The indicator for `provider`; `onClosed` gets a sentence when the server ends the room for good,
+ * `onRoleChanged` is called when it closed the room because the member's role changed.
+ */
 export function connectionIndicator(
   provider: WebsocketProvider,
   onClosed: (message: string) => void,
+  onRoleChanged?: () => void,
 ): { el: HTMLElement; dispose: () => void } {
   const label = h("span", { class: "connection-label" });
   const el = h("span", { class: "connection", role: "status", "data-testid": "connection" }, h("span", { class: "dot" }), label);
@@ -54,6 +62,11 @@ export function connectionIndicator(
   function closed(event: { code: number; reason: string }): void {
     if (event.code === 4401) {
       notifyUnauthenticated();
+      return;
+    }
+    if (event.code === CLOSE_ROLE_CHANGED && onRoleChanged) {
+      show("reconnecting", "Your role in this case changed; opening it again.");
+      onRoleChanged();
       return;
     }
     const message = CLOSE_REASONS[event.code] ?? (event.reason || "The server closed this room.");

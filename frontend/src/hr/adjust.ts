@@ -1,0 +1,105 @@
+// HR's adjustments: find a teammate, see their balance, add or take points with a reason they will read.
+
+import { request } from "../api/client";
+import { errorMessage } from "../api/errors";
+import type { Connection } from "../api/types";
+import type { PointEntry } from "../points/types";
+import { h, replaceChildren } from "../ui/dom";
+import { noticeArea } from "../ui/notice";
+
+interface Teammate {
+  id: string;
+  name: string;
+  email: string;
+  role: string;
+  pointsBalance: number;
+}
+
+const SEARCH_DELAY_MS = 200;
+
+export function adjustPoints(): HTMLElement {
+  const notice = noticeArea();
+  const search = h("input", { type: "search", placeholder: "Search people by name or email", "aria-label": "Search teammates" });
+  const people = h("ul", { class: "people-list", "aria-label": "Teammates" });
+  const who = h("p", { class: "hint", "data-testid": "adjust-who" }, "Choose a person above.");
+  const delta = h("input", { type: "number", required: true, placeholder: "+20 or -5", "aria-label": "Points to add (negative to take)", class: "narrow" });
+  const reason = h("input", { required: true, maxlength: 500, placeholder: "Reason (the person sees it)", "aria-label": "Reason" });
+  const submit = h("button", { type: "submit", class: "button-primary", disabled: true }, "Adjust");
+  let chosen: Teammate | null = null;
+  let timer: number | undefined;
+  let latest = 0;
+
+  function choose(person: Teammate): void {
+    chosen = person;
+    who.textContent = `${person.name} has ${person.pointsBalance} points.`;
+    submit.disabled = false;
+    for (const item of people.querySelectorAll("[aria-pressed]")) item.setAttribute("aria-pressed", String(item.getAttribute("data-user-id") === person.id));
+  }
+
+  async function find(): Promise<void> {
+    const ticket = ++latest;
+    try {
+      const { users } = await request<{ users: Connection<Teammate> }>("TeamBalances", { search: search.value.trim() || null, first: 20 });
+      if (ticket !== latest) return;
+      replaceChildren(
+        people,
+        ...users.nodes.map((person) =>
+          h(
+            "li",
+            {},
+            h(
+              "button",
+              { type: "button", class: "person", "data-user-id": person.id, "data-email": person.email, "aria-pressed": String(chosen?.id === person.id), onclick: () => choose(person) },
+              h("span", { class: "member-name" }, person.name),
+              h("span", { class: "member-email" }, person.email),
+              h("span", { class: "num" }, `${person.pointsBalance} pts`),
+            ),
+          ),
+        ),
+      );
+      if (users.nodes.length === 0) people.append(h("li", { class: "empty" }, "Nobody in your team matches."));
+    } catch (error) {
+      notice.show(errorMessage(error));
+    }
+  }
+
+  async function adjust(event: Event): Promise<void> {
+    event.preventDefault();
+    if (!chosen) return;
+    notice.clear();
+    submit.disabled = true;
+    try {
+      const { adjustPoints: entry } = await request<{ adjustPoints: PointEntry }>("AdjustPoints", {
+        userId: chosen.id,
+        delta: Number(delta.value),
+        reason: reason.value.trim(),
+      });
+      notice.show(`${chosen.name} now has ${entry.balanceAfter} points.`, "info");
+      chosen = { ...chosen, pointsBalance: entry.balanceAfter };
+      who.textContent = `${chosen.name} has ${entry.balanceAfter} points.`;
+      delta.value = "";
+      reason.value = "";
+      void find();
+    } catch (error) {
+      notice.show(errorMessage(error));
+    } finally {
+      submit.disabled = false;
+    }
+  }
+
+  search.addEventListener("input", () => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(() => void find(), SEARCH_DELAY_MS);
+  });
+  void find();
+
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "adjust-title" },
+    h("h2", { id: "adjust-title" }, "Adjust points"),
+    search,
+    people,
+    h("form", { class: "inline-form", onsubmit: (event) => void adjust(event) }, who, delta, reason, submit),
+    notice.el,
+  );
+}

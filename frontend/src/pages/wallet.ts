@@ -1,0 +1,114 @@
+// The wallet: my balance, the rewards I can redeem, my redemptions and the ledger, kept live by pointsEvents.
+
+import { request } from "../api/client";
+import { errorMessage } from "../api/errors";
+import type { Connection } from "../api/types";
+import { subscribe } from "../api/subscriptions";
+import { ledgerTable } from "../points/ledger";
+import { redemptionList } from "../points/redemptions";
+import { rewardCatalogue } from "../points/catalogue";
+import { redeem } from "../points/redeem";
+import type { MyPoints, PointsEvent, Redemption, Reward } from "../points/types";
+import { h } from "../ui/dom";
+import { noticeArea } from "../ui/notice";
+import type { Page } from "../ui/page";
+
+const LEDGER_PAGE = 20;
+
+export function walletPage(): Page {
+  const balanceEl = h("span", { class: "balance-value", "data-testid": "balance" }, "…");
+  const notice = noticeArea();
+  const ledger = ledgerTable();
+  const moreLedger = h("button", { type: "button", class: "button-quiet", hidden: true }, "Show older entries");
+  const mine = redemptionList({ emptyText: "You have not redeemed anything yet." });
+  const catalogue = rewardCatalogue((reward) => void onRedeem(reward));
+  let balance = 0;
+  let ledgerCursor: string | null = null;
+
+  function setBalance(value: number): void {
+    balance = value;
+    balanceEl.textContent = String(value);
+    catalogue.setBalance(value);
+  }
+
+  async function loadLedger(): Promise<void> {
+    moreLedger.disabled = true;
+    try {
+      const { me } = await request<MyPoints>("MyPoints", { first: LEDGER_PAGE, after: ledgerCursor });
+      if (ledgerCursor === null) setBalance(me.pointsBalance);
+      ledger.append(me.pointsLedger.nodes);
+      ledgerCursor = me.pointsLedger.pageInfo.endCursor;
+      moreLedger.hidden = !me.pointsLedger.pageInfo.hasNextPage;
+    } catch (error) {
+      notice.show(errorMessage(error));
+    } finally {
+      moreLedger.disabled = false;
+    }
+  }
+
+  async function loadRewards(): Promise<void> {
+    try {
+      const { rewards } = await request<{ rewards: Connection<Reward> }>("Rewards", { first: 100 });
+      catalogue.set(rewards.nodes, balance);
+    } catch (error) {
+      notice.show(errorMessage(error));
+    }
+  }
+
+  async function loadRedemptions(): Promise<void> {
+    try {
+      const { redemptions } = await request<{ redemptions: Connection<Redemption> }>("MyRedemptions", { first: 50 });
+      mine.set(redemptions.nodes);
+    } catch (error) {
+      notice.show(errorMessage(error));
+    }
+  }
+
+  async function onRedeem(reward: Reward): Promise<void> {
+    notice.clear();
+    const outcome = await redeem(reward, balance);
+    if (outcome === null) return;
+    if (!outcome.ok) {
+      notice.show(outcome.message);
+      return;
+    }
+    const { redemption, hold, balance: after } = outcome.redeemed;
+    setBalance(after);
+    mine.upsert(redemption);
+    if (hold) ledger.prepend(hold);
+    notice.show(`You asked for ${redemption.reward.name}. ${redemption.cost} points are held until HR decides.`, "info");
+    void loadRewards(); // the stock changed
+  }
+
+  function onEvent(event: PointsEvent): void {
+    setBalance(event.balance);
+    if (event.entry) ledger.prepend(event.entry);
+    if (event.redemption) mine.upsert(event.redemption);
+  }
+
+  moreLedger.addEventListener("click", () => void loadLedger());
+  const unsubscribe = subscribe<{ pointsEvents: PointsEvent }>("PointsEvents", {}, {
+    next: (data) => onEvent(data.pointsEvents),
+    error: (message) => notice.show(message),
+  });
+  // The balance first: the catalogue reads it to say what each reward would leave.
+  void loadLedger().then(() => Promise.all([loadRewards(), loadRedemptions()]));
+
+  const el = h(
+    "div",
+    { class: "wallet-page" },
+    h("h1", {}, "My wallet"),
+    notice.el,
+    h(
+      "section",
+      { class: "card balance-card", "aria-label": "Balance" },
+      h("span", { class: "balance-label" }, "Balance"),
+      balanceEl,
+      h("span", { class: "balance-unit" }, "points"),
+    ),
+    h("section", { class: "card", "aria-labelledby": "rewards-title" }, h("h2", { id: "rewards-title" }, "Rewards"), catalogue.el),
+    h("section", { class: "card", "aria-labelledby": "my-redemptions-title" }, h("h2", { id: "my-redemptions-title" }, "My redemptions"), mine.el),
+    h("section", { class: "card", "aria-labelledby": "ledger-title" }, h("h2", { id: "ledger-title" }, "Ledger"), ledger.el, moreLedger),
+  );
+  return { el, dispose: unsubscribe };
+}

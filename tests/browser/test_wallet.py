@@ -1,0 +1,228 @@
+"""The wallet and the HR page: points arrive, a reward is redeemed, HR decides, the requester sees each step."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+if TYPE_CHECKING:  # the fixtures' types; conftest is not imported at run time
+    from tests.browser.conftest import Api, People, Person
+
+pytestmark = pytest.mark.browser
+
+LIVE_MS = 5_000  # a pointsEvents message reaches the other browser
+
+
+def _balance(api: Api, person: Person) -> int:
+    return int(api.call(person, "MyPoints", first=1)["me"]["pointsBalance"])
+
+
+def _reward(api: Api, hr: Person, name: str, kind: str, cost: int, stock: int | None) -> str:
+    data = api.call(hr, "CreateReward", input={"name": name, "kind": kind, "cost": cost, "stock": stock})
+    return str(data["createReward"]["id"])
+
+
+def _open_wallet(page: Page) -> None:
+    page.get_by_role("link", name="Wallet", exact=True).click()
+    expect(page.get_by_role("heading", name="My wallet")).to_be_visible()
+
+
+def _open_hr(page: Page) -> None:
+    page.get_by_role("link", name="HR", exact=True).click()
+    expect(page.get_by_role("heading", name="HR", exact=True)).to_be_visible()
+
+
+def _my_redemption(page: Page, reward: str) -> Locator:
+    return page.get_by_test_id("redemption").filter(has_text=reward)
+
+
+def _queued(page: Page, reward: str) -> Locator:
+    return page.get_by_test_id("redemption-queue").get_by_test_id("redemption").filter(has_text=reward)
+
+
+def _redeem(page: Page, reward: str) -> None:
+    page.get_by_role("button", name=f"Redeem {reward}").click()
+    page.get_by_role("dialog", name="Confirm").get_by_role("button", name="Redeem").click()
+
+
+def test_redeem_a_reward_and_hr_approves_and_fulfils_it(
+    api: Api,
+    people: People,
+    signed_in: Callable[[Person], Page],
+    screenshot: Callable[[Page, str], Path],
+) -> None:
+    suffix = uuid.uuid4().hex[:6]
+    course = f"Negotiation course {suffix}"
+    sabbatical = f"Sabbatical {suffix}"
+    _reward(api, people.hr, course, "TRAINING", 100, 3)
+    _reward(api, people.hr, sabbatical, "LEAVE", 1_000_000, None)
+    reason = f"Ran the customer workshop {suffix}"
+    api.call(people.hr, "AdjustPoints", userId=api.user_id(people.lina), delta=120, reason=reason)
+    start = _balance(api, people.lina)
+
+    lina = signed_in(people.lina)
+    expect(lina.get_by_role("link", name="HR", exact=True)).to_have_count(0)  # members see no HR page
+    _open_wallet(lina)
+    expect(lina.get_by_test_id("balance")).to_have_text(str(start))
+    expect(lina.get_by_test_id("ledger").get_by_role("row").filter(has_text=reason)).to_contain_text("+120")
+    row = lina.get_by_test_id("reward").filter(has_text=course)
+    for cell in ("Training", "100", "3 left"):
+        expect(row).to_contain_text(cell)
+    expect(lina.get_by_test_id("reward").filter(has_text=sabbatical)).to_contain_text("Unlimited")
+
+    # Cancelling the confirmation redeems nothing.
+    lina.get_by_role("button", name=f"Redeem {course}").click()
+    lina.get_by_role("dialog", name="Confirm").get_by_role("button", name="Cancel").click()
+    expect(lina.get_by_role("dialog", name="Confirm")).to_have_count(0)
+    expect(_my_redemption(lina, course)).to_have_count(0)
+
+    # Too expensive: the refusal is a sentence, not JSON, and nothing moves.
+    _redeem(lina, sabbatical)
+    expect(lina.get_by_role("alert")).to_have_text(
+        f"Not enough points: {sabbatical} costs 1000000 points and your balance is {start}."
+    )
+    expect(lina.get_by_test_id("balance")).to_have_text(str(start))
+
+    _redeem(lina, course)
+    expect(lina.get_by_test_id("balance")).to_have_text(str(start - 100))
+    expect(_my_redemption(lina, course).get_by_test_id("redemption-status")).to_have_text("Pending")
+    expect(row).to_contain_text("2 left")
+    expect(lina.get_by_test_id("ledger").get_by_role("row").nth(1)).to_contain_text("\u2212100")
+    screenshot(lina, "wallet")
+
+    hr = signed_in(people.hr)
+    _open_hr(hr)
+    queued = _queued(hr, course)
+    expect(queued).to_contain_text(people.lina.name)
+    expect(queued.get_by_test_id("redemption-status")).to_have_text("Pending")
+    queued.get_by_role("button", name="Approve").click()
+    expect(queued.get_by_test_id("redemption-status")).to_have_text("Approved")
+    # The requester's open wallet follows without a reload (pointsEvents).
+    expect(_my_redemption(lina, course).get_by_test_id("redemption-status")).to_have_text(
+        "Approved", timeout=LIVE_MS
+    )
+
+    queued.get_by_role("button", name="Mark fulfilled").click()
+    expect(queued.get_by_test_id("redemption-status")).to_have_text("Fulfilled")
+    expect(_my_redemption(lina, course).get_by_test_id("redemption-status")).to_have_text(
+        "Fulfilled", timeout=LIVE_MS
+    )
+    expect(lina.get_by_test_id("balance")).to_have_text(str(start - 100))
+    screenshot(hr, "hr-queue")
+
+    lina.reload()
+    expect(_my_redemption(lina, course).get_by_test_id("redemption-status")).to_have_text("Fulfilled")
+    assert _balance(api, people.lina) == start - 100
+
+
+def test_hr_rejects_with_a_reason_and_the_points_come_back(
+    api: Api, people: People, signed_in: Callable[[Person], Page]
+) -> None:
+    suffix = uuid.uuid4().hex[:6]
+    day_off = f"Extra day off {suffix}"
+    _reward(api, people.hr, day_off, "LEAVE", 40, 1)
+    api.call(people.hr, "AdjustPoints", userId=api.user_id(people.victor), delta=100, reason="Welcome bonus")
+    start = _balance(api, people.victor)
+
+    victor = signed_in(people.victor)
+    _open_wallet(victor)
+    _redeem(victor, day_off)
+    expect(victor.get_by_test_id("balance")).to_have_text(str(start - 40))
+    expect(victor.get_by_test_id("reward").filter(has_text=day_off)).to_contain_text("Out of stock")
+    _redeem(victor, day_off)
+    expect(victor.get_by_role("alert")).to_have_text(
+        f"{day_off} is out of stock. Choose another reward or ask HR when it is back."
+    )
+
+    hr = signed_in(people.hr)
+    _open_hr(hr)
+    queued = _queued(hr, day_off)
+    queued.get_by_role("button", name="Reject…").click()
+    queued.get_by_label("Reason for rejecting").fill("Peak season: no leave in December")
+    queued.get_by_role("button", name="Reject", exact=True).click()
+    expect(queued.get_by_test_id("redemption-status")).to_have_text("Rejected")
+
+    mine = _my_redemption(victor, day_off)
+    expect(mine.get_by_test_id("redemption-status")).to_have_text("Rejected", timeout=LIVE_MS)
+    expect(mine).to_contain_text("Peak season: no leave in December")
+    expect(victor.get_by_test_id("balance")).to_have_text(str(start), timeout=LIVE_MS)
+
+
+def _wait_for_award(api: Api, person: Person, action: str, seconds: float = 10) -> None:
+    """Awards run as background jobs after the request; wait until the ledger holds one."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        ledger = api.call(person, "MyPoints", first=20)["me"]["pointsLedger"]["nodes"]
+        if any(entry["action"] == action for entry in ledger):
+            return
+        time.sleep(0.2)
+    pytest.fail(f"no {action} award for {person.email} within {seconds} s")
+
+
+def test_hr_edits_the_catalogue_rules_and_points_and_reads_the_ranking(
+    api: Api,
+    people: People,
+    signed_in: Callable[[Person], Page],
+    screenshot: Callable[[Page, str], Path],
+) -> None:
+    case_id = api.create_case(people.alice, "Ranking source", "Acme Retail", {})
+    api.call(people.alice, "CreateSnapshot", caseId=case_id, label="First draft")
+    _wait_for_award(api, people.alice, "SNAPSHOT_NAMED")
+    suffix = uuid.uuid4().hex[:6]
+    voucher = f"Book voucher {suffix}"
+    lina_before = _balance(api, people.lina)
+
+    hr = signed_in(people.hr)
+    _open_hr(hr)
+
+    catalogue = hr.get_by_test_id("reward-catalogue")
+    catalogue.get_by_label("New reward name").fill(voucher)
+    catalogue.get_by_label("New reward kind").select_option("OTHER")
+    catalogue.get_by_label("New reward cost").fill("30")
+    catalogue.get_by_label("New reward stock").fill("5")
+    catalogue.get_by_role("button", name="Add reward").click()
+    expect(catalogue.get_by_role("status")).to_have_text(f"{voucher} is in the catalogue.")
+    edit = catalogue.get_by_test_id("reward-edit").filter(has=hr.locator(f'input[value="{voucher}"]'))
+    edit.get_by_label("Stock").fill("")
+    edit.get_by_label("Offered").uncheck()
+    edit.get_by_role("button", name="Save").click()
+    expect(catalogue.get_by_role("status")).to_contain_text("withdrawn")
+    rewards = api.call(people.hr, "Rewards", includeInactive=True, first=100)["rewards"]["nodes"]
+    saved = next(r for r in rewards if r["name"] == voucher)
+    assert (saved["stock"], saved["active"]) == (None, False)
+
+    rule = hr.get_by_test_id("point-rule").filter(has_text="Suggestion resolved")
+    rule.get_by_label("Daily cap for Suggestion resolved").fill("12")
+    rule.get_by_role("button", name="Save").click()
+    expect(hr.get_by_role("status").filter(has_text="Suggestion resolved now earns")).to_contain_text(
+        "at most 12 a day"
+    )
+    try:
+        rules = {r["action"]: r for r in api.call(people.hr, "PointRules")["pointRules"]}
+        assert rules["COMMENT_RESOLVED"]["dailyCap"] == 12
+    finally:  # other tests read the default rules
+        api.call(people.hr, "UpdatePointRule", action="COMMENT_RESOLVED", input={"dailyCap": 10})
+
+    adjust = hr.get_by_role("region", name="Adjust points")
+    adjust.get_by_label("Search teammates").fill(people.lina.email)
+    adjust.locator(f'[data-email="{people.lina.email}"]').click()
+    expect(adjust.get_by_test_id("adjust-who")).to_have_text(f"{people.lina.name} has {lina_before} points.")
+    adjust.get_by_label("Points to add (negative to take)").fill("7")
+    adjust.get_by_label("Reason").fill("Helped with the trade fair")
+    adjust.get_by_role("button", name="Adjust").click()
+    expect(adjust.get_by_role("status")).to_have_text(f"{people.lina.name} now has {lina_before + 7} points.")
+    assert _balance(api, people.lina) == lina_before + 7
+
+    ranking = hr.get_by_role("region", name="Contribution ranking")
+    alice_row = ranking.get_by_test_id("ranking-row").filter(has_text=people.alice.name)
+    expect(alice_row).to_contain_text("Version named")
+    ranking.get_by_label("Period length").select_option("quarter")
+    expect(ranking.get_by_test_id("ranking-period")).to_contain_text("-Q")
+    expect(alice_row).to_contain_text("Version named")
+    screenshot(hr, "hr")
