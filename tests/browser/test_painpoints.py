@@ -27,7 +27,12 @@ def test_a_garbled_pain_point_is_refused_with_its_reason_corrected_and_listed(
     war_room: Callable[[Person, str], Page],
     screenshot: Callable[[Page, str], Path],
 ) -> None:
-    case_id = api.create_case(people.alice, "Acme checkout pilot", "Acme Retail", {people.lina: "EDITOR"})
+    case_id = api.create_case(
+        people.alice,
+        "Acme checkout pilot",
+        "Acme Retail",
+        {people.lina: "COMMENTER", people.victor: "VIEWER"},
+    )
     alice = war_room(people.alice, case_id)
     alice.get_by_role("tab", name="Pain points").click()
     form = alice.get_by_test_id("pain-point-form")
@@ -85,8 +90,18 @@ def test_a_garbled_pain_point_is_refused_with_its_reason_corrected_and_listed(
     expect(tickets).to_be_hidden()
     screenshot(alice, "painpoints-listed")
 
-    # Another member of the case sees them too (and their cluster, or that they have none yet).
+    # A commenter may record pain points too and sees the others' (not "by you").
     lina = war_room(people.lina, case_id)
     lina.get_by_role("tab", name="Pain points").click()
     expect(lina.get_by_test_id("pain-point")).to_have_count(3)
     expect(lina.get_by_test_id("pain-point").first).not_to_contain_text("by you")
+    expect(lina.get_by_test_id("pain-point-form")).to_be_visible()
+
+    # A viewer reads the list but gets no form (the server would refuse with FORBIDDEN).
+    victor = war_room(people.victor, case_id)
+    victor.get_by_role("tab", name="Pain points").click()
+    expect(victor.get_by_test_id("pain-point")).to_have_count(3)
+    expect(victor.get_by_test_id("pain-point-form")).to_have_count(0)
+    expect(
+        victor.get_by_text("Viewers can read the pain points of this case but not record them.")
+    ).to_be_visible()
