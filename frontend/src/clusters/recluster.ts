@@ -1,7 +1,7 @@
 // "Re-cluster now": starts the team's re-clustering job and follows it with job(id) until it ends.
 
 import { request } from "../api/client";
-import { errorMessage } from "../api/errors";
+import { ApiError, errorMessage } from "../api/errors";
 import type { Job } from "../painpoints/types";
 import { h } from "../ui/dom";
 
@@ -50,6 +50,12 @@ export function reclusterControl(onFinished: () => void): { el: HTMLElement; dis
       }
     } catch (error) {
       status.textContent = errorMessage(error);
+      // A lost connection is worth waiting out; any other error will not go away by asking again.
+      if (!(error instanceof ApiError && error.code === "NETWORK")) {
+        status.classList.add("failed");
+        button.disabled = false;
+        return;
+      }
     }
     timer = window.setTimeout(() => void follow(id), POLL_MS);
   }
