@@ -461,6 +461,11 @@ FIXTURES: dict[str, Fixture] = {
         token=lambda w: w.rd.token,
         executed_in=PAIN_POINT_OPERATIONS,
     ),
+    "WithdrawPainPoint": Fixture(
+        lambda _w: {"id": new_id(), "reason": "The customer retracted it"},
+        foreign=lambda w: [{"id": w.foreign_pain_point_id}],
+        executed_in=PAIN_POINT_OPERATIONS,
+    ),
     "ReclusterPainPoints": Fixture(
         lambda _w: {},
         foreign=lambda w: [{"scope": {"teamId": w.foreign_team_id}}],

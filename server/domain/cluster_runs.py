@@ -21,6 +21,7 @@ from server.domain import jobs, painpoint_vectors
 from server.domain.cluster_placement import current_run, place_into
 from server.domain.errors import NotFound
 from server.domain.pagination import Page, paginate
+from server.domain.painpoint_access import COUNTED
 from server.domain.painpoint_vectors import Encoded, from_bytes, stack, to_bytes
 from server.ids import new_id
 from server.models import (
@@ -31,7 +32,6 @@ from server.models import (
     MembershipSource,
     PainPoint,
     PainPointEmbedding,
-    PainPointStatus,
     User,
 )
 from server.models.base import utcnow
@@ -74,7 +74,7 @@ async def load_inputs(session: AsyncSession, team_id: str, model: str) -> RunInp
                 PainPointEmbedding,
                 (PainPointEmbedding.pain_point_id == PainPoint.id) & (PainPointEmbedding.model == model),
             )
-            .where(PainPoint.team_id == team_id, PainPoint.status != PainPointStatus.DUPLICATE)
+            .where(PainPoint.team_id == team_id, COUNTED)
             .order_by(PainPoint.id)
         )
     ).all()
@@ -207,11 +207,7 @@ async def _place_newcomers(
 ) -> None:
     """Pain points that got their vector after `load_inputs` join the new run as if placed on arrival."""
     team_ids = (
-        await session.execute(
-            select(PainPoint.id).where(
-                PainPoint.team_id == inputs.team_id, PainPoint.status != PainPointStatus.DUPLICATE
-            )
-        )
+        await session.execute(select(PainPoint.id).where(PainPoint.team_id == inputs.team_id, COUNTED))
     ).scalars()
     clustered = set(inputs.ids)
     newcomers = [pain_point_id for pain_point_id in team_ids if pain_point_id not in clustered]

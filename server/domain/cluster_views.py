@@ -23,7 +23,7 @@ from server.clustering import Keyword, WeekCount, class_keywords, label_from_key
 from server.domain.cluster_placement import current_run
 from server.domain.errors import BadInput, NotFound
 from server.domain.pagination import check_first, decode_cursor, encode_cursor
-from server.domain.painpoint_access import team_wide, visible
+from server.domain.painpoint_access import COUNTED, team_wide, visible
 from server.ids import is_id
 from server.models import Cluster, ClusterMembership, ClusterRun, PainPoint, PainPointStatus, User
 
@@ -78,7 +78,7 @@ async def resolve_run(session: AsyncSession, user: User, run_id: str | None) -> 
 
 
 def _conditions(user: User, flt: ClusterFilter) -> list[ColumnElement[bool]]:
-    conditions = [visible(user), PainPoint.status != PainPointStatus.DUPLICATE]
+    conditions = [visible(user), COUNTED]
     if flt.since is not None:
         conditions.append(PainPoint.created_at >= flt.since)
     if flt.until is not None:

@@ -13,10 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain.errors import Forbidden, NotFound
 from server.ids import is_id
-from server.models import CaseMember, CaseRole, PainPoint, User, UserRole
+from server.models import CaseMember, CaseRole, PainPoint, PainPointStatus, User, UserRole
 
 # Viewers are read-only in a case; everyone else on it may record what the customer said.
 SUBMIT_ROLES = (CaseRole.OWNER, CaseRole.EDITOR, CaseRole.COMMENTER)
+
+
+# The pain points that count (clusters, duplicates' originals): not repeats, not withdrawn ones.
+COUNTED = PainPoint.status.in_((PainPointStatus.SUBMITTED, PainPointStatus.ADOPTED))
 
 
 def team_wide(user: User) -> bool:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.clustering import find_duplicates
 from server.domain import painpoint_vectors
 from server.domain.cluster_placement import Grown, current_run, place_into
+from server.domain.painpoint_access import COUNTED
 from server.domain.painpoint_config import PainPointConfig
 from server.domain.painpoint_vectors import Encoded
 from server.models import PainPoint, PainPointStatus
@@ -54,7 +55,8 @@ async def settle(
 
     by_team: dict[str, list[PainPoint]] = {}
     for pain_point in pain_points:
-        if pain_point.status is not PainPointStatus.DUPLICATE and pain_point.team_id is not None:
+        counted = pain_point.status in (PainPointStatus.SUBMITTED, PainPointStatus.ADOPTED)
+        if counted and pain_point.team_id is not None:
             by_team.setdefault(pain_point.team_id, []).append(pain_point)
     for team_id, members in by_team.items():
         run = await current_run(session, team_id)
@@ -89,7 +91,7 @@ async def _link_duplicates(
                 select(PainPoint.id)
                 .where(
                     PainPoint.case_id == case_id,
-                    PainPoint.status != PainPointStatus.DUPLICATE,
+                    COUNTED,
                     PainPoint.id.not_in(batch_ids),
                 )
                 .order_by(PainPoint.id)

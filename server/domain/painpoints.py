@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain import audit, cases, painpoint_ingest
-from server.domain.errors import BadInput, Conflict, NotFound
+from server.domain.errors import BadInput, Conflict, Forbidden, NotFound
 from server.domain.pagination import Page, paginate
 from server.domain.painpoint_access import SUBMIT_ROLES, require_rd, require_visible
 from server.domain.painpoint_config import MAX_BATCH, PainPointConfig
@@ -26,7 +26,7 @@ from server.domain.painpoint_vectors import Encoded
 from server.domain.points import awards
 from server.domain.points.awards import AwardRequest
 from server.ids import is_id
-from server.models import Case, PainPoint, PainPointStatus, RectificationTicket, TicketStatus, User
+from server.models import Case, CaseRole, PainPoint, PainPointStatus, RectificationTicket, TicketStatus, User
 from server.models.base import utcnow
 
 MAX_CUSTOMER = 300
@@ -346,3 +346,40 @@ async def adopt(
         data={"author_id": pain_point.author_id, "case_id": pain_point.case_id, "note": cleaned},
     )
     return pain_point, awards.pain_point_adopted(pain_point.id, pain_point.author_id, user.id)
+
+
+async def withdraw(
+    session: AsyncSession, user: User, pain_point_id: str, reason: str
+) -> tuple[PainPoint, bool]:
+    """Take back an accepted pain point (status REJECTED): its author or the case's owner, with a reason.
+
+    Returns it and whether this call withdrew it (a retried call changes nothing). What it earned is then
+    reversed by the `void_points` job; it leaves the clusters' lists at once and their runs at the next
+    re-cluster. Nothing is deleted: the text, the reason and who withdrew it stay readable.
+    """
+    pain_point = await require_visible(session, pain_point_id, user)
+    member = await cases.membership(session, pain_point.case_id, user.id)
+    if user.id != pain_point.author_id and (member is None or member.role is not CaseRole.OWNER):
+        raise Forbidden("Only its author or the case's owner can withdraw a pain point.")
+    if pain_point.status is PainPointStatus.REJECTED:
+        return pain_point, False
+    if pain_point.status is PainPointStatus.ADOPTED:
+        raise Conflict("R&D adopted this pain point already; ask them before it is withdrawn.")
+    cleaned = reason.strip()
+    if not cleaned:
+        raise BadInput("Say why the pain point is withdrawn.")
+    if len(cleaned) > MAX_NOTE:
+        raise BadInput(f"The reason is longer than {MAX_NOTE} characters.")
+    pain_point.status = PainPointStatus.REJECTED
+    pain_point.withdrawn_at = utcnow()
+    pain_point.withdrawn_by = user.id
+    pain_point.withdrawal_reason = cleaned
+    await session.flush()
+    await audit.record(
+        session,
+        actor_id=user.id,
+        action="pain_point.withdrawn",
+        subject=pain_point.id,
+        data={"author_id": pain_point.author_id, "case_id": pain_point.case_id, "reason": cleaned},
+    )
+    return pain_point, True

@@ -57,6 +57,10 @@ class PainPoint(Base):
     adopted_at: Mapped[datetime | None]
     adopted_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
     adoption_note: Mapped[str | None] = mapped_column(Text)
+    # Withdrawn after acceptance (status REJECTED): by its author or the case owner, with a reason.
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class RectificationTicket(Base):

@@ -97,3 +97,8 @@ async def test_the_member_panel_and_rd_operations(api: GraphQL, app_db: Database
     assert [r["id"] for r in runs] == [clusters["run"]["id"]]
     adopted = await _run(api, "AdoptPainPoint", {"id": accepted["id"], "note": "Next sprint"}, rd.token)
     assert adopted["adoptPainPoint"]["status"] == "ADOPTED"
+    withdrawn = await _run(
+        api, "WithdrawPainPoint", {"id": fixed["resubmitTicket"]["id"], "reason": "Entered twice"}, owner.token
+    )
+    assert withdrawn["withdrawPainPoint"]["status"] == "REJECTED"
+    assert withdrawn["withdrawPainPoint"]["withdrawalReason"] == "Entered twice"

@@ -198,12 +198,66 @@ async def test_rd_adopt_a_pain_point_of_their_team_and_its_author_earns_points(
     assert sorted(ledger) == [("PAIN_POINT_ACCEPTED", 5), ("PAIN_POINT_ADOPTED", 15)]
 
 
-async def _ledger(api: GraphQL, token: str) -> list[tuple[str, int]]:
-    """The caller's ledger once the award jobs of this process have run."""
+async def _ledger(api: GraphQL, token: str, entries: int = 2) -> list[tuple[str, int]]:
+    """The caller's ledger once the award jobs of this process have run (`entries` of them)."""
     for _ in range(100):
         data = await api.data("{ me { pointsLedger(first: 50) { nodes { action delta } } } }", token=token)
         nodes = data["me"]["pointsLedger"]["nodes"]
-        if len(nodes) >= 2:
+        if len(nodes) >= entries:
             return [(n["action"], n["delta"]) for n in nodes]
         await asyncio.sleep(0.05)
     return [(n["action"], n["delta"]) for n in nodes]
+
+
+WITHDRAW = (
+    "mutation($id: ID!, $r: String!) { withdrawPainPoint(id: $id, reason: $r) "
+    "{ id status withdrawnAt withdrawalReason } }"
+)
+
+
+async def test_withdrawing_a_pain_point_reverses_its_points_and_keeps_it_readable(
+    api: GraphQL, app_db: Database
+) -> None:
+    owner, case_id = await _case(api, app_db)
+    editor = await sign_in(api, app_db, "editor@a.com")
+    rd = await sign_in(api, app_db, "rd@a.com", UserRole.RD)
+    await api.add_member(owner.token, case_id, editor.id, "EDITOR")
+    mine = await submit(api, editor.token, case_id, "Invoices show the wrong VAT rate for Austria")
+    adopted = await submit(api, editor.token, case_id, "Password reset mail never arrives")
+    await api.data(ADOPT, {"id": adopted["id"]}, rd.token)
+    assert sorted(await _ledger(api, editor.token, entries=3)) == [
+        ("PAIN_POINT_ACCEPTED", 5),
+        ("PAIN_POINT_ACCEPTED", 5),
+        ("PAIN_POINT_ADOPTED", 15),
+    ]
+
+    # Another member may not; an adopted one needs R&D first; a reason is required.
+    other = await sign_in(api, app_db, "other@a.com")
+    await api.add_member(owner.token, case_id, other.id, "EDITOR")
+    assert (await api.error(WITHDRAW, {"id": mine["id"], "r": "no"}, other.token)).codes == ["FORBIDDEN"]
+    assert (await api.error(WITHDRAW, {"id": adopted["id"], "r": "no"}, editor.token)).codes == ["CONFLICT"]
+    assert (await api.error(WITHDRAW, {"id": mine["id"], "r": "  "}, editor.token)).codes == ["BAD_INPUT"]
+
+    # The case owner may, and doing it twice changes nothing.
+    withdrawn = (await api.data(WITHDRAW, {"id": mine["id"], "r": "Customer retracted"}, owner.token))[
+        "withdrawPainPoint"
+    ]
+    assert (withdrawn["status"], withdrawn["withdrawalReason"]) == ("REJECTED", "Customer retracted")
+    assert withdrawn["withdrawnAt"] is not None
+    again = (await api.data(WITHDRAW, {"id": mine["id"], "r": "other"}, editor.token))["withdrawPainPoint"]
+    assert again == withdrawn
+
+    # What it earned is reversed by an entry, never edited away; the adopted one keeps its points.
+    ledger = await _ledger(api, editor.token, entries=4)
+    assert sorted(ledger) == [
+        ("PAIN_POINT_ACCEPTED", -5),
+        ("PAIN_POINT_ACCEPTED", 5),
+        ("PAIN_POINT_ACCEPTED", 5),
+        ("PAIN_POINT_ADOPTED", 15),
+    ]
+    balance = (await api.data("{ me { pointsBalance } }", token=editor.token))["me"]["pointsBalance"]
+    assert balance == 20
+    # It stays readable (nothing is deleted) and cannot be adopted any more.
+    seen = (await api.data(PAIN_POINT, {"id": mine["id"]}, owner.token))["painPoint"]
+    assert (seen["text"], seen["status"]) == ("Invoices show the wrong VAT rate for Austria", "REJECTED")
+    assert (await api.error(ADOPT, {"id": mine["id"]}, rd.token)).codes == ["CONFLICT"]

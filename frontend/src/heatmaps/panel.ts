@@ -8,6 +8,7 @@ import { errorMessage } from "../api/errors";
 import { h, replaceChildren } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
 import { timeElement } from "../ui/time";
+import type { Room } from "../warroom/room";
 import { contributionTable } from "./contribution";
 import { pictureButton } from "./picture";
 import { sectionTable } from "./sections";
@@ -33,7 +34,8 @@ function empty(): HTMLElement {
   return h("p", { class: "empty", "data-testid": "heatmap-empty" }, "No activity yet.");
 }
 
-export function contributionPanel(caseId: string): HTMLElement {
+export function contributionPanel(room: Room): HTMLElement {
+  const caseId = room.item.id;
   const period = h(
     "select",
     { "aria-label": "Period" },
@@ -47,6 +49,11 @@ export function contributionPanel(caseId: string): HTMLElement {
   const sections = h("div", { class: "heatmap-holder" }, h("p", { class: "loading" }, "Loading…"));
   let retries = 0;
   let timer: number | undefined;
+  let closed = false;
+  room.onDispose(() => {
+    closed = true;
+    window.clearTimeout(timer);
+  });
 
   function pictureQuery(): URLSearchParams {
     const chosen = periodOf(period.value);
@@ -79,8 +86,8 @@ export function contributionPanel(caseId: string): HTMLElement {
         stale ? "Counting the latest edits; this updates by itself. " : null,
         computed ? h("span", {}, "Document edits counted ", timeElement(computed), ".") : null,
       );
-      // Keep asking while edits wait to be counted, but only while the tab is on the page.
-      if (stale && retries < STALE_RETRIES && el.isConnected) {
+      // Keep asking while edits wait to be counted, but only while the room is open.
+      if (stale && retries < STALE_RETRIES && !closed) {
         retries++;
         timer = window.setTimeout(() => void load(), STALE_RETRY_MS);
       }

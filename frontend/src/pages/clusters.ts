@@ -13,6 +13,7 @@ import { reclusterControl } from "../clusters/recluster";
 import type { ClusterFilter, ClusterPage, PainPoint } from "../painpoints/types";
 import { getUser } from "../session";
 import { h, replaceChildren } from "../ui/dom";
+import { keepTimesFresh } from "../ui/fresh-times";
 import { noticeArea } from "../ui/notice";
 import type { Page } from "../ui/page";
 import { timeElement } from "../ui/time";
@@ -132,5 +133,12 @@ export function clustersPage(): Page {
     overview,
     detailHolder,
   );
-  return { el, dispose: recluster.dispose };
+  const stopTimes = keepTimesFresh(el);
+  return {
+    el,
+    dispose() {
+      recluster.dispose();
+      stopTimes();
+    },
+  };
 }

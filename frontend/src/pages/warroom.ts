@@ -4,18 +4,21 @@ import type { Editor } from "@tiptap/core";
 import { request } from "../api/client";
 import { errorMessage } from "../api/errors";
 import { canEdit, type CaseDetail } from "../api/types";
+import { commentsTab } from "../comments/panel";
 import { contributionPanel } from "../heatmaps/panel";
 import { painPointsPanel } from "../painpoints/panel";
 import { getToken, getUser } from "../session";
 import { h, replaceChildren } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
 import type { Page } from "../ui/page";
+import { versionsTab } from "../versions/panel";
 import { colorFor } from "../warroom/colors";
 import { connectionIndicator } from "../warroom/connection";
 import { createEditor } from "../warroom/editor";
 import { membersDialog } from "../warroom/members";
 import { presenceAvatars } from "../warroom/presence";
-import { comingSoon, sidePanel } from "../warroom/side-panel";
+import type { Room } from "../warroom/room";
+import { sidePanel } from "../warroom/side-panel";
 import { connectCase } from "../warroom/sync";
 import { toolbar } from "../warroom/toolbar";
 
@@ -29,12 +32,12 @@ function roleName(role: string): string {
   return role.charAt(0) + role.slice(1).toLowerCase();
 }
 
-function panelTabs(item: CaseDetail): HTMLElement {
+function panelTabs(room: Room, editorHost: HTMLElement): HTMLElement {
   return sidePanel([
-    { id: "comments", label: "Comments", render: () => comingSoon("Select a passage to discuss it. Comments arrive here live.") },
-    { id: "versions", label: "Versions", render: () => comingSoon("Named and automatic versions of this case will be listed here.") },
-    { id: "pain-points", label: "Pain points", render: () => painPointsPanel(item) },
-    { id: "contribution", label: "Contribution", render: () => contributionPanel(item.id) },
+    commentsTab(room, editorHost),
+    versionsTab(room),
+    { id: "pain-points", label: "Pain points", render: () => painPointsPanel(room) },
+    { id: "contribution", label: "Contribution", render: () => contributionPanel(room) },
   ]);
 }
 
@@ -135,7 +138,7 @@ export function warRoomPage(caseId: string): Page {
           tools.el,
           editorHost,
         ),
-        panelTabs(item),
+        panelTabs({ item, me, editor, sync, onDispose: (cleanup) => cleanups.push(cleanup) }, editorHost),
       ),
       dialog,
     );

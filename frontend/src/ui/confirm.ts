@@ -1,16 +1,36 @@
-// A confirmation as a modal <dialog>: a question, a confirm button and a cancel button.
+// A confirmation as a modal <dialog>: a question (or a title and the consequences spelled out), a confirm
+// button and a cancel button.
 
+import "../styles/dialogs.css";
 import { h } from "./dom";
 
+export interface ConfirmOptions {
+  title: string;
+  message: string;
+  confirmLabel: string;
+  /** A red confirm button, and Cancel has the focus: for what cannot be taken back. */
+  danger?: boolean;
+  testId?: string;
+}
+
 /** Asks `question`; resolves true when the person confirms, false when they cancel or press Escape. */
-export function confirmDialog(question: string, confirmLabel: string): Promise<boolean> {
+export function confirmDialog(question: string, confirmLabel: string): Promise<boolean>;
+/** Asks with a title and a message. */
+export function confirmDialog(options: ConfirmOptions): Promise<boolean>;
+export function confirmDialog(first: string | ConfirmOptions, label?: string): Promise<boolean> {
+  const options: ConfirmOptions | null = typeof first === "string" ? null : first;
   return new Promise((resolve) => {
-    const confirm = h("button", { type: "button", class: "button-primary", "data-testid": "confirm" }, confirmLabel);
+    const confirm = h(
+      "button",
+      { type: "button", class: options?.danger ? "button-danger" : "button-primary", "data-testid": "confirm" },
+      options?.confirmLabel ?? label ?? "OK",
+    );
     const cancel = h("button", { type: "button", class: "button-quiet" }, "Cancel");
     const dialog = h(
       "dialog",
-      { class: "confirm-dialog", "aria-label": "Confirm" },
-      h("p", {}, question),
+      { class: "confirm-dialog", "aria-label": options?.title ?? "Confirm", "data-testid": options?.testId ?? null },
+      options ? h("h2", {}, options.title) : null,
+      h("p", {}, options?.message ?? String(first)),
       h("div", { class: "dialog-actions" }, cancel, confirm),
     );
     let answer = false;
@@ -25,6 +45,6 @@ export function confirmDialog(question: string, confirmLabel: string): Promise<b
     });
     document.body.append(dialog);
     dialog.showModal();
-    confirm.focus();
+    (options?.danger ? cancel : confirm).focus();
   });
 }

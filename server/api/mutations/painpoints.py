@@ -9,7 +9,7 @@ from server.api.types.painpoints import PainPoint, PainPointResult, result_of
 from server.domain import painpoints
 from server.domain.painpoint_config import MAX_BATCH
 from server.domain.painpoints import SubmissionInput
-from server.domain.points import awards
+from server.domain.points import awards, voids
 
 
 @strawberry.input(description="A customer pain point for a case you may comment on.")
@@ -62,6 +62,24 @@ class PainPointMutations:
             pain_point, award = await painpoints.adopt(session, user, str(id), note)
         if award is not None:
             await awards.enqueue_award(info.context.services.jobs, award)
+        return PainPoint.of(pain_point)
+
+    @strawberry.mutation(
+        description="Withdraw a pain point (its author or the case's owner), saying why: status REJECTED, "
+        "what it earned is reversed, it leaves the clusters. Withdrawing it again changes nothing."
+    )
+    async def withdraw_pain_point(self, info: Info, id: strawberry.ID, reason: str) -> PainPoint:
+        user = await info.context.user()
+        async with info.context.command() as session:
+            pain_point, withdrawn = await painpoints.withdraw(session, user, str(id), reason)
+        if withdrawn:
+            await voids.enqueue_void(
+                info.context.services.jobs,
+                user_id=pain_point.author_id,
+                subject=awards.pain_point_subject(pain_point.id),
+                reason=f"pain point withdrawn: {pain_point.withdrawal_reason}",
+                actor_id=user.id,
+            )
         return PainPoint.of(pain_point)
 
 

@@ -54,6 +54,8 @@ class PainPoint:
     created_at: datetime
     adopted_at: datetime | None
     adoption_note: str | None
+    withdrawn_at: datetime | None = strawberry.field(description="When it was withdrawn (status REJECTED).")
+    withdrawal_reason: str | None = strawberry.field(description="Why it was withdrawn.")
     duplicate_similarity: float | None = strawberry.field(
         description="Cosine similarity to the original, for a DUPLICATE."
     )
@@ -72,6 +74,8 @@ class PainPoint:
             created_at=row.created_at,
             adopted_at=row.adopted_at,
             adoption_note=row.adoption_note,
+            withdrawn_at=row.withdrawn_at,
+            withdrawal_reason=row.withdrawal_reason,
             duplicate_similarity=row.duplicate_similarity,
             row=row,
         )

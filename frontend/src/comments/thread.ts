@@ -1,0 +1,206 @@
+// One comment thread: the passage it is about, the first comment, replies, and what the viewer may do.
+
+import { request } from "../api/client";
+import { errorMessage } from "../api/errors";
+import { h, replaceChildren } from "../ui/dom";
+import { noticeArea } from "../ui/notice";
+import { confirmDialog } from "../ui/confirm";
+import { timeElement } from "../ui/time";
+import { composer, type Composer } from "./composer";
+import { renderBody } from "./mentions";
+import type { Person, Reply, Thread } from "./types";
+
+export interface ThreadContext {
+  canComment: boolean;
+  members: Person[];
+  /** Lights up the thread's passage in the editor. */
+  select: (thread: Thread) => void;
+  /** Takes in a comment as a mutation returned it (a thread's first comment or a reply). */
+  changed: (comment: Reply | Thread) => void;
+}
+
+export type ThreadGroup = "open" | "orphaned" | "resolved";
+
+function quoteOf(thread: Thread, group: ThreadGroup): HTMLElement | null {
+  const anchor = thread.anchor;
+  if (!anchor) return h("p", { class: "thread-scope" }, "About the whole case");
+  if (group === "orphaned") {
+    return h("p", { class: "thread-quote thread-quote-gone", "data-testid": "thread-quote" }, "Its passage was deleted: ", h("q", {}, anchor.quote));
+  }
+  const now = anchor.currentQuote ?? anchor.quote;
+  return h(
+    "button",
+    { type: "button", class: "thread-quote", "data-testid": "thread-quote", title: "Show this passage in the document" },
+    h("q", {}, now),
+  );
+}
+
+export class ThreadView {
+  readonly el: HTMLElement;
+  private thread: Thread;
+  private group: ThreadGroup;
+  private readonly context: ThreadContext;
+  private readonly notice = noticeArea();
+  private readonly editing = new Map<string, Composer>();
+  private replyBox: Composer | null = null;
+
+  constructor(thread: Thread, group: ThreadGroup, context: ThreadContext) {
+    this.thread = thread;
+    this.group = group;
+    this.context = context;
+    this.el = h("article", { class: "thread", "data-testid": "comment-thread", "data-thread-id": thread.id, tabindex: "-1" });
+    this.el.addEventListener("click", (event) => {
+      // Buttons, links and text boxes do their own thing; a click anywhere else shows the passage.
+      const target = event.target as HTMLElement;
+      if (target.closest("form, a, .comment-actions, .thread-actions")) return;
+      if (this.thread.anchor && this.group !== "orphaned") this.context.select(this.thread);
+    });
+    this.render();
+  }
+
+  get id(): string {
+    return this.thread.id;
+  }
+
+  update(thread: Thread, group: ThreadGroup): void {
+    this.thread = thread;
+    this.group = group;
+    this.render();
+  }
+
+  setActive(active: boolean): void {
+    this.el.classList.toggle("thread-active", active);
+  }
+
+  private async run(action: () => Promise<void>): Promise<void> {
+    this.notice.clear();
+    try {
+      await action();
+    } catch (error) {
+      this.notice.show(errorMessage(error));
+    }
+  }
+
+  private resolve(): void {
+    const op = this.thread.resolvedAt ? "ReopenComment" : "ResolveComment";
+    const field = this.thread.resolvedAt ? "reopenComment" : "resolveComment";
+    void this.run(async () => {
+      const data = await request<Record<string, Thread>>(op, { commentId: this.thread.id });
+      this.context.changed(data[field]);
+    });
+  }
+
+  private remove(comment: Reply): void {
+    void this.run(async () => {
+      const sure = await confirmDialog({
+        title: "Delete this comment?",
+        message: "Its text is removed for everyone; replies to it stay.",
+        confirmLabel: "Delete",
+        danger: true,
+      });
+      if (!sure) return;
+      const { deleteComment } = await request<{ deleteComment: Reply }>("DeleteComment", { commentId: comment.id });
+      this.context.changed(deleteComment);
+    });
+  }
+
+  private startEdit(comment: Reply): void {
+    const box = composer({
+      label: "Edit your comment",
+      submitLabel: "Save",
+      members: this.context.members,
+      initial: comment.body,
+      testId: "edit-composer",
+      onSubmit: async (body) => {
+        const { editComment } = await request<{ editComment: Reply }>("EditComment", { commentId: comment.id, body });
+        this.editing.delete(comment.id);
+        this.context.changed(editComment);
+      },
+      onCancel: () => {
+        this.editing.delete(comment.id);
+        this.render();
+      },
+    });
+    this.editing.set(comment.id, box);
+    this.render();
+    box.focus();
+  }
+
+  private toggleReply(): void {
+    if (this.replyBox) {
+      this.replyBox = null;
+      this.render();
+      return;
+    }
+    this.replyBox = composer({
+      label: "Reply",
+      submitLabel: "Reply",
+      members: this.context.members,
+      testId: "reply-composer",
+      onSubmit: async (body) => {
+        const { replyToComment } = await request<{ replyToComment: Reply }>("ReplyToComment", { commentId: this.thread.id, body });
+        this.replyBox = null;
+        this.context.changed(replyToComment);
+      },
+      onCancel: () => this.toggleReply(),
+    });
+    this.render();
+    this.replyBox.focus();
+  }
+
+  private comment(comment: Reply, role: "root" | "reply"): HTMLElement {
+    const box = this.editing.get(comment.id);
+    const actions: HTMLElement[] = [];
+    if (!comment.deleted && comment.viewerCanEdit && this.context.canComment && !box) {
+      actions.push(h("button", { type: "button", class: "link-button", onclick: () => this.startEdit(comment) }, "Edit"));
+    }
+    if (!comment.deleted && comment.viewerCanDelete) {
+      actions.push(h("button", { type: "button", class: "link-button", onclick: () => this.remove(comment) }, "Delete"));
+    }
+    return h(
+      "div",
+      { class: `comment comment-${role}`, "data-testid": "comment", "data-comment-id": comment.id },
+      h(
+        "div",
+        { class: "comment-head" },
+        h("span", { class: "comment-author" }, comment.author.name),
+        timeElement(comment.createdAt),
+        comment.editedAt && !comment.deleted ? h("span", { class: "comment-edited", title: `Edited ${new Date(comment.editedAt).toLocaleString()}` }, "(edited)") : null,
+      ),
+      box
+        ? box.el
+        : comment.deleted
+          ? h("p", { class: "comment-body comment-deleted" }, "This comment was deleted.")
+          : h("p", { class: "comment-body", "data-testid": "comment-body" }, ...renderBody(comment.body)),
+      actions.length ? h("div", { class: "comment-actions" }, ...actions) : null,
+    );
+  }
+
+  private render(): void {
+    const thread = this.thread;
+    const resolved = thread.resolvedAt !== null;
+    this.el.dataset.state = this.group;
+    this.el.setAttribute("aria-label", `Comment by ${thread.author.name}`);
+    const quote = quoteOf(thread, this.group);
+    if (quote?.tagName === "BUTTON") quote.addEventListener("click", () => this.context.select(this.thread));
+    const actions: HTMLElement[] = [];
+    if (this.context.canComment && !thread.deleted) {
+      if (!resolved) actions.push(h("button", { type: "button", class: "button-quiet", onclick: () => this.toggleReply(), "aria-expanded": String(this.replyBox !== null) }, "Reply"));
+      if (thread.viewerCanResolve) {
+        actions.push(h("button", { type: "button", class: "button-quiet", "data-testid": resolved ? "reopen" : "resolve", onclick: () => this.resolve() }, resolved ? "Reopen" : "Resolve"));
+      }
+    }
+    replaceChildren(
+      this.el,
+      quote,
+      this.comment(thread, "root"),
+      thread.replies.length ? h("div", { class: "replies" }, ...thread.replies.map((reply) => this.comment(reply, "reply"))) : null,
+      resolved
+        ? h("p", { class: "thread-resolved", "data-testid": "resolved-by" }, `Resolved by ${thread.resolvedBy?.name ?? "someone"} `, timeElement(thread.resolvedAt!))
+        : null,
+      this.notice.el,
+      actions.length ? h("div", { class: "thread-actions" }, ...actions) : null,
+      this.replyBox && !resolved ? this.replyBox.el : null,
+    );
+  }
+}

@@ -1,0 +1,13 @@
+// Relative times ("2 minutes ago") that stay true while a page stays open.
+
+import { relativeTime } from "./time";
+
+const EVERY_MS = 30_000;
+
+/** Rewrites every <time datetime> under `root` twice a minute; returns a function that stops. */
+export function keepTimesFresh(root: HTMLElement): () => void {
+  const timer = window.setInterval(() => {
+    for (const el of root.querySelectorAll<HTMLTimeElement>("time[datetime]")) el.textContent = relativeTime(el.dateTime);
+  }, EVERY_MS);
+  return () => window.clearInterval(timer);
+}

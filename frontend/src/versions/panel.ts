@@ -1,0 +1,212 @@
+// The war room's versions tab: a timeline of automatic and named versions; name, preview, compare with
+// now, restore (owners and editors); live through snapshotEvents.
+
+import "../styles/versions.css";
+import { request } from "../api/client";
+import { errorMessage } from "../api/errors";
+import { subscribe } from "../api/subscriptions";
+import { canEdit, type Connection } from "../api/types";
+import { confirmDialog } from "../ui/confirm";
+import { h, replaceChildren } from "../ui/dom";
+import { keepTimesFresh } from "../ui/fresh-times";
+import { noticeArea } from "../ui/notice";
+import { exactTime, timeElement } from "../ui/time";
+import type { PanelTab } from "../warroom/side-panel";
+import type { Room } from "../warroom/room";
+import { diffView } from "./diff";
+import type { RestorePayload, Snapshot, SnapshotDiff, SnapshotEvent } from "./types";
+
+const PAGE_SIZE = 20;
+
+const KIND_LABELS: Record<Snapshot["kind"], string> = {
+  AUTO: "Automatic",
+  NAMED: "Named",
+  BEFORE_RESTORE: "Before restore",
+};
+
+function nameOf(snapshot: Snapshot): string {
+  return snapshot.label ?? "Automatic version";
+}
+
+type View = "preview" | "diff";
+
+export function versionsTab(room: Room): PanelTab {
+  return { id: "versions", label: "Versions", render: () => versionsPanel(room) };
+}
+
+function versionsPanel(room: Room): HTMLElement {
+  const caseId = room.item.id;
+  const writer = canEdit(room.item.myRole);
+  const snapshots = new Map<string, Snapshot>();
+  const open = new Map<string, View>();
+  let after: string | null = null;
+
+  const notice = noticeArea();
+  const list = h("ol", { class: "version-list", "data-testid": "versions" });
+  const empty = h("p", { class: "empty" }, "No versions yet: one is taken automatically after some editing, or name the current one.");
+  const more = h("button", { type: "button", class: "button-quiet", hidden: true, onclick: () => void load() }, "Show older versions");
+
+  function put(snapshot: Snapshot): void {
+    snapshots.set(snapshot.id, snapshot);
+  }
+
+  function render(): void {
+    const sorted = [...snapshots.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
+    const rows = sorted.map((snapshot) => rowById.get(snapshot.id) ?? row(snapshot));
+    replaceChildren(list, ...rows);
+    empty.hidden = sorted.length > 0;
+  }
+
+  // Rows are kept so an open preview or diff survives a new version arriving.
+  const rowById = new Map<string, HTMLElement>();
+
+  function row(snapshot: Snapshot): HTMLElement {
+    const viewer = h("div", { class: "version-view", "data-testid": "version-view", hidden: true });
+    const buttons: Record<View, HTMLButtonElement> = {
+      preview: h("button", { type: "button", class: "link-button", "aria-expanded": "false", onclick: () => toggle("preview", () => preview(snapshot)) }, "Preview"),
+      diff: h("button", { type: "button", class: "link-button", "aria-expanded": "false", onclick: () => toggle("diff", () => compare(snapshot)) }, "Compare with now"),
+    };
+    const toggle = (view: View, load: () => Promise<HTMLElement>): void => {
+      const shown = open.get(snapshot.id) === view ? null : view;
+      for (const [name, button] of Object.entries(buttons)) button.setAttribute("aria-expanded", String(name === shown));
+      if (shown === null) {
+        open.delete(snapshot.id);
+        viewer.hidden = true;
+        return;
+      }
+      open.set(snapshot.id, view);
+      viewer.hidden = false;
+      replaceChildren(viewer, h("p", { class: "loading" }, "Loading…"));
+      load()
+        .then((content) => {
+          if (open.get(snapshot.id) === view) replaceChildren(viewer, content);
+        })
+        .catch((error: unknown) => replaceChildren(viewer, h("p", { class: "notice notice-error", role: "alert" }, errorMessage(error))));
+    };
+    const by = snapshot.author ? `${snapshot.author.name} · ` : "";
+    const el = h(
+      "li",
+      { class: "version", "data-testid": "version", "data-snapshot-id": snapshot.id, "data-kind": snapshot.kind },
+      h(
+        "div",
+        { class: "version-head" },
+        h("span", { class: "version-name", "data-testid": "version-name" }, nameOf(snapshot)),
+        h("span", { class: `badge kind-${snapshot.kind.toLowerCase()}` }, KIND_LABELS[snapshot.kind]),
+      ),
+      h("div", { class: "version-meta" }, by, timeElement(snapshot.createdAt)),
+      h(
+        "div",
+        { class: "version-actions" },
+        buttons.preview,
+        buttons.diff,
+        writer ? h("button", { type: "button", class: "link-button", onclick: () => void restore(snapshot) }, "Restore") : null,
+      ),
+      viewer,
+    );
+    rowById.set(snapshot.id, el);
+    return el;
+  }
+
+  async function preview(snapshot: Snapshot): Promise<HTMLElement> {
+    const { snapshot: full } = await request<{ snapshot: Snapshot & { text: string } }>("Snapshot", { id: snapshot.id });
+    return full.text.trim()
+      ? h("div", { class: "version-text", "data-testid": "version-text" }, full.text)
+      : h("p", { class: "empty" }, "This version is empty.");
+  }
+
+  async function compare(snapshot: Snapshot): Promise<HTMLElement> {
+    const { snapshotDiff } = await request<{ snapshotDiff: SnapshotDiff }>("SnapshotDiff", { fromId: snapshot.id });
+    return diffView(snapshotDiff);
+  }
+
+  async function restore(snapshot: Snapshot): Promise<void> {
+    notice.clear();
+    const sure = await confirmDialog({
+      title: `Restore “${nameOf(snapshot)}”?`,
+      message: `The document will read as it did on ${exactTime(snapshot.createdAt)}, for everyone in the case at once. The current text is kept as a version first, so nothing is lost.`,
+      confirmLabel: "Restore",
+      testId: "restore-dialog",
+    });
+    if (!sure) return;
+    try {
+      const { restoreSnapshot } = await request<{ restoreSnapshot: RestorePayload }>("RestoreSnapshot", { snapshotId: snapshot.id });
+      put(restoreSnapshot.before);
+      render();
+      notice.show(
+        restoreSnapshot.changed
+          ? `Restored “${nameOf(snapshot)}”. The text from just before is kept in the timeline.`
+          : `The document already read as “${nameOf(snapshot)}”.`,
+        "info",
+      );
+    } catch (error) {
+      notice.show(errorMessage(error));
+    }
+  }
+
+  function nameForm(): HTMLElement {
+    const label = h("input", { type: "text", maxlength: 200, placeholder: "e.g. Sent to the customer", "aria-label": "Version name", required: true, "data-testid": "version-label" });
+    const save = h("button", { type: "submit", class: "button-primary" }, "Name this version");
+    const form = h("form", { class: "name-version" }, label, save);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      notice.clear();
+      save.disabled = true;
+      request<{ createSnapshot: Snapshot }>("CreateSnapshot", { caseId, label: label.value })
+        .then(({ createSnapshot }) => {
+          put(createSnapshot);
+          render();
+          label.value = "";
+          notice.show(`Named the current version “${nameOf(createSnapshot)}”.`, "info");
+        })
+        .catch((error: unknown) => notice.show(errorMessage(error)))
+        .finally(() => {
+          save.disabled = false;
+        });
+    });
+    return form;
+  }
+
+  async function load(): Promise<void> {
+    more.disabled = true;
+    try {
+      const { snapshots: page } = await request<{ snapshots: Connection<Snapshot> }>("Snapshots", { caseId, first: PAGE_SIZE, after });
+      for (const snapshot of page.nodes) put(snapshot);
+      after = page.pageInfo.endCursor;
+      more.hidden = !page.pageInfo.hasNextPage;
+      render();
+    } catch (error) {
+      notice.show(errorMessage(error));
+    } finally {
+      more.disabled = false;
+    }
+  }
+
+  function onEvent(event: SnapshotEvent): void {
+    put(event.snapshot);
+    if (event.before) put(event.before);
+    render();
+    if (event.kind === "RESTORED" && event.actor && event.actor.id !== room.me.id) {
+      notice.show(`${event.actor.name} restored “${nameOf(event.snapshot)}”.`, "info");
+    }
+  }
+
+  room.onDispose(
+    subscribe<{ snapshotEvents: SnapshotEvent }>("SnapshotEvents", { caseId }, {
+      next: ({ snapshotEvents }) => onEvent(snapshotEvents),
+      error: (message) => notice.show(message),
+    }),
+  );
+  void load();
+
+  const el = h(
+    "div",
+    { class: "versions-panel", "data-testid": "versions-panel" },
+    writer ? nameForm() : h("p", { class: "hint" }, "Owners and editors name and restore versions; you can look at them and compare."),
+    notice.el,
+    list,
+    empty,
+    more,
+  );
+  room.onDispose(keepTimesFresh(el));
+  return el;
+}
