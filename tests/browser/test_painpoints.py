@@ -90,12 +90,23 @@ def test_a_garbled_pain_point_is_refused_with_its_reason_corrected_and_listed(
     expect(tickets).to_be_hidden()
     screenshot(alice, "painpoints-listed")
 
+    # Its author takes one back, with a reason: it stays listed, withdrawn.
+    taken_back = alice.get_by_test_id("pain-point").filter(has_text="Refund for order 1182")
+    taken_back.get_by_role("button", name="Withdraw").click()
+    taken_back.get_by_label("Why is it withdrawn?").fill("Recorded in the wrong case")
+    taken_back.get_by_role("button", name="Withdraw pain point").click()
+    taken_back = alice.get_by_test_id("pain-point").filter(has_text="Refund for order 1182")
+    expect(taken_back.get_by_test_id("pain-point-status")).to_have_text("REJECTED")
+    expect(taken_back).to_contain_text("Withdrawn: Recorded in the wrong case")
+    expect(taken_back.get_by_role("button", name="Withdraw")).to_have_count(0)
+
     # A commenter may record pain points too and sees the others' (not "by you").
     lina = war_room(people.lina, case_id)
     lina.get_by_role("tab", name="Pain points").click()
     expect(lina.get_by_test_id("pain-point")).to_have_count(3)
     expect(lina.get_by_test_id("pain-point").first).not_to_contain_text("by you")
     expect(lina.get_by_test_id("pain-point-form")).to_be_visible()
+    expect(lina.get_by_role("button", name="Withdraw")).to_have_count(0)  # neither author nor owner
 
     # A viewer reads the list but gets no form (the server would refuse with FORBIDDEN).
     victor = war_room(people.victor, case_id)

@@ -8,10 +8,12 @@ import { noticeArea } from "../ui/notice";
 import { timeElement } from "../ui/time";
 import { statusBadge } from "./status";
 import type { PainPoint } from "./types";
+import { withdrawControl } from "./withdraw";
 
 const PAGE_SIZE = 20;
 
-function clusterChip(painPoint: PainPoint): HTMLElement {
+function clusterChip(painPoint: PainPoint): HTMLElement | null {
+  if (painPoint.status === "REJECTED") return null; // withdrawn ones leave their cluster
   if (!painPoint.cluster) {
     return h("span", { class: "cluster-chip cluster-none", "data-testid": "pain-point-cluster", title: "Placed into a cluster when one is close enough" }, "Not in a cluster yet");
   }
@@ -23,9 +25,11 @@ function clusterChip(painPoint: PainPoint): HTMLElement {
   );
 }
 
-export function painPointRow(painPoint: PainPoint): HTMLElement {
+/** One pain point of the case; `isOwner`: I own the case, so I may withdraw anyone's (authors their own). */
+export function painPointRow(painPoint: PainPoint, isOwner: boolean): HTMLElement {
   const details = [painPoint.customer, painPoint.product, ...painPoint.tags.map((tag) => `#${tag}`)].filter(Boolean).join(" · ");
-  return h(
+  const withdrawable = (painPoint.submittedByMe || isOwner) && (painPoint.status === "SUBMITTED" || painPoint.status === "DUPLICATE");
+  const row: HTMLElement = h(
     "li",
     { class: "pain-point", "data-testid": "pain-point", "data-pain-point-id": painPoint.id },
     h("p", { class: "pain-point-text" }, painPoint.text),
@@ -43,10 +47,15 @@ export function painPointRow(painPoint: PainPoint): HTMLElement {
     painPoint.status === "ADOPTED"
       ? h("p", { class: "hint" }, `Adopted by R&D${painPoint.adoptionNote ? `: ${painPoint.adoptionNote}` : "."}`)
       : null,
+    painPoint.status === "REJECTED" && painPoint.withdrawalReason
+      ? h("p", { class: "hint" }, `Withdrawn: ${painPoint.withdrawalReason}`)
+      : null,
+    withdrawable ? withdrawControl(painPoint, (withdrawn) => row.replaceWith(painPointRow({ ...withdrawn, cluster: null }, isOwner))) : null,
   );
+  return row;
 }
 
-export function casePainPoints(caseId: string): { el: HTMLElement; reload: () => Promise<void> } {
+export function casePainPoints(caseId: string, isOwner: boolean): { el: HTMLElement; reload: () => Promise<void> } {
   const list = h("ul", { class: "pain-point-list", "data-testid": "pain-point-list", "aria-live": "polite" });
   const more = h("button", { type: "button", class: "button-quiet", hidden: true }, "Show more");
   const notice = noticeArea();
@@ -60,7 +69,7 @@ export function casePainPoints(caseId: string): { el: HTMLElement; reload: () =>
         first: PAGE_SIZE,
         after: reset ? null : cursor,
       });
-      const rows = casePainPoints.nodes.map(painPointRow);
+      const rows = casePainPoints.nodes.map((painPoint) => painPointRow(painPoint, isOwner));
       if (reset) replaceChildren(list, ...rows);
       else list.append(...rows);
       if (list.childElementCount === 0) list.append(h("li", { class: "empty" }, "No pain points recorded in this case yet."));

@@ -10,7 +10,7 @@ import { openTickets } from "./tickets";
 
 export function painPointsPanel(room: Room): HTMLElement {
   const item = room.item;
-  const list = casePainPoints(item.id);
+  const list = casePainPoints(item.id, item.myRole === "OWNER");
   void list.reload();
   const shown = (el: HTMLElement): HTMLElement => {
     room.onDispose(keepTimesFresh(el));

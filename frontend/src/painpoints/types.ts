@@ -30,6 +30,8 @@ export interface PainPoint {
   duplicateSimilarity: number | null;
   adoptedAt: string | null;
   adoptionNote: string | null;
+  withdrawnAt: string | null;
+  withdrawalReason: string | null;
   duplicateOf: { id: string } | null;
   cluster?: ClusterRef | null;
 }
