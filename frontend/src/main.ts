@@ -7,6 +7,7 @@ import "./styles/editor.css";
 import "./styles/points.css";
 import { onUnauthenticated } from "./api/client";
 import { casesPage } from "./pages/cases";
+import { clustersPage } from "./pages/clusters";
 import { hrPage } from "./pages/hr";
 import { signInPage } from "./pages/signin";
 import { walletPage } from "./pages/wallet";
@@ -54,6 +55,8 @@ function pageFor(route: Route): Page {
       return { el: shell(casesPage().el) };
     case "case":
       return warRoom(route.caseId);
+    case "clusters":
+      return inShell(clustersPage());
     case "wallet":
       return inShell(walletPage());
     case "hr":

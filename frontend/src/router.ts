@@ -5,6 +5,7 @@ export type Route =
   | { page: "signin"; next: string | null }
   | { page: "cases" }
   | { page: "case"; caseId: string }
+  | { page: "clusters" }
   | { page: "wallet" }
   | { page: "hr" }
   | { page: "not-found"; path: string };
@@ -18,6 +19,7 @@ export function parseRoute(hash: string): Route {
   }
   if (parts[0] === "cases" && parts.length === 1) return { page: "cases" };
   if (parts[0] === "cases" && parts.length === 2) return { page: "case", caseId: parts[1] };
+  if (parts[0] === "clusters" && parts.length === 1) return { page: "clusters" };
   if (parts[0] === "wallet" && parts.length === 1) return { page: "wallet" };
   if (parts[0] === "hr" && parts.length === 1) return { page: "hr" };
   return { page: "not-found", path };

@@ -156,7 +156,8 @@ class Api:
     """Runs the named operations of graphql/operations to arrange test data (the browser is under test)."""
 
     def __init__(self, base_url: str) -> None:
-        self._client = httpx.Client(base_url=base_url, timeout=10)
+        # 60 s: the first call that records pain points loads the embedding model in the server.
+        self._client = httpx.Client(base_url=base_url, timeout=60)
         self._documents = _operation_documents()
         self._tokens: dict[str, str] = {}
 

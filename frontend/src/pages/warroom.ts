@@ -5,6 +5,8 @@ import { request } from "../api/client";
 import { errorMessage } from "../api/errors";
 import { canEdit, type CaseDetail } from "../api/types";
 import { commentsTab } from "../comments/panel";
+import { contributionPanel } from "../heatmaps/panel";
+import { painPointsPanel } from "../painpoints/panel";
 import { getToken, getUser } from "../session";
 import { h, replaceChildren } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
@@ -16,7 +18,7 @@ import { createEditor } from "../warroom/editor";
 import { membersDialog } from "../warroom/members";
 import { presenceAvatars } from "../warroom/presence";
 import type { Room } from "../warroom/room";
-import { comingSoon, sidePanel } from "../warroom/side-panel";
+import { sidePanel } from "../warroom/side-panel";
 import { connectCase } from "../warroom/sync";
 import { toolbar } from "../warroom/toolbar";
 
@@ -34,8 +36,8 @@ function panelTabs(room: Room, editorHost: HTMLElement): HTMLElement {
   return sidePanel([
     commentsTab(room, editorHost),
     versionsTab(room),
-    { id: "pain-points", label: "Pain points", render: () => comingSoon("Customer pain points recorded in this case will be listed here.") },
-    { id: "contribution", label: "Contribution", render: () => comingSoon("Who contributed what, and when, will be shown here.") },
+    { id: "pain-points", label: "Pain points", render: () => painPointsPanel(room) },
+    { id: "contribution", label: "Contribution", render: () => contributionPanel(room) },
   ]);
 }
 

@@ -29,6 +29,8 @@ export function shell(content: HTMLElement): HTMLElement {
       "nav",
       { class: "topnav" },
       h("a", { href: "#/cases" }, "Cases"),
+      // Everyone may read the clusters of their own cases, but the page is R&D's tool (and admins').
+      user && (user.role === "RD" || user.role === "ADMIN") ? h("a", { href: "#/clusters" }, "Clusters") : null,
       h("a", { href: "#/wallet" }, "Wallet"),
       isHr(user?.role) ? h("a", { href: "#/hr" }, "HR") : null,
     ),

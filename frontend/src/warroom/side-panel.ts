@@ -42,8 +42,3 @@ export function sidePanel(tabs: PanelTab[]): HTMLElement {
   if (tabs.length > 0) select(tabs[0].id);
   return h("aside", { class: "side-panel", "aria-label": "Case tools" }, tabList, body);
 }
-
-/** Content for a tab whose feature is not built yet. */
-export function comingSoon(what: string): HTMLElement {
-  return h("p", { class: "placeholder" }, what);
-}

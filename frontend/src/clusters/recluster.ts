@@ -1,0 +1,86 @@
+// "Re-cluster now": starts the team's re-clustering job and follows it with job(id) until it ends.
+
+import { request } from "../api/client";
+import { ApiError, errorMessage } from "../api/errors";
+import type { Job } from "../painpoints/types";
+import { h } from "../ui/dom";
+
+const POLL_MS = 1_000;
+
+function describe(job: Job): string {
+  switch (job.status) {
+    case "QUEUED":
+      return "Waiting for a worker to start…";
+    case "RUNNING":
+      return `Re-clustering… ${Math.round(job.progress * 100)}%`;
+    case "SUCCEEDED":
+      return "Re-clustered. The clusters below are the new run.";
+    case "FAILED":
+      return `Re-clustering failed: ${job.error ?? "no reason was given"}. The previous clusters stay in place.`;
+  }
+}
+
+export function reclusterControl(onFinished: () => void): { el: HTMLElement; dispose: () => void } {
+  const button = h("button", { type: "button", class: "button-primary" }, "Re-cluster now");
+  const bar = h("progress", { max: 1, value: 0, hidden: true, "aria-label": "Re-clustering progress" });
+  const status = h("span", { class: "recluster-status", role: "status", "data-testid": "recluster-status" });
+  let timer: number | undefined;
+  let disposed = false;
+
+  function show(job: Job): void {
+    status.textContent = describe(job);
+    status.dataset.status = job.status;
+    status.classList.toggle("failed", job.status === "FAILED");
+    bar.hidden = job.status === "SUCCEEDED" || job.status === "FAILED";
+    // An indeterminate bar while queued: no progress to show yet.
+    if (job.status === "QUEUED") bar.removeAttribute("value");
+    else bar.value = job.progress;
+  }
+
+  async function follow(id: string): Promise<void> {
+    if (disposed) return;
+    try {
+      const { job } = await request<{ job: Job }>("Job", { id });
+      if (disposed) return;
+      show(job);
+      if (job.status === "SUCCEEDED" || job.status === "FAILED") {
+        button.disabled = false;
+        if (job.status === "SUCCEEDED") onFinished();
+        return;
+      }
+    } catch (error) {
+      status.textContent = errorMessage(error);
+      // A lost connection is worth waiting out; any other error will not go away by asking again.
+      if (!(error instanceof ApiError && error.code === "NETWORK")) {
+        status.classList.add("failed");
+        button.disabled = false;
+        return;
+      }
+    }
+    timer = window.setTimeout(() => void follow(id), POLL_MS);
+  }
+
+  button.addEventListener("click", () => {
+    button.disabled = true;
+    status.classList.remove("failed");
+    status.textContent = "Starting…";
+    request<{ reclusterPainPoints: { jobId: string; job: Job } }>("ReclusterPainPoints", {})
+      .then(({ reclusterPainPoints }) => {
+        show(reclusterPainPoints.job);
+        void follow(reclusterPainPoints.jobId);
+      })
+      .catch((error: unknown) => {
+        status.textContent = errorMessage(error);
+        status.classList.add("failed");
+        button.disabled = false;
+      });
+  });
+
+  return {
+    el: h("div", { class: "recluster" }, button, bar, status),
+    dispose() {
+      disposed = true;
+      window.clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,131 @@
+// The war room's "Contribution" tab: who contributed when (people × days or weeks) and whose text each
+// section is made of. Heatmaps are computed in the background; while newer edits wait to be counted
+// (`stale`), the tab asks again by itself a few times.
+
+import "../styles/heatmaps.css";
+import { request } from "../api/client";
+import { errorMessage } from "../api/errors";
+import { h, replaceChildren } from "../ui/dom";
+import { noticeArea } from "../ui/notice";
+import { timeElement } from "../ui/time";
+import type { Room } from "../warroom/room";
+import { contributionTable } from "./contribution";
+import { pictureButton } from "./picture";
+import { sectionTable } from "./sections";
+import type { ContributionHeatmap, HeatmapBucket, SectionHeatmap } from "./types";
+
+const STALE_RETRY_MS = 5_000;
+const STALE_RETRIES = 12; // the server's job runs within its delay (30 s by default)
+const DAYS = 14;
+
+interface Period {
+  bucket: HeatmapBucket;
+  from: string | null;
+}
+
+function periodOf(choice: string): Period {
+  if (choice === "weeks") return { bucket: "WEEK", from: null }; // the server's default: 12 weeks
+  const start = new Date();
+  start.setUTCDate(start.getUTCDate() - (DAYS - 1));
+  return { bucket: "DAY", from: start.toISOString().slice(0, 10) };
+}
+
+function empty(): HTMLElement {
+  return h("p", { class: "empty", "data-testid": "heatmap-empty" }, "No activity yet.");
+}
+
+export function contributionPanel(room: Room): HTMLElement {
+  const caseId = room.item.id;
+  const period = h(
+    "select",
+    { "aria-label": "Period" },
+    h("option", { value: "days", selected: true }, `Last ${DAYS} days`),
+    h("option", { value: "weeks" }, "Last 12 weeks"),
+  );
+  const refresh = h("button", { type: "button", class: "button-quiet" }, "Refresh");
+  const notice = noticeArea();
+  const freshness = h("p", { class: "hint heatmap-freshness", "data-testid": "heatmap-freshness" });
+  const contribution = h("div", { class: "heatmap-holder" }, h("p", { class: "loading" }, "Loading…"));
+  const sections = h("div", { class: "heatmap-holder" }, h("p", { class: "loading" }, "Loading…"));
+  let retries = 0;
+  let timer: number | undefined;
+  let closed = false;
+  room.onDispose(() => {
+    closed = true;
+    window.clearTimeout(timer);
+  });
+
+  function pictureQuery(): URLSearchParams {
+    const chosen = periodOf(period.value);
+    const query = new URLSearchParams({ bucket: chosen.bucket.toLowerCase() });
+    if (chosen.from) query.set("from", chosen.from);
+    return query;
+  }
+
+  async function load(): Promise<void> {
+    window.clearTimeout(timer);
+    refresh.disabled = true;
+    const chosen = periodOf(period.value);
+    try {
+      const [c, s] = await Promise.all([
+        request<{ contributionHeatmap: ContributionHeatmap }>("ContributionHeatmap", { caseId, bucket: chosen.bucket, from: chosen.from }),
+        request<{ sectionHeatmap: SectionHeatmap }>("SectionHeatmap", { caseId }),
+      ]);
+      const heatmap = c.contributionHeatmap;
+      const bySection = s.sectionHeatmap;
+      replaceChildren(contribution, heatmap.rows.length ? contributionTable(heatmap) : empty());
+      // The newest columns matter most: start scrolled to the right end.
+      const scroller = contribution.querySelector(".heatmap-scroll");
+      if (scroller) scroller.scrollLeft = scroller.scrollWidth;
+      replaceChildren(sections, bySection.rows.length && bySection.sections.length ? sectionTable(bySection) : empty());
+      notice.clear();
+      const stale = heatmap.stale || bySection.stale;
+      const computed = heatmap.computedAt ?? bySection.computedAt;
+      replaceChildren(
+        freshness,
+        stale ? "Counting the latest edits; this updates by itself. " : null,
+        computed ? h("span", {}, "Document edits counted ", timeElement(computed), ".") : null,
+      );
+      // Keep asking while edits wait to be counted, but only while the room is open.
+      if (stale && retries < STALE_RETRIES && !closed) {
+        retries++;
+        timer = window.setTimeout(() => void load(), STALE_RETRY_MS);
+      }
+    } catch (error) {
+      notice.show(errorMessage(error));
+    } finally {
+      refresh.disabled = false;
+    }
+  }
+
+  function reload(): void {
+    retries = 0;
+    void load();
+  }
+
+  period.addEventListener("change", reload);
+  refresh.addEventListener("click", reload);
+  const showError = (message: string): void => notice.show(message);
+
+  const el = h(
+    "div",
+    { class: "contribution" },
+    h("div", { class: "heatmap-controls" }, h("label", { class: "inline" }, "Show ", period), refresh),
+    notice.el,
+    h(
+      "section",
+      { class: "heatmap-section", "aria-labelledby": "contribution-heading" },
+      h("div", { class: "heatmap-head" }, h("h3", { id: "contribution-heading" }, "Who contributed when"), pictureButton(caseId, "contribution", pictureQuery, showError)),
+      contribution,
+    ),
+    h(
+      "section",
+      { class: "heatmap-section", "aria-labelledby": "sections-heading" },
+      h("div", { class: "heatmap-head" }, h("h3", { id: "sections-heading" }, "Whose text each section holds"), pictureButton(caseId, "sections", () => new URLSearchParams(), showError)),
+      sections,
+    ),
+    freshness,
+  );
+  void load();
+  return el;
+}

@@ -1,0 +1,36 @@
+// Saving a heatmap as the server draws it (/cases/{id}/heatmap.svg). The picture needs the Bearer
+// header, which an <img> or a plain link cannot send, so it is fetched and handed over as a blob.
+
+import { errorMessage } from "../api/errors";
+import { getToken } from "../session";
+import { h } from "../ui/dom";
+
+export type PictureKind = "contribution" | "sections";
+
+async function download(caseId: string, query: URLSearchParams, filename: string): Promise<void> {
+  const response = await fetch(`/cases/${encodeURIComponent(caseId)}/heatmap.svg?${query}`, {
+    headers: { Authorization: `Bearer ${getToken() ?? ""}` },
+  });
+  if (!response.ok) throw new Error((await response.text()) || `The picture could not be made (status ${response.status}).`);
+  const url = URL.createObjectURL(await response.blob());
+  const link = h("a", { href: url, download: filename });
+  link.click();
+  // The click has started the download by the next task; the blob is not needed after that.
+  window.setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+/** A button that saves the picture; `query` gives its current parameters (kind, bucket, from). */
+export function pictureButton(caseId: string, kind: PictureKind, query: () => URLSearchParams, onError: (message: string) => void): HTMLButtonElement {
+  const button = h("button", { type: "button", class: "button-quiet picture-button" }, "Save as SVG");
+  button.addEventListener("click", () => {
+    button.disabled = true;
+    const params = query();
+    params.set("kind", kind);
+    download(caseId, params, `${kind}-heatmap.svg`)
+      .catch((error: unknown) => onError(errorMessage(error)))
+      .finally(() => {
+        button.disabled = false;
+      });
+  });
+  return button;
+}

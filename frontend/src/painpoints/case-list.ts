@@ -1,0 +1,89 @@
+// The case's pain points, newest first: status, cluster, customer, product, tags.
+
+import { request } from "../api/client";
+import { errorMessage } from "../api/errors";
+import type { Connection } from "../api/types";
+import { h, replaceChildren } from "../ui/dom";
+import { noticeArea } from "../ui/notice";
+import { timeElement } from "../ui/time";
+import { statusBadge } from "./status";
+import type { PainPoint } from "./types";
+import { withdrawControl } from "./withdraw";
+
+const PAGE_SIZE = 20;
+
+function clusterChip(painPoint: PainPoint): HTMLElement | null {
+  if (painPoint.status === "REJECTED") return null; // withdrawn ones leave their cluster
+  if (!painPoint.cluster) {
+    return h("span", { class: "cluster-chip cluster-none", "data-testid": "pain-point-cluster", title: "Placed into a cluster when one is close enough" }, "Not in a cluster yet");
+  }
+  const size = painPoint.cluster.size;
+  return h(
+    "span",
+    { class: "cluster-chip", "data-testid": "pain-point-cluster", title: size ? `A cluster of ${size} pain points` : "Its cluster" },
+    painPoint.cluster.label,
+  );
+}
+
+/** One pain point of the case; `isOwner`: I own the case, so I may withdraw anyone's (authors their own). */
+export function painPointRow(painPoint: PainPoint, isOwner: boolean): HTMLElement {
+  const details = [painPoint.customer, painPoint.product, ...painPoint.tags.map((tag) => `#${tag}`)].filter(Boolean).join(" · ");
+  const withdrawable = (painPoint.submittedByMe || isOwner) && (painPoint.status === "SUBMITTED" || painPoint.status === "DUPLICATE");
+  const row: HTMLElement = h(
+    "li",
+    { class: "pain-point", "data-testid": "pain-point", "data-pain-point-id": painPoint.id },
+    h("p", { class: "pain-point-text" }, painPoint.text),
+    h("div", { class: "pain-point-meta" }, statusBadge(painPoint.status), clusterChip(painPoint)),
+    h(
+      "div",
+      { class: "pain-point-details" },
+      h("span", {}, details),
+      painPoint.submittedByMe ? h("span", { class: "by-me" }, "by you") : null,
+      timeElement(painPoint.createdAt),
+    ),
+    painPoint.status === "DUPLICATE" && painPoint.duplicateSimilarity !== null
+      ? h("p", { class: "hint" }, `Repeats an earlier pain point of this case (${Math.round(painPoint.duplicateSimilarity * 100)}% alike).`)
+      : null,
+    painPoint.status === "ADOPTED"
+      ? h("p", { class: "hint" }, `Adopted by R&D${painPoint.adoptionNote ? `: ${painPoint.adoptionNote}` : "."}`)
+      : null,
+    painPoint.status === "REJECTED" && painPoint.withdrawalReason
+      ? h("p", { class: "hint" }, `Withdrawn: ${painPoint.withdrawalReason}`)
+      : null,
+    withdrawable ? withdrawControl(painPoint, (withdrawn) => row.replaceWith(painPointRow({ ...withdrawn, cluster: null }, isOwner))) : null,
+  );
+  return row;
+}
+
+export function casePainPoints(caseId: string, isOwner: boolean): { el: HTMLElement; reload: () => Promise<void> } {
+  const list = h("ul", { class: "pain-point-list", "data-testid": "pain-point-list", "aria-live": "polite" });
+  const more = h("button", { type: "button", class: "button-quiet", hidden: true }, "Show more");
+  const notice = noticeArea();
+  let cursor: string | null = null;
+
+  async function load(reset: boolean): Promise<void> {
+    more.disabled = true;
+    try {
+      const { casePainPoints } = await request<{ casePainPoints: Connection<PainPoint> }>("CasePainPoints", {
+        caseId,
+        first: PAGE_SIZE,
+        after: reset ? null : cursor,
+      });
+      const rows = casePainPoints.nodes.map((painPoint) => painPointRow(painPoint, isOwner));
+      if (reset) replaceChildren(list, ...rows);
+      else list.append(...rows);
+      if (list.childElementCount === 0) list.append(h("li", { class: "empty" }, "No pain points recorded in this case yet."));
+      cursor = casePainPoints.pageInfo.endCursor;
+      more.hidden = !casePainPoints.pageInfo.hasNextPage;
+      notice.clear();
+    } catch (error) {
+      notice.show(errorMessage(error));
+    } finally {
+      more.disabled = false;
+    }
+  }
+
+  more.addEventListener("click", () => void load(false));
+  const el = h("section", { class: "case-pain-points", "aria-label": "Pain points of this case" }, h("h3", {}, "In this case"), notice.el, list, more);
+  return { el, reload: () => load(true) };
+}

@@ -1,0 +1,224 @@
+"""R&D's clusters page: re-cluster a team's pain points from the page, read the cards, filter, drill in, adopt."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from server.domain import demo
+
+if TYPE_CHECKING:  # the fixtures' types; conftest is not imported at run time
+    from tests.browser.conftest import Api, People, Person
+
+pytestmark = pytest.mark.browser
+
+# The demo team is the test server's second team: its R&D person sees every case of it, and nothing
+# the other browser tests record (in the other team) changes its clusters.
+OWNER = "alice@demo.warroom"
+RD = "rita@demo.warroom"
+# The re-clustering job embeds and clusters in the server's process with the real model (UMAP + HDBSCAN).
+JOB_MS = 180_000
+MEMBERS_PAGE = 10  # an opened cluster lists its pain points ten at a time
+
+THEMES: dict[str, tuple[str, list[str]]] = {
+    "Payments": (
+        "card",
+        [
+            "Card payment declined twice at checkout",
+            "Visa card payments are declined during the evening peak",
+            "Customers see 'payment declined' although their card has funds",
+            "Credit card declined at checkout on the mobile app",
+            "Card payment fails with an error after entering the CVV",
+            "Mastercard payments rejected at checkout since Monday",
+            "Checkout declines debit cards that work in other shops",
+            "Payment declined message when paying by card over 500 euros",
+            "Card payment at checkout times out and then shows declined",
+            "Corporate credit cards are declined at checkout",
+            "Second card payment attempt is declined after the first failed",
+            "Customers abandon carts because card payments are declined",
+        ],
+    ),
+    "Refunds": (
+        "refund",
+        [
+            "Refund for a returned order has not arrived after three weeks",
+            "Customer still waiting for the refund of a cancelled order",
+            "Refunds take more than 14 days to reach the bank account",
+            "Refund was confirmed by email but the money never arrived",
+            "Partial refund for a damaged item is still missing",
+            "Refund status stuck on processing for two weeks",
+            "Customer asked four times where their refund is",
+            "Refund went to an old card that is already closed",
+            "No refund received for the duplicate charge last month",
+            "Refund of the delivery fee was never paid back",
+            "Refunds for gift card purchases do not arrive",
+            "Customer complains refund is slower than at competitors",
+        ],
+    ),
+    "Accounts": (
+        "password",
+        [
+            "Password reset email never arrives",
+            "Cannot log in after changing the password",
+            "Two-factor login code arrives too late and expires",
+            "Account locked after three wrong passwords with no way to unlock",
+            "Password reset link says it has expired immediately",
+            "Login page keeps asking for the password again",
+            "SMS verification code for login is never received",
+            "Users are logged out every few minutes and must sign in again",
+            "Password reset does not work for accounts created by the sales team",
+            "Cannot sign in with the new password after a reset",
+            "Login fails on the mobile app but works in the browser",
+            "Account login blocked after changing phone number for two-factor codes",
+        ],
+    ),
+    "Logistics": (
+        "delivery",
+        [
+            "Delivery arrived five days later than promised",
+            "Parcel tracking has shown 'in transit' for a week",
+            "Delivery driver never came during the booked time slot",
+            "Late delivery of the spare parts stopped the customer's production line",
+            "Tracking number does not work on the courier's website",
+            "Delivery was left at the wrong address",
+            "Express delivery took as long as the standard one",
+            "Customer was not notified that the delivery was delayed",
+            "Delivery of large orders is split into many late shipments",
+            "Pallet delivery to the warehouse missed the agreed date",
+            "The delivery date changes every time the customer checks tracking",
+            "Deliveries to rural areas are always late",
+        ],
+    ),
+}
+# A few say something else entirely: after the run they are placed in no cluster, and R&D still sees them.
+STRAYS = [
+    "The printed user manual is only available in English, the customer needs Portuguese",
+    "Sales rep asked for a larger font in the quarterly PDF report",
+]
+
+
+def _token(api: Api, email: str) -> str:
+    return str(api.call(None, "Login", email=email, password=demo.PASSWORD)["login"]["token"])
+
+
+def _demo_case(api: Api, token: str) -> str:
+    cases = api.call_with_token(token, "Cases", first=50)["cases"]["nodes"]
+    return next(str(c["id"]) for c in cases if c["title"] == demo.CASE_TITLE)
+
+
+def _inputs(case_id: str) -> list[dict[str, Any]]:
+    inputs = []
+    for product, (tag, texts) in THEMES.items():
+        for i, text in enumerate(texts):
+            # Two customers, so the customer filter has something to choose between.
+            customer = "Globex Foods" if i % 3 == 0 else None
+            inputs.append(
+                {"caseId": case_id, "text": text, "product": product, "tags": [tag], "customer": customer}
+            )
+    return inputs
+
+
+def _sign_in(page: Page, email: str) -> None:
+    page.goto("/#/signin")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(demo.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="My cases")).to_be_visible()
+
+
+@pytest.mark.timeout(360)
+def test_rd_reclusters_reads_filters_and_adopts_from_the_clusters_page(
+    api: Api,
+    people: People,
+    new_page: Callable[[], Page],
+    signed_in: Callable[[Person], Page],
+    screenshot: Callable[[Page, str], Path],
+) -> None:
+    owner = _token(api, OWNER)
+    case_id = _demo_case(api, owner)
+    results = api.call_with_token(owner, "SubmitPainPoints", inputs=_inputs(case_id))["submitPainPoints"]
+    assert [r["__typename"] for r in results] == ["PainPoint"] * len(results)
+
+    rita = new_page()
+    _sign_in(rita, RD)
+    rita.get_by_role("link", name="Clusters").click()
+    expect(rita.get_by_role("heading", name="Pain-point clusters")).to_be_visible()
+    expect(rita.get_by_test_id("unclustered")).to_be_visible()
+
+    rita.get_by_role("button", name="Re-cluster now").click()
+    status = rita.get_by_test_id("recluster-status")
+    expect(status).to_have_attribute("data-status", re.compile("QUEUED|RUNNING|SUCCEEDED"))
+    expect(status).to_have_attribute("data-status", "SUCCEEDED", timeout=JOB_MS)
+    expect(status).to_have_text("Re-clustered. The clusters below are the new run.")
+    expect(rita.get_by_test_id("cluster-run")).to_contain_text("pain points in")
+
+    cards = rita.get_by_test_id("cluster-card")
+    expect(cards.first).to_be_visible()
+    assert cards.count() >= 3, f"expected the four themes to form at least 3 clusters, got {cards.count()}"
+    refunds = cards.filter(has=rita.locator(".keywords li", has_text=re.compile(r"^refund")))
+    expect(refunds).to_have_count(1)
+    expect(refunds.get_by_test_id("cluster-size")).to_have_text(re.compile(r"^\d+ pain points$"))
+    expect(refunds.locator(".representatives li")).to_have_count(5)
+    expect(refunds.get_by_test_id("sparkline")).to_have_attribute(
+        "aria-label", re.compile(r"Pain points per week: .*: \d+")
+    )
+    expect(refunds.locator(".sparkline-line")).to_have_count(1)
+
+    # Filters narrow every card: only logistics pain points are left.
+    filters = rita.get_by_role("form", name="Filter clusters")
+    filters.get_by_label("Product").fill("Logistics")
+    filters.get_by_role("button", name="Apply").click()
+    expect(cards.filter(has=rita.locator(".keywords li", has_text=re.compile(r"^refund")))).to_have_count(0)
+    expect(cards.first.locator(".representatives")).to_contain_text(re.compile("[Dd]eliver|[Tt]racking"))
+    filters.get_by_label("Min. size").fill("100")
+    filters.get_by_role("button", name="Apply").click()
+    expect(rita.get_by_test_id("no-clusters")).to_have_text("No cluster matches the filter.")
+    filters.get_by_role("button", name="Clear").click()
+    expect(refunds).to_have_count(1)
+
+    # Drill into the refunds cluster: its members come ten at a time; adopt one of them.
+    size = int(refunds.get_by_test_id("cluster-size").inner_text().split()[0])
+    assert size >= 5
+    refunds.get_by_role("button", name="Open cluster").click()
+    detail = rita.get_by_test_id("cluster-detail")
+    members = detail.get_by_test_id("cluster-member")
+    expect(members).to_have_count(min(size, MEMBERS_PAGE))
+    if size > MEMBERS_PAGE:
+        detail.get_by_role("button", name="Show more").click()
+        expect(members).to_have_count(min(size, 2 * MEMBERS_PAGE))
+    chosen = members.filter(has_text="Refund status stuck on processing for two weeks")
+    if chosen.count() == 0:  # the model may place a refund text elsewhere; adopt whichever is first then
+        chosen = members.first
+    text = chosen.locator(".pain-point-text").inner_text()
+    pain_point_id = chosen.get_attribute("data-pain-point-id")
+    chosen.get_by_role("button", name="Adopt").click()
+    chosen.get_by_label("Note for the roadmap (optional)").fill("Q3 roadmap: refund tracking page")
+    chosen.get_by_role("button", name="Adopt into roadmap").click()
+    adopted = detail.locator(f'[data-pain-point-id="{pain_point_id}"]')
+    expect(adopted.get_by_test_id("pain-point-status")).to_have_text("ADOPTED")
+    expect(adopted).to_contain_text("Adopted: Q3 roadmap: refund tracking page")
+    expect(adopted.get_by_role("button", name="Adopt")).to_have_count(0)
+    stored = api.call_with_token(owner, "PainPoint", id=pain_point_id)["painPoint"]
+    assert (stored["status"], stored["text"]) == ("ADOPTED", text)
+    screenshot(rita, "cluster-adopted")
+
+    # Pain points that fit no cluster stay visible, apart.
+    strays = [{"caseId": case_id, "text": text, "product": "Docs"} for text in STRAYS]
+    api.call_with_token(owner, "SubmitPainPoints", inputs=strays)
+    detail.get_by_role("button", name="← All clusters").click()
+    filters.get_by_role("button", name="Apply").click()
+    unclustered = rita.get_by_test_id("unclustered")
+    expect(unclustered.get_by_role("heading")).to_have_text(re.compile(r"Not in any cluster \([1-9]\d*\)"))
+    expect(unclustered).to_contain_text(STRAYS[0])
+    expect(refunds).to_have_count(1)
+    screenshot(rita, "clusters")
+
+    # A member of a case sees no Clusters link: the page is R&D's tool.
+    alice = signed_in(people.alice)
+    expect(alice.get_by_role("link", name="Cases")).to_be_visible()
+    expect(alice.get_by_role("link", name="Clusters")).to_have_count(0)

@@ -1,0 +1,111 @@
+"""The Contribution tab: who contributed when and whose text each section holds, with data and without."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+if TYPE_CHECKING:  # the fixtures' types; conftest is not imported at run time
+    from tests.browser.conftest import Api, People, Person
+
+pytestmark = pytest.mark.browser
+
+# Edits that arrive after the first count wait for the heatmap job (WARROOM_HEATMAP_DELAY_SECONDS, 30 s);
+# the tab asks again by itself meanwhile.
+JOB_MS = 45_000
+
+
+def _editor(page: Page) -> Locator:
+    return page.get_by_test_id("editor").locator(".ProseMirror")
+
+
+def _row(table: Locator, name: str) -> Locator:
+    return table.locator("tbody tr").filter(has=table.page.get_by_role("rowheader", name=name))
+
+
+def test_contribution_tab_shows_both_heatmaps_with_legend_and_tooltips(
+    api: Api,
+    people: People,
+    war_room: Callable[[Person, str], Page],
+    screenshot: Callable[[Page, str], Path],
+) -> None:
+    case_id = api.create_case(people.alice, "Heatmap pilot", "Nordic Freight", {people.lina: "EDITOR"})
+    alice = war_room(people.alice, case_id)
+    lina = war_room(people.lina, case_id)
+
+    _editor(alice).click()
+    alice.keyboard.type("## Customer situation")
+    alice.keyboard.press("Enter")
+    alice.keyboard.type("Nordic Freight loses two days per shipment at customs.")
+    alice.keyboard.press("Enter")
+    alice.keyboard.type("## Next steps")
+    alice.keyboard.press("Enter")
+    expect(_editor(lina)).to_contain_text("Next steps")
+    _editor(lina).click()
+    lina.keyboard.press("Control+End")
+    lina.keyboard.type("李娜 will draft the customs pre-clearance offer by Friday.")
+    expect(_editor(alice)).to_contain_text("pre-clearance offer by Friday.")
+
+    api.call(people.alice, "AddComment", input={"caseId": case_id, "body": "Who owns the customs contact?"})
+    api.call(people.lina, "AddComment", input={"caseId": case_id, "body": "I do; meeting them Thursday."})
+    api.call(people.lina, "AddComment", input={"caseId": case_id, "body": "Pre-clearance pricing attached."})
+
+    alice.get_by_role("tab", name="Contribution").click()
+    contribution = alice.get_by_test_id("contribution-heatmap")
+    for person in (people.alice, people.lina):
+        row = _row(contribution, person.name)
+        expect(row).to_be_visible()
+        # One coloured cell (today) per person; its tooltip names what they did.
+        expect(row.locator("td.cell.active")).to_have_count(1)
+    lina_today = _row(contribution, people.lina.name).locator("td.cell.active")
+    expect(lina_today).to_have_attribute("title", re.compile(r"2 comments"))
+    alice_today = _row(contribution, people.alice.name).locator("td.cell.active")
+    expect(alice_today).to_have_attribute("title", re.compile(r"\d+ characters written, .*1 comment \(score"))
+    expect(contribution.locator("thead th")).to_have_count(1 + 14 + 1)
+    expect(alice.locator(".heatmap-legend").first).to_be_visible()
+
+    sections = alice.get_by_test_id("section-heatmap")
+    expect(sections.get_by_role("columnheader", name="Customer situation")).to_be_visible()
+    expect(sections.get_by_role("columnheader", name="Next steps")).to_be_visible()
+    lina_sections = _row(sections, people.lina.name)
+    expect(lina_sections).to_be_visible(timeout=JOB_MS)
+    expect(lina_sections.locator("td.cell.active")).to_have_count(1, timeout=JOB_MS)
+    expect(lina_sections.locator("td.cell.active")).to_have_attribute(
+        "title", re.compile(r"characters in “Next steps” \(\d+%\) are theirs")
+    )
+    alice_situation = _row(sections, people.alice.name).locator("td.cell.active").first
+    expect(alice_situation).to_have_text("100%")
+    screenshot(alice, "heatmaps-contribution")
+
+    # The server's own picture, fetched with the Bearer header (an <img> could not send it).
+    with alice.expect_download() as saving:
+        alice.get_by_role("region", name="Whose text each section holds").get_by_role(
+            "button", name="Save as SVG"
+        ).click()
+    picture = Path(saving.value.path()).read_text(encoding="utf-8")
+    assert saving.value.suggested_filename == "sections-heatmap.svg"
+    assert picture.lstrip().startswith(("<svg", "<?xml"))
+    assert "Next steps" in picture
+    assert people.lina.name in picture
+
+    alice.get_by_label("Period").select_option("weeks")
+    expect(contribution.locator("thead th[data-label]").first).to_have_attribute(
+        "data-label", re.compile(r"^\d{4}-W\d\d$")
+    )
+    expect(_row(contribution, people.lina.name).locator("td.cell.active")).to_have_count(1)
+
+
+def test_contribution_tab_says_when_there_is_no_activity(
+    api: Api, people: People, war_room: Callable[[Person, str], Page]
+) -> None:
+    case_id = api.create_case(people.alice, "Quiet case", "Nobody Yet Ltd", {})
+    alice = war_room(people.alice, case_id)
+    alice.get_by_role("tab", name="Contribution").click()
+    expect(alice.get_by_test_id("heatmap-empty")).to_have_count(2)
+    expect(alice.get_by_test_id("heatmap-empty").first).to_have_text("No activity yet.")
+    expect(alice.get_by_test_id("contribution-heatmap")).to_have_count(0)
