@@ -18,6 +18,11 @@ log = logging.getLogger("warroom.sync.writer")
 # Checkpoint the WAL from a thread after this many in-loop commits (about 4 MB of WAL at one page each).
 _CHECKPOINT_EVERY = 1000
 
+# When another connection holds the write lock: ask again this often, this many times (~20 ms in all),
+# then hand the batch to the pool.
+_RETRY_SECONDS = 0.0005
+_RETRIES = 40
+
 _INSERT = "INSERT INTO doc_updates (case_id, author_id, data, created_at, compacted) VALUES (?, ?, ?, ?, 0)"
 
 
@@ -61,13 +66,12 @@ class InLoopSqliteCommitter:
         self._since_checkpoint = 0
         self._checkpoint: asyncio.Task[None] | None = None
         self.fallbacks = 0
+        self.retries = 0
 
     async def commit(self, updates: Sequence[documents.NewUpdate]) -> None:
         rows = [(u.case_id, u.author_id, u.data, self._created_at(u.created_at)) for u in updates]
-        try:
-            self._conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError:
-            # Another connection is writing (a GraphQL mutation, a job): wait for it off the loop.
+        if not await self._begin():
+            # Another connection keeps writing (a long job): wait for it off the loop.
             self.fallbacks += 1
             await self._fallback.commit(updates)
             return
@@ -82,6 +86,21 @@ class InLoopSqliteCommitter:
             self._since_checkpoint = 0
             self._checkpoint = asyncio.create_task(asyncio.to_thread(_checkpoint, self._path))
             self._checkpoint.add_done_callback(self._checkpoint_done)
+
+    async def _begin(self) -> bool:
+        """Take the write lock. Other writers (a mutation, a snapshot job) hold it for a millisecond or
+        so: ask again every `_RETRY_SECONDS`, letting the loop run meanwhile, rather than waiting in
+        SQLite's busy handler (which sleeps 1, 2, 5, 10 ms...) on a pooled connection."""
+        for attempt in range(_RETRIES + 1):
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+                return True
+            except sqlite3.OperationalError:
+                if attempt == _RETRIES:
+                    return False
+                self.retries += 1
+                await asyncio.sleep(_RETRY_SECONDS)
+        return False
 
     def _checkpoint_done(self, task: asyncio.Task[None]) -> None:
         self._checkpoint = None

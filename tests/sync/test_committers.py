@@ -69,3 +69,22 @@ async def test_a_held_write_lock_sends_the_batch_through_the_pool(sqlite_url: st
     blocker.close()
     await committer.close()
     await db.dispose()
+
+
+async def test_a_short_held_write_lock_is_waited_for_in_the_loop(sqlite_url: str) -> None:
+    db = Database(create_engine(sqlite_url))
+    case_id, author = await _case(db)
+    path = sqlite_url.split("///", 1)[1]
+    committer = InLoopSqliteCommitter(db, path)
+    blocker = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    blocker.execute("BEGIN IMMEDIATE")  # a snapshot job writes for a moment
+    update = documents.NewUpdate(case_id, author, b"\x00\x00", datetime.now(UTC))
+    pending = asyncio.create_task(committer.commit([update]))
+    await asyncio.sleep(0.003)
+    assert not pending.done()
+    blocker.execute("COMMIT")
+    await asyncio.wait_for(pending, 10)
+    assert (committer.fallbacks, committer.retries > 0) == (0, True)
+    blocker.close()
+    await committer.close()
+    await db.dispose()
