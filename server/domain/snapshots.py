@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import undefer
 
 from server.config import Settings, float_setting, int_setting
-from server.domain import cases
+from server.domain import cases, documents
 from server.domain.doc_text import plain_text
 from server.domain.errors import BadInput, NotFound
 from server.domain.live import LiveDocuments
@@ -193,14 +193,20 @@ async def take_auto(
     Idempotent and safe on any number of servers: it reads the log, snapshots only a position
     no snapshot holds yet, and a unique index settles two servers racing for the same one.
     """
-    stored = await stored_document(session, case_id)
-    if stored.position == 0:
-        return None
     latest = (
         await session.execute(
             select(Snapshot.position).where(Snapshot.case_id == case_id).order_by(Snapshot.id.desc()).limit(1)
         )
     ).scalar_one_or_none()
+    # Most count checks find nothing due: decide that from a count before reading the whole log.
+    if (
+        reason is AutoReason.COUNT
+        and await documents.log_position(session, case_id) - (latest or 0) < policy.every_updates
+    ):
+        return None
+    stored = await stored_document(session, case_id)
+    if stored.position == 0:
+        return None
     since = stored.position - (latest or 0)
     if since <= 0:
         return None
