@@ -111,7 +111,7 @@ export function clustersPage(): Page {
 
   function reloadLive(events: ClusterEvent[]): void {
     const open = detailHolder.hidden ? "" : " The cluster opened here is shown as it was; go back to all clusters to see the change.";
-    replaceChildren(liveLine, `${describeChanges(events)}${open} `, timeElement(events[events.length - 1].at));
+    replaceChildren(liveLine, `${describeChanges(events)}${open} Updated `, timeElement(events[events.length - 1].at));
     liveLine.hidden = false;
     void loadClusters(true, true);
     void unclustered.reload();
