@@ -1,4 +1,8 @@
-"""R&D's clusters page: re-cluster a team's pain points from the page, read the cards, filter, drill in, adopt."""
+"""R&D's clusters page: re-cluster a team's pain points from the page, read the cards, filter, drill in, adopt.
+
+Live: a second R&D page and a case owner's Pain points tab follow clusterEvents — new runs and grown clusters
+show there without a reload.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ pytestmark = pytest.mark.browser
 # The demo team is the test server's second team: its R&D person sees every case of it, and nothing
 # the other browser tests record (in the other team) changes its clusters.
 OWNER = "alice@demo.warroom"
+EDITOR = "bob@demo.warroom"
 RD = "rita@demo.warroom"
 # The re-clustering job embeds and clusters in the server's process with the real model (UMAP + HDBSCAN).
 JOB_MS = 180_000
@@ -144,6 +149,23 @@ def test_rd_reclusters_reads_filters_and_adopts_from_the_clusters_page(
     results = api.call_with_token(owner, "SubmitPainPoints", inputs=_inputs(case_id))["submitPainPoints"]
     assert [r["__typename"] for r in results] == ["PainPoint"] * len(results)
 
+    # Watching live: the owner's Pain points tab, and a second R&D page filtered to one product.
+    alice = new_page()
+    _sign_in(alice, OWNER)
+    alice.goto(f"/#/cases/{case_id}")
+    alice.get_by_role("tab", name="Pain points").click()
+    case_list = alice.get_by_test_id("pain-point-list")
+    expect(case_list.get_by_test_id("pain-point-cluster").first).to_have_text(
+        "Not in a cluster yet", timeout=20_000
+    )
+    watcher = new_page()
+    _sign_in(watcher, RD)
+    watcher.get_by_role("link", name="Clusters").click()
+    expect(watcher.get_by_test_id("no-clusters")).to_have_text("No clusters yet.")
+    watcher_filters = watcher.get_by_role("form", name="Filter clusters")
+    watcher_filters.get_by_label("Product").fill("Refunds")
+    watcher_filters.get_by_role("button", name="Apply").click()
+
     rita = new_page()
     _sign_in(rita, RD)
     rita.get_by_role("link", name="Clusters").click()
@@ -168,6 +190,24 @@ def test_rd_reclusters_reads_filters_and_adopts_from_the_clusters_page(
         "aria-label", re.compile(r"Pain points per week: .*: \d+")
     )
     expect(refunds.locator(".sparkline-line")).to_have_count(1)
+
+    # The run reached the pages that did not start it, without a reload: the watcher's filter still holds…
+    watched = watcher.get_by_test_id("cluster-card")
+    expect(watcher.get_by_test_id("clusters-live")).to_contain_text("A re-clustering finished")
+    expect(
+        watched.filter(has=watcher.locator(".keywords li", has_text=re.compile(r"^refund")))
+    ).to_have_count(1)
+    # (each card shows only the refund texts: without the filter the card payments would be there too)
+    examples = watcher.locator(".representatives li")
+    expect(examples.first).to_be_visible()
+    expect(examples.filter(has_not_text=re.compile("refund", re.IGNORECASE))).to_have_count(0)
+    expect(watcher.get_by_test_id("no-clusters")).to_have_count(0)
+    # …and the owner's list labels its pain points with their new clusters.
+    listed = api.call_with_token(owner, "CasePainPoints", caseId=case_id, first=20)["casePainPoints"]["nodes"]
+    placed = next(p for p in listed if p["cluster"])
+    expect(
+        case_list.locator(f'[data-pain-point-id="{placed["id"]}"]').get_by_test_id("pain-point-cluster")
+    ).to_have_text(placed["cluster"]["label"])
 
     # Filters narrow every card: only logistics pain points are left.
     filters = rita.get_by_role("form", name="Filter clusters")
@@ -207,6 +247,30 @@ def test_rd_reclusters_reads_filters_and_adopts_from_the_clusters_page(
     assert (stored["status"], stored["text"]) == ("ADOPTED", text)
     screenshot(rita, "cluster-adopted")
 
+    # Another member records a refund pain point: it joins a cluster, and every page shows it live.
+    watched_refunds = watched.filter(has=watcher.locator(".keywords li", has_text=re.compile(r"^refund")))
+    before = int(watched_refunds.get_by_test_id("cluster-size").inner_text().split()[0])
+    joined = {
+        "caseId": case_id,
+        "text": "The customer sent the broken blender back and is still waiting for the refund",
+        "product": "Refunds",
+        "tags": ["refund"],
+    }
+    new = api.call_with_token(_token(api, EDITOR), "SubmitPainPoint", input=joined)["submitPainPoint"]
+    grown = api.call_with_token(owner, "PainPoint", id=new["id"])["painPoint"]["cluster"]
+    assert grown is not None, "the model placed the new refund pain point in no cluster"
+    row = case_list.locator(f'[data-pain-point-id="{new["id"]}"]')
+    expect(row.get_by_test_id("pain-point-cluster")).to_have_text(grown["label"])
+    expect(row).not_to_contain_text("by you")
+    expect(rita.get_by_test_id("clusters-live")).to_contain_text("1 new pain point joined a cluster.")
+    expect(detail).to_be_visible()  # the opened cluster stays open
+    expect(adopted.get_by_test_id("pain-point-status")).to_have_text("ADOPTED")
+    if watched_refunds.get_attribute("data-cluster-id") == grown["id"]:
+        expect(watched_refunds.get_by_test_id("cluster-size")).to_have_text(f"{before + 1} pain points")
+    else:
+        expect(watcher.get_by_test_id("clusters-live")).to_contain_text("1 new pain point joined a cluster.")
+    screenshot(watcher, "clusters-live")
+
     # Pain points that fit no cluster stay visible, apart.
     strays = [{"caseId": case_id, "text": text, "product": "Docs"} for text in STRAYS]
     api.call_with_token(owner, "SubmitPainPoints", inputs=strays)
@@ -219,6 +283,6 @@ def test_rd_reclusters_reads_filters_and_adopts_from_the_clusters_page(
     screenshot(rita, "clusters")
 
     # A member of a case sees no Clusters link: the page is R&D's tool.
-    alice = signed_in(people.alice)
-    expect(alice.get_by_role("link", name="Cases")).to_be_visible()
-    expect(alice.get_by_role("link", name="Clusters")).to_have_count(0)
+    member = signed_in(people.alice)
+    expect(member.get_by_role("link", name="Cases")).to_be_visible()
+    expect(member.get_by_role("link", name="Clusters")).to_have_count(0)

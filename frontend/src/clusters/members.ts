@@ -44,11 +44,14 @@ export function pagedPainPoints(options: {
   const more = h("button", { type: "button", class: "button-quiet", hidden: true }, "Show more");
   const notice = noticeArea();
   let last: string | null = null;
+  let loading = 0; // a newer load (a filter, a live change) makes the answers of older ones stale
 
   async function load(reset: boolean): Promise<void> {
+    const attempt = ++loading;
     more.disabled = true;
     try {
       const found = await options.fetch(options.pageSize + 1, reset ? null : last);
+      if (attempt !== loading) return;
       const page = found.slice(0, options.pageSize);
       const rows = page.map((painPoint) => painPointItem(painPoint, options.canAdopt));
       if (reset) replaceChildren(list, ...rows);
@@ -58,9 +61,9 @@ export function pagedPainPoints(options: {
       more.hidden = found.length <= options.pageSize;
       notice.clear();
     } catch (error) {
-      notice.show(errorMessage(error));
+      if (attempt === loading) notice.show(errorMessage(error));
     } finally {
-      more.disabled = false;
+      if (attempt === loading) more.disabled = false;
     }
   }
 

@@ -1,5 +1,7 @@
 // R&D's view of the team's pain points: cluster cards (filterable), one cluster's members, the
-// unclustered ones, adopting a pain point, and re-clustering now with its progress.
+// unclustered ones, adopting a pain point, and re-clustering now with its progress. Live: when a run of the
+// team finishes or a cluster grows (clusterEvents), the cards and the unclustered list are read again with
+// the same filter, leaving an opened cluster open.
 
 import "../styles/painpoints.css";
 import "../styles/clusters.css";
@@ -8,9 +10,10 @@ import { errorMessage } from "../api/errors";
 import { clusterCard } from "../clusters/card";
 import { clusterDetail } from "../clusters/detail";
 import { filtersForm } from "../clusters/filters";
+import { followClusters } from "../clusters/live";
 import { pagedPainPoints } from "../clusters/members";
 import { reclusterControl } from "../clusters/recluster";
-import type { ClusterFilter, ClusterPage, PainPoint } from "../painpoints/types";
+import type { ClusterEvent, ClusterFilter, ClusterPage, PainPoint } from "../painpoints/types";
 import { getUser } from "../session";
 import { h, replaceChildren } from "../ui/dom";
 import { keepTimesFresh } from "../ui/fresh-times";
@@ -20,14 +23,24 @@ import { timeElement } from "../ui/time";
 
 const CLUSTERS_PER_PAGE = 12;
 const UNCLUSTERED_PER_PAGE = 20;
+const MAX_PAGE = 100; // the most the API gives at once
+
+function describeChanges(events: ClusterEvent[]): string {
+  if (events.some((event) => event.kind === "RUN_FINISHED")) return "A re-clustering finished: the clusters below are its run.";
+  const grown = new Set(events.map((event) => event.clusterId)).size;
+  const added = events.reduce((sum, event) => sum + event.added, 0);
+  return `${added.toLocaleString()} new pain point${added === 1 ? "" : "s"} joined ${grown === 1 ? "a cluster" : `${grown.toLocaleString()} clusters`}.`;
+}
 
 export function clustersPage(): Page {
   // Only R&D may adopt (the server says FORBIDDEN to anyone else); others read the clusters of their cases.
   const canAdopt = getUser()?.role === "RD";
   let filter: ClusterFilter = {};
   let cursor: string | null = null;
+  let loading = 0; // a newer load of the cards makes the answers of older ones stale
 
   const notice = noticeArea();
+  const liveLine = h("p", { class: "hint live-line", role: "status", "data-testid": "clusters-live", hidden: true });
   const runLine = h("p", { class: "hint run-line", "data-testid": "cluster-run" });
   const cards = h("div", { class: "cluster-cards", "aria-live": "polite" });
   const moreClusters = h("button", { type: "button", class: "button-quiet", hidden: true }, "Show more clusters");
@@ -66,15 +79,19 @@ export function clustersPage(): Page {
     );
   }
 
-  async function loadClusters(reset: boolean): Promise<void> {
+  /** `keep`: as many cards as are shown (a live reload), so the page keeps its length and scroll. */
+  async function loadClusters(reset: boolean, keep = false): Promise<void> {
+    const attempt = ++loading;
     moreClusters.disabled = true;
+    const shown = cards.querySelectorAll("[data-testid=cluster-card]").length;
     try {
       const { painPointClusters } = await request<{ painPointClusters: ClusterPage }>("PainPointClusters", {
         filter,
-        first: CLUSTERS_PER_PAGE,
+        first: keep ? Math.min(Math.max(CLUSTERS_PER_PAGE, shown), MAX_PAGE) : CLUSTERS_PER_PAGE,
         after: reset ? null : cursor,
         members: 1, // the cards show representatives; members load when a cluster is opened
       });
+      if (attempt !== loading) return;
       showRun(painPointClusters);
       const built = painPointClusters.nodes.map((cluster) => clusterCard(cluster, (chosen) => openCluster(chosen.id)));
       if (reset) replaceChildren(cards, ...built);
@@ -86,10 +103,18 @@ export function clustersPage(): Page {
       moreClusters.hidden = !painPointClusters.pageInfo.hasNextPage;
       notice.clear();
     } catch (error) {
-      notice.show(errorMessage(error));
+      if (attempt === loading) notice.show(errorMessage(error));
     } finally {
-      moreClusters.disabled = false;
+      if (attempt === loading) moreClusters.disabled = false;
     }
+  }
+
+  function reloadLive(events: ClusterEvent[]): void {
+    const open = detailHolder.hidden ? "" : " The cluster opened here is shown as it was; go back to all clusters to see the change.";
+    replaceChildren(liveLine, `${describeChanges(events)}${open} Updated `, timeElement(events[events.length - 1].at));
+    liveLine.hidden = false;
+    void loadClusters(true, true);
+    void unclustered.reload();
   }
 
   function reloadAll(): void {
@@ -130,14 +155,17 @@ export function clustersPage(): Page {
       reloadAll();
     }),
     notice.el,
+    liveLine,
     overview,
     detailHolder,
   );
   const stopTimes = keepTimesFresh(el);
+  const stopFollowing = followClusters(reloadLive, (message) => notice.show(message));
   return {
     el,
     dispose() {
       recluster.dispose();
+      stopFollowing();
       stopTimes();
     },
   };

@@ -11,6 +11,7 @@ import type { PainPoint } from "./types";
 import { withdrawControl } from "./withdraw";
 
 const PAGE_SIZE = 20;
+const MAX_PAGE = 100; // the most the API gives at once
 
 function clusterChip(painPoint: PainPoint): HTMLElement | null {
   if (painPoint.status === "REJECTED") return null; // withdrawn ones leave their cluster
@@ -55,35 +56,57 @@ export function painPointRow(painPoint: PainPoint, isOwner: boolean): HTMLElemen
   return row;
 }
 
-export function casePainPoints(caseId: string, isOwner: boolean): { el: HTMLElement; reload: () => Promise<void> } {
+/** The case's list. `reload` starts again at the newest page; `refresh` (for live changes) keeps as many rows as
+ * are shown and leaves a row alone while its withdraw form is open. */
+export function casePainPoints(caseId: string, isOwner: boolean): { el: HTMLElement; reload: () => Promise<void>; refresh: () => Promise<void> } {
   const list = h("ul", { class: "pain-point-list", "data-testid": "pain-point-list", "aria-live": "polite" });
   const more = h("button", { type: "button", class: "button-quiet", hidden: true }, "Show more");
   const notice = noticeArea();
   let cursor: string | null = null;
+  let loading = 0; // a newer load makes the answers of older ones stale
 
-  async function load(reset: boolean): Promise<void> {
+  function shownRows(): Map<string, HTMLElement> {
+    const rows = new Map<string, HTMLElement>();
+    for (const row of list.querySelectorAll<HTMLElement>("li[data-pain-point-id]")) rows.set(row.dataset.painPointId ?? "", row);
+    return rows;
+  }
+
+  /** The row to show: the one already shown if the user is withdrawing it or nothing in it changed. */
+  function rowFor(painPoint: PainPoint, shown: Map<string, HTMLElement>): HTMLElement {
+    const fresh = painPointRow(painPoint, isOwner);
+    fresh.dataset.state = JSON.stringify(painPoint);
+    const old = shown.get(painPoint.id);
+    const withdrawing = old?.querySelector<HTMLElement>(".withdraw-form:not([hidden])");
+    if (old && (withdrawing || old.dataset.state === fresh.dataset.state)) return old;
+    return fresh;
+  }
+
+  async function load(mode: "reset" | "more" | "refresh"): Promise<void> {
+    const attempt = ++loading;
     more.disabled = true;
+    const shown = shownRows();
     try {
       const { casePainPoints } = await request<{ casePainPoints: Connection<PainPoint> }>("CasePainPoints", {
         caseId,
-        first: PAGE_SIZE,
-        after: reset ? null : cursor,
+        first: mode === "refresh" ? Math.min(Math.max(PAGE_SIZE, shown.size), MAX_PAGE) : PAGE_SIZE,
+        after: mode === "more" ? cursor : null,
       });
-      const rows = casePainPoints.nodes.map((painPoint) => painPointRow(painPoint, isOwner));
-      if (reset) replaceChildren(list, ...rows);
-      else list.append(...rows);
+      if (attempt !== loading) return;
+      const rows = casePainPoints.nodes.map((painPoint) => rowFor(painPoint, shown));
+      if (mode === "more") list.append(...rows);
+      else replaceChildren(list, ...rows);
       if (list.childElementCount === 0) list.append(h("li", { class: "empty" }, "No pain points recorded in this case yet."));
       cursor = casePainPoints.pageInfo.endCursor;
       more.hidden = !casePainPoints.pageInfo.hasNextPage;
       notice.clear();
     } catch (error) {
-      notice.show(errorMessage(error));
+      if (attempt === loading) notice.show(errorMessage(error));
     } finally {
-      more.disabled = false;
+      if (attempt === loading) more.disabled = false;
     }
   }
 
-  more.addEventListener("click", () => void load(false));
+  more.addEventListener("click", () => void load("more"));
   const el = h("section", { class: "case-pain-points", "aria-label": "Pain points of this case" }, h("h3", {}, "In this case"), notice.el, list, more);
-  return { el, reload: () => load(true) };
+  return { el, reload: () => load("reset"), refresh: () => load("refresh") };
 }

@@ -1,7 +1,10 @@
-// The war room's "Pain points" tab: record one (or correct a refused one), and the case's list.
+// The war room's "Pain points" tab: record one (or correct a refused one), and the case's list, kept live:
+// a re-clustering relabels its pain points, and one joining a cluster (another member's too) shows up.
 
 import "../styles/painpoints.css";
+import { followClusters } from "../clusters/live";
 import { h } from "../ui/dom";
+import { noticeArea } from "../ui/notice";
 import { keepTimesFresh } from "../ui/fresh-times";
 import type { Room } from "../warroom/room";
 import { casePainPoints } from "./case-list";
@@ -12,8 +15,21 @@ export function painPointsPanel(room: Room): HTMLElement {
   const item = room.item;
   const list = casePainPoints(item.id, item.myRole === "OWNER");
   void list.reload();
+  // clusterEvents name the team's changes, not the case's: the list is read again on each burst. A pain point
+  // placed in no cluster raises no event, so another member's such one shows on the next reload.
+  const live = noticeArea();
+  room.onDispose(
+    followClusters(
+      () => {
+        live.clear();
+        void list.refresh();
+      },
+      (message) => live.show(message),
+    ),
+  );
   const shown = (el: HTMLElement): HTMLElement => {
     room.onDispose(keepTimesFresh(el));
+    el.prepend(live.el);
     return el;
   };
   // Viewers read a case; everyone else on it may record what the customer said (as the server decides).

@@ -134,3 +134,15 @@ export interface Job {
   startedAt: string | null;
   finishedAt: string | null;
 }
+
+export type ClusterEventKind = "RUN_FINISHED" | "CLUSTER_GREW";
+
+/** What `clusterEvents` says: a run of the team was stored, or pain points (that I may see) joined a cluster. */
+export interface ClusterEvent {
+  kind: ClusterEventKind;
+  runId: string;
+  clusterId: string | null;
+  painPointIds: string[];
+  added: number;
+  at: string;
+}
