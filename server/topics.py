@@ -25,3 +25,8 @@ def user_notifications(user_id: str) -> str:
 def team_clusters(team_id: str) -> str:
     """Pain-point clusters of one team: a clustering run finished, a cluster grew."""
     return f"team:{team_id}:clusters"
+
+
+def case_pain_points(case_id: str) -> str:
+    """Pain points of one case recorded, withdrawn or adopted."""
+    return f"case:{case_id}:pain-points"

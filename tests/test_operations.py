@@ -479,6 +479,11 @@ FIXTURES: dict[str, Fixture] = {
         executed_in=PAIN_POINT_OPERATIONS,
     ),
     "ClusterEvents": Fixture(lambda _w: {}, token=lambda w: w.rd.token, executed_in=CLUSTER_EVENTS),
+    "PainPointEvents": Fixture(
+        lambda w: {"caseId": w.case_id},
+        foreign=lambda w: [{"caseId": w.foreign_case_id}],
+        executed_in="tests/api/test_painpoint_events.py",
+    ),
     # heatmaps.graphql
     "ContributionHeatmap": Fixture(
         lambda w: {"caseId": w.case_id, "bucket": "DAY"},

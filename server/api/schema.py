@@ -47,6 +47,7 @@ from server.api.queries.users import UserQueries
 from server.api.subscriptions.clusters import ClusterSubscriptions
 from server.api.subscriptions.comments import CommentSubscriptions
 from server.api.subscriptions.notifications import NotificationSubscriptions
+from server.api.subscriptions.painpoints import PainPointSubscriptions
 from server.api.subscriptions.points import PointsSubscriptions
 from server.api.subscriptions.snapshots import SnapshotSubscriptions
 from server.config import Settings
@@ -90,6 +91,7 @@ Subscription = merge_types(
         NotificationSubscriptions,
         PointsSubscriptions,
         ClusterSubscriptions,
+        PainPointSubscriptions,
     ),
 )
 

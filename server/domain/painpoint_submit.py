@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from server.clustering import shared_embedder
 from server.db import Database
-from server.domain import cluster_events, painpoint_vectors, painpoints
+from server.domain import cluster_events, painpoint_events, painpoint_vectors, painpoints
 from server.domain.painpoint_config import MAX_BATCH, PainPointConfig
 from server.domain.painpoints import Stored, Submission, SubmissionInput, SubmissionResult
 from server.domain.points import awards
@@ -138,7 +138,10 @@ async def submit(
 
 
 async def after_commit(jobs: JobQueue, events: EventBus | None, stored: Stored) -> None:
-    """Announce grown clusters, queue the acceptance awards, and the embedding job if vectors are missing."""
+    """Announce the new pain points and grown clusters, queue the acceptance awards, and the embedding job
+    if vectors are missing."""
+    recorded = [result.pain_point for results in stored.results for result in results if result.pain_point]
+    painpoint_events.publish(events, painpoint_events.recorded(recorded))
     cluster_events.publish_growth(events, stored.settled)
     for request in stored.awards:
         await awards.enqueue_award(jobs, request)

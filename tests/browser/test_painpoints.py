@@ -16,6 +16,7 @@ pytestmark = pytest.mark.browser
 
 # The first accepted pain point loads the embedding model in the server (a few seconds on 2 cores).
 MODEL_MS = 60_000
+LIVE_MS = 5_000  # another member's pain point reaches an open list
 # UTF-8 read as Latin-1 twice over: what a pasted export from an old CRM looks like.
 MOJIBAKE = "é”Ÿæ–¤æ‹· Ã©Ã©Ã© card payment declined at checkout"
 REPLACEMENT_CHARS = "Refund for order 1182 \ufffd\ufffd\ufffd not received"
@@ -116,3 +117,17 @@ def test_a_garbled_pain_point_is_refused_with_its_reason_corrected_and_listed(
     expect(
         victor.get_by_text("Viewers can read the pain points of this case but not record them.")
     ).to_be_visible()
+
+    # What anyone records or withdraws reaches the others' open lists at once (painPointEvents).
+    lina_form = lina.get_by_test_id("pain-point-form")
+    lina_form.get_by_label("Pain point").fill("Chargebacks are not reported to finance")
+    lina_form.get_by_role("button", name="Submit pain point").click()
+    expect(lina_form.get_by_role("status")).to_have_text("Recorded. It is in the list below.")
+    for page in (alice, victor):
+        expect(page.get_by_test_id("pain-point")).to_have_count(4, timeout=LIVE_MS)
+    theirs = alice.get_by_test_id("pain-point").filter(has_text="Chargebacks are not reported")
+    theirs.get_by_role("button", name="Withdraw").click()  # the owner may withdraw anyone's
+    theirs.get_by_label("Why is it withdrawn?").fill("Belongs to the finance case")
+    theirs.get_by_role("button", name="Withdraw pain point").click()
+    mine = lina.get_by_test_id("pain-point").filter(has_text="Chargebacks are not reported")
+    expect(mine.get_by_test_id("pain-point-status")).to_have_text("REJECTED", timeout=LIVE_MS)

@@ -1,5 +1,6 @@
 // The war room's "Pain points" tab: record one (or correct a refused one), and the case's list, kept live:
-// a re-clustering relabels its pain points, and one joining a cluster (another member's too) shows up.
+// pain points recorded, withdrawn or adopted by anyone show up (painPointEvents), and a re-clustering or a
+// cluster growing relabels them (clusterEvents).
 
 import "../styles/painpoints.css";
 import { followClusters } from "../clusters/live";
@@ -8,6 +9,7 @@ import { noticeArea } from "../ui/notice";
 import { keepTimesFresh } from "../ui/fresh-times";
 import type { Room } from "../warroom/room";
 import { casePainPoints } from "./case-list";
+import { followCasePainPoints } from "./live";
 import { submitForm } from "./submit-form";
 import { openTickets } from "./tickets";
 
@@ -15,18 +17,16 @@ export function painPointsPanel(room: Room): HTMLElement {
   const item = room.item;
   const list = casePainPoints(item.id, item.myRole === "OWNER");
   void list.reload();
-  // clusterEvents name the team's changes, not the case's: the list is read again on each burst. A pain point
-  // placed in no cluster raises no event, so another member's such one shows on the next reload.
+  // The list is read again on each burst of either subscription (clusterEvents name the team's changes,
+  // not the case's).
   const live = noticeArea();
-  room.onDispose(
-    followClusters(
-      () => {
-        live.clear();
-        void list.refresh();
-      },
-      (message) => live.show(message),
-    ),
-  );
+  const changed = (): void => {
+    live.clear();
+    void list.refresh();
+  };
+  const failed = (message: string): void => live.show(message);
+  room.onDispose(followCasePainPoints(item.id, changed, failed));
+  room.onDispose(followClusters(changed, failed));
   const shown = (el: HTMLElement): HTMLElement => {
     room.onDispose(keepTimesFresh(el));
     el.prepend(live.el);

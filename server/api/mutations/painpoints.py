@@ -6,7 +6,7 @@ import strawberry
 
 from server.api.context import Info
 from server.api.types.painpoints import PainPoint, PainPointResult, result_of
-from server.domain import painpoints
+from server.domain import painpoint_events, painpoints
 from server.domain.painpoint_config import MAX_BATCH
 from server.domain.painpoints import SubmissionInput
 from server.domain.points import awards, voids
@@ -62,6 +62,10 @@ class PainPointMutations:
             pain_point, award = await painpoints.adopt(session, user, str(id), note)
         if award is not None:
             await awards.enqueue_award(info.context.services.jobs, award)
+            events = info.context.services.events
+            painpoint_events.publish(
+                events, [painpoint_events.changed(painpoint_events.ADOPTED, pain_point, user.id)]
+            )
         return PainPoint.of(pain_point)
 
     @strawberry.mutation(
@@ -79,6 +83,10 @@ class PainPointMutations:
                 subject=awards.pain_point_subject(pain_point.id),
                 reason=f"pain point withdrawn: {pain_point.withdrawal_reason}",
                 actor_id=user.id,
+            )
+            events = info.context.services.events
+            painpoint_events.publish(
+                events, [painpoint_events.changed(painpoint_events.WITHDRAWN, pain_point, user.id)]
             )
         return PainPoint.of(pain_point)
 

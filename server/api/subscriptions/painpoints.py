@@ -1,0 +1,73 @@
+"""`painPointEvents(caseId)`: a case's pain points as they are recorded, withdrawn and adopted."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+from sqlalchemy import select
+
+from server import models, topics
+from server.api import live
+from server.api.context import Info
+from server.api.types.painpoints import PainPoint
+from server.api.types.users import User
+from server.domain import painpoint_access, painpoint_events
+from server.events import Event
+
+
+@strawberry.enum(description="What happened to pain points of a case.")
+class PainPointEventKind(Enum):
+    SUBMITTED = painpoint_events.SUBMITTED
+    WITHDRAWN = painpoint_events.WITHDRAWN
+    ADOPTED = painpoint_events.ADOPTED
+
+
+@strawberry.type(description="Pain points of a case recorded (one submission), withdrawn or adopted.")
+class PainPointEvent:
+    kind: PainPointEventKind
+    pain_points: list[PainPoint] = strawberry.field(description="As they are now (only those you may see).")
+    actor: User | None = strawberry.field(description="Who recorded, withdrew or adopted them.")
+    at: datetime
+
+
+async def _view(info: Info, case_id: str, event: Event) -> PainPointEvent | None:
+    user = await info.context.user()
+    ids = [str(i) for i in event.get("painPointIds") or []]
+    async with info.context.read() as session:
+        visible = await painpoint_access.visible_ids(session, user, ids)
+        if not visible:
+            return None
+        rows = (
+            await session.execute(
+                select(models.PainPoint).where(
+                    models.PainPoint.id.in_(visible), models.PainPoint.case_id == case_id
+                )
+            )
+        ).scalars()
+        by_id = {row.id: row for row in rows}
+        actor = await session.get(models.User, str(event.get("actorId")))
+    found = [by_id[i] for i in visible if i in by_id]
+    if not found:
+        return None
+    return PainPointEvent(
+        kind=PainPointEventKind(event["kind"]),
+        pain_points=[PainPoint.of(row) for row in found],
+        actor=User.of(actor) if actor is not None else None,
+        at=datetime.fromisoformat(str(event["at"])),
+    )
+
+
+@strawberry.type
+class PainPointSubscriptions:
+    @strawberry.subscription(
+        description="A case's pain points as they are recorded (by anyone, duplicates included), withdrawn "
+        "or adopted, on any server (members only: anyone else is refused with NOT_FOUND)."
+    )
+    async def pain_point_events(
+        self, info: Info, case_id: strawberry.ID
+    ) -> AsyncGenerator[PainPointEvent, None]:
+        events = await live.case_events(info, str(case_id), topics.case_pain_points(str(case_id)))
+        return live.mapped(events, lambda event: _view(info, str(case_id), event))
