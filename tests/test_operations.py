@@ -18,10 +18,18 @@ import pytest
 from graphql import OperationDefinitionNode, OperationType, parse
 from server.domain.mentions import mention_markup
 from server.ids import new_id
-from server.models import Cluster, ClusterRun, Job, PainPoint, RectificationTicket, User, UserRole
-from tests.support.documents import write
 from tests.support.gqlws import GqlWs
-from tests.support.live import Live, Member, live_server
+from tests.support.live import live_server
+from tests.support.operation_world import (
+    ADJUST,
+    RESOLVE_COMMENT,
+    World,
+    add_comment,
+    build_world,
+    notification,
+    redemption,
+    snapshot,
+)
 from tests.support.people import make_person
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,148 +76,6 @@ def _type_name(node: Any) -> str:
     return str(node.name.value)
 
 
-@dataclass
-class World:
-    """Team A's case with text and two versions, and team B's own case and version."""
-
-    live: Live
-    owner: Member
-    editor: Member
-    viewer: Member
-    case_id: str
-    v1: str
-    v2: str
-    outsider: Member
-    foreign_case_id: str
-    foreign_snapshot_id: str
-    hr: Member
-    foreign_hr: Member
-    reward_id: str
-    foreign_reward_id: str
-    foreign_redemption_id: str
-    foreign_team_id: str
-    foreign_comment_id: str
-    foreign_notification_id: str
-    rd: Member
-    team_id: str
-    foreign_pain_point_id: str
-    foreign_ticket_id: str
-    foreign_cluster_id: str
-    foreign_job_id: str
-
-
-CREATE = "mutation($c: ID!, $l: String!) { createSnapshot(caseId: $c, label: $l) { id } }"
-
-
-async def _snapshot(live: Live, token: str, case_id: str, label: str) -> str:
-    data = await live.gql.data(CREATE, {"c": case_id, "l": label}, token)
-    snapshot_id: str = data["createSnapshot"]["id"]
-    return snapshot_id
-
-
-ADJUST = 'mutation($u: ID!, $d: Int!) { adjustPoints(userId: $u, delta: $d, reason: "Seed") { id } }'
-CREATE_REWARD = "mutation($i: CreateRewardInput!) { createReward(input: $i) { id } }"
-REDEEM = "mutation($r: ID!) { redeemReward(rewardId: $r) { redemption { id } } }"
-APPROVE = "mutation($id: ID!) { approveRedemption(id: $id) { id } }"
-
-
-async def _hr(live: Live, team: str) -> Member:
-    person = await make_person(live.db, f"hr-{uuid.uuid4().hex[:8]}@a.com", role=UserRole.HR, team=team)
-    return Member(person, await live.gql.login(person.email, person.password))
-
-
-async def _reward(live: Live, hr: Member, name: str) -> str:
-    variables = {"i": {"name": name, "kind": "TRAINING", "cost": 10}}
-    reward_id: str = (await live.gql.data(CREATE_REWARD, variables, hr.token))["createReward"]["id"]
-    return reward_id
-
-
-async def _redemption(live: Live, hr: Member, member: Member, reward_id: str, approved: bool = False) -> str:
-    await live.gql.data(ADJUST, {"u": member.person.id, "d": 10}, hr.token)
-    data = await live.gql.data(REDEEM, {"r": reward_id}, member.token)
-    redemption_id: str = data["redeemReward"]["redemption"]["id"]
-    if approved:
-        await live.gql.data(APPROVE, {"id": redemption_id}, hr.token)
-    return redemption_id
-
-
-async def _team_id(live: Live, member: Member) -> str:
-    async with live.db.sessions() as session:
-        user = await session.get(User, member.person.id)
-        assert user is not None
-        assert user.team_id is not None
-        return user.team_id
-
-
-ADD_COMMENT = "mutation($i: AddCommentInput!) { addComment(input: $i) { id } }"
-RESOLVE_COMMENT = "mutation($c: ID!) { resolveComment(commentId: $c) { id } }"
-UNREAD = "{ notifications(unreadOnly: true, first: 1) { nodes { id } } }"
-
-
-async def _comment(
-    live: Live, member: Member, case_id: str, body: str = "Is this the gateway upgrade?"
-) -> str:
-    variables = {"i": {"caseId": case_id, "body": body, "range": {"start": 0, "end": 8}}}
-    comment_id: str = (await live.gql.data(ADD_COMMENT, variables, member.token))["addComment"]["id"]
-    return comment_id
-
-
-async def _notification(live: Live, author: Member, to: Member, case_id: str) -> str:
-    """A mention of `to` by `author`, and the notification it gave `to`."""
-    await _comment(live, author, case_id, f"{mention_markup('you', to.person.id)} please check")
-    nodes = (await live.gql.data(UNREAD, token=to.token))["notifications"]["nodes"]
-    notification_id: str = nodes[0]["id"]
-    return notification_id
-
-
-async def _team_b_pain_points(live: Live, outsider: Member, case_id: str, team_id: str) -> tuple[str, ...]:
-    """Team B's pain point, rectification ticket, cluster and job, stored directly: the model that
-    submitting and clustering need is exercised in tests/api/test_painpoint_operations.py."""
-    async with live.db.transaction() as session:
-        point = PainPoint(case_id=case_id, team_id=team_id, author_id=outsider.person.id, text="Their problem",
-                          normalized_text="Their problem", customer="Them")  # fmt: skip
-        ticket = RectificationTicket(author_id=outsider.person.id, case_id=case_id, original_text="Ã¼",
-                                     customer="Them")  # fmt: skip
-        run = ClusterRun(team_id=team_id, job_id=f"run-{uuid.uuid4().hex}", model="m", method="hdbscan",
-                         point_count=1, cluster_count=1, unclustered_count=0)  # fmt: skip
-        job = Job(name="cluster_pain_points", params={"team_id": team_id}, created_by=outsider.person.id)
-        session.add_all([point, ticket, run, job])
-        await session.flush()
-        cluster = Cluster(run_id=run.id, cluster_id=new_id(), label="theirs", size=1, centroid=b"")
-        session.add(cluster)
-        return point.id, ticket.id, cluster.cluster_id, job.id
-
-
-async def _world(live: Live) -> World:
-    case = await live.case(editor="EDITOR", viewer="VIEWER")
-    await write(live.db, case.id, case.owner.person.id, "Checkout fails at peak hours", "客户需要更快的交付")
-    v1 = await _snapshot(live, case.owner.token, case.id, "First look")
-    await write(live.db, case.id, case.members["editor"].person.id, "Root cause: payment timeouts")
-    v2 = await _snapshot(live, case.members["editor"].token, case.id, "Root cause")
-    outsider = await live.member(team="Team B")
-    foreign_case_id = await live.gql.create_case(outsider.token, title="Their case", customer="Them")
-    await write(live.db, foreign_case_id, outsider.person.id, "not yours")
-    foreign_snapshot_id = await _snapshot(live, outsider.token, foreign_case_id, "Theirs")
-    hr, foreign_hr = await _hr(live, "Team A"), await _hr(live, "Team B")
-    reward_id = await _reward(live, hr, "Negotiation course")
-    foreign_reward_id = await _reward(live, foreign_hr, "Their course")
-    foreign_redemption_id = await _redemption(live, foreign_hr, outsider, foreign_reward_id)
-    await live.gql.add_member(outsider.token, foreign_case_id, foreign_hr.person.id, "COMMENTER")
-    foreign_notification_id = await _notification(live, outsider, foreign_hr, foreign_case_id)
-    foreign_comment_id = await _comment(live, outsider, foreign_case_id)
-    foreign_team_id = await _team_id(live, outsider)
-    team_b = await _team_b_pain_points(live, outsider, foreign_case_id, foreign_team_id)
-    rd_person = await make_person(live.db, f"rd-{uuid.uuid4().hex[:8]}@a.com", role=UserRole.RD)
-    rd = Member(rd_person, await live.gql.login(rd_person.email, rd_person.password))
-    await live.gql.add_member(case.owner.token, case.id, rd.person.id, "VIEWER")
-    return World(
-        live, case.owner, case.members["editor"], case.members["viewer"], case.id, v1, v2,
-        outsider, foreign_case_id, foreign_snapshot_id, hr, foreign_hr, reward_id, foreign_reward_id,
-        foreign_redemption_id, foreign_team_id, foreign_comment_id, foreign_notification_id,
-        rd, await _team_id(live, case.owner), *team_b,
-    )  # fmt: skip
-
-
 Variables = dict[str, Any]
 PAIN_POINT_OPERATIONS = "tests/api/test_painpoint_operations.py"
 CLUSTER_EVENTS = "tests/api/test_cluster_events.py"
@@ -230,45 +96,48 @@ async def _redeemable(world: World) -> Variables:
 
 
 async def _own_redemption(world: World) -> Variables:
-    return {"id": await _redemption(world.live, world.hr, world.editor, world.reward_id)}
+    return {"id": await redemption(world.live, world.hr, world.editor, world.reward_id)}
 
 
 async def _requested(world: World, reason: str | None = None) -> Variables:
-    redemption_id = await _redemption(world.live, world.hr, world.editor, world.reward_id)
+    redemption_id = await redemption(world.live, world.hr, world.editor, world.reward_id)
     return {"id": redemption_id} if reason is None else {"id": redemption_id, "reason": reason}
 
 
 async def _approved(world: World) -> Variables:
-    return {"id": await _redemption(world.live, world.hr, world.editor, world.reward_id, approved=True)}
+    return {"id": await redemption(world.live, world.hr, world.editor, world.reward_id, approved=True)}
 
 
 async def _comment_id(world: World) -> Variables:
-    return {"id": await _comment(world.live, world.owner, world.case_id)}
+    return {"id": await add_comment(world.live, world.owner, world.case_id)}
 
 
 async def _thread(world: World) -> Variables:
-    return {"commentId": await _comment(world.live, world.owner, world.case_id)}
+    return {"commentId": await add_comment(world.live, world.owner, world.case_id)}
 
 
 async def _resolved(world: World) -> Variables:
-    thread = await _comment(world.live, world.owner, world.case_id)
+    thread = await add_comment(world.live, world.owner, world.case_id)
     await world.live.gql.data(RESOLVE_COMMENT, {"c": thread}, world.owner.token)
     return {"commentId": thread}
 
 
 async def _reply(world: World) -> Variables:
-    return {"commentId": await _comment(world.live, world.owner, world.case_id), "body": "Yes, since Monday."}
+    return {
+        "commentId": await add_comment(world.live, world.owner, world.case_id),
+        "body": "Yes, since Monday.",
+    }
 
 
 async def _edit(world: World) -> Variables:
     return {
-        "commentId": await _comment(world.live, world.owner, world.case_id),
+        "commentId": await add_comment(world.live, world.owner, world.case_id),
         "body": "Which gateway, exactly?",
     }
 
 
 async def _unread(world: World) -> Variables:
-    return {"ids": [await _notification(world.live, world.editor, world.owner, world.case_id)]}
+    return {"ids": [await notification(world.live, world.editor, world.owner, world.case_id)]}
 
 
 @dataclass(frozen=True)
@@ -402,7 +271,7 @@ FIXTURES: dict[str, Fixture] = {
         lambda w: {"caseId": w.case_id},
         foreign=lambda w: [{"caseId": w.foreign_case_id}],
         token=lambda w: w.viewer.token,
-        trigger=lambda w: _comment(w.live, w.owner, w.case_id),
+        trigger=lambda w: add_comment(w.live, w.owner, w.case_id),
     ),
     # notifications.graphql
     "Notifications": Fixture(lambda _w: {"first": 20}),
@@ -411,7 +280,7 @@ FIXTURES: dict[str, Fixture] = {
     "NotificationEvents": Fixture(
         lambda _w: {},
         token=lambda w: w.editor.token,
-        trigger=lambda w: _comment(
+        trigger=lambda w: add_comment(
             w.live, w.owner, w.case_id, f"{mention_markup('you', w.editor.person.id)} hi"
         ),
     ),
@@ -496,7 +365,7 @@ FIXTURES: dict[str, Fixture] = {
         lambda w: {"caseId": w.case_id},
         foreign=lambda w: [{"caseId": w.foreign_case_id}],
         token=lambda w: w.viewer.token,
-        trigger=lambda w: _snapshot(w.live, w.owner.token, w.case_id, "Triggered"),
+        trigger=lambda w: snapshot(w.live, w.owner.token, w.case_id, "Triggered"),
     ),
 }
 
@@ -533,7 +402,7 @@ async def _run(world: World, operation: Operation, variables: Variables, token: 
 @pytest.fixture
 async def world(sqlite_url: str, tmp_path: Path) -> AsyncIterator[World]:
     async with live_server(sqlite_url, tmp_path) as live:
-        yield await _world(live)
+        yield await build_world(live)
 
 
 def test_every_operation_has_a_fixture() -> None:
