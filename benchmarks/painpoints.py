@@ -25,19 +25,15 @@ import argparse
 import asyncio
 import json
 import os
-import signal
-import socket
 import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 import numpy as np
 from numpy.typing import NDArray
@@ -46,7 +42,8 @@ from sqlalchemy import func, insert, select
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from server import migrate  # noqa: E402 - the path above makes the repo importable when run as a script
+from _painpoints_server import PASSWORD, Api, Scratch, Server  # noqa: E402 - benchmarks/ is on sys.path
+
 from server.clustering import shared_embedder  # noqa: E402
 from server.config import Settings  # noqa: E402
 from server.db import Database, create_engine  # noqa: E402
@@ -66,8 +63,6 @@ from workers.painpoints import cluster_pain_points  # noqa: E402
 from workers.typing import JobContext  # noqa: E402
 
 LABELLED = ROOT / "tests" / "data" / "painpoints_labelled.jsonl"
-PASSWORD = "bench-password-1"
-PG_ADMIN = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "database": "postgres"}
 
 SUBMIT_MANY = "mutation($i: [PainPointInput!]!) { submitPainPoints(inputs: $i) { ... on PainPoint { id } } }"
 SUBMIT = "mutation($i: PainPointInput!) { submitPainPoint(input: $i) { ... on PainPoint { id } } }"
@@ -98,37 +93,6 @@ def _table(title: str, header: list[str], rows: list[list[Any]]) -> None:
             print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
 
 
-class Scratch:
-    """A fresh migrated database of one kind, dropped afterwards."""
-
-    def __init__(self, kind: str, workdir: Path) -> None:
-        self.kind = kind
-        self.name = f"wr_bench_{uuid.uuid4().hex[:8]}"
-        self.url = (
-            f"sqlite+aiosqlite:///{workdir / (self.name + '.db')}"
-            if kind == "sqlite"
-            else f"postgresql+asyncpg://postgres@127.0.0.1:5432/{self.name}"
-        )
-
-    async def __aenter__(self) -> str:
-        if self.kind == "postgres":
-            await _pg(f'CREATE DATABASE "{self.name}"')
-        await asyncio.to_thread(migrate.upgrade, self.url)
-        return self.url
-
-    async def __aexit__(self, *_exc: object) -> None:
-        if self.kind == "postgres":
-            await _pg(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-
-
-async def _pg(sql: str) -> None:
-    conn = await asyncpg.connect(**PG_ADMIN)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
 async def _people(db: Database) -> tuple[str, str, str]:
     """An R&D person and a case owner in one team; returns (rd email, owner email, owner id)."""
     async with db.transaction() as session:
@@ -145,79 +109,6 @@ async def _people(db: Database) -> tuple[str, str, str]:
             team=team,
         )
     return "rd@bench.test", "owner@bench.test", owner.id
-
-
-class Server:
-    """`python -m server serve` on a free port."""
-
-    def __init__(self, url: str, workdir: Path) -> None:
-        self.url = url
-        self.workdir = workdir
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
-        self.process: asyncio.subprocess.Process | None = None
-        self.log = workdir / f"server-{self.port}.log"
-
-    async def __aenter__(self) -> str:
-        env = {
-            **os.environ,
-            "WARROOM_DATABASE_URL": self.url,
-            "WARROOM_DATA_DIR": str(self.workdir),
-            "WARROOM_LOG_LEVEL": "warning",
-            "WARROOM_JOBS": "inprocess",
-        }
-        with self.log.open("ab") as log:
-            self.process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "server",
-                "serve",
-                "--port",
-                str(self.port),
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=log,
-            )
-        base = f"http://127.0.0.1:{self.port}"
-        async with httpx.AsyncClient() as client:
-            for _ in range(300):
-                try:
-                    if (await client.get(f"{base}/readyz", timeout=1)).status_code == 200:
-                        return base
-                except httpx.HTTPError:
-                    pass
-                await asyncio.sleep(0.1)
-        raise RuntimeError(f"server did not start:\n{self.log.read_text()[-3000:]}")
-
-    async def __aexit__(self, *_exc: object) -> None:
-        if self.process is not None and self.process.returncode is None:
-            self.process.send_signal(signal.SIGTERM)
-            await self.process.wait()
-
-
-class Api:
-    def __init__(self, client: httpx.AsyncClient) -> None:
-        self.client = client
-
-    async def data(
-        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
-    ) -> Any:
-        headers = {"authorization": f"Bearer {token}"} if token else {}
-        body = (
-            await self.client.post(
-                "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
-            )
-        ).json()
-        if body.get("errors"):
-            raise RuntimeError(body["errors"])
-        return body["data"]
-
-    async def login(self, email: str) -> str:
-        query = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }"
-        token: str = (await self.data(query, {"e": email, "p": PASSWORD}))["login"]["token"]
-        return token
 
 
 async def _placed(db: Database, ids: list[str]) -> int:
