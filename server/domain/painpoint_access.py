@@ -64,3 +64,12 @@ async def visible_ids(session: AsyncSession, user: User, ids: list[str]) -> list
         (await session.execute(select(PainPoint.id).where(PainPoint.id.in_(ids), visible(user)))).scalars()
     )
     return [pain_point_id for pain_point_id in ids if pain_point_id in found]
+
+
+async def visible_in_case(session: AsyncSession, user: User, case_id: str, ids: list[str]) -> list[PainPoint]:
+    """Those of `ids` that are pain points of the case and that `user` may see, in the given order."""
+    if not ids:
+        return []
+    query = select(PainPoint).where(PainPoint.id.in_(ids), PainPoint.case_id == case_id, visible(user))
+    found = {row.id: row for row in (await session.execute(query)).scalars()}
+    return [found[i] for i in ids if i in found]

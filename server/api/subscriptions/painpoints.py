@@ -7,7 +7,6 @@ from datetime import datetime
 from enum import Enum
 
 import strawberry
-from sqlalchemy import select
 
 from server import models, topics
 from server.api import live
@@ -37,19 +36,8 @@ async def _view(info: Info, case_id: str, event: Event) -> PainPointEvent | None
     user = await info.context.user()
     ids = [str(i) for i in event.get("painPointIds") or []]
     async with info.context.read() as session:
-        visible = await painpoint_access.visible_ids(session, user, ids)
-        if not visible:
-            return None
-        rows = (
-            await session.execute(
-                select(models.PainPoint).where(
-                    models.PainPoint.id.in_(visible), models.PainPoint.case_id == case_id
-                )
-            )
-        ).scalars()
-        by_id = {row.id: row for row in rows}
-        actor = await session.get(models.User, str(event.get("actorId")))
-    found = [by_id[i] for i in visible if i in by_id]
+        found = await painpoint_access.visible_in_case(session, user, case_id, ids)
+        actor = await session.get(models.User, str(event.get("actorId"))) if found else None
     if not found:
         return None
     return PainPointEvent(
