@@ -2,7 +2,6 @@
 part of the other's text; the debounced job counts it and both heatmaps show whose text survives where."""
 
 import asyncio
-import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -13,8 +12,7 @@ from pycrdt import XmlElement, XmlText
 from sqlalchemy import select
 
 from server.models import HeatmapState
-from tests.support.live import Live, live_server
-from tests.support.services import REDIS_URL, require_redis
+from tests.support.live import Live, live_pair, live_server
 from tests.support.ysocket import YSocket
 
 SECTIONS = """query($c: ID!) { sectionHeatmap(caseId: $c) {
@@ -128,17 +126,7 @@ async def test_each_authors_surviving_text_lands_in_their_section(live: Live) ->
 
 async def test_two_servers_count_every_update_once(postgres_url: str, tmp_path: Path) -> None:
     # Each server stores its own clients' updates and runs its own heatmap jobs on the shared database.
-    require_redis()
-    env = {
-        "WARROOM_REDIS_URL": REDIS_URL,
-        "WARROOM_REDIS_PREFIX": f"test-{uuid.uuid4().hex[:8]}",
-        "WARROOM_JOBS": "inprocess",
-        "WARROOM_HEATMAP_DELAY_SECONDS": "0.2",
-    }
-    async with (
-        live_server(postgres_url, tmp_path, env, name="one") as one,
-        live_server(postgres_url, tmp_path, env, name="two") as two,
-    ):
+    async with live_pair(postgres_url, tmp_path, WARROOM_HEATMAP_DELAY_SECONDS="0.2") as (one, two):
         case = await one.case(mate="EDITOR")
         left = await YSocket.connect(one.sync_url(case.id, case.owner.token))
         right = await YSocket.connect(two.sync_url(case.id, case.members["mate"].token))

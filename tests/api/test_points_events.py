@@ -1,6 +1,5 @@
 """`pointsEvents` against real server processes: one server, and two servers joined by Redis."""
 
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -9,10 +8,9 @@ from websockets.exceptions import ConnectionClosed
 
 from server.models import UserRole
 from tests.support.gqlws import subscribe
-from tests.support.live import Live, live_server
+from tests.support.live import Live, live_pair, live_server
 from tests.support.people import make_person
 from tests.support.points import ADJUST, CREATE_REWARD, REDEEM
-from tests.support.services import REDIS_URL, require_redis
 
 EVENTS = (
     "subscription { pointsEvents { kind balance entry { delta action note } "
@@ -79,16 +77,7 @@ async def test_events_are_private_and_need_a_valid_token(live: Live) -> None:
 
 
 async def test_an_event_reaches_a_subscriber_on_another_server(postgres_url: str, tmp_path: Path) -> None:
-    require_redis()
-    env = {
-        "WARROOM_REDIS_URL": REDIS_URL,
-        "WARROOM_REDIS_PREFIX": f"t{uuid.uuid4().hex[:8]}",
-        "WARROOM_JOBS": "inprocess",
-    }
-    async with (
-        live_server(postgres_url, tmp_path, env=env, name="one") as one,
-        live_server(postgres_url, tmp_path, env=env, name="two") as two,
-    ):
+    async with live_pair(postgres_url, tmp_path) as (one, two):
         _, hr = await _signed_in(one, "hr@a.com", UserRole.HR)
         ana_id, ana = await _signed_in(one, "ana@a.com")
         async with subscribe(two.server.ws_url, EVENTS, token=ana) as events:

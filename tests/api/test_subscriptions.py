@@ -12,9 +12,8 @@ import pytest
 
 from server.domain.mentions import mention_markup
 from tests.support.gqlws import GqlWs
-from tests.support.live import CaseFixture, Live, live_server
+from tests.support.live import CaseFixture, Live, live_pair, live_server
 from tests.support.operations import operation
-from tests.support.services import REDIS_URL, require_redis
 
 # The named operations the war room subscribes with.
 EVENTS = operation("CommentEvents")
@@ -149,17 +148,8 @@ async def test_a_revoked_token_ends_the_subscription(live: Live) -> None:
 
 @pytest.fixture
 async def pair(postgres_url: str, tmp_path: Path) -> AsyncIterator[tuple[Live, Live]]:
-    require_redis()
-    env = {
-        "WARROOM_REDIS_URL": REDIS_URL,
-        "WARROOM_REDIS_PREFIX": f"test-{uuid.uuid4().hex[:8]}",
-        "WARROOM_JOBS": "inprocess",
-    }
-    async with (
-        live_server(postgres_url, tmp_path, env, name="one") as one,
-        live_server(postgres_url, tmp_path, env, name="two") as two,
-    ):
-        yield one, two
+    async with live_pair(postgres_url, tmp_path) as pair:
+        yield pair
 
 
 @pytest.mark.postgres

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from server.models import UserRole
 from tests.support.graphql import GraphQL
 from tests.support.people import Person, make_person
 from tests.support.servers import ServerProcess
+from tests.support.services import REDIS_URL, require_redis
 
 
 @dataclass
@@ -69,3 +71,21 @@ async def live_server(
     finally:
         await server.stop()
         await db.dispose()
+
+
+@asynccontextmanager
+async def live_pair(postgres_url: str, workdir: Path, **env: str) -> AsyncIterator[tuple[Live, Live]]:
+    """Two server processes sharing one PostgreSQL database and Redis (a key prefix of their own), jobs
+    in-process; `env` adds settings, e.g. WARROOM_SNAPSHOT_EVERY_UPDATES="8"."""
+    require_redis()
+    shared = {
+        "WARROOM_REDIS_URL": REDIS_URL,
+        "WARROOM_REDIS_PREFIX": f"test-{uuid.uuid4().hex[:8]}",
+        "WARROOM_JOBS": "inprocess",
+        **env,
+    }
+    async with (
+        live_server(postgres_url, workdir, shared, name="one") as one,
+        live_server(postgres_url, workdir, shared, name="two") as two,
+    ):
+        yield one, two

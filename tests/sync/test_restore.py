@@ -3,7 +3,6 @@ reconnecting, on SQLite and PostgreSQL, and across two servers sharing Redis."""
 
 import asyncio
 import time
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -11,8 +10,7 @@ from typing import Any
 import pytest
 
 from server.sync import protocol
-from tests.support.live import Live, live_server
-from tests.support.services import REDIS_URL, require_redis
+from tests.support.live import Live, live_pair
 from tests.support.yjs_node import NodeYClient
 from tests.support.ysocket import YSocket
 
@@ -109,19 +107,10 @@ async def test_a_reconnecting_client_loads_the_restored_document(live_sqlite: Li
 
 @pytest.fixture
 async def pair(postgres_url: str, tmp_path: Path) -> AsyncIterator[tuple[Live, Live]]:
-    require_redis()
-    env = {
-        "WARROOM_REDIS_URL": REDIS_URL,
-        "WARROOM_REDIS_PREFIX": f"test-{uuid.uuid4().hex[:8]}",
-        "WARROOM_JOBS": "inprocess",
-        "WARROOM_SNAPSHOT_IDLE_SECONDS": "0",
-        "WARROOM_SNAPSHOT_EVERY_UPDATES": "8",
-    }
-    async with (
-        live_server(postgres_url, tmp_path, env, name="one") as one,
-        live_server(postgres_url, tmp_path, env, name="two") as two,
-    ):
-        yield one, two
+    async with live_pair(
+        postgres_url, tmp_path, WARROOM_SNAPSHOT_IDLE_SECONDS="0", WARROOM_SNAPSHOT_EVERY_UPDATES="8"
+    ) as pair:
+        yield pair
 
 
 async def test_restore_on_one_server_reaches_clients_of_both(pair: tuple[Live, Live]) -> None:

@@ -1,7 +1,6 @@
 """Two server processes on PostgreSQL + Redis share live rooms."""
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -10,24 +9,14 @@ from sqlalchemy import func, select
 
 from server.models import DocUpdate
 from server.sync import protocol
-from tests.support.live import Live, live_server
-from tests.support.services import REDIS_URL, require_redis
+from tests.support.live import Live, live_pair
 from tests.support.ysocket import YSocket
 
 
 @pytest.fixture
 async def pair(postgres_url: str, tmp_path: Path) -> AsyncIterator[tuple[Live, Live]]:
-    require_redis()
-    env = {
-        "WARROOM_REDIS_URL": REDIS_URL,
-        "WARROOM_REDIS_PREFIX": f"test-{uuid.uuid4().hex[:8]}",
-        "WARROOM_JOBS": "inprocess",
-    }
-    async with (
-        live_server(postgres_url, tmp_path, env, name="one") as one,
-        live_server(postgres_url, tmp_path, env, name="two") as two,
-    ):
-        yield one, two
+    async with live_pair(postgres_url, tmp_path) as pair:
+        yield pair
 
 
 async def test_updates_and_awareness_cross_servers_and_are_stored_once(pair: tuple[Live, Live]) -> None:
