@@ -69,9 +69,10 @@ def test_contribution_tab_shows_both_heatmaps_with_legend_and_tooltips(
     expect(contribution.locator("thead th")).to_have_count(1 + 14 + 1)
     expect(alice.locator(".heatmap-legend").first).to_be_visible()
 
+    # The section heatmap comes from the refresh job after the last edit (debounced): the tab polls for it.
     sections = alice.get_by_test_id("section-heatmap")
-    expect(sections.get_by_role("columnheader", name="Customer situation")).to_be_visible()
-    expect(sections.get_by_role("columnheader", name="Next steps")).to_be_visible()
+    expect(sections.get_by_role("columnheader", name="Customer situation")).to_be_visible(timeout=JOB_MS)
+    expect(sections.get_by_role("columnheader", name="Next steps")).to_be_visible(timeout=JOB_MS)
     lina_sections = _row(sections, people.lina.name)
     expect(lina_sections).to_be_visible(timeout=JOB_MS)
     expect(lina_sections.locator("td.cell.active")).to_have_count(1, timeout=JOB_MS)
