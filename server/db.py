@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 from server.config import Settings
+from server.pool_liveness import check_on_checkout
 from server.sqlite_reads import connector
 
 
@@ -50,7 +51,9 @@ def create_engine(url: str, *, pool_size: int = 10, sqlite_synchronous: str = "N
         engine = create_async_engine(url, connect_args={"timeout": 10})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas(sqlite_synchronous))
         return engine
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    engine = create_async_engine(url, pool_size=pool_size, max_overflow=pool_size)
+    check_on_checkout(engine)
+    return engine
 
 
 def sqlite_path(url: str) -> str | None:
@@ -61,11 +64,15 @@ def sqlite_path(url: str) -> str | None:
     return path if path and path != ":memory:" else None
 
 
-def create_read_engine(url: str, *, pool_size: int = 10) -> AsyncEngine | None:
-    """For an SQLite file: an engine of read-only connections that run in the event loop
-    (server/sqlite_reads.py); None where reads share the main engine."""
-    path = sqlite_path(url)
-    if path is None:
+def create_read_engine(engine: AsyncEngine, *, pool_size: int = 10) -> AsyncEngine | None:
+    """The engine of short GraphQL reads beside `engine`: for an SQLite file, read-only connections that
+    run in the event loop (server/sqlite_reads.py); for PostgreSQL, `engine`'s pool in autocommit (each
+    statement its own snapshot, as in READ COMMITTED, without the BEGIN and ROLLBACK round trips); None
+    for in-memory SQLite, whose reads share the main engine."""
+    if engine.dialect.name != "sqlite":
+        return engine.execution_options(isolation_level="AUTOCOMMIT")
+    path = engine.url.database
+    if not path or path == ":memory:":
         return None
     return create_async_engine(
         "sqlite+aiosqlite://",
@@ -84,13 +91,13 @@ class Database:
         self.read_engine = read_engine
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
         self.reads = async_sessionmaker(read_engine or engine, expire_on_commit=False)
-        """Sessions that only read: in the event loop on SQLite, the main pool elsewhere."""
+        """Sessions that only read: in the event loop on SQLite, autocommit on PostgreSQL."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Database:
         url = settings.database_url
         engine = create_engine(url, sqlite_synchronous=settings.sqlite_synchronous)
-        return cls(engine, create_read_engine(url))
+        return cls(engine, create_read_engine(engine))
 
     @property
     def is_sqlite(self) -> bool:
@@ -109,5 +116,6 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
-        if self.read_engine is not None:
-            await self.read_engine.dispose()
+        read = self.read_engine
+        if read is not None and read.sync_engine.pool is not self.engine.sync_engine.pool:
+            await read.dispose()
