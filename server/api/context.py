@@ -14,13 +14,13 @@ from strawberry.types import Info as _Info
 
 from server.config import Settings
 from server.db import Database
-from server.domain import users
+from server.domain import cases, users
 from server.domain.anchors import ResolverCache
 from server.domain.errors import Unauthenticated
 from server.domain.painpoint_submit import Submissions
 from server.events import EventBus
 from server.jobs import JobQueue
-from server.models import User
+from server.models import Case, CaseMember, User
 from server.sync.rooms import Rooms
 
 
@@ -57,7 +57,7 @@ class Context:
     user_recheck_seconds: float = USER_RECHECK_SECONDS
     connection_params: dict[str, object] | None = None
     """The payload of that connection's `connection_init` message."""
-    _user: asyncio.Task[User | None] | None = field(default=None, repr=False)
+    _user: asyncio.Future[User | None] | None = field(default=None, repr=False)
     _user_looked_up: float = field(default=0.0, repr=False)
 
     @property
@@ -85,6 +85,34 @@ class Context:
             self._user = asyncio.ensure_future(self._lookup_user())
         return await asyncio.shield(self._user)
 
+    async def case_member(self, case_id: str) -> tuple[Case, CaseMember]:
+        """A case the signed-in user belongs to, and their membership: UNAUTHENTICATED without a valid
+        token, NOT_FOUND for a case that is missing or not theirs. When the user is not looked up yet,
+        the token and the membership are read in one query."""
+        if self._user is None and self.token:
+            async with self.read() as session:
+                found = await cases.member_by_token(session, case_id, self.token)
+            if found is not None:
+                user, case, member = found
+                self._remember(user)
+                return case, member
+        user = await self.user()
+        async with self.read() as session:
+            return await cases.require_member(session, case_id, user)
+
+    def _remember(self, user: User) -> None:
+        if self._user is None:
+            known: asyncio.Future[User | None] = asyncio.get_running_loop().create_future()
+            known.set_result(user)
+            self._user_looked_up = time.monotonic()
+            self._user = known
+            self._name_in_log(user)
+
+    def _name_in_log(self, user: User) -> None:
+        state = getattr(self.request, "scope", {}).get("state")
+        if isinstance(state, dict):
+            state["user_id"] = user.id  # the access log line names who asked
+
     def use_token(self, token: str | None) -> None:
         """Authenticate later lookups with `token` (a WebSocket sends it after the handshake)."""
         self.token = token
@@ -95,9 +123,8 @@ class Context:
             return None
         async with self.read() as session:
             user = await users.user_for_token(session, self.token)
-        state = getattr(self.request, "scope", {}).get("state")
-        if user is not None and isinstance(state, dict):
-            state["user_id"] = user.id  # the access log line names who asked
+        if user is not None:
+            self._name_in_log(user)
         return user
 
     async def user(self) -> User:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain import audit
+from server.domain import audit, users
 from server.domain.errors import BadInput, Forbidden, NotFound
 from server.domain.pagination import Page, paginate
 from server.ids import is_id
@@ -42,6 +42,26 @@ async def require_member(session: AsyncSession, case_id: str, user: User) -> tup
     if row is None:
         raise _not_found(case_id)
     return row[0], row[1]
+
+
+async def member_by_token(
+    session: AsyncSession, case_id: str, token: str
+) -> tuple[User, Case, CaseMember] | None:
+    """The user of `token` with the case and their membership, in one round trip (a case view's first
+    question); None when the token is not valid or the case is missing or not theirs, which the caller
+    tells apart with `users.user_for_token` and `require_member`."""
+    if not is_id(case_id):
+        return None
+    query = users.with_token_owner(
+        select(User, Case, CaseMember)
+        .select_from(User)
+        .join(CaseMember, CaseMember.user_id == User.id)
+        .join(Case, Case.id == CaseMember.case_id)
+        .where(CaseMember.case_id == case_id),
+        token,
+    )
+    row = (await session.execute(query)).first()
+    return None if row is None else (row[0], row[1], row[2])
 
 
 async def require_role(

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, TypeVar, Unpack
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server import auth
@@ -101,19 +102,23 @@ async def login(session: AsyncSession, *, email: str, password: str, ttl: timede
     return Login(token=token, expires_at=expires_at, user=user)
 
 
+_Query = TypeVar("_Query", bound="Select[Unpack[tuple[Any, ...]]]")
+
+
+def with_token_owner(query: _Query, token: str) -> _Query:
+    """`query` joined with the active user a valid, unexpired, unrevoked `token` belongs to."""
+    return query.join(AuthToken, AuthToken.user_id == User.id).where(
+        AuthToken.token_hash == auth.token_digest(token),
+        AuthToken.revoked_at.is_(None),
+        AuthToken.expires_at > utcnow(),
+        User.active.is_(True),
+    )
+
+
 async def user_for_token(session: AsyncSession, token: str) -> User | None:
     """The active user a valid, unexpired, unrevoked token belongs to; otherwise None."""
-    query = (
-        select(User)
-        .join(AuthToken, AuthToken.user_id == User.id)
-        .where(
-            AuthToken.token_hash == auth.token_digest(token),
-            AuthToken.revoked_at.is_(None),
-            AuthToken.expires_at > utcnow(),
-            User.active.is_(True),
-        )
-    )
-    return (await session.execute(query)).scalar_one_or_none()
+    user: User | None = (await session.execute(with_token_owner(select(User), token))).scalar_one_or_none()
+    return user
 
 
 async def logout(session: AsyncSession, token: str) -> bool:

@@ -49,6 +49,21 @@ async def test_non_members_get_not_found_exactly_like_a_missing_case(api: GraphQ
     assert (await api.data("{ cases { nodes { id } } }", token=stranger_token))["cases"]["nodes"] == []
 
 
+async def test_a_case_and_who_asks_come_from_one_token(api: GraphQL, app_db: Database) -> None:
+    owner = await make_person(app_db, "owner@a.com")
+    token = await api.login(owner.email, owner.password)
+    case_id = await api.create_case(token)
+    # `case` reads the token and the membership in one query; `me` beside it uses the same user.
+    both = await api.data("query($id: ID!) { case(id: $id) { id myRole } me { id } }", {"id": case_id}, token)
+    assert both == {"case": {"id": case_id, "myRole": "OWNER"}, "me": {"id": owner.id}}
+    for bad in ("made-up", None):
+        assert (await api.error(CASE, {"id": case_id}, bad)).codes == ["UNAUTHENTICATED"]
+    await api.data("mutation { logout }", token=token)
+    assert (await api.error(CASE, {"id": case_id}, token)).codes == ["UNAUTHENTICATED"]
+    fresh = await api.login(owner.email, owner.password)
+    assert (await api.error(CASE, {"id": "garbage"}, fresh)).codes == ["NOT_FOUND"]
+
+
 async def test_only_owner_adds_members(api: GraphQL, app_db: Database) -> None:
     owner = await make_person(app_db, "owner@a.com")
     editor = await make_person(app_db, "editor@a.com")

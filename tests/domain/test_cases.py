@@ -1,11 +1,13 @@
+from datetime import timedelta
+
 import pytest
 
 from server.db import Database
-from server.domain import cases
+from server.domain import cases, users
 from server.domain.errors import BadInput, Forbidden, NotFound
 from server.ids import new_id
 from server.models import CaseRole, User
-from tests.support.people import make_person
+from tests.support.people import PASSWORD, make_person
 
 
 async def _user(db: Database, person_id: str) -> User:
@@ -77,3 +79,32 @@ async def test_my_cases_pages_newest_first(db: Database) -> None:
                 break
             after = page.end_cursor
     assert seen == list(reversed(made))
+
+
+async def test_member_by_token_answers_only_for_a_live_token_of_a_member(db: Database) -> None:
+    owner = await _user(db, (await make_person(db, "owner@a.com")).id)
+    await make_person(db, "stranger@a.com")
+    async with db.transaction() as session:
+        case = await cases.create_case(session, owner, title="T", customer="C")
+        live = await users.login(session, email="owner@a.com", password=PASSWORD, ttl=timedelta(hours=1))
+        expired = await users.login(session, email="owner@a.com", password=PASSWORD, ttl=-timedelta(hours=1))
+        revoked = await users.login(session, email="owner@a.com", password=PASSWORD, ttl=timedelta(hours=1))
+        outsider = await users.login(
+            session, email="stranger@a.com", password=PASSWORD, ttl=timedelta(hours=1)
+        )
+        await users.logout(session, revoked.token)
+    async with db.sessions() as session:
+        found = await cases.member_by_token(session, case.id, live.token)
+        assert found is not None
+        user, found_case, member = found
+        assert (user.id, found_case.id, member.role) == (owner.id, case.id, CaseRole.OWNER)
+        for token in (expired.token, revoked.token, outsider.token, "made-up"):
+            assert await cases.member_by_token(session, case.id, token) is None
+        for case_id in (new_id(), "garbage"):
+            assert await cases.member_by_token(session, case_id, live.token) is None
+    async with db.transaction() as session:
+        account = await session.get(User, owner.id)
+        assert account is not None
+        account.active = False
+    async with db.sessions() as session:
+        assert await cases.member_by_token(session, case.id, live.token) is None

@@ -33,7 +33,5 @@ class CaseQueries:
 
     @strawberry.field(description="One case you belong to; NOT_FOUND otherwise.")
     async def case(self, info: Info, id: strawberry.ID) -> Case:
-        user = await info.context.user()
-        async with info.context.read() as session:
-            case, member = await cases.require_member(session, str(id), user)
+        case, member = await info.context.case_member(str(id))
         return Case.of(case, member.role)
