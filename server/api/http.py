@@ -6,6 +6,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -51,6 +52,11 @@ class GraphQLApp(GraphQL[Context, None]):
             long_lived=isinstance(request, WebSocket),
             user_recheck_seconds=self.user_recheck_seconds,
         )
+
+    def encode_json(self, data: object) -> str:
+        # orjson: a case view's answer (~65 kB) in a tenth of the time the json module takes. Text, not
+        # bytes: strawberry sends bytes over a WebSocket as binary frames, which graphql-ws clients refuse.
+        return orjson.dumps(data).decode()
 
     async def get_root_value(self, request: Any) -> None:
         return None

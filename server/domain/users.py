@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, TypeVar, Unpack
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -102,7 +102,7 @@ async def login(session: AsyncSession, *, email: str, password: str, ttl: timede
     return Login(token=token, expires_at=expires_at, user=user)
 
 
-_Query = TypeVar("_Query", bound="Select[Unpack[tuple[Any, ...]]]")
+_Query = TypeVar("_Query", bound="Select[*tuple[Any, ...]]")
 
 
 def with_token_owner(query: _Query, token: str) -> _Query:
