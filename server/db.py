@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import Executable, Row, event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
@@ -81,6 +81,15 @@ def create_read_engine(engine: AsyncEngine, *, pool_size: int = 10) -> AsyncEngi
         pool_size=pool_size,
         max_overflow=pool_size,
     )
+
+
+async def core_rows(
+    session: AsyncSession, statement: Executable, params: dict[str, Any] | None = None
+) -> Sequence[Row[*tuple[Any, ...]]]:
+    """Every row of a Core statement, run on the session's connection: none of the ORM's per-statement
+    work (for the pages a view lists on every load)."""
+    connection = await session.connection()
+    return (await connection.execute(statement, params or {})).all()
 
 
 class Database:

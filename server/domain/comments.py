@@ -10,15 +10,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from server.domain import audit, cases, notifications
 from server.domain.anchors import Anchor
 from server.domain.errors import BadInput, Conflict, Forbidden, NotFound
 from server.domain.mentions import MAX_MENTIONS, mentions
-from server.domain.pagination import Page, paginate
 from server.ids import is_id
 from server.models import CaseMember, CaseRole, Comment, Notification, NotificationKind, User
 from server.models.base import utcnow
@@ -92,20 +90,6 @@ async def require_commenter(session: AsyncSession, case_id: str, user: User) -> 
     """NOT_FOUND unless the caller is on the case, FORBIDDEN unless they may comment on it."""
     _, member = await cases.require_member(session, case_id, user)
     _require_commenter(member)
-
-
-async def people(session: AsyncSession, comments: Sequence[Comment], *extra: str | None) -> dict[str, User]:
-    """Everyone these comments name (authors, resolvers, mentioned people) and `extra`, by id."""
-    ids = {user_id for user_id in extra if user_id}
-    for comment in comments:
-        ids.add(comment.author_id)
-        if comment.resolved_by:
-            ids.add(comment.resolved_by)
-        ids.update(mention.user_id for mention in mentions(comment.body))
-    if not ids:
-        return {}
-    rows = await session.execute(select(User).where(User.id.in_(ids)))
-    return {user.id: user for user in rows.scalars()}
 
 
 def _require_live(comment: Comment) -> None:
@@ -283,42 +267,6 @@ async def delete(session: AsyncSession, user: User, *, comment_id: str) -> Chang
             },
         )
     return Change(comment)
-
-
-# One alias for every call: a new one per call gives the statement a new cache key, and SQLAlchemy
-# would compile it again for every page of threads.
-_REPLY = aliased(Comment)
-
-
-async def threads(
-    session: AsyncSession, case_id: str, *, first: int, after: str | None, include_resolved: bool
-) -> Page[Comment]:
-    """The threads of a case, newest first; a deleted root shows only while it has live replies."""
-    has_replies = exists().where(_REPLY.thread_id == Comment.id, _REPLY.deleted_at.is_(None))
-    query = select(Comment).where(
-        Comment.case_id == case_id,
-        Comment.thread_id.is_(None),
-        Comment.deleted_at.is_(None) | has_replies,
-    )
-    if not include_resolved:
-        query = query.where(Comment.resolved_at.is_(None))
-    return await paginate(session, query, Comment.id, first=first, after=after)
-
-
-async def replies(session: AsyncSession, thread_ids: Sequence[str]) -> dict[str, list[Comment]]:
-    """The live replies of each thread, oldest first."""
-    found: dict[str, list[Comment]] = {thread_id: [] for thread_id in thread_ids}
-    if not thread_ids:
-        return found
-    rows = await session.execute(
-        select(Comment)
-        .where(Comment.thread_id.in_(thread_ids), Comment.deleted_at.is_(None))
-        .order_by(Comment.id)
-    )
-    for comment in rows.scalars():
-        assert comment.thread_id is not None
-        found[comment.thread_id].append(comment)
-    return found
 
 
 async def by_ids(session: AsyncSession, comment_ids: Sequence[str]) -> dict[str, Comment]:

@@ -14,19 +14,21 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pycrdt import Doc
-from sqlalchemy import func, literal, null, select, union_all
+from sqlalchemy import Integer, Select, bindparam, func, literal, null, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import undefer
 
 from server.config import Settings, float_setting, int_setting
+from server.db import core_rows
 from server.domain import cases, documents
 from server.domain.doc_text import plain_text
 from server.domain.errors import BadInput, NotFound
 from server.domain.live import LiveDocuments
 from server.domain.pagination import Page, check_first, decode_cursor, encode_cursor
+from server.domain.users import Person
 from server.ids import is_id
-from server.models import CaseRole, DocCheckpoint, DocUpdate, Snapshot, SnapshotKind, User, UserRole
+from server.models import CaseRole, DocCheckpoint, DocUpdate, Snapshot, SnapshotKind, User
 from server.models.base import utcnow
 
 MAX_LABEL = 200
@@ -250,14 +252,6 @@ async def require_snapshot(
 
 
 @dataclass(frozen=True)
-class Person:
-    id: str
-    email: str
-    name: str
-    role: UserRole
-
-
-@dataclass(frozen=True)
 class Listed:
     """A snapshot as a list shows it: no state, its text only when asked for."""
 
@@ -273,11 +267,33 @@ class Listed:
     author: Person | None
 
 
+_SNAPSHOTS = Snapshot.__table__.c
+_PEOPLE = User.__table__.c
 _LISTED = (
-    Snapshot.id, Snapshot.case_id, Snapshot.kind, Snapshot.label, Snapshot.author_id, Snapshot.created_at,
-    Snapshot.size, Snapshot.restored_from_id,
+    _SNAPSHOTS.id, _SNAPSHOTS.case_id, _SNAPSHOTS.kind, _SNAPSHOTS.label, _SNAPSHOTS.author_id,
+    _SNAPSHOTS.created_at, _SNAPSHOTS.size, _SNAPSHOTS.restored_from_id,
 )  # fmt: skip
-_PERSON = (User.id, User.email, User.name, User.role)
+_PERSON = (_PEOPLE.id, _PEOPLE.email, _PEOPLE.name, _PEOPLE.role)
+
+
+def _page_statement(*, with_text: bool, after: bool) -> Select[Any]:
+    s = _SNAPSHOTS
+    query = (
+        select(*_LISTED, s.text if with_text else null(), *_PERSON)
+        .select_from(Snapshot.__table__.outerjoin(User.__table__, _PEOPLE.id == s.author_id))
+        .where(s.case_id == bindparam("case_id"))
+    )
+    if after:
+        query = query.where(s.id < bindparam("after"))
+    return query.order_by(s.id.desc()).limit(bindparam("limit", type_=Integer))
+
+
+# Built once, so SQLAlchemy finds each compiled form by the statement object it already knows.
+_PAGES = {
+    (text, after): _page_statement(with_text=text, after=after)
+    for text in (False, True)
+    for after in (False, True)
+}
 
 
 def _listed(row: Any) -> Listed:
@@ -302,17 +318,10 @@ async def page_of(
     One query, read as plain rows: the case view lists a hundred of them on every load.
     """
     first = check_first(first)
-    text_column = Snapshot.text if with_text else null()
-    query = (
-        select(*_LISTED, text_column, *_PERSON)
-        .outerjoin(User, User.id == Snapshot.author_id)
-        .where(Snapshot.case_id == case_id)
-        .order_by(Snapshot.id.desc())
-        .limit(first + 1)
-    )
+    params: dict[str, object] = {"case_id": case_id, "limit": first + 1}
     if after is not None:
-        query = query.where(Snapshot.id < decode_cursor(after))
-    rows = (await session.execute(query)).all()
+        params["after"] = decode_cursor(after)
+    rows = await core_rows(session, _PAGES[with_text, after is not None], params)
     items = [_listed(row) for row in rows[:first]]
     end = encode_cursor(items[-1].id) if items else None
     return Page(items=items, has_next=len(rows) > first, end_cursor=end)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server import auth
+from server.db import core_rows
 from server.domain import audit
 from server.domain.errors import BadInput, Conflict, Unauthenticated
 from server.domain.pagination import Page, paginate
@@ -20,6 +22,30 @@ from server.models.base import utcnow
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 8
 DEFAULT_TEAM = "Default"
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Who someone is, as views name them (read-only)."""
+
+    id: str
+    email: str
+    name: str
+    role: UserRole
+
+
+_USERS = User.__table__.c
+_PEOPLE = select(_USERS.id, _USERS.email, _USERS.name, _USERS.role).where(
+    _USERS.id.in_(bindparam("ids", expanding=True))
+)
+
+
+async def people_by_id(session: AsyncSession, ids: Iterable[str]) -> dict[str, Person]:
+    """The people with these ids (any team: pass ids the caller may see), by id."""
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    return {row[0]: Person(*row) for row in await core_rows(session, _PEOPLE, {"ids": wanted})}
 
 
 def normalise_email(email: str) -> str:

@@ -12,7 +12,7 @@ from server.api import live
 from server.api.context import Info
 from server.api.types.comments import CommentEvent, CommentEventKind, comment_views
 from server.api.types.users import User
-from server.domain import comments
+from server.domain import comment_reads, comments
 from server.events import Event
 
 
@@ -22,7 +22,7 @@ async def comment_event(info: Info, event: Event) -> CommentEvent | None:
     user = await info.context.user()
     async with info.context.read() as session:
         comment, member = await comments.visible(session, str(event["commentId"]), user)
-        actor = (await comments.people(session, [], str(event["actorId"]))).get(str(event["actorId"]))
+        actor = (await comment_reads.people(session, [], str(event["actorId"]))).get(str(event["actorId"]))
     if actor is None:
         return None
     (view,) = await comment_views(info, [comment], roles={comment.case_id: member.role})

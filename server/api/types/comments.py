@@ -14,9 +14,11 @@ from server import models
 from server.api.context import Context, Info
 from server.api.types.common import PageInfo
 from server.api.types.users import User
-from server.domain import cases, comments
+from server.domain import cases, comment_reads
 from server.domain.anchors import AnchorResolver
+from server.domain.comment_reads import CommentRow
 from server.domain.mentions import mentions
+from server.domain.users import Person
 
 
 @strawberry.type(description="Where a comment's passage is now in the case's plain text (`Case.text`).")
@@ -88,7 +90,9 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
 
-def anchor_view(comment: models.Comment, resolver: AnchorResolver | None) -> CommentAnchor | None:
+def anchor_view(
+    comment: models.Comment | CommentRow, resolver: AnchorResolver | None
+) -> CommentAnchor | None:
     """A stored anchor resolved against the document (None: the comment has no anchor)."""
     if comment.anchor_start is None or comment.anchor_end is None:
         return None
@@ -112,7 +116,7 @@ async def anchor_resolver(context: Context, case_id: str) -> AnchorResolver:
 
 async def comment_views(
     info: Info,
-    rows: Sequence[models.Comment],
+    rows: Sequence[models.Comment | CommentRow],
     *,
     roles: dict[str, models.CaseRole] | None = None,
     with_replies: bool = True,
@@ -124,14 +128,12 @@ async def comment_views(
     known = resolvers or {}
     anchored = sorted({c.case_id for c in rows if c.anchor_start is not None} - known.keys())
 
-    async def load() -> tuple[
-        dict[str, list[models.Comment]], dict[str, models.User], dict[str, models.CaseRole]
-    ]:
+    async def load() -> tuple[dict[str, list[CommentRow]], dict[str, Person], dict[str, models.CaseRole]]:
         async with info.context.read() as session:
             roots = [c.id for c in rows if c.is_root]
-            threads = await comments.replies(session, roots) if with_replies else {}
+            threads = await comment_reads.replies(session, roots) if with_replies else {}
             everyone = [*rows, *(reply for replies in threads.values() for reply in replies)]
-            people = await comments.people(session, everyone)
+            people = await comment_reads.people(session, everyone)
             found = (
                 roles if roles is not None else await cases.roles(session, viewer, {c.case_id for c in rows})
             )
@@ -143,7 +145,7 @@ async def comment_views(
     )
     resolvers = {**known, **dict(zip(anchored, read, strict=True))}
 
-    def view(comment: models.Comment, replies: list[Comment]) -> Comment:
+    def view(comment: models.Comment | CommentRow, replies: list[Comment]) -> Comment:
         role = roles.get(comment.case_id)
         live = comment.deleted_at is None
         may_comment = role is not None and role.can_comment
@@ -182,7 +184,7 @@ async def case_comments(
     resolver = asyncio.ensure_future(anchor_resolver(info.context, case_id))
     try:
         async with info.context.read() as session:
-            page = await comments.threads(
+            page = await comment_reads.threads(
                 session, case_id, first=first, after=after, include_resolved=include_resolved
             )
     except BaseException:

@@ -14,7 +14,7 @@ from server.api.types.cases import Case
 from server.api.types.comments import Comment, comment_views
 from server.api.types.common import PageInfo
 from server.api.types.users import User
-from server.domain import cases, comments
+from server.domain import cases, comment_reads, comments
 
 NotificationKind = strawberry.enum(
     models.NotificationKind,
@@ -63,7 +63,7 @@ async def notification_views(info: Info, rows: Sequence[models.Notification]) ->
         roles = await cases.roles(session, viewer, case_ids)
         found = await comments.by_ids(session, [n.comment_id for n in rows if n.comment_id])
         case_rows = await cases.by_ids(session, list(roles))
-        actors = await comments.people(session, [], *(n.actor_id for n in rows))
+        actors = await comment_reads.people(session, [], *(n.actor_id for n in rows))
     views = {
         c.id: c for c in await comment_views(info, list(found.values()), roles=roles, with_replies=False)
     }

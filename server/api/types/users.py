@@ -9,6 +9,7 @@ from server.api.context import Info
 from server.api.types.common import PageInfo
 from server.api.types.points import PointEntryConnection, point_entries
 from server.domain.points import wallet
+from server.domain.users import Person
 
 UserRole = strawberry.enum(models.UserRole, name="UserRole", description="What a person may do across cases.")
 
@@ -21,7 +22,7 @@ class User:
     role: UserRole  # type: ignore[valid-type]
 
     @classmethod
-    def of(cls, user: models.User) -> User:
+    def of(cls, user: models.User | Person) -> User:
         return cls(id=strawberry.ID(user.id), email=user.email, name=user.name, role=user.role)
 
     @strawberry.field(description="Value points available (yours, or a teammate's if you are HR).")
