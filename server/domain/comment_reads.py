@@ -8,22 +8,23 @@ names as `models.Comment`, so a view reads either. Callers pass ids of cases the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, Select, bindparam, exists, or_, select
+from sqlalchemy import CompoundSelect, Integer, Select, bindparam, exists, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.db import core_rows
 from server.domain.mentions import mentions
 from server.domain.pagination import Page, check_first, decode_cursor, encode_cursor
 from server.domain.users import Person, people_by_id
-from server.models import Comment
+from server.models import Comment, User
 
 _COMMENTS = Comment.__table__
 _REPLIES = _COMMENTS.alias("replies")
+_USERS = User.__table__
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,13 +73,6 @@ def _threads_statement(*, include_resolved: bool, after: bool) -> Select[Any]:
     return query.order_by(c.id.desc()).limit(bindparam("limit", type_=Integer))
 
 
-# Built once: SQLAlchemy caches a statement's compiled form by its structure, which it would otherwise
-# work out again on every call.
-_THREADS = {
-    (resolved, after): _threads_statement(include_resolved=resolved, after=after)
-    for resolved in (False, True)
-    for after in (False, True)
-}
 _REPLIES_OF = (
     select(*_FIELDS)
     .where(
@@ -88,18 +82,65 @@ _REPLIES_OF = (
 )
 
 
-async def threads(
+@dataclass(frozen=True)
+class ThreadPage:
+    """A page of threads with the live replies of each and the authors of both."""
+
+    page: Page[CommentRow]
+    replies: dict[str, list[CommentRow]]
+    authors: dict[str, Person]
+
+
+def _thread_page_statement(*, include_resolved: bool, after: bool) -> CompoundSelect[*tuple[Any, ...]]:
+    page = _threads_statement(include_resolved=include_resolved, after=after).cte("page")
+    users, c = _USERS.c, _COMMENTS.c
+    roots = select(*page.c, users.email, users.name, users.role).join_from(
+        page, _USERS, users.id == page.c.author_id
+    )
+    replies = (
+        select(*_FIELDS, users.email, users.name, users.role)
+        .join_from(_COMMENTS, _USERS, users.id == c.author_id)
+        .where(c.thread_id.in_(select(page.c.id)), c.deleted_at.is_(None))
+    )
+    return union_all(roots, replies)
+
+
+# Built once: SQLAlchemy caches a statement's compiled form by its structure, which it would otherwise
+# work out again on every call.
+_THREAD_PAGES = {
+    (resolved, after): _thread_page_statement(include_resolved=resolved, after=after)
+    for resolved in (False, True)
+    for after in (False, True)
+}
+
+
+async def thread_page(
     session: AsyncSession, case_id: str, *, first: int, after: str | None, include_resolved: bool
-) -> Page[CommentRow]:
-    """The threads of a case, newest first; a deleted root shows only while it has live replies."""
+) -> ThreadPage:
+    """The threads of a case, newest first (a deleted root shows only while it has live replies), their
+    live replies oldest first, and everyone who wrote them: one statement, one round trip."""
     first = check_first(first)
     params: dict[str, object] = {"case_id": case_id, "limit": first + 1}
     if after is not None:
         params["after"] = decode_cursor(after)
-    rows = await core_rows(session, _THREADS[include_resolved, after is not None], params)
-    items = [CommentRow(*row) for row in rows[:first]]
+    roots: list[CommentRow] = []
+    replies: list[CommentRow] = []
+    authors: dict[str, Person] = {}
+    width = len(_FIELDS)
+    for row in await core_rows(session, _THREAD_PAGES[include_resolved, after is not None], params):
+        comment = CommentRow(*row[:width])
+        (roots if comment.thread_id is None else replies).append(comment)
+        authors[comment.author_id] = Person(comment.author_id, *row[width:])
+    roots.sort(key=lambda root: root.id, reverse=True)
+    items = roots[:first]
+    by_thread: dict[str, list[CommentRow]] = {root.id: [] for root in items}
+    for reply in sorted(replies, key=lambda reply: reply.id):
+        assert reply.thread_id is not None
+        if reply.thread_id in by_thread:  # not the replies of the one root past the page
+            by_thread[reply.thread_id].append(reply)
     end = encode_cursor(items[-1].id) if items else None
-    return Page(items=items, has_next=len(rows) > first, end_cursor=end)
+    page = Page(items=items, has_next=len(roots) > first, end_cursor=end)
+    return ThreadPage(page, by_thread, authors)
 
 
 async def replies(session: AsyncSession, thread_ids: Sequence[str]) -> dict[str, list[CommentRow]]:
@@ -115,13 +156,19 @@ async def replies(session: AsyncSession, thread_ids: Sequence[str]) -> dict[str,
 
 
 async def people(
-    session: AsyncSession, comments: Iterable[Comment | CommentRow], *extra: str | None
+    session: AsyncSession,
+    comments: Iterable[Comment | CommentRow],
+    *extra: str | None,
+    known: Mapping[str, Person] | None = None,
 ) -> dict[str, Person]:
-    """Everyone these comments name (authors, resolvers, mentioned people) and `extra`, by id."""
+    """Everyone these comments name (authors, resolvers, mentioned people) and `extra`, by id; only
+    those missing from `known` are read (no query when none is)."""
     ids = {user_id for user_id in extra if user_id}
     for comment in comments:
         ids.add(comment.author_id)
         if comment.resolved_by:
             ids.add(comment.resolved_by)
         ids.update(mention.user_id for mention in mentions(comment.body))
-    return await people_by_id(session, ids)
+    found = dict(known or {})
+    found.update(await people_by_id(session, ids - found.keys()))
+    return found

@@ -121,26 +121,31 @@ async def comment_views(
     roles: dict[str, models.CaseRole] | None = None,
     with_replies: bool = True,
     resolvers: dict[str, AnchorResolver] | None = None,
+    replies: dict[str, list[CommentRow]] | None = None,
+    people: dict[str, Person] | None = None,
 ) -> list[Comment]:
     """The GraphQL view of `rows` for the signed-in user, loaded in a fixed number of queries and one
-    document read per case (never one per comment); pass `resolvers` already at hand."""
+    document read per case (never one per comment); pass `resolvers`, the threads' `replies` and
+    `people` already at hand."""
     viewer = await info.context.user()
     known = resolvers or {}
     anchored = sorted({c.case_id for c in rows if c.anchor_start is not None} - known.keys())
 
     async def load() -> tuple[dict[str, list[CommentRow]], dict[str, Person], dict[str, models.CaseRole]]:
         async with info.context.read() as session:
-            roots = [c.id for c in rows if c.is_root]
-            threads = await comment_reads.replies(session, roots) if with_replies else {}
-            everyone = [*rows, *(reply for replies in threads.values() for reply in replies)]
-            people = await comment_reads.people(session, everyone)
+            threads = replies
+            if threads is None:
+                roots = [c.id for c in rows if c.is_root]
+                threads = await comment_reads.replies(session, roots) if with_replies else {}
+            everyone = [*rows, *(reply for thread in threads.values() for reply in thread)]
+            named = await comment_reads.people(session, everyone, known=people)
             found = (
                 roles if roles is not None else await cases.roles(session, viewer, {c.case_id for c in rows})
             )
-        return threads, people, found
+        return threads, named, found
 
     # The documents are read beside the queries, not after them.
-    (threads, people, roles), read = await asyncio.gather(
+    (threads, named, roles), read = await asyncio.gather(
         load(), asyncio.gather(*(anchor_resolver(info.context, case_id) for case_id in anchored))
     )
     resolvers = {**known, **dict(zip(anchored, read, strict=True))}
@@ -157,14 +162,14 @@ async def comment_views(
             thread_id=strawberry.ID(comment.root_id),
             body=comment.body if live else "",
             deleted=not live,
-            author=User.of(people[comment.author_id]),
-            mentions=[User.of(people[m.user_id]) for m in mentions(comment.body) if m.user_id in people]
+            author=User.of(named[comment.author_id]),
+            mentions=[User.of(named[m.user_id]) for m in mentions(comment.body) if m.user_id in named]
             if live
             else [],
             created_at=comment.created_at,
             edited_at=comment.edited_at,
             resolved_at=comment.resolved_at,
-            resolved_by=User.of(people[comment.resolved_by]) if comment.resolved_by in people else None,
+            resolved_by=User.of(named[comment.resolved_by]) if comment.resolved_by in named else None,
             deleted_at=comment.deleted_at,
             anchor=anchor_view(comment, resolver),
             replies=replies,
@@ -184,14 +189,22 @@ async def case_comments(
     resolver = asyncio.ensure_future(anchor_resolver(info.context, case_id))
     try:
         async with info.context.read() as session:
-            page = await comment_reads.threads(
+            found = await comment_reads.thread_page(
                 session, case_id, first=first, after=after, include_resolved=include_resolved
             )
     except BaseException:
         resolver.cancel()
         await asyncio.gather(resolver, return_exceptions=True)
         raise
-    nodes = await comment_views(info, page.items, roles={case_id: role}, resolvers={case_id: await resolver})
+    page = found.page
+    nodes = await comment_views(
+        info,
+        page.items,
+        roles={case_id: role},
+        resolvers={case_id: await resolver},
+        replies=found.replies,
+        people=found.authors,
+    )
     return CommentConnection(
         nodes=nodes, page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor)
     )
