@@ -26,13 +26,16 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 from graphql import (
+    GraphQLBoolean,
     GraphQLEnumType,
+    GraphQLID,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLScalarType,
     GraphQLSchema,
+    GraphQLString,
     Undefined,
 )
 
@@ -44,6 +47,8 @@ class _Leaf(NamedTuple):
     read: Callable[[Any, str], Any]
     serialize: Callable[[Any], Any]
     nullable: bool
+    # A Python type whose values `serialize` returns unchanged (str for String and ID, bool for Boolean).
+    same_as: type | None
 
 
 class _Nested(NamedTuple):
@@ -58,6 +63,18 @@ class _Nested(NamedTuple):
 
 
 _Plan = _Leaf | _Nested | None
+
+
+class _Field(NamedTuple):
+    """One field of a plain selection, as completed for every object of that selection."""
+
+    response_name: str
+    leaf: _Leaf | None
+    nested: _Nested | None
+    shape: tuple[_Field, ...]  # of a nested field's objects
+
+
+_SAME = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
 _PLANS: WeakKeyDictionary[GraphQLSchema, dict[tuple[str, str], _Plan]] = WeakKeyDictionary()
 _UNSET = object()
 
@@ -76,7 +93,8 @@ def _plan(schema: GraphQLSchema, parent_type: GraphQLObjectType, field_name: str
         return None
     nullable, inner = _unwrap(field.type)
     if isinstance(inner, GraphQLScalarType | GraphQLEnumType):
-        return _Leaf(definition.python_name, definition.default_resolver, inner.serialize, nullable)
+        same_as = _SAME.get(inner) if isinstance(inner, GraphQLScalarType) else None
+        return _Leaf(definition.python_name, definition.default_resolver, inner.serialize, nullable, same_as)
     many = isinstance(inner, GraphQLList)
     items_nullable, item = _unwrap(inner.of_type) if isinstance(inner, GraphQLList) else (False, inner)
     if isinstance(item, GraphQLObjectType) and item.is_type_of is None:
@@ -96,6 +114,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         # Per request: whether a collected selection is plain all the way down (keyed by its id,
         # with the selection kept alive so the id cannot be reused).
         self._pure: dict[int, tuple[Any, bool]] = {}
+        self._shapes: dict[int, tuple[Any, tuple[_Field, ...]]] = {}
 
     def _plan_of(self, parent_type: GraphQLObjectType, node: Any) -> _Plan:
         if not self._plain or node.arguments:
@@ -127,6 +146,22 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 return False
         return True
 
+    def _shape(self, object_type: GraphQLObjectType, grouped: Any) -> tuple[_Field, ...]:
+        """The fields of a pure selection, worked out once per request."""
+        known = self._shapes.get(id(grouped))
+        if known is None:
+            fields = []
+            for response_name, field_details_list in grouped.items():
+                plan = self._plans[(object_type.name, field_details_list[0].node.name.value)]
+                if isinstance(plan, _Leaf):
+                    fields.append(_Field(response_name, plan, None, ()))
+                else:
+                    assert plan is not None  # a pure selection holds planned fields only
+                    sub = self._selection(plan, field_details_list)
+                    fields.append(_Field(response_name, None, plan, self._shape(plan.object_type, sub)))
+            known = self._shapes[id(grouped)] = (grouped, tuple(fields))
+        return known[1]
+
     @staticmethod
     def _leaf(leaf: _Leaf, source: Any) -> Any:
         """The serialized value, or _UNSET when graphql-core must handle the field (an error)."""
@@ -134,27 +169,28 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
             value = leaf.read(source, leaf.attribute)
             if value is None:
                 return None if leaf.nullable else _UNSET
+            if type(value) is leaf.same_as:
+                return value
             serialized = leaf.serialize(value)
         except Exception:  # noqa: BLE001 - the normal path reports it as graphql-core does
             return _UNSET
         return _UNSET if serialized is None or serialized is Undefined else serialized
 
-    def _object(self, object_type: GraphQLObjectType, source: Any, grouped: Any) -> Any:
+    def _object(self, shape: tuple[_Field, ...], source: Any) -> Any:
         """A plain sub-tree as a dict, or _UNSET at the first value that needs graphql-core."""
         result: dict[str, Any] = {}
-        for response_name, field_details_list in grouped.items():
-            plan = self._plans[(object_type.name, field_details_list[0].node.name.value)]
-            if isinstance(plan, _Leaf):
-                value = self._leaf(plan, source)
+        for response_name, leaf, nested, sub in shape:
+            if leaf is not None:
+                value = self._leaf(leaf, source)
             else:
-                assert plan is not None  # a pure selection holds planned fields only
-                value = self._nested(plan, source, self._selection(plan, field_details_list))
+                assert nested is not None
+                value = self._nested(nested, source, sub)
             if value is _UNSET:
                 return _UNSET
             result[response_name] = value
         return result
 
-    def _nested(self, plan: _Nested, source: Any, grouped: Any) -> Any:
+    def _nested(self, plan: _Nested, source: Any, shape: tuple[_Field, ...]) -> Any:
         try:
             value = plan.read(source, plan.attribute)
         except Exception:  # noqa: BLE001 - the normal path reports it as graphql-core does
@@ -162,7 +198,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if value is None:
             return None if plan.nullable else _UNSET
         if not plan.many:
-            return self._object(plan.object_type, value, grouped)
+            return self._object(shape, value)
         if not isinstance(value, Iterable) or isinstance(value, str | bytes | dict):
             return _UNSET
         items: list[Any] = []
@@ -172,7 +208,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
                     return _UNSET
                 items.append(None)
                 continue
-            completed = self._object(plan.object_type, item, grouped)
+            completed = self._object(shape, item)
             if completed is _UNSET:
                 return _UNSET
             items.append(completed)
@@ -196,7 +232,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 if isinstance(plan, _Leaf):
                     value = self._leaf(plan, source_value)
                 elif isinstance(plan, _Nested) and (grouped := self._selection(plan, field_details_list)):
-                    value = self._nested(plan, source_value, grouped)
+                    value = self._nested(plan, source_value, self._shape(plan.object_type, grouped))
                 else:
                     value = _UNSET
                 if value is not _UNSET:
