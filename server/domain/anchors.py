@@ -7,8 +7,8 @@ as Yjs resolves them; offsets are characters (code points) of the case's plain t
 
 from __future__ import annotations
 
-import hashlib
 import logging
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -210,25 +210,24 @@ def _chars_before(branch: Branch, units: int) -> int:
 
 class ResolverCache:
     """The resolver of each recently read case, reused while its document has not changed: building
-    one replays the whole state, resolving with it costs microseconds per position.
+    one replays the whole state, resolving with it costs microseconds per position. A document is known
+    unchanged by its identity and the version its holder gives (see `Rooms.read_doc_version`).
     """
 
     def __init__(self, size: int = 64) -> None:
         self._size = size
-        self._entries: OrderedDict[str, tuple[bytes, AnchorResolver]] = OrderedDict()
+        self._entries: OrderedDict[str, tuple[weakref.ref[Doc[Any]], int, AnchorResolver]] = OrderedDict()
 
-    def resolver(self, case_id: str, doc: Doc[Any]) -> AnchorResolver:
+    def resolver(self, case_id: str, doc: Doc[Any], version: int) -> AnchorResolver:
         """A resolver for `doc` as it is now."""
-        state = doc.get_update()
-        digest = hashlib.blake2b(state, digest_size=16).digest()
         entry = self._entries.get(case_id)
-        if entry is None or entry[0] != digest:
-            entry = (digest, AnchorResolver(doc, state))
+        if entry is None or entry[0]() is not doc or entry[1] != version:
+            entry = (weakref.ref(doc), version, AnchorResolver(doc))
             self._entries[case_id] = entry
         self._entries.move_to_end(case_id)
         while len(self._entries) > self._size:
             self._entries.popitem(last=False)
-        return entry[1]
+        return entry[2]
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain import audit, users
@@ -28,17 +28,27 @@ async def membership(session: AsyncSession, case_id: str, user_id: str) -> CaseM
     return await session.get(CaseMember, (case_id, user_id))
 
 
+# Built once: every case view and most commands start with one of these.
+_MEMBERSHIP = (
+    select(Case, CaseMember)
+    .join(CaseMember, CaseMember.case_id == Case.id)
+    .where(Case.id == bindparam("case_id"), CaseMember.user_id == bindparam("user_id"))
+)
+_MEMBERSHIP_BY_TOKEN = users.with_token_owner(
+    select(User, Case, CaseMember)
+    .select_from(User)
+    .join(CaseMember, CaseMember.user_id == User.id)
+    .join(Case, Case.id == CaseMember.case_id)
+    .where(CaseMember.case_id == bindparam("case_id"))
+)
+
+
 async def require_member(session: AsyncSession, case_id: str, user: User) -> tuple[Case, CaseMember]:
     """The case and the caller's membership; NOT_FOUND when either is missing."""
     if not is_id(case_id):
         raise _not_found(case_id)
     # One round trip: every case view starts here.
-    query = (
-        select(Case, CaseMember)
-        .join(CaseMember, CaseMember.case_id == Case.id)
-        .where(Case.id == case_id, CaseMember.user_id == user.id)
-    )
-    row = (await session.execute(query)).first()
+    row = (await session.execute(_MEMBERSHIP, {"case_id": case_id, "user_id": user.id})).first()
     if row is None:
         raise _not_found(case_id)
     return row[0], row[1]
@@ -52,15 +62,8 @@ async def member_by_token(
     tells apart with `users.user_for_token` and `require_member`."""
     if not is_id(case_id):
         return None
-    query = users.with_token_owner(
-        select(User, Case, CaseMember)
-        .select_from(User)
-        .join(CaseMember, CaseMember.user_id == User.id)
-        .join(Case, Case.id == CaseMember.case_id)
-        .where(CaseMember.case_id == case_id),
-        token,
-    )
-    row = (await session.execute(query)).first()
+    params = {"case_id": case_id, **users.token_params(token)}
+    row = (await session.execute(_MEMBERSHIP_BY_TOKEN, params)).first()
     return None if row is None else (row[0], row[1], row[2])
 
 

@@ -8,9 +8,10 @@ from datetime import datetime
 from typing import Any, cast
 
 from pycrdt import Doc
-from sqlalchemy import Table, func, insert, literal, select, union_all, update
+from sqlalchemy import Select, Table, bindparam, func, insert, literal, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from server.db import core_rows
 from server.models import DocCheckpoint, DocUpdate
 from server.models.base import utcnow
 
@@ -57,16 +58,25 @@ async def load_updates(session: AsyncSession, case_id: str) -> list[bytes]:
     return [data for _part, _seq, data in rows.all()]
 
 
-async def log_position(session: AsyncSession, case_id: str) -> int:
-    """How many updates a case's log holds (merged or not): it changes exactly when the document does."""
-    merged = select(DocCheckpoint.updates_merged).where(DocCheckpoint.case_id == case_id).scalar_subquery()
+def _log_position_statement() -> Select[tuple[int]]:
+    checkpoints, log = DocCheckpoint.__table__.c, DocUpdate.__table__.c
+    merged = select(checkpoints.updates_merged).where(checkpoints.case_id == bindparam("case_id"))
     pending = (
         select(func.count())
-        .select_from(DocUpdate)
-        .where(DocUpdate.case_id == case_id, DocUpdate.compacted.is_(False))
-        .scalar_subquery()
+        .select_from(DocUpdate.__table__)
+        .where(log.case_id == bindparam("case_id"), log.compacted.is_(False))
     )
-    return int(await session.scalar(select(func.coalesce(merged, 0) + pending)) or 0)
+    return select(func.coalesce(merged.scalar_subquery(), 0) + pending.scalar_subquery())
+
+
+# Built once: a GraphQL read of a case that is not open here asks it on every request.
+_LOG_POSITION = _log_position_statement()
+
+
+async def log_position(session: AsyncSession, case_id: str) -> int:
+    """How many updates a case's log holds (merged or not): it changes exactly when the document does."""
+    rows = await core_rows(session, _LOG_POSITION, {"case_id": case_id})
+    return int(rows[0][0] or 0)
 
 
 async def load_doc(session: AsyncSession, case_id: str) -> Doc[Any]:

@@ -131,19 +131,28 @@ async def login(session: AsyncSession, *, email: str, password: str, ttl: timede
 _Query = TypeVar("_Query", bound="Select[*tuple[Any, ...]]")
 
 
-def with_token_owner(query: _Query, token: str) -> _Query:
-    """`query` joined with the active user a valid, unexpired, unrevoked `token` belongs to."""
+def with_token_owner(query: _Query) -> _Query:
+    """`query` joined with the active user a valid, unexpired, unrevoked token belongs to; run it with
+    `token_params(token)`. Build it once: every request asks this."""
     return query.join(AuthToken, AuthToken.user_id == User.id).where(
-        AuthToken.token_hash == auth.token_digest(token),
+        AuthToken.token_hash == bindparam("token_hash"),
         AuthToken.revoked_at.is_(None),
-        AuthToken.expires_at > utcnow(),
+        AuthToken.expires_at > bindparam("now"),
         User.active.is_(True),
     )
 
 
+def token_params(token: str) -> dict[str, Any]:
+    """The parameters of a `with_token_owner` statement for `token`."""
+    return {"token_hash": auth.token_digest(token), "now": utcnow()}
+
+
+_USER_OF_TOKEN = with_token_owner(select(User))
+
+
 async def user_for_token(session: AsyncSession, token: str) -> User | None:
     """The active user a valid, unexpired, unrevoked token belongs to; otherwise None."""
-    user: User | None = (await session.execute(with_token_owner(select(User), token))).scalar_one_or_none()
+    user: User | None = (await session.execute(_USER_OF_TOKEN, token_params(token))).scalar_one_or_none()
     return user
 
 

@@ -47,6 +47,8 @@ class Room:
         self.peers: set[Peer] = set()
         self.awareness: dict[int, AwarenessEntry] = {}
         self.updates_stored = 0
+        self.version = 0
+        """Counts the doc's changes (every transaction that changed it, whatever its origin)."""
         self._controlled: dict[Peer, set[int]] = {}
         self._writer = writer
         self._fanout = fanout
@@ -59,6 +61,7 @@ class Room:
 
     def _capture(self, event: TransactionEvent) -> None:
         self._captured = event.update
+        self.version += 1
 
     def _apply(self, update: bytes) -> bytes | None:
         """Apply an update; returns what it changed (None when it changed nothing)."""

@@ -191,10 +191,18 @@ class Rooms:
     async def read_doc(self, case_id: str) -> Doc[Any]:
         """The case's document as stored, to read (never to change): the live room's once durable, or
         the one last loaded from the database while the case's log has not grown since."""
+        return (await self.read_doc_version(case_id))[0]
+
+    async def read_doc_version(self, case_id: str) -> tuple[Doc[Any], int]:
+        """`read_doc`, and a number that changes whenever that same Doc object changes (a live room's
+        doc changes in place; one loaded from the database never changes, its number is -1)."""
         room = self._rooms.get(case_id)
         if room is not None:
             await room.wait_durable()
-            return room.doc
+            return room.doc, room.version
+        return await self._stored_doc(case_id), -1
+
+    async def _stored_doc(self, case_id: str) -> Doc[Any]:
         async with self._db.reads() as session:
             # Counting the log is a short index scan; loading it means every row and a Yjs replay.
             position = await documents.log_position(session, case_id)

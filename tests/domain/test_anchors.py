@@ -197,15 +197,19 @@ def test_a_cached_resolver_is_reused_until_the_document_changes() -> None:
     doc = _doc()
     text = _paragraph(doc, SENTENCE)
     cache = ResolverCache(size=2)
-    first = cache.resolver("case", doc)
-    assert cache.resolver("case", doc) is first
-    text.insert(0, "x")
-    second = cache.resolver("case", doc)
+    first = cache.resolver("case", doc, 1)
+    assert cache.resolver("case", doc, 1) is first
+    text.insert(0, "x")  # its holder gives the changed document a new version
+    second = cache.resolver("case", doc, 2)
     assert second is not first
     assert second.text == "x" + SENTENCE
-    cache.resolver("b", doc)
-    cache.resolver("c", doc)
-    assert cache.resolver("case", doc) is not second  # evicted
+    reloaded = _doc()
+    _paragraph(reloaded, SENTENCE)
+    assert cache.resolver("case", reloaded, 2).text == SENTENCE  # another document, the same version
+    third = cache.resolver("case", doc, 2)
+    cache.resolver("b", doc, 2)
+    cache.resolver("c", doc, 2)
+    assert cache.resolver("case", doc, 2) is not third  # evicted
 
 
 FUZZ = Path(__file__).parent / "js" / "anchor_fuzz.mjs"

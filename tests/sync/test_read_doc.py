@@ -1,12 +1,17 @@
 """Rooms.read_doc for a case not open here: the document as stored, reused only while the log is unchanged."""
 
+from typing import Any
+
+from pycrdt import Doc, XmlElement, XmlText
+
 from server.db import Database
 from server.domain import cases, documents
-from server.domain.doc_text import plain_text
+from server.domain.doc_text import body, plain_text
 from server.models import User
+from server.sync import protocol
 from tests.support.documents import write
 from tests.support.people import make_person
-from tests.support.rooms import running_rooms
+from tests.support.rooms import RecordingPeer, running_rooms
 
 
 async def test_a_stored_document_is_reused_until_its_log_grows(db: Database) -> None:
@@ -29,3 +34,39 @@ async def test_a_stored_document_is_reused_until_its_log_grows(db: Database) -> 
         assert await rooms.read_doc(case_id) is second, "compaction changes the log's form, not its content"
         await rooms.apply_update(case_id, b"\x00\x00", owner.id)
         assert await rooms.read_doc(case_id) is not second, "a server-made change counts too"
+
+
+async def test_a_live_document_gets_a_new_version_with_every_change(db: Database) -> None:
+    person = await make_person(db, "owner@a.com")
+    async with db.transaction() as session:
+        owner = await session.get(User, person.id)
+        assert owner is not None
+        case_id = (await cases.create_case(session, owner, title="T", customer="C")).id
+    await write(db, case_id, person.id, "first")
+    async with running_rooms(db) as rooms:
+        stored, version = await rooms.read_doc_version(case_id)
+        assert version == -1, "a stored document never changes"
+        peer = RecordingPeer(person.id)
+        room = await rooms.acquire(case_id, peer)
+        doc, opened = await rooms.read_doc_version(case_id)
+        assert doc is room.doc
+        assert doc is not stored
+        # a peer's change, and one made by the server (a restore does this), each count
+        await rooms.apply_update(case_id, _paragraph_update(doc, "second"), owner.id)
+        changed = (await rooms.read_doc_version(case_id))[1]
+        assert changed > opened
+        room.handle(peer, protocol.Sync(protocol.SyncKind.UPDATE, _paragraph_update(doc, "third")))
+        assert (await rooms.read_doc_version(case_id))[1] > changed
+        assert plain_text(doc) == "first\nsecond\nthird"
+        rooms.release(room, peer)
+
+
+def _paragraph_update(doc: Doc[Any], text: str) -> bytes:
+    """An update that appends a paragraph to a copy of `doc`."""
+    copy: Doc[Any] = Doc()
+    copy.apply_update(doc.get_update())
+    before = copy.get_state()
+    with copy.transaction():
+        element = body(copy).children.append(XmlElement("paragraph"))
+        element.children.append(XmlText(text))
+    return copy.get_update(before)

@@ -111,7 +111,7 @@ def anchor_view(
 async def anchor_resolver(context: Context, case_id: str) -> AnchorResolver:
     """A resolver for the case's live document as it is now (one document read)."""
     services = context.services
-    return services.anchors.resolver(case_id, await services.rooms.read_doc(case_id))
+    return services.anchors.resolver(case_id, *await services.rooms.read_doc_version(case_id))
 
 
 async def comment_views(
