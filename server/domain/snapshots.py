@@ -7,6 +7,7 @@ measured cost), plus its plain text and its position in the case's update log.
 
 from __future__ import annotations
 
+import asyncio
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -92,6 +93,11 @@ async def stored_document(session: AsyncSession, case_id: str) -> StoredDocument
         DocUpdate.id == newest
     )
     rows: list[Any] = list(await session.execute(union_all(head, tail, last).order_by("part", "seq")))
+    # Replaying a long log is milliseconds of CPU: off the event loop, where live edits wait.
+    return await asyncio.to_thread(_replay, rows)
+
+
+def _replay(rows: list[Any]) -> StoredDocument:
     doc: Doc[Any] = Doc()
     position = 0
     last_id: int | None = None
@@ -109,7 +115,7 @@ async def stored_document(session: AsyncSession, case_id: str) -> StoredDocument
     return StoredDocument(doc.get_update(), position, last_id, last_at)
 
 
-def _new(
+async def _new(
     case_id: str,
     stored: StoredDocument,
     kind: SnapshotKind,
@@ -120,8 +126,7 @@ def _new(
     state: bytes | None = None,
 ) -> Snapshot:
     state = stored.state if state is None else state
-    doc: Doc[Any] = Doc()
-    doc.apply_update(state)
+    text = await asyncio.to_thread(_text_of, state)
     return Snapshot(
         case_id=case_id,
         kind=kind,
@@ -132,8 +137,14 @@ def _new(
         restored_from_id=restored_from_id,
         size=len(state),
         state=state,
-        text=plain_text(doc),
+        text=text,
     )
+
+
+def _text_of(state: bytes) -> str:
+    doc: Doc[Any] = Doc()
+    doc.apply_update(state)
+    return plain_text(doc)
 
 
 def clean_label(label: str) -> str:
@@ -156,7 +167,7 @@ async def create_named(
     await cases.require_role(session, case_id, user, *WRITERS)
     label = clean_label(label)
     await live.settle(case_id)
-    snapshot = _new(
+    snapshot = await _new(
         case_id, await stored_document(session, case_id), SnapshotKind.NAMED, author_id=user.id, label=label
     )
     session.add(snapshot)
@@ -169,7 +180,7 @@ async def take_before_restore(
 ) -> Snapshot:
     """Keep the document as it is right before `restoring` is restored over it."""
     label = f"Before restoring “{restoring.label}”" if restoring.label else "Before restore"
-    snapshot = _new(
+    snapshot = await _new(
         case_id,
         await stored_document(session, case_id),
         SnapshotKind.BEFORE_RESTORE,
@@ -219,7 +230,7 @@ async def take_auto(
         quiet = (now or utcnow()) - stored.last_update_at
         if quiet < timedelta(seconds=policy.idle_seconds * 0.9):
             return None
-    snapshot = _new(case_id, stored, SnapshotKind.AUTO)
+    snapshot = await _new(case_id, stored, SnapshotKind.AUTO)
     try:
         async with session.begin_nested():
             session.add(snapshot)
