@@ -37,6 +37,12 @@ class JobQueue(Protocol):
     async def close(self) -> None: ...
 
 
+# Jobs that read a case's whole log and write a little (compaction, automatic snapshots, heatmaps). Rooms
+# opened together cross their thresholds together, and twenty of these at once kept SQLite's one write
+# lock busy for a fifth of a second, in which no live edit could be stored: in-process, they take turns.
+MAINTENANCE = frozenset({"compact_document", "auto_snapshot", "refresh_heatmaps"})
+
+
 class InProcessJobs:
     """Runs the same job functions as the arq worker, as tasks of this process (embedded default)."""
 
@@ -48,6 +54,9 @@ class InProcessJobs:
         self._running: dict[str, asyncio.Task[Any]] = {}
         self._anonymous: set[asyncio.Task[Any]] = set()
         self._hurry = asyncio.Event()
+        self._maintenance = asyncio.Semaphore(1)
+        self.maintenance_running = 0
+        """How many maintenance jobs run now (never more than one)."""
 
     async def enqueue(
         self, name: str, /, *, job_id: str | None = None, defer_by: float = 0.0, **kwargs: Any
@@ -87,7 +96,14 @@ class InProcessJobs:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._hurry.wait(), defer_by)
         try:
-            return await call()
+            if name not in MAINTENANCE:
+                return await call()
+            async with self._maintenance:
+                self.maintenance_running += 1
+                try:
+                    return await call()
+                finally:
+                    self.maintenance_running -= 1
         except Exception:
             log.exception("job %s failed", name)
             return None

@@ -153,3 +153,27 @@ async def test_closing_the_in_process_queue_runs_deferred_jobs_at_once(
     async with asyncio.timeout(10):
         await jobs.close()
     assert await _state(db, case_id) == (1, 3)
+
+
+async def test_in_process_maintenance_jobs_take_turns(db: Database, settings: Settings) -> None:
+    owner = await make_person(db, "owner@a.com")
+    cases = []
+    for i in range(4):
+        case_id = await make_case(db, owner, title=f"Case {i}")
+        hub = Hub()
+        hub.author(owner.id, 5 + i).add_block(0, "paragraph", f"case {i}")
+        await store(db, case_id, hub.log)
+        cases.append(case_id)
+    jobs = InProcessJobs(db, settings)
+    for case_id in cases:
+        jobs.enqueue_soon(JOB, job_id=f"heatmaps-{case_id}", case_id=case_id)
+        jobs.enqueue_soon("compact_document", job_id=f"compact-{case_id}", case_id=case_id)
+    drained = asyncio.ensure_future(jobs.drain())
+    seen: set[int] = set()
+    while not drained.done():
+        seen.add(jobs.maintenance_running)
+        await asyncio.sleep(0)
+    assert seen == {0, 1}, "one at a time"
+    for case_id in cases:
+        assert await _state(db, case_id) is not None, "every job ran"
+    await jobs.close()
