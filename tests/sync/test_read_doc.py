@@ -14,18 +14,24 @@ from tests.support.people import make_person
 from tests.support.rooms import RecordingPeer, running_rooms
 
 
-async def test_a_stored_document_is_reused_until_its_log_grows(db: Database) -> None:
+async def _case_reading_first(db: Database) -> tuple[User, str]:
+    """An owner and their case, whose document holds one paragraph: "first"."""
     person = await make_person(db, "owner@a.com")
     async with db.transaction() as session:
         owner = await session.get(User, person.id)
         assert owner is not None
         case_id = (await cases.create_case(session, owner, title="T", customer="C")).id
     await write(db, case_id, person.id, "first")
+    return owner, case_id
+
+
+async def test_a_stored_document_is_reused_until_its_log_grows(db: Database) -> None:
+    owner, case_id = await _case_reading_first(db)
     async with running_rooms(db) as rooms:
         first = await rooms.read_doc(case_id)
         assert plain_text(first) == "first"
         assert await rooms.read_doc(case_id) is first, "nothing new: the same document"
-        await write(db, case_id, person.id, "second")
+        await write(db, case_id, owner.id, "second")
         second = await rooms.read_doc(case_id)
         assert second is not first
         assert plain_text(second) == "first\nsecond"
@@ -37,16 +43,11 @@ async def test_a_stored_document_is_reused_until_its_log_grows(db: Database) -> 
 
 
 async def test_a_live_document_gets_a_new_version_with_every_change(db: Database) -> None:
-    person = await make_person(db, "owner@a.com")
-    async with db.transaction() as session:
-        owner = await session.get(User, person.id)
-        assert owner is not None
-        case_id = (await cases.create_case(session, owner, title="T", customer="C")).id
-    await write(db, case_id, person.id, "first")
+    owner, case_id = await _case_reading_first(db)
     async with running_rooms(db) as rooms:
         stored, version = await rooms.read_doc_version(case_id)
         assert version == -1, "a stored document never changes"
-        peer = RecordingPeer(person.id)
+        peer = RecordingPeer(owner.id)
         room = await rooms.acquire(case_id, peer)
         doc, opened = await rooms.read_doc_version(case_id)
         assert doc is room.doc
