@@ -21,6 +21,7 @@ from server.domain.mentions import mentions
 from server.domain.pagination import Page, check_first, decode_cursor, encode_cursor
 from server.domain.users import Person, people_by_id
 from server.models import Comment, User
+from server.models.comments import InThread
 
 _COMMENTS = Comment.__table__
 _REPLIES = _COMMENTS.alias("replies")
@@ -28,7 +29,7 @@ _USERS = User.__table__
 
 
 @dataclass(frozen=True, slots=True)
-class CommentRow:
+class CommentRow(InThread):
     """A comment as stored, read-only."""
 
     id: str
@@ -45,14 +46,6 @@ class CommentRow:
     resolved_by: str | None
     deleted_at: datetime | None
     deleted_by: str | None
-
-    @property
-    def is_root(self) -> bool:
-        return self.thread_id is None
-
-    @property
-    def root_id(self) -> str:
-        return self.thread_id or self.id
 
 
 _FIELDS = tuple(_COMMENTS.c[name] for name in CommentRow.__dataclass_fields__)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -10,7 +11,30 @@ from sqlalchemy.orm import Mapped, mapped_column
 from server.models.base import Base, new_id, utcnow
 
 
-class Comment(Base):
+class _Threaded(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def thread_id(self) -> str | None: ...
+
+
+class InThread:
+    """Where a comment stands in its thread; for the model and for rows read without it."""
+
+    __slots__ = ()
+
+    @property
+    def is_root(self: _Threaded) -> bool:
+        return self.thread_id is None
+
+    @property
+    def root_id(self: _Threaded) -> str:
+        """The id of the thread this comment belongs to (its own id for a root)."""
+        return self.thread_id or self.id
+
+
+class Comment(InThread, Base):
     """A root comment starts a thread (`thread_id` is None); a reply points at its thread's root.
 
     Deleting is soft: the row stays (replies keep their context), the API stops showing the body.
@@ -38,12 +62,3 @@ class Comment(Base):
     resolved_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
     deleted_at: Mapped[datetime | None]
     deleted_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
-
-    @property
-    def is_root(self) -> bool:
-        return self.thread_id is None
-
-    @property
-    def root_id(self) -> str:
-        """The id of the thread this comment belongs to (its own id for a root)."""
-        return self.thread_id or self.id

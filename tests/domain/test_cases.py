@@ -7,20 +7,13 @@ from server.domain import cases, users
 from server.domain.errors import BadInput, Forbidden, NotFound
 from server.ids import new_id
 from server.models import CaseRole, User
-from tests.support.people import PASSWORD, make_person
-
-
-async def _user(db: Database, person_id: str) -> User:
-    async with db.sessions() as session:
-        user = await session.get(User, person_id)
-        assert user is not None
-        return user
+from tests.support.people import PASSWORD, make_person, make_user
 
 
 async def test_owner_adds_members_and_only_members_see_the_case(db: Database) -> None:
-    owner = await _user(db, (await make_person(db, "owner@a.com")).id)
-    mate = await _user(db, (await make_person(db, "mate@a.com")).id)
-    stranger = await _user(db, (await make_person(db, "stranger@a.com")).id)
+    owner = await make_user(db, "owner@a.com")
+    mate = await make_user(db, "mate@a.com")
+    stranger = await make_user(db, "stranger@a.com")
     async with db.transaction() as session:
         case = await cases.create_case(session, owner, title="  Big   deal ", customer="ACME")
         await cases.add_member(session, owner, case_id=case.id, member_id=mate.id, role=CaseRole.VIEWER)
@@ -36,8 +29,8 @@ async def test_owner_adds_members_and_only_members_see_the_case(db: Database) ->
 
 
 async def test_only_owners_manage_members_and_a_case_keeps_an_owner(db: Database) -> None:
-    owner = await _user(db, (await make_person(db, "owner@a.com")).id)
-    editor = await _user(db, (await make_person(db, "editor@a.com")).id)
+    owner = await make_user(db, "owner@a.com")
+    editor = await make_user(db, "editor@a.com")
     async with db.transaction() as session:
         case = await cases.create_case(session, owner, title="T", customer="C")
         await cases.add_member(session, owner, case_id=case.id, member_id=editor.id, role=CaseRole.EDITOR)
@@ -50,7 +43,7 @@ async def test_only_owners_manage_members_and_a_case_keeps_an_owner(db: Database
 
 
 async def test_people_of_another_team_and_unknown_ids_are_not_found(db: Database) -> None:
-    owner = await _user(db, (await make_person(db, "owner@a.com")).id)
+    owner = await make_user(db, "owner@a.com")
     outsider = await make_person(db, "out@b.com", team="Team B")
     async with db.transaction() as session:
         case = await cases.create_case(session, owner, title="T", customer="C")
@@ -66,7 +59,7 @@ async def test_people_of_another_team_and_unknown_ids_are_not_found(db: Database
 
 
 async def test_my_cases_pages_newest_first(db: Database) -> None:
-    owner = await _user(db, (await make_person(db, "owner@a.com")).id)
+    owner = await make_user(db, "owner@a.com")
     async with db.transaction() as session:
         made = [(await cases.create_case(session, owner, title=f"T{i}", customer="C")).id for i in range(5)]
     seen: list[str] = []
@@ -82,7 +75,7 @@ async def test_my_cases_pages_newest_first(db: Database) -> None:
 
 
 async def test_member_by_token_answers_only_for_a_live_token_of_a_member(db: Database) -> None:
-    owner = await _user(db, (await make_person(db, "owner@a.com")).id)
+    owner = await make_user(db, "owner@a.com")
     await make_person(db, "stranger@a.com")
     async with db.transaction() as session:
         case = await cases.create_case(session, owner, title="T", customer="C")

@@ -1,30 +1,20 @@
 """A page of threads with their replies and authors, read in one statement, on both databases."""
 
 from server.db import Database
-from server.domain import cases, comment_reads, comments
-from server.models import CaseRole, User
-from tests.support.people import make_person
-
-
-async def _user(db: Database, email: str) -> User:
-    person = await make_person(db, email)
-    async with db.sessions() as session:
-        user = await session.get(User, person.id)
-        assert user is not None
-        return user
+from server.domain import comment_reads, comments
+from server.models import CaseRole
+from tests.support.people import case_with, make_user
 
 
 async def test_a_thread_page_holds_its_replies_and_authors(db: Database) -> None:
-    owner = await _user(db, "owner@a.com")
-    mate = await _user(db, "mate@a.com")
-    async with db.transaction() as session:
-        case = await cases.create_case(session, owner, title="T", customer="C")
-        await cases.add_member(session, owner, case_id=case.id, member_id=mate.id, role=CaseRole.COMMENTER)
+    owner = await make_user(db, "owner@a.com")
+    mate = await make_user(db, "mate@a.com")
+    case_id = await case_with(db, owner, (mate, CaseRole.COMMENTER))
     ids: list[str] = []
     for i in range(5):
         async with db.transaction() as session:
             change = await comments.add_comment(
-                session, owner, case_id=case.id, body=f"thread {i}", anchor=None
+                session, owner, case_id=case_id, body=f"thread {i}", anchor=None
             )
             ids.append(change.comment.id)
     # thread 0: two replies (one deleted); thread 1: deleted with a live reply; thread 2: resolved;
@@ -41,7 +31,7 @@ async def test_a_thread_page_holds_its_replies_and_authors(db: Database) -> None
         await comments.resolve(session, owner, comment_id=ids[2])
 
     async with db.sessions() as session:
-        first = await comment_reads.thread_page(session, case.id, first=2, after=None, include_resolved=False)
+        first = await comment_reads.thread_page(session, case_id, first=2, after=None, include_resolved=False)
         assert [c.id for c in first.page.items] == [ids[4], ids[1]]
         assert first.page.has_next
         assert [r.id for r in first.replies[ids[4]]] == replies[ids[4]]
@@ -49,13 +39,13 @@ async def test_a_thread_page_holds_its_replies_and_authors(db: Database) -> None
         assert first.authors.keys() == {owner.id, mate.id}
         assert first.authors[mate.id].name == "Mate"
         rest = await comment_reads.thread_page(
-            session, case.id, first=2, after=first.page.end_cursor, include_resolved=False
+            session, case_id, first=2, after=first.page.end_cursor, include_resolved=False
         )
         assert [c.id for c in rest.page.items] == [ids[0]]
         assert not rest.page.has_next
         # oldest first, the deleted one left out
         assert [r.id for r in rest.replies[ids[0]]] == replies[ids[0]][:2]
         everything = await comment_reads.thread_page(
-            session, case.id, first=10, after=None, include_resolved=True
+            session, case_id, first=10, after=None, include_resolved=True
         )
         assert [c.id for c in everything.page.items] == [ids[4], ids[2], ids[1], ids[0]]

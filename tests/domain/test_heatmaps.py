@@ -12,23 +12,16 @@ from server.domain.errors import BadInput, NotFound
 from server.domain.heatmap_activity import PROVIDERS, ActivityScope
 from server.heatmaps import Activity, ActivityEvent, BucketSize
 from server.ids import new_id
-from server.models import User, UserRole
+from server.models import UserRole
 from tests.heatmaps._authors import START, Hub
 from tests.support.doc_log import make_case, store
-from tests.support.people import Person, make_person
+from tests.support.people import make_person, user_of
 
 NOW = datetime(2025, 3, 12, 15, 30, tzinfo=UTC)
 
 
 def _ignore(_case_id: str) -> None:
     """A request_refresh for tests that do not look at it."""
-
-
-async def _user(db: Database, person: Person) -> User:
-    async with db.sessions() as session:
-        user = await session.get(User, person.id)
-    assert user is not None
-    return user
 
 
 async def _not_found_message(call: object, subject_id: str) -> str:
@@ -42,9 +35,9 @@ async def test_a_case_heatmap_is_for_its_members_only(db: Database) -> None:
     case_id = await make_case(db, owner, mate)
     missing = new_id()
     async with db.sessions() as session:
-        subject = await heatmaps.case_subject(session, case_id, await _user(db, mate))
+        subject = await heatmaps.case_subject(session, case_id, await user_of(db, mate.id))
         assert (subject.kind, subject.scope) == ("case", ActivityScope((case_id,)))
-        outsider = await _user(db, stranger)
+        outsider = await user_of(db, stranger.id)
         foreign = await _not_found_message(heatmaps.case_subject(session, case_id, outsider), case_id)
         absent = await _not_found_message(heatmaps.case_subject(session, missing, outsider), missing)
     assert foreign == absent
@@ -59,19 +52,19 @@ async def test_a_team_heatmap_shows_hr_every_case_and_members_their_own(db: Data
     shared = await make_case(db, owner, mate)
     private = await make_case(db, owner)
     async with db.sessions() as session:
-        team_id = (await _user(db, owner)).team_id
+        team_id = (await user_of(db, owner.id)).team_id
         assert team_id is not None
         for viewer, cases in (
             (hr, {shared, private}),
             (admin, {shared, private}),
             (owner, {shared, private}),
         ):
-            subject = await heatmaps.team_subject(session, team_id, await _user(db, viewer))
+            subject = await heatmaps.team_subject(session, team_id, await user_of(db, viewer.id))
             assert set(subject.scope.case_ids) == cases
-        assert (await heatmaps.team_subject(session, team_id, await _user(db, mate))).scope.case_ids == (
+        assert (await heatmaps.team_subject(session, team_id, await user_of(db, mate.id))).scope.case_ids == (
             shared,
         )
-        other = await _user(db, outsider_hr)
+        other = await user_of(db, outsider_hr.id)
         missing = new_id()
         foreign = await _not_found_message(heatmaps.team_subject(session, team_id, other), team_id)
         absent = await _not_found_message(heatmaps.team_subject(session, missing, other), missing)
@@ -144,7 +137,7 @@ async def test_the_first_request_computes_once_and_later_ones_read_what_is_store
     await store(db, case_id, hub.log[:2])
     asked: list[str] = []
     async with db.sessions() as session:
-        subject = await heatmaps.case_subject(session, case_id, await _user(db, ann))
+        subject = await heatmaps.case_subject(session, case_id, await user_of(db, ann.id))
     start, end = heatmaps.period(START, START + timedelta(days=3), BucketSize.DAY, now=NOW)
 
     first = await heatmaps.contribution(db, subject, start, end, BucketSize.DAY, request_refresh=asked.append)
@@ -170,7 +163,7 @@ async def test_the_job_results_show_in_both_heatmaps(db: Database) -> None:
     case_id = await make_case(db, ann, ben)
     await store(db, case_id, _writing(ann.id, ben.id).log)
     async with db.sessions() as session:
-        subject = await heatmaps.case_subject(session, case_id, await _user(db, ben))
+        subject = await heatmaps.case_subject(session, case_id, await user_of(db, ben.id))
     start, end = heatmaps.period(START, START + timedelta(days=3), BucketSize.DAY, now=NOW)
 
     view = await heatmaps.contribution(db, subject, start, end, BucketSize.DAY, request_refresh=_ignore)
@@ -201,7 +194,7 @@ async def test_other_kinds_of_activity_come_from_providers(db: Database) -> None
         return [ActivityEvent(ann.id, start + timedelta(hours=3), Activity.COMMENTS, 2)]
 
     async with db.sessions() as session:
-        subject = await heatmaps.case_subject(session, case_id, await _user(db, ann))
+        subject = await heatmaps.case_subject(session, case_id, await user_of(db, ann.id))
     start, end = heatmaps.period(START, START + timedelta(days=1), BucketSize.DAY, now=NOW)
     view = await heatmaps.contribution(
         db, subject, start, end, BucketSize.DAY, request_refresh=_ignore, providers=(*PROVIDERS, comments)
@@ -213,7 +206,7 @@ async def test_other_kinds_of_activity_come_from_providers(db: Database) -> None
 
 async def test_a_team_has_no_section_heatmap(db: Database) -> None:
     hr = await make_person(db, "hr@a.com", role=UserRole.HR)
-    user = await _user(db, hr)
+    user = await user_of(db, hr.id)
     assert user.team_id is not None
     async with db.sessions() as session:
         subject = await heatmaps.team_subject(session, user.team_id, user)

@@ -19,7 +19,7 @@ from server.models.base import utcnow
 from server.sync import protocol
 from server.sync.room import Room
 from server.sync.rooms import Rooms
-from tests.support.people import make_person
+from tests.support.people import case_with, make_user
 from tests.support.rooms import RecordingPeer, running_rooms
 
 POLICY = AutoPolicy(idle_seconds=300, every_updates=4)
@@ -64,22 +64,6 @@ class Editor:
         self._send(before)
 
 
-async def _user(db: Database, email: str) -> User:
-    person = await make_person(db, email)
-    async with db.sessions() as session:
-        user = await session.get(User, person.id)
-        assert user is not None
-        return user
-
-
-async def _case(db: Database, owner: User, **members: tuple[User, CaseRole]) -> str:
-    async with db.transaction() as session:
-        case = await cases.create_case(session, owner, title="Case", customer="ACME")
-        for user, role in members.values():
-            await cases.add_member(session, owner, case_id=case.id, member_id=user.id, role=role)
-        return case.id
-
-
 async def _open(rooms: Rooms, case_id: str, user: User) -> Editor:
     watcher = RecordingPeer(user.id)
     room = await rooms.acquire(case_id, watcher)
@@ -97,8 +81,8 @@ async def _auto(db: Database, case_id: str, reason: AutoReason, **kwargs: Any) -
 
 
 async def test_stored_document_counts_every_update_across_compaction(db: Database) -> None:
-    owner = await _user(db, "owner@a.com")
-    case_id = await _case(db, owner)
+    owner = await make_user(db, "owner@a.com")
+    case_id = await case_with(db, owner)
     async with running_rooms(db) as rooms:
         editor = await _open(rooms, case_id, owner)
         for i in range(5):
@@ -127,11 +111,11 @@ async def test_stored_document_counts_every_update_across_compaction(db: Databas
 
 
 async def test_named_snapshots_are_for_owners_and_editors_and_hold_uncommitted_edits(db: Database) -> None:
-    owner = await _user(db, "owner@a.com")
-    editor_user = await _user(db, "editor@a.com")
-    commenter = await _user(db, "commenter@a.com")
-    stranger = await _user(db, "stranger@a.com")
-    case_id = await _case(db, owner, e=(editor_user, CaseRole.EDITOR), c=(commenter, CaseRole.COMMENTER))
+    owner = await make_user(db, "owner@a.com")
+    editor_user = await make_user(db, "editor@a.com")
+    commenter = await make_user(db, "commenter@a.com")
+    stranger = await make_user(db, "stranger@a.com")
+    case_id = await case_with(db, owner, (editor_user, CaseRole.EDITOR), (commenter, CaseRole.COMMENTER))
     async with running_rooms(db) as rooms:
         editor = await _open(rooms, case_id, editor_user)
         editor.paragraph("客户需要更快的交付")
@@ -153,8 +137,8 @@ async def test_named_snapshots_are_for_owners_and_editors_and_hold_uncommitted_e
 
 
 async def test_automatic_snapshots_follow_the_policy_and_never_repeat_a_position(db: Database) -> None:
-    owner = await _user(db, "owner@a.com")
-    case_id = await _case(db, owner)
+    owner = await make_user(db, "owner@a.com")
+    case_id = await case_with(db, owner)
     assert await _auto(db, case_id, AutoReason.IDLE) is None, "an empty document has nothing to keep"
     async with running_rooms(db) as rooms:
         editor = await _open(rooms, case_id, owner)
@@ -186,8 +170,8 @@ async def test_automatic_snapshots_follow_the_policy_and_never_repeat_a_position
 
 
 async def test_servers_racing_for_the_same_automatic_snapshot_store_one(db: Database) -> None:
-    owner = await _user(db, "owner@a.com")
-    case_id = await _case(db, owner)
+    owner = await make_user(db, "owner@a.com")
+    case_id = await case_with(db, owner)
     async with running_rooms(db) as rooms:
         editor = await _open(rooms, case_id, owner)
         for i in range(8):
@@ -203,8 +187,8 @@ async def test_servers_racing_for_the_same_automatic_snapshot_store_one(db: Data
 
 
 async def test_old_snapshots_survive_deletion_garbage_collection_and_compaction(db: Database) -> None:
-    owner = await _user(db, "owner@a.com")
-    case_id = await _case(db, owner)
+    owner = await make_user(db, "owner@a.com")
+    case_id = await case_with(db, owner)
     async with running_rooms(db) as rooms:
         editor = await _open(rooms, case_id, owner)
         editor.paragraph("Important findings that will be deleted")
@@ -229,9 +213,9 @@ async def test_old_snapshots_survive_deletion_garbage_collection_and_compaction(
 
 
 async def test_diff_names_who_inserted_and_deleted_each_word(db: Database) -> None:
-    ana = await _user(db, "ana@a.com")
-    ben = await _user(db, "ben@a.com")
-    case_id = await _case(db, ana, b=(ben, CaseRole.EDITOR))
+    ana = await make_user(db, "ana@a.com")
+    ben = await make_user(db, "ben@a.com")
+    case_id = await case_with(db, ana, (ben, CaseRole.EDITOR))
     async with running_rooms(db) as rooms:
         by_ana = await _open(rooms, case_id, ana)
         by_ben = Editor(by_ana.room, ben)
@@ -273,10 +257,10 @@ async def test_diff_names_who_inserted_and_deleted_each_word(db: Database) -> No
 
 
 async def test_diff_and_restore_refuse_foreign_and_missing_snapshots_alike(db: Database) -> None:
-    owner = await _user(db, "owner@a.com")
-    other = await _user(db, "other@a.com")
-    mine = await _case(db, owner)
-    theirs = await _case(db, other)
+    owner = await make_user(db, "owner@a.com")
+    other = await make_user(db, "other@a.com")
+    mine = await case_with(db, owner)
+    theirs = await case_with(db, other)
     async with running_rooms(db) as rooms:
         (await _open(rooms, mine, owner)).paragraph("mine")
         (await _open(rooms, theirs, other)).paragraph("theirs")
@@ -305,8 +289,8 @@ async def cases_add(db: Database, owner: User, case_id: str, user: User, role: C
 async def test_restore_of_a_closed_case_is_stored_and_audited_and_keeps_the_before_version(
     db: Database,
 ) -> None:
-    owner = await _user(db, "owner@a.com")
-    case_id = await _case(db, owner)
+    owner = await make_user(db, "owner@a.com")
+    case_id = await case_with(db, owner)
     async with running_rooms(db) as rooms:
         editor = await _open(rooms, case_id, owner)
         editor.paragraph("version one")
@@ -346,8 +330,8 @@ async def test_restore_of_a_closed_case_is_stored_and_audited_and_keeps_the_befo
 
 
 async def test_restore_reaches_the_peers_of_an_open_room_at_once(db: Database) -> None:
-    owner = await _user(db, "owner@a.com")
-    case_id = await _case(db, owner)
+    owner = await make_user(db, "owner@a.com")
+    case_id = await case_with(db, owner)
     async with running_rooms(db) as rooms:
         editor = await _open(rooms, case_id, owner)
         editor.paragraph("kept paragraph")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from server.db import Database
-from server.domain import users
-from server.models import UserRole
+from server.domain import cases, users
+from server.models import CaseRole, User, UserRole
 
 PASSWORD = "correct horse battery"
 
@@ -37,3 +38,23 @@ async def make_person(
             team=team_row,
         )
         return Person(user.id, user.email)
+
+
+async def user_of(db: Database, person_id: str) -> User:
+    """The stored user, for domain calls that take one (detached: read its columns, not relationships)."""
+    async with db.sessions() as session:
+        return await session.get_one(User, person_id)
+
+
+async def make_user(db: Database, email: str, **options: Any) -> User:
+    """`make_person`, returned as the stored user."""
+    return await user_of(db, (await make_person(db, email, **options)).id)
+
+
+async def case_with(db: Database, owner: User, *members: tuple[User, CaseRole]) -> str:
+    """A new case of `owner` with `members` in their roles; its id."""
+    async with db.transaction() as session:
+        case = await cases.create_case(session, owner, title="Case", customer="ACME")
+        for user, role in members:
+            await cases.add_member(session, owner, case_id=case.id, member_id=user.id, role=role)
+        return case.id

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from server.db import Database
 from server.domain.points import ledger
-from server.models import PointAction, User, UserRole
-from tests.support.people import make_person
+from server.models import PointAction
+from tests.support.people import make_user
 
-
-async def user(db: Database, email: str, *, role: UserRole = UserRole.MEMBER, team: str = "Team A") -> User:
-    """A person, as the ORM row the domain functions take."""
-    person = await make_person(db, email, role=role, team=team)
-    async with db.sessions() as session:
-        return await session.get_one(User, person.id)
+# A person, as the ORM row the domain functions take.
+user = make_user
 
 
 async def credit(db: Database, user_id: str, points: int, key: str) -> None:

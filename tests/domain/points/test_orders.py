@@ -4,25 +4,17 @@ import pytest
 from sqlalchemy import select
 
 from server.db import Database
-from server.domain import cases
 from server.domain.errors import BadInput, Conflict, Forbidden, NotFound
 from server.domain.points import orders
 from server.ids import new_id
 from server.models import AuditEvent, CaseRole, PainPoint, PainPointStatus, User
 from tests.domain.points.helpers import user
-
-
-async def _case(db: Database, owner: User, *members: tuple[User, CaseRole]) -> str:
-    async with db.transaction() as session:
-        case = await cases.create_case(session, owner, title="Deal", customer="ACME")
-        for member, role in members:
-            await cases.add_member(session, owner, case_id=case.id, member_id=member.id, role=role)
-        return case.id
+from tests.support.people import case_with
 
 
 async def test_an_order_without_pain_points_is_recorded_and_audited(db: Database) -> None:
     owner = await user(db, "owner@a.com")
-    case_id = await _case(db, owner)
+    case_id = await case_with(db, owner)
     async with db.transaction() as session:
         recorded = await orders.record_order_won(
             session, owner, case_id=case_id, amount=Decimal("125000.50"), pain_point_ids=[], reference="SO-1"
@@ -63,8 +55,8 @@ async def _pain_point(db: Database, case_id: str, author: User, status: PainPoin
 async def test_only_creditable_pain_points_of_the_case_are_credited(db: Database) -> None:
     owner = await user(db, "owner@a.com")
     editor = await user(db, "editor@a.com")
-    case_id = await _case(db, owner, (editor, CaseRole.EDITOR))
-    other_case = await _case(db, owner)
+    case_id = await case_with(db, owner, (editor, CaseRole.EDITOR))
+    other_case = await case_with(db, owner)
     credited = await _pain_point(db, case_id, editor, PainPointStatus.SUBMITTED)
     refused = [
         await _pain_point(db, case_id, editor, PainPointStatus.DUPLICATE),
@@ -97,7 +89,7 @@ async def test_only_creditable_pain_points_of_the_case_are_credited(db: Database
 )
 async def test_bad_orders_are_refused(db: Database, amount: Decimal, ids: list[str]) -> None:
     owner = await user(db, "owner@a.com")
-    case_id = await _case(db, owner)
+    case_id = await case_with(db, owner)
     async with db.transaction() as session:
         with pytest.raises(BadInput):
             await orders.record_order_won(session, owner, case_id=case_id, amount=amount, pain_point_ids=ids)
@@ -107,7 +99,7 @@ async def test_only_the_case_owner_records_orders(db: Database) -> None:
     owner = await user(db, "owner@a.com")
     editor = await user(db, "editor@a.com")
     stranger = await user(db, "stranger@a.com")
-    case_id = await _case(db, owner, (editor, CaseRole.EDITOR))
+    case_id = await case_with(db, owner, (editor, CaseRole.EDITOR))
     for who, error in ((editor, Forbidden), (stranger, NotFound)):
         async with db.transaction() as session:
             with pytest.raises(error):
