@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from tests.browser.editor import editor
+
 if TYPE_CHECKING:  # the fixtures' types; conftest is not imported at run time
     from tests.browser.conftest import Api, People, Person
 
@@ -20,13 +22,9 @@ pytestmark = pytest.mark.browser
 LIVE_MS = 5_000  # a comment, reply or resolution must reach the other browser within a few seconds
 
 
-def _editor(page: Page) -> Locator:
-    return page.get_by_test_id("editor").locator(".ProseMirror")
-
-
 def _select_word(page: Page, word: str) -> None:
     """Double-clicks `word` in the document, as a person selects a word."""
-    box = _editor(page).evaluate(
+    box = editor(page).evaluate(
         """(el, word) => {
             const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
             for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -64,9 +62,9 @@ def test_a_comment_on_a_word_reaches_the_other_member_live_and_both_see_it_resol
     )
     alice = war_room(people.alice, case_id)
     lina = war_room(people.lina, case_id)
-    _editor(alice).click()
+    editor(alice).click()
     alice.keyboard.type("Delivery must arrive before the harvest season.")
-    expect(_editor(lina)).to_contain_text("before the harvest season.", timeout=LIVE_MS)
+    expect(editor(lina)).to_contain_text("before the harvest season.", timeout=LIVE_MS)
 
     # Alice selects a word, comments on it and mentions Lina through the autocomplete.
     _select_word(alice, "harvest")
@@ -106,7 +104,7 @@ def test_a_comment_on_a_word_reaches_the_other_member_live_and_both_see_it_resol
     )
 
     # Lina comments on a passage of her own from the read-only editor.
-    expect(_editor(lina)).to_have_attribute("contenteditable", "false")
+    expect(editor(lina)).to_have_attribute("contenteditable", "false")
     _select_word(lina, "Delivery")
     lina.get_by_test_id("comment-selection").click()
     lina.get_by_test_id("new-comment").get_by_label("Comment on the selected passage").fill(
@@ -191,11 +189,11 @@ def test_a_thread_whose_passage_is_deleted_moves_apart(
     case_id = api.create_case(people.alice, "Orphaned comments", "Acme", {people.lina: "EDITOR"})
     alice = war_room(people.alice, case_id)
     lina = war_room(people.lina, case_id)
-    _editor(alice).click()
+    editor(alice).click()
     alice.keyboard.type("Keep this line.")
     alice.keyboard.press("Enter")
     alice.keyboard.type("Drop the rush fee.")
-    expect(_editor(lina)).to_contain_text("Drop the rush fee.", timeout=LIVE_MS)
+    expect(editor(lina)).to_contain_text("Drop the rush fee.", timeout=LIVE_MS)
 
     _select_word(alice, "rush")
     # The keyboard's way to comment, once the editor has taken in the selection (its button shows).
@@ -207,10 +205,10 @@ def test_a_thread_whose_passage_is_deleted_moves_apart(
 
     # Lina deletes the sentence the thread is about.
     # (A triple click selects the paragraph wherever the caret was; her own editor shows it gone first.)
-    _editor(lina).locator("p", has_text="Drop the rush fee.").click(click_count=3)
+    editor(lina).locator("p", has_text="Drop the rush fee.").click(click_count=3)
     lina.keyboard.press("Backspace")
-    expect(_editor(lina)).not_to_contain_text("rush")
-    expect(_editor(alice)).not_to_contain_text("rush", timeout=LIVE_MS)
+    expect(editor(lina)).not_to_contain_text("rush")
+    expect(editor(alice)).not_to_contain_text("rush", timeout=LIVE_MS)
     for page in (alice, lina):
         orphaned = _threads(page, "orphaned").filter(has_text="Finance disagrees.")
         expect(orphaned).to_have_count(1, timeout=LIVE_MS)

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from tests.browser.editor import editor
+
 if TYPE_CHECKING:  # the fixtures' types; conftest is not imported at run time
     from tests.browser.conftest import Api, People, Person
 
@@ -18,10 +20,6 @@ pytestmark = pytest.mark.browser
 # Edits that arrive after the first count wait for the heatmap job (WARROOM_HEATMAP_DELAY_SECONDS, 30 s);
 # the tab asks again by itself meanwhile.
 JOB_MS = 45_000
-
-
-def _editor(page: Page) -> Locator:
-    return page.get_by_test_id("editor").locator(".ProseMirror")
 
 
 def _row(table: Locator, name: str) -> Locator:
@@ -38,18 +36,18 @@ def test_contribution_tab_shows_both_heatmaps_with_legend_and_tooltips(
     alice = war_room(people.alice, case_id)
     lina = war_room(people.lina, case_id)
 
-    _editor(alice).click()
+    editor(alice).click()
     alice.keyboard.type("## Customer situation")
     alice.keyboard.press("Enter")
     alice.keyboard.type("Nordic Freight loses two days per shipment at customs.")
     alice.keyboard.press("Enter")
     alice.keyboard.type("## Next steps")
     alice.keyboard.press("Enter")
-    expect(_editor(lina)).to_contain_text("Next steps")
-    _editor(lina).click()
+    expect(editor(lina)).to_contain_text("Next steps")
+    editor(lina).click()
     lina.keyboard.press("Control+End")
     lina.keyboard.type("李娜 will draft the customs pre-clearance offer by Friday.")
-    expect(_editor(alice)).to_contain_text("pre-clearance offer by Friday.")
+    expect(editor(alice)).to_contain_text("pre-clearance offer by Friday.")
 
     api.call(people.alice, "AddComment", input={"caseId": case_id, "body": "Who owns the customs contact?"})
     api.call(people.lina, "AddComment", input={"caseId": case_id, "body": "I do; meeting them Thursday."})

@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
+
+from tests.browser.editor import editor
 
 if TYPE_CHECKING:  # the fixtures' types; conftest is not imported at run time
     from tests.browser.conftest import Api, People, Person
@@ -15,10 +17,6 @@ if TYPE_CHECKING:  # the fixtures' types; conftest is not imported at run time
 pytestmark = pytest.mark.browser
 
 LIVE_MS = 5_000  # the server closes the socket (4409), the page asks for the case and resyncs
-
-
-def _editor(page: Page) -> Locator:
-    return page.get_by_test_id("editor").locator(".ProseMirror")
 
 
 def test_an_editor_made_viewer_gets_a_read_only_editor_and_back_without_reloading(
@@ -30,11 +28,11 @@ def test_an_editor_made_viewer_gets_a_read_only_editor_and_back_without_reloadin
     case_id = api.create_case(people.alice, "Role change", "Acme Retail", {people.lina: "EDITOR"})
     lina_id = api.user_id(people.lina)
     lina = war_room(people.lina, case_id)
-    expect(_editor(lina)).to_have_attribute("contenteditable", "true")
-    _editor(lina).click()
+    expect(editor(lina)).to_have_attribute("contenteditable", "true")
+    editor(lina).click()
     lina.keyboard.type("Written while an editor.")
     alice = war_room(people.alice, case_id)
-    expect(_editor(alice)).to_contain_text("Written while an editor.")
+    expect(editor(alice)).to_contain_text("Written while an editor.")
     # A marker that a reload would wipe: the page must adapt in place.
     lina.evaluate("window.__sameDocument = true")
 
@@ -45,12 +43,12 @@ def test_an_editor_made_viewer_gets_a_read_only_editor_and_back_without_reloadin
     ).to_be_visible(timeout=LIVE_MS)
     expect(lina.get_by_test_id("my-role")).to_have_text("VIEWER")
     expect(lina.get_by_test_id("connection")).to_have_attribute("data-state", "online")
-    expect(_editor(lina)).to_have_attribute("contenteditable", "false")
+    expect(editor(lina)).to_have_attribute("contenteditable", "false")
     expect(lina.get_by_test_id("read-only")).to_be_visible()
-    expect(_editor(lina)).to_contain_text("Written while an editor.")
-    _editor(lina).click()
+    expect(editor(lina)).to_contain_text("Written while an editor.")
+    editor(lina).click()
     lina.keyboard.type("typed as a viewer")
-    expect(_editor(lina)).not_to_contain_text("typed as a viewer")
+    expect(editor(lina)).not_to_contain_text("typed as a viewer")
     assert lina.evaluate("window.__sameDocument") is True
     screenshot(lina, "role-changed-to-viewer")
 
@@ -59,11 +57,11 @@ def test_an_editor_made_viewer_gets_a_read_only_editor_and_back_without_reloadin
     expect(
         lina.get_by_role("status").filter(has_text="Your role in this case changed to Editor.")
     ).to_be_visible(timeout=LIVE_MS)
-    expect(_editor(lina)).to_have_attribute("contenteditable", "true", timeout=LIVE_MS)
+    expect(editor(lina)).to_have_attribute("contenteditable", "true", timeout=LIVE_MS)
     expect(lina.get_by_test_id("read-only")).to_have_count(0)
-    _editor(lina).click()
+    editor(lina).click()
     lina.keyboard.press("Control+End")
     lina.keyboard.type(" Editing again.")
     # The owner's browser receives it: the reopened room writes to the server, not only to this tab.
-    expect(_editor(alice)).to_contain_text("Editing again.", timeout=LIVE_MS)
+    expect(editor(alice)).to_contain_text("Editing again.", timeout=LIVE_MS)
     assert lina.evaluate("window.__sameDocument") is True

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from tests.browser.editor import document_text, editor
+
 if TYPE_CHECKING:  # the fixtures' types; conftest is not imported at run time
     from tests.browser.conftest import Api, People, Person
 
@@ -19,23 +21,6 @@ LIVE_MS = 5_000
 
 ORIGINAL = "Offer: 100 units at 12 EUR, delivery in March."
 EDIT = " Revised: 80 units, delivery in May."
-
-
-def _editor(page: Page) -> Locator:
-    return page.get_by_test_id("editor").locator(".ProseMirror")
-
-
-def _document_text(page: Page) -> str:
-    """The document's text without the name labels of remote carets."""
-    return str(
-        _editor(page).evaluate(
-            """el => {
-                const copy = el.cloneNode(true);
-                copy.querySelectorAll(".collaboration-carets__caret").forEach((caret) => caret.remove());
-                return copy.innerText.trim();
-            }"""
-        )
-    )
 
 
 def _open_versions(page: Page) -> Locator:
@@ -62,9 +47,9 @@ def test_name_edit_and_restore_a_version_and_both_browsers_read_it(
     )
     alice = war_room(people.alice, case_id)
     lina = war_room(people.lina, case_id)
-    _editor(alice).click()
+    editor(alice).click()
     alice.keyboard.type(ORIGINAL)
-    expect(_editor(lina)).to_contain_text(ORIGINAL, timeout=LIVE_MS)
+    expect(editor(lina)).to_contain_text(ORIGINAL, timeout=LIVE_MS)
 
     mine = _open_versions(alice)
     theirs = _open_versions(lina)
@@ -74,11 +59,11 @@ def test_name_edit_and_restore_a_version_and_both_browsers_read_it(
     expect(_version(mine, "Sent to buyer")).to_have_attribute("data-kind", "NAMED")
     expect(_version(theirs, "Sent to buyer")).to_have_count(1, timeout=LIVE_MS)
 
-    _editor(alice).click()
+    editor(alice).click()
     alice.keyboard.press("Control+End")
     alice.keyboard.type(EDIT)
     for page in (alice, lina):
-        expect(_editor(page)).to_contain_text(ORIGINAL + EDIT, timeout=LIVE_MS)
+        expect(editor(page)).to_contain_text(ORIGINAL + EDIT, timeout=LIVE_MS)
 
     # The old text, and what changed since, coloured and credited to Alice.
     version = _version(theirs, "Sent to buyer")
@@ -102,13 +87,13 @@ def test_name_edit_and_restore_a_version_and_both_browsers_read_it(
     screenshot(alice, "versions-restore-dialog")
     dialog.get_by_role("button", name="Cancel").click()
     expect(dialog).to_have_count(0)
-    expect(_editor(alice)).to_contain_text(ORIGINAL + EDIT)
+    expect(editor(alice)).to_contain_text(ORIGINAL + EDIT)
 
     version.get_by_role("button", name="Restore").click()
     alice.get_by_test_id("restore-dialog").get_by_role("button", name="Restore").click()
     for page in (alice, lina):
-        expect(_editor(page)).not_to_contain_text("Revised", timeout=LIVE_MS)
-        assert _document_text(page) == ORIGINAL
+        expect(editor(page)).not_to_contain_text("Revised", timeout=LIVE_MS)
+        assert document_text(page) == ORIGINAL
     kept = "Before restoring “Sent to buyer”"
     expect(_version(mine, kept)).to_have_attribute("data-kind", "BEFORE_RESTORE")
     expect(_version(theirs, kept)).to_have_count(1, timeout=LIVE_MS)
