@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -11,6 +12,7 @@ from server.app import create_app
 from server.config import Settings
 from server.db import Database
 from tests.support.graphql import GraphQL
+from tests.support.live import Live, live_server
 
 
 @pytest.fixture
@@ -27,3 +29,10 @@ async def app_db(settings: Settings) -> AsyncIterator[Database]:
     database = Database.from_settings(settings)
     yield database
     await database.dispose()
+
+
+@pytest.fixture
+async def live(sqlite_url: str, tmp_path: Path) -> AsyncIterator[Live]:
+    """A real server process on SQLite (modules that need other settings define their own)."""
+    async with live_server(sqlite_url, tmp_path) as running:
+        yield running

@@ -4,7 +4,6 @@ import asyncio
 import os
 import sys
 import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -25,21 +24,10 @@ THEMES = sorted({row.label for row in ENGLISH})[:8]
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-async def live(sqlite_url: str, tmp_path: Path) -> AsyncIterator[Live]:
-    async with live_server(sqlite_url, tmp_path) as running:
-        yield running
-
-
-async def _token(live: Live, email: str, role: UserRole = UserRole.MEMBER) -> tuple[str, str]:
-    person = await make_person(live.db, email, role=role)
-    return person.id, await live.gql.login(person.email, person.password)
-
-
 async def test_runs_and_growth_reach_subscribers_as_they_may_see_them(live: Live, sqlite_url: str) -> None:
-    _, rd = await _token(live, "rd@a.com", UserRole.RD)
-    owner_id, owner = await _token(live, "owner@a.com")
-    mate_id, mate = await _token(live, "mate@a.com")
+    _, rd = await live.signed_in("rd@a.com", UserRole.RD)
+    owner_id, owner = await live.signed_in("owner@a.com")
+    mate_id, mate = await live.signed_in("mate@a.com")
     cases = [await live.gql.create_case(owner, title=f"Case {i}") for i in range(2)]
     await live.gql.add_member(owner, cases[1], mate_id, "EDITOR")
     await seed(live.db, Settings.from_env({"WARROOM_DATABASE_URL": sqlite_url}), owner_id, cases, ENGLISH)
@@ -91,8 +79,8 @@ async def test_a_worker_s_run_reaches_subscribers_through_redis(postgres_url: st
     )  # fmt: skip
     try:
         async with live_server(postgres_url, tmp_path, env=env) as live:
-            _, rd = await _token(live, "rd@a.com", UserRole.RD)
-            owner_id, owner = await _token(live, "owner@a.com")
+            _, rd = await live.signed_in("rd@a.com", UserRole.RD)
+            owner_id, owner = await live.signed_in("owner@a.com")
             case_id = await live.gql.create_case(owner)
             rows = [row for row in ENGLISH if row.label in THEMES]
             await seed(

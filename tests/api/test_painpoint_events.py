@@ -1,15 +1,10 @@
 """`painPointEvents(caseId)` over graphql-transport-ws against a real server process."""
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 
-from server.models import UserRole
 from tests.support.gqlws import subscribe
-from tests.support.live import Live, live_server
+from tests.support.live import Live
 from tests.support.operations import operation
-from tests.support.people import make_person
 
 pytestmark = pytest.mark.model
 
@@ -18,20 +13,9 @@ SUBMIT = operation("SubmitPainPoints")
 WITHDRAW = operation("WithdrawPainPoint")
 
 
-@pytest.fixture
-async def live(sqlite_url: str, tmp_path: Path) -> AsyncIterator[Live]:
-    async with live_server(sqlite_url, tmp_path) as running:
-        yield running
-
-
-async def _token(live: Live, email: str, role: UserRole = UserRole.MEMBER) -> tuple[str, str]:
-    person = await make_person(live.db, email, role=role)
-    return person.id, await live.gql.login(person.email, person.password)
-
-
 async def test_members_hear_of_pain_points_recorded_and_withdrawn_by_others(live: Live) -> None:
-    _, owner = await _token(live, "owner@a.com")
-    mate_id, mate = await _token(live, "mate@a.com")
+    _, owner = await live.signed_in("owner@a.com")
+    mate_id, mate = await live.signed_in("mate@a.com")
     case_id = await live.gql.create_case(owner, title="Refund delays", customer="Contoso")
     other_case = await live.gql.create_case(owner, title="Another case")
     for case in (case_id, other_case):
@@ -58,8 +42,8 @@ async def test_members_hear_of_pain_points_recorded_and_withdrawn_by_others(live
 
 
 async def test_someone_outside_the_case_is_refused(live: Live) -> None:
-    _, owner = await _token(live, "owner@a.com")
-    _, stranger = await _token(live, "stranger@a.com")
+    _, owner = await live.signed_in("owner@a.com")
+    _, stranger = await live.signed_in("stranger@a.com")
     case_id = await live.gql.create_case(owner)
     async with subscribe(live.server.ws_url, EVENTS, token=stranger, variables={"caseId": case_id}) as events:
         message = await events.message()

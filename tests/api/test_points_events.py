@@ -1,6 +1,5 @@
 """`pointsEvents` against real server processes: one server, and two servers joined by Redis."""
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -8,8 +7,7 @@ from websockets.exceptions import ConnectionClosed
 
 from server.models import UserRole
 from tests.support.gqlws import subscribe
-from tests.support.live import Live, live_pair, live_server
-from tests.support.people import make_person
+from tests.support.live import Live, live_pair
 from tests.support.points import ADJUST, CREATE_REWARD, REDEEM
 
 EVENTS = (
@@ -18,20 +16,9 @@ EVENTS = (
 )
 
 
-@pytest.fixture
-async def live(sqlite_url: str, tmp_path: Path) -> AsyncIterator[Live]:
-    async with live_server(sqlite_url, tmp_path) as running:
-        yield running
-
-
-async def _signed_in(live: Live, email: str, role: UserRole = UserRole.MEMBER) -> tuple[str, str]:
-    person = await make_person(live.db, email, role=role)
-    return person.id, await live.gql.login(person.email, person.password)
-
-
 async def test_the_requester_sees_each_step_live(live: Live) -> None:
-    _, hr = await _signed_in(live, "hr@a.com", UserRole.HR)
-    ana_id, ana = await _signed_in(live, "ana@a.com")
+    _, hr = await live.signed_in("hr@a.com", UserRole.HR)
+    ana_id, ana = await live.signed_in("ana@a.com")
     async with subscribe(live.server.ws_url, EVENTS, token=ana) as events:
         await live.gql.data(ADJUST, {"u": ana_id, "d": 40, "r": "Great workshop"}, hr)
         event = (await events.next())["pointsEvents"]
@@ -60,9 +47,9 @@ async def test_the_requester_sees_each_step_live(live: Live) -> None:
 
 
 async def test_events_are_private_and_need_a_valid_token(live: Live) -> None:
-    _, hr = await _signed_in(live, "hr@a.com", UserRole.HR)
-    ana_id, _ = await _signed_in(live, "ana@a.com")
-    ben_id, ben = await _signed_in(live, "ben@a.com")
+    _, hr = await live.signed_in("hr@a.com", UserRole.HR)
+    ana_id, _ = await live.signed_in("ana@a.com")
+    ben_id, ben = await live.signed_in("ben@a.com")
     async with subscribe(live.server.ws_url, EVENTS, token=ben) as bens:
         await live.gql.data(ADJUST, {"u": ana_id, "d": 5, "r": "For Ana"}, hr)
         await live.gql.data(ADJUST, {"u": ben_id, "d": 7, "r": "For Ben"}, hr)
@@ -78,8 +65,8 @@ async def test_events_are_private_and_need_a_valid_token(live: Live) -> None:
 
 async def test_an_event_reaches_a_subscriber_on_another_server(postgres_url: str, tmp_path: Path) -> None:
     async with live_pair(postgres_url, tmp_path) as (one, two):
-        _, hr = await _signed_in(one, "hr@a.com", UserRole.HR)
-        ana_id, ana = await _signed_in(one, "ana@a.com")
+        _, hr = await one.signed_in("hr@a.com", UserRole.HR)
+        ana_id, ana = await one.signed_in("ana@a.com")
         async with subscribe(two.server.ws_url, EVENTS, token=ana) as events:
             await one.gql.data(ADJUST, {"u": ana_id, "d": 12, "r": "Across servers"}, hr)
             event = (await events.next())["pointsEvents"]

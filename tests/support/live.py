@@ -41,12 +41,18 @@ class Live:
     def sync_url(self, case_id: str, token: str) -> str:
         return self.server.sync_url(case_id, token)
 
-    async def member(self, email: str | None = None, *, team: str = "Team A") -> Member:
+    async def member(
+        self, email: str | None = None, *, team: str = "Team A", role: UserRole = UserRole.MEMBER
+    ) -> Member:
+        """A new person, signed in."""
         self._count += 1
-        person = await make_person(
-            self.db, email or f"user{self._count}@a.com", role=UserRole.MEMBER, team=team
-        )
+        person = await make_person(self.db, email or f"user{self._count}@a.com", role=role, team=team)
         return Member(person, await self.gql.login(person.email, person.password))
+
+    async def signed_in(self, email: str, role: UserRole = UserRole.MEMBER) -> tuple[str, str]:
+        """A new person's id and token."""
+        member = await self.member(email, role=role)
+        return member.person.id, member.token
 
     async def case(self, **roles: str) -> CaseFixture:
         """A case with an owner and one member per keyword (name=ROLE), all signed in."""
