@@ -300,13 +300,15 @@ async def stored_sections(session: AsyncSession, case_id: str) -> StoredSections
 
 
 async def progress(session: AsyncSession, case_ids: Sequence[str]) -> dict[str, tuple[int, int | None]]:
-    """case id -> (the newest update id in its log, the newest one the heatmap has read or None)."""
+    """case id -> (how many updates its log holds, how many of them the heatmap has read, or None before
+    its first run). Counts, not ids: on PostgreSQL a row can commit after one with a higher id, and only a
+    count shows that the heatmap has missed it."""
     if not case_ids:
         return {}
-    newest = dict(
+    held = dict(
         (
             await session.execute(
-                select(DocUpdate.case_id, func.max(DocUpdate.id))
+                select(DocUpdate.case_id, func.count())
                 .where(DocUpdate.case_id.in_(case_ids))
                 .group_by(DocUpdate.case_id)
             )
@@ -315,13 +317,13 @@ async def progress(session: AsyncSession, case_ids: Sequence[str]) -> dict[str, 
     read = dict(
         (
             await session.execute(
-                select(HeatmapState.case_id, HeatmapState.last_update_id).where(
+                select(HeatmapState.case_id, HeatmapState.updates_read).where(
                     HeatmapState.case_id.in_(case_ids)
                 )
             )
         ).all()
     )
-    return {case_id: (newest.get(case_id) or 0, read.get(case_id)) for case_id in case_ids}
+    return {case_id: (held.get(case_id) or 0, read.get(case_id)) for case_id in case_ids}
 
 
 def sections_to_json(heatmap: SectionHeatmap) -> dict[str, Any]:

@@ -158,10 +158,10 @@ async def _bring_up_to_date(
     async with db.sessions() as session:
         progress = await heatmap_store.progress(session, case_ids)
     stale = False
-    for case_id, (newest, read) in progress.items():
-        if read is None and newest:
+    for case_id, (held, read) in progress.items():
+        if read is None and held:
             await heatmap_store.refresh(db, case_id)
-        elif read is not None and newest > read:
+        elif read is not None and held > read:
             stale = True
             request_refresh(case_id)
     async with db.sessions() as session:

@@ -200,7 +200,7 @@ async def test_a_case_without_updates_gets_empty_results_and_a_missing_case_noth
     assert not (await heatmap_store.refresh(db, new_id())).stored
 
 
-async def test_progress_reports_the_newest_update_and_the_newest_read(db: Database) -> None:
+async def test_progress_counts_the_updates_held_and_read(db: Database) -> None:
     ann, ben = await _team(db)
     case_id, other = await make_case(db, ann, ben), await make_case(db, ann)
     hub = _session(ann.id, ben.id)
@@ -210,13 +210,34 @@ async def test_progress_reports_the_newest_update_and_the_newest_read(db: Databa
 
     async with db.sessions() as session:
         progress = await heatmap_store.progress(session, [case_id, other])
-        newest = await session.scalar(select(DocUpdate.id).order_by(DocUpdate.id.desc()).limit(1))
-        read = await session.scalar(select(HeatmapState.last_update_id))
 
-    assert progress == {case_id: (newest, read), other: (0, None)}
-    assert read is not None
-    assert newest is not None
-    assert read < newest
+    assert progress == {case_id: (len(hub.log), 3), other: (0, None)}
+
+
+async def test_progress_shows_an_update_committed_late_below_the_last_id_read(db: Database) -> None:
+    ann, ben = await _team(db)
+    case_id = await make_case(db, ann, ben)
+    hub = _session(ann.id, ben.id)
+    rows = [
+        {
+            "id": 1000 + 10 * i,
+            "case_id": case_id,
+            "author_id": e.author_id,
+            "data": e.data,
+            "created_at": e.at,
+        }
+        for i, e in enumerate(hub.log)
+    ]
+    async with db.transaction() as session:
+        await session.execute(insert(DocUpdate), rows[:2] + rows[3:])
+    await heatmap_store.refresh(db, case_id)
+    async with db.transaction() as session:
+        await session.execute(insert(DocUpdate), [rows[2]])  # below the newest id already read
+
+    async with db.sessions() as session:
+        held, read = (await heatmap_store.progress(session, [case_id]))[case_id]
+
+    assert (held, read) == (len(hub.log), len(hub.log) - 1), "the heatmap is stale"
 
 
 def test_sections_survive_their_json_form() -> None:
