@@ -63,21 +63,24 @@ def test_clusters_are_described(labelled: LabelledSet, result: ClusteringResult)
 
 
 @pytest.mark.parametrize(
-    ("theme", "expected_keyword"),
+    ("theme", "expected_keywords"),
     [
-        ("app_crash", "crash"),
-        ("notification_spam", "notification"),
-        ("integration_api", "api"),
-        ("data_export", "export"),
-        ("payment_failed", "payment"),
+        ("app_crash", {"crash"}),
+        ("notification_spam", {"notification"}),
+        # The theme's texts speak of APIs and of ERP/webhook integrations; which half forms the larger
+        # cluster depends on the last bits of the embeddings' products, which OpenBLAS computes with
+        # different kernels on different CPUs (AVX-512 or AVX2): both words name the theme.
+        ("integration_api", {"api", "integration"}),
+        ("data_export", {"export"}),
+        ("payment_failed", {"payment"}),
     ],
 )
 def test_english_themes_get_their_obvious_keyword(
-    labelled: LabelledSet, result: ClusteringResult, theme: str, expected_keyword: str
+    labelled: LabelledSet, result: ClusteringResult, theme: str, expected_keywords: set[str]
 ) -> None:
     # the cluster holding most of a theme's texts names the theme among its top keywords
     best = max(result.clusters, key=lambda c: sum(labelled.labels[i] == theme for i in c.members))
-    assert expected_keyword in [k.term for k in best.keywords[:5]], best.label
+    assert expected_keywords & {k.term for k in best.keywords[:5]}, best.label
 
 
 def test_chinese_keywords_come_out_as_words(labelled: LabelledSet, result: ClusteringResult) -> None:
