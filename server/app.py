@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
+from server import offload
 from server.api.context import Services
 from server.api.heatmap_images import HeatmapImages
 from server.api.http import GraphQLApp
@@ -84,6 +85,8 @@ class _Runtime:
             painpoints=Submissions(self.db, jobs, self.events, PainPointConfig.from_settings(self.settings)),
         )
         self.sync = SyncEndpoint(self.db, self.rooms)
+        if not self.settings.uses_arq:
+            offload.start()  # the in-process jobs replay logs there (compaction, snapshots, heatmaps)
         self.graphql = GraphQLApp(self.services)
         recluster_at = PainPointConfig.from_settings(self.settings).recluster_at
         if not self.settings.uses_arq and recluster_at is not None:

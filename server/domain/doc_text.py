@@ -124,3 +124,10 @@ def text_layout(doc: Doc[Any]) -> TextLayout:
 def plain_text(doc: Doc[Any]) -> str:
     """One line per text block, blocks in document order."""
     return text_layout(doc).text
+
+
+def state_text(state: bytes) -> str:
+    """`plain_text` of the document an encoded state holds."""
+    doc: Doc[Any] = Doc()
+    doc.apply_update(state)
+    return plain_text(doc)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,9 +11,11 @@ from pycrdt import Doc
 from sqlalchemy import Select, Table, bindparam, func, insert, literal, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from server import offload
 from server.db import core_rows
 from server.models import DocCheckpoint, DocUpdate
 from server.models.base import utcnow
+from server.yjs.states import merged_state
 
 _LOG = cast(Table, DocUpdate.__table__)
 
@@ -89,15 +90,6 @@ async def load_doc(session: AsyncSession, case_id: str) -> Doc[Any]:
     return doc
 
 
-def merged_state(updates: list[bytes]) -> bytes:
-    """The state of a document made of `updates`, in order (encoded as `Doc.get_update` does)."""
-    doc: Doc[Any] = Doc()
-    with doc.transaction():
-        for data in updates:
-            doc.apply_update(data)
-    return doc.get_update()
-
-
 async def compact(session: AsyncSession, case_id: str) -> int:
     """Merge every unmerged update into the checkpoint; returns how many were merged.
 
@@ -114,9 +106,9 @@ async def compact(session: AsyncSession, case_id: str) -> int:
     ).all()
     if not rows:
         return 0
-    # Replaying the log is milliseconds of CPU: off the event loop, where live edits wait.
+    # Replaying the log is milliseconds of CPU: in a child process (server.offload), away from live edits.
     base = [checkpoint.state] if checkpoint is not None else []
-    state = await asyncio.to_thread(merged_state, [*base, *(data for _id, data in rows)])
+    state = await offload.run(merged_state, [*base, *(data for _id, data in rows)])
     if checkpoint is None:
         session.add(
             DocCheckpoint(case_id=case_id, state=state, updates_merged=len(rows), updated_at=utcnow())

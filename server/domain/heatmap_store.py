@@ -13,33 +13,31 @@ range, one committed late, and the run starts over from the beginning of the log
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, Final
 
-from pycrdt import Doc
-from sqlalchemy import BigInteger, Result, Row, delete, func, literal, null, select, tuple_, union_all, update
+from sqlalchemy import BigInteger, Result, delete, func, literal, null, select, tuple_, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server import offload
 from server.db import Database
-from server.heatmaps import (
-    EditLedger,
-    LogEntry,
-    MalformedUpdateError,
-    Section,
-    SectionHeatmap,
-    section_heatmap,
+from server.heatmaps import SectionHeatmap
+from server.heatmaps.log_pass import (
+    Computed,
+    LogRow,
+    UnreadableLedger,
+    compute,
+    sections_from_json,
 )
 from server.models import Case, DocCheckpoint, DocUpdate, HeatmapEditDay, HeatmapState
 from server.models.base import utcnow
 
 log = logging.getLogger("warroom.heatmaps")
 
-_SECTIONS_FORMAT: Final = 1
 _ATTEMPTS: Final = 5
 
 
@@ -73,16 +71,6 @@ class _Start:
     updates_read: int
     malformed: int
     ledger: bytes | None
-
-
-@dataclass(frozen=True, slots=True)
-class _Computed:
-    ledger: bytes
-    days: dict[tuple[str, date], list[int]]
-    """(author, UTC day) -> [chars inserted, chars deleted]"""
-    sections: dict[str, Any]
-    malformed: int
-    last_update_id: int
 
 
 async def refresh(db: Database, case_id: str) -> RefreshOutcome:
@@ -120,23 +108,21 @@ async def _refresh_once(db: Database, case_id: str) -> RefreshOutcome | None:
     if not fresh and not rebuild:
         return RefreshOutcome(case_id, False, 0, False, start.last_update_id)
     try:
-        computed = await asyncio.to_thread(_compute, None if rebuild else start.ledger, rows, fresh)
-    except _UnreadableLedger as error:
+        computed = await offload.run(compute, None if rebuild else start.ledger, rows, fresh)
+    except UnreadableLedger as error:
         log.warning("reading the log again: %s", error, extra={"case_id": case_id})
         async with db.sessions() as session:
             rows = await _read_log(session, case_id, after=0)
         rebuild, after = True, 0
         fresh = [row for row in rows if row.part == 1]
-        computed = await asyncio.to_thread(_compute, None, rows, fresh)
+        computed = await offload.run(compute, None, rows, fresh)
+    for update_id, why in computed.malformed:
+        log.warning("skipped an update the heatmap cannot read: %s", why, extra={"update_id": update_id})
     read = len(fresh) + (0 if rebuild else start.updates_read)
     last = max(computed.last_update_id, after)
     if not await _store(db, case_id, start, computed, rebuild=rebuild, updates_read=read, last=last):
         return None
     return RefreshOutcome(case_id, True, len(fresh), rebuild, last)
-
-
-class _UnreadableLedger(Exception):
-    """The stored ledger is not a dump this code reads (corrupt, or written by another version)."""
 
 
 async def _start(session: AsyncSession, case_id: str) -> _Start:
@@ -156,7 +142,7 @@ async def _start(session: AsyncSession, case_id: str) -> _Start:
     return _Start(state.version, state.last_update_id, state.updates_read, state.malformed, state.ledger)
 
 
-async def _read_log(session: AsyncSession, case_id: str, *, after: int) -> Sequence[Row[Any]]:
+async def _read_log(session: AsyncSession, case_id: str, *, after: int) -> list[LogRow]:
     """The rows after `after` (to count) and the checkpoint plus unmerged rows (the current document).
 
     One statement, so both come from one snapshot even while a compaction commits beside it.
@@ -174,59 +160,21 @@ async def _read_log(session: AsyncSession, case_id: str, *, after: int) -> Seque
         literal(0), literal(0, BigInteger), null(), null(), literal(True), DocCheckpoint.state
     ).where(DocCheckpoint.case_id == case_id)
     result: Result[Any] = await session.execute(union_all(rows, checkpoint).order_by("part", "id"))
-    return result.all()
-
-
-def _compute(ledger_dump: bytes | None, rows: Sequence[Row[Any]], fresh: Iterable[Row[Any]]) -> _Computed:
-    """The CPU part of a run (in a worker thread): decode the new rows, rebuild the sections."""
-    try:
-        ledger = EditLedger() if ledger_dump is None else EditLedger.load(ledger_dump)
-    except ValueError as error:
-        raise _UnreadableLedger(str(error)) from None
-    days: dict[tuple[str, date], list[int]] = {}
-    malformed = 0
-    last = 0
-    for row in fresh:
-        last = max(last, row.id)
-        try:
-            edits = ledger.add(LogEntry(row.author_id, row.created_at, row.data))
-        except MalformedUpdateError as error:
-            malformed += 1
-            log.warning("skipped an update the heatmap cannot read: %s", error, extra={"update_id": row.id})
-            continue
-        for edit in edits:
-            counts = days.setdefault((edit.author_id, edit.at.astimezone(UTC).date()), [0, 0])
-            counts[0] += edit.chars_inserted
-            counts[1] += edit.chars_deleted
-    sections = section_heatmap(_document(rows), ledger.client_authors)
-    return _Computed(ledger.dump(), days, sections_to_json(sections), malformed, last)
-
-
-def _document(rows: Sequence[Row[Any]]) -> bytes:
-    """The encoded current document: the checkpoint plus the rows not merged into it yet."""
-    parts = [row.data for row in rows if row.part == 0 or not row.compacted]
-    if len(parts) == 1:
-        data: bytes = parts[0]
-        return data
-    doc: Doc[Any] = Doc()
-    with doc.transaction():
-        for data in parts:
-            doc.apply_update(data)
-    return doc.get_update()
+    return [LogRow._make(row) for row in result]
 
 
 async def _store(
     db: Database,
     case_id: str,
     start: _Start,
-    computed: _Computed,
+    computed: Computed,
     *,
     rebuild: bool,
     updates_read: int,
     last: int,
 ) -> bool:
     """Store a run's results unless another run stored first; False when it did."""
-    malformed = computed.malformed + (0 if rebuild else start.malformed)
+    malformed = len(computed.malformed) + (0 if rebuild else start.malformed)
     values = {
         "version": start.version + 1,
         "last_update_id": last,
@@ -324,43 +272,3 @@ async def progress(session: AsyncSession, case_ids: Sequence[str]) -> dict[str, 
         ).all()
     )
     return {case_id: (held.get(case_id) or 0, read.get(case_id)) for case_id in case_ids}
-
-
-def sections_to_json(heatmap: SectionHeatmap) -> dict[str, Any]:
-    """The section heatmap as JSON for `HeatmapState.sections`."""
-    return {
-        "format": _SECTIONS_FORMAT,
-        "sections": [
-            {
-                "title": s.title,
-                "level": s.level,
-                "heading_id": s.heading_id,
-                "chars": dict(s.chars_by_author),
-                "unattributed": s.unattributed_chars,
-            }
-            for s in heatmap.sections
-        ],
-    }
-
-
-def sections_from_json(data: Mapping[str, Any]) -> SectionHeatmap:
-    """The section heatmap stored by `sections_to_json`."""
-    if data.get("format") != _SECTIONS_FORMAT:
-        raise ValueError(f"stored sections of format {data.get('format')!r}, expected {_SECTIONS_FORMAT}")
-    sections = tuple(
-        Section(
-            index,
-            str(s["title"]),
-            None if s["level"] is None else int(s["level"]),
-            None if s["heading_id"] is None else str(s["heading_id"]),
-            {str(author): int(chars) for author, chars in s["chars"].items()},
-            int(s["unattributed"]),
-        )
-        for index, s in enumerate(data["sections"])
-    )
-    totals: dict[str, int] = {}
-    for section in sections:
-        for author, chars in section.chars_by_author.items():
-            totals[author] = totals.get(author, 0) + chars
-    authors = tuple(sorted(totals, key=lambda author: (-totals[author], author)))
-    return SectionHeatmap(sections, authors)

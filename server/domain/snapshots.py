@@ -7,23 +7,22 @@ measured cost), plus its plain text and its position in the case's update log.
 
 from __future__ import annotations
 
-import asyncio
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from pycrdt import Doc
 from sqlalchemy import Integer, Select, bindparam, func, literal, null, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import undefer
 
+from server import offload
 from server.config import Settings, float_setting, int_setting
 from server.db import core_rows
 from server.domain import cases, documents
-from server.domain.doc_text import plain_text
+from server.domain.doc_text import state_text
 from server.domain.errors import BadInput, NotFound
 from server.domain.live import LiveDocuments
 from server.domain.pagination import Page, check_first, decode_cursor, encode_cursor
@@ -31,6 +30,7 @@ from server.domain.users import Person
 from server.ids import is_id
 from server.models import CaseRole, DocCheckpoint, DocUpdate, Snapshot, SnapshotKind, User
 from server.models.base import utcnow
+from server.yjs.states import merged_state
 
 MAX_LABEL = 200
 # Who may name a version or restore one. Commenters may not: a named version is a statement about
@@ -92,27 +92,22 @@ async def stored_document(session: AsyncSession, case_id: str) -> StoredDocument
     last = select(literal(2), DocUpdate.id, null(), literal(0), DocUpdate.created_at).where(
         DocUpdate.id == newest
     )
-    rows: list[Any] = list(await session.execute(union_all(head, tail, last).order_by("part", "seq")))
-    # Replaying a long log is milliseconds of CPU: off the event loop, where live edits wait.
-    return await asyncio.to_thread(_replay, rows)
-
-
-def _replay(rows: list[Any]) -> StoredDocument:
-    doc: Doc[Any] = Doc()
+    parts: list[bytes] = []
     position = 0
     last_id: int | None = None
     last_at: datetime | None = None
-    with doc.transaction():
-        for part, seq, data, merged, at in rows:
-            if part == 0:
-                doc.apply_update(data)
-                position += int(merged)
-            elif part == 1:
-                doc.apply_update(data)
-                position += 1
-            else:
-                last_id, last_at = int(seq), at
-    return StoredDocument(doc.get_update(), position, last_id, last_at)
+    rows: list[Any] = list(await session.execute(union_all(head, tail, last).order_by("part", "seq")))
+    for part, seq, data, merged, at in rows:
+        if part == 0:
+            parts.append(data)
+            position += int(merged)
+        elif part == 1:
+            parts.append(data)
+            position += 1
+        else:
+            last_id, last_at = int(seq), at
+    # Replaying a long log is milliseconds of CPU: in a child process (server.offload), away from live edits.
+    return StoredDocument(await offload.run(merged_state, parts), position, last_id, last_at)
 
 
 async def _new(
@@ -126,7 +121,7 @@ async def _new(
     state: bytes | None = None,
 ) -> Snapshot:
     state = stored.state if state is None else state
-    text = await asyncio.to_thread(_text_of, state)
+    text = await offload.run(state_text, state)
     return Snapshot(
         case_id=case_id,
         kind=kind,
@@ -139,12 +134,6 @@ async def _new(
         state=state,
         text=text,
     )
-
-
-def _text_of(state: bytes) -> str:
-    doc: Doc[Any] = Doc()
-    doc.apply_update(state)
-    return plain_text(doc)
 
 
 def clean_label(label: str) -> str:

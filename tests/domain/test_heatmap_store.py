@@ -238,10 +238,3 @@ async def test_progress_shows_an_update_committed_late_below_the_last_id_read(db
         held, read = (await heatmap_store.progress(session, [case_id]))[case_id]
 
     assert (held, read) == (len(hub.log), len(hub.log) - 1), "the heatmap is stale"
-
-
-def test_sections_survive_their_json_form() -> None:
-    hub = _session("u-ann", "u-ben")
-    sections = section_heatmap(hub.state(), read_edit_history(hub.log).client_authors)
-
-    assert heatmap_store.sections_from_json(heatmap_store.sections_to_json(sections)) == sections
