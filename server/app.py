@@ -84,7 +84,8 @@ class _Runtime:
             events=self.events,
             painpoints=Submissions(self.db, jobs, self.events, PainPointConfig.from_settings(self.settings)),
         )
-        self.sync = SyncEndpoint(self.db, self.rooms)
+        # A client that leaves more than twice the largest incoming frame unread is disconnected (1013).
+        self.sync = SyncEndpoint(self.db, self.rooms, max_buffered_bytes=2 * self.settings.max_frame_bytes)
         if not self.settings.uses_arq:
             offload.start()  # the in-process jobs replay logs there (compaction, snapshots, heatmaps)
         self.graphql = GraphQLApp(self.services)

@@ -15,6 +15,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from server.logs import configure_logging
+    from server.sync.websocket import SyncWebSocketProtocol
 
     configure_logging(settings.log_level)
     uvicorn.run(
@@ -23,7 +24,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         host=args.host or settings.host,
         port=settings.port if args.port is None else args.port,
         # Yjs frames are small and already compact: per-message deflate cost 30x in latency (DESIGN.md).
-        ws="websockets-sansio",
+        # websockets-sansio, plus a direct write for room broadcasts (server/sync/websocket.py).
+        ws=SyncWebSocketProtocol,
         ws_per_message_deflate=False,
         ws_max_size=settings.max_frame_bytes,
         access_log=False,

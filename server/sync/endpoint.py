@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Callable
 from urllib.parse import parse_qs
 
 from starlette.types import Receive, Scope, Send
@@ -15,9 +16,10 @@ from server.domain import users
 from server.ids import is_id
 from server.models import Case, CaseMember
 from server.sync import protocol
-from server.sync.peer import OutboxPeer
+from server.sync.peer import CLOSE_TOO_SLOW, OutboxPeer
 from server.sync.room import UpdateRefused
 from server.sync.rooms import Rooms
+from server.sync.websocket import DIRECT_WRITE
 
 log = logging.getLogger("warroom.sync")
 
@@ -58,9 +60,10 @@ class SyncEndpoint:
     broadcast passes here, and the wrapper's per-call state checks add up.
     """
 
-    def __init__(self, db: Database, rooms: Rooms) -> None:
+    def __init__(self, db: Database, rooms: Rooms, *, max_buffered_bytes: int = 16 * 1024 * 1024) -> None:
         self._db = db
         self._rooms = rooms
+        self._max_buffered = max_buffered_bytes
         self.connections = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -79,11 +82,21 @@ class SyncEndpoint:
                 extra={"case_id": case_id, "close_code": rejected.code, "reason": rejected.reason},
             )
             return
-        connection = _Connection(case_id, user_id, member.role.can_edit, receive, send)
-        await self._serve(connection, member.role.value, started)
+        direct = scope.get("extensions", {}).get(DIRECT_WRITE, {})
+        connection = _Connection(case_id, user_id, member.role.can_edit, receive, send, direct.get("abort"))
+        await self._serve(connection, member.role.value, started, direct.get("write"))
 
-    async def _serve(self, conn: _Connection, role: str, started: float) -> None:
-        peer = OutboxPeer(conn.user_id, conn.can_write, conn.transmit, conn.disconnect)
+    async def _serve(
+        self, conn: _Connection, role: str, started: float, write_now: Callable[[bytes], int] | None
+    ) -> None:
+        peer = OutboxPeer(
+            conn.user_id,
+            conn.can_write,
+            conn.transmit,
+            conn.disconnect,
+            write_now=write_now,
+            max_buffered=self._max_buffered,
+        )
         pump = asyncio.create_task(peer.pump(), name=f"sync-pump-{conn.case_id}")
         received = 0
         self.connections += 1
@@ -94,7 +107,7 @@ class SyncEndpoint:
                 frame = await conn.receive()
                 if frame["type"] == "websocket.disconnect":
                     conn.client_gone = True
-                    conn.close = (int(frame.get("code") or 1005), "client left")
+                    conn.close = conn.close or (int(frame.get("code") or 1005), "client left")
                     break
                 data = frame.get("bytes")
                 if data is None:
@@ -142,12 +155,21 @@ class SyncEndpoint:
 class _Connection:
     """One accepted socket: its ASGI channels and why it is closing."""
 
-    def __init__(self, case_id: str, user_id: str, can_write: bool, receive: Receive, send: Send) -> None:
+    def __init__(
+        self,
+        case_id: str,
+        user_id: str,
+        can_write: bool,
+        receive: Receive,
+        send: Send,
+        abort: Callable[[], None] | None = None,
+    ) -> None:
         self.case_id = case_id
         self.user_id = user_id
         self.can_write = can_write
         self.receive = receive
         self.send = send
+        self._abort = abort
         self.close: tuple[int, str] | None = None
         self.client_gone = False
 
@@ -159,3 +181,6 @@ class _Connection:
         self.close = (code, reason)
         task = asyncio.ensure_future(self.send({"type": "websocket.close", "code": code, "reason": reason}))
         task.add_done_callback(lambda t: t.exception())
+        if code == CLOSE_TOO_SLOW and self._abort is not None:
+            # The close frame would wait behind everything the client has not read: drop the connection.
+            self._abort()

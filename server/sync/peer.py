@@ -25,10 +25,17 @@ class Peer(Protocol):
 
 
 class OutboxPeer:
-    """A peer whose frames go through its own outbox, drained by one task per connection.
+    """A peer whose frames go straight to its socket, or through an outbox when they cannot.
 
-    A room hands the same bytes object to every peer; a slow client only grows its own outbox,
-    and past `max_backlog` frames it is disconnected instead of slowing the room down.
+    A room hands the same bytes object to every peer. With `write_now` (the transport's direct
+    writer, `server.sync.websocket`), each frame is written at once; the transport holds what the
+    socket cannot take yet. A client that leaves more than `max_buffered` bytes unread when the next
+    frame comes (or twice the largest frame it was sent, if that is more: a large document's first
+    sync must get through) is disconnected (1013) instead of growing the server's memory.
+
+    Without `write_now` (another ASGI server), or when it declines (-1: the socket is closing),
+    frames queue in the outbox, drained through ASGI `send` by one task per connection; past
+    `max_backlog` queued frames the client is disconnected likewise.
     """
 
     def __init__(
@@ -37,13 +44,20 @@ class OutboxPeer:
         can_write: bool,
         transmit: Callable[[bytes], Awaitable[None]],
         disconnect: Callable[[int, str], None],
+        *,
+        write_now: Callable[[bytes], int] | None = None,
+        max_buffered: int = 16 * 1024 * 1024,
         max_backlog: int = 10_000,
     ) -> None:
         self.user_id = user_id
         self.can_write = can_write
         self._transmit = transmit
         self._disconnect = disconnect
+        self._write_now = write_now
+        self._max_buffered = max_buffered
+        self._largest = 0
         self._max_backlog = max_backlog
+        self._in_flight = False
         self._outbox: deque[bytes] = deque()
         self._ready = asyncio.Event()
         self._closed = False
@@ -53,6 +67,16 @@ class OutboxPeer:
     def send(self, data: bytes) -> None:
         if self._closed:
             return
+        if self._write_now is not None and not self._outbox and not self._in_flight:
+            buffered = self._write_now(data)
+            if buffered >= 0:
+                self.sent += 1
+                size = len(data)
+                if size > self._largest:
+                    self._largest = size
+                if buffered - size > self._max_buffered and buffered - size > 2 * self._largest:
+                    self.disconnect(CLOSE_TOO_SLOW, "client too slow to receive updates")
+                return
         self._outbox.append(data)
         if len(self._outbox) > self._max_backlog:
             self.disconnect(CLOSE_TOO_SLOW, "client too slow to receive updates")
@@ -77,10 +101,13 @@ class OutboxPeer:
             self._ready.clear()
             while self._outbox and not self._closed:
                 data = self._outbox.popleft()
+                self._in_flight = True  # until it is written, later frames must queue behind it
                 try:
                     await self._transmit(data)
                 except Exception as exc:  # noqa: BLE001 - any send failure means the peer is gone
                     log.debug("send failed, peer gone: %s", exc)
                     self._closed = True
                     return
+                finally:
+                    self._in_flight = False
                 self.sent += 1
