@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Final, NamedTuple
 
 from server.heatmaps.edits import EditLedger, LogEntry
-from server.heatmaps.sections import Section, SectionHeatmap, section_heatmap
+from server.heatmaps.sections import Section, SectionHeatmap, ranked, section_heatmap
 from server.yjs.states import merged_state
 from server.yjs.update import MalformedUpdateError
 
@@ -109,9 +109,4 @@ def sections_from_json(data: Mapping[str, Any]) -> SectionHeatmap:
         )
         for index, s in enumerate(data["sections"])
     )
-    totals: dict[str, int] = {}
-    for section in sections:
-        for author, chars in section.chars_by_author.items():
-            totals[author] = totals.get(author, 0) + chars
-    authors = tuple(sorted(totals, key=lambda author: (-totals[author], author)))
-    return SectionHeatmap(sections, authors)
+    return ranked(sections)

@@ -84,6 +84,11 @@ def sections_of(tree: Node, client_authors: Mapping[int, str]) -> SectionHeatmap
     if builders[0].is_empty() and len(builders) > 1:
         del builders[0]
     sections = tuple(builder.build(index) for index, builder in enumerate(builders))
+    return ranked(sections)
+
+
+def ranked(sections: tuple[Section, ...]) -> SectionHeatmap:
+    """The heatmap of `sections`, its authors ordered by characters written (most first), then by id."""
     totals: dict[str, int] = {}
     for section in sections:
         for author, chars in section.chars_by_author.items():

@@ -143,13 +143,9 @@ async def test_first_runs_at_the_same_time_store_one_state(db: Database) -> None
     assert versions == [[o.stored for o in outcomes].count(True)]
 
 
-async def test_an_update_committed_late_below_the_last_id_read_is_counted(db: Database) -> None:
-    # Two servers writing one case: the row with the lower id may become visible after the higher one.
-    ann, ben = await _team(db)
-    case_id = await make_case(db, ann, ben)
-    hub = _session(ann.id, ben.id)
-    late = 3  # Ben's "Discount of ten percent"
-    rows = [
+def _spaced_rows(case_id: str, hub: Hub) -> list[dict[str, object]]:
+    """The hub's log as doc_updates rows with ids 1000, 1010, ...: room to commit one late, below the others."""
+    return [
         {
             "id": 1000 + 10 * i,
             "case_id": case_id,
@@ -159,6 +155,15 @@ async def test_an_update_committed_late_below_the_last_id_read_is_counted(db: Da
         }
         for i, e in enumerate(hub.log)
     ]
+
+
+async def test_an_update_committed_late_below_the_last_id_read_is_counted(db: Database) -> None:
+    # Two servers writing one case: the row with the lower id may become visible after the higher one.
+    ann, ben = await _team(db)
+    case_id = await make_case(db, ann, ben)
+    hub = _session(ann.id, ben.id)
+    late = 3  # Ben's "Discount of ten percent"
+    rows = _spaced_rows(case_id, hub)
     async with db.transaction() as session:
         await session.execute(insert(DocUpdate), [row for i, row in enumerate(rows) if i != late])
     await heatmap_store.refresh(db, case_id)
@@ -218,16 +223,7 @@ async def test_progress_shows_an_update_committed_late_below_the_last_id_read(db
     ann, ben = await _team(db)
     case_id = await make_case(db, ann, ben)
     hub = _session(ann.id, ben.id)
-    rows = [
-        {
-            "id": 1000 + 10 * i,
-            "case_id": case_id,
-            "author_id": e.author_id,
-            "data": e.data,
-            "created_at": e.at,
-        }
-        for i, e in enumerate(hub.log)
-    ]
+    rows = _spaced_rows(case_id, hub)
     async with db.transaction() as session:
         await session.execute(insert(DocUpdate), rows[:2] + rows[3:])
     await heatmap_store.refresh(db, case_id)
