@@ -72,7 +72,9 @@ async def live_server(
     server = await ServerProcess.start(database_url, workdir, env=env, name=name)
     db = Database(create_engine(database_url))
     try:
-        async with httpx.AsyncClient(base_url=server.http_url, timeout=10) as client:
+        # 60 s, not 10: a server's first pain point loads the embedding model (7.8 s alone on a 2-core machine,
+        # more while other tests run), and that request waits for it.
+        async with httpx.AsyncClient(base_url=server.http_url, timeout=60) as client:
             yield Live(server, db, GraphQL(client))
     finally:
         await server.stop()
