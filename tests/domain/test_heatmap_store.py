@@ -2,7 +2,7 @@
 
 import asyncio
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import insert, select, update
 
@@ -11,32 +11,13 @@ from server.domain import documents, heatmap_store
 from server.heatmaps import LogEntry, read_edit_history, section_heatmap
 from server.ids import new_id
 from server.models import DocUpdate, HeatmapEditDay, HeatmapState
-from tests.heatmaps._authors import Hub
+from tests.heatmaps._authors import Hub, two_author_session
 from tests.support.doc_log import make_case, store
 from tests.support.people import Person, make_person
 
 
 async def _team(db: Database) -> tuple[Person, Person]:
     return await make_person(db, "ann@a.com"), await make_person(db, "ben@a.com")
-
-
-def _session(ann: str, ben: str) -> Hub:
-    """Two authors over three days: headings, typing, a deletion of the other's text, a removed block."""
-    hub = Hub()
-    a, b = hub.author(ann, 11), hub.author(ben, 22)
-    a.add_block(0, "heading", "Summary", level="2")
-    a.add_block(1, "paragraph", "Spare parts are late")
-    hub.deliver_all()
-    hub.clock += timedelta(days=1)
-    b.add_block(2, "heading", "Pricing", level="2")
-    b.add_block(3, "paragraph", "Discount of ten percent")
-    b.erase(1, 0, 6)
-    hub.deliver_all()
-    hub.clock += timedelta(days=1)
-    a.type(3, 0, "At most a ")
-    a.add_block(4, "paragraph", "scratch")
-    del a.body.children[4]
-    return hub
 
 
 def _expected_days(log: list[LogEntry]) -> dict[tuple[str, date], tuple[int, int]]:
@@ -64,7 +45,7 @@ async def _stored_sections(db: Database, case_id: str) -> heatmap_store.StoredSe
 async def test_the_first_run_counts_the_whole_log_and_the_surviving_text(db: Database) -> None:
     ann, ben = await _team(db)
     case_id = await make_case(db, ann, ben)
-    hub = _session(ann.id, ben.id)
+    hub = two_author_session(ann.id, ben.id)
     await store(db, case_id, hub.log)
 
     outcome = await heatmap_store.refresh(db, case_id)
@@ -82,7 +63,7 @@ async def test_the_first_run_counts_the_whole_log_and_the_surviving_text(db: Dat
 async def test_later_runs_read_only_the_new_updates_and_agree_with_a_full_count(db: Database) -> None:
     ann, ben = await _team(db)
     case_id = await make_case(db, ann, ben)
-    hub = _session(ann.id, ben.id)
+    hub = two_author_session(ann.id, ben.id)
     stored = 0
     assert len(hub.log) == 8
     for cut in (2, 3, 6, 8):
@@ -102,7 +83,7 @@ async def test_later_runs_read_only_the_new_updates_and_agree_with_a_full_count(
 async def test_a_run_with_nothing_new_changes_nothing(db: Database) -> None:
     ann, ben = await _team(db)
     case_id = await make_case(db, ann, ben)
-    await store(db, case_id, _session(ann.id, ben.id).log)
+    await store(db, case_id, two_author_session(ann.id, ben.id).log)
     first = await heatmap_store.refresh(db, case_id)
     days = await _stored_days(db, case_id)
 
@@ -117,7 +98,7 @@ async def test_a_run_with_nothing_new_changes_nothing(db: Database) -> None:
 async def test_runs_at_the_same_time_count_every_update_once(db: Database) -> None:
     ann, ben = await _team(db)
     case_id = await make_case(db, ann, ben)
-    hub = _session(ann.id, ben.id)
+    hub = two_author_session(ann.id, ben.id)
     await store(db, case_id, hub.log[:5])
     await heatmap_store.refresh(db, case_id)
     await store(db, case_id, hub.log[5:])
@@ -131,7 +112,7 @@ async def test_runs_at_the_same_time_count_every_update_once(db: Database) -> No
 async def test_first_runs_at_the_same_time_store_one_state(db: Database) -> None:
     ann, ben = await _team(db)
     case_id = await make_case(db, ann, ben)
-    hub = _session(ann.id, ben.id)
+    hub = two_author_session(ann.id, ben.id)
     await store(db, case_id, hub.log)
 
     outcomes = await asyncio.gather(*(heatmap_store.refresh(db, case_id) for _ in range(3)))
@@ -161,7 +142,7 @@ async def test_an_update_committed_late_below_the_last_id_read_is_counted(db: Da
     # Two servers writing one case: the row with the lower id may become visible after the higher one.
     ann, ben = await _team(db)
     case_id = await make_case(db, ann, ben)
-    hub = _session(ann.id, ben.id)
+    hub = two_author_session(ann.id, ben.id)
     late = 3  # Ben's "Discount of ten percent"
     rows = _spaced_rows(case_id, hub)
     async with db.transaction() as session:
@@ -182,7 +163,7 @@ async def test_an_update_committed_late_below_the_last_id_read_is_counted(db: Da
 async def test_an_unreadable_ledger_is_rebuilt_from_the_log(db: Database) -> None:
     ann, ben = await _team(db)
     case_id = await make_case(db, ann, ben)
-    hub = _session(ann.id, ben.id)
+    hub = two_author_session(ann.id, ben.id)
     await store(db, case_id, hub.log[:6])
     await heatmap_store.refresh(db, case_id)
     async with db.transaction() as session:
@@ -208,7 +189,7 @@ async def test_a_case_without_updates_gets_empty_results_and_a_missing_case_noth
 async def test_progress_counts_the_updates_held_and_read(db: Database) -> None:
     ann, ben = await _team(db)
     case_id, other = await make_case(db, ann, ben), await make_case(db, ann)
-    hub = _session(ann.id, ben.id)
+    hub = two_author_session(ann.id, ben.id)
     await store(db, case_id, hub.log[:3])
     await heatmap_store.refresh(db, case_id)
     await store(db, case_id, hub.log[3:])
@@ -222,7 +203,7 @@ async def test_progress_counts_the_updates_held_and_read(db: Database) -> None:
 async def test_progress_shows_an_update_committed_late_below_the_last_id_read(db: Database) -> None:
     ann, ben = await _team(db)
     case_id = await make_case(db, ann, ben)
-    hub = _session(ann.id, ben.id)
+    hub = two_author_session(ann.id, ben.id)
     rows = _spaced_rows(case_id, hub)
     async with db.transaction() as session:
         await session.execute(insert(DocUpdate), rows[:2] + rows[3:])

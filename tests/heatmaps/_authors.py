@@ -100,3 +100,22 @@ def plain(text: XmlText) -> str:
 def _byte_offset(text: XmlText, index: int) -> int:
     # pycrdt indexes text by UTF-8 bytes.
     return len(plain(text)[:index].encode())
+
+
+def two_author_session(ann: str, ben: str) -> Hub:
+    """Two authors over three days: headings, typing, a deletion of the other's text, a removed block."""
+    hub = Hub()
+    a, b = hub.author(ann, 11), hub.author(ben, 22)
+    a.add_block(0, "heading", "Summary", level="2")
+    a.add_block(1, "paragraph", "Spare parts are late")
+    hub.deliver_all()
+    hub.clock += timedelta(days=1)
+    b.add_block(2, "heading", "Pricing", level="2")
+    b.add_block(3, "paragraph", "Discount of ten percent")
+    b.erase(1, 0, 6)
+    hub.deliver_all()
+    hub.clock += timedelta(days=1)
+    a.type(3, 0, "At most a ")
+    a.add_block(4, "paragraph", "scratch")
+    del a.body.children[4]
+    return hub

@@ -1,25 +1,11 @@
 """The CPU part of a heatmap run, on plain rows: what the child process computes."""
 
 import pickle
-from datetime import timedelta
 
 from server.heatmaps import read_edit_history, section_heatmap
 from server.heatmaps.log_pass import LogRow, compute, current_document, sections_from_json, sections_to_json
 from server.yjs.states import merged_state
-from tests.heatmaps._authors import Hub
-
-
-def _hub() -> Hub:
-    hub = Hub()
-    ann, ben = hub.author("u-ann", 11), hub.author("u-ben", 22)
-    ann.add_block(0, "heading", "Summary", level="2")
-    ann.add_block(1, "paragraph", "Spare parts are late")
-    hub.deliver_all()
-    hub.clock += timedelta(days=1)
-    ben.add_block(2, "paragraph", "Discount of ten percent")
-    ben.erase(1, 0, 6)
-    hub.deliver_all()
-    return hub
+from tests.heatmaps._authors import Hub, two_author_session
 
 
 def _rows(hub: Hub) -> list[LogRow]:
@@ -27,7 +13,7 @@ def _rows(hub: Hub) -> list[LogRow]:
 
 
 def test_a_run_counts_each_authors_days_and_sections_like_the_history_does() -> None:
-    hub = _hub()
+    hub = two_author_session("u-ann", "u-ben")
     rows = _rows(hub)
 
     computed = pickle.loads(pickle.dumps(compute(None, rows, rows)))  # it crosses a process boundary
@@ -48,7 +34,7 @@ def test_a_run_counts_each_authors_days_and_sections_like_the_history_does() -> 
 
 
 def test_an_unreadable_update_is_reported_with_its_id_not_raised() -> None:
-    hub = _hub()
+    hub = two_author_session("u-ann", "u-ben")
     rows = _rows(hub)
     broken = LogRow(1, len(rows) + 1, "u-ann", hub.clock, False, b"\x01\xff\xff")
 
@@ -60,7 +46,7 @@ def test_an_unreadable_update_is_reported_with_its_id_not_raised() -> None:
 
 
 def test_the_current_document_is_the_checkpoint_plus_the_unmerged_rows() -> None:
-    hub = _hub()
+    hub = two_author_session("u-ann", "u-ben")
     rows = _rows(hub)
     checkpoint = LogRow(0, 0, None, None, True, merged_state([r.data for r in rows[:2]]))
     merged = [r._replace(compacted=True) for r in rows[:2]]
@@ -70,7 +56,7 @@ def test_the_current_document_is_the_checkpoint_plus_the_unmerged_rows() -> None
 
 
 def test_sections_survive_their_json_form() -> None:
-    hub = _hub()
+    hub = two_author_session("u-ann", "u-ben")
     sections = section_heatmap(hub.state(), read_edit_history(hub.log).client_authors)
 
     assert sections_from_json(sections_to_json(sections)) == sections
