@@ -46,6 +46,8 @@ class Room:
         self.doc: Doc[Any] = Doc()
         self.peers: set[Peer] = set()
         self.awareness: dict[int, AwarenessEntry] = {}
+        self._clocks: dict[int, int] = {}
+        """The last awareness clock accepted per client id, kept after it leaves (as in y-protocols)."""
         self.updates_stored = 0
         self.version = 0
         """Counts the doc's changes (every transaction that changed it, whatever its origin)."""
@@ -97,6 +99,7 @@ class Room:
         for client_id in gone:
             entry = self.awareness.pop(client_id, None)
             if entry is not None:
+                self._clocks[client_id] = entry.clock + 1
                 entries.append(AwarenessEntry(client_id, entry.clock + 1, "null"))
         if entries:
             payload = protocol.encode_awareness_update(entries)
@@ -153,27 +156,41 @@ class Room:
         self._local_update(None, update, author_id)
 
     def _awareness(self, peer: Peer, payload: bytes) -> None:
-        entries = protocol.decode_awareness(payload)
-        controlled = self._controlled.get(peer)
-        for entry in entries:
-            self._remember(entry)
-            if controlled is not None:
-                if entry.state == "null":
-                    controlled.discard(entry.client_id)
-                else:
-                    controlled.add(entry.client_id)
-        # Like the reference server, the sender gets its own awareness back: it proves the link alive.
-        self._broadcast(protocol.encode_awareness(payload), exclude=None)
-        self._fanout.publish(self.case_id, KIND_AWARENESS, payload)
+        accepted = self._accept(payload, self._controlled.get(peer))
+        if accepted is not None:
+            # Like the reference server, the sender gets its own awareness back: it proves the link alive.
+            self._broadcast(protocol.encode_awareness(accepted), exclude=None)
+            self._fanout.publish(self.case_id, KIND_AWARENESS, accepted)
 
-    def _remember(self, entry: AwarenessEntry) -> None:
-        known = self.awareness.get(entry.client_id)
-        if known is not None and known.clock > entry.clock:
-            return
-        if entry.state == "null":
-            self.awareness.pop(entry.client_id, None)
-        else:
-            self.awareness[entry.client_id] = entry
+    def _accept(self, payload: bytes, controlled: set[int] | None) -> bytes | None:
+        """Remember the entries of an awareness update that are news; returns them encoded (None if none).
+
+        y-protocols' rule: an entry counts only with a newer clock than the room's (or as the removal
+        of a present state at the same clock). A y-websocket client sends back every awareness change
+        it receives, with the clock it came with: forwarding those echoes would turn each change in a
+        room of n clients into n² frames. `controlled` (the sender's client ids) gains the states it adds.
+        """
+        entries = protocol.decode_awareness(payload)
+        news = []
+        for entry in entries:
+            clock = self._clocks.get(entry.client_id, 0)
+            present = entry.client_id in self.awareness
+            removal = entry.state == "null"
+            if not (clock < entry.clock or (clock == entry.clock and removal and present)):
+                continue
+            self._clocks[entry.client_id] = entry.clock
+            if removal:
+                self.awareness.pop(entry.client_id, None)
+                if controlled is not None:
+                    controlled.discard(entry.client_id)
+            else:
+                self.awareness[entry.client_id] = entry
+                if controlled is not None and not present:
+                    controlled.add(entry.client_id)
+            news.append(entry)
+        if not news:
+            return None
+        return payload if len(news) == len(entries) else protocol.encode_awareness_update(news)
 
     # ---- traffic from other servers ------------------------------------------------------------
 
@@ -184,9 +201,9 @@ class Room:
             if effective is not None:
                 self._broadcast(protocol.encode_sync(SyncKind.UPDATE, effective), exclude=None)
         elif kind == KIND_AWARENESS:
-            for entry in protocol.decode_awareness(payload):
-                self._remember(entry)
-            self._broadcast(protocol.encode_awareness(payload), exclude=None)
+            accepted = self._accept(payload, None)
+            if accepted is not None:
+                self._broadcast(protocol.encode_awareness(accepted), exclude=None)
         elif kind == KIND_ACCESS:
             self.set_access(payload[1:].decode(), payload[:1] == b"1")
 

@@ -1,9 +1,13 @@
 """Room lifecycle on a real server: one room per case however clients arrive, gone after the last leaves."""
 
 import asyncio
+import contextlib
+from collections.abc import Callable
 
+from server.sync import protocol
 from tests.support.live import Live
 from tests.support.metrics import metrics, wait_metric
+from tests.support.yjs_node import NodeYClient
 from tests.support.ysocket import YSocket
 
 
@@ -26,8 +30,6 @@ async def test_clients_arriving_at_once_share_one_room_which_closes_after_the_la
 
 
 async def test_awareness_reaches_others_and_is_cleared_when_a_client_leaves(live_sqlite: Live) -> None:
-    from server.sync import protocol
-
     live = live_sqlite
     case = await live.case(mate="VIEWER")
     owner = await YSocket.connect(live.sync_url(case.id, case.owner.token))
@@ -48,3 +50,101 @@ async def test_awareness_reaches_others_and_is_cleared_when_a_client_leaves(live
     await viewer.close()
     await asyncio.wait_for(seen(owner, "null"), 5)
     await owner.close()
+
+
+def _entries(client: YSocket, client_id: int) -> list[protocol.AwarenessEntry]:
+    """Every awareness entry of `client_id` that `client` was sent, in order."""
+    return [
+        entry
+        for payload in client.awareness
+        for entry in protocol.decode_awareness(payload)
+        if entry.client_id == client_id
+    ]
+
+
+async def _until(condition: Callable[[], bool], timeout: float = 5) -> None:
+    async def poll() -> None:
+        while not condition():
+            await asyncio.sleep(0.02)
+
+    await asyncio.wait_for(poll(), timeout)
+
+
+def _awareness(client_id: int, clock: int, state: str) -> bytes:
+    return protocol.encode_awareness(
+        protocol.encode_awareness_update([protocol.AwarenessEntry(client_id, clock, state)])
+    )
+
+
+async def test_an_awareness_state_sent_back_or_outdated_is_not_forwarded(live_sqlite: Live) -> None:
+    live = live_sqlite
+    case = await live.case(mate="EDITOR", guest="VIEWER")
+    owner, mate, guest = [
+        await YSocket.connect(live.sync_url(case.id, token))
+        for token in (case.owner.token, case.members["mate"].token, case.members["guest"].token)
+    ]
+    await asyncio.gather(owner.synced.wait(), mate.synced.wait(), guest.synced.wait())
+    await owner.send_raw(_awareness(1, 2, '{"user":{"name":"Owner"}}'))
+    await _until(lambda: bool(_entries(mate, 1)))
+    # What a y-websocket client does with every change it receives: send it back as it came.
+    await mate.send_raw(_awareness(1, 2, '{"user":{"name":"Owner"}}'))
+    await mate.send_raw(_awareness(1, 1, '{"user":{"name":"Owner, before"}}'))
+    await mate.send_raw(_awareness(2, 1, '{"user":{"name":"Mate"}}'))  # news: sent after the others
+    await _until(lambda: bool(_entries(owner, 2)) and bool(_entries(guest, 2)))
+    for client in (owner, mate, guest):
+        assert [(e.clock, e.state) for e in _entries(client, 1)] == [(2, '{"user":{"name":"Owner"}}')]
+    for client in (owner, mate, guest):
+        await client.close()
+
+
+async def test_a_client_leaving_clears_only_the_states_it_announced(live_sqlite: Live) -> None:
+    live = live_sqlite
+    case = await live.case(mate="EDITOR")
+    owner = await YSocket.connect(live.sync_url(case.id, case.owner.token))
+    mate = await YSocket.connect(live.sync_url(case.id, case.members["mate"].token))
+    await asyncio.gather(owner.synced.wait(), mate.synced.wait())
+    await owner.send_raw(_awareness(1, 1, '{"user":{"name":"Owner"}}'))
+    await _until(lambda: bool(_entries(mate, 1)))
+    await mate.send_raw(_awareness(1, 1, '{"user":{"name":"Owner"}}'))  # sent back, as clients do
+    await mate.send_raw(_awareness(2, 1, '{"user":{"name":"Mate"}}'))
+    await _until(lambda: bool(_entries(owner, 2)))
+    await mate.close()
+    await _until(lambda: any(e.state == "null" for e in _entries(owner, 2)))
+    assert [e.state for e in _entries(owner, 1)] == ['{"user":{"name":"Owner"}}']
+    # A newcomer still learns the owner's state, and not the mate's.
+    late = await YSocket.connect(live.sync_url(case.id, case.owner.token))
+    await late.synced.wait()
+    await _until(lambda: bool(_entries(late, 1)))
+    assert not _entries(late, 2)
+    await owner.close()
+    await late.close()
+
+
+async def test_npm_clients_get_each_awareness_change_once(live_sqlite: Live) -> None:
+    """Each npm client sends back what it receives; the room forwards every change once, as the
+    reference server does (forwarding the echoes made n² frames of every change in a room of n)."""
+    live = live_sqlite
+    case = await live.case(bob="EDITOR", carol="VIEWER")
+    watcher = await YSocket.connect(live.sync_url(case.id, case.owner.token))
+    await watcher.synced.wait()
+    url = f"{live.server.ws_url}/sync"
+    tokens = (case.owner.token, case.members["bob"].token, case.members["carol"].token)
+    names = ("Ana", "Bo", "Cai")
+    async with contextlib.AsyncExitStack() as stack:
+        clients = [await stack.enter_async_context(await NodeYClient.start(url, case.id, t)) for t in tokens]
+        for client, name in zip(clients, names, strict=True):
+            await client.set_awareness({"user": {"name": name}})
+        for client, name in zip(clients, names, strict=True):
+            for other in names:
+                if other != name:
+                    await client.wait_awareness({"user": {"name": other}})
+        # Each client sent its echoes before it saw the last state; its paragraph comes after them.
+        for client, name in zip(clients, names, strict=True):
+            if name != "Cai":  # carol may not write
+                await client.insert_paragraph(f"from {name}")
+        await watcher.wait_text("from Ana")
+        await watcher.wait_text("from Bo")
+        for client, name in zip(clients, names, strict=True):
+            states = [e.state for e in _entries(watcher, client.client_id) if e.state != "null"]
+            assert len(states) == 1, f"{name}'s state reached the watcher {len(states)} times: {states}"
+    await watcher.close()
