@@ -14,9 +14,10 @@ log = logging.getLogger("warroom.jobs.snapshots")
 async def auto_snapshot(ctx: JobContext, case_id: str, reason: str) -> str | None:
     """Take the case's automatic snapshot if one is due; safe to run twice, or on several workers."""
     policy = snapshots.AutoPolicy.from_settings(ctx["settings"])
-    async with ctx["db"].transaction() as session:
+    db = ctx["db"]
+    async with db.reads() as reads, db.transaction() as session:
         snapshot = await snapshots.take_auto(
-            session, case_id, reason=snapshots.AutoReason(reason), policy=policy
+            session, case_id, reason=snapshots.AutoReason(reason), policy=policy, reads=reads
         )
     if snapshot is None:
         return None

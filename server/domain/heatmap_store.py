@@ -19,7 +19,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Final
 
-from sqlalchemy import BigInteger, Result, delete, func, literal, null, select, tuple_, union_all, update
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Result,
+    delete,
+    func,
+    literal,
+    null,
+    select,
+    tuple_,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,6 +51,7 @@ from server.models.base import utcnow
 log = logging.getLogger("warroom.heatmaps")
 
 _ATTEMPTS: Final = 5
+_IN_LOOP_ROWS: Final = 2_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,24 +98,25 @@ async def refresh(db: Database, case_id: str) -> RefreshOutcome:
 
 
 async def _refresh_once(db: Database, case_id: str) -> RefreshOutcome | None:
-    async with db.sessions() as session:
+    async with db.reads() as session:
         if await session.get(Case, case_id) is None:
             return RefreshOutcome(case_id, False, 0, False, 0)
         start = await _start(session, case_id)
-        rebuild = start.ledger is None
-        rows = await _read_log(session, case_id, after=start.last_update_id)
-        if not rebuild:
+    rebuild = start.ledger is None
+    rows = await _read_log(db, case_id, after=start.last_update_id)
+    if not rebuild:
+        async with db.reads() as session:
             # Counted after reading, so a row that committed late is either in `rows` or counted here.
             counted = await session.scalar(
                 select(func.count()).where(DocUpdate.case_id == case_id, DocUpdate.id <= start.last_update_id)
             )
-            if counted != start.updates_read:
-                log.info(
-                    "a document update committed late; reading the log again",
-                    extra={"case_id": case_id, "expected": start.updates_read, "found": counted},
-                )
-                rebuild = True
-                rows = await _read_log(session, case_id, after=0)
+        if counted != start.updates_read:
+            log.info(
+                "a document update committed late; reading the log again",
+                extra={"case_id": case_id, "expected": start.updates_read, "found": counted},
+            )
+            rebuild = True
+            rows = await _read_log(db, case_id, after=0)
     after = 0 if rebuild else start.last_update_id
     fresh = [row for row in rows if row.part == 1 and row.id > after]
     if not fresh and not rebuild:
@@ -111,8 +125,7 @@ async def _refresh_once(db: Database, case_id: str) -> RefreshOutcome | None:
         computed = await offload.run(compute, None if rebuild else start.ledger, rows, fresh)
     except UnreadableLedger as error:
         log.warning("reading the log again: %s", error, extra={"case_id": case_id})
-        async with db.sessions() as session:
-            rows = await _read_log(session, case_id, after=0)
+        rows = await _read_log(db, case_id, after=0)
         rebuild, after = True, 0
         fresh = [row for row in rows if row.part == 1]
         computed = await offload.run(compute, None, rows, fresh)
@@ -142,11 +155,25 @@ async def _start(session: AsyncSession, case_id: str) -> _Start:
     return _Start(state.version, state.last_update_id, state.updates_read, state.malformed, state.ledger)
 
 
-async def _read_log(session: AsyncSession, case_id: str, *, after: int) -> list[LogRow]:
+async def _read_log(db: Database, case_id: str, *, after: int) -> list[LogRow]:
     """The rows after `after` (to count) and the checkpoint plus unmerged rows (the current document).
 
-    One statement, so both come from one snapshot even while a compaction commits beside it.
+    One statement, so both come from one snapshot even while a compaction commits beside it. Up to
+    `_IN_LOOP_ROWS` rows (a run every `WARROOM_HEATMAP_DELAY_SECONDS` while people type) are read with
+    the short reads' sessions: on SQLite in the event loop, for a few milliseconds. The pool's thread
+    would hand every row to the loop through the GIL, and a loop waiting for the GIL delays every live
+    edit by up to 5 ms at a time, for as long as the read lasts (benchmarks/sync_fanout.py, 20 s runs).
+    A longer log (a first run on an old case) goes to that thread all the same: never one long stall.
     """
+    wanted = (DocUpdate.compacted.is_(False)) | (DocUpdate.id > after)
+    async with db.reads() as session:
+        size = await session.scalar(select(func.count()).where(DocUpdate.case_id == case_id, wanted))
+    sessions = db.reads if (size or 0) <= _IN_LOOP_ROWS else db.sessions
+    async with sessions() as session:
+        return await _log_rows(session, case_id, wanted)
+
+
+async def _log_rows(session: AsyncSession, case_id: str, wanted: ColumnElement[bool]) -> list[LogRow]:
     rows = select(
         literal(1).label("part"),
         DocUpdate.id,
@@ -154,7 +181,7 @@ async def _read_log(session: AsyncSession, case_id: str, *, after: int) -> list[
         DocUpdate.created_at,
         DocUpdate.compacted,
         DocUpdate.data,
-    ).where(DocUpdate.case_id == case_id, (DocUpdate.compacted.is_(False)) | (DocUpdate.id > after))
+    ).where(DocUpdate.case_id == case_id, wanted)
     # The checkpoint comes second so the result columns take the rows' types (timestamps read as UTC).
     checkpoint = select(
         literal(0), literal(0, BigInteger), null(), null(), literal(True), DocCheckpoint.state

@@ -189,12 +189,30 @@ async def take_auto(
     reason: AutoReason,
     policy: AutoPolicy,
     now: datetime | None = None,
+    reads: AsyncSession | None = None,
 ) -> Snapshot | None:
     """Take the automatic snapshot `reason` calls for, unless it is not due or another took it.
 
     Idempotent and safe on any number of servers: it reads the log, snapshots only a position
     no snapshot holds yet, and a unique index settles two servers racing for the same one.
+    `reads` (a `Database.reads` session) reads the log where the short reads run: on SQLite in
+    the event loop, rather than row by row through the pool's thread and the GIL.
     """
+    snapshot = await _due_auto(reads or session, case_id, reason=reason, policy=policy, now=now)
+    if snapshot is None:
+        return None
+    try:
+        async with session.begin_nested():
+            session.add(snapshot)
+    except IntegrityError:
+        return None  # another server took this very position a moment ago
+    return snapshot
+
+
+async def _due_auto(
+    session: AsyncSession, case_id: str, *, reason: AutoReason, policy: AutoPolicy, now: datetime | None
+) -> Snapshot | None:
+    """The automatic snapshot due now (not added to any session), or None."""
     latest = (
         await session.execute(
             select(Snapshot.position).where(Snapshot.case_id == case_id).order_by(Snapshot.id.desc()).limit(1)
@@ -219,13 +237,7 @@ async def take_auto(
         quiet = (now or utcnow()) - stored.last_update_at
         if quiet < timedelta(seconds=policy.idle_seconds * 0.9):
             return None
-    snapshot = await _new(case_id, stored, SnapshotKind.AUTO)
-    try:
-        async with session.begin_nested():
-            session.add(snapshot)
-    except IntegrityError:
-        return None  # another server took this very position a moment ago
-    return snapshot
+    return await _new(case_id, stored, SnapshotKind.AUTO)
 
 
 # ---- reading ---------------------------------------------------------------------------------

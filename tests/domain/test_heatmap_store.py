@@ -4,6 +4,7 @@ import asyncio
 from collections import Counter
 from datetime import date
 
+import pytest
 from sqlalchemy import insert, select, update
 
 from server.db import Database
@@ -58,6 +59,24 @@ async def test_the_first_run_counts_the_whole_log_and_the_surviving_text(db: Dat
         ("Summary", 2, {ann.id: len("Summary") + len("parts are late")}),
         ("Pricing", 2, {ben.id: len("Pricing") + len("Discount of ten percent"), ann.id: len("At most a ")}),
     ]
+
+
+async def test_a_log_longer_than_the_in_loop_limit_is_read_on_the_pool_and_counted_alike(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ann, ben = await _team(db)
+    case_id = await make_case(db, ann, ben)
+    hub = two_author_session(ann.id, ben.id)
+    await store(db, case_id, hub.log)
+    assert len(hub.log) > 3
+    monkeypatch.setattr(heatmap_store, "_IN_LOOP_ROWS", 3)
+
+    outcome = await heatmap_store.refresh(db, case_id)
+
+    assert (outcome.stored, outcome.rebuilt, outcome.updates_read) == (True, True, len(hub.log))
+    assert await _stored_days(db, case_id) == _expected_days(hub.log)
+    sections = (await _stored_sections(db, case_id)).heatmap
+    assert sections == section_heatmap(hub.state(), read_edit_history(hub.log).client_authors)
 
 
 async def test_later_runs_read_only_the_new_updates_and_agree_with_a_full_count(db: Database) -> None:
