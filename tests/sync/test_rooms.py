@@ -29,29 +29,6 @@ async def test_clients_arriving_at_once_share_one_room_which_closes_after_the_la
     await again.close()
 
 
-async def test_awareness_reaches_others_and_is_cleared_when_a_client_leaves(live_sqlite: Live) -> None:
-    live = live_sqlite
-    case = await live.case(mate="VIEWER")
-    owner = await YSocket.connect(live.sync_url(case.id, case.owner.token))
-    viewer = await YSocket.connect(live.sync_url(case.id, case.members["mate"].token))
-    await asyncio.gather(owner.synced.wait(), viewer.synced.wait())
-    state = protocol.AwarenessEntry(424242, 1, '{"user":{"name":"Viewer"}}')
-    await viewer.send_raw(protocol.encode_awareness(protocol.encode_awareness_update([state])))
-
-    async def seen(client: YSocket, entry_state: str) -> None:
-        while not any(
-            e.client_id == 424242 and e.state == entry_state
-            for payload in client.awareness
-            for e in protocol.decode_awareness(payload)
-        ):
-            await asyncio.sleep(0.02)
-
-    await asyncio.wait_for(seen(owner, state.state), 5)
-    await viewer.close()
-    await asyncio.wait_for(seen(owner, "null"), 5)
-    await owner.close()
-
-
 def _entries(client: YSocket, client_id: int) -> list[protocol.AwarenessEntry]:
     """Every awareness entry of `client_id` that `client` was sent, in order."""
     return [
@@ -74,6 +51,19 @@ def _awareness(client_id: int, clock: int, state: str) -> bytes:
     return protocol.encode_awareness(
         protocol.encode_awareness_update([protocol.AwarenessEntry(client_id, clock, state)])
     )
+
+
+async def test_awareness_reaches_others_and_is_cleared_when_a_client_leaves(live_sqlite: Live) -> None:
+    live = live_sqlite
+    case = await live.case(mate="VIEWER")
+    owner = await YSocket.connect(live.sync_url(case.id, case.owner.token))
+    viewer = await YSocket.connect(live.sync_url(case.id, case.members["mate"].token))
+    await asyncio.gather(owner.synced.wait(), viewer.synced.wait())
+    await viewer.send_raw(_awareness(424242, 1, '{"user":{"name":"Viewer"}}'))
+    await _until(lambda: any(e.state == '{"user":{"name":"Viewer"}}' for e in _entries(owner, 424242)))
+    await viewer.close()
+    await _until(lambda: any(e.state == "null" for e in _entries(owner, 424242)))
+    await owner.close()
 
 
 async def test_an_awareness_state_sent_back_or_outdated_is_not_forwarded(live_sqlite: Live) -> None:
