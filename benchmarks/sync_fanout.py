@@ -16,6 +16,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,9 @@ class Result:
     connect_s: float
     observer_procs: int
     ws_extensions: str
+    late_windows: list[tuple[float, int]]
+    """The busiest `LATE_WINDOW_S` windows for deliveries over `--late-ms`: (seconds after the first
+    measured write, count), in time order: where a tail comes from (a burst, a job, a renewal)."""
 
 
 class _Loader:
@@ -121,6 +125,21 @@ def _percentile(ordered: list[float], fraction: float) -> float:
     if not ordered:
         return math.nan
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+LATE_WINDOW_S = 0.25
+LATE_WINDOWS_SHOWN = 5
+
+
+def late_windows(samples: list[tuple[float, float]], late_ms: float) -> list[tuple[float, int]]:
+    """Deliveries slower than `late_ms`, counted per window of their send time (ms, CLOCK_MONOTONIC);
+    the `LATE_WINDOWS_SHOWN` busiest windows, in time order."""
+    if not samples:
+        return []
+    first = min(sent for sent, _ in samples)
+    late = Counter(int((sent - first) / 1000 / LATE_WINDOW_S) for sent, ms in samples if ms > late_ms)
+    busiest = sorted(late.most_common(LATE_WINDOWS_SHOWN))
+    return [(round(window * LATE_WINDOW_S, 2), count) for window, count in busiest]
 
 
 async def run_scenario(server: Server, scenario: Scenario, run: int, args: argparse.Namespace) -> Result:
@@ -178,6 +197,7 @@ async def run_scenario(server: Server, scenario: Scenario, run: int, args: argpa
             await loader.close()
 
     latencies = sorted(ms for report in reports for ms in report["latencies"])
+    samples = [(sent, ms) for r in reports for sent, ms in zip(r["sent_at"], r["latencies"], strict=True)]
     return Result(
         server=server.name,
         scenario=scenario.key,
@@ -200,6 +220,7 @@ async def run_scenario(server: Server, scenario: Scenario, run: int, args: argpa
         connect_s=connect_s,
         observer_procs=args.observer_procs,
         ws_extensions=str(ready[0].get("extensions", "")),
+        late_windows=late_windows(samples, args.late_ms),
     )
 
 
@@ -232,6 +253,12 @@ async def _measure(
             f"p50 {result.p50_ms:.2f} ms, p99 {result.p99_ms:.2f} ms, others {result.others_cpu_pct:.0f}%"
         )
         print(f"  {scenario.key}/{name}/{run}: {figures}", file=sys.stderr)
+        if result.late_windows:
+            windows = ", ".join(f"{at:.2f} s: {count}" for at, count in result.late_windows)
+            print(
+                f"    late (>{args.late_ms:g} ms), busiest {LATE_WINDOW_S} s windows by send time: {windows}",
+                file=sys.stderr,
+            )
         if args.max_others is None or result.others_cpu_pct <= args.max_others or attempt == args.retries:
             break
     return result
@@ -306,6 +333,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--paragraph-chars", type=int, default=48, help="characters per written paragraph")
     parser.add_argument("--settle", type=float, default=1.0, help="seconds between connecting and writing")
+    parser.add_argument(
+        "--late-ms",
+        type=float,
+        default=10.0,
+        help="a delivery slower than this counts as late (where, per run)",
+    )
     parser.add_argument("--drain", type=float, default=10.0, help="seconds to wait for late updates")
     parser.add_argument("--repeat", type=int, default=1, help="runs per scenario and server, interleaved")
     parser.add_argument("--wait-quiet", type=float, default=0, help="wait up to this many s before a run...")

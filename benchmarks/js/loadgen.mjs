@@ -32,7 +32,7 @@ const clients = config.clients.map(({ room, params, role }) => {
     disableBc: true
   })
   provider.awareness.setLocalState({ user: { name: `${role}-${doc.clientID}` } })
-  return { room, role, doc, provider, body: doc.getXmlFragment('body'), seen: new Set(), latencies: [] }
+  return { room, role, doc, provider, body: doc.getXmlFragment('body'), seen: new Set(), latencies: [], sentAt: [] }
 })
 
 const observe = (client) => {
@@ -44,7 +44,10 @@ const observe = (client) => {
       const [seq, sentAt] = element.firstChild.toString().split(' ', 2).map(Number)
       if (client.seen.has(seq)) continue
       client.seen.add(seq)
-      if (seq >= warmupSeqs) client.latencies.push(arrived - sentAt)
+      if (seq >= warmupSeqs) {
+        client.latencies.push(arrived - sentAt)
+        client.sentAt.push(sentAt)
+      }
     }
   })
 }
@@ -90,6 +93,7 @@ const collect = (expected, deadlineMs) => new Promise((resolve) => {
       resolve({
         type: 'report',
         latencies: observers.flatMap((c) => c.latencies.map((ms) => Math.round(ms * 1000) / 1000)),
+        sent_at: observers.flatMap((c) => c.sentAt),
         received: observers.reduce((sum, c) => sum + c.seen.size, 0),
         expected: observers.reduce((sum, c) => sum + (expected[c.room] ?? 0), 0),
         incomplete_clients: observers.filter((c) => c.seen.size < (expected[c.room] ?? 0)).length
