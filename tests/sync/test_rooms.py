@@ -47,6 +47,13 @@ async def _until(condition: Callable[[], bool], timeout: float = 5) -> None:
     await asyncio.wait_for(poll(), timeout)
 
 
+async def _synced(live: Live, case_id: str, *tokens: str) -> list[YSocket]:
+    """One protocol-level client per token in the case's room, each through its first sync."""
+    clients = [await YSocket.connect(live.sync_url(case_id, token)) for token in tokens]
+    await asyncio.gather(*(client.synced.wait() for client in clients))
+    return clients
+
+
 def _awareness(client_id: int, clock: int, state: str) -> bytes:
     return protocol.encode_awareness(
         protocol.encode_awareness_update([protocol.AwarenessEntry(client_id, clock, state)])
@@ -56,9 +63,7 @@ def _awareness(client_id: int, clock: int, state: str) -> bytes:
 async def test_awareness_reaches_others_and_is_cleared_when_a_client_leaves(live_sqlite: Live) -> None:
     live = live_sqlite
     case = await live.case(mate="VIEWER")
-    owner = await YSocket.connect(live.sync_url(case.id, case.owner.token))
-    viewer = await YSocket.connect(live.sync_url(case.id, case.members["mate"].token))
-    await asyncio.gather(owner.synced.wait(), viewer.synced.wait())
+    owner, viewer = await _synced(live, case.id, case.owner.token, case.members["mate"].token)
     await viewer.send_raw(_awareness(424242, 1, '{"user":{"name":"Viewer"}}'))
     await _until(lambda: any(e.state == '{"user":{"name":"Viewer"}}' for e in _entries(owner, 424242)))
     await viewer.close()
@@ -69,11 +74,8 @@ async def test_awareness_reaches_others_and_is_cleared_when_a_client_leaves(live
 async def test_an_awareness_state_sent_back_or_outdated_is_not_forwarded(live_sqlite: Live) -> None:
     live = live_sqlite
     case = await live.case(mate="EDITOR", guest="VIEWER")
-    owner, mate, guest = [
-        await YSocket.connect(live.sync_url(case.id, token))
-        for token in (case.owner.token, case.members["mate"].token, case.members["guest"].token)
-    ]
-    await asyncio.gather(owner.synced.wait(), mate.synced.wait(), guest.synced.wait())
+    tokens = (case.owner.token, case.members["mate"].token, case.members["guest"].token)
+    owner, mate, guest = await _synced(live, case.id, *tokens)
     await owner.send_raw(_awareness(1, 2, '{"user":{"name":"Owner"}}'))
     await _until(lambda: bool(_entries(mate, 1)))
     # What a y-websocket client does with every change it receives: send it back as it came.
@@ -90,9 +92,7 @@ async def test_an_awareness_state_sent_back_or_outdated_is_not_forwarded(live_sq
 async def test_a_client_leaving_clears_only_the_states_it_announced(live_sqlite: Live) -> None:
     live = live_sqlite
     case = await live.case(mate="EDITOR")
-    owner = await YSocket.connect(live.sync_url(case.id, case.owner.token))
-    mate = await YSocket.connect(live.sync_url(case.id, case.members["mate"].token))
-    await asyncio.gather(owner.synced.wait(), mate.synced.wait())
+    owner, mate = await _synced(live, case.id, case.owner.token, case.members["mate"].token)
     await owner.send_raw(_awareness(1, 1, '{"user":{"name":"Owner"}}'))
     await _until(lambda: bool(_entries(mate, 1)))
     await mate.send_raw(_awareness(1, 1, '{"user":{"name":"Owner"}}'))  # sent back, as clients do
@@ -102,8 +102,7 @@ async def test_a_client_leaving_clears_only_the_states_it_announced(live_sqlite:
     await _until(lambda: any(e.state == "null" for e in _entries(owner, 2)))
     assert [e.state for e in _entries(owner, 1)] == ['{"user":{"name":"Owner"}}']
     # A newcomer still learns the owner's state, and not the mate's.
-    late = await YSocket.connect(live.sync_url(case.id, case.owner.token))
-    await late.synced.wait()
+    (late,) = await _synced(live, case.id, case.owner.token)
     await _until(lambda: bool(_entries(late, 1)))
     assert not _entries(late, 2)
     await owner.close()
@@ -115,8 +114,7 @@ async def test_npm_clients_get_each_awareness_change_once(live_sqlite: Live) -> 
     reference server does (forwarding the echoes made n² frames of every change in a room of n)."""
     live = live_sqlite
     case = await live.case(bob="EDITOR", carol="VIEWER")
-    watcher = await YSocket.connect(live.sync_url(case.id, case.owner.token))
-    await watcher.synced.wait()
+    (watcher,) = await _synced(live, case.id, case.owner.token)
     url = f"{live.server.ws_url}/sync"
     tokens = (case.owner.token, case.members["bob"].token, case.members["carol"].token)
     names = ("Ana", "Bo", "Cai")
