@@ -4,12 +4,18 @@ Time is cut into windows of `delay` seconds. Activity in a window asks for the j
 `heatmaps:<case>:<window>`, deferred to the window's end: however many updates arrive (on however many
 servers), the case's job runs once per window, and it runs after every update of that window. Activity
 in the next window gets a new id, so nothing waits behind a job that has already started.
+
+Each case's windows are shifted by a fixed share of `delay` taken from its id (the same on every
+server): windows that ended on the clock's multiples of `delay` made every case edited in the same
+half-minute refresh at the same instant, and twenty refreshes in a row held up live edits for a few
+hundred milliseconds (benchmarks/sync_fanout.py, 20-second runs; docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
 import math
 import time
+import zlib
 from collections.abc import Callable
 from typing import Final
 
@@ -41,6 +47,18 @@ def window_of(now: float, delay: float) -> int:
     return math.floor(now / delay)
 
 
+def offset_of(case_id: str, delay: float) -> float:
+    """Where the case's windows start, from 0 to `delay`: fixed per case and the same on every server."""
+    return zlib.crc32(case_id.encode()) / 2**32 * delay
+
+
+def case_window(case_id: str, now: float, delay: float) -> tuple[int, float]:
+    """The case's window holding `now`, and the seconds until that window ends (0 < seconds <= delay)."""
+    offset = offset_of(case_id, delay)
+    window = window_of(now - offset, delay)
+    return window, (window + 1) * delay + offset - now
+
+
 def job_id(case_id: str, window: int) -> str:
     """The id of a case's job for one window: repeats within the window collapse into one job."""
     return f"heatmaps:{case_id}:{window}"
@@ -48,11 +66,8 @@ def job_id(case_id: str, window: int) -> str:
 
 def schedule(jobs: JobQueue, case_id: str, delay: float, *, now: float | None = None) -> None:
     """Ask for the case's job at the end of the current window (fire and forget)."""
-    now = time.time() if now is None else now
-    window = window_of(now, delay)
-    jobs.enqueue_soon(
-        JOB, job_id=job_id(case_id, window), defer_by=(window + 1) * delay - now, case_id=case_id
-    )
+    window, left = case_window(case_id, time.time() if now is None else now, delay)
+    jobs.enqueue_soon(JOB, job_id=job_id(case_id, window), defer_by=left, case_id=case_id)
 
 
 class ActivityDebouncer:
@@ -70,7 +85,7 @@ class ActivityDebouncer:
 
     def __call__(self, case_id: str, _author_id: str | None) -> None:
         now = self._clock()
-        window = window_of(now, self._delay)
+        window, _left = case_window(case_id, now, self._delay)
         if self._asked.get(case_id) == window:
             return
         if len(self._asked) > 10_000:

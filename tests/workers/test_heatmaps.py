@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from server.config import Settings
 from server.db import Database, create_engine
-from server.heatmap_refresh import JOB, ActivityDebouncer, schedule
+from server.heatmap_refresh import JOB, ActivityDebouncer, offset_of, schedule
 from server.jobs import ArqJobs, InProcessJobs
 from server.models import HeatmapEditDay, HeatmapState
 from tests.heatmaps._authors import Hub
@@ -75,7 +75,8 @@ async def test_activity_within_a_window_runs_the_job_once_after_the_window(
 ) -> None:
     case_id, hub = await _case(db)
     jobs = InProcessJobs(db, settings)
-    now = [1_000_000.02]
+    # Just after the start of one of the case's windows (each case's windows have their own offset).
+    now = [1_000_000.02 + offset_of(case_id, 1.0)]
     # Two servers' listeners, one queue: what arq's job ids do across processes.
     servers = [ActivityDebouncer(jobs, 1.0, clock=lambda: now[0]) for _ in range(2)]
     for entry in hub.log:
@@ -114,7 +115,7 @@ async def test_an_arq_worker_runs_the_deferred_job_once_for_two_servers(
     try:
         case_id, hub = await _case(db)
         await store(db, case_id, hub.log)
-        now = 2_000_000.0
+        now = 2_000_000.1 + offset_of(case_id, 1.5)  # early in one of the case's 1.5 s windows
         for jobs in servers:
             schedule(jobs, case_id, 1.5, now=now)
             schedule(jobs, case_id, 1.5, now=now + 0.5)
