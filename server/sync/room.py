@@ -60,6 +60,10 @@ class Room:
         self._all_durable = asyncio.Event()
         self._all_durable.set()
         self._subscription = self.doc.observe(self._capture)
+        # Awareness news waiting for the room's next awareness message (client id -> newest entry).
+        self._unsent: dict[int, AwarenessEntry] = {}
+        self._unpublished: dict[int, AwarenessEntry] = {}
+        self._send_scheduled = False
 
     def _capture(self, event: TransactionEvent) -> None:
         self._captured = event.update
@@ -101,10 +105,7 @@ class Room:
             if entry is not None:
                 self._clocks[client_id] = entry.clock + 1
                 entries.append(AwarenessEntry(client_id, entry.clock + 1, "null"))
-        if entries:
-            payload = protocol.encode_awareness_update(entries)
-            self._broadcast(protocol.encode_awareness(payload), exclude=None)
-            self._fanout.publish(self.case_id, KIND_AWARENESS, payload)
+        self._announce(entries, publish=True)
 
     # ---- messages from local peers -----------------------------------------------------------
 
@@ -156,14 +157,41 @@ class Room:
         self._local_update(None, update, author_id)
 
     def _awareness(self, peer: Peer, payload: bytes) -> None:
-        accepted = self._accept(payload, self._controlled.get(peer))
-        if accepted is not None:
-            # Like the reference server, the sender gets its own awareness back: it proves the link alive.
-            self._broadcast(protocol.encode_awareness(accepted), exclude=None)
-            self._fanout.publish(self.case_id, KIND_AWARENESS, accepted)
+        self._announce(self._accept(payload, self._controlled.get(peer)), publish=True)
 
-    def _accept(self, payload: bytes, controlled: set[int] | None) -> bytes | None:
-        """Remember the entries of an awareness update that are news; returns them encoded (None if none).
+    def _announce(self, entries: list[AwarenessEntry], *, publish: bool) -> None:
+        """Queue awareness news for the room's next awareness message, sent once the loop has handled
+        what arrived with it.
+
+        Every y-websocket client sends back each awareness message it receives, and renews its own
+        state every 15 s, all clients of a page together. One message per change meant, in a room of
+        n clients renewing at once, n² frames out and n·(n-1) echoes back to decode; one message for
+        the changes that arrived together means n frames out and n echoes, for clients and server alike.
+        """
+        if not entries:
+            return
+        for entry in entries:
+            self._unsent[entry.client_id] = entry
+            if publish:
+                self._unpublished[entry.client_id] = entry
+        if not self._send_scheduled:
+            self._send_scheduled = True
+            asyncio.get_running_loop().call_soon(self._send_awareness)
+
+    def _send_awareness(self) -> None:
+        self._send_scheduled = False
+        unsent, self._unsent = self._unsent, {}
+        unpublished, self._unpublished = self._unpublished, {}
+        if unsent:
+            # Like the reference server, the sender gets its own awareness back: it proves the link alive.
+            payload = protocol.encode_awareness_update(list(unsent.values()))
+            self._broadcast(protocol.encode_awareness(payload), exclude=None)
+        if unpublished:
+            published = protocol.encode_awareness_update(list(unpublished.values()))
+            self._fanout.publish(self.case_id, KIND_AWARENESS, published)
+
+    def _accept(self, payload: bytes, controlled: set[int] | None) -> list[AwarenessEntry]:
+        """Remember the entries of an awareness update that are news, and return them.
 
         y-protocols' rule: an entry counts only with a newer clock than the room's (or as the removal
         of a present state at the same clock). A y-websocket client sends back every awareness change
@@ -188,9 +216,7 @@ class Room:
                 if controlled is not None and not present:
                     controlled.add(entry.client_id)
             news.append(entry)
-        if not news:
-            return None
-        return payload if len(news) == len(entries) else protocol.encode_awareness_update(news)
+        return news
 
     # ---- traffic from other servers ------------------------------------------------------------
 
@@ -201,9 +227,7 @@ class Room:
             if effective is not None:
                 self._broadcast(protocol.encode_sync(SyncKind.UPDATE, effective), exclude=None)
         elif kind == KIND_AWARENESS:
-            accepted = self._accept(payload, None)
-            if accepted is not None:
-                self._broadcast(protocol.encode_awareness(accepted), exclude=None)
+            self._announce(self._accept(payload, None), publish=False)
         elif kind == KIND_ACCESS:
             self.set_access(payload[1:].decode(), payload[:1] == b"1")
 

@@ -96,6 +96,12 @@ class YSocket:
     async def send_raw(self, data: bytes | str) -> None:
         await self.ws.send(data)
 
+    def send_together(self, *messages: bytes) -> None:
+        """Send binary messages in one write to the socket, so that the server reads them at once."""
+        for message in messages:
+            self.ws.protocol.send_binary(message)
+        self.ws.transport.write(b"".join(self.ws.protocol.data_to_send()))
+
     async def wait_text(self, needle: str, timeout: float = 5.0) -> str:
         deadline = time.monotonic() + timeout
         while needle not in self.text:

@@ -89,6 +89,24 @@ async def test_an_awareness_state_sent_back_or_outdated_is_not_forwarded(live_sq
         await client.close()
 
 
+async def test_awareness_changes_that_arrive_together_go_out_in_one_message(live_sqlite: Live) -> None:
+    """y-websocket clients renew their states together and send back every message they receive:
+    a message per change made n² frames of every renewal in a room of n, and n·(n-1) echoes."""
+    live = live_sqlite
+    case = await live.case(mate="EDITOR")
+    owner, mate = await _synced(live, case.id, case.owner.token, case.members["mate"].token)
+    ids = range(11, 16)
+    owner.send_together(*(_awareness(i, 1, f'{{"user":{{"name":"U{i}"}}}}') for i in ids))
+    await _until(lambda: all(_entries(mate, i) for i in ids))
+    carrying = [p for p in mate.awareness if {e.client_id for e in protocol.decode_awareness(p)} & set(ids)]
+    assert len(carrying) == 1
+    assert [(e.client_id, e.clock) for e in protocol.decode_awareness(carrying[0])] == [(i, 1) for i in ids]
+    # The sender gets them back too, as from the reference server.
+    await _until(lambda: all(_entries(owner, i) for i in ids))
+    for client in (owner, mate):
+        await client.close()
+
+
 async def test_a_client_leaving_clears_only_the_states_it_announced(live_sqlite: Live) -> None:
     live = live_sqlite
     case = await live.case(mate="EDITOR")
