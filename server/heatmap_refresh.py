@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import math
 import time
-import zlib
 from collections.abc import Callable
 from typing import Final
 
 from server.config import ConfigError, Settings
+from server.ids import spread_of
 from server.jobs import JobQueue
 
 JOB: Final = "refresh_heatmaps"
@@ -49,7 +49,7 @@ def window_of(now: float, delay: float) -> int:
 
 def offset_of(case_id: str, delay: float) -> float:
     """Where the case's windows start, from 0 to `delay`: fixed per case and the same on every server."""
-    return zlib.crc32(case_id.encode()) / 2**32 * delay
+    return spread_of(case_id, delay)
 
 
 def case_window(case_id: str, now: float, delay: float) -> tuple[int, float]:

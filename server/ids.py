@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 import uuid
+import zlib
 
 
 def new_id() -> str:
@@ -26,3 +27,11 @@ def is_id(value: str) -> bool:
     except (ValueError, AttributeError, TypeError):
         return False
     return len(value) == 36
+
+
+def spread_of(value: str, span: float) -> float:
+    """A point from 0 to `span` fixed by `value`, the same in every process (crc32, not `hash`).
+
+    It spreads per-case timers (heatmap windows, snapshot checks) so that cases busy together do not
+    fire together."""
+    return zlib.crc32(value.encode()) / 2**32 * span

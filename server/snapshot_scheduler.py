@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import zlib
 from typing import Final
 
 from server.domain.snapshots import AutoPolicy, AutoReason
+from server.ids import spread_of
 from server.jobs import JobQueue
 
 log = logging.getLogger("warroom.snapshots")
@@ -27,7 +27,7 @@ COUNT_SPREAD_SECONDS: Final = 2.0
 
 def count_delay(case_id: str, spread: float = COUNT_SPREAD_SECONDS) -> float:
     """How long the case's count checks wait: from 0 to `spread`, fixed per case."""
-    return zlib.crc32(case_id.encode()) / 2**32 * spread
+    return spread_of(case_id, spread)
 
 
 class SnapshotScheduler:

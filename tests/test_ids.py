@@ -1,7 +1,7 @@
 import time
 import uuid
 
-from server.ids import is_id, new_id
+from server.ids import is_id, new_id, spread_of
 
 
 def test_ids_are_uuid7_and_sort_by_time() -> None:
@@ -18,3 +18,11 @@ def test_is_id_rejects_anything_else() -> None:
     assert not is_id("1")
     assert not is_id("' OR 1=1 --")
     assert not is_id("")
+
+
+def test_ids_made_together_spread_over_the_whole_span() -> None:
+    points = [spread_of(new_id(), 30.0) for _ in range(200)]
+    assert all(0 <= point < 30.0 for point in points)
+    # Ids made in the same millisecond share their first bytes; their points must not bunch up.
+    assert sum(point < 15.0 for point in points) in range(70, 131)
+    assert spread_of("case", 30.0) == spread_of("case", 30.0) != spread_of("case2", 30.0)
