@@ -32,6 +32,5 @@ def is_id(value: str) -> bool:
 def spread_of(value: str, span: float) -> float:
     """A point from 0 to `span` fixed by `value`, the same in every process (crc32, not `hash`).
 
-    It spreads per-case timers (heatmap windows, snapshot checks) so that cases busy together do not
-    fire together."""
+    It spreads per-case timers (heatmap windows) so that cases busy together do not fire together."""
     return zlib.crc32(value.encode()) / 2**32 * span

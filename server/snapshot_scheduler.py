@@ -3,40 +3,27 @@
 One per process, fed by `Rooms.activity_listeners` (each durable update of this server). The job
 decides from the database whether a snapshot is due, so any number of servers may ask for the
 same one: it is taken once.
-
-A count check waits a fixed part of `COUNT_SPREAD_SECONDS` taken from the case id: cases that
-reach their count together (typed at the same pace since the same moment) would otherwise take
-their snapshots back to back, and twenty in a row held up live edits (docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Final
 
 from server.domain.snapshots import AutoPolicy, AutoReason
-from server.ids import spread_of
 from server.jobs import JobQueue
 
 log = logging.getLogger("warroom.snapshots")
 
 JOB = "auto_snapshot"
-COUNT_SPREAD_SECONDS: Final = 2.0
-
-
-def count_delay(case_id: str, spread: float = COUNT_SPREAD_SECONDS) -> float:
-    """How long the case's count checks wait: from 0 to `spread`, fixed per case."""
-    return spread_of(case_id, spread)
 
 
 class SnapshotScheduler:
     """Debounces per case: each update re-arms the idle timer; every `check_every` updates a count job."""
 
-    def __init__(self, jobs: JobQueue, policy: AutoPolicy, *, spread: float = COUNT_SPREAD_SECONDS) -> None:
+    def __init__(self, jobs: JobQueue, policy: AutoPolicy) -> None:
         self._jobs = jobs
         self._policy = policy
-        self._spread = spread
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._counts: dict[str, int] = {}
         # This server sees only its own share of a case's updates, so it asks the database
@@ -55,7 +42,7 @@ class SnapshotScheduler:
             count = self._counts.get(case_id, 0) + 1
             if count >= self.check_every:
                 count = 0
-                self._enqueue(case_id, AutoReason.COUNT, count_delay(case_id, self._spread))
+                self._enqueue(case_id, AutoReason.COUNT)
             self._counts[case_id] = count
 
     def _idle(self, case_id: str) -> None:
@@ -63,9 +50,9 @@ class SnapshotScheduler:
         self._counts.pop(case_id, None)
         self._enqueue(case_id, AutoReason.IDLE)
 
-    def _enqueue(self, case_id: str, reason: AutoReason, defer_by: float = 0.0) -> None:
+    def _enqueue(self, case_id: str, reason: AutoReason) -> None:
         # No job id: arq keeps a finished job's id for an hour and would refuse the next one.
-        self._jobs.enqueue_soon(JOB, defer_by=defer_by, case_id=case_id, reason=reason.value)
+        self._jobs.enqueue_soon(JOB, case_id=case_id, reason=reason.value)
 
     @property
     def pending(self) -> int:

@@ -13,11 +13,10 @@ from server.db import Database
 from server.domain import cases
 from server.domain.snapshots import AutoPolicy
 from server.events import EventBus
-from server.ids import new_id
 from server.jobs import InProcessJobs
 from server.models import Snapshot, SnapshotKind, User
 from server.pubsub import LocalPubSub
-from server.snapshot_scheduler import COUNT_SPREAD_SECONDS, SnapshotScheduler, count_delay
+from server.snapshot_scheduler import SnapshotScheduler
 from tests.domain.test_snapshots import Editor
 from tests.support.people import make_person
 from tests.support.rooms import RecordingPeer, running_rooms
@@ -65,7 +64,7 @@ async def _setup(
 
 async def test_every_n_updates_make_a_snapshot(db: Database, tmp_path: Path) -> None:
     owner, case_id, jobs, bus, policy = await _setup(db, tmp_path, idle="0", every="8")
-    scheduler = SnapshotScheduler(jobs, policy, spread=0.5)  # each count check waits up to 0.5 s
+    scheduler = SnapshotScheduler(jobs, policy)
     assert scheduler.check_every == 2
     async with running_rooms(db) as rooms, bus.subscribe(f"case:{case_id}:snapshots") as events:
         rooms.activity_listeners.append(scheduler.on_activity)
@@ -122,12 +121,3 @@ async def test_zero_turns_a_trigger_off() -> None:
     )
     assert policy == AutoPolicy(idle_seconds=0, every_updates=0)
     assert AutoPolicy.from_env({}) == AutoPolicy(idle_seconds=300, every_updates=200)
-
-
-def test_cases_reaching_their_count_together_take_their_snapshots_apart() -> None:
-    """Twenty snapshots back to back held up live edits (docs/benchmarks.md): each case's count
-    checks wait a delay of their own."""
-    delays = [count_delay(new_id()) for _ in range(20)]
-    assert all(0 <= delay < COUNT_SPREAD_SECONDS for delay in delays)
-    assert len(set(delays)) == 20
-    assert max(delays) - min(delays) > COUNT_SPREAD_SECONDS / 2
