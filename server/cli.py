@@ -28,6 +28,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         ws=SyncWebSocketProtocol,
         ws_per_message_deflate=False,
         ws_max_size=settings.max_frame_bytes,
+        # Keepalive pings (0: none); a connection's first comes at its own moment (server/sync/websocket.py).
+        ws_ping_interval=settings.ws_ping_seconds or None,
+        ws_ping_timeout=settings.ws_ping_seconds or None,
         access_log=False,
         log_config=None,
         lifespan="on",

@@ -81,6 +81,7 @@ class Settings:
     token_ttl_hours: int = 24 * 14
     max_frame_bytes: int = 8 * 1024 * 1024
     room_idle_seconds: float = 5.0
+    ws_ping_seconds: float = 20.0
     compact_every_updates: int = 500
     frontend_dir: Path = Path("frontend/dist")
     extra: Mapping[str, str] = field(default_factory=dict)
@@ -127,6 +128,7 @@ class Settings:
             token_ttl_hours=_int(env, "WARROOM_TOKEN_TTL_HOURS", 24 * 14, minimum=1),
             max_frame_bytes=_int(env, "WARROOM_MAX_FRAME_BYTES", 8 * 1024 * 1024, minimum=1024),
             room_idle_seconds=_float(env, "WARROOM_ROOM_IDLE_SECONDS", 5.0),
+            ws_ping_seconds=_float(env, "WARROOM_WS_PING_SECONDS", 20.0),
             compact_every_updates=_int(env, "WARROOM_COMPACT_EVERY", 500, minimum=10),
             frontend_dir=Path(env.get("WARROOM_FRONTEND_DIR") or "frontend/dist"),
             extra={k: v for k, v in env.items() if k.startswith("WARROOM_")},

@@ -27,6 +27,7 @@ def test_redis_means_arq_unless_told_otherwise() -> None:
         ({"WARROOM_JOBS": "arq"}, "needs WARROOM_REDIS_URL"),
         ({"WARROOM_ROOM_IDLE_SECONDS": "-1"}, "must be at least 0"),
         ({"WARROOM_ROOM_IDLE_SECONDS": "soon"}, "must be a number"),
+        ({"WARROOM_WS_PING_SECONDS": "-5"}, "WARROOM_WS_PING_SECONDS must be at least 0"),
     ],
 )
 def test_bad_values_are_refused_with_the_variable_named(env: dict[str, str], message: str) -> None:
