@@ -61,5 +61,5 @@ async def test_connections_opened_together_are_pinged_at_different_moments(
         url = live.sync_url(case.id, case.owner.token)
         delays = sorted(await asyncio.gather(*(_first_ping_after(url) for _ in range(20))))
     assert delays[0] >= 0.9, "the first ping comes in the second half of the interval"
-    assert delays[-1] <= 2.5
+    assert delays[-1] <= 3.0
     assert delays[-1] - delays[0] > 0.3, f"pinged together: {delays}"
