@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import json
 import math
+import random
 import statistics
 import sys
 import tempfile
@@ -129,6 +130,21 @@ def _percentile(ordered: list[float], fraction: float) -> float:
 
 LATE_WINDOW_S = 0.25
 LATE_WINDOWS_SHOWN = 5
+
+
+BOOTSTRAP_SAMPLES = 2000
+
+
+def p99_ratio_interval(pairs: list[tuple[float, float]], level: float = 0.9) -> tuple[float, float]:
+    """Where ours/reference's ratio of median p99s lies at `level`, from (ours, reference) p99 pairs of
+    interleaved runs, resampled with replacement (a bootstrap; a pair shares the machine's noise)."""
+    rng = random.Random(0)
+    ratios = sorted(
+        statistics.median(ours for ours, _ in sample) / statistics.median(ref for _, ref in sample)
+        for sample in ([rng.choice(pairs) for _ in pairs] for _ in range(BOOTSTRAP_SAMPLES))
+    )
+    tail = int(len(ratios) * (1 - level) / 2)
+    return ratios[tail], ratios[-1 - tail]
 
 
 def late_windows(samples: list[tuple[float, float]], late_ms: float) -> list[tuple[float, int]]:
@@ -311,6 +327,17 @@ def print_table(results: list[Result], scenarios: dict[str, Scenario], duration:
             (ours_p50, ours_p99), (ref_p50, ref_p99) = medians["ours"], medians["reference"]
             runs = "" if len(rows) == 2 else " (medians over runs)"
             print(f"ratio ours/reference{runs}: p50 {ours_p50 / ref_p50:.2f}  p99 {ours_p99 / ref_p99:.2f}")
+            p99 = {(r.server, r.run): r.p99_ms for r in rows}
+            pairs = [
+                (ms, p99[("reference", n)])
+                for (s, n), ms in p99.items()
+                if s == "ours" and ("reference", n) in p99
+            ]
+            if len(pairs) >= 3:
+                low, high = p99_ratio_interval(pairs)
+                print(
+                    f"p99 ratio, 90% interval (bootstrap over {len(pairs)} run pairs): {low:.2f}-{high:.2f}"
+                )
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
