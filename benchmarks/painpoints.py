@@ -48,6 +48,7 @@ from server.clustering import shared_embedder  # noqa: E402
 from server.config import Settings  # noqa: E402
 from server.db import Database, create_engine  # noqa: E402
 from server.domain import cases, cluster_runs, users  # noqa: E402
+from server.domain.painpoint_config import PainPointConfig  # noqa: E402
 from server.domain.painpoint_vectors import to_bytes  # noqa: E402
 from server.ids import new_id  # noqa: E402
 from server.jobs import InProcessJobs  # noqa: E402
@@ -328,16 +329,15 @@ async def bench_job(url: str, n: int) -> dict[str, Any]:
     parts: dict[str, float] = {}
     async with db.sessions() as session:
         inputs = await _timed(
-            "load", parts, lambda: cluster_runs.load_inputs(session, team, "all-MiniLM-L6-v2")
+            "load", parts, lambda: cluster_runs.load_inputs(session, team, shared_embedder().model_name)
         )
-    result = await asyncio.to_thread(cluster_runs.compute, inputs)
+    view = PainPointConfig().view(inputs.model, inputs.vectors.shape[1])
+    result = await asyncio.to_thread(cluster_runs.compute, inputs, view)
     async with db.transaction() as session:
         await _timed(
             "store",
             parts,
-            lambda: cluster_runs.store_run(
-                session, inputs, result, job_id=new_id(), placement_min_similarity=0.4
-            ),
+            lambda: cluster_runs.store_run(session, inputs, result, job_id=new_id(), view=view),
         )
     figures["load_s"], figures["store_s"] = parts["load"], parts["store"]
     await db.dispose()

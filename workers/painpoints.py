@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from server.clustering import ClusteringParams, shared_embedder
+from server.clustering import shared_embedder
 from server.domain import cluster_events, cluster_runs, jobs, painpoint_embedding
 from server.domain.painpoint_config import PainPointConfig
 from server.domain.painpoint_embedding import EmbedReport
@@ -89,8 +89,8 @@ async def _recluster(ctx: JobContext, job_id: str, team_id: str) -> ClusterRun |
     if not inputs.ids:
         await _mark_succeeded(ctx, job_id)
         return None
-    params = ClusteringParams(outlier_min_similarity=config.placement_min_similarity)
-    result = await asyncio.to_thread(cluster_runs.compute, inputs, params)
+    view = config.view(inputs.model, inputs.vectors.shape[1])
+    result = await asyncio.to_thread(cluster_runs.compute, inputs, view)
     await jobs.progress(db, job_id, 0.9)
     try:
         async with db.transaction() as session:
@@ -99,7 +99,7 @@ async def _recluster(ctx: JobContext, job_id: str, team_id: str) -> ClusterRun |
                 inputs,
                 result,
                 job_id=job_id,
-                placement_min_similarity=config.placement_min_similarity,
+                view=view,
             )
             await jobs.succeeded(session, job_id)
     except IntegrityError:

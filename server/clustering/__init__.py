@@ -1,7 +1,7 @@
 """Pain-point clustering, free of the database and the API: embed, cluster, describe, match, place.
 
-Heavy libraries (sentence-transformers, UMAP, HDBSCAN, jieba) are imported on first use, so importing this
-package costs nothing at server start.
+Heavy libraries (sentence-transformers, the USE weights, UMAP, HDBSCAN, jieba) are imported on first use,
+so importing this package costs nothing at server start.
 """
 
 from server.clustering.assign import DEFAULT_MIN_SIMILARITY, Centroids, Placement, place
@@ -13,6 +13,7 @@ from server.clustering.matching import match_clusters
 from server.clustering.pipeline import ClusteringParams, ClusteringResult, ClusterSummary, cluster
 from server.clustering.reduce import ReductionParams
 from server.clustering.trend import WeekCount, weekly_counts
+from server.clustering.views import View
 
 __all__ = [
     "DEFAULT_DUPLICATE_SIMILARITY",
@@ -28,6 +29,7 @@ __all__ = [
     "Keyword",
     "Placement",
     "ReductionParams",
+    "View",
     "WeekCount",
     "class_keywords",
     "cluster",

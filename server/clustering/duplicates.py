@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from server.clustering.types import Embeddings
+from server.clustering.views import View, single
 
 DEFAULT_DUPLICATE_SIMILARITY = 0.95
 
@@ -21,29 +22,40 @@ class Duplicate:
 
 
 def find_duplicates(
-    new: Embeddings, existing: Embeddings, *, threshold: float = DEFAULT_DUPLICATE_SIMILARITY
+    new: Embeddings,
+    existing: Embeddings,
+    *,
+    threshold: float = DEFAULT_DUPLICATE_SIMILARITY,
+    view: View | None = None,
 ) -> list[Duplicate | None]:
-    """Return, per new embedding, the most similar original with cosine >= `threshold`, or None.
+    """Return, per new embedding, the closest original at or above its duplicate cosine, or None.
 
-    `existing` holds the case's originals (not its duplicates). Earlier items of the batch that are not
-    duplicates themselves count as originals too, so submitting the same complaint twice in one batch links
-    the second to the first, and a chain of near-copies all point at one original.
+    `view` says which part of the vectors each pair is compared on and from which cosine (per model);
+    without it the whole vectors are compared at `threshold`. `existing` holds the case's originals (not
+    its duplicates). Earlier items of the batch that are not duplicates themselves count as originals too,
+    so submitting the same complaint twice in one batch links the second to the first, and a chain of
+    near-copies all point at one original.
     """
+    if view is None:
+        view = single("", new.shape[1] if new.ndim == 2 else 0, duplicate=threshold, placement=0.0)
+    sims, limits = view.pair_scores(new, existing)
+    margins = sims - limits
+    batch_sims, batch_limits = view.pair_scores(new, new)
+    batch_margins = batch_sims - batch_limits
     results: list[Duplicate | None] = []
-    against_existing = new @ existing.T if len(existing) else np.empty((len(new), 0), dtype=np.float32)
-    batch_sims = new @ new.T
     originals: list[int] = []
     for i in range(len(new)):
         best: Duplicate | None = None
-        if against_existing.shape[1]:
-            j = int(against_existing[i].argmax())
-            if against_existing[i, j] >= threshold:
-                best = Duplicate(j, False, float(against_existing[i, j]))
+        best_margin = -np.inf
+        if margins.shape[1]:
+            j = int(margins[i].argmax())
+            if margins[i, j] >= 0:
+                best, best_margin = Duplicate(j, False, float(sims[i, j])), float(margins[i, j])
         if originals:
-            sims = batch_sims[i, originals]
-            k = int(sims.argmax())
-            if sims[k] >= threshold and (best is None or sims[k] > best.similarity):
-                best = Duplicate(originals[k], True, float(sims[k]))
+            row = batch_margins[i, originals]
+            k = int(row.argmax())
+            if row[k] >= 0 and row[k] > best_margin:
+                best = Duplicate(originals[k], True, float(batch_sims[i, originals[k]]))
         if best is None:
             originals.append(i)
         results.append(best)

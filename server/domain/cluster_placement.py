@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.clustering import Centroids, place
+from server.clustering.views import View
 from server.domain.painpoint_vectors import Encoded, from_bytes, stack
 from server.models import Cluster, ClusterMembership, ClusterRun, MembershipSource
 
@@ -50,12 +51,14 @@ async def place_into(
     ids: Sequence[str],
     encoded: Encoded,
     *,
-    min_similarity: float,
+    view: View,
     known: Centroids | None = None,
 ) -> Grown:
     """Record where each pain point of `ids` goes in `run` (skipping any already there); returns who grew.
 
     Only vectors of the run's own model can be compared with its centroids; others wait for the next run.
+    The run's centroids lie in the part of the vectors it clustered on (`View.team_part`), so a vector's
+    cosine to them is that part's, judged at that part's placement cosine.
 
     A pain point too far from every centroid is recorded as unclustered, so it stays visible as such.
     """
@@ -74,6 +77,7 @@ async def place_into(
     if not todo:
         return {}
     clusters = known if known is not None else await centroids(session, run.id)
+    min_similarity = view.team_part(clusters.vectors).placement
     placements = place(encoded.vectors[todo], clusters, min_similarity=min_similarity)
     grown: Grown = {}
     for index, placement in zip(todo, placements, strict=True):

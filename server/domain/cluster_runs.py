@@ -7,7 +7,7 @@ previous run's clusters by membership overlap (`server.clustering.matching`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.clustering import ClusteringParams, ClusteringResult, ClusterSummary, cluster
 from server.clustering.types import Embeddings
+from server.clustering.views import View
 from server.domain import jobs, painpoint_vectors
 from server.domain.cluster_placement import current_run, place_into
 from server.domain.errors import NotFound
@@ -102,10 +103,13 @@ async def load_inputs(session: AsyncSession, team_id: str, model: str) -> RunInp
     )
 
 
-def compute(inputs: RunInputs, params: ClusteringParams | None = None) -> ClusteringResult:
-    """Cluster the inputs (CPU-bound: call it through `asyncio.to_thread`)."""
+def compute(inputs: RunInputs, view: View, params: ClusteringParams | None = None) -> ClusteringResult:
+    """Cluster the inputs on the part of their vectors they all have (CPU-bound: call it through
+    `asyncio.to_thread`); HDBSCAN's outliers join a cluster from that part's placement cosine."""
+    part = view.team_part(inputs.vectors)
+    params = replace(params or ClusteringParams(), outlier_min_similarity=part.placement)
     return cluster(
-        inputs.vectors,
+        view.project(inputs.vectors, part),
         inputs.texts,
         inputs.created_at,
         ids=inputs.ids,
@@ -126,7 +130,7 @@ async def store_run(
     result: ClusteringResult,
     *,
     job_id: str,
-    placement_min_similarity: float,
+    view: View,
 ) -> ClusterRun:
     """Write the run, its clusters and memberships; then place whatever arrived while it was computed."""
     run = ClusterRun(
@@ -150,7 +154,7 @@ async def store_run(
         )
     if inputs.ids:
         await session.execute(insert(ClusterMembership), _membership_rows(run.id, inputs, result))
-    await _place_newcomers(session, run, inputs, placement_min_similarity)
+    await _place_newcomers(session, run, inputs, view)
     return run
 
 
@@ -202,9 +206,7 @@ def _similarities(vectors: Embeddings, result: ClusteringResult) -> np.ndarray:
     return scores
 
 
-async def _place_newcomers(
-    session: AsyncSession, run: ClusterRun, inputs: RunInputs, min_similarity: float
-) -> None:
+async def _place_newcomers(session: AsyncSession, run: ClusterRun, inputs: RunInputs, view: View) -> None:
     """Pain points that got their vector after `load_inputs` join the new run as if placed on arrival."""
     team_ids = (
         await session.execute(select(PainPoint.id).where(PainPoint.team_id == inputs.team_id, COUNTED))
@@ -213,7 +215,7 @@ async def _place_newcomers(
     newcomers = [pain_point_id for pain_point_id in team_ids if pain_point_id not in clustered]
     ids, vectors = await painpoint_vectors.load(session, newcomers, inputs.model)
     if ids:
-        await place_into(session, run, ids, Encoded(inputs.model, vectors), min_similarity=min_similarity)
+        await place_into(session, run, ids, Encoded(inputs.model, vectors), view=view)
 
 
 async def team_runs(

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import time
 
-from server.clustering import DEFAULT_DUPLICATE_SIMILARITY, DEFAULT_MIN_SIMILARITY
+from server.clustering.models import view_for
+from server.clustering.views import View
 from server.config import ConfigError, Settings
 from server.domain.painpoint_quality import DEFAULT_MAX_CHARS
 
@@ -19,10 +20,12 @@ DEFAULT_RECLUSTER_AT = time(2, 0)
 class PainPointConfig:
     """Embedding model, gate and clustering thresholds, and the nightly re-cluster time (UTC)."""
 
-    # None: the bundled all-MiniLM-L6-v2; otherwise a sentence-transformers name or a local directory
+    # None: the bundled bilingual default (server.clustering.models); otherwise a bundled model's name,
+    # a sentence-transformers name or a local directory
     model: str | None = None
-    duplicate_threshold: float = DEFAULT_DUPLICATE_SIMILARITY
-    placement_min_similarity: float = DEFAULT_MIN_SIMILARITY
+    # None: the cosines calibrated for the model (server.clustering.models.CALIBRATED)
+    duplicate_threshold: float | None = None
+    placement_min_similarity: float | None = None
     max_chars: int = DEFAULT_MAX_CHARS
     recluster_at: time | None = DEFAULT_RECLUSTER_AT
 
@@ -33,17 +36,23 @@ class PainPointConfig:
         env = settings.extra
         return cls(
             model=(env.get("WARROOM_EMBEDDING_MODEL") or "").strip() or None,
-            duplicate_threshold=_cosine(env, "WARROOM_DUPLICATE_THRESHOLD", DEFAULT_DUPLICATE_SIMILARITY),
-            placement_min_similarity=_cosine(env, "WARROOM_PLACEMENT_THRESHOLD", DEFAULT_MIN_SIMILARITY),
+            duplicate_threshold=_cosine(env, "WARROOM_DUPLICATE_THRESHOLD"),
+            placement_min_similarity=_cosine(env, "WARROOM_PLACEMENT_THRESHOLD"),
             max_chars=_positive_int(env, "WARROOM_PAINPOINT_MAX_CHARS", DEFAULT_MAX_CHARS),
             recluster_at=_time_of_day(env.get("WARROOM_RECLUSTER_AT")),
         )
 
+    def view(self, model: str, dimension: int) -> View:
+        """How vectors of `model` are compared: its calibrated cosines, or the ones set here."""
+        return view_for(
+            model, dimension, duplicate=self.duplicate_threshold, placement=self.placement_min_similarity
+        )
 
-def _cosine(env: Mapping[str, str], name: str, default: float) -> float:
+
+def _cosine(env: Mapping[str, str], name: str) -> float | None:
     raw = env.get(name)
     if raw is None or not raw.strip():
-        return default
+        return None
     try:
         value = float(raw)
     except ValueError:

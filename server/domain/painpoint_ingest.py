@@ -68,7 +68,7 @@ async def settle(
             run,
             [p.id for p in members],
             Encoded(encoded.model, encoded.vectors[rows]),
-            min_similarity=config.placement_min_similarity,
+            view=config.view(encoded.model, encoded.vectors.shape[1]),
         )
         if grown:
             settled.grown[team_id] = (run.id, grown)
@@ -99,7 +99,8 @@ async def _link_duplicates(
         ).scalars()
     )
     kept, existing = await painpoint_vectors.load(session, original_ids, encoded.model)
-    found = find_duplicates(encoded.vectors[rows], existing, threshold=config.duplicate_threshold)
+    view = config.view(encoded.model, encoded.vectors.shape[1])
+    found = find_duplicates(encoded.vectors[rows], existing, view=view)
     for pain_point, duplicate in zip(group, found, strict=True):
         if duplicate is None:
             continue

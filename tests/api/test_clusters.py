@@ -90,7 +90,7 @@ async def test_a_recluster_job_clusters_the_team_and_each_viewer_sees_their_part
     assert (run["painPointCount"], run["method"], run["model"]) == (
         len(ENGLISH),
         "umap+hdbscan",
-        "all-MiniLM-L6-v2",
+        "bilingual-v1",
     )
     assert run["params"]["reduction"]["method"] == "umap"
     assert sum(n["size"] for n in rd_view["nodes"]) + rd_view["unclusteredCount"] == len(ENGLISH)

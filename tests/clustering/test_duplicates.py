@@ -16,7 +16,7 @@ def test_near_copies_are_linked_to_the_original(embedder: Embedder) -> None:
             "Export to Excel stops at 10,000 rows",
         ]
     )
-    found = find_duplicates(new, existing)
+    found = find_duplicates(new, existing, view=embedder.view())
     assert [(d.index, d.in_batch) if d else None for d in found] == [(0, False), (1, False), None, None]
     assert found[0] is not None
     assert found[0].similarity >= 0.95

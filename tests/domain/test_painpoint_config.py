@@ -12,7 +12,7 @@ def _config(**env: str) -> PainPointConfig:
 
 def test_defaults() -> None:
     config = _config()
-    assert (config.model, config.duplicate_threshold, config.placement_min_similarity) == (None, 0.95, 0.4)
+    assert (config.model, config.duplicate_threshold, config.placement_min_similarity) == (None, None, None)
     assert (config.max_chars, config.recluster_at) == (2000, time(2, 0))
 
 

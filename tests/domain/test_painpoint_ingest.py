@@ -1,0 +1,116 @@
+"""Duplicates within a case under the default model: distinct Chinese texts stay distinct (the English-only
+model once put 43% of them down as DUPLICATE), rewordings in either language are still caught."""
+
+import pytest
+from sqlalchemy import select
+
+from server.config import Settings
+from server.db import Database
+from server.domain import cases
+from server.domain.painpoint_config import PainPointConfig
+from server.domain.painpoint_submit import submit
+from server.domain.painpoints import SubmissionInput
+from server.jobs import InProcessJobs
+from server.models import PainPoint, PainPointStatus, User
+from tests.support.people import make_person
+
+pytestmark = pytest.mark.model
+
+# Different complaints, many of them short and alike in form: what MiniLM mapped to nearly one vector.
+DISTINCT_CHINESE = [
+    "退款慢",
+    "卡被吞",
+    "扣费两次",
+    "APP闪退",
+    "炸馒头片",
+    "幻影忍者",
+    "甲亢怎么治疗？",
+    "烧伤怎么治疗啊？",
+    "我想转发这封邮件",
+    "我想答复这个邮件",
+    "退款一直没到账",
+    "登录时验证码收不到",
+    "发票抬头开错了",
+    "快递三天了还没发货",
+    "客服电话一直打不通",
+    "会员积分莫名其妙清零了",
+    "优惠券在结算时用不了",
+    "扫码支付提示网络异常",
+    "焊接机器人轨迹偏移两毫米",
+    "机械臂回零点时报警",
+    "打印机卡纸",
+    "导出Excel超过一万行就停了",
+    "报表数据和后台对不上",
+    "合同审批流程太长",
+    "系统升级后页面加载很慢",
+    "手机号换了无法找回账号",
+    "门店库存显示有货但实际缺货",
+    "配送员把包裹放错了小区",
+    "信用卡分期手续费算错了",
+    "银行卡绑定失败",
+    "密码输错三次账号被锁",
+    "消息推送太频繁",
+    "夜间模式下字看不清",
+    "语音播报的地址不准",
+    "售后上门时间一改再改",
+    "设备质保期查不到",
+]
+
+# (original, the same complaint reworded): must still be linked
+REWORDED = [
+    ("退款一直没到账", "退款一直都没有到账"),
+    ("登录时验证码收不到", "登录的时候收不到验证码"),
+    ("Card payment declined twice at checkout", "card payment declined twice at checkout!"),
+    ("The refund has not arrived yet", "the refund has not arrived yet."),
+]
+
+
+async def _case(db: Database) -> tuple[User, str]:
+    person = await make_person(db, "mei@a.com")
+    async with db.transaction() as session:
+        user = await session.get(User, person.id)
+        assert user is not None
+        case = await cases.create_case(session, user, title="售后问题", customer="华南零售")
+    return user, case.id
+
+
+async def _statuses(db: Database, case_id: str) -> dict[str, PainPointStatus]:
+    async with db.sessions() as session:
+        rows = (
+            await session.execute(
+                select(PainPoint.normalized_text, PainPoint.status).where(PainPoint.case_id == case_id)
+            )
+        ).all()
+    return dict(row.tuple() for row in rows)
+
+
+async def test_distinct_chinese_complaints_are_never_duplicates(db: Database, settings: Settings) -> None:
+    user, case_id = await _case(db)
+    jobs = InProcessJobs(db, settings)
+    config = PainPointConfig.from_settings(settings)
+    # half in one batch, then the rest one by one against the stored ones: both paths of the check
+    half = len(DISTINCT_CHINESE) // 2
+    await submit(db, jobs, None, user, [SubmissionInput(case_id, t) for t in DISTINCT_CHINESE[:half]], config)
+    for text in DISTINCT_CHINESE[half:]:
+        await submit(db, jobs, None, user, [SubmissionInput(case_id, text)], config)
+    await jobs.drain()
+    statuses = await _statuses(db, case_id)
+    assert set(statuses) == set(DISTINCT_CHINESE)
+    assert [t for t, s in statuses.items() if s is PainPointStatus.DUPLICATE] == []
+
+
+async def test_rewordings_in_both_languages_are_still_caught(db: Database, settings: Settings) -> None:
+    user, case_id = await _case(db)
+    jobs = InProcessJobs(db, settings)
+    config = PainPointConfig.from_settings(settings)
+    originals = [SubmissionInput(case_id, original) for original, _ in REWORDED]
+    await submit(db, jobs, None, user, originals, config)
+    results = await submit(
+        db, jobs, None, user, [SubmissionInput(case_id, reworded) for _, reworded in REWORDED], config
+    )
+    await jobs.drain()
+    for (original, reworded), result in zip(REWORDED, results, strict=True):
+        assert result.pain_point is not None, reworded
+        assert result.pain_point.status is PainPointStatus.DUPLICATE, (original, reworded)
+    statuses = await _statuses(db, case_id)
+    assert all(statuses[original] is PainPointStatus.SUBMITTED for original, _ in REWORDED)
