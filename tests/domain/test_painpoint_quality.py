@@ -1,8 +1,12 @@
 import json
+import logging
+import threading
 from pathlib import Path
 
 import pytest
 
+from server.clustering.keywords import tokenize
+from server.domain import painpoint_quality
 from server.domain.painpoint_quality import (
     RejectionCode,
     check_text,
@@ -44,10 +48,79 @@ ACCEPTED = [
     "[Pick list] export fails for large orders",
 ]
 
+# Three or four characters are a whole complaint in Chinese; English says the same in two words.
+SHORT_ACCEPTED = [
+    "退款慢",
+    "卡被吞",
+    "扣费两次",
+    "没到账",
+    "还没发货",
+    "数据不对",
+    "给我退款",
+    "退款很慢",
+    "帐号被锁",
+    "帳號登不進去",
+    "refund slow",
+    "card swallowed",
+    "charged twice",
+    # Latin words inside Chinese count as words: "APP" + "闪退"
+    "APP闪退",
+    "iOS闪退",
+    "VPN连不上",
+    "SSO 又挂了",
+]
 
-@pytest.mark.parametrize("text", ACCEPTED)
+# One word, or only particles, laughter, function characters and thanks: refused as today.
+SHORT_REFUSED = [
+    "闪退",
+    "闪退了",
+    "闪退闪退闪退",
+    "很卡",
+    "好",
+    "好好",
+    "好好好",
+    "好的",
+    "好的呢",
+    "嗯嗯好的",
+    "哈哈哈哈",
+    "哈哈哈哈哈哈",
+    "呵呵",
+    "嘿嘿嘿",
+    "嘻嘻",
+    "了吗",
+    "在吗",
+    "你好啊",
+    "谢谢你",
+    "收到谢谢",
+    "好的谢谢",
+    "我也是",
+    "同上",
+    "测试测试",
+    "？？？",
+    "ok",
+    "ok ok",
+    "哈哈哈 ok ok",
+    "thanks 谢谢",
+    "🙂",
+]
+
+
+@pytest.mark.parametrize("text", ACCEPTED + SHORT_ACCEPTED)
 def test_accepts_real_pain_points(text: str) -> None:
     assert check_text(text) == []
+
+
+@pytest.mark.parametrize("text", SHORT_REFUSED)
+def test_refuses_what_says_nothing_in_either_language(text: str) -> None:
+    assert [r.code for r in check_text(text)] == [RejectionCode.TOO_SHORT]
+
+
+@pytest.mark.parametrize(
+    "text", [*SHORT_ACCEPTED, *SHORT_REFUSED, "按120个账号收的费，实际只用了85个", "退款 12345"]
+)
+def test_the_gate_stops_counting_early_but_decides_as_a_full_count(text: str) -> None:
+    too_short = RejectionCode.TOO_SHORT in [r.code for r in check_text(text)]
+    assert too_short == (count_words(text) < 2)
 
 
 @pytest.mark.parametrize(
@@ -107,6 +180,23 @@ def test_refuses_mojibake(text: str) -> None:
     assert RejectionCode.MOJIBAKE in [r.code for r in check_text(text)]
 
 
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        # garbled fill is no words, and a repaired text is counted as its author meant it ("浣犲ソ" is "你好")
+        ("锟斤拷", [RejectionCode.MOJIBAKE, RejectionCode.TOO_SHORT]),
+        ("烫烫烫", [RejectionCode.MOJIBAKE, RejectionCode.TOO_SHORT]),
+        ("屯屯屯屯屯屯", [RejectionCode.MOJIBAKE, RejectionCode.TOO_SHORT]),
+        ("浣犲ソ", [RejectionCode.MOJIBAKE, RejectionCode.TOO_SHORT]),
+        ("閫€娆句竴鐩存病鍒拌处", [RejectionCode.MOJIBAKE]),
+        ("退款�����没到账", [RejectionCode.MOJIBAKE]),
+        ("锟斤拷锟斤拷 payment failed", [RejectionCode.MOJIBAKE]),
+    ],
+)
+def test_garbled_text_is_also_too_short_when_what_was_meant_is(text: str, codes: list[RejectionCode]) -> None:
+    assert [r.code for r in check_text(text)] == codes
+
+
 def test_mojibake_message_suggests_the_repair() -> None:
     (rejection,) = check_text("la livraison est arrivÃ©e cassÃ©e")
     assert rejection.code == RejectionCode.MOJIBAKE
@@ -163,9 +253,20 @@ def test_messages_are_short_sentences() -> None:
     ("text", "words"),
     [
         ("card payment declined twice", 4),
-        ("退款一直没到账", 3.5),
-        ("好", 0.5),
+        ("退款一直没到账", 4),  # 退款 一直 没到 账
+        ("退款慢", 2),
+        ("卡被吞", 2),  # 被 marks the passive
+        ("闪退", 1),
+        ("好", 1),
+        ("好好好", 1),
+        ("好的呢", 1),
+        ("哈哈哈哈", 0),
+        ("嗯嗯 呵呵", 0),
+        ("谢谢你", 1),
+        ("扣费两次", 2),
+        ("APP闪退", 2),
         ("SSO 登录失败", 3),
+        ("注文が届かない", 4),  # 注文 届, and ½ for each of が か な い
         ("don't e-mail me", 3),
         ("OK ok Ok", 1),
         ("error 500", 2),
@@ -196,3 +297,24 @@ def test_accepts_every_pain_point_of_the_labelled_set() -> None:
     texts = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()]
     refused = {text: check_text(text) for text in texts if check_text(text)}
     assert refused == {}
+
+
+def test_loads_jieba_once_and_quietly_when_the_first_texts_arrive_together(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    painpoint_quality._load_segmenter.cache_clear()
+    counts: list[float] = []
+    threads = [threading.Thread(target=lambda: counts.append(count_words("退款慢"))) for _ in range(4)]
+    with caplog.at_level(logging.DEBUG):
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert counts == [2, 2, 2, 2]
+    assert painpoint_quality._load_segmenter.cache_info().misses == 1
+    assert caplog.records == []  # jieba's "Building prefix dict ..." lines
+
+
+def test_counts_the_same_after_clustering_added_its_words_to_jieba() -> None:
+    tokenize("单点登录")  # clustering teaches jieba's shared dictionary that this is one word
+    assert count_words("单点登录") == 2
