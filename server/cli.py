@@ -1,4 +1,4 @@
-"""`python -m server`: serve, worker, migrate, users, demo, export-schema, audit."""
+"""`python -m server`: serve, worker, migrate, users, demo, export-schema, audit, painpoints."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import getpass
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from server.config import ConfigError, Settings
 
@@ -187,6 +187,53 @@ def _audit(settings: Settings, _args: argparse.Namespace) -> int:
     return asyncio.run(_verify_audit(settings))
 
 
+async def _recheck_duplicates(settings: Settings, team: str | None) -> tuple[int, int, int]:
+    from server.clustering import shared_embedder
+    from server.db import Database
+    from server.domain import painpoint_recheck
+    from server.domain.painpoint_config import PainPointConfig
+    from server.domain.painpoint_recheck import RecheckReport
+
+    config = PainPointConfig.from_settings(settings)
+    model = shared_embedder(config.model).model_name
+    db = Database.from_settings(settings)
+    total = RecheckReport()
+    try:
+        if team is not None:
+            teams = [team]
+        else:
+            async with db.sessions() as session:
+                teams = await painpoint_recheck.teams_with_duplicates(session)
+        for team_id in teams:
+            report = await painpoint_recheck.recheck_duplicates(
+                db, team_id, model, config, progress=_case_progress(team_id)
+            )
+            print(f"team {team_id}: checked {report.checked}, restored {len(report.restored)}", flush=True)
+            total.add(report)
+    finally:
+        await db.dispose()
+    return total.checked, len(total.restored), total.skipped
+
+
+def _case_progress(team_id: str) -> Callable[[int, int], Awaitable[None]]:
+    async def progress(done: int, cases: int) -> None:
+        print(f"team {team_id}: case {done}/{cases}", flush=True)
+
+    return progress
+
+
+def _painpoints(settings: Settings, args: argparse.Namespace) -> int:
+    checked, restored, skipped = asyncio.run(_recheck_duplicates(settings, args.team))
+    print(f"checked {checked}, restored {restored}")
+    if skipped:
+        print(
+            f"{skipped} duplicates have no vector under the configured model yet and were left as they are: "
+            "re-cluster the team (it embeds them), then run this again.",
+            file=sys.stderr,
+        )
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m server", description="Warroom server and tools.")
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -225,6 +272,15 @@ def parser() -> argparse.ArgumentParser:
     audit = commands.add_parser("audit", help="verify the hash-chained audit log and points ledger")
     audit.add_argument("action", choices=["verify"])
     audit.set_defaults(run=_audit)
+
+    painpoints = commands.add_parser("painpoints", help="maintain pain points")
+    painpoint_commands = painpoints.add_subparsers(dest="painpoints_command", required=True, metavar="ACTION")
+    recheck = painpoint_commands.add_parser(
+        "recheck-duplicates",
+        help="decide DUPLICATE pain points again under the configured model; restore and award distinct ones",
+    )
+    recheck.add_argument("--team", help="only this team's (id); default: every team")
+    painpoints.set_defaults(run=_painpoints)
     return root
 
 

@@ -18,7 +18,18 @@ def _run(args: list[str], env: dict[str, str], stdin: str = "") -> subprocess.Co
 
 
 @pytest.mark.parametrize(
-    "command", [[], ["serve"], ["worker"], ["migrate"], ["users"], ["users", "create"], ["demo"]]
+    "command",
+    [
+        [],
+        ["serve"],
+        ["worker"],
+        ["migrate"],
+        ["users"],
+        ["users", "create"],
+        ["demo"],
+        ["painpoints"],
+        ["painpoints", "recheck-duplicates"],
+    ],
 )
 def test_every_command_has_help(command: list[str]) -> None:
     result = _run([*command, "--help"], {})
@@ -113,3 +124,63 @@ def test_audit_verify_also_walks_the_points_ledger(tmp_path: Path) -> None:
     broken = _run(["audit", "verify"], env)
     assert broken.returncode == 1
     assert "Points ledger BROKEN at entry" in broken.stderr
+
+
+@pytest.mark.model
+def test_painpoints_recheck_duplicates_restores_the_distinct_ones_once(tmp_path: Path) -> None:
+    import asyncio
+
+    from server.config import Settings
+    from server.db import Database, create_engine
+    from server.domain import cases, painpoint_submit
+    from server.domain.painpoint_config import PainPointConfig
+    from server.domain.painpoints import SubmissionInput
+    from server.jobs import InProcessJobs
+    from server.models import User
+    from tests.support.people import make_person
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'recheck.db'}"
+    assert _run(["migrate"], {"WARROOM_DATABASE_URL": url}).returncode == 0
+    # Chinese and English: original, distinct text, rewording of the original (MiniLM .76/.89, .71/.92),
+    # submitted at a threshold that takes the distinct ones for copies too.
+    texts = [
+        "退款一直没到账，客户已经等了两周",
+        "仓库发货太慢，订单延迟一周以上",
+        "退款一直没有到账，客户已经等了两周了",
+        "The invoice arrived two weeks after the delivery",
+        "Delivery arrived two weeks late",
+    ]
+
+    async def submit() -> str:
+        db = Database(create_engine(url))
+        try:
+            person = await make_person(db, "ana@a.com")
+            async with db.transaction() as session:
+                user = await session.get(User, person.id)
+                assert user is not None
+                case = await cases.create_case(session, user, title="华东客户", customer="Contoso")
+            queue = InProcessJobs(db, Settings.from_env({"WARROOM_DATABASE_URL": url}))
+            results = await painpoint_submit.submit(
+                db, queue, None, user, [SubmissionInput(case.id, t) for t in texts],
+                PainPointConfig(duplicate_threshold=0.52),
+            )  # fmt: skip
+            await queue.drain()
+            assert [r.pain_point.status.value for r in results if r.pain_point] == [
+                "submitted", "duplicate", "duplicate", "submitted", "duplicate"
+            ]  # fmt: skip
+            assert case.team_id is not None
+            return case.team_id
+        finally:
+            await db.dispose()
+
+    team_id = asyncio.run(submit())
+    env = {"WARROOM_DATABASE_URL": url, "WARROOM_DUPLICATE_THRESHOLD": "0.85"}
+    first = _run(["painpoints", "recheck-duplicates", "--team", team_id], env)
+    assert first.returncode == 0, first.stderr
+    assert f"team {team_id}: case 1/1" in first.stdout
+    assert first.stdout.splitlines()[-1] == "checked 3, restored 2"
+    again = _run(["painpoints", "recheck-duplicates"], env)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.splitlines()[-1] == "checked 1, restored 0"
+    verified = _run(["audit", "verify"], env)
+    assert "Points ledger intact: 4 entries in 1 accounts" in verified.stdout

@@ -1,4 +1,6 @@
-"""Pain-point jobs: catch up on vectors, re-cluster a team, and queue every team's nightly re-cluster.
+"""Pain-point jobs: catch up on vectors, decide duplicates again, re-cluster a team, and queue every team's
+nightly re-cluster. A catch-up that re-embedded pain points (the model changed) ends with the recheck of the
+team's duplicates under the new model.
 
 The model loads once per process (`shared_embedder`); encoding and clustering run in a thread so the event
 loop keeps serving. Safe to run twice: vectors are written once per pain point and model, a cluster run
@@ -16,16 +18,20 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from server.clustering import shared_embedder
-from server.domain import cluster_events, cluster_runs, jobs, painpoint_embedding
+from server.clustering.embedding import Embedder
+from server.domain import cluster_events, cluster_runs, jobs, painpoint_embedding, painpoint_recheck
 from server.domain.painpoint_config import PainPointConfig
 from server.domain.painpoint_embedding import EmbedReport
+from server.domain.painpoint_recheck import RecheckReport
 from server.domain.points import awards
+from server.domain.points import events as points_events
 from server.models import ClusterRun, Job, PainPoint
 from workers.typing import JobContext
 
 log = logging.getLogger("warroom.jobs.painpoints")
 
 CLUSTER_JOB = cluster_runs.JOB_NAME
+RECHECK_JOB = painpoint_recheck.JOB_NAME
 # Nightly job ids are derived from team and date, so a schedule that fires twice queues one run.
 _NIGHTLY = uuid.UUID("6f2d8f0e-35f4-4c4e-9d0b-8a1c2f7d9b41")
 # Share of a run's progress spent catching up on vectors (all of it after a model change).
@@ -35,11 +41,52 @@ _EMBED_SHARE = 0.45
 async def embed_pain_points(ctx: JobContext, team_id: str) -> int:
     """Give every pain point of the team a vector under the configured model; returns how many it made."""
     config = PainPointConfig.from_settings(ctx["settings"])
-    report = await painpoint_embedding.embed_missing(
-        ctx["db"], team_id, shared_embedder(config.model), config
-    )
-    await _announce(ctx, report)
+    report = await _catch_up(ctx, team_id, shared_embedder(config.model), config)
     return report.embedded
+
+
+async def recheck_duplicates(ctx: JobContext, team_id: str) -> int:
+    """Catch up on vectors, then decide the team's duplicates again; returns how many were restored.
+
+    With a job id its progress shows on `job(id)`; without one (queued by code) it just runs.
+    """
+    db = ctx["db"]
+    job_id = ctx.get("job_id") or ""
+    config = PainPointConfig.from_settings(ctx["settings"])
+    embedder = shared_embedder(config.model)
+
+    async def embedded(done: int, total: int) -> None:
+        if job_id:
+            await jobs.progress(db, job_id, 0.5 * done / max(total, 1))
+
+    async def rechecked(done: int, total: int) -> None:
+        if job_id:
+            await jobs.progress(db, job_id, 0.5 + 0.5 * done / max(total, 1))
+
+    if job_id:
+        await jobs.started(db, job_id, RECHECK_JOB, {"team_id": team_id})
+    try:
+        caught_up = await _catch_up(ctx, team_id, embedder, config, progress=embedded, recheck=False)
+        report = await painpoint_recheck.recheck_duplicates(
+            db, team_id, embedder.model_name, config, progress=rechecked
+        )
+    except Exception as error:
+        if job_id:
+            await jobs.failed(db, job_id, error)
+        raise
+    _announce_recheck(ctx, report)
+    if job_id:
+        await _mark_succeeded(ctx, job_id)
+    log.info(
+        "rechecked duplicates",
+        extra={
+            "team_id": team_id,
+            "embedded": caught_up.embedded,
+            "checked": report.checked,
+            "restored": len(report.restored),
+        },
+    )
+    return len(report.restored)
 
 
 async def cluster_pain_points(ctx: JobContext, team_id: str) -> str | None:
@@ -81,8 +128,7 @@ async def _recluster(ctx: JobContext, job_id: str, team_id: str) -> ClusterRun |
     async def embedded(done: int, total: int) -> None:
         await jobs.progress(db, job_id, _EMBED_SHARE * done / max(total, 1))
 
-    report = await painpoint_embedding.embed_missing(db, team_id, embedder, config, progress=embedded)
-    await _announce(ctx, report)
+    await _catch_up(ctx, team_id, embedder, config, progress=embedded)
     async with db.sessions() as session:
         inputs = await cluster_runs.load_inputs(session, team_id, embedder.model_name)
     await jobs.progress(db, job_id, _EMBED_SHARE + 0.05)
@@ -116,6 +162,33 @@ async def _recluster(ctx: JobContext, job_id: str, team_id: str) -> ClusterRun |
 async def _mark_succeeded(ctx: JobContext, job_id: str) -> None:
     async with ctx["db"].transaction() as session:
         await jobs.succeeded(session, job_id)
+
+
+async def _catch_up(
+    ctx: JobContext,
+    team_id: str,
+    embedder: Embedder,
+    config: PainPointConfig,
+    *,
+    progress: painpoint_embedding.Progress | None = None,
+    recheck: bool = True,
+) -> EmbedReport:
+    """Embed what lacks a vector under the model; after a model change, decide duplicates again under it."""
+    report = await painpoint_embedding.embed_missing(ctx["db"], team_id, embedder, config, progress=progress)
+    await _announce(ctx, report)
+    if recheck and report.reembedded:
+        rechecked = await painpoint_recheck.recheck_duplicates(
+            ctx["db"], team_id, embedder.model_name, config
+        )
+        _announce_recheck(ctx, rechecked)
+    return report
+
+
+def _announce_recheck(ctx: JobContext, report: RecheckReport) -> None:
+    """Tell the authors of restored pain points about their points, and subscribers about cluster growth."""
+    points_events.publish_entries(ctx.get("events"), report.entries)
+    for settled in report.settled:
+        cluster_events.publish_growth(ctx.get("events"), settled)
 
 
 async def _announce(ctx: JobContext, report: EmbedReport) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from workers.documents import compact_document
 from workers.heatmaps import refresh_heatmaps
-from workers.painpoints import cluster_pain_points, embed_pain_points, recluster_teams
+from workers.painpoints import cluster_pain_points, embed_pain_points, recheck_duplicates, recluster_teams
 from workers.points import award_points, void_points
 from workers.snapshots import auto_snapshot
 from workers.typing import JobFunction
@@ -17,6 +17,7 @@ FUNCTIONS: dict[str, JobFunction] = {
         void_points,
         embed_pain_points,
         cluster_pain_points,
+        recheck_duplicates,
         recluster_teams,
         refresh_heatmaps,
         auto_snapshot,

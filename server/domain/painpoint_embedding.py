@@ -2,7 +2,8 @@
 batches, each batch committed on its own (a retried job resumes where the last one stopped).
 
 This covers pain points accepted while the model could not run (they are checked for duplicates now, and
-only then rewarded) and the re-embedding of everything after the model changes (their status stays).
+only then rewarded) and the re-embedding of everything after the model changes (their status stays here;
+`painpoint_recheck` then decides the duplicates again under the new model).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ Progress = Callable[[int, int], Awaitable[None]]
 @dataclass
 class EmbedReport:
     embedded: int = 0
+    reembedded: int = 0  # of those, pain points that had a vector under another model (a model change)
     settled: list[Settled] = field(default_factory=list)
     awards: list[AwardRequest] = field(default_factory=list)
 
@@ -109,5 +111,6 @@ async def embed_missing(
             if fresh and p.status is PainPointStatus.SUBMITTED
         )
         report.embedded += len(pain_points)
+        report.reembedded += first_time.count(False)
         if progress is not None:
             await progress(report.embedded, max(total, report.embedded))

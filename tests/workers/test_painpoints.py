@@ -1,5 +1,6 @@
 """The pain-point jobs: one run per job id however often it runs, status on the job row, the embedding
-cache, the nightly schedule, and a real arq worker process running the job."""
+cache, duplicates decided again after a model change, the nightly schedule, and a real arq worker process
+running the job."""
 
 import asyncio
 import dataclasses
@@ -17,15 +18,33 @@ from server.clustering.embedding import resolve_model
 from server.clustering.models import BILINGUAL, MINILM
 from server.config import Settings
 from server.db import Database, create_engine
-from server.domain import cases, jobs
+from server.domain import cases, jobs, painpoint_submit
+from server.domain.painpoint_config import PainPointConfig
 from server.domain.painpoint_vectors import from_bytes
+from server.domain.painpoints import SubmissionInput
 from server.ids import new_id
 from server.jobs import ArqJobs, InProcessJobs
-from server.models import ClusterRun, Job, JobStatus, PainPoint, PainPointEmbedding, PainPointStatus, User
+from server.models import (
+    ClusterRun,
+    Job,
+    JobStatus,
+    PainPoint,
+    PainPointEmbedding,
+    PainPointStatus,
+    PointEntry,
+    User,
+)
 from tests.support.painpoints import Labelled, labelled_rows, seed
 from tests.support.people import make_person
 from tests.support.services import REDIS_URL, require_redis
-from workers.painpoints import CLUSTER_JOB, cluster_pain_points, embed_pain_points, recluster_teams
+from workers.painpoints import (
+    CLUSTER_JOB,
+    RECHECK_JOB,
+    cluster_pain_points,
+    embed_pain_points,
+    recheck_duplicates,
+    recluster_teams,
+)
 from workers.typing import JobContext
 
 pytestmark = pytest.mark.model
@@ -153,6 +172,111 @@ async def test_the_embedding_cache_is_reused_and_a_new_model_embeds_again(
         run = await session.get(ClusterRun, run_id)
     assert run is not None
     assert run.model == str(copy)
+
+
+# Chinese and English: an original, a distinct text, a rewording of the original (MiniLM cosines .76/.89 and
+# .71/.92). At 0.52 the distinct ones are taken for copies, as the English-only model did with Chinese.
+MIXED = [
+    "退款一直没到账，客户已经等了两周",
+    "仓库发货太慢，订单延迟一周以上",
+    "退款一直没有到账，客户已经等了两周了",
+    "The invoice arrived two weeks after the delivery",
+    "Delivery arrived two weeks late",
+    "Refund has not arrived after two weeks",
+    "The refund still has not arrived after two weeks",
+]
+S, D = PainPointStatus.SUBMITTED, PainPointStatus.DUPLICATE
+
+
+async def _decided_at_low_threshold(db: Database, settings: Settings) -> tuple[str, list[str]]:
+    person = await make_person(db, "author@a.com")
+    async with db.transaction() as session:
+        user = await session.get(User, person.id)
+        assert user is not None
+        case = await cases.create_case(session, user, title="华东客户", customer="Contoso")
+    queue = InProcessJobs(db, settings)
+    results = await painpoint_submit.submit(
+        db, queue, None, user, [SubmissionInput(case.id, text) for text in MIXED],
+        PainPointConfig(duplicate_threshold=0.52),
+    )  # fmt: skip
+    await queue.drain()
+    assert case.team_id is not None
+    ids = [result.pain_point.id for result in results if result.pain_point is not None]
+    assert await _statuses(db, ids) == [S, D, D, S, D, S, D]
+    return case.team_id, ids
+
+
+async def _statuses(db: Database, ids: list[str]) -> list[PainPointStatus]:
+    async with db.sessions() as session:
+        rows = {p.id: p.status for p in (await session.execute(select(PainPoint))).scalars()}
+    return [rows[i] for i in ids]
+
+
+async def _awarded(db: Database) -> list[str]:
+    async with db.sessions() as session:
+        subjects = (await session.execute(select(PointEntry.subject).order_by(PointEntry.subject))).scalars()
+        return [subject.removeprefix("pain_point:") for subject in subjects]
+
+
+def _new_model(settings: Settings, tmp_path: Path, threshold: str = "0.85") -> Settings:
+    """Another model with its own duplicate threshold: the bundled weights under another path (a name is all
+    that tells models apart), since this machine has one real model."""
+    copy = tmp_path / "minilm-copy"
+    if not copy.exists():
+        shutil.copytree(resolve_model(None), copy)
+    extra = {**settings.extra, "WARROOM_EMBEDDING_MODEL": str(copy), "WARROOM_DUPLICATE_THRESHOLD": threshold}
+    return dataclasses.replace(settings, extra=extra)
+
+
+async def test_a_model_change_decides_duplicates_again_and_awards_once(
+    db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    team_id, ids = await _decided_at_low_threshold(db, settings)
+    assert await _awarded(db) == sorted([ids[0], ids[3], ids[5]])
+    other = _new_model(settings, tmp_path)
+
+    assert await embed_pain_points(_ctx(db, other), team_id=team_id) == len(MIXED)
+    assert await _statuses(db, ids) == [S, S, D, S, S, S, D]
+    assert await _awarded(db) == sorted([ids[0], ids[1], ids[3], ids[4], ids[5]])
+
+    # Everything again — the embedding job, a re-clustering, the recheck job: nothing more moves.
+    assert await embed_pain_points(_ctx(db, other), team_id=team_id) == 0
+    assert await cluster_pain_points(_ctx(db, other, new_id()), team_id=team_id) is not None
+    assert await recheck_duplicates(_ctx(db, other), team_id=team_id) == 0
+    assert await _statuses(db, ids) == [S, S, D, S, S, S, D]
+    assert await _awarded(db) == sorted([ids[0], ids[1], ids[3], ids[4], ids[5]])
+
+
+async def test_a_re_clustering_after_a_model_change_rechecks_too(
+    db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    team_id, ids = await _decided_at_low_threshold(db, settings)
+    other = _new_model(settings, tmp_path)
+    run_id = await cluster_pain_points(_ctx(db, other, new_id()), team_id=team_id)
+    assert await _statuses(db, ids) == [S, S, D, S, S, S, D]
+    async with db.sessions() as session:
+        run = await session.get(ClusterRun, run_id)
+    assert run is not None
+    assert (run.model, run.point_count) == (str(tmp_path / "minilm-copy"), 5)
+
+
+async def test_the_recheck_job_shows_its_progress_and_restores_once(db: Database, settings: Settings) -> None:
+    team_id, ids = await _decided_at_low_threshold(db, settings)
+    right = dataclasses.replace(settings, extra={**settings.extra, "WARROOM_DUPLICATE_THRESHOLD": "0.85"})
+    job_id = new_id()
+    async with db.transaction() as session:
+        await jobs.create(
+            session, job_id=job_id, name=RECHECK_JOB, params={"team_id": team_id}, created_by=None
+        )
+    # The same model throughout: no re-embedding, so only the job decides again.
+    assert await embed_pain_points(_ctx(db, right), team_id=team_id) == 0
+    assert await _statuses(db, ids) == [S, D, D, S, D, S, D]
+    assert await recheck_duplicates(_ctx(db, right, job_id), team_id=team_id) == 2
+    job = await _job(db, job_id)
+    assert (job.status, job.progress, job.error) == (JobStatus.SUCCEEDED, 1.0, None)
+    assert await _statuses(db, ids) == [S, S, D, S, S, S, D]
+    assert await recheck_duplicates(_ctx(db, right, job_id), team_id=team_id) == 0
+    assert await _awarded(db) == sorted([ids[0], ids[1], ids[3], ids[4], ids[5]])
 
 
 async def test_the_nightly_schedule_queues_one_run_per_team_per_day(db: Database, settings: Settings) -> None:
