@@ -130,6 +130,7 @@ def test_audit_verify_also_walks_the_points_ledger(tmp_path: Path) -> None:
 def test_painpoints_recheck_duplicates_restores_the_distinct_ones_once(tmp_path: Path) -> None:
     import asyncio
 
+    from server.clustering.models import MINILM
     from server.config import Settings
     from server.db import Database, create_engine
     from server.domain import cases, painpoint_submit
@@ -162,7 +163,7 @@ def test_painpoints_recheck_duplicates_restores_the_distinct_ones_once(tmp_path:
             queue = InProcessJobs(db, Settings.from_env({"WARROOM_DATABASE_URL": url}))
             results = await painpoint_submit.submit(
                 db, queue, None, user, [SubmissionInput(case.id, t) for t in texts],
-                PainPointConfig(duplicate_threshold=0.52),
+                PainPointConfig(model=MINILM, duplicate_threshold=0.52),
             )  # fmt: skip
             await queue.drain()
             assert [r.pain_point.status.value for r in results if r.pain_point] == [
@@ -174,7 +175,11 @@ def test_painpoints_recheck_duplicates_restores_the_distinct_ones_once(tmp_path:
             await db.dispose()
 
     team_id = asyncio.run(submit())
-    env = {"WARROOM_DATABASE_URL": url, "WARROOM_DUPLICATE_THRESHOLD": "0.85"}
+    env = {
+        "WARROOM_DATABASE_URL": url,
+        "WARROOM_EMBEDDING_MODEL": MINILM,
+        "WARROOM_DUPLICATE_THRESHOLD": "0.85",
+    }
     first = _run(["painpoints", "recheck-duplicates", "--team", team_id], env)
     assert first.returncode == 0, first.stderr
     assert f"team {team_id}: case 1/1" in first.stdout

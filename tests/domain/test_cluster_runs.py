@@ -9,6 +9,7 @@ import pytest
 
 from server.clustering import DEFAULT_MODEL, Embedder
 from server.clustering.embedding import resolve_model
+from server.clustering.models import MINILM
 from server.config import Settings
 from server.db import Database
 from server.domain import cases, cluster_runs, painpoint_vectors
@@ -37,7 +38,7 @@ async def test_a_run_reads_only_the_vectors_of_its_model(
     # A second model (the bundled weights under another path) embeds half of them, as a re-embedding
     # stopped midway would leave it.
     copy = tmp_path / "minilm-copy"
-    shutil.copytree(resolve_model(None), copy)
+    shutil.copytree(resolve_model(MINILM), copy)
     other = Embedder(str(copy))
     half = ids[::2]
     async with db.sessions() as session:

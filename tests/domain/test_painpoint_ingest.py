@@ -81,7 +81,7 @@ async def _statuses(db: Database, case_id: str) -> dict[str, PainPointStatus]:
                 select(PainPoint.normalized_text, PainPoint.status).where(PainPoint.case_id == case_id)
             )
         ).all()
-    return dict(row.tuple() for row in rows)
+    return {row[0]: row[1] for row in rows}
 
 
 async def test_distinct_chinese_complaints_are_never_duplicates(db: Database, settings: Settings) -> None:

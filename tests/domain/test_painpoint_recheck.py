@@ -1,9 +1,9 @@
 """Deciding duplicates again: distinct pain points wrongly stored as DUPLICATE are restored and awarded once,
 true rewordings stay duplicates, accepted ones are never demoted, and only the given model's vectors count.
 
-The machine has one real model (all-MiniLM-L6-v2). What a better model repairs — distinct texts decided as
-copies, as MiniLM does with Chinese — is reproduced honestly by submitting at a threshold too low for the
-texts (0.52) and rechecking at one that separates them (0.85), both with the real model.
+The mechanism is shown with one real model, all-MiniLM-L6-v2, by submitting at a threshold too low for the
+texts (0.52) and rechecking at one that separates them (0.85); the repair of MiniLM's own false Chinese
+duplicates by the bilingual default is tests/workers/test_painpoints.py's.
 """
 
 import dataclasses
@@ -11,7 +11,7 @@ import dataclasses
 import pytest
 from sqlalchemy import func, select
 
-from server.clustering import DEFAULT_MODEL
+from server.clustering.models import MINILM
 from server.config import Settings
 from server.db import Database
 from server.domain import audit, cases, painpoint_recheck, painpoint_submit
@@ -34,8 +34,8 @@ TEXTS = [
     "The refund still has not arrived after two weeks",  # a rewording of the refund (.92)
 ]
 RESTORED = {1, 4}
-LOW = PainPointConfig(duplicate_threshold=0.52)
-RIGHT = PainPointConfig(duplicate_threshold=0.85)
+LOW = PainPointConfig(model=MINILM, duplicate_threshold=0.52)
+RIGHT = PainPointConfig(model=MINILM, duplicate_threshold=0.85)
 
 
 async def _wrongly_decided(db: Database, settings: Settings) -> list[str]:
@@ -72,7 +72,7 @@ async def test_distinct_duplicates_are_restored_and_awarded_once(db: Database, s
     team_id = await _team(db, ids[0])
     assert set(await _awards(db)) == {ids[0], ids[3], ids[5]}
 
-    report = await painpoint_recheck.recheck_duplicates(db, team_id, DEFAULT_MODEL, RIGHT)
+    report = await painpoint_recheck.recheck_duplicates(db, team_id, MINILM, RIGHT)
     assert (report.checked, report.skipped) == (4, 0)
     assert set(report.restored) == {ids[i] for i in RESTORED}
     assert [entry.delta for entry in report.entries] == [5, 5]
@@ -91,7 +91,7 @@ async def test_distinct_duplicates_are_restored_and_awarded_once(db: Database, s
     assert {event.subject for event in restored_events} == {ids[i] for i in RESTORED}
     assert {event.data["was_duplicate_of"] for event in restored_events} == {ids[0], ids[3]}
 
-    again = await painpoint_recheck.recheck_duplicates(db, team_id, DEFAULT_MODEL, RIGHT)
+    again = await painpoint_recheck.recheck_duplicates(db, team_id, MINILM, RIGHT)
     assert (again.checked, again.restored, again.entries) == (2, [], [])
     assert await _statuses(db, ids) == after
     assert await _awards(db) == {ids[i]: 1 for i in (0, 1, 3, 4, 5)}
@@ -103,7 +103,7 @@ async def test_accepted_pain_points_are_never_made_duplicates(db: Database, sett
     before = await _awards(db)
     # A threshold so low that the originals repeat one another (the invoice and the refund, .49): they stay.
     report = await painpoint_recheck.recheck_duplicates(
-        db, team_id, DEFAULT_MODEL, dataclasses.replace(LOW, duplicate_threshold=0.3)
+        db, team_id, MINILM, dataclasses.replace(LOW, duplicate_threshold=0.3)
     )
     assert (report.checked, report.restored) == (4, [])
     assert [s for _, s in await _statuses(db, ids)] == [S, D, D, S, D, S, D]
@@ -125,7 +125,7 @@ async def test_teams_with_duplicates_lists_only_those(db: Database, settings: Se
     async with db.sessions() as session:
         assert await painpoint_recheck.teams_with_duplicates(session) == [team_id]
     await painpoint_recheck.recheck_duplicates(
-        db, team_id, DEFAULT_MODEL, dataclasses.replace(RIGHT, duplicate_threshold=1.0)
+        db, team_id, MINILM, dataclasses.replace(RIGHT, duplicate_threshold=1.0)
     )
     async with db.sessions() as session:
         assert await painpoint_recheck.teams_with_duplicates(session) == []

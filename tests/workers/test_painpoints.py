@@ -197,7 +197,7 @@ async def _decided_at_low_threshold(db: Database, settings: Settings) -> tuple[s
     queue = InProcessJobs(db, settings)
     results = await painpoint_submit.submit(
         db, queue, None, user, [SubmissionInput(case.id, text) for text in MIXED],
-        PainPointConfig(duplicate_threshold=0.52),
+        PainPointConfig(model=MINILM, duplicate_threshold=0.52),
     )  # fmt: skip
     await queue.drain()
     assert case.team_id is not None
@@ -223,7 +223,7 @@ def _new_model(settings: Settings, tmp_path: Path, threshold: str = "0.85") -> S
     that tells models apart), since this machine has one real model."""
     copy = tmp_path / "minilm-copy"
     if not copy.exists():
-        shutil.copytree(resolve_model(None), copy)
+        shutil.copytree(resolve_model(MINILM), copy)
     extra = {**settings.extra, "WARROOM_EMBEDDING_MODEL": str(copy), "WARROOM_DUPLICATE_THRESHOLD": threshold}
     return dataclasses.replace(settings, extra=extra)
 
@@ -247,6 +247,41 @@ async def test_a_model_change_decides_duplicates_again_and_awards_once(
     assert await _awarded(db) == sorted([ids[0], ids[1], ids[3], ids[4], ids[5]])
 
 
+async def test_the_english_only_models_false_chinese_duplicates_are_restored_by_the_default(
+    db: Database, settings: Settings
+) -> None:
+    """The upgrade path: pain points stored under all-MiniLM-L6-v2 at its threshold (the default before the
+    bilingual one), where unrelated Chinese texts come out at cosine 1.000, are decided again once the default
+    embeds them; the distinct ones are restored and paid once."""
+    texts = [
+        "炸馒头片",
+        "幻影忍者",
+        "我想转发这封邮件",
+        "我想答复这个邮件",
+        "甲亢怎么治疗？",
+        "烧伤怎么治疗啊？",
+    ]
+    person = await make_person(db, "mei@a.com")
+    async with db.transaction() as session:
+        user = await session.get(User, person.id)
+        assert user is not None
+        case = await cases.create_case(session, user, title="华南客户", customer="Contoso")
+    queue = InProcessJobs(db, settings)
+    results = await painpoint_submit.submit(
+        db, queue, None, user, [SubmissionInput(case.id, t) for t in texts], PainPointConfig(model=MINILM)
+    )
+    await queue.drain()
+    ids = [result.pain_point.id for result in results if result.pain_point is not None]
+    assert await _statuses(db, ids) == [S, D, S, D, S, D]
+    assert case.team_id is not None
+
+    assert await embed_pain_points(_ctx(db, settings), team_id=case.team_id) == len(texts)
+    assert await _statuses(db, ids) == [S] * len(texts)
+    assert await _awarded(db) == sorted(ids)
+    assert await recheck_duplicates(_ctx(db, settings), team_id=case.team_id) == 0
+    assert await _awarded(db) == sorted(ids)
+
+
 async def test_a_re_clustering_after_a_model_change_rechecks_too(
     db: Database, settings: Settings, tmp_path: Path
 ) -> None:
@@ -262,7 +297,10 @@ async def test_a_re_clustering_after_a_model_change_rechecks_too(
 
 async def test_the_recheck_job_shows_its_progress_and_restores_once(db: Database, settings: Settings) -> None:
     team_id, ids = await _decided_at_low_threshold(db, settings)
-    right = dataclasses.replace(settings, extra={**settings.extra, "WARROOM_DUPLICATE_THRESHOLD": "0.85"})
+    right = dataclasses.replace(
+        settings,
+        extra={**settings.extra, "WARROOM_EMBEDDING_MODEL": MINILM, "WARROOM_DUPLICATE_THRESHOLD": "0.85"},
+    )
     job_id = new_id()
     async with db.transaction() as session:
         await jobs.create(
