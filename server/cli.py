@@ -17,7 +17,15 @@ if TYPE_CHECKING:
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import os
+
     import uvicorn
+
+    from server.warmup import VARIABLE
+
+    # A server loads the embedding model in the background at start-up unless told not to (server/warmup.py);
+    # uvicorn's factory reads the settings from the environment again.
+    os.environ.setdefault(VARIABLE, "1")
 
     from server.logs import configure_logging
     from server.sync.websocket import SyncWebSocketProtocol

@@ -87,7 +87,7 @@ def frontend_dist() -> Path:
 @pytest.fixture(scope="session")
 def server_url(tmp_path_factory: pytest.TempPathFactory, frontend_dist: Path) -> Iterator[str]:
     """A real server (migrated SQLite database, the demo team without its pain points, the test users) on
-    a free port."""
+    a free port; it loads the embedding model in the background as it starts, as `serve` does."""
     data = tmp_path_factory.mktemp("warroom-server")
     env = {
         **os.environ,
