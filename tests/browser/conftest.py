@@ -43,6 +43,7 @@ class Person:
     name: str
     password: str = PASSWORD
     role: str = "member"
+    team: str = "Default"
 
 
 # A Chinese name on purpose: it shows on carets, avatars and member lists.
@@ -51,7 +52,9 @@ LINA = Person("lina.browser@test.warroom", "李娜")
 VICTOR = Person("victor.browser@test.warroom", "Victor Viewer")
 # HR of the same (Default) team as the others: HR manages the points of their own team only.
 HANNA = Person("hanna.browser@test.warroom", "Hanna HR", role="hr")
-PEOPLE = (ALICE, LINA, VICTOR, HANNA)
+# R&D of a team of their own: its clusters page starts empty, whatever the other tests record.
+RUTH = Person("ruth.browser@test.warroom", "Ruth R&D", role="rd", team="Browser R&D")
+PEOPLE = (ALICE, LINA, VICTOR, HANNA, RUTH)
 
 
 def _free_port() -> int:
@@ -119,6 +122,8 @@ def server_url(tmp_path_factory: pytest.TempPathFactory, frontend_dist: Path) ->
             person.role,
             "--password",
             person.password,
+            "--team",
+            person.team,
         )
 
     port = _free_port()
@@ -224,6 +229,7 @@ class People:
     lina: Person
     victor: Person
     hr: Person = HANNA
+    rd: Person = RUTH
 
 
 @pytest.fixture(scope="session")
