@@ -166,7 +166,12 @@ class WarroomServer:
     @classmethod
     async def start(cls, database_url: str, workdir: Path, log: Path) -> WarroomServer:
         """Migrate the database, create a writer and an observer user, serve, and log both users in."""
-        env = {**os.environ, "WARROOM_DATABASE_URL": database_url, "WARROOM_DATA_DIR": str(workdir)}
+        env = {
+            **os.environ,
+            "WARROOM_DATABASE_URL": database_url,
+            "WARROOM_DATA_DIR": str(workdir),
+            "WARROOM_EMBEDDING_WARMUP": "0",  # no model load competing with the measured fan-out
+        }
         python = [sys.executable, "-m", "server"]
         await _run([*python, "migrate"], env, log)
         suffix = uuid.uuid4().hex[:8]

@@ -181,6 +181,7 @@ async def server(url: str, workdir: Path) -> AsyncIterator[str]:
         "WARROOM_DATABASE_URL": url,
         "WARROOM_DATA_DIR": str(workdir),
         "WARROOM_JOBS": "inprocess",
+        "WARROOM_EMBEDDING_WARMUP": "0",  # no model load competing with the measured requests
     }
     log = (workdir / "server.log").open("wb")
     process = await asyncio.create_subprocess_exec(

@@ -36,6 +36,8 @@ from server.sync.endpoint import SyncEndpoint
 from server.sync.fanout import Fanout
 from server.sync.rooms import Rooms
 from server.sync.writer import UpdateWriter
+from server.warmup import Warmup
+from server.warmup import enabled as warmup_enabled
 
 log = logging.getLogger("warroom")
 
@@ -58,8 +60,13 @@ class _Runtime:
         self.sync: SyncEndpoint | None = None
         self.graphql: GraphQLApp | None = None
         self.nightly: Daily | None = None
+        self.warmup: Warmup | None = None
 
     async def start(self) -> None:
+        painpoint_config = PainPointConfig.from_settings(self.settings)
+        if warmup_enabled(self.settings):
+            self.warmup = Warmup(painpoint_config.model)
+            self.warmup.start()
         await self.pubsub.start()
         self.writer.start()
         jobs = await create_jobs(self.settings, self.db, self.events)
@@ -82,14 +89,14 @@ class _Runtime:
             jobs=jobs,
             rooms=self.rooms,
             events=self.events,
-            painpoints=Submissions(self.db, jobs, self.events, PainPointConfig.from_settings(self.settings)),
+            painpoints=Submissions(self.db, jobs, self.events, painpoint_config),
         )
         # A client that leaves more than twice the largest incoming frame unread is disconnected (1013).
         self.sync = SyncEndpoint(self.db, self.rooms, max_buffered_bytes=2 * self.settings.max_frame_bytes)
         if not self.settings.uses_arq:
             offload.start()  # the in-process jobs replay logs there (compaction, snapshots, heatmaps)
         self.graphql = GraphQLApp(self.services)
-        recluster_at = PainPointConfig.from_settings(self.settings).recluster_at
+        recluster_at = painpoint_config.recluster_at
         if not self.settings.uses_arq and recluster_at is not None:
             # arq workers run this as a cron job; the embedded default keeps the schedule itself
             self.nightly = Daily(recluster_at, lambda: jobs.enqueue("recluster_teams"), "recluster")

@@ -7,12 +7,25 @@ import asyncio
 import getpass
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from server.config import ConfigError, Settings
 
+if TYPE_CHECKING:
+    from server.db import Database
+
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import os
+
     import uvicorn
+
+    from server.warmup import VARIABLE
+
+    # A server loads the embedding model in the background at start-up unless told not to (server/warmup.py);
+    # uvicorn's factory reads the settings from the environment again.
+    os.environ.setdefault(VARIABLE, "1")
 
     from server.logs import configure_logging
     from server.sync.websocket import SyncWebSocketProtocol
@@ -119,7 +132,14 @@ def _users(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _seed_demo(settings: Settings) -> list[tuple[str, str, str]]:
+@dataclass
+class _DemoReport:
+    people: list[tuple[str, str, str]]
+    lines: list[str] = field(default_factory=list)
+    failure: str | None = None
+
+
+async def _seed_demo(settings: Settings, pain_points: bool) -> _DemoReport:
     from server.db import Database
     from server.domain import demo
 
@@ -127,18 +147,54 @@ async def _seed_demo(settings: Settings) -> list[tuple[str, str, str]]:
     try:
         async with db.transaction() as session:
             people = await demo.seed(session)
-        return [(p.email, p.name, p.role.value) for p in people]
+        report = _DemoReport([(p.email, p.name, p.role.value) for p in people])
+        if pain_points:
+            await _seed_demo_pain_points(settings, db, report)
+        return report
     finally:
         await db.dispose()
 
 
-def _demo(settings: Settings, _args: argparse.Namespace) -> int:
+async def _seed_demo_pain_points(settings: Settings, db: Database, report: _DemoReport) -> None:
+    """Seed the demo pain points and run their clustering in this process, whatever queue the servers use,
+    so that the demo is complete when the command returns."""
+    from server.domain import demo_painpoints
+    from server.domain.cluster_placement import current_run
+    from server.domain.painpoint_config import PainPointConfig
+    from server.jobs import InProcessJobs
+    from server.models import Job, JobStatus
+
+    jobs = InProcessJobs(db, settings)
+    try:
+        seeded = await demo_painpoints.seed(db, jobs, PainPointConfig.from_settings(settings))
+    finally:
+        await jobs.close()
+    report.lines.append(f"Demo pain points: {seeded.submitted} submitted now.")
+    async with db.sessions() as session:
+        job = await session.get(Job, seeded.cluster_job_id) if seeded.cluster_job_id else None
+        if job is not None and job.status is not JobStatus.SUCCEEDED:
+            report.failure = f"The demo's clustering run did not finish: {job.error or job.status.value}"
+            return
+        run = await current_run(session, seeded.team_id)
+    if run is not None:
+        report.lines.append(
+            f"Clustered {run.point_count} pain points into {run.cluster_count} clusters "
+            f"({run.unclustered_count} in none)."
+        )
+
+
+def _demo(settings: Settings, args: argparse.Namespace) -> int:
     from server.domain.demo import PASSWORD
 
-    people = asyncio.run(_seed_demo(settings))
+    report = asyncio.run(_seed_demo(settings, not args.without_pain_points))
     print(f"Demo team ready. Every demo login uses the password: {PASSWORD}")
-    for email, name, role in people:
+    for email, name, role in report.people:
         print(f"  {email:<24} {role:<7} {name}")
+    for line in report.lines:
+        print(line)
+    if report.failure is not None:
+        print(report.failure, file=sys.stderr)
+        return 1
     return 0
 
 
@@ -262,7 +318,14 @@ def parser() -> argparse.ArgumentParser:
     user_commands.add_parser("list", help="list users (id, email, name, role)")
     users.set_defaults(run=_users)
 
-    demo = commands.add_parser("demo", help="create the demo team and case (idempotent) and print logins")
+    demo = commands.add_parser(
+        "demo", help="create the demo team, its cases, pain points and clusters (idempotent); print logins"
+    )
+    demo.add_argument(
+        "--without-pain-points",
+        action="store_true",
+        help="only the people and cases: no pain points, no clustering run (needs no embedding model)",
+    )
     demo.set_defaults(run=_demo)
 
     export = commands.add_parser("export-schema", help="print the GraphQL SDL")

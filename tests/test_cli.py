@@ -7,13 +7,17 @@ from pathlib import Path
 
 import pytest
 
+from server.domain.demo_content import PAIN_POINTS
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _run(args: list[str], env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
+def _run(
+    args: list[str], env: dict[str, str], stdin: str = "", timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "server", *args],
-        cwd=ROOT, env={**os.environ, **env}, input=stdin, capture_output=True, text=True, timeout=60,
+        cwd=ROOT, env={**os.environ, **env}, input=stdin, capture_output=True, text=True, timeout=timeout,
     )  # fmt: skip
 
 
@@ -70,7 +74,7 @@ def test_migrate_users_and_demo_on_a_fresh_database(tmp_path: Path) -> None:
     assert weak.returncode == 1
     assert "at least 8" in weak.stderr
     for _ in range(2):
-        demo = _run(["demo"], env)
+        demo = _run(["demo", "--without-pain-points"], env)
         assert demo.returncode == 0, demo.stderr
         assert "alice@demo.warroom" in demo.stdout
         assert "warroom-demo" in demo.stdout
@@ -79,6 +83,21 @@ def test_migrate_users_and_demo_on_a_fresh_database(tmp_path: Path) -> None:
     assert "ops@example.com\tOps\tadmin" in listed
     assert _run(["audit", "verify"], env).stdout.startswith("Audit chain intact")
     assert _run(["migrate", "--check"], env).returncode == 0
+
+
+@pytest.mark.model  # the demo's pain points go through the configured embedding model and are clustered
+@pytest.mark.timeout(400)
+def test_demo_seeds_pain_points_and_their_clustering_once(tmp_path: Path) -> None:
+    env = {"WARROOM_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}", "WARROOM_REDIS_URL": ""}
+    assert _run(["migrate"], env).returncode == 0
+    first = _run(["demo"], env, timeout=300)
+    assert first.returncode == 0, first.stderr
+    assert f"Demo pain points: {len(PAIN_POINTS)} submitted now." in first.stdout
+    assert f"Clustered {len(PAIN_POINTS)} pain points into " in first.stdout
+    again = _run(["demo"], env, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert "Demo pain points: 0 submitted now." in again.stdout
+    assert _run(["audit", "verify"], env).returncode == 0
 
 
 def test_bad_configuration_is_reported_not_raised() -> None:

@@ -1,4 +1,7 @@
-"""The demo team: people with every role and one case with some text; seeding is idempotent."""
+"""The demo team: people with every role and their cases, each with an opening text; seeding is idempotent.
+
+Their pain points and first clustering run are seeded by `demo_painpoints`.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain import cases, documents, users
+from server.domain.demo_content import CASES, DemoCase
 from server.domain.doc_text import body
-from server.models import Case, CaseRole, UserRole
+from server.models import Case, Team, User, UserRole
 from server.models.base import utcnow
 
 TEAM = "Demo team"
 PASSWORD = "warroom-demo"
-CASE_TITLE = "Checkout failures at peak hours"
+CASE_TITLE = CASES[0].title
 
 
 @dataclass(frozen=True)
@@ -24,33 +28,25 @@ class DemoPerson:
     email: str
     name: str
     role: UserRole
-    case_role: CaseRole | None
 
 
 PEOPLE = (
-    DemoPerson("alice@demo.warroom", "Alice Chen (Sales)", UserRole.MEMBER, CaseRole.OWNER),
-    DemoPerson("bob@demo.warroom", "Bob Martin (Product)", UserRole.MEMBER, CaseRole.EDITOR),
-    DemoPerson("wang@demo.warroom", "王芳 (Finance BP)", UserRole.MEMBER, CaseRole.COMMENTER),
-    DemoPerson("sam@demo.warroom", "Sam Ortiz (Supply chain)", UserRole.MEMBER, CaseRole.VIEWER),
-    DemoPerson("rita@demo.warroom", "Rita Okafor (R&D)", UserRole.RD, None),
-    DemoPerson("hana@demo.warroom", "Hana Sato (HR)", UserRole.HR, None),
-    DemoPerson("leo@demo.warroom", "Leo Brandt (Legal)", UserRole.LEGAL, None),
-    DemoPerson("admin@demo.warroom", "Ada Admin", UserRole.ADMIN, None),
-)
-
-_OPENING = (
-    ("heading", "Customer situation"),
-    ("paragraph", "Acme Retail sees card payments declined at checkout between 19:00 and 21:00."),
-    ("heading", "What we know"),
-    ("paragraph", "高峰期支付失败率约 4%，客户投诉集中在移动端。"),
+    DemoPerson("alice@demo.warroom", "Alice Chen (Sales)", UserRole.MEMBER),
+    DemoPerson("bob@demo.warroom", "Bob Martin (Product)", UserRole.MEMBER),
+    DemoPerson("wang@demo.warroom", "王芳 (Finance BP)", UserRole.MEMBER),
+    DemoPerson("sam@demo.warroom", "Sam Ortiz (Supply chain)", UserRole.MEMBER),
+    DemoPerson("rita@demo.warroom", "Rita Okafor (R&D)", UserRole.RD),
+    DemoPerson("hana@demo.warroom", "Hana Sato (HR)", UserRole.HR),
+    DemoPerson("leo@demo.warroom", "Leo Brandt (Legal)", UserRole.LEGAL),
+    DemoPerson("admin@demo.warroom", "Ada Admin", UserRole.ADMIN),
 )
 
 
-def _opening_update() -> bytes:
+def _opening_update(blocks: tuple[tuple[str, str], ...]) -> bytes:
     doc: Doc[Any] = Doc()
     fragment = body(doc)
     with doc.transaction():
-        for tag, text in _OPENING:
+        for tag, text in blocks:
             # A number, as Tiptap writes it (Tiptap shows a string level "2" as a level-1 heading);
             # pycrdt's stubs say str, but Yjs attributes hold any JSON value.
             attrs: dict[str, Any] = {"level": 2} if tag == "heading" else {}
@@ -71,17 +67,20 @@ async def seed(session: AsyncSession) -> list[DemoPerson]:
                 session, email=person.email, name=person.name, role=person.role, password=PASSWORD, team=team
             )
         created[person.email] = user
-    owner = created[PEOPLE[0].email]
-    case = (
-        await session.execute(select(Case).where(Case.title == CASE_TITLE, Case.team_id == team.id))
-    ).scalar_one_or_none()
-    if case is None:
-        case = await cases.create_case(session, owner, title=CASE_TITLE, customer="Acme Retail")
-        for person in PEOPLE[1:]:
-            if person.case_role is not None:
-                await cases.add_member(
-                    session, owner, case_id=case.id, member_id=created[person.email].id, role=person.case_role
-                )
-        update = documents.NewUpdate(case.id, owner.id, _opening_update(), utcnow())
-        await documents.append(session, [update])
+    for demo_case in CASES:
+        await _seed_case(session, team, created, demo_case)
     return list(PEOPLE)
+
+
+async def _seed_case(session: AsyncSession, team: Team, people: dict[str, User], demo_case: DemoCase) -> None:
+    found = await session.execute(
+        select(Case.id).where(Case.title == demo_case.title, Case.team_id == team.id)
+    )
+    if found.scalar_one_or_none() is not None:
+        return
+    owner = people[demo_case.owner]
+    case = await cases.create_case(session, owner, title=demo_case.title, customer=demo_case.customer)
+    for email, role in demo_case.members.items():
+        await cases.add_member(session, owner, case_id=case.id, member_id=people[email].id, role=role)
+    update = documents.NewUpdate(case.id, owner.id, _opening_update(demo_case.opening), utcnow())
+    await documents.append(session, [update])

@@ -43,6 +43,7 @@ class Person:
     name: str
     password: str = PASSWORD
     role: str = "member"
+    team: str = "Default"
 
 
 # A Chinese name on purpose: it shows on carets, avatars and member lists.
@@ -51,7 +52,9 @@ LINA = Person("lina.browser@test.warroom", "李娜")
 VICTOR = Person("victor.browser@test.warroom", "Victor Viewer")
 # HR of the same (Default) team as the others: HR manages the points of their own team only.
 HANNA = Person("hanna.browser@test.warroom", "Hanna HR", role="hr")
-PEOPLE = (ALICE, LINA, VICTOR, HANNA)
+# R&D of a team of their own: its clusters page starts empty, whatever the other tests record.
+RUTH = Person("ruth.browser@test.warroom", "Ruth R&D", role="rd", team="Browser R&D")
+PEOPLE = (ALICE, LINA, VICTOR, HANNA, RUTH)
 
 
 def _free_port() -> int:
@@ -86,7 +89,8 @@ def frontend_dist() -> Path:
 
 @pytest.fixture(scope="session")
 def server_url(tmp_path_factory: pytest.TempPathFactory, frontend_dist: Path) -> Iterator[str]:
-    """A real server (migrated SQLite database, demo seed, the test users) on a free port."""
+    """A real server (migrated SQLite database, the demo team without its pain points, the test users) on
+    a free port; it loads the embedding model in the background as it starts, as `serve` does."""
     data = tmp_path_factory.mktemp("warroom-server")
     env = {
         **os.environ,
@@ -104,7 +108,8 @@ def server_url(tmp_path_factory: pytest.TempPathFactory, frontend_dist: Path) ->
         )
 
     cli("migrate")
-    cli("demo")
+    # The clusters tests record the demo team's pain points themselves.
+    cli("demo", "--without-pain-points")
     for person in PEOPLE:
         cli(
             "users",
@@ -117,6 +122,8 @@ def server_url(tmp_path_factory: pytest.TempPathFactory, frontend_dist: Path) ->
             person.role,
             "--password",
             person.password,
+            "--team",
+            person.team,
         )
 
     port = _free_port()
@@ -222,6 +229,7 @@ class People:
     lina: Person
     victor: Person
     hr: Person = HANNA
+    rd: Person = RUTH
 
 
 @pytest.fixture(scope="session")

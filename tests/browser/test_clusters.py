@@ -161,7 +161,9 @@ def test_rd_reclusters_reads_filters_and_adopts_from_the_clusters_page(
     watcher = new_page()
     _sign_in(watcher, RD)
     watcher.get_by_role("link", name="Clusters").click()
-    expect(watcher.get_by_test_id("no-clusters")).to_have_text("No clusters yet.")
+    expect(watcher.get_by_test_id("no-clusters")).to_have_text(
+        f"No clusters yet: {len(results)} pain points wait for the first clustering. Re-cluster now to group them."
+    )
     watcher_filters = watcher.get_by_role("form", name="Filter clusters")
     watcher_filters.get_by_label("Product").fill("Refunds")
     watcher_filters.get_by_role("button", name="Apply").click()
@@ -286,3 +288,66 @@ def test_rd_reclusters_reads_filters_and_adopts_from_the_clusters_page(
     member = signed_in(people.alice)
     expect(member.get_by_role("link", name="Cases")).to_be_visible()
     expect(member.get_by_role("link", name="Clusters")).to_have_count(0)
+
+
+# Records every moment the page shows a finished re-clustering beside one still under way.
+_WATCH_FINISHED_BESIDE_PROGRESS = """() => {
+  window.finishedBesideProgress = [];
+  const check = () => {
+    const status = document.querySelector("[data-testid=recluster-status]");
+    const live = document.querySelector("[data-testid=clusters-live]");
+    const underWay = ["QUEUED", "RUNNING"].includes(status?.dataset.status ?? "");
+    if (underWay && live && !live.hidden && live.textContent.includes("finished")) {
+      window.finishedBesideProgress.push(`${status.textContent} | ${live.textContent}`);
+    }
+  };
+  new MutationObserver(check).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+}"""
+
+
+def _recluster(page: Page) -> None:
+    page.get_by_role("button", name="Re-cluster now").click()
+    expect(page.get_by_test_id("recluster-status")).to_have_attribute(
+        "data-status", "SUCCEEDED", timeout=JOB_MS
+    )
+
+
+@pytest.mark.timeout(240)
+def test_a_page_without_clusters_says_why_and_counts_in_words(
+    api: Api, people: People, signed_in: Callable[[Person], Page], screenshot: Callable[[Page, str], Path]
+) -> None:
+    rd = people.rd  # alone in a team of their own
+    page = signed_in(rd)
+    page.get_by_role("link", name="Clusters").click()
+    empty = page.get_by_test_id("no-clusters")
+    expect(empty).to_have_text("No clusters yet: your team has recorded no pain points.")
+
+    case_id = api.create_case(rd, "冷链验收", "Lotus Foods", {})
+    api.call(rd, "SubmitPainPoint", input={"caseId": case_id, "text": "冷链车厢的温度记录缺失，门店拒绝收货"})
+    page.reload()
+    expect(empty).to_have_text(
+        "No clusters yet: 1 pain point waits for the first clustering. Re-cluster now to group them."
+    )
+
+    page.evaluate(_WATCH_FINISHED_BESIDE_PROGRESS)
+    _recluster(page)
+    # One pain point forms no cluster: the page says so, and no filter is blamed.
+    expect(page.get_by_test_id("cluster-run")).to_contain_text("1 pain point in 0 clusters, 1 in none")
+    expect(empty).to_contain_text("The latest clustering formed no cluster")
+    expect(empty).to_contain_text("1 pain point is listed below.")
+    expect(empty).not_to_contain_text("filter")
+    screenshot(page, "clusters-none-formed")
+
+    filters = page.get_by_role("form", name="Filter clusters")
+    filters.get_by_label("Min. size").fill("2")
+    filters.get_by_role("button", name="Apply").click()
+    expect(empty).to_have_text("No cluster matches the filter.")
+    filters.get_by_role("button", name="Clear").click()
+    expect(empty).to_contain_text("The latest clustering formed no cluster")
+
+    english = "The reefer truck arrived two hours late and the frozen goods had thawed"
+    api.call(rd, "SubmitPainPoint", input={"caseId": case_id, "text": english})
+    _recluster(page)
+    expect(page.get_by_test_id("cluster-run")).to_contain_text("2 pain points in 0 clusters, 2 in none")
+    expect(empty).to_contain_text("2 pain points are listed below.")
+    assert page.evaluate("window.finishedBesideProgress") == []

@@ -63,6 +63,8 @@ class ServerProcess:
             "WARROOM_DATA_DIR": str(workdir),
             "WARROOM_ROOM_IDLE_SECONDS": "0.5",
             "WARROOM_LOG_LEVEL": "info",
+            # `serve` loads the embedding model at start-up; test servers that need it load it on first use.
+            "WARROOM_EMBEDDING_WARMUP": "0",
             **(env or {}),
         }
         with log_path.open("ab") as log:

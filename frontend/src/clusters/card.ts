@@ -2,11 +2,8 @@
 
 import type { Cluster } from "../painpoints/types";
 import { h } from "../ui/dom";
+import { plural } from "../ui/plural";
 import { sparkline } from "./sparkline";
-
-function plural(count: number, one: string, many: string): string {
-  return `${count.toLocaleString()} ${count === 1 ? one : many}`;
-}
 
 export function clusterCard(cluster: Cluster, onOpen: (cluster: Cluster) => void): HTMLElement {
   const lastWeek = cluster.trend.length ? cluster.trend[cluster.trend.length - 1].count : 0;

@@ -4,6 +4,7 @@ import { request } from "../api/client";
 import { errorMessage } from "../api/errors";
 import type { ClusterDetail, ClusterFilter } from "../painpoints/types";
 import { h, replaceChildren } from "../ui/dom";
+import { plural } from "../ui/plural";
 import { pagedPainPoints } from "./members";
 import { sparkline } from "./sparkline";
 
@@ -31,7 +32,7 @@ export function clusterDetail(id: string, filter: ClusterFilter, canAdopt: boole
     replaceChildren(
       head,
       h("h2", {}, cluster.label),
-      h("p", { class: "hint" }, `${cluster.size.toLocaleString()} pain points from ${cluster.caseCount.toLocaleString()} case${cluster.caseCount === 1 ? "" : "s"}${cluster.customers.length ? ` · ${cluster.customers.join(", ")}` : ""}`),
+      h("p", { class: "hint" }, `${plural(cluster.size, "pain point", "pain points")} from ${plural(cluster.caseCount, "case", "cases")}${cluster.customers.length ? ` · ${cluster.customers.join(", ")}` : ""}`),
       h(
         "ul",
         { class: "keywords keyword-scores", "aria-label": "Keywords and their weight" },

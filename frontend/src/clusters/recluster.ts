@@ -20,12 +20,21 @@ function describe(job: Job): string {
   }
 }
 
-export function reclusterControl(onFinished: () => void): { el: HTMLElement; dispose: () => void } {
+export interface ReclusterControl {
+  el: HTMLElement;
+  /** True from the click until the job it started has ended. */
+  running: () => boolean;
+  dispose: () => void;
+}
+
+/** `onStart`: a re-clustering was asked for here; `onFinished`: it succeeded. */
+export function reclusterControl(onStart: () => void, onFinished: () => void): ReclusterControl {
   const button = h("button", { type: "button", class: "button-primary" }, "Re-cluster now");
   const bar = h("progress", { max: 1, value: 0, hidden: true, "aria-label": "Re-clustering progress" });
   const status = h("span", { class: "recluster-status", role: "status", "data-testid": "recluster-status" });
   let timer: number | undefined;
   let disposed = false;
+  let following = false;
 
   function show(job: Job): void {
     status.textContent = describe(job);
@@ -45,6 +54,7 @@ export function reclusterControl(onFinished: () => void): { el: HTMLElement; dis
       show(job);
       if (job.status === "SUCCEEDED" || job.status === "FAILED") {
         button.disabled = false;
+        following = false;
         if (job.status === "SUCCEEDED") onFinished();
         return;
       }
@@ -54,6 +64,7 @@ export function reclusterControl(onFinished: () => void): { el: HTMLElement; dis
       if (!(error instanceof ApiError && error.code === "NETWORK")) {
         status.classList.add("failed");
         button.disabled = false;
+        following = false;
         return;
       }
     }
@@ -62,6 +73,8 @@ export function reclusterControl(onFinished: () => void): { el: HTMLElement; dis
 
   button.addEventListener("click", () => {
     button.disabled = true;
+    following = true;
+    onStart();
     status.classList.remove("failed");
     status.textContent = "Starting…";
     request<{ reclusterPainPoints: { jobId: string; job: Job } }>("ReclusterPainPoints", {})
@@ -73,11 +86,13 @@ export function reclusterControl(onFinished: () => void): { el: HTMLElement; dis
         status.textContent = errorMessage(error);
         status.classList.add("failed");
         button.disabled = false;
+        following = false;
       });
   });
 
   return {
     el: h("div", { class: "recluster" }, button, bar, status),
+    running: () => following,
     dispose() {
       disposed = true;
       window.clearTimeout(timer);

@@ -19,6 +19,7 @@ import { h, replaceChildren } from "../ui/dom";
 import { keepTimesFresh } from "../ui/fresh-times";
 import { noticeArea } from "../ui/notice";
 import type { Page } from "../ui/page";
+import { plural } from "../ui/plural";
 import { timeElement } from "../ui/time";
 
 const CLUSTERS_PER_PAGE = 12;
@@ -29,7 +30,18 @@ function describeChanges(events: ClusterEvent[]): string {
   if (events.some((event) => event.kind === "RUN_FINISHED")) return "A re-clustering finished: the clusters below are its run.";
   const grown = new Set(events.map((event) => event.clusterId)).size;
   const added = events.reduce((sum, event) => sum + event.added, 0);
-  return `${added.toLocaleString()} new pain point${added === 1 ? "" : "s"} joined ${grown === 1 ? "a cluster" : `${grown.toLocaleString()} clusters`}.`;
+  return `${plural(added, "new pain point", "new pain points")} joined ${grown === 1 ? "a cluster" : plural(grown, "cluster", "clusters")}.`;
+}
+
+/** What the cards say when there are none: a filter that matches nothing, or why nothing is clustered. */
+function noClusters(page: ClusterPage, filtered: boolean): string {
+  if (filtered) return "No cluster matches the filter.";
+  const waiting = page.unclusteredCount;
+  if (!page.run) {
+    if (waiting === 0) return "No clusters yet: your team has recorded no pain points.";
+    return `No clusters yet: ${plural(waiting, "pain point waits", "pain points wait")} for the first clustering. Re-cluster now to group them.`;
+  }
+  return `The latest clustering formed no cluster: similar pain points are grouped once there are a few of them. ${plural(waiting, "pain point is", "pain points are")} listed below.`;
 }
 
 export function clustersPage(): Page {
@@ -75,7 +87,7 @@ export function clustersPage(): Page {
       runLine,
       "Clustered ",
       timeElement(run.createdAt),
-      ` · ${run.painPointCount.toLocaleString()} pain points in ${run.clusterCount.toLocaleString()} clusters, ${run.unclusteredCount.toLocaleString()} in none · ${run.method}, ${run.model}`,
+      ` · ${plural(run.painPointCount, "pain point", "pain points")} in ${plural(run.clusterCount, "cluster", "clusters")}, ${run.unclusteredCount.toLocaleString()} in none · ${run.method}, ${run.model}`,
     );
   }
 
@@ -97,7 +109,7 @@ export function clustersPage(): Page {
       if (reset) replaceChildren(cards, ...built);
       else cards.append(...built);
       if (cards.childElementCount === 0) {
-        cards.append(h("p", { class: "empty", "data-testid": "no-clusters" }, painPointClusters.run ? "No cluster matches the filter." : "No clusters yet."));
+        cards.append(h("p", { class: "empty", "data-testid": "no-clusters" }, noClusters(painPointClusters, Object.keys(filter).length > 0)));
       }
       cursor = painPointClusters.pageInfo.endCursor;
       moreClusters.hidden = !painPointClusters.pageInfo.hasNextPage;
@@ -110,9 +122,13 @@ export function clustersPage(): Page {
   }
 
   function reloadLive(events: ClusterEvent[]): void {
-    const open = detailHolder.hidden ? "" : " The cluster opened here is shown as it was; go back to all clusters to see the change.";
-    replaceChildren(liveLine, `${describeChanges(events)}${open} Updated `, timeElement(events[events.length - 1].at));
-    liveLine.hidden = false;
+    // The re-clustering started here says itself when it is done: no "finished" line beside its progress.
+    const shown = recluster.running() ? events.filter((event) => event.kind !== "RUN_FINISHED") : events;
+    if (shown.length > 0) {
+      const open = detailHolder.hidden ? "" : " The cluster opened here is shown as it was; go back to all clusters to see the change.";
+      replaceChildren(liveLine, `${describeChanges(shown)}${open} Updated `, timeElement(shown[shown.length - 1].at));
+      liveLine.hidden = false;
+    }
     void loadClusters(true, true);
     void unclustered.reload();
   }
@@ -136,7 +152,9 @@ export function clustersPage(): Page {
     window.scrollTo({ top: 0 });
   }
 
-  const recluster = reclusterControl(reloadAll);
+  const recluster = reclusterControl(() => {
+    liveLine.hidden = true; // an earlier run's "finished" must not stand beside this one's progress
+  }, reloadAll);
   moreClusters.addEventListener("click", () => void loadClusters(false));
   reloadAll();
 

@@ -1,0 +1,94 @@
+"""The demo team's pain points, submitted as their authors would, and the team's first clustering run.
+
+Each pain point goes through `painpoint_submit.submit`, the path of submitPainPoints: the gate, vectors,
+duplicates, and the acceptance award (queued on `jobs`, so once per pain point by its key). Only the date
+is set afterwards, so that the clusters' weekly trends span the last six weeks as they would in use.
+Seeding again submits only what is missing, and asks for a run only while the team has none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from server.db import Database
+from server.domain import cluster_runs, demo, painpoint_submit
+from server.domain.cluster_placement import current_run
+from server.domain.demo_content import CASES, PAIN_POINTS, DemoPainPoint
+from server.domain.painpoint_config import PainPointConfig
+from server.domain.painpoints import SubmissionInput
+from server.jobs import JobQueue
+from server.models import Case, PainPoint, Team, User
+from server.models.base import utcnow
+
+# The person who asks for the first run: the team's R&D engineer, as on the clusters page.
+_RD = "rita@demo.warroom"
+
+
+@dataclass(frozen=True)
+class Seeded:
+    """What one seeding did: pain points submitted now, and the clustering job it queued (None: none)."""
+
+    team_id: str
+    submitted: int
+    cluster_job_id: str | None
+
+
+async def seed(db: Database, jobs: JobQueue, config: PainPointConfig) -> Seeded:
+    """Submit the demo pain points that are missing and ask for a clustering run if the team has none.
+
+    The demo team and its cases must exist (`demo.seed`). The awards and the run are queued on `jobs`;
+    they are done once the queue has run them (`InProcessJobs.drain`).
+    """
+    async with db.sessions() as session:
+        team = (await session.execute(select(Team).where(Team.name == demo.TEAM))).scalar_one()
+        people = {
+            user.email: user
+            for user in (await session.scalars(select(User).where(User.team_id == team.id))).all()
+        }
+        cases = await session.execute(select(Case.title, Case.id).where(Case.team_id == team.id))
+        case_ids: dict[str, str] = dict(cases.all())
+        rows = await session.execute(
+            select(PainPoint.case_id, PainPoint.text).where(PainPoint.team_id == team.id)
+        )
+        present = {(case_id, text) for case_id, text in rows.all()}
+    case_of = {demo_case.key: case_ids[demo_case.title] for demo_case in CASES}
+    missing = [p for p in PAIN_POINTS if (case_of[p.case], p.text) not in present]
+    for author in sorted({p.author for p in missing}):
+        await _submit(db, jobs, config, people[author], case_of, [p for p in missing if p.author == author])
+    return Seeded(team.id, len(missing), await _first_run(db, jobs, people[_RD], team.id))
+
+
+async def _submit(
+    db: Database,
+    jobs: JobQueue,
+    config: PainPointConfig,
+    author: User,
+    case_of: dict[str, str],
+    items: list[DemoPainPoint],
+) -> None:
+    inputs = [SubmissionInput(case_of[p.case], p.text, product=p.product) for p in items]
+    results = await painpoint_submit.submit(db, jobs, None, author, inputs, config)
+    now = utcnow()
+    async with db.transaction() as session:
+        for item, result in zip(items, results, strict=True):
+            if result.pain_point is None:
+                raise ValueError(f"the gate refused a demo pain point: {item.text!r} {result.rejections}")
+            await session.execute(
+                update(PainPoint)
+                .where(PainPoint.id == result.pain_point.id)
+                .values(created_at=now - timedelta(days=item.days_ago))
+            )
+
+
+async def _first_run(db: Database, jobs: JobQueue, rd: User, team_id: str) -> str | None:
+    """Queue the team's first clustering run, as R&D's "Re-cluster now" does; None when it has one."""
+    async with db.transaction() as session:
+        if await current_run(session, team_id) is not None:
+            return None
+        job, _ = await cluster_runs.request(session, rd, team_id)
+    # Queued again when an earlier seeding left it unfinished: one run is stored per job id.
+    await jobs.enqueue(cluster_runs.JOB_NAME, job_id=job.id, team_id=team_id)
+    return job.id
