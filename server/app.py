@@ -96,6 +96,9 @@ class _Runtime:
         if not self.settings.uses_arq:
             offload.start()  # the in-process jobs replay logs there (compaction, snapshots, heatmaps)
         self.graphql = GraphQLApp(self.services)
+        # A changed model (or a new default) re-embeds every team's pain points in the background; the job id
+        # is the model's, so servers starting together queue one.
+        await jobs.enqueue("catch_up_model", job_id=f"catch-up-model:{painpoint_config.model or 'default'}")
         recluster_at = painpoint_config.recluster_at
         if not self.settings.uses_arq and recluster_at is not None:
             # arq workers run this as a cron job; the embedded default keeps the schedule itself

@@ -34,6 +34,8 @@ CLUSTER_JOB = cluster_runs.JOB_NAME
 RECHECK_JOB = painpoint_recheck.JOB_NAME
 # Nightly job ids are derived from team and date, so a schedule that fires twice queues one run.
 _NIGHTLY = uuid.UUID("6f2d8f0e-35f4-4c4e-9d0b-8a1c2f7d9b41")
+# The re-clustering that follows a model change gets one job id per team and model.
+_MODEL_CHANGE = uuid.UUID("0b7e0c55-52a8-4f0e-9d8a-2f6c1b9e7a13")
 # Share of a run's progress spent catching up on vectors (all of it after a model change).
 _EMBED_SHARE = 0.45
 
@@ -197,6 +199,33 @@ async def _announce(ctx: JobContext, report: EmbedReport) -> None:
         cluster_events.publish_growth(ctx.get("events"), settled)
     for request in report.awards:
         await awards.enqueue_award(ctx["jobs"], request)
+
+
+async def catch_up_model(ctx: JobContext) -> int:
+    """After the model changed (or at the first start of a new default): queue a re-clustering of every team
+    whose pain points lack vectors under the configured model; returns how many were queued.
+
+    Each is an ordinary re-clustering job with its row in `jobs`, so its progress shows on `job(id)` and on
+    R&D's page: it re-embeds the team's pain points, decides their duplicates again under the new vectors,
+    then clusters them. The job id follows from team and model, so servers starting together queue it once.
+    """
+    db = ctx["db"]
+    model = shared_embedder(PainPointConfig.from_settings(ctx["settings"]).model).model_name
+    async with db.sessions() as session:
+        lacking = await painpoint_embedding.teams_missing(session, model)
+    queued = 0
+    for team_id in sorted(lacking):
+        job_id = str(uuid.uuid5(_MODEL_CHANGE, f"{team_id}:{model}"))
+        async with db.transaction() as session:
+            if await session.get(Job, job_id) is not None or await jobs.active(session, CLUSTER_JOB, team_id):
+                continue
+            await jobs.create(
+                session, job_id=job_id, name=CLUSTER_JOB, params={"team_id": team_id}, created_by=None
+            )
+        await ctx["jobs"].enqueue(CLUSTER_JOB, job_id=job_id, team_id=team_id)
+        log.info("re-embedding after a model change", extra={"team_id": team_id, "model": model})
+        queued += 1
+    return queued
 
 
 async def recluster_teams(ctx: JobContext) -> int:

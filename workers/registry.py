@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from workers.documents import compact_document
 from workers.heatmaps import refresh_heatmaps
-from workers.painpoints import cluster_pain_points, embed_pain_points, recheck_duplicates, recluster_teams
+from workers.painpoints import (
+    catch_up_model,
+    cluster_pain_points,
+    embed_pain_points,
+    recheck_duplicates,
+    recluster_teams,
+)
 from workers.points import award_points, void_points
 from workers.snapshots import auto_snapshot
 from workers.typing import JobFunction
@@ -19,6 +25,7 @@ FUNCTIONS: dict[str, JobFunction] = {
         cluster_pain_points,
         recheck_duplicates,
         recluster_teams,
+        catch_up_model,
         refresh_heatmaps,
         auto_snapshot,
     )

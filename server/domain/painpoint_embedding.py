@@ -52,6 +52,19 @@ async def count_missing(session: AsyncSession, team_id: str, model: str) -> int:
     )
 
 
+async def teams_missing(session: AsyncSession, model: str) -> dict[str, int]:
+    """{team id: how many of its pain points have no vector under `model`}, for the teams that lack any."""
+    has_vector = exists().where(
+        PainPointEmbedding.pain_point_id == PainPoint.id, PainPointEmbedding.model == model
+    )
+    rows = await session.execute(
+        select(PainPoint.team_id, func.count())
+        .where(PainPoint.team_id.is_not(None), ~has_vector)
+        .group_by(PainPoint.team_id)
+    )
+    return {team_id: int(count) for team_id, count in rows.all() if team_id is not None}
+
+
 async def embed_missing(
     db: Database,
     team_id: str,

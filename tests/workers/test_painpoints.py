@@ -40,6 +40,7 @@ from tests.support.services import REDIS_URL, require_redis
 from workers.painpoints import (
     CLUSTER_JOB,
     RECHECK_JOB,
+    catch_up_model,
     cluster_pain_points,
     embed_pain_points,
     recheck_duplicates,
@@ -315,6 +316,28 @@ async def test_the_recheck_job_shows_its_progress_and_restores_once(db: Database
     assert await _statuses(db, ids) == [S, S, D, S, S, S, D]
     assert await recheck_duplicates(_ctx(db, right, job_id), team_id=team_id) == 0
     assert await _awarded(db) == sorted([ids[0], ids[1], ids[3], ids[4], ids[5]])
+
+
+async def test_a_model_change_queues_one_re_clustering_per_team_that_shows_its_progress(
+    db: Database, settings: Settings
+) -> None:
+    teams = {
+        await _team(db, settings, SUBSET[:12], "a@a.com", "Team A"),
+        await _team(db, settings, SUBSET[12:24], "b@b.com", "Team B"),
+    }
+    assert await catch_up_model(_ctx(db, settings)) == 0  # every vector is the configured model's
+    other = dataclasses.replace(settings, extra={**settings.extra, "WARROOM_EMBEDDING_MODEL": MINILM})
+    ctx = _ctx(db, other)
+    assert await catch_up_model(ctx) == 2
+    assert await catch_up_model(ctx) == 0  # queued already: servers starting together queue one
+    await ctx["jobs"].drain()
+    async with db.sessions() as session:
+        queued = (await session.execute(select(Job).where(Job.name == CLUSTER_JOB))).scalars().all()
+        runs = (await session.execute(select(ClusterRun))).scalars().all()
+    assert {job.params["team_id"] for job in queued} == teams
+    assert {(job.status, job.progress) for job in queued} == {(JobStatus.SUCCEEDED, 1.0)}
+    assert {(run.team_id, run.model, run.point_count) for run in runs} == {(t, MINILM, 12) for t in teams}
+    assert await catch_up_model(ctx) == 0
 
 
 async def test_the_nightly_schedule_queues_one_run_per_team_per_day(db: Database, settings: Settings) -> None:
