@@ -56,12 +56,14 @@ def run_hdbscan(points: NDArray[np.float32], params: HdbscanParams) -> Labels:
 
 def centroids(embeddings: Embeddings, labels: Labels) -> tuple[NDArray[np.intp], Embeddings]:
     """Return (cluster numbers, normalised mean embedding of each), in ascending cluster order."""
-    numbers = np.unique(labels[labels != UNCLUSTERED])
+    clustered = np.flatnonzero(labels != UNCLUSTERED)
+    numbers = np.unique(labels[clustered])
     if len(numbers) == 0:
         return numbers.astype(np.intp), np.empty((0, embeddings.shape[1]), dtype=np.float32)
-    sums = np.zeros((int(numbers.max()) + 1, embeddings.shape[1]), dtype=np.float64)
-    np.add.at(sums, labels[labels != UNCLUSTERED], embeddings[labels != UNCLUSTERED])
-    means = sums[numbers]
+    # sums of each cluster's rows over one sorted copy: np.add.at took 0.2 s per call on 10k points
+    order = clustered[np.argsort(labels[clustered], kind="stable")]
+    starts = np.searchsorted(labels[order], numbers)
+    means = np.add.reduceat(embeddings[order].astype(np.float64), starts, axis=0)
     means /= np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
     return numbers.astype(np.intp), means.astype(np.float32)
 
