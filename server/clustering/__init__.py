@@ -4,6 +4,7 @@ Heavy libraries (sentence-transformers, the USE weights, UMAP, HDBSCAN, jieba) a
 so importing this package costs nothing at server start.
 """
 
+from server.clustering.agglomerate import AgglomerationParams
 from server.clustering.assign import DEFAULT_MIN_SIMILARITY, Centroids, Placement, place
 from server.clustering.cluster import HdbscanParams
 from server.clustering.duplicates import DEFAULT_DUPLICATE_SIMILARITY, Duplicate, find_duplicates
@@ -19,6 +20,7 @@ __all__ = [
     "DEFAULT_DUPLICATE_SIMILARITY",
     "DEFAULT_MIN_SIMILARITY",
     "DEFAULT_MODEL",
+    "AgglomerationParams",
     "Centroids",
     "ClusterSummary",
     "ClusteringParams",

@@ -1,7 +1,8 @@
-"""Density clustering (HDBSCAN) of reduced embeddings, and the optional rescue of close outliers."""
+"""Density clustering (HDBSCAN) of reduced embeddings, centroids, and the rescue of close outliers."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -22,13 +23,16 @@ class HdbscanParams:
     def sized_for(self, n: int) -> tuple[int, int]:
         """Return (min_cluster_size, min_samples) for `n` points.
 
-        A cluster needs 1% of the pain points (at least 5), so R&D sees at most ~100 recurring problems
-        however many are submitted. Measured: on the labelled set (332 points, ~22 per theme) 5 and 2 scored
-        best, bigger sizes merged themes; on 10k synthetic points 1% gave ARI 0.93 where 0.5% split the 15
-        themes into 73 clusters (ARI 0.51) and 0.25% into 276 (ARI 0.09). min_samples stays a third of the
-        size so that sparse themes are not all declared noise.
+        A cluster needs a quarter of the square root of n pain points (at least 3): 5 at 332, 14 at
+        3,080, 25 at 10,000. A fixed share merged distinct problems in large teams: 1% on BANKING77 (77
+        intents, ~40 texts each in 3,080) gave 43 clusters and ARI 0.42. On 3,080 training texts sizes 12-16
+        scored NMI 0.82-0.83 / ARI 0.56 with all-MiniLM-L6-v2 (32: 0.79 / 0.48) and 0.76 / 0.40 with
+        USE-multilingual (32: 0.72 / 0.34); a third of the root instead of a quarter scored the same on
+        training data but lost the labelled set's small integration theme. The number of distinct problems
+        grows more slowly than a team.
+        min_samples stays a third of the size so that sparse themes are not all declared noise.
         """
-        size = self.min_cluster_size or max(5, round(n / 100))
+        size = self.min_cluster_size or max(3, round(math.sqrt(n) / 4))
         samples = self.min_samples or max(2, round(size / 3))
         return size, min(samples, size)
 
@@ -52,12 +56,14 @@ def run_hdbscan(points: NDArray[np.float32], params: HdbscanParams) -> Labels:
 
 def centroids(embeddings: Embeddings, labels: Labels) -> tuple[NDArray[np.intp], Embeddings]:
     """Return (cluster numbers, normalised mean embedding of each), in ascending cluster order."""
-    numbers = np.unique(labels[labels != UNCLUSTERED])
+    clustered = np.flatnonzero(labels != UNCLUSTERED)
+    numbers = np.unique(labels[clustered])
     if len(numbers) == 0:
         return numbers.astype(np.intp), np.empty((0, embeddings.shape[1]), dtype=np.float32)
-    sums = np.zeros((int(numbers.max()) + 1, embeddings.shape[1]), dtype=np.float64)
-    np.add.at(sums, labels[labels != UNCLUSTERED], embeddings[labels != UNCLUSTERED])
-    means = sums[numbers]
+    # sums of each cluster's rows over one sorted copy: np.add.at took 0.2 s per call on 10k points
+    order = clustered[np.argsort(labels[clustered], kind="stable")]
+    starts = np.searchsorted(labels[order], numbers)
+    means = np.add.reduceat(embeddings[order].astype(np.float64), starts, axis=0)
     means /= np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
     return numbers.astype(np.intp), means.astype(np.float32)
 

@@ -11,11 +11,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from server.clustering.agglomerate import AgglomerationParams, agglomerate
 from server.clustering.assign import DEFAULT_MIN_SIMILARITY
 from server.clustering.cluster import HdbscanParams, assign_outliers, centroids, run_hdbscan
 from server.clustering.keywords import Keyword, class_keywords, label_from_keywords
 from server.clustering.matching import DEFAULT_MIN_JACCARD, match_clusters
 from server.clustering.reduce import ReductionParams, reduce_dimensions
+from server.clustering.refine import refine
 from server.clustering.representatives import representatives
 from server.clustering.trend import WeekCount, weekly_counts
 from server.clustering.types import UNCLUSTERED, Embeddings, Labels
@@ -25,10 +27,15 @@ from server.clustering.types import UNCLUSTERED, Embeddings, Labels
 class ClusteringParams:
     """Everything that decides a run's outcome; stored with the run so R&D can compare runs."""
 
+    # small teams (fewer than `small_team.below` pain points) skip UMAP and HDBSCAN
+    small_team: AgglomerationParams = field(default_factory=AgglomerationParams)
     reduction: ReductionParams = field(default_factory=ReductionParams)
     hdbscan: HdbscanParams = field(default_factory=HdbscanParams)
-    # None leaves HDBSCAN's outliers unclustered; a cosine assigns those close enough to a centroid.
+    # None leaves the outliers unclustered and the clusters as found; a cosine (set for the embedding model)
+    # lets outliers that close to a centroid join it, and `refine_steps` Lloyd steps move members to their
+    # nearest centroid in the original space (0: only the outliers are placed).
     outlier_min_similarity: float | None = DEFAULT_MIN_SIMILARITY
+    refine_steps: int = 5
     keywords: int = 10
     # c-TF-IDF reads at most this many members per cluster (the most central) and of the unclustered;
     # tokenizing every text of a 10k run took 1.7 s of its 10 s budget for the same top keywords.
@@ -68,7 +75,7 @@ class ClusteringResult:
     unclustered: list[int]
     labels: Labels
     params: ClusteringParams
-    # how many of HDBSCAN's outliers were assigned to a cluster by cosine
+    # how many of the clustering's outliers were assigned to a cluster by cosine
     rescued_outliers: int
     seconds: dict[str, float]
 
@@ -108,11 +115,19 @@ def cluster(
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
 
-    reduced = reduce_dimensions(embeddings, params.reduction)
-    seconds["reduce"], clock = _lap(clock)
-    raw_labels = run_hdbscan(reduced, params.hdbscan)
+    if n < params.small_team.below:
+        seconds["reduce"], clock = _lap(clock)
+        raw_labels = agglomerate(embeddings, params.small_team)
+    else:
+        reduced = reduce_dimensions(embeddings, params.reduction)
+        seconds["reduce"], clock = _lap(clock)
+        raw_labels = run_hdbscan(reduced, params.hdbscan)
     labels = raw_labels
-    if params.outlier_min_similarity is not None:
+    if params.outlier_min_similarity is not None and params.refine_steps > 0:
+        labels = refine(
+            embeddings, raw_labels, min_similarity=params.outlier_min_similarity, steps=params.refine_steps
+        )
+    elif params.outlier_min_similarity is not None:
         labels = assign_outliers(embeddings, raw_labels, params.outlier_min_similarity)
     seconds["cluster"], clock = _lap(clock)
 

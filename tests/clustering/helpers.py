@@ -43,3 +43,24 @@ def unit_rows(rows: list[list[float]]) -> Embeddings:
     """Normalised float32 rows from plain lists, for hand-made geometry in tests."""
     array = np.asarray(rows, dtype=np.float32)
     return np.asarray(array / np.linalg.norm(array, axis=1, keepdims=True), dtype=np.float32)
+
+
+# Two obvious themes in Chinese and English, as a small team records them.
+CHECKOUT = [
+    "Checkout fails with error 500 when the customer clicks Pay",
+    "结账时点击支付按钮后页面报错，订单无法提交",
+    "Payment page spins forever and the order is never placed",
+    "客户反映购物车结算失败，提示“支付异常，请重试”",
+    "Card payments at checkout are declined although the card is valid",
+    "结算页面一直转圈，付款不成功",
+    "Our customers cannot complete checkout on mobile, the pay button does nothing",
+    "下单结账时提示系统错误，支付失败",
+]
+WELDING = [
+    "The welding robot drifts off the programmed trajectory on long seams",
+    "焊接机器人轨迹偏移，焊缝位置不准",
+    "Robot arm weld path deviates by several millimetres after recalibration",
+    "焊接机械臂走的路径和示教轨迹不一致",
+    "Weld seams are misaligned because the robot trajectory is off",
+    "机器人焊接轨迹抖动，焊缝不均匀",
+]

@@ -7,9 +7,10 @@ from tests.clustering.helpers import unit_rows
 
 def test_sizes_grow_with_the_number_of_points() -> None:
     params = HdbscanParams()
+    assert params.sized_for(20) == (3, 2)
     assert params.sized_for(332) == (5, 2)
-    assert params.sized_for(1_000) == (10, 3)
-    assert params.sized_for(10_000) == (100, 33)
+    assert params.sized_for(3_080) == (14, 5)
+    assert params.sized_for(10_000) == (25, 8)
     assert HdbscanParams(min_cluster_size=12, min_samples=30).sized_for(100) == (12, 12)
 
 
@@ -24,7 +25,7 @@ def test_separates_blobs_and_leaves_noise() -> None:
 
 
 def test_too_few_points_are_all_unclustered() -> None:
-    points = np.zeros((3, 2), dtype=np.float32)
+    points = np.zeros((2, 2), dtype=np.float32)
     assert (run_hdbscan(points, HdbscanParams()) == UNCLUSTERED).all()
 
 

@@ -1,4 +1,5 @@
 from collections import Counter
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 import numpy as np
@@ -6,7 +7,8 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from server.clustering import ClusteringParams, ClusteringResult, cluster
-from tests.clustering.helpers import LabelledSet
+from server.clustering.types import Embeddings
+from tests.clustering.helpers import CHECKOUT, WELDING, LabelledSet
 
 pytestmark = pytest.mark.model  # loads the bundled sentence-transformers model
 
@@ -156,3 +158,18 @@ def test_keywords_from_the_central_members_only(labelled: LabelledSet, result: C
     np.testing.assert_array_equal(sampled.labels, result.labels)
     crash = max(sampled.clusters, key=lambda c: sum(labelled.labels[i] == "app_crash" for i in c.members))
     assert "crash" in [k.term for k in crash.keywords[:3]]
+
+
+@pytest.mark.parametrize(("checkout", "welding"), [(5, 5), (8, 6)])
+def test_a_small_team_with_two_themes_gets_two_clusters(
+    use_encode: Callable[[Sequence[str]], Embeddings], checkout: int, welding: int
+) -> None:
+    # Chinese and English mixed; today's bug report had 8 checkout failures and 6 welding-robot problems
+    texts = CHECKOUT[:checkout] + WELDING[:welding]
+    now = datetime(2025, 6, 2, tzinfo=UTC)
+    result = cluster(use_encode(texts), texts, [now] * len(texts))
+    assert sorted(sorted(c.members) for c in result.clusters) == [
+        list(range(checkout)),
+        list(range(checkout, checkout + welding)),
+    ]
+    assert result.unclustered == []
