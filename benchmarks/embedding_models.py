@@ -186,11 +186,40 @@ def duplicate_stats(vectors: Vectors, labels: Sequence[str]) -> dict[str, Any]:
         "any": {t: float((best >= t).mean()) for t in THRESHOLDS},
         "any_other_label": {t: float((best_other >= t).mean()) for t in THRESHOLDS},
         "best": best,
+        "best_other": best_other,
     }
 
 
 def _pairs() -> list[dict[str, str]]:
     return [json.loads(line) for line in PAIRS.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def choose_weight(emb: Embeddings, root: Path, train_sample: int) -> float:
+    """Print the routed candidates and MiniLM/USE on the train splits; return the a with the best mean NMI."""
+    zh_train = load("smp2017", "train", root)
+    en_train = _subsample(load("banking77", "train", root), train_sample)
+    tuning = []
+    for a in WEIGHTS:
+        nmi_zh, _ = kmeans_scores(emb.get("routed", zh_train.texts, weight=a), zh_train.labels)
+        nmi_en, _ = kmeans_scores(emb.get("routed", en_train.texts, weight=a), en_train.labels)
+        tuning.append((a, nmi_zh, nmi_en, (nmi_zh + nmi_en) / 2))
+    best_a = max(tuning, key=lambda r: r[3])[0]
+    baselines = []
+    for model in ("minilm", "use"):
+        nmi_zh, _ = kmeans_scores(emb.get(model, zh_train.texts), zh_train.labels)
+        nmi_en, _ = kmeans_scores(emb.get(model, en_train.texts), en_train.labels)
+        baselines.append([TITLES[model], f"{nmi_zh:.3f}", f"{nmi_en:.3f}", f"{(nmi_zh + nmi_en) / 2:.3f}"])
+    _table(
+        f"Routed weight a on the TRAIN splits (KMeans true k, NMI, mean of {len(SEEDS)} seeds; "
+        f"SMP2017 train {len(zh_train.texts)}, BANKING77 train sample {len(en_train.texts)})",
+        ["candidate", "Chinese NMI", "English NMI", "mean"],
+        [
+            [f"routed a={a} b={np.sqrt(1 - a * a):.2f}", f"{z:.3f}", f"{e:.3f}", f"{m:.3f}"]
+            for a, z, e, m in tuning
+        ]
+        + baselines,
+    )
+    return float(best_a)
 
 
 def _table(title: str, header: list[str], rows: list[list[Any]]) -> None:
@@ -214,6 +243,9 @@ def main() -> None:
         "--skip-pipeline", action="store_true", help="KMeans only (the pipeline takes minutes)"
     )
     parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument("--skip-duplicates", action="store_true")
+    parser.add_argument("--skip-kmeans", action="store_true", help="no KMeans tables on the test splits")
+    parser.add_argument("--weight", type=float, help="routed MiniLM weight a; skips choosing it on train")
     args = parser.parse_args()
     root = data_dir(args.data)
     emb = Embeddings(Path(args.cache) if args.cache else root / "cache")
@@ -225,47 +257,24 @@ def main() -> None:
     )
     tests = {"Chinese (SMP2017 dev, 770, 31)": zh, "English (BANKING77 test, 3080, 77)": en}
     tests["pooled (3850, 108)"] = pooled
-    zh_train = load("smp2017", "train", root)
-    en_train = _subsample(load("banking77", "train", root), args.train_sample)
-
     # 1. the routed weight, chosen on the train splits
-    tuning = []
-    for a in WEIGHTS:
-        nmi_zh, _ = kmeans_scores(emb.get("routed", zh_train.texts, weight=a), zh_train.labels)
-        nmi_en, _ = kmeans_scores(emb.get("routed", en_train.texts, weight=a), en_train.labels)
-        tuning.append((a, nmi_zh, nmi_en, (nmi_zh + nmi_en) / 2))
-    best_a = max(tuning, key=lambda r: r[3])[0]
-    baselines = []
-    for model in ("minilm", "use"):
-        nmi_zh, _ = kmeans_scores(emb.get(model, zh_train.texts), zh_train.labels)
-        nmi_en, _ = kmeans_scores(emb.get(model, en_train.texts), en_train.labels)
-        baselines.append([TITLES[model], f"{nmi_zh:.3f}", f"{nmi_en:.3f}", f"{(nmi_zh + nmi_en) / 2:.3f}"])
-    _table(
-        f"Routed weight a on the TRAIN splits (KMeans true k, NMI, mean of {len(SEEDS)} seeds; "
-        f"SMP2017 train {len(zh_train.texts)}, BANKING77 train sample {len(en_train.texts)})",
-        ["candidate", "Chinese NMI", "English NMI", "mean"],
-        [
-            [f"routed a={a} b={np.sqrt(1 - a * a):.2f}", f"{z:.3f}", f"{e:.3f}", f"{m:.3f}"]
-            for a, z, e, m in tuning
-        ]
-        + baselines,
-    )
-    print(f"\nchosen a = {best_a}")
-
+    best_a = args.weight if args.weight is not None else choose_weight(emb, root, args.train_sample)
+    print(f"\nrouted a = {best_a}")
     candidates = [*MODELS, "routed"]
 
     def vectors(model: str, texts: Sequence[str]) -> Vectors:
         return emb.get(model, texts, weight=best_a if model == "routed" else None)
 
     # 2. KMeans with the true k and the product pipeline, on the test splits
-    rows = []
-    for model in candidates:
-        row = [TITLES[model] + (f" a={best_a}" if model == "routed" else "")]
-        for data in tests.values():
-            nmi, ari = kmeans_scores(vectors(model, data.texts), data.labels)
-            row.append(f"{nmi:.3f} / {ari:.3f}")
-        rows.append(row)
-    _table("KMeans told the true k, TEST splits (NMI / ARI, mean of 3 seeds)", ["model", *tests], rows)
+    if not args.skip_kmeans:
+        rows = []
+        for model in candidates:
+            row = [TITLES[model] + (f" a={best_a}" if model == "routed" else "")]
+            for data in tests.values():
+                nmi, ari = kmeans_scores(vectors(model, data.texts), data.labels)
+                row.append(f"{nmi:.3f} / {ari:.3f}")
+            rows.append(row)
+        _table("KMeans told the true k, TEST splits (NMI / ARI, mean of 3 seeds)", ["model", *tests], rows)
 
     if not args.skip_pipeline:
         rows = []
@@ -305,61 +314,71 @@ def main() -> None:
     )
 
     # 4. duplicate calibration
-    distinct = {"Chinese": _distinct(zh), "English": _distinct(en)}
-    own = {kind: [p for p in pairs if p["kind"] == kind] for kind in ("reworded", "different")}
-    summary = []
-    for model in candidates:
-        stats = {name: duplicate_stats(vectors(model, d.texts), d.labels) for name, d in distinct.items()}
-        pair_sims = {}
-        for kind, chosen in own.items():
-            a = vectors(model, [p["a"] for p in chosen])
-            b = vectors(model, [p["b"] for p in chosen])
-            pair_sims[kind] = np.sum(a * b, axis=1)
-        langs = np.array([p["lang"] for p in own["reworded"]])
-        rows = []
-        for name, s in stats.items():
+    if not args.skip_duplicates:
+        distinct = {"Chinese": _distinct(zh), "English": _distinct(en)}
+        own = {kind: [p for p in pairs if p["kind"] == kind] for kind in ("reworded", "different")}
+        summary = []
+        for model in candidates:
+            stats = {name: duplicate_stats(vectors(model, d.texts), d.labels) for name, d in distinct.items()}
+            pair_sims = {}
+            for kind, chosen in own.items():
+                a = vectors(model, [p["a"] for p in chosen])
+                b = vectors(model, [p["b"] for p in chosen])
+                pair_sims[kind] = np.sum(a * b, axis=1)
+            langs = np.array([p["lang"] for p in own["reworded"]])
+            rows = []
+            for name, s in stats.items():
+                rows.append(
+                    [name, f"{s['p99']:.3f}", f"{s['p999']:.3f}", f"{s['max']:.3f}"]
+                    + [f"{s['any'][t]:.1%} ({s['any_other_label'][t]:.1%})" for t in THRESHOLDS]
+                )
+            for lang in ("zh", "en"):
+                caught = pair_sims["reworded"][langs == lang]
+                rows.append(
+                    [f"reworded pairs {lang} (n={len(caught)}) caught", f"min {caught.min():.3f}", "", ""]
+                    + [f"{(caught >= t).mean():.0%}" for t in THRESHOLDS]
+                )
+            diff = pair_sims["different"]
             rows.append(
-                [name, f"{s['p99']:.3f}", f"{s['p999']:.3f}", f"{s['max']:.3f}"]
-                + [f"{s['any'][t]:.1%} ({s['any_other_label'][t]:.1%})" for t in THRESHOLDS]
+                [f"different-problem pairs (n={len(diff)}) flagged", f"max {diff.max():.3f}", "", ""]
+                + [f"{(diff >= t).mean():.0%}" for t in THRESHOLDS]
             )
-        for lang in ("zh", "en"):
-            caught = pair_sims["reworded"][langs == lang]
-            rows.append(
-                [f"reworded pairs {lang} (n={len(caught)}) caught", f"min {caught.min():.3f}", "", ""]
-                + [f"{(caught >= t).mean():.0%}" for t in THRESHOLDS]
+            _table(
+                f"Duplicates, {TITLES[model]}: cosine between distinct texts (pair percentiles), and per "
+                "threshold t the share of texts with another text ≥ t (in brackets: of a different label)",
+                ["", "p99", "p99.9", "max", *[str(t) for t in THRESHOLDS]],
+                rows,
             )
-        diff = pair_sims["different"]
-        rows.append(
-            [f"different-problem pairs (n={len(diff)}) flagged", f"max {diff.max():.3f}", "", ""]
-            + [f"{(diff >= t).mean():.0%}" for t in THRESHOLDS]
-        )
+            # the lowest threshold (0.005 steps) at which at most 1% of texts of either set get flagged
+            grid = np.round(np.arange(0.70, 1.0001, 0.005), 3)
+            reworded = pair_sims["reworded"]
+            for rule, key in (("any other text", "best"), ("other label", "best_other")):
+                fine = {name: s[key] for name, s in stats.items()}
+                ok = [t for t in grid if all((best >= t).mean() <= 0.01 for best in fine.values())]
+                t1 = float(ok[0]) if ok else 1.0
+                summary.append(
+                    [
+                        TITLES[model],
+                        rule,
+                        f"{t1:.3f}",
+                        " / ".join(f"{(best >= t1).mean():.1%}" for best in fine.values()),
+                        " / ".join(f"{(reworded[langs == lang] >= t1).mean():.0%}" for lang in ("zh", "en")),
+                        f"{(pair_sims['different'] >= t1).mean():.0%}",
+                    ]
+                )
         _table(
-            f"Duplicates, {TITLES[model]}: cosine between distinct texts (pair percentiles), and per "
-            "threshold t the share of texts with another text ≥ t (in brackets: of a different label)",
-            ["", "p99", "p99.9", "max", *[str(t) for t in THRESHOLDS]],
-            rows,
-        )
-        # the lowest threshold (0.005 steps) at which at most 1% of texts of either set get flagged
-        grid = np.round(np.arange(0.70, 1.0001, 0.005), 3)
-        fine = {name: s["best"] for name, s in stats.items()}
-        ok = [t for t in grid if all((best >= t).mean() <= 0.01 for best in fine.values())]
-        t1 = float(ok[0]) if ok else 1.0
-        reworded = pair_sims["reworded"]
-        summary.append(
+            "Suggested duplicate threshold per model: the lowest t (step 0.005) that flags ≤ 1% of the "
+            "distinct texts of each set",
             [
-                TITLES[model],
-                f"{t1:.3f}",
-                " / ".join(f"{(best >= t1).mean():.1%}" for best in fine.values()),
-                " / ".join(f"{(reworded[langs == lang] >= t1).mean():.0%}" for lang in ("zh", "en")),
-                f"{(pair_sims['different'] >= t1).mean():.0%}",
-            ]
+                "model",
+                "a text counts as falsely flagged when it has ≥ t with",
+                "t",
+                "texts flagged zh / en",
+                "reworded caught zh / en",
+                "different pairs flagged",
+            ],
+            summary,
         )
-    _table(
-        "Suggested duplicate threshold per model: the lowest t (step 0.005) that flags ≤ 1% of the distinct "
-        "texts of each set",
-        ["model", "t", "texts flagged zh / en", "reworded caught zh / en", "different pairs flagged"],
-        summary,
-    )
 
     # 5. throughput
     if not args.skip_speed:
@@ -367,7 +386,8 @@ def main() -> None:
         rows = []
         encoders = _encoders()
         for model in MODELS:
-            encoders[model](corpus[:8])  # load and warm up
+            # Warm up on the whole corpus: torch's first pass over each batch shape costs 5-40x more.
+            encoders[model](corpus)
             times = []
             for _ in range(2):
                 start = time.perf_counter()
@@ -386,7 +406,7 @@ def main() -> None:
             ]
         )
         _table(
-            "Throughput, 1024 texts (512 Chinese + 512 English), best of 2, model loaded",
+            "Throughput, 1024 texts (512 Chinese + 512 English), best of 2 after a warm-up pass",
             ["model", "texts/s", "load average"],
             rows,
         )
