@@ -332,12 +332,12 @@ async def bench_job(url: str, n: int) -> dict[str, Any]:
             "load", parts, lambda: cluster_runs.load_inputs(session, team, shared_embedder().model_name)
         )
     view = PainPointConfig().view(inputs.model, inputs.vectors.shape[1])
-    result = await asyncio.to_thread(cluster_runs.compute, inputs, view)
+    computed = await asyncio.to_thread(cluster_runs.compute, inputs, view)
     async with db.transaction() as session:
         await _timed(
             "store",
             parts,
-            lambda: cluster_runs.store_run(session, inputs, result, job_id=new_id(), view=view),
+            lambda: cluster_runs.store_run(session, inputs, computed, job_id=new_id(), view=view),
         )
     figures["load_s"], figures["store_s"] = parts["load"], parts["store"]
     await db.dispose()

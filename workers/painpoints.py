@@ -138,14 +138,14 @@ async def _recluster(ctx: JobContext, job_id: str, team_id: str) -> ClusterRun |
         await _mark_succeeded(ctx, job_id)
         return None
     view = config.view(inputs.model, inputs.vectors.shape[1])
-    result = await asyncio.to_thread(cluster_runs.compute, inputs, view)
+    computed = await asyncio.to_thread(cluster_runs.compute, inputs, view)
     await jobs.progress(db, job_id, 0.9)
     try:
         async with db.transaction() as session:
             run = await cluster_runs.store_run(
                 session,
                 inputs,
-                result,
+                computed,
                 job_id=job_id,
                 view=view,
             )

@@ -11,6 +11,9 @@ from numpy.typing import NDArray
 
 from server.clustering.types import UNCLUSTERED, Embeddings, Labels
 
+# From this many pain points a cluster needs at least 5 (see `HdbscanParams.sized_for`).
+_LARGER_FLOOR_FROM = 120
+
 
 @dataclass(frozen=True, slots=True)
 class HdbscanParams:
@@ -23,16 +26,18 @@ class HdbscanParams:
     def sized_for(self, n: int) -> tuple[int, int]:
         """Return (min_cluster_size, min_samples) for `n` points.
 
-        A cluster needs a quarter of the square root of n pain points (at least 3): 5 at 332, 14 at
-        3,080, 25 at 10,000. A fixed share merged distinct problems in large teams: 1% on BANKING77 (77
-        intents, ~40 texts each in 3,080) gave 43 clusters and ARI 0.42. On 3,080 training texts sizes 12-16
-        scored NMI 0.82-0.83 / ARI 0.56 with all-MiniLM-L6-v2 (32: 0.79 / 0.48) and 0.76 / 0.40 with
-        USE-multilingual (32: 0.72 / 0.34); a third of the root instead of a quarter scored the same on
-        training data but lost the labelled set's small integration theme. The number of distinct problems
-        grows more slowly than a team.
+        A cluster needs a quarter of the square root of n pain points: 5 at 332, 14 at 3,080, 25 at 10,000.
+        A fixed share merged distinct problems in large teams: 1% on BANKING77 (77 intents, ~40 texts each in
+        3,080) gave 43 clusters and ARI 0.42. On 3,080 training texts sizes 12-16 scored NMI 0.82-0.83 /
+        ARI 0.56 with all-MiniLM-L6-v2 (32: 0.79 / 0.48) and 0.76 / 0.40 with USE-multilingual (32: 0.72 /
+        0.34); a third of the root instead of a quarter scored the same on training data but lost the
+        labelled set's small integration theme. The number of distinct problems grows more slowly than a team.
+        The floor is 3 in small teams, whose themes are a dozen pain points (the demo's 48 in 4 themes: 4-6
+        clusters; with 5, 2 clusters in 2 of 6 input orders), and 5 from 120 on: with 3, a team of 166 English
+        texts split into 22 clusters, a third of which changed ids when two pain points were added.
         min_samples stays a third of the size so that sparse themes are not all declared noise.
         """
-        size = self.min_cluster_size or max(3, round(math.sqrt(n) / 4))
+        size = self.min_cluster_size or max(3 if n < _LARGER_FLOOR_FROM else 5, round(math.sqrt(n) / 4))
         samples = self.min_samples or max(2, round(size / 3))
         return size, min(samples, size)
 

@@ -13,6 +13,9 @@ from server.clustering.views import View
 from server.domain.painpoint_vectors import Encoded, from_bytes, stack
 from server.models import Cluster, ClusterMembership, ClusterRun, MembershipSource
 
+# Where a run records the weights of the space it clustered in (`server.clustering.views.Space`).
+SPACE_KEY = "space"
+
 # {cluster id: ids of the pain points that joined it}
 Grown = dict[str, list[str]]
 
@@ -57,8 +60,8 @@ async def place_into(
     """Record where each pain point of `ids` goes in `run` (skipping any already there); returns who grew.
 
     Only vectors of the run's own model can be compared with its centroids; others wait for the next run.
-    The run's centroids lie in the part of the vectors it clustered on (`View.team_part`), so a vector's
-    cosine to them is that part's, judged at that part's placement cosine.
+    The run's centroids lie in the space it clustered in (recorded in its params): new vectors are projected
+    into it and judged at that space's placement cosine.
 
     A pain point too far from every centroid is recorded as unclustered, so it stays visible as such.
     """
@@ -77,8 +80,9 @@ async def place_into(
     if not todo:
         return {}
     clusters = known if known is not None else await centroids(session, run.id)
-    min_similarity = view.team_part(clusters.vectors).placement
-    placements = place(encoded.vectors[todo], clusters, min_similarity=min_similarity)
+    space = view.space_of(run.params.get(SPACE_KEY))
+    vectors = view.project(encoded.vectors[todo], space)
+    placements = place(vectors, clusters, min_similarity=view.placement(space))
     grown: Grown = {}
     for index, placement in zip(todo, placements, strict=True):
         session.add(

@@ -17,9 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.clustering import ClusteringParams, ClusteringResult, ClusterSummary, cluster
 from server.clustering.types import Embeddings
-from server.clustering.views import View
+from server.clustering.views import Space, View
 from server.domain import jobs, painpoint_vectors
-from server.domain.cluster_placement import current_run, place_into
+from server.domain.cluster_placement import SPACE_KEY, current_run, place_into
 from server.domain.errors import NotFound
 from server.domain.pagination import Page, paginate
 from server.domain.painpoint_access import COUNTED
@@ -76,7 +76,9 @@ async def load_inputs(session: AsyncSession, team_id: str, model: str) -> RunInp
                 (PainPointEmbedding.pain_point_id == PainPoint.id) & (PainPointEmbedding.model == model),
             )
             .where(PainPoint.team_id == team_id, COUNTED)
-            .order_by(PainPoint.id)
+            # By text: UMAP's layout depends on the input order, and ids made within one millisecond come in
+            # any order, so the same pain points could cluster differently from one run to the next.
+            .order_by(PainPoint.normalized_text, PainPoint.id)
         )
     ).all()
     previous: dict[str, list[str]] = {}
@@ -103,13 +105,21 @@ async def load_inputs(session: AsyncSession, team_id: str, model: str) -> RunInp
     )
 
 
-def compute(inputs: RunInputs, view: View, params: ClusteringParams | None = None) -> ClusteringResult:
-    """Cluster the inputs on the part of their vectors they all have (CPU-bound: call it through
-    `asyncio.to_thread`); HDBSCAN's outliers join a cluster from that part's placement cosine."""
-    part = view.team_part(inputs.vectors)
-    params = replace(params or ClusteringParams(), outlier_min_similarity=part.placement)
-    return cluster(
-        view.project(inputs.vectors, part),
+@dataclass(frozen=True)
+class Computed:
+    """A run's clusters and the space they were found in."""
+
+    result: ClusteringResult
+    space: Space
+
+
+def compute(inputs: RunInputs, view: View, params: ClusteringParams | None = None) -> Computed:
+    """Cluster the inputs in the team's space (`View.team_space`; CPU-bound: call it through
+    `asyncio.to_thread`); outliers join a cluster from that space's placement cosine."""
+    space = view.team_space(inputs.vectors)
+    params = replace(params or ClusteringParams(), outlier_min_similarity=view.placement(space))
+    result = cluster(
+        view.project(inputs.vectors, space),
         inputs.texts,
         inputs.created_at,
         ids=inputs.ids,
@@ -117,6 +127,7 @@ def compute(inputs: RunInputs, view: View, params: ClusteringParams | None = Non
         params=params,
         new_id=new_id,
     )
+    return Computed(result, space)
 
 
 async def run_for_job(session: AsyncSession, job_id: str) -> ClusterRun | None:
@@ -127,19 +138,20 @@ async def run_for_job(session: AsyncSession, job_id: str) -> ClusterRun | None:
 async def store_run(
     session: AsyncSession,
     inputs: RunInputs,
-    result: ClusteringResult,
+    computed: Computed,
     *,
     job_id: str,
     view: View,
 ) -> ClusterRun:
     """Write the run, its clusters and memberships; then place whatever arrived while it was computed."""
+    result = computed.result
     run = ClusterRun(
         id=new_id(),
         team_id=inputs.team_id,
         job_id=job_id,
         model=inputs.model,
         method=METHOD,
-        params=result.params.as_dict(),
+        params={**result.params.as_dict(), SPACE_KEY: list(computed.space.weights)},
         point_count=len(inputs.ids),
         cluster_count=len(result.clusters),
         unclustered_count=len(result.unclustered),
@@ -153,7 +165,10 @@ async def store_run(
             insert(Cluster), [_cluster_row(run.id, inputs, summary) for summary in result.clusters]
         )
     if inputs.ids:
-        await session.execute(insert(ClusterMembership), _membership_rows(run.id, inputs, result))
+        vectors = view.project(inputs.vectors, computed.space)
+        await session.execute(
+            insert(ClusterMembership), _membership_rows(run.id, inputs.ids, vectors, result)
+        )
     await _place_newcomers(session, run, inputs, view)
     return run
 
@@ -174,9 +189,11 @@ def _cluster_row(run_id: str, inputs: RunInputs, summary: ClusterSummary) -> dic
     }
 
 
-def _membership_rows(run_id: str, inputs: RunInputs, result: ClusteringResult) -> list[dict[str, Any]]:
+def _membership_rows(
+    run_id: str, ids: list[str], vectors: Embeddings, result: ClusteringResult
+) -> list[dict[str, Any]]:
     owners = result.cluster_of()
-    similarity = _similarities(inputs.vectors, result)
+    similarity = _similarities(vectors, result)
     now = utcnow()
     return [
         {
@@ -187,7 +204,7 @@ def _membership_rows(run_id: str, inputs: RunInputs, result: ClusteringResult) -
             "source": MembershipSource.RUN,
             "created_at": now,
         }
-        for i, (pain_point_id, owner) in enumerate(zip(inputs.ids, owners, strict=True))
+        for i, (pain_point_id, owner) in enumerate(zip(ids, owners, strict=True))
     ]
 
 

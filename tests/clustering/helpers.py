@@ -34,8 +34,8 @@ def load_labelled(embedder: Embedder) -> LabelledSet:
         labels=[r["label"] for r in rows],
         langs=[r["lang"] for r in rows],
         created_at=[datetime.fromisoformat(r["created_at"]) for r in rows],
-        # what a team's run clusters: the part every text has (the multilingual one: the set holds Chinese)
-        embeddings=view.project(vectors, view.team_part(vectors)),
+        # what a team's run clusters: its space (the blend of both parts, since the set holds Chinese)
+        embeddings=view.project(vectors, view.team_space(vectors)),
     )
 
 
