@@ -69,3 +69,20 @@ def test_label_uses_distinct_top_terms() -> None:
     ]
     assert label_from_keywords(words) == "data export / 导出 / csv"
     assert label_from_keywords([]) == "(no keywords)"
+
+
+def test_a_cluster_of_chinese_pain_points_is_labelled_in_chinese_without_stop_words() -> None:
+    documents = [
+        "焊接机器人的焊缝偏离轨迹",
+        "机器人焊接轨迹一直偏移",
+        "换枪以后焊接轨迹偏了两毫米",
+        "焊缝不在工件中心，机器人轨迹漂移了",
+        "The invoice shows the wrong VAT number",
+        "Invoice VAT number is wrong again",
+    ]
+    keywords = class_keywords(documents, [0, 0, 0, 0, 1, 1], top_n=5)
+    label = label_from_keywords(keywords[0])
+    assert all(not term.isascii() for term in label.split(" / ")), label
+    assert {"焊接", "轨迹"} <= {k.term for k in keywords[0]}
+    assert not {"的", "了", "一直", "以后"} & {k.term for k in keywords[0]}
+    assert label_from_keywords(keywords[1]).split(" / ")[0] in {"invoice", "vat"}
