@@ -6,13 +6,12 @@ from sqlalchemy import select
 
 from server.config import Settings
 from server.db import Database
-from server.domain import cases
 from server.domain.painpoint_config import PainPointConfig
 from server.domain.painpoint_submit import submit
 from server.domain.painpoints import SubmissionInput
 from server.jobs import InProcessJobs
 from server.models import PainPoint, PainPointStatus, User
-from tests.support.people import make_person
+from tests.support.people import case_with, make_user
 
 pytestmark = pytest.mark.model
 
@@ -66,12 +65,8 @@ REWORDED = [
 
 
 async def _case(db: Database) -> tuple[User, str]:
-    person = await make_person(db, "mei@a.com")
-    async with db.transaction() as session:
-        user = await session.get(User, person.id)
-        assert user is not None
-        case = await cases.create_case(session, user, title="售后问题", customer="华南零售")
-    return user, case.id
+    user = await make_user(db, "mei@a.com")
+    return user, await case_with(db, user)
 
 
 async def _statuses(db: Database, case_id: str) -> dict[str, PainPointStatus]:

@@ -14,12 +14,12 @@ from sqlalchemy import func, select
 from server.clustering.models import MINILM
 from server.config import Settings
 from server.db import Database
-from server.domain import audit, cases, painpoint_recheck, painpoint_submit
+from server.domain import audit, painpoint_recheck, painpoint_submit
 from server.domain.painpoint_config import PainPointConfig
 from server.domain.painpoints import SubmissionInput
 from server.jobs import InProcessJobs
-from server.models import AuditEvent, PainPoint, PainPointStatus, PointEntry, User
-from tests.support.people import make_person
+from server.models import AuditEvent, PainPoint, PainPointStatus, PointEntry
+from tests.support.people import case_with, make_person, make_user
 
 pytestmark = pytest.mark.model
 
@@ -40,14 +40,11 @@ RIGHT = PainPointConfig(model=MINILM, duplicate_threshold=0.85)
 
 async def _wrongly_decided(db: Database, settings: Settings) -> list[str]:
     """One case's pain points submitted at the low threshold; returns their ids in TEXTS order."""
-    person = await make_person(db, "author@a.com")
-    async with db.transaction() as session:
-        user = await session.get(User, person.id)
-        assert user is not None
-        case = await cases.create_case(session, user, title="华东客户", customer="Contoso")
+    user = await make_user(db, "author@a.com")
+    case_id = await case_with(db, user)
     jobs = InProcessJobs(db, settings)
     results = await painpoint_submit.submit(
-        db, jobs, None, user, [SubmissionInput(case.id, text) for text in TEXTS], LOW
+        db, jobs, None, user, [SubmissionInput(case_id, text) for text in TEXTS], LOW
     )
     await jobs.drain()  # the originals' acceptance awards
     ids = [result.pain_point.id for result in results if result.pain_point is not None]

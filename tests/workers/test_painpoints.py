@@ -35,7 +35,7 @@ from server.models import (
     User,
 )
 from tests.support.painpoints import Labelled, labelled_rows, seed
-from tests.support.people import make_person
+from tests.support.people import case_with, make_person, make_user
 from tests.support.services import REDIS_URL, require_redis
 from workers.painpoints import (
     CLUSTER_JOB,
@@ -190,21 +190,18 @@ S, D = PainPointStatus.SUBMITTED, PainPointStatus.DUPLICATE
 
 
 async def _decided_at_low_threshold(db: Database, settings: Settings) -> tuple[str, list[str]]:
-    person = await make_person(db, "author@a.com")
-    async with db.transaction() as session:
-        user = await session.get(User, person.id)
-        assert user is not None
-        case = await cases.create_case(session, user, title="华东客户", customer="Contoso")
+    user = await make_user(db, "author@a.com")
+    case_id = await case_with(db, user)
     queue = InProcessJobs(db, settings)
     results = await painpoint_submit.submit(
-        db, queue, None, user, [SubmissionInput(case.id, text) for text in MIXED],
+        db, queue, None, user, [SubmissionInput(case_id, text) for text in MIXED],
         PainPointConfig(model=MINILM, duplicate_threshold=0.52),
     )  # fmt: skip
     await queue.drain()
-    assert case.team_id is not None
+    assert user.team_id is not None
     ids = [result.pain_point.id for result in results if result.pain_point is not None]
     assert await _statuses(db, ids) == [S, D, D, S, D, S, D]
-    return case.team_id, ids
+    return user.team_id, ids
 
 
 async def _statuses(db: Database, ids: list[str]) -> list[PainPointStatus]:
@@ -262,24 +259,21 @@ async def test_the_english_only_models_false_chinese_duplicates_are_restored_by_
         "甲亢怎么治疗？",
         "烧伤怎么治疗啊？",
     ]
-    person = await make_person(db, "mei@a.com")
-    async with db.transaction() as session:
-        user = await session.get(User, person.id)
-        assert user is not None
-        case = await cases.create_case(session, user, title="华南客户", customer="Contoso")
+    user = await make_user(db, "mei@a.com")
+    case_id = await case_with(db, user)
     queue = InProcessJobs(db, settings)
     results = await painpoint_submit.submit(
-        db, queue, None, user, [SubmissionInput(case.id, t) for t in texts], PainPointConfig(model=MINILM)
+        db, queue, None, user, [SubmissionInput(case_id, t) for t in texts], PainPointConfig(model=MINILM)
     )
     await queue.drain()
     ids = [result.pain_point.id for result in results if result.pain_point is not None]
     assert await _statuses(db, ids) == [S, D, S, D, S, D]
-    assert case.team_id is not None
+    assert user.team_id is not None
 
-    assert await embed_pain_points(_ctx(db, settings), team_id=case.team_id) == len(texts)
+    assert await embed_pain_points(_ctx(db, settings), team_id=user.team_id) == len(texts)
     assert await _statuses(db, ids) == [S] * len(texts)
     assert await _awarded(db) == sorted(ids)
-    assert await recheck_duplicates(_ctx(db, settings), team_id=case.team_id) == 0
+    assert await recheck_duplicates(_ctx(db, settings), team_id=user.team_id) == 0
     assert await _awarded(db) == sorted(ids)
 
 
