@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.clustering import Centroids, place
+from server.clustering.types import Embeddings
 from server.clustering.views import View
 from server.domain.painpoint_vectors import Encoded, from_bytes, stack
 from server.models import Cluster, ClusterMembership, ClusterRun, MembershipSource
@@ -46,6 +47,14 @@ async def centroids(session: AsyncSession, run_id: str) -> Centroids:
         return Centroids([], np.empty((0, 0), dtype=np.float32))
     dimension = len(rows[0][1]) // 4
     return Centroids([r[0] for r in rows], stack([from_bytes(r[1], dimension) for r in rows]))
+
+
+def outside(run: ClusterRun, vectors: Embeddings, view: View) -> bool:
+    """Whether some of these vectors have none of the parts the run's space weighs: the first Chinese pain
+    point of a team clustered on its English part cannot be placed until the team is clustered again."""
+    space = view.space_of(run.params.get(SPACE_KEY))
+    weighed = np.asarray(space.weights) > 0
+    return bool(len(vectors)) and not bool(view.present(vectors)[:, weighed].any(axis=1).all())
 
 
 async def place_into(

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.clustering import find_duplicates
 from server.domain import painpoint_vectors
-from server.domain.cluster_placement import Grown, current_run, place_into
+from server.domain.cluster_placement import Grown, current_run, outside, place_into
 from server.domain.painpoint_access import COUNTED
 from server.domain.painpoint_config import PainPointConfig
 from server.domain.painpoint_vectors import Encoded
@@ -25,6 +25,9 @@ class Settled:
 
     duplicates: dict[str, str] = field(default_factory=dict)
     grown: dict[str, tuple[str, Grown]] = field(default_factory=dict)  # team id -> (run id, grown)
+    # team id -> run id: teams whose current run cannot take some of the new pain points (its space lacks
+    # their language), so they are clustered again
+    outgrown: dict[str, str] = field(default_factory=dict)
 
 
 async def settle(
@@ -63,13 +66,12 @@ async def settle(
         if run is None:
             continue
         rows = [row_of[p.id] for p in members]
+        view = config.view(encoded.model, encoded.vectors.shape[1])
         grown = await place_into(
-            session,
-            run,
-            [p.id for p in members],
-            Encoded(encoded.model, encoded.vectors[rows]),
-            view=config.view(encoded.model, encoded.vectors.shape[1]),
+            session, run, [p.id for p in members], Encoded(encoded.model, encoded.vectors[rows]), view=view
         )
+        if run.model == encoded.model and outside(run, encoded.vectors[rows], view):
+            settled.outgrown[team_id] = run.id
         if grown:
             settled.grown[team_id] = (run.id, grown)
     return settled

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from server.clustering import shared_embedder
 from server.db import Database
-from server.domain import cluster_events, painpoint_events, painpoint_vectors, painpoints
+from server.domain import cluster_events, cluster_runs, painpoint_events, painpoint_vectors, painpoints
 from server.domain.painpoint_config import MAX_BATCH, PainPointConfig
 from server.domain.painpoints import Stored, Submission, SubmissionInput, SubmissionResult
 from server.domain.points import awards
@@ -31,6 +32,8 @@ from server.models import User
 log = logging.getLogger("warroom.painpoints")
 
 EMBED_JOB = "embed_pain_points"
+# The re-clustering a run needs when new pain points lie outside its space gets an id made from the run's.
+_OUTGROWN = uuid.UUID("5d1f3a0e-8c2b-4e7a-b6f1-93c0d2e4a718")
 
 
 @dataclass
@@ -138,8 +141,8 @@ async def submit(
 
 
 async def after_commit(jobs: JobQueue, events: EventBus | None, stored: Stored) -> None:
-    """Announce the new pain points and grown clusters, queue the acceptance awards, and the embedding job
-    if vectors are missing."""
+    """Announce the new pain points and grown clusters, queue the acceptance awards, the embedding job if
+    vectors are missing, and a re-clustering of a team whose run cannot take its new pain points."""
     recorded = [result.pain_point for results in stored.results for result in results if result.pain_point]
     painpoint_events.publish(events, painpoint_events.recorded(recorded))
     cluster_events.publish_growth(events, stored.settled)
@@ -147,3 +150,7 @@ async def after_commit(jobs: JobQueue, events: EventBus | None, stored: Stored) 
         await awards.enqueue_award(jobs, request)
     for team_id in sorted(stored.needs_embedding):
         await jobs.enqueue(EMBED_JOB, job_id=f"embed:{team_id}", team_id=team_id)
+    for team_id, run_id in sorted(stored.settled.outgrown.items()):
+        # one per run: the job's row is made as it starts, so R&D's page shows it running
+        job_id = str(uuid.uuid5(_OUTGROWN, run_id))
+        await jobs.enqueue(cluster_runs.JOB_NAME, job_id=job_id, team_id=team_id)

@@ -4,13 +4,16 @@ model once put 43% of them down as DUPLICATE), rewordings in either language are
 import pytest
 from sqlalchemy import select
 
+from server.clustering.models import MIXED_WEIGHTS
 from server.config import Settings
 from server.db import Database
+from server.domain import cluster_runs
+from server.domain.cluster_placement import current_run
 from server.domain.painpoint_config import PainPointConfig
 from server.domain.painpoint_submit import submit
 from server.domain.painpoints import SubmissionInput
 from server.jobs import InProcessJobs
-from server.models import PainPoint, PainPointStatus, User
+from server.models import ClusterMembership, ClusterRun, PainPoint, PainPointStatus, User
 from tests.support.people import case_with, make_user
 
 pytestmark = pytest.mark.model
@@ -109,3 +112,52 @@ async def test_rewordings_in_both_languages_are_still_caught(db: Database, setti
         assert result.pain_point.status is PainPointStatus.DUPLICATE, (original, reworded)
     statuses = await _statuses(db, case_id)
     assert all(statuses[original] is PainPointStatus.SUBMITTED for original, _ in REWORDED)
+
+
+async def test_the_first_chinese_pain_point_of_an_english_team_has_the_team_clustered_again(
+    db: Database, settings: Settings
+) -> None:
+    user, case_id = await _case(db)
+    jobs = InProcessJobs(db, settings)
+    config = PainPointConfig.from_settings(settings)
+    english = [
+        "Card payment fails at checkout during the evening peak",
+        "Customers see payment declined at checkout although the bank approved it",
+        "The card terminal at checkout rejects contactless payments",
+        "Checkout payment times out when the store is busy",
+        "Refund has not arrived after two weeks",
+        "The refund for a returned order is still missing",
+        "Customer still waiting for the refund of a cancelled order",
+        "Refunds take more than ten days to reach the card",
+    ]
+    await submit(db, jobs, None, user, [SubmissionInput(case_id, t) for t in english], config)
+    await jobs.drain()
+    async with db.transaction() as session:
+        job, _ = await cluster_runs.request(session, user, user.team_id)
+    await jobs.enqueue(cluster_runs.JOB_NAME, job_id=job.id, team_id=user.team_id)
+    await jobs.drain()
+    async with db.sessions() as session:
+        (run,) = (await session.execute(select(ClusterRun))).scalars().all()
+    assert run.params["space"] == [1.0, 0.0]  # an English team: MiniLM's part alone
+
+    (chinese,) = await submit(
+        db, jobs, None, user, [SubmissionInput(case_id, "结账时银行卡支付失败")], config
+    )
+    await jobs.drain()
+    assert chinese.pain_point is not None
+    async with db.sessions() as session:
+        latest = await current_run(session, user.team_id)
+        assert latest is not None
+        assert latest.id != run.id
+        rows = await session.execute(
+            select(ClusterMembership.pain_point_id, ClusterMembership.cluster_id).where(
+                ClusterMembership.run_id == latest.id
+            )
+        )
+        members = {row[0]: row[1] for row in rows.all()}
+        rows = await session.execute(select(PainPoint.id, PainPoint.normalized_text))
+        texts = {row[0]: row[1] for row in rows.all()}
+    assert latest.params["space"] == pytest.approx(list(MIXED_WEIGHTS))
+    together = {texts[p] for p, c in members.items() if c == members[chinese.pain_point.id]}
+    assert "结账时银行卡支付失败" in together
+    assert together & set(english[:4])  # beside the English checkout complaints
