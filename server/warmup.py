@@ -1,9 +1,12 @@
-"""Loading the embedding model at start-up, in the background, so that no pain point waits for it.
+"""Loading the embedding model, and the quality gate's Chinese dictionary, at start-up in the background,
+so that no pain point waits for them.
 
 Loading takes several seconds (the imports and the weights). In a thread of its own it holds up neither the
 start-up nor the event loop: requests are served meanwhile, and a submission that comes first simply waits
-for the same load (the embedder loads once, under a lock). `python -m server serve` turns it on unless
-WARROOM_EMBEDDING_WARMUP says otherwise; apps built in-process (the tests) leave it off.
+for the same load (the embedder loads once, under a lock). The gate runs in the event loop: its jieba
+dictionary (~1 s) would otherwise stall every connection when the first Chinese text arrives.
+`python -m server serve` turns it on unless WARROOM_EMBEDDING_WARMUP says otherwise; apps built in-process
+(the tests) leave it off.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import time
 
 from server.clustering import shared_embedder
 from server.config import ConfigError, Settings
+from server.domain.painpoint_quality import count_words
 
 log = logging.getLogger("warroom.warmup")
 
@@ -49,6 +53,7 @@ class Warmup:
         return self._done.wait(timeout)
 
     def _load(self) -> None:
+        count_words("退款慢")  # loads the gate's Chinese dictionary
         started = time.monotonic()
         embedder = shared_embedder(self._model)
         try:

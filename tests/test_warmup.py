@@ -15,6 +15,7 @@ from server.app import create_app
 from server.clustering import shared_embedder
 from server.config import ConfigError, Settings
 from server.domain.painpoint_config import PainPointConfig
+from server.domain.painpoint_quality import _load_segmenter
 from server.warmup import Warmup, enabled
 
 
@@ -73,9 +74,11 @@ async def test_the_server_answers_while_the_configured_model_loads(sqlite_url: s
     settings = Settings.from_env(
         {"WARROOM_DATABASE_URL": sqlite_url, "WARROOM_JOBS": "inprocess", "WARROOM_EMBEDDING_WARMUP": "1"}
     )
+    _load_segmenter.cache_clear()  # as in a new process: the warm-up must load it
     async with _serving(settings) as (app, http):
         assert (await http.get("/healthz")).status_code == 200
         warmup = _warmup(app)
         assert await asyncio.to_thread(warmup.wait, 90)
         assert warmup.error is None
         assert shared_embedder(PainPointConfig.from_settings(settings).model).loaded
+        assert _load_segmenter.cache_info().currsize == 1  # the gate's Chinese dictionary too
