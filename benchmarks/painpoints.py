@@ -13,8 +13,8 @@ first (reclusterPainPoints, waited for through job(id)), one warm-up submission 
 time, 3 times. "Placed" is when the response is back: the memberships are written in the submit
 transaction, which the benchmark checks in the database after each round (not timed).
 
-Job path: 10k pain points with cached vectors (synthesised from the labelled set's embeddings as in
-benchmarks/clustering.py: a random point between two texts of the same theme plus noise) inserted
+Job path: 10k pain points with cached vectors (synthesised from the labelled set's embeddings: a random
+point between two texts of the same theme plus noise), stored under the default model's name, inserted
 directly; `cluster_pain_points` is then run in this process, once to warm numba/imports on a small team
 and once on the 10k team, with its stages timed.
 """
@@ -271,7 +271,7 @@ async def _team_with_vectors(db: Database, name: str, vectors: NDArray[np.float3
                 [
                     {
                         "pain_point_id": ids[i],
-                        "model": "all-MiniLM-L6-v2",
+                        "model": shared_embedder().model_name,
                         "dimension": vectors.shape[1],
                         "vector": to_bytes(vectors[i]),
                         "created_at": start_day,
