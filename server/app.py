@@ -18,6 +18,7 @@ from server import offload
 from server.api.context import Services
 from server.api.heatmap_images import HeatmapImages
 from server.api.http import GraphQLApp
+from server.clustering.models import canonical
 from server.config import Settings
 from server.db import Database
 from server.domain.painpoint_config import PainPointConfig
@@ -98,7 +99,7 @@ class _Runtime:
         self.graphql = GraphQLApp(self.services)
         # A changed model (or a new default) re-embeds every team's pain points in the background; the job id
         # is the model's, so servers starting together queue one.
-        await jobs.enqueue("catch_up_model", job_id=f"catch-up-model:{painpoint_config.model or 'default'}")
+        await jobs.enqueue("catch_up_model", job_id=f"catch-up-model:{canonical(painpoint_config.model)}")
         recluster_at = painpoint_config.recluster_at
         if not self.settings.uses_arq and recluster_at is not None:
             # arq workers run this as a cron job; the embedded default keeps the schedule itself

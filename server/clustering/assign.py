@@ -9,8 +9,9 @@ import numpy as np
 
 from server.clustering.types import Embeddings
 
-# Cosine to a centroid of all-MiniLM-L6-v2 vectors. Chosen on the labelled set: rescuing HDBSCAN's outliers
-# at >= 0.4 added ARI, lower thresholds started pulling in unrelated texts (see benchmarks/clustering.py).
+# Cosine to a centroid of all-MiniLM-L6-v2 vectors, for callers that bring no model's view: the product takes
+# each model's own (server.clustering.models.CALIBRATED). Chosen on the labelled set in 2026-11: rescuing
+# HDBSCAN's outliers at >= 0.4 added ARI, lower thresholds started pulling in unrelated texts.
 DEFAULT_MIN_SIMILARITY = 0.4
 
 

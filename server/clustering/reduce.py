@@ -30,8 +30,8 @@ class ReductionParams:
     n_components: int = 5
     # None: a fifth of the points, from 5 to 15 (see `neighbours_for`)
     n_neighbors: int | None = None
-    # UMAP's own default is 500 epochs up to 10k points and 200 above; 200 keeps quality on the labelled set
-    # (see benchmarks/clustering.py) and makes 10k points take ~6 s instead of ~15 s on two cores.
+    # UMAP's own default is 500 epochs up to 10k points and 200 above; 200 kept quality on the labelled set
+    # (measured 2026-11) and makes 10k points take ~6 s instead of ~15 s on two cores.
     n_epochs: int = 200
     # Negative samples per edge (UMAP default 5) set how hard unrelated points are pushed apart, which a
     # layout for clustering needs less of: 2 cut 10k points from 15 to 10 s on a loaded machine with the same
