@@ -63,7 +63,21 @@ def reduce_dimensions(embeddings: Embeddings, params: ReductionParams) -> NDArra
     return _umap(embeddings, params)
 
 
+def _numba_without_openmp() -> None:
+    """Run UMAP's numba code on numba's own thread pool, not on OpenMP.
+
+    Loaded first, numba's OpenMP layer brings a second OpenMP runtime whose spinning threads fight torch's for
+    the cores: in a process that had clustered before loading the embedding model, encoding 100 pain points
+    took 10-20 s instead of 0.5 s (workqueue: 0.4-0.9 s; OMP_WAIT_POLICY=PASSIVE: 1.6-2.7 s). It must be set
+    before numba first runs anything in parallel; UMAP runs single-threaded here anyway.
+    """
+    import numba
+
+    numba.config.THREADING_LAYER = "workqueue"  # type: ignore[attr-defined]  # set from the environment at import
+
+
 def _umap(embeddings: Embeddings, params: ReductionParams) -> NDArray[np.float32]:
+    _numba_without_openmp()
     with warnings.catch_warnings():
         # umap announces that its optional TensorFlow variant is missing; we do not use that variant.
         warnings.filterwarnings("ignore", message="Tensorflow not installed", category=ImportWarning)

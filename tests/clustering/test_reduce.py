@@ -49,3 +49,22 @@ def test_exact_knn_is_the_same_in_small_blocks(
     # The same neighbours; their distances agree to float32 rounding (BLAS may sum a block's products in
     # another order than the whole matrix's, as OpenBLAS's AVX2 kernels do).
     np.testing.assert_allclose(whole[1], blocked[1], rtol=0, atol=1e-6)
+
+
+def test_umap_keeps_numba_off_openmp_so_torch_keeps_the_cores() -> None:
+    # A second OpenMP runtime's spinning threads made torch encode 20-30x slower after a clustering run.
+    import numba
+
+    rng = np.random.default_rng(0)
+    points = rng.normal(size=(40, 8)).astype(np.float32)
+    reduce_dimensions(points / np.linalg.norm(points, axis=1, keepdims=True), ReductionParams())
+
+    @numba.njit(parallel=True)
+    def total(values: np.ndarray) -> float:
+        result = 0.0
+        for i in numba.prange(len(values)):
+            result += values[i]
+        return result
+
+    assert total(np.ones(1000)) == 1000.0
+    assert numba.threading_layer() == "workqueue"  # type: ignore[attr-defined]
