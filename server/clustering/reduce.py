@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import warnings
 from dataclasses import dataclass
 from typing import Literal
@@ -69,14 +70,24 @@ def _numba_without_openmp() -> None:
     Loaded first, numba's OpenMP layer brings a second OpenMP runtime whose spinning threads fight torch's for
     the cores: in a process that had clustered before loading the embedding model, encoding 100 pain points
     took 10-20 s instead of 0.5 s (workqueue: 0.4-0.9 s; OMP_WAIT_POLICY=PASSIVE: 1.6-2.7 s). It must be set
-    before numba first runs anything in parallel; UMAP runs single-threaded here anyway.
+    before numba first runs anything in parallel; UMAP runs single-threaded here anyway. The workqueue layer
+    aborts the process when two threads launch at once, so UMAP runs one at a time per process (`_UMAP_LOCK`).
     """
     import numba
 
     numba.config.THREADING_LAYER = "workqueue"  # type: ignore[attr-defined]  # set from the environment at import
 
 
+# Two teams' re-clusterings run in threads of one process; numba's workqueue layer takes one at a time.
+_UMAP_LOCK = threading.Lock()
+
+
 def _umap(embeddings: Embeddings, params: ReductionParams) -> NDArray[np.float32]:
+    with _UMAP_LOCK:
+        return _umap_alone(embeddings, params)
+
+
+def _umap_alone(embeddings: Embeddings, params: ReductionParams) -> NDArray[np.float32]:
     _numba_without_openmp()
     with warnings.catch_warnings():
         # umap announces that its optional TensorFlow variant is missing; we do not use that variant.
