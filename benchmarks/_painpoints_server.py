@@ -15,7 +15,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from server import migrate
+from server.infra import migrate
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "bench-password-1"

@@ -31,10 +31,10 @@ from sqlalchemy import delete, func, select
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.heatmap import _CaseGenerator
-from server import migrate
-from server.db import Database, create_engine
 from server.domain import cases, documents, heatmap_store, heatmaps, users
 from server.heatmaps import BucketSize, LogEntry
+from server.infra import migrate
+from server.infra.db import Database, create_engine
 from server.models import DocUpdate, HeatmapEditDay, HeatmapState, User, UserRole
 from server.models.base import utcnow
 

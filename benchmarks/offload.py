@@ -4,7 +4,7 @@ A room's broadcast is one `send()` per peer, each of which lets go of the GIL. W
 a log beside it, the event loop's thread waits for the GIL again after each of them (up to the
 switch interval, 5 ms). This measures one broadcast (50 non-blocking socket writes of 60 bytes, and
 their reads) while nothing else runs, while a thread replays a case's log (`merged_state`, as
-compaction and snapshots do), and while a child process (`server.offload`) does the same.
+compaction and snapshots do), and while a child process (`server.infra.offload`) does the same.
 
 Run it alone: flock /tmp/warroom-bench.lock python benchmarks/offload.py
 """
@@ -21,7 +21,7 @@ from typing import Any
 
 from pycrdt import Doc, XmlElement, XmlFragment, XmlText
 
-from server import offload
+from server.infra import offload
 from server.yjs.states import merged_state
 
 

@@ -28,18 +28,18 @@ from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from server import migrate
-from server.config import Settings
-from server.db import Database, create_engine
 from server.domain import users
 from server.domain.errors import DomainError
 from server.domain.points import awards, ledger, redemptions, rewards
 from server.domain.points.rewards import NewReward
-from server.events import EventBus
-from server.ids import new_id
-from server.jobs import InProcessJobs
+from server.infra import migrate
+from server.infra.config import Settings
+from server.infra.db import Database, create_engine
+from server.infra.events import EventBus
+from server.infra.ids import new_id
+from server.infra.job_queues import InProcessJobs
+from server.infra.pubsub import LocalPubSub
 from server.models import PointBalance, PointEntry, Redemption, Reward, RewardKind, User, UserRole
-from server.pubsub import LocalPubSub
 
 REDIS = os.environ.get("WARROOM_BENCH_REDIS", "redis://127.0.0.1:6379/0")
 PG = os.environ.get("WARROOM_BENCH_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432")

@@ -9,8 +9,8 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 import server.models
-from server.config import Settings
-from server.db import create_engine
+from server.infra.config import Settings
+from server.infra.db import create_engine
 from server.models.base import UTCDateTime
 
 target_metadata = server.models.Base.metadata

@@ -14,23 +14,23 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
-from server import offload
 from server.api.context import Services
 from server.api.heatmap_images import HeatmapImages
 from server.api.http import GraphQLApp
 from server.clustering.models import canonical
-from server.config import Settings
-from server.db import Database
 from server.domain.painpoint_config import PainPointConfig
 from server.domain.painpoint_submit import Submissions
 from server.domain.snapshots import AutoPolicy
-from server.events import EventBus
 from server.frontend import Frontend
 from server.heatmap_refresh import ActivityDebouncer, refresh_delay
-from server.jobs import create_jobs
-from server.middleware import AccessLog, BodyLimit
-from server.pubsub import create_pubsub
-from server.schedule import Daily
+from server.infra import offload
+from server.infra.config import Settings
+from server.infra.db import Database
+from server.infra.events import EventBus
+from server.infra.job_queues import create_jobs
+from server.infra.middleware import AccessLog, BodyLimit
+from server.infra.pubsub import create_pubsub
+from server.infra.schedule import Daily
 from server.snapshot_scheduler import SnapshotScheduler
 from server.sync.committers import create_committer
 from server.sync.endpoint import SyncEndpoint

@@ -10,10 +10,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from server.config import ConfigError, Settings
+from server.infra.config import ConfigError, Settings
 
 if TYPE_CHECKING:
-    from server.db import Database
+    from server.infra.db import Database
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
@@ -27,7 +27,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     # uvicorn's factory reads the settings from the environment again.
     os.environ.setdefault(VARIABLE, "1")
 
-    from server.logs import configure_logging
+    from server.infra.logs import configure_logging
     from server.sync.websocket import SyncWebSocketProtocol
 
     configure_logging(settings.log_level)
@@ -65,7 +65,7 @@ def _worker(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:
-    from server import migrate
+    from server.infra import migrate
 
     if args.check:
         migrate.check(settings.database_url)
@@ -77,8 +77,8 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _create_user(settings: Settings, args: argparse.Namespace, password: str) -> str:
-    from server.db import Database
     from server.domain import users
+    from server.infra.db import Database
     from server.models import UserRole
 
     db = Database.from_settings(settings)
@@ -101,7 +101,7 @@ async def _create_user(settings: Settings, args: argparse.Namespace, password: s
 async def _list_users(settings: Settings) -> list[tuple[str, str, str, str]]:
     from sqlalchemy import select
 
-    from server.db import Database
+    from server.infra.db import Database
     from server.models import User
 
     db = Database.from_settings(settings)
@@ -140,8 +140,8 @@ class _DemoReport:
 
 
 async def _seed_demo(settings: Settings, pain_points: bool) -> _DemoReport:
-    from server.db import Database
     from server.domain import demo
+    from server.infra.db import Database
 
     db = Database.from_settings(settings)
     try:
@@ -161,7 +161,7 @@ async def _seed_demo_pain_points(settings: Settings, db: Database, report: _Demo
     from server.domain import demo_painpoints
     from server.domain.cluster_placement import current_run
     from server.domain.painpoint_config import PainPointConfig
-    from server.jobs import InProcessJobs
+    from server.infra.job_queues import InProcessJobs
     from server.models import Job, JobStatus
 
     jobs = InProcessJobs(db, settings)
@@ -211,9 +211,9 @@ def _export_schema(_settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _verify_audit(settings: Settings) -> int:
-    from server.db import Database
     from server.domain import audit
     from server.domain.points import ledger
+    from server.infra.db import Database
 
     db = Database.from_settings(settings)
     try:
@@ -245,10 +245,10 @@ def _audit(settings: Settings, _args: argparse.Namespace) -> int:
 
 async def _recheck_duplicates(settings: Settings, team: str | None) -> tuple[int, int, int]:
     from server.clustering import shared_embedder
-    from server.db import Database
     from server.domain import painpoint_recheck
     from server.domain.painpoint_config import PainPointConfig
     from server.domain.painpoint_recheck import RecheckReport
+    from server.infra.db import Database
 
     config = PainPointConfig.from_settings(settings)
     model = shared_embedder(config.model).model_name

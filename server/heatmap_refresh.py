@@ -18,9 +18,9 @@ import time
 from collections.abc import Callable
 from typing import Final
 
-from server.config import ConfigError, Settings
-from server.ids import spread_of
-from server.jobs import JobQueue
+from server.infra.config import ConfigError, Settings
+from server.infra.ids import spread_of
+from server.infra.job_queues import JobQueue
 
 JOB: Final = "refresh_heatmaps"
 DEFAULT_DELAY_SECONDS: Final = 30.0

@@ -11,7 +11,7 @@ import asyncio
 import logging
 
 from server.domain.snapshots import AutoPolicy, AutoReason
-from server.jobs import JobQueue
+from server.infra.job_queues import JobQueue
 
 log = logging.getLogger("warroom.snapshots")
 

@@ -16,8 +16,8 @@ import threading
 import time
 
 from server.clustering import shared_embedder
-from server.config import ConfigError, Settings
 from server.domain.painpoint_quality import count_words
+from server.infra.config import ConfigError, Settings
 
 log = logging.getLogger("warroom.warmup")
 

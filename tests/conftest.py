@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from server.config import Settings
-from server.db import Database, create_engine
+from server.infra.config import Settings
+from server.infra.db import Database, create_engine
 from tests.support.databases import PostgresDatabases, SqliteDatabases
 from tests.support.services import require_postgres
 

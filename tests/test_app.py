@@ -8,8 +8,8 @@ import httpx
 import pytest
 
 from server.app import create_app
-from server.config import Settings
-from server.logs import JsonFormatter
+from server.infra.config import Settings
+from server.infra.logs import JsonFormatter
 
 
 @pytest.fixture

@@ -116,8 +116,8 @@ def test_audit_verify_also_walks_the_points_ledger(tmp_path: Path) -> None:
     import asyncio
     import sqlite3
 
-    from server.db import Database, create_engine
     from server.domain.points import awards
+    from server.infra.db import Database, create_engine
     from tests.support.people import make_person
 
     path = tmp_path / "points.db"
@@ -150,12 +150,12 @@ def test_painpoints_recheck_duplicates_restores_the_distinct_ones_once(tmp_path:
     import asyncio
 
     from server.clustering.models import MINILM
-    from server.config import Settings
-    from server.db import Database, create_engine
     from server.domain import cases, painpoint_submit
     from server.domain.painpoint_config import PainPointConfig
     from server.domain.painpoints import SubmissionInput
-    from server.jobs import InProcessJobs
+    from server.infra.config import Settings
+    from server.infra.db import Database, create_engine
+    from server.infra.job_queues import InProcessJobs
     from server.models import User
     from tests.support.people import make_person
 

@@ -6,9 +6,9 @@ import sys
 
 import pytest
 
-from server.config import ConfigError, Settings
 from server.heatmap_refresh import DEFAULT_DELAY_SECONDS, case_window, job_id, refresh_delay, window_of
-from server.ids import new_id
+from server.infra.config import ConfigError, Settings
+from server.infra.ids import new_id
 
 
 def test_the_delay_defaults_to_thirty_seconds_and_is_configurable() -> None:

@@ -17,7 +17,7 @@ import pytest
 
 from graphql import OperationDefinitionNode, OperationType, parse
 from server.domain.mentions import mention_markup
-from server.ids import new_id
+from server.infra.ids import new_id
 from tests.support.gqlws import GqlWs
 from tests.support.live import live_server
 from tests.support.operation_world import (

@@ -8,14 +8,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from server.config import ConfigError, Settings
-from server.db import Database
 from server.domain import cases
 from server.domain.snapshots import AutoPolicy
-from server.events import EventBus
-from server.jobs import InProcessJobs
+from server.infra.config import ConfigError, Settings
+from server.infra.db import Database
+from server.infra.events import EventBus
+from server.infra.job_queues import InProcessJobs
+from server.infra.pubsub import LocalPubSub
 from server.models import Snapshot, SnapshotKind, User
-from server.pubsub import LocalPubSub
 from server.snapshot_scheduler import SnapshotScheduler
 from tests.domain.test_snapshots import Editor
 from tests.support.people import make_person

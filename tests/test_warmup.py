@@ -13,9 +13,9 @@ from starlette.applications import Starlette
 
 from server.app import create_app
 from server.clustering import shared_embedder
-from server.config import ConfigError, Settings
 from server.domain.painpoint_config import PainPointConfig
 from server.domain.painpoint_quality import _load_segmenter
+from server.infra.config import ConfigError, Settings
 from server.warmup import Warmup, enabled
 
 

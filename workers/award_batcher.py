@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from server.db import Database
 from server.domain.points import awards
 from server.domain.points.awards import AwardOutcome, AwardRequest
+from server.infra.db import Database
 
 log = logging.getLogger("warroom.jobs.points")
 

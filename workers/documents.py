@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from server.domain import documents
-from workers.typing import JobContext
+from server.infra.job_context import JobContext
 
 log = logging.getLogger("warroom.jobs.documents")
 

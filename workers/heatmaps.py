@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from server.domain import heatmap_store
 from server.heatmap_refresh import refresh_delay, schedule
+from server.infra.job_context import JobContext
 from server.models import DocUpdate
-from workers.typing import JobContext
 
 log = logging.getLogger("warroom.jobs.heatmaps")
 

@@ -25,8 +25,8 @@ from server.domain.painpoint_embedding import EmbedReport
 from server.domain.painpoint_recheck import RecheckReport
 from server.domain.points import awards
 from server.domain.points import events as points_events
+from server.infra.job_context import JobContext
 from server.models import ClusterRun, Job, PainPoint
-from workers.typing import JobContext
 
 log = logging.getLogger("warroom.jobs.painpoints")
 

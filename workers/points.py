@@ -14,8 +14,8 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from server.domain.errors import NotFound
 from server.domain.points import awards, events, voids
 from server.domain.points.awards import AwardOutcome, AwardRequest, AwardResult
+from server.infra.job_context import JobContext
 from workers.award_batcher import AwardBatcher
-from workers.typing import JobContext
 
 log = logging.getLogger("warroom.jobs.points")
 

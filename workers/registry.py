@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from server.infra.job_context import JobFunction
 from workers.documents import compact_document
 from workers.heatmaps import refresh_heatmaps
 from workers.painpoints import (
@@ -13,7 +14,6 @@ from workers.painpoints import (
 )
 from workers.points import award_points, void_points
 from workers.snapshots import auto_snapshot
-from workers.typing import JobFunction
 
 FUNCTIONS: dict[str, JobFunction] = {
     function.__name__: function

@@ -7,13 +7,13 @@ from typing import Any, ClassVar
 from arq.connections import RedisSettings
 from arq.cron import CronJob, cron
 
-from server.config import Settings
-from server.db import Database
 from server.domain.painpoint_config import PainPointConfig
-from server.events import EventBus
-from server.jobs import ArqJobs
-from server.logs import configure_logging
-from server.pubsub import create_pubsub
+from server.infra.config import Settings
+from server.infra.db import Database
+from server.infra.events import EventBus
+from server.infra.job_queues import ArqJobs
+from server.infra.logs import configure_logging
+from server.infra.pubsub import create_pubsub
 from workers.registry import FUNCTIONS
 
 _settings = Settings.from_env()

@@ -6,7 +6,7 @@ import logging
 
 from server.domain import snapshots
 from server.domain.snapshot_events import snapshot_created
-from workers.typing import JobContext
+from server.infra.job_context import JobContext
 
 log = logging.getLogger("warroom.jobs.snapshots")
 

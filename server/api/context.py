@@ -12,14 +12,14 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info as _Info
 
-from server.config import Settings
-from server.db import Database
 from server.domain import cases, users
 from server.domain.anchors import ResolverCache
 from server.domain.errors import Unauthenticated
 from server.domain.painpoint_submit import Submissions
-from server.events import EventBus
-from server.jobs import JobQueue
+from server.infra.config import Settings
+from server.infra.db import Database
+from server.infra.events import EventBus
+from server.infra.job_queues import JobQueue
 from server.models import Case, CaseMember, User
 from server.sync.rooms import Rooms
 

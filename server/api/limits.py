@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from server.api.context import USER_RECHECK_SECONDS
-from server.config import Settings, float_setting, int_setting
+from server.infra.config import Settings, float_setting, int_setting
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.api.context import Info
 from server.domain import cases
-from server.events import Event
+from server.infra.events import Event
 from server.models import User
 
 T = TypeVar("T")

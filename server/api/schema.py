@@ -50,7 +50,7 @@ from server.api.subscriptions.notifications import NotificationSubscriptions
 from server.api.subscriptions.painpoints import PainPointSubscriptions
 from server.api.subscriptions.points import PointsSubscriptions
 from server.api.subscriptions.snapshots import SnapshotSubscriptions
-from server.config import Settings
+from server.infra.config import Settings
 
 Query = merge_types(
     "Query",

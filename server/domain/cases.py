@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.domain import audit, users
 from server.domain.errors import BadInput, Forbidden, NotFound
 from server.domain.pagination import Page, paginate
-from server.ids import is_id
+from server.infra.ids import is_id
 from server.models import Case, CaseMember, CaseRole, User
 
 MAX_TITLE = 300

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from server import topics
 from server.domain.painpoint_ingest import Settled
-from server.events import EventBus
+from server.infra import topics
+from server.infra.events import EventBus
 from server.models import ClusterRun
 from server.models.base import utcnow
 

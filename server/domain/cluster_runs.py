@@ -24,7 +24,7 @@ from server.domain.errors import NotFound
 from server.domain.pagination import Page, paginate
 from server.domain.painpoint_access import COUNTED
 from server.domain.painpoint_vectors import Encoded, from_bytes, stack, to_bytes
-from server.ids import new_id
+from server.infra.ids import new_id
 from server.models import (
     Cluster,
     ClusterMembership,

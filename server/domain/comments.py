@@ -17,7 +17,7 @@ from server.domain import audit, cases, notifications
 from server.domain.anchors import Anchor
 from server.domain.errors import BadInput, Conflict, Forbidden, NotFound
 from server.domain.mentions import MAX_MENTIONS, mentions
-from server.ids import is_id
+from server.infra.ids import is_id
 from server.models import CaseMember, CaseRole, Comment, Notification, NotificationKind, User
 from server.models.base import utcnow
 

@@ -11,8 +11,8 @@ from pycrdt import Doc
 from sqlalchemy import Select, Table, bindparam, func, insert, literal, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from server import offload
-from server.db import core_rows
+from server.infra import offload
+from server.infra.db import core_rows
 from server.models import DocCheckpoint, DocUpdate
 from server.models.base import utcnow
 from server.yjs.states import merged_state
@@ -106,7 +106,7 @@ async def compact(session: AsyncSession, case_id: str) -> int:
     ).all()
     if not rows:
         return 0
-    # Replaying the log is milliseconds of CPU: in a child process (server.offload), away from live edits.
+    # Replaying the log is milliseconds of CPU: in a child process (server.infra.offload), away from live edits.
     base = [checkpoint.state] if checkpoint is not None else []
     state = await offload.run(merged_state, [*base, *(data for _id, data in rows)])
     if checkpoint is None:

@@ -35,8 +35,6 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server import offload
-from server.db import Database
 from server.heatmaps import SectionHeatmap
 from server.heatmaps.log_pass import (
     Computed,
@@ -45,6 +43,8 @@ from server.heatmaps.log_pass import (
     compute,
     sections_from_json,
 )
+from server.infra import offload
+from server.infra.db import Database
 from server.models import Case, DocCheckpoint, DocUpdate, HeatmapEditDay, HeatmapState
 from server.models.base import utcnow
 

@@ -20,7 +20,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.db import Database
 from server.domain import heatmap_store
 from server.domain.cases import require_member
 from server.domain.errors import BadInput, NotFound
@@ -33,7 +32,8 @@ from server.heatmaps import (
     contribution_heatmap,
 )
 from server.heatmaps.buckets import bucket_range
-from server.ids import is_id
+from server.infra.db import Database
+from server.infra.ids import is_id
 from server.models import Case, CaseMember, HeatmapState, Team, User, UserRole
 
 RefreshRequest = Callable[[str], None]

@@ -14,9 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.db import Database
 from server.domain.errors import NotFound
-from server.ids import is_id
+from server.infra.db import Database
+from server.infra.ids import is_id
 from server.models import Job, JobStatus, User
 from server.models.base import utcnow
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from server.ids import is_id
+from server.infra.ids import is_id
 
 MAX_MENTIONS = 20
 

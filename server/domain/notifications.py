@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain.errors import BadInput, NotFound
 from server.domain.pagination import MAX_PAGE, Page, paginate
-from server.ids import is_id
+from server.infra.ids import is_id
 from server.models import CaseMember, Notification, NotificationKind, User
 from server.models.base import utcnow
 

@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain.errors import Forbidden, NotFound
-from server.ids import is_id
+from server.infra.ids import is_id
 from server.models import CaseMember, CaseRole, PainPoint, PainPointStatus, User, UserRole
 
 # Viewers are read-only in a case; everyone else on it may record what the customer said.

@@ -15,12 +15,12 @@ from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.clustering import Embedder
-from server.db import Database
 from server.domain import painpoint_vectors
 from server.domain.painpoint_config import PainPointConfig
 from server.domain.painpoint_ingest import Settled, settle
 from server.domain.points import awards
 from server.domain.points.awards import AwardRequest
+from server.infra.db import Database
 from server.models import PainPoint, PainPointEmbedding, PainPointStatus
 
 BATCH = 256

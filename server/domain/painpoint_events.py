@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from server import topics
-from server.events import EventBus
+from server.infra import topics
+from server.infra.events import EventBus
 from server.models import PainPoint
 from server.models.base import utcnow
 

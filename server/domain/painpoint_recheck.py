@@ -22,7 +22,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.clustering import find_duplicates
 from server.clustering.types import Embeddings
-from server.db import Database
 from server.domain import audit, painpoint_vectors
 from server.domain.cluster_placement import current_run, place_into
 from server.domain.painpoint_config import PainPointConfig
@@ -30,6 +29,7 @@ from server.domain.painpoint_ingest import Settled
 from server.domain.painpoint_vectors import Encoded
 from server.domain.points import awards
 from server.domain.points.ledger import Entry
+from server.infra.db import Database
 from server.models import Case, PainPoint, PainPointStatus
 
 JOB_NAME = "recheck_duplicates"

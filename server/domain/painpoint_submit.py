@@ -20,13 +20,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from server.clustering import shared_embedder
-from server.db import Database
 from server.domain import cluster_events, cluster_runs, painpoint_events, painpoint_vectors, painpoints
 from server.domain.painpoint_config import MAX_BATCH, PainPointConfig
 from server.domain.painpoints import Stored, Submission, SubmissionInput, SubmissionResult
 from server.domain.points import awards
-from server.events import EventBus
-from server.jobs import JobQueue
+from server.infra.db import Database
+from server.infra.events import EventBus
+from server.infra.job_queues import JobQueue
 from server.models import User
 
 log = logging.getLogger("warroom.painpoints")

@@ -25,7 +25,7 @@ from server.domain.painpoint_quality import Rejection, check_text, normalize_tex
 from server.domain.painpoint_vectors import Encoded
 from server.domain.points import awards
 from server.domain.points.awards import AwardRequest
-from server.ids import is_id
+from server.infra.ids import is_id
 from server.models import Case, CaseRole, PainPoint, PainPointStatus, RectificationTicket, TicketStatus, User
 from server.models.base import utcnow
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from server import topics
+from server.infra import topics
 from server.models import Snapshot
 
 CREATED = "CREATED"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from server.db import Database
 from server.domain import audit, snapshots
 from server.domain.body_sync import restore_update
 from server.domain.live import LiveDocuments
+from server.infra.db import Database
 from server.models import Snapshot, User
 
 

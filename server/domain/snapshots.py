@@ -18,16 +18,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import undefer
 
-from server import offload
-from server.config import Settings, float_setting, int_setting
-from server.db import core_rows
 from server.domain import cases, documents
 from server.domain.doc_text import state_text
 from server.domain.errors import BadInput, NotFound
 from server.domain.live import LiveDocuments
 from server.domain.pagination import Page, check_first, decode_cursor, encode_cursor
 from server.domain.users import Person
-from server.ids import is_id
+from server.infra import offload
+from server.infra.config import Settings, float_setting, int_setting
+from server.infra.db import core_rows
+from server.infra.ids import is_id
 from server.models import CaseRole, DocCheckpoint, DocUpdate, Snapshot, SnapshotKind, User
 from server.models.base import utcnow
 from server.yjs.states import merged_state
@@ -106,7 +106,7 @@ async def stored_document(session: AsyncSession, case_id: str) -> StoredDocument
             position += 1
         else:
             last_id, last_at = int(seq), at
-    # Replaying a long log is milliseconds of CPU: in a child process (server.offload), away from live edits.
+    # Replaying a long log is milliseconds of CPU: in a child process (server.infra.offload), away from live edits.
     return StoredDocument(await offload.run(merged_state, parts), position, last_id, last_at)
 
 

@@ -11,11 +11,11 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server import auth
-from server.db import core_rows
 from server.domain import audit
 from server.domain.errors import BadInput, Conflict, Unauthenticated
 from server.domain.pagination import Page, paginate
+from server.infra import auth
+from server.infra.db import core_rows
 from server.models import AuthToken, Team, User, UserRole
 from server.models.base import utcnow
 

@@ -1,7 +1,7 @@
 """The CPU part of a heatmap run over a case's update log: plain values in and out, no database.
 
 `heatmap_store` reads the log and stores the results; `compute` runs in between, in a child process
-(`server.offload`), so everything here pickles and the module imports only what the computation needs.
+(`server.infra.offload`), so everything here pickles and the module imports only what the computation needs.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ SECTIONS_FORMAT: Final = 1
 
 
 class LogRow(NamedTuple):
-    """A row of the log as `_compute` reads it: plain values, so that it pickles (server.offload)."""
+    """A row of the log as `_compute` reads it: plain values, so that it pickles (server.infra.offload)."""
 
     part: int
     """0: the checkpoint; 1: an update"""

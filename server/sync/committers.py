@@ -10,8 +10,8 @@ from typing import Any, Protocol
 
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 
-from server.db import Database
 from server.domain import documents
+from server.infra.db import Database
 
 log = logging.getLogger("warroom.sync.writer")
 

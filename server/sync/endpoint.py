@@ -11,9 +11,9 @@ from urllib.parse import parse_qs
 
 from starlette.types import Receive, Scope, Send
 
-from server.db import Database
 from server.domain import users
-from server.ids import is_id
+from server.infra.db import Database
+from server.infra.ids import is_id
 from server.models import Case, CaseMember
 from server.sync import protocol
 from server.sync.peer import CLOSE_TOO_SLOW, OutboxPeer

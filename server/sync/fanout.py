@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from server.pubsub import PubSub
+from server.infra.pubsub import PubSub
 
 KIND_UPDATE = b"u"
 KIND_AWARENESS = b"a"

@@ -11,9 +11,9 @@ from typing import Any
 
 from pycrdt import Doc
 
-from server.db import Database
 from server.domain import documents
-from server.locks import NamedLocks
+from server.infra.db import Database
+from server.infra.locks import NamedLocks
 from server.models.base import utcnow
 from server.sync.fanout import KIND_ACCESS, KIND_UPDATE, Fanout
 from server.sync.peer import Peer

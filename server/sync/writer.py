@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 
 from server.domain import documents
-from server.histogram import Histogram
+from server.infra.histogram import Histogram
 from server.models.base import utcnow
 from server.sync.committers import Committer
 

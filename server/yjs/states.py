@@ -1,6 +1,6 @@
 """Encoded document states made from updates, with pycrdt: CPU work that runs in a child process.
 
-Compaction, snapshots and heatmaps replay a case's log through here via `server.offload`; this module
+Compaction, snapshots and heatmaps replay a case's log through here via `server.infra.offload`; this module
 imports nothing but pycrdt, so the child starts quickly and small.
 """
 

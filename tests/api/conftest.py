@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from server.app import create_app
-from server.config import Settings
-from server.db import Database
+from server.infra.config import Settings
+from server.infra.db import Database
 from tests.support.graphql import GraphQL
 from tests.support.live import Live, live_server
 

@@ -1,4 +1,4 @@
-from server.db import Database
+from server.infra.db import Database
 from tests.support.graphql import GraphQL
 from tests.support.people import PASSWORD, make_person
 

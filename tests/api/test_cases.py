@@ -1,7 +1,7 @@
 import pytest
 
-from server.db import Database
-from server.ids import new_id
+from server.infra.db import Database
+from server.infra.ids import new_id
 from tests.support.graphql import GraphQL
 from tests.support.people import make_person
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from server.config import Settings
+from server.infra.config import Settings
 from server.models import UserRole
 from tests.support.gqlws import subscribe
 from tests.support.live import Live, live_server

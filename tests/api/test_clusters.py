@@ -10,9 +10,9 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from server.app import create_app
-from server.config import Settings
-from server.db import Database
-from server.ids import new_id
+from server.infra.config import Settings
+from server.infra.db import Database
+from server.infra.ids import new_id
 from server.models import UserRole
 from tests.support.graphql import GraphQL
 from tests.support.painpoints import (

@@ -3,8 +3,8 @@
 
 import pytest
 
-from server.db import Database
 from server.domain.mentions import mention_markup
+from server.infra.db import Database
 from tests.support.comments import Team, anchor_on, make_team
 from tests.support.graphql import GraphQL
 from tests.support.operations import operation

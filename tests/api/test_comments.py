@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from server.api.mutations import comments as comment_mutations
-from server.db import Database
 from server.domain.mentions import mention_markup
-from server.ids import new_id
+from server.infra.db import Database
+from server.infra.ids import new_id
 from server.models import AuditEvent
 from server.yjs.positions import RelativePosition
 from tests.support.comments import (

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from server.db import Database
-from server.ids import new_id
+from server.infra.db import Database
+from server.infra.ids import new_id
 from server.models import User, UserRole
 from tests.heatmaps._authors import START, Hub
 from tests.support.doc_log import make_case, store

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from server.db import Database
-from server.ids import new_id
+from server.infra.db import Database
+from server.infra.ids import new_id
 from server.models import User, UserRole
 from tests.heatmaps._authors import START, Hub
 from tests.support.doc_log import make_case, store

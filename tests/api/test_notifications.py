@@ -4,9 +4,9 @@ from typing import Any
 
 import pytest
 
-from server.db import Database
 from server.domain.mentions import mention_markup
-from server.ids import new_id
+from server.infra.db import Database
+from server.infra.ids import new_id
 from tests.support.comments import ADD, EDIT, NOTIFICATIONS, REPLY, RESOLVE, Team, make_team
 from tests.support.graphql import GraphQL
 

@@ -1,5 +1,5 @@
-from server.db import Database
-from server.ids import new_id
+from server.infra.db import Database
+from server.infra.ids import new_id
 from tests.support.graphql import GraphQL
 from tests.support.points import sign_in
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from server.config import Settings
-from server.db import Database
+from server.infra.config import Settings
+from server.infra.db import Database
 from server.models import UserRole
 from tests.support.graphql import GraphQL, GraphQLErrorResponse
 from tests.support.painpoints import labelled_rows, seed, wait_for_job

@@ -4,8 +4,8 @@ import asyncio
 
 import pytest
 
-from server.db import Database
-from server.ids import new_id
+from server.infra.db import Database
+from server.infra.ids import new_id
 from server.models import UserRole
 from tests.support.graphql import GraphQL
 from tests.support.painpoints import (

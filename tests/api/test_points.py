@@ -1,6 +1,6 @@
 from datetime import UTC, datetime
 
-from server.db import Database
+from server.infra.db import Database
 from server.models import UserRole
 from tests.support.graphql import GraphQL
 from tests.support.points import ADJUST, balance, sign_in

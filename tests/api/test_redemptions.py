@@ -1,6 +1,6 @@
 import asyncio
 
-from server.db import Database
+from server.infra.db import Database
 from server.models import UserRole
 from tests.support.graphql import GraphQL
 from tests.support.points import REDEEM, SignedIn, balance, give, reward, sign_in

@@ -1,4 +1,4 @@
-from server.db import Database
+from server.infra.db import Database
 from server.models import UserRole
 from tests.support.graphql import GraphQL
 from tests.support.points import CREATE_REWARD, reward, sign_in

@@ -12,7 +12,7 @@ import pytest
 
 from server.api.limits import Limits
 from server.app import create_app
-from server.config import ConfigError, Settings
+from server.infra.config import ConfigError, Settings
 from tests.support.people import make_person
 
 
@@ -54,7 +54,7 @@ async def http(tmp_path: Path, sqlite_url: str) -> AsyncIterator[httpx.AsyncClie
 
 
 async def _token(http: httpx.AsyncClient, sqlite_url: str) -> str:
-    from server.db import Database, create_engine
+    from server.infra.db import Database, create_engine
 
     db = Database(create_engine(sqlite_url))
     person = await make_person(db, "someone@a.com")

@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from server.db import Database
+from server.infra.db import Database
 from tests.support.documents import write
 from tests.support.graphql import GraphQL
 from tests.support.people import Person, make_person

@@ -1,7 +1,7 @@
 from sqlalchemy import update
 
-from server.db import Database
 from server.domain import audit
+from server.infra.db import Database
 from server.models import AuditEvent
 
 

@@ -2,10 +2,10 @@ from datetime import timedelta
 
 import pytest
 
-from server.db import Database
 from server.domain import cases, users
 from server.domain.errors import BadInput, Forbidden, NotFound
-from server.ids import new_id
+from server.infra.db import Database
+from server.infra.ids import new_id
 from server.models import CaseRole, User
 from tests.support.people import PASSWORD, make_person, make_user
 

@@ -10,10 +10,10 @@ import pytest
 from server.clustering import DEFAULT_MODEL, Embedder
 from server.clustering.embedding import resolve_model
 from server.clustering.models import MINILM
-from server.config import Settings
-from server.db import Database
 from server.domain import cases, cluster_runs, painpoint_vectors
 from server.domain.painpoint_vectors import from_bytes
+from server.infra.config import Settings
+from server.infra.db import Database
 from server.models import PainPoint, PainPointEmbedding, User
 from tests.support.painpoints import labelled_rows, seed
 from tests.support.people import make_person

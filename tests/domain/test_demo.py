@@ -4,12 +4,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from server.config import Settings
-from server.db import Database
 from server.domain import demo, demo_painpoints
 from server.domain.demo_content import CASES, PAIN_POINTS, THEMES
 from server.domain.painpoint_config import PainPointConfig
-from server.jobs import InProcessJobs
+from server.infra.config import Settings
+from server.infra.db import Database
+from server.infra.job_queues import InProcessJobs
 from server.models import (
     Case,
     ClusterRun,

@@ -3,9 +3,9 @@ from typing import Any
 from pycrdt import Doc, XmlElement, XmlText
 from sqlalchemy import func, select
 
-from server.db import Database
 from server.domain import cases, documents
 from server.domain.doc_text import body, plain_text
+from server.infra.db import Database
 from server.models import DocUpdate, User
 from server.models.base import utcnow
 from tests.support.people import make_person

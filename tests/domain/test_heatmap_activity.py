@@ -2,10 +2,10 @@
 
 from datetime import UTC, datetime, timedelta
 
-from server.db import Database
 from server.domain import heatmap_store
 from server.domain.heatmap_activity import ActivityScope, activity, document_edits
 from server.heatmaps import Activity, ActivityEvent
+from server.infra.db import Database
 from tests.heatmaps._authors import START, Hub
 from tests.support.doc_log import make_case, store
 from tests.support.people import make_person

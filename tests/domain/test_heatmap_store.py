@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 from sqlalchemy import insert, select, update
 
-from server.db import Database
 from server.domain import documents, heatmap_store
 from server.heatmaps import LogEntry, read_edit_history, section_heatmap
-from server.ids import new_id
+from server.infra.db import Database
+from server.infra.ids import new_id
 from server.models import DocUpdate, HeatmapEditDay, HeatmapState
 from tests.heatmaps._authors import Hub, two_author_session
 from tests.support.doc_log import make_case, store

@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.db import Database
 from server.domain import heatmaps
 from server.domain.errors import BadInput, NotFound
 from server.domain.heatmap_activity import PROVIDERS, ActivityScope
 from server.heatmaps import Activity, ActivityEvent, BucketSize
-from server.ids import new_id
+from server.infra.db import Database
+from server.infra.ids import new_id
 from server.models import UserRole
 from tests.heatmaps._authors import START, Hub
 from tests.support.doc_log import make_case, store

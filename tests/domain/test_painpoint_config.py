@@ -2,8 +2,8 @@ from datetime import time
 
 import pytest
 
-from server.config import ConfigError, Settings
 from server.domain.painpoint_config import PainPointConfig
+from server.infra.config import ConfigError, Settings
 
 
 def _config(**env: str) -> PainPointConfig:

@@ -5,14 +5,14 @@ import pytest
 from sqlalchemy import select
 
 from server.clustering.models import MIXED_WEIGHTS
-from server.config import Settings
-from server.db import Database
 from server.domain import cluster_runs
 from server.domain.cluster_placement import current_run
 from server.domain.painpoint_config import PainPointConfig
 from server.domain.painpoint_submit import submit
 from server.domain.painpoints import SubmissionInput
-from server.jobs import InProcessJobs
+from server.infra.config import Settings
+from server.infra.db import Database
+from server.infra.job_queues import InProcessJobs
 from server.models import ClusterMembership, ClusterRun, PainPoint, PainPointStatus, User
 from tests.support.people import case_with, make_user
 

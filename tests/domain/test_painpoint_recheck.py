@@ -12,12 +12,12 @@ import pytest
 from sqlalchemy import func, select
 
 from server.clustering.models import MINILM
-from server.config import Settings
-from server.db import Database
 from server.domain import audit, painpoint_recheck, painpoint_submit
 from server.domain.painpoint_config import PainPointConfig
 from server.domain.painpoints import SubmissionInput
-from server.jobs import InProcessJobs
+from server.infra.config import Settings
+from server.infra.db import Database
+from server.infra.job_queues import InProcessJobs
 from server.models import AuditEvent, PainPoint, PainPointStatus, PointEntry
 from tests.support.people import case_with, make_person, make_user
 

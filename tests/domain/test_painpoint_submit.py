@@ -6,14 +6,14 @@ import asyncio
 import pytest
 from sqlalchemy import func, select
 
-from server.config import Settings
-from server.db import Database
 from server.domain import cases, painpoints
 from server.domain.errors import Conflict
 from server.domain.painpoint_config import PainPointConfig
 from server.domain.painpoint_submit import Submissions
 from server.domain.painpoints import Submission, SubmissionInput
-from server.jobs import InProcessJobs
+from server.infra.config import Settings
+from server.infra.db import Database
+from server.infra.job_queues import InProcessJobs
 from server.models import CaseRole, PainPoint, User
 from tests.support.people import make_person
 

@@ -8,12 +8,12 @@ import pytest
 from pycrdt import Doc, XmlElement, XmlText
 from sqlalchemy import func, select
 
-from server.db import Database
 from server.domain import audit, cases, documents, snapshot_diff, snapshot_restore, snapshots
 from server.domain.doc_text import body, plain_text
 from server.domain.errors import BadInput, Forbidden, NotFound
 from server.domain.snapshots import AutoPolicy, AutoReason
 from server.domain.text_diff import Op
+from server.infra.db import Database
 from server.models import AuditEvent, CaseRole, DocUpdate, Snapshot, SnapshotKind, User
 from server.models.base import utcnow
 from server.sync import protocol

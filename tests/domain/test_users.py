@@ -3,9 +3,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from server.db import Database
 from server.domain import users
 from server.domain.errors import BadInput, Conflict, Unauthenticated
+from server.infra.db import Database
 from server.models import AuthToken, UserRole
 
 TTL = timedelta(hours=1)

@@ -7,10 +7,10 @@ from typing import Any
 
 from pycrdt import Doc, XmlElement, XmlText
 
-from server.db import Database
 from server.domain import documents
 from server.domain.anchors import AnchorResolver
 from server.domain.doc_text import body, plain_text
+from server.infra.db import Database
 from server.models.base import utcnow
 from tests.support.graphql import GraphQL
 from tests.support.people import Person, make_person

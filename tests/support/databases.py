@@ -11,7 +11,7 @@ from pathlib import Path
 
 import asyncpg
 
-from server import migrate
+from server.infra import migrate
 from tests.support.services import PG_HOST, PG_PORT, PG_USER, pg_url
 
 

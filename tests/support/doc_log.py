@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from server.db import Database
 from server.domain import cases, documents
 from server.heatmaps import LogEntry
+from server.infra.db import Database
 from server.models import CaseRole, User
 from tests.support.people import Person
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pycrdt import XmlElement, XmlText
 
-from server.db import Database
 from server.domain import documents
 from server.domain.doc_text import body
+from server.infra.db import Database
 from server.models.base import utcnow
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from server.db import Database, create_engine
+from server.infra.db import Database, create_engine
 from server.models import UserRole
 from tests.support.graphql import GraphQL
 from tests.support.people import Person, make_person

@@ -5,7 +5,7 @@ import uuid
 from dataclasses import dataclass
 
 from server.domain.mentions import mention_markup
-from server.ids import new_id
+from server.infra.ids import new_id
 from server.models import Cluster, ClusterRun, Job, PainPoint, RectificationTicket, User, UserRole
 from tests.support.documents import write
 from tests.support.live import Live, Member

@@ -11,12 +11,12 @@ from typing import Any
 
 from sqlalchemy import update
 
-from server.config import Settings
-from server.db import Database
 from server.domain import painpoint_submit
 from server.domain.painpoint_config import PainPointConfig
 from server.domain.painpoints import SubmissionInput
-from server.jobs import InProcessJobs
+from server.infra.config import Settings
+from server.infra.db import Database
+from server.infra.job_queues import InProcessJobs
 from server.models import PainPoint, User
 from tests.support.graphql import GraphQL
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from server.db import Database
 from server.domain import cases, users
+from server.infra.db import Database
 from server.models import CaseRole, User, UserRole
 
 PASSWORD = "correct horse battery"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from server.db import Database
+from server.infra.db import Database
 from server.models import UserRole
 from tests.support.graphql import GraphQL
 from tests.support.people import Person, make_person

@@ -8,8 +8,8 @@ from typing import Any
 
 from pycrdt import Doc
 
-from server.db import Database
-from server.pubsub import LocalPubSub
+from server.infra.db import Database
+from server.infra.pubsub import LocalPubSub
 from server.sync import protocol
 from server.sync.committers import create_committer
 from server.sync.fanout import Fanout

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from server.db import Database, create_engine
 from server.domain import cases, documents
+from server.infra.db import Database, create_engine
 from server.models import DocUpdate, User
 from server.sync.committers import InLoopSqliteCommitter, PoolCommitter, create_committer
 from tests.support.people import make_person

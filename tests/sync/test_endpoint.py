@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from server.ids import new_id
+from server.infra.ids import new_id
 from server.sync import protocol
 from server.sync.protocol import SyncKind
 from tests.support.live import Live, live_server

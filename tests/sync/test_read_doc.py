@@ -4,9 +4,9 @@ from typing import Any
 
 from pycrdt import Doc, XmlElement, XmlText
 
-from server.db import Database
 from server.domain import cases, documents
 from server.domain.doc_text import body, plain_text
+from server.infra.db import Database
 from server.models import User
 from server.sync import protocol
 from tests.support.documents import write

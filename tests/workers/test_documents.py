@@ -10,11 +10,11 @@ from typing import Any
 from pycrdt import Doc, XmlElement, XmlText
 from sqlalchemy import func, select
 
-from server.config import Settings
-from server.db import Database, create_engine
 from server.domain import cases, documents
 from server.domain.doc_text import body, plain_text
-from server.jobs import ArqJobs, InProcessJobs
+from server.infra.config import Settings
+from server.infra.db import Database, create_engine
+from server.infra.job_queues import ArqJobs, InProcessJobs
 from server.models import DocCheckpoint, DocUpdate, User
 from server.models.base import utcnow
 from tests.support.people import make_person

@@ -10,17 +10,17 @@ from arq import create_pool
 from arq.connections import RedisSettings
 from sqlalchemy import select
 
-from server.config import Settings
-from server.db import Database, create_engine
 from server.heatmap_refresh import JOB, ActivityDebouncer, offset_of, schedule
-from server.jobs import ArqJobs, InProcessJobs
+from server.infra.config import Settings
+from server.infra.db import Database, create_engine
+from server.infra.job_context import JobContext
+from server.infra.job_queues import ArqJobs, InProcessJobs
 from server.models import HeatmapEditDay, HeatmapState
 from tests.heatmaps._authors import Hub
 from tests.support.doc_log import make_case, store
 from tests.support.people import make_person
 from tests.support.services import REDIS_URL, require_redis
 from workers.heatmaps import refresh_heatmaps
-from workers.typing import JobContext
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -16,14 +16,15 @@ from sqlalchemy import func, select
 
 from server.clustering.embedding import resolve_model
 from server.clustering.models import BILINGUAL, MINILM
-from server.config import Settings
-from server.db import Database, create_engine
 from server.domain import cases, jobs, painpoint_submit
 from server.domain.painpoint_config import PainPointConfig
 from server.domain.painpoint_vectors import from_bytes
 from server.domain.painpoints import SubmissionInput
-from server.ids import new_id
-from server.jobs import ArqJobs, InProcessJobs
+from server.infra.config import Settings
+from server.infra.db import Database, create_engine
+from server.infra.ids import new_id
+from server.infra.job_context import JobContext
+from server.infra.job_queues import ArqJobs, InProcessJobs
 from server.models import (
     ClusterRun,
     Job,
@@ -46,7 +47,6 @@ from workers.painpoints import (
     recheck_duplicates,
     recluster_teams,
 )
-from workers.typing import JobContext
 
 pytestmark = pytest.mark.model
 

@@ -11,19 +11,19 @@ from arq.connections import ArqRedis, RedisSettings
 from arq.worker import Worker
 from sqlalchemy import func, select
 
-from server.config import Settings
-from server.db import Database, create_engine
 from server.domain.points import awards, ledger, voids
-from server.events import EventBus
-from server.ids import new_id
-from server.jobs import InProcessJobs
+from server.infra.config import Settings
+from server.infra.db import Database, create_engine
+from server.infra.events import EventBus
+from server.infra.ids import new_id
+from server.infra.job_context import JobContext
+from server.infra.job_queues import InProcessJobs
+from server.infra.pubsub import LocalPubSub
 from server.models import PointEntry, UserRole
-from server.pubsub import LocalPubSub
 from tests.support.people import make_person
 from tests.support.services import REDIS_URL, require_redis
 from workers.points import award_points, void_points
 from workers.registry import FUNCTIONS
-from workers.typing import JobContext
 
 
 def _ctx(db: Database, settings: Settings, events: EventBus | None = None) -> JobContext:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from server.db import Database, create_engine
-from server.events import EventBus
-from server.jobs import ArqJobs
+from server.infra.db import Database, create_engine
+from server.infra.events import EventBus
+from server.infra.job_queues import ArqJobs
+from server.infra.pubsub import RedisPubSub
 from server.models import Snapshot, SnapshotKind
-from server.pubsub import RedisPubSub
 from tests.support.services import REDIS_URL, require_redis
 from tests.workers.test_documents import ROOT, _case_with_updates
 

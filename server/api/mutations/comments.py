@@ -12,7 +12,6 @@ from datetime import datetime
 
 import strawberry
 
-from server import topics
 from server.api.context import Info
 from server.api.types.comments import Comment, CommentEventKind, anchor_resolver, comment_views
 from server.domain import anchors, comments
@@ -20,6 +19,7 @@ from server.domain.anchors import Anchor, AnchorNotYetKnown
 from server.domain.comments import Change
 from server.domain.errors import BadInput
 from server.domain.points import awards
+from server.infra import topics
 from server.models.base import utcnow
 
 # How long addComment waits for the edits an anchor names to reach this server: the browser sends

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import strawberry
 
-from server import topics
 from server.api.context import Info
 from server.domain import notifications
+from server.infra import topics
 from server.models import User
 
 

@@ -12,7 +12,7 @@ from server.api.context import Info
 from server.api.types.clusters import ClusterEvent, ClusterEventKind
 from server.domain import cluster_events, painpoint_access
 from server.domain.errors import NotFound
-from server.events import Event
+from server.infra.events import Event
 from server.models import User
 
 

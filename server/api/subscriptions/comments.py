@@ -7,13 +7,13 @@ from datetime import datetime
 
 import strawberry
 
-from server import topics
 from server.api import live
 from server.api.context import Info
 from server.api.types.comments import CommentEvent, CommentEventKind, comment_views
 from server.api.types.users import User
 from server.domain import comment_reads, comments
-from server.events import Event
+from server.infra import topics
+from server.infra.events import Event
 
 
 async def comment_event(info: Info, event: Event) -> CommentEvent | None:

@@ -6,12 +6,12 @@ from collections.abc import AsyncGenerator
 
 import strawberry
 
-from server import topics
 from server.api import live
 from server.api.context import Info
 from server.api.types.notifications import NotificationEvent, NotificationEventKind, notification_views
 from server.domain import notifications
-from server.events import Event
+from server.infra import topics
+from server.infra.events import Event
 from server.models import Notification
 
 

@@ -8,13 +8,14 @@ from enum import Enum
 
 import strawberry
 
-from server import models, topics
+from server import models
 from server.api import live
 from server.api.context import Info
 from server.api.types.painpoints import PainPoint
 from server.api.types.users import User
 from server.domain import painpoint_access, painpoint_events
-from server.events import Event
+from server.infra import topics
+from server.infra.events import Event
 
 
 @strawberry.enum(description="What happened to pain points of a case.")

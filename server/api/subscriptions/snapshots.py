@@ -6,13 +6,13 @@ from collections.abc import AsyncGenerator
 
 import strawberry
 
-from server import topics
 from server.api import live
 from server.api.context import Info
 from server.api.types.snapshots import SnapshotEvent, SnapshotEventKind, snapshot_types
 from server.domain import snapshot_events, snapshots
 from server.domain.errors import NotFound
-from server.events import Event
+from server.infra import topics
+from server.infra.events import Event
 
 
 async def snapshot_event(info: Info, event: Event) -> SnapshotEvent | None:

@@ -10,7 +10,7 @@ from server.domain.points import ledger
 from server.domain.points.access import require_hr, require_team
 from server.domain.points.changes import clean_text
 from server.domain.points.ledger import Entry
-from server.ids import is_id, new_id
+from server.infra.ids import is_id, new_id
 from server.models import PointAction, User
 
 MAX_ADJUSTMENT = 100_000

@@ -27,7 +27,7 @@ from server.models import PointAction, PointEntry, PointRule, PointVoid, User
 from server.models.base import utcnow
 
 if TYPE_CHECKING:
-    from server.jobs import JobQueue
+    from server.infra.job_queues import JobQueue
 
 AWARD_JOB = "award_points"
 

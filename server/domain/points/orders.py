@@ -15,7 +15,7 @@ from server.domain.errors import BadInput, Conflict
 from server.domain.points import awards
 from server.domain.points.awards import AwardRequest
 from server.domain.points.changes import clean_text
-from server.ids import is_id
+from server.infra.ids import is_id
 from server.models import Base, CaseRole, Order, OrderPainPoint, User
 
 MAX_AMOUNT = Decimal("9999999999999999.99")

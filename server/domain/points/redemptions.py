@@ -21,7 +21,7 @@ from server.domain.points.adjustments import request_key
 from server.domain.points.changes import clean_text
 from server.domain.points.ledger import Entry
 from server.domain.points.rewards import lock_reward
-from server.ids import is_id, new_id
+from server.infra.ids import is_id, new_id
 from server.models import PointAction, Redemption, RedemptionStatus, Reward, User
 from server.models.base import utcnow
 

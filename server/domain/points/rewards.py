@@ -12,7 +12,7 @@ from server.domain.errors import BadInput, Conflict, NotFound
 from server.domain.pagination import Page, paginate
 from server.domain.points.access import is_hr, require_hr, require_team
 from server.domain.points.changes import KEEP, Keep, clean_text
-from server.ids import is_id
+from server.infra.ids import is_id
 from server.models import Reward, RewardKind, User
 from server.models.base import utcnow
 

@@ -15,7 +15,7 @@ from server.models import PointEntry, PointVoid
 from server.models.base import utcnow
 
 if TYPE_CHECKING:
-    from server.jobs import JobQueue
+    from server.infra.job_queues import JobQueue
 
 VOID_JOB = "void_points"
 MAX_REASON = 500

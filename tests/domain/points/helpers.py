@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from server.db import Database
 from server.domain.points import ledger
+from server.infra.db import Database
 from server.models import PointAction
 from tests.support.people import make_user
 

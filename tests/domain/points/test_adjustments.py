@@ -1,9 +1,9 @@
 import pytest
 from sqlalchemy import select
 
-from server.db import Database
 from server.domain.errors import BadInput, Conflict, Forbidden, InsufficientPoints, NotFound
 from server.domain.points import adjustments
+from server.infra.db import Database
 from server.models import AuditEvent, PointAction, UserRole
 from tests.domain.points.helpers import balance, user
 

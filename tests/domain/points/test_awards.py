@@ -3,12 +3,12 @@ import asyncio
 import pytest
 from sqlalchemy import func, select
 
-from server.db import Database
 from server.domain import audit
 from server.domain.errors import NotFound
 from server.domain.points import awards, ledger, rules, voids
 from server.domain.points.awards import AwardRequest, AwardResult
-from server.ids import new_id
+from server.infra.db import Database
+from server.infra.ids import new_id
 from server.models import AuditEvent, PointAction, PointEntry, User, UserRole
 from tests.support.people import make_person
 

@@ -4,11 +4,11 @@ import random
 import pytest
 from sqlalchemy import func, select, update
 
-from server.db import Database
 from server.domain.errors import DomainError, InsufficientPoints
 from server.domain.points import adjustments, awards, ledger, redemptions, rewards, voids
 from server.domain.points.rewards import NewReward
-from server.ids import new_id
+from server.infra.db import Database
+from server.infra.ids import new_id
 from server.models import PointAction, PointBalance, PointEntry, Reward, RewardKind, User, UserRole
 from tests.support.people import make_person
 

@@ -3,10 +3,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from server.db import Database
 from server.domain.errors import BadInput, Conflict, Forbidden, NotFound
 from server.domain.points import orders
-from server.ids import new_id
+from server.infra.db import Database
+from server.infra.ids import new_id
 from server.models import AuditEvent, CaseRole, PainPoint, PainPointStatus, User
 from tests.domain.points.helpers import user
 from tests.support.people import case_with

@@ -3,10 +3,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import update
 
-from server.db import Database
 from server.domain.errors import BadInput, Forbidden, NotFound
 from server.domain.points import awards, ranking, voids
-from server.ids import new_id
+from server.infra.db import Database
+from server.infra.ids import new_id
 from server.models import PointAction, PointEntry, UserRole
 from tests.domain.points.helpers import credit, user
 

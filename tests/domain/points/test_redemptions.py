@@ -3,7 +3,6 @@ import asyncio
 import pytest
 from sqlalchemy import select
 
-from server.db import Database
 from server.domain import audit
 from server.domain.errors import (
     BadInput,
@@ -16,6 +15,7 @@ from server.domain.errors import (
 )
 from server.domain.points import ledger, redemptions, rewards
 from server.domain.points.rewards import NewReward, RewardChange
+from server.infra.db import Database
 from server.models import AuditEvent, RedemptionStatus, Reward, RewardKind, User, UserRole
 from tests.domain.points.helpers import balance, credit, user
 

@@ -1,10 +1,10 @@
 import pytest
 from sqlalchemy import select
 
-from server.db import Database
 from server.domain.errors import BadInput, Conflict, Forbidden, NotFound
 from server.domain.points import rewards
 from server.domain.points.rewards import NewReward, RewardChange
+from server.infra.db import Database
 from server.models import AuditEvent, RewardKind, UserRole
 from tests.domain.points.helpers import user
 

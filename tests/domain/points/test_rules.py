@@ -1,11 +1,11 @@
 import pytest
 from sqlalchemy import select
 
-from server.db import Database
 from server.domain import audit
 from server.domain.errors import BadInput, Forbidden
 from server.domain.points import rules
 from server.domain.points.rules import RuleChange
+from server.infra.db import Database
 from server.models import AuditEvent, PointAction, UserRole
 from tests.domain.points.helpers import user
 

@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from server.events import EventBus
-from server.pubsub import LocalPubSub, RedisPubSub
+from server.infra.events import EventBus
+from server.infra.pubsub import LocalPubSub, RedisPubSub
 from tests.support.services import REDIS_URL, require_redis
 
 

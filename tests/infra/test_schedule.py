@@ -3,8 +3,8 @@
 import asyncio
 from datetime import UTC, datetime, time, timedelta, timezone
 
-from server.config import Settings
-from server.schedule import Daily, next_occurrence
+from server.infra.config import Settings
+from server.infra.schedule import Daily, next_occurrence
 from workers.settings import schedule
 
 

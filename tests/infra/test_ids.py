@@ -1,7 +1,7 @@
 import time
 import uuid
 
-from server.ids import is_id, new_id, spread_of
+from server.infra.ids import is_id, new_id, spread_of
 
 
 def test_ids_are_uuid7_and_sort_by_time() -> None:

@@ -1,6 +1,6 @@
 import pytest
 
-from server.config import ConfigError, Settings
+from server.infra.config import ConfigError, Settings
 
 
 def test_defaults_are_embedded() -> None:

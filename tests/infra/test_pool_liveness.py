@@ -6,9 +6,9 @@ from typing import Any
 
 from sqlalchemy import text
 
-from server.config import Settings
-from server.db import Database
-from server.pool_liveness import check_on_checkout
+from server.infra.config import Settings
+from server.infra.db import Database
+from server.infra.pool_liveness import check_on_checkout
 
 
 async def _backend_pid(db: Database) -> int:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, TypedDict
 
-from server.config import Settings
-from server.db import Database
-from server.events import EventBus
+from server.infra.config import Settings
+from server.infra.db import Database
+from server.infra.events import EventBus
 
 
 class JobContext(TypedDict, total=False):
@@ -15,7 +15,7 @@ class JobContext(TypedDict, total=False):
 
     db: Database
     settings: Settings
-    jobs: Any  # server.jobs.JobQueue; Any avoids an import cycle through the server package
+    jobs: Any  # server.infra.job_queues.JobQueue; Any avoids an import cycle through the server package
     events: EventBus | None  # reaches GraphQL subscribers on every server (None: nobody to tell)
     # Per-process state jobs share (an award batcher, say), created by the first job that needs it.
     shared: dict[str, Any]

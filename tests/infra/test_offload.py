@@ -1,4 +1,4 @@
-"""CPU work in child processes (server.offload): results, errors, a killed child, a killed server."""
+"""CPU work in child processes (server.infra.offload): results, errors, a killed child, a killed server."""
 
 import asyncio
 import os
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from server import offload
+from server.infra import offload
 from server.yjs.states import merged_state
 from tests.support.servers import ServerProcess
 

@@ -1,4 +1,4 @@
-from server import auth
+from server.infra import auth
 
 
 def test_passwords_hash_with_argon2id_and_verify() -> None:

@@ -11,9 +11,9 @@ from sqlalchemy import Executable, Row, event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
-from server.config import Settings
-from server.pool_liveness import check_on_checkout
-from server.sqlite_reads import connector
+from server.infra.config import Settings
+from server.infra.pool_liveness import check_on_checkout
+from server.infra.sqlite_reads import connector
 
 
 def is_sqlite(url: str) -> bool:
@@ -66,7 +66,7 @@ def sqlite_path(url: str) -> str | None:
 
 def create_read_engine(engine: AsyncEngine, *, pool_size: int = 10) -> AsyncEngine | None:
     """The engine of short GraphQL reads beside `engine`: for an SQLite file, read-only connections that
-    run in the event loop (server/sqlite_reads.py); for PostgreSQL, `engine`'s pool in autocommit (each
+    run in the event loop (server/infra/sqlite_reads.py); for PostgreSQL, `engine`'s pool in autocommit (each
     statement its own snapshot, as in READ COMMITTED, without the BEGIN and ROLLBACK round trips); None
     for in-memory SQLite, whose reads share the main engine."""
     if engine.dialect.name != "sqlite":

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from server.config import Settings
-from server.db import Database, create_engine, create_read_engine
+from server.infra.config import Settings
+from server.infra.db import Database, create_engine, create_read_engine
 
 
 async def test_reads_see_commits_and_never_suspend(sqlite_url: str) -> None:

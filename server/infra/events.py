@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from server.pubsub import PubSub
+from server.infra.pubsub import PubSub
 
 log = logging.getLogger("warroom.events")
 

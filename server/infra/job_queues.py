@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
 
-from server.config import Settings
-from server.db import Database
-from server.events import EventBus
+from server.infra.config import Settings
+from server.infra.db import Database
+from server.infra.events import EventBus
 
 if TYPE_CHECKING:
-    from workers.typing import JobContext
+    from server.infra.job_context import JobContext
 
 log = logging.getLogger("warroom.jobs")
 

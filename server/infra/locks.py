@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 
 from sqlalchemy import text
 
-from server.db import Database
+from server.infra.db import Database
 
 log = logging.getLogger("warroom.locks")
 
