@@ -310,8 +310,8 @@ async def bench_reembedding(texts: list[str], per_case: int = 50) -> dict[str, f
     from sqlalchemy import func, insert, select
 
     from server.domain import cases, users
-    from server.domain.painpoint_config import PainPointConfig
-    from server.domain.painpoint_embedding import embed_missing
+    from server.domain.painpoints.config import PainPointConfig
+    from server.domain.painpoints.embedding import embed_missing
     from server.infra.db import Database, create_engine
     from server.infra.ids import new_id
     from server.models import PainPoint, PainPointEmbedding, PainPointStatus, UserRole

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from datasets import SETS, data_dir, load  # noqa: E402 - benchmarks/ is on sys.path
 
 from server.clustering import Embedder, find_duplicates  # noqa: E402
-from server.domain.painpoint_config import PainPointConfig  # noqa: E402
+from server.domain.painpoints.config import PainPointConfig  # noqa: E402
 
 PAIRS = ROOT / "tests" / "data" / "painpoint_pairs.jsonl"
 

@@ -48,8 +48,9 @@ from _report import table, wait_quiet  # noqa: E402 - benchmarks/ is on sys.path
 
 from server.clustering import shared_embedder  # noqa: E402
 from server.domain import cases, cluster_runs, users  # noqa: E402
-from server.domain.painpoint_config import PainPointConfig  # noqa: E402
-from server.domain.painpoint_vectors import to_bytes  # noqa: E402
+from server.domain.painpoints.config import PainPointConfig  # noqa: E402
+from server.domain.painpoints.jobs import cluster_pain_points  # noqa: E402
+from server.domain.painpoints.vectors import to_bytes  # noqa: E402
 from server.infra.config import Settings  # noqa: E402
 from server.infra.db import Database, create_engine  # noqa: E402
 from server.infra.ids import new_id  # noqa: E402
@@ -63,7 +64,6 @@ from server.models import (  # noqa: E402
     PainPointStatus,
     UserRole,
 )
-from workers.painpoints import cluster_pain_points  # noqa: E402
 
 LABELLED = ROOT / "tests" / "data" / "painpoints_labelled.jsonl"
 

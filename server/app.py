@@ -18,8 +18,10 @@ from server.api.context import Services
 from server.api.heatmap_images import HeatmapImages
 from server.api.http import GraphQLApp
 from server.clustering.models import canonical
-from server.domain.painpoint_config import PainPointConfig
-from server.domain.painpoint_submit import Submissions
+from server.domain.painpoints.config import PainPointConfig
+from server.domain.painpoints.submit import Submissions
+from server.domain.painpoints.warmup import Warmup
+from server.domain.painpoints.warmup import enabled as warmup_enabled
 from server.domain.snapshots import AutoPolicy
 from server.frontend import Frontend
 from server.heatmap_refresh import ActivityDebouncer, refresh_delay
@@ -37,8 +39,6 @@ from server.sync.endpoint import SyncEndpoint
 from server.sync.fanout import Fanout
 from server.sync.rooms import Rooms
 from server.sync.writer import UpdateWriter
-from server.warmup import Warmup
-from server.warmup import enabled as warmup_enabled
 
 log = logging.getLogger("warroom")
 

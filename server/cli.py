@@ -21,9 +21,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     import uvicorn
 
-    from server.warmup import VARIABLE
+    from server.domain.painpoints.warmup import VARIABLE
 
-    # A server loads the embedding model in the background at start-up unless told not to (server/warmup.py);
+    # A server loads the embedding model in the background at start-up unless told not to (server/domain/painpoints/warmup.py);
     # uvicorn's factory reads the settings from the environment again.
     os.environ.setdefault(VARIABLE, "1")
 
@@ -160,7 +160,7 @@ async def _seed_demo_pain_points(settings: Settings, db: Database, report: _Demo
     so that the demo is complete when the command returns."""
     from server.domain import demo_painpoints
     from server.domain.cluster_placement import current_run
-    from server.domain.painpoint_config import PainPointConfig
+    from server.domain.painpoints.config import PainPointConfig
     from server.infra.job_queues import InProcessJobs
     from server.models import Job, JobStatus
 
@@ -245,9 +245,9 @@ def _audit(settings: Settings, _args: argparse.Namespace) -> int:
 
 async def _recheck_duplicates(settings: Settings, team: str | None) -> tuple[int, int, int]:
     from server.clustering import shared_embedder
-    from server.domain import painpoint_recheck
-    from server.domain.painpoint_config import PainPointConfig
-    from server.domain.painpoint_recheck import RecheckReport
+    from server.domain.painpoints import recheck as painpoint_recheck
+    from server.domain.painpoints.config import PainPointConfig
+    from server.domain.painpoints.recheck import RecheckReport
     from server.infra.db import Database
 
     config = PainPointConfig.from_settings(settings)

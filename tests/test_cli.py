@@ -150,9 +150,10 @@ def test_painpoints_recheck_duplicates_restores_the_distinct_ones_once(tmp_path:
     import asyncio
 
     from server.clustering.models import MINILM
-    from server.domain import cases, painpoint_submit
-    from server.domain.painpoint_config import PainPointConfig
-    from server.domain.painpoints import SubmissionInput
+    from server.domain import cases
+    from server.domain.painpoints import submit as painpoint_submit
+    from server.domain.painpoints.actions import SubmissionInput
+    from server.domain.painpoints.config import PainPointConfig
     from server.infra.config import Settings
     from server.infra.db import Database, create_engine
     from server.infra.job_queues import InProcessJobs

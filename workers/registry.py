@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from server.infra.job_context import JobFunction
-from workers.documents import compact_document
-from workers.heatmaps import refresh_heatmaps
-from workers.painpoints import (
+from server.domain.painpoints.jobs import (
     catch_up_model,
     cluster_pain_points,
     embed_pain_points,
     recheck_duplicates,
     recluster_teams,
 )
+from server.infra.job_context import JobFunction
+from workers.documents import compact_document
+from workers.heatmaps import refresh_heatmaps
 from workers.points import award_points, void_points
 from workers.snapshots import auto_snapshot
 

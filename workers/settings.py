@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from arq.connections import RedisSettings
 from arq.cron import CronJob, cron
 
-from server.domain.painpoint_config import PainPointConfig
+from server.domain.painpoints.config import PainPointConfig
 from server.infra.config import Settings
 from server.infra.db import Database
 from server.infra.events import EventBus
@@ -37,7 +37,15 @@ def schedule(settings: Settings) -> list[CronJob]:
     if at is None:
         return []
     # unique: with several workers, one of them runs each occurrence
-    return [cron("workers.painpoints.recluster_teams", hour=at.hour, minute=at.minute, second=0, unique=True)]
+    return [
+        cron(
+            "server.domain.painpoints.jobs.recluster_teams",
+            hour=at.hour,
+            minute=at.minute,
+            second=0,
+            unique=True,
+        )
+    ]
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:

@@ -15,7 +15,7 @@ from strawberry.types import Info as _Info
 from server.domain import cases, users
 from server.domain.anchors import ResolverCache
 from server.domain.errors import Unauthenticated
-from server.domain.painpoint_submit import Submissions
+from server.domain.painpoints.submit import Submissions
 from server.infra.config import Settings
 from server.infra.db import Database
 from server.infra.events import EventBus

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.domain.painpoint_ingest import Settled
+from server.domain.painpoints.ingest import Settled
 from server.infra import topics
 from server.infra.events import EventBus
 from server.models import ClusterRun

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.clustering import Centroids, place
 from server.clustering.types import Embeddings
 from server.clustering.views import View
-from server.domain.painpoint_vectors import Encoded, from_bytes, stack
+from server.domain.painpoints.vectors import Encoded, from_bytes, stack
 from server.models import Cluster, ClusterMembership, ClusterRun, MembershipSource
 
 # Where a run records the weights of the space it clustered in (`server.clustering.views.Space`).

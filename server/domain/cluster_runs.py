@@ -18,12 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.clustering import ClusteringParams, ClusteringResult, ClusterSummary, cluster
 from server.clustering.types import Embeddings
 from server.clustering.views import Space, View
-from server.domain import jobs, painpoint_vectors
+from server.domain import jobs
 from server.domain.cluster_placement import SPACE_KEY, current_run, place_into
 from server.domain.errors import NotFound
 from server.domain.pagination import Page, paginate
-from server.domain.painpoint_access import COUNTED
-from server.domain.painpoint_vectors import Encoded, from_bytes, stack, to_bytes
+from server.domain.painpoints import vectors as painpoint_vectors
+from server.domain.painpoints.access import COUNTED
+from server.domain.painpoints.vectors import Encoded, from_bytes, stack, to_bytes
 from server.infra.ids import new_id
 from server.models import (
     Cluster,
@@ -38,7 +39,7 @@ from server.models import (
 from server.models.base import utcnow
 
 METHOD = "umap+hdbscan"
-# The job that makes runs (workers/painpoints.py); its rows in `jobs` carry {"team_id": ...}.
+# The job that makes runs (server/domain/painpoints/jobs.py); its rows in `jobs` carry {"team_id": ...}.
 JOB_NAME = "cluster_pain_points"
 
 

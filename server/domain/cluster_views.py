@@ -23,7 +23,7 @@ from server.clustering import Keyword, WeekCount, class_keywords, label_from_key
 from server.domain.cluster_placement import current_run
 from server.domain.errors import BadInput, NotFound
 from server.domain.pagination import check_first, decode_cursor, encode_cursor
-from server.domain.painpoint_access import COUNTED, team_wide, visible
+from server.domain.painpoints.access import COUNTED, team_wide, visible
 from server.infra.ids import is_id
 from server.models import Cluster, ClusterMembership, ClusterRun, PainPoint, PainPointStatus, User
 

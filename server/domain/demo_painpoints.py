@@ -13,11 +13,12 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from server.domain import cluster_runs, demo, painpoint_submit
+from server.domain import cluster_runs, demo
 from server.domain.cluster_placement import current_run
 from server.domain.demo_content import CASES, PAIN_POINTS, DemoPainPoint
-from server.domain.painpoint_config import PainPointConfig
-from server.domain.painpoints import SubmissionInput
+from server.domain.painpoints import submit as painpoint_submit
+from server.domain.painpoints.actions import SubmissionInput
+from server.domain.painpoints.config import PainPointConfig
 from server.infra.db import Database
 from server.infra.job_queues import JobQueue
 from server.models import Case, PainPoint, Team, User

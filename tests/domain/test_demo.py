@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from server.domain import demo, demo_painpoints
 from server.domain.demo_content import CASES, PAIN_POINTS, THEMES
-from server.domain.painpoint_config import PainPointConfig
+from server.domain.painpoints.config import PainPointConfig
 from server.infra.config import Settings
 from server.infra.db import Database
 from server.infra.job_queues import InProcessJobs

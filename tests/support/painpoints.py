@@ -11,9 +11,9 @@ from typing import Any
 
 from sqlalchemy import update
 
-from server.domain import painpoint_submit
-from server.domain.painpoint_config import PainPointConfig
-from server.domain.painpoints import SubmissionInput
+from server.domain.painpoints import submit as painpoint_submit
+from server.domain.painpoints.actions import SubmissionInput
+from server.domain.painpoints.config import PainPointConfig
 from server.infra.config import Settings
 from server.infra.db import Database
 from server.infra.job_queues import InProcessJobs

@@ -6,9 +6,10 @@ import strawberry
 
 from server.api.context import Info
 from server.api.types.painpoints import PainPoint, PainPointResult, result_of
-from server.domain import painpoint_events, painpoints
-from server.domain.painpoint_config import MAX_BATCH
-from server.domain.painpoints import SubmissionInput
+from server.domain.painpoints import actions as painpoints
+from server.domain.painpoints import events as painpoint_events
+from server.domain.painpoints.actions import SubmissionInput
+from server.domain.painpoints.config import MAX_BATCH
 from server.domain.points import awards, voids
 
 

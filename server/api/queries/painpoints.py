@@ -14,7 +14,8 @@ from server.api.types.painpoints import (
     RectificationTicketConnection,
     TicketStatus,
 )
-from server.domain import painpoint_access, painpoints
+from server.domain.painpoints import access as painpoint_access
+from server.domain.painpoints import actions as painpoints
 
 
 @strawberry.type

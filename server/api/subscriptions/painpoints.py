@@ -13,7 +13,8 @@ from server.api import live
 from server.api.context import Info
 from server.api.types.painpoints import PainPoint
 from server.api.types.users import User
-from server.domain import painpoint_access, painpoint_events
+from server.domain.painpoints import access as painpoint_access
+from server.domain.painpoints import events as painpoint_events
 from server.infra import topics
 from server.infra.events import Event
 

@@ -10,10 +10,11 @@ import strawberry
 from server import models
 from server.api.context import Info
 from server.api.types.common import PageInfo
-from server.domain import cluster_views, painpoint_access
+from server.domain import cluster_views
 from server.domain.errors import NotFound
-from server.domain.painpoint_quality import RejectionCode as _RejectionCode
-from server.domain.painpoints import SubmissionResult
+from server.domain.painpoints import access as painpoint_access
+from server.domain.painpoints.actions import SubmissionResult
+from server.domain.painpoints.quality import RejectionCode as _RejectionCode
 
 if TYPE_CHECKING:
     from server.api.types.clusters import PainPointCluster

@@ -16,7 +16,7 @@ import threading
 import time
 
 from server.clustering import shared_embedder
-from server.domain.painpoint_quality import count_words
+from server.domain.painpoints.quality import count_words
 from server.infra.config import ConfigError, Settings
 
 log = logging.getLogger("warroom.warmup")

@@ -22,11 +22,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.clustering import find_duplicates
 from server.clustering.types import Embeddings
-from server.domain import audit, painpoint_vectors
+from server.domain import audit
 from server.domain.cluster_placement import current_run, place_into
-from server.domain.painpoint_config import PainPointConfig
-from server.domain.painpoint_ingest import Settled
-from server.domain.painpoint_vectors import Encoded
+from server.domain.painpoints import vectors as painpoint_vectors
+from server.domain.painpoints.config import PainPointConfig
+from server.domain.painpoints.ingest import Settled
+from server.domain.painpoints.vectors import Encoded
 from server.domain.points import awards
 from server.domain.points.ledger import Entry
 from server.infra.db import Database

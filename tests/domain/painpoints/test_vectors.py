@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from server.domain.painpoint_vectors import from_bytes, stack, to_bytes
+from server.domain.painpoints.vectors import from_bytes, stack, to_bytes
 
 
 def test_vectors_round_trip_as_little_endian_float32() -> None:

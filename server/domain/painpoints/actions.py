@@ -15,14 +15,15 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain import audit, cases, painpoint_ingest
+from server.domain import audit, cases
 from server.domain.errors import BadInput, Conflict, Forbidden, NotFound
 from server.domain.pagination import Page, paginate
-from server.domain.painpoint_access import SUBMIT_ROLES, require_rd, require_visible
-from server.domain.painpoint_config import MAX_BATCH, PainPointConfig
-from server.domain.painpoint_ingest import Settled
-from server.domain.painpoint_quality import Rejection, check_text, normalize_text
-from server.domain.painpoint_vectors import Encoded
+from server.domain.painpoints import ingest as painpoint_ingest
+from server.domain.painpoints.access import SUBMIT_ROLES, require_rd, require_visible
+from server.domain.painpoints.config import MAX_BATCH, PainPointConfig
+from server.domain.painpoints.ingest import Settled
+from server.domain.painpoints.quality import Rejection, check_text, normalize_text
+from server.domain.painpoints.vectors import Encoded
 from server.domain.points import awards
 from server.domain.points.awards import AwardRequest
 from server.infra.ids import is_id

@@ -20,9 +20,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from server.clustering import shared_embedder
-from server.domain import cluster_events, cluster_runs, painpoint_events, painpoint_vectors, painpoints
-from server.domain.painpoint_config import MAX_BATCH, PainPointConfig
-from server.domain.painpoints import Stored, Submission, SubmissionInput, SubmissionResult
+from server.domain import cluster_events, cluster_runs
+from server.domain.painpoints import actions as painpoints
+from server.domain.painpoints import events as painpoint_events
+from server.domain.painpoints import vectors as painpoint_vectors
+from server.domain.painpoints.actions import Stored, Submission, SubmissionInput, SubmissionResult
+from server.domain.painpoints.config import MAX_BATCH, PainPointConfig
 from server.domain.points import awards
 from server.infra.db import Database
 from server.infra.events import EventBus

@@ -15,9 +15,9 @@ from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.clustering import Embedder
-from server.domain import painpoint_vectors
-from server.domain.painpoint_config import PainPointConfig
-from server.domain.painpoint_ingest import Settled, settle
+from server.domain.painpoints import vectors as painpoint_vectors
+from server.domain.painpoints.config import PainPointConfig
+from server.domain.painpoints.ingest import Settled, settle
 from server.domain.points import awards
 from server.domain.points.awards import AwardRequest
 from server.infra.db import Database

@@ -16,10 +16,20 @@ from sqlalchemy import func, select
 
 from server.clustering.embedding import resolve_model
 from server.clustering.models import BILINGUAL, MINILM
-from server.domain import cases, jobs, painpoint_submit
-from server.domain.painpoint_config import PainPointConfig
-from server.domain.painpoint_vectors import from_bytes
-from server.domain.painpoints import SubmissionInput
+from server.domain import cases, jobs
+from server.domain.painpoints import submit as painpoint_submit
+from server.domain.painpoints.actions import SubmissionInput
+from server.domain.painpoints.config import PainPointConfig
+from server.domain.painpoints.jobs import (
+    CLUSTER_JOB,
+    RECHECK_JOB,
+    catch_up_model,
+    cluster_pain_points,
+    embed_pain_points,
+    recheck_duplicates,
+    recluster_teams,
+)
+from server.domain.painpoints.vectors import from_bytes
 from server.infra.config import Settings
 from server.infra.db import Database, create_engine
 from server.infra.ids import new_id
@@ -38,19 +48,10 @@ from server.models import (
 from tests.support.painpoints import Labelled, labelled_rows, seed
 from tests.support.people import case_with, make_person, make_user
 from tests.support.services import REDIS_URL, require_redis
-from workers.painpoints import (
-    CLUSTER_JOB,
-    RECHECK_JOB,
-    catch_up_model,
-    cluster_pain_points,
-    embed_pain_points,
-    recheck_duplicates,
-    recluster_teams,
-)
 
 pytestmark = pytest.mark.model
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 THEMES = sorted({row.label for row in labelled_rows()})[:8]
 SUBSET = [row for row in labelled_rows() if row.lang == "en" and row.label in THEMES]
 

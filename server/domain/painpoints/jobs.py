@@ -19,10 +19,12 @@ from sqlalchemy.exc import IntegrityError
 
 from server.clustering import shared_embedder
 from server.clustering.embedding import Embedder
-from server.domain import cluster_events, cluster_runs, jobs, painpoint_embedding, painpoint_recheck
-from server.domain.painpoint_config import PainPointConfig
-from server.domain.painpoint_embedding import EmbedReport
-from server.domain.painpoint_recheck import RecheckReport
+from server.domain import cluster_events, cluster_runs, jobs
+from server.domain.painpoints import embedding as painpoint_embedding
+from server.domain.painpoints import recheck as painpoint_recheck
+from server.domain.painpoints.config import PainPointConfig
+from server.domain.painpoints.embedding import EmbedReport
+from server.domain.painpoints.recheck import RecheckReport
 from server.domain.points import awards
 from server.domain.points import events as points_events
 from server.infra.job_context import JobContext

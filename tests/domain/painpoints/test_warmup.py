@@ -13,10 +13,10 @@ from starlette.applications import Starlette
 
 from server.app import create_app
 from server.clustering import shared_embedder
-from server.domain.painpoint_config import PainPointConfig
-from server.domain.painpoint_quality import _load_segmenter
+from server.domain.painpoints.config import PainPointConfig
+from server.domain.painpoints.quality import _load_segmenter
+from server.domain.painpoints.warmup import Warmup, enabled
 from server.infra.config import ConfigError, Settings
-from server.warmup import Warmup, enabled
 
 
 def test_warmup_is_off_unless_asked_and_refuses_what_it_cannot_read() -> None:

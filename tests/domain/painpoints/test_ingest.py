@@ -7,9 +7,9 @@ from sqlalchemy import select
 from server.clustering.models import MIXED_WEIGHTS
 from server.domain import cluster_runs
 from server.domain.cluster_placement import current_run
-from server.domain.painpoint_config import PainPointConfig
-from server.domain.painpoint_submit import submit
-from server.domain.painpoints import SubmissionInput
+from server.domain.painpoints.actions import SubmissionInput
+from server.domain.painpoints.config import PainPointConfig
+from server.domain.painpoints.submit import submit
 from server.infra.config import Settings
 from server.infra.db import Database
 from server.infra.job_queues import InProcessJobs

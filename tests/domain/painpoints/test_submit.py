@@ -6,11 +6,12 @@ import asyncio
 import pytest
 from sqlalchemy import func, select
 
-from server.domain import cases, painpoints
+from server.domain import cases
 from server.domain.errors import Conflict
-from server.domain.painpoint_config import PainPointConfig
-from server.domain.painpoint_submit import Submissions
-from server.domain.painpoints import Submission, SubmissionInput
+from server.domain.painpoints import actions as painpoints
+from server.domain.painpoints.actions import Submission, SubmissionInput
+from server.domain.painpoints.config import PainPointConfig
+from server.domain.painpoints.submit import Submissions
 from server.infra.config import Settings
 from server.infra.db import Database
 from server.infra.job_queues import InProcessJobs

@@ -2,7 +2,7 @@ from datetime import time
 
 import pytest
 
-from server.domain.painpoint_config import PainPointConfig
+from server.domain.painpoints.config import PainPointConfig
 from server.infra.config import ConfigError, Settings
 
 

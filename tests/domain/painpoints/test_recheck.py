@@ -3,7 +3,7 @@ true rewordings stay duplicates, accepted ones are never demoted, and only the g
 
 The mechanism is shown with one real model, all-MiniLM-L6-v2, by submitting at a threshold too low for the
 texts (0.52) and rechecking at one that separates them (0.85); the repair of MiniLM's own false Chinese
-duplicates by the bilingual default is tests/workers/test_painpoints.py's.
+duplicates by the bilingual default is tests/domain/painpoints/test_jobs.py's.
 """
 
 import dataclasses
@@ -12,9 +12,11 @@ import pytest
 from sqlalchemy import func, select
 
 from server.clustering.models import MINILM
-from server.domain import audit, painpoint_recheck, painpoint_submit
-from server.domain.painpoint_config import PainPointConfig
-from server.domain.painpoints import SubmissionInput
+from server.domain import audit
+from server.domain.painpoints import recheck as painpoint_recheck
+from server.domain.painpoints import submit as painpoint_submit
+from server.domain.painpoints.actions import SubmissionInput
+from server.domain.painpoints.config import PainPointConfig
 from server.infra.config import Settings
 from server.infra.db import Database
 from server.infra.job_queues import InProcessJobs

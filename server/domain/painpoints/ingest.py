@@ -11,11 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.clustering import find_duplicates
-from server.domain import painpoint_vectors
 from server.domain.cluster_placement import Grown, current_run, outside, place_into
-from server.domain.painpoint_access import COUNTED
-from server.domain.painpoint_config import PainPointConfig
-from server.domain.painpoint_vectors import Encoded
+from server.domain.painpoints import vectors as painpoint_vectors
+from server.domain.painpoints.access import COUNTED
+from server.domain.painpoints.config import PainPointConfig
+from server.domain.painpoints.vectors import Encoded
 from server.models import PainPoint, PainPointStatus
 
 

@@ -8,7 +8,7 @@ from datetime import time
 
 from server.clustering.models import view_for
 from server.clustering.views import View
-from server.domain.painpoint_quality import DEFAULT_MAX_CHARS
+from server.domain.painpoints.quality import DEFAULT_MAX_CHARS
 from server.infra.config import ConfigError, Settings
 
 # Most inputs one submitPainPoints call takes: 500 short texts encode in ~1-2 s on two cores.

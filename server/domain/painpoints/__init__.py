@@ -1,0 +1,1 @@
+"""Pain points: the quality gate, submitting, vectors, duplicates and their jobs."""
