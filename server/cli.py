@@ -159,7 +159,7 @@ async def _seed_demo_pain_points(settings: Settings, db: Database, report: _Demo
     """Seed the demo pain points and run their clustering in this process, whatever queue the servers use,
     so that the demo is complete when the command returns."""
     from server.domain import demo_painpoints
-    from server.domain.cluster_placement import current_run
+    from server.domain.clusters.placement import current_run
     from server.domain.painpoints.config import PainPointConfig
     from server.infra.job_queues import InProcessJobs
     from server.models import Job, JobStatus

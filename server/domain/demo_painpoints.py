@@ -13,8 +13,9 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from server.domain import cluster_runs, demo
-from server.domain.cluster_placement import current_run
+from server.domain import demo
+from server.domain.clusters import runs as cluster_runs
+from server.domain.clusters.placement import current_run
 from server.domain.demo_content import CASES, PAIN_POINTS, DemoPainPoint
 from server.domain.painpoints import submit as painpoint_submit
 from server.domain.painpoints.actions import SubmissionInput

@@ -6,7 +6,8 @@ import strawberry
 
 from server.api.context import Info
 from server.api.types.jobs import Job
-from server.domain import cluster_runs, jobs
+from server.domain import jobs
+from server.domain.clusters import runs as cluster_runs
 
 
 @strawberry.input(description="What to re-cluster: a team (default and only choice: yours).")

@@ -15,9 +15,11 @@ from server.api.types.clusters import (
 )
 from server.api.types.common import PageInfo
 from server.api.types.jobs import Job
-from server.domain import cluster_runs, cluster_views, jobs
-from server.domain.cluster_placement import current_run
-from server.domain.cluster_views import ClusterFilter
+from server.domain import jobs
+from server.domain.clusters import runs as cluster_runs
+from server.domain.clusters import views as cluster_views
+from server.domain.clusters.placement import current_run
+from server.domain.clusters.views import ClusterFilter
 
 
 @strawberry.input(

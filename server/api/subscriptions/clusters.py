@@ -10,7 +10,7 @@ import strawberry
 from server.api import live
 from server.api.context import Info
 from server.api.types.clusters import ClusterEvent, ClusterEventKind
-from server.domain import cluster_events
+from server.domain.clusters import events as cluster_events
 from server.domain.errors import NotFound
 from server.domain.painpoints import access as painpoint_access
 from server.infra.events import Event

@@ -12,8 +12,9 @@ from server import models
 from server.api.context import Info
 from server.api.types.common import PageInfo
 from server.api.types.painpoints import PainPoint
-from server.domain import cluster_events, cluster_views
-from server.domain.cluster_views import ClusterFilter, ClusterView
+from server.domain.clusters import events as cluster_events
+from server.domain.clusters import views as cluster_views
+from server.domain.clusters.views import ClusterFilter, ClusterView
 
 
 @strawberry.type(description="How many of the cluster's pain points (that you see) arrived in one week.")

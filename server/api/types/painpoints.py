@@ -10,7 +10,7 @@ import strawberry
 from server import models
 from server.api.context import Info
 from server.api.types.common import PageInfo
-from server.domain import cluster_views
+from server.domain.clusters import views as cluster_views
 from server.domain.errors import NotFound
 from server.domain.painpoints import access as painpoint_access
 from server.domain.painpoints.actions import SubmissionResult

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.clustering import find_duplicates
-from server.domain.cluster_placement import Grown, current_run, outside, place_into
+from server.domain.clusters.placement import Grown, current_run, outside, place_into
 from server.domain.painpoints import vectors as painpoint_vectors
 from server.domain.painpoints.access import COUNTED
 from server.domain.painpoints.config import PainPointConfig

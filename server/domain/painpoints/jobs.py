@@ -19,7 +19,9 @@ from sqlalchemy.exc import IntegrityError
 
 from server.clustering import shared_embedder
 from server.clustering.embedding import Embedder
-from server.domain import cluster_events, cluster_runs, jobs
+from server.domain import jobs
+from server.domain.clusters import events as cluster_events
+from server.domain.clusters import runs as cluster_runs
 from server.domain.painpoints import embedding as painpoint_embedding
 from server.domain.painpoints import recheck as painpoint_recheck
 from server.domain.painpoints.config import PainPointConfig

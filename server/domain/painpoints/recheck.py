@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.clustering import find_duplicates
 from server.clustering.types import Embeddings
 from server.domain import audit
-from server.domain.cluster_placement import current_run, place_into
+from server.domain.clusters.placement import current_run, place_into
 from server.domain.painpoints import vectors as painpoint_vectors
 from server.domain.painpoints.config import PainPointConfig
 from server.domain.painpoints.ingest import Settled

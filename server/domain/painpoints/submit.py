@@ -20,7 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from server.clustering import shared_embedder
-from server.domain import cluster_events, cluster_runs
+from server.domain.clusters import events as cluster_events
+from server.domain.clusters import runs as cluster_runs
 from server.domain.painpoints import actions as painpoints
 from server.domain.painpoints import events as painpoint_events
 from server.domain.painpoints import vectors as painpoint_vectors

@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import select
 
 from server.clustering.models import MIXED_WEIGHTS
-from server.domain import cluster_runs
-from server.domain.cluster_placement import current_run
+from server.domain.clusters import runs as cluster_runs
+from server.domain.clusters.placement import current_run
 from server.domain.painpoints.actions import SubmissionInput
 from server.domain.painpoints.config import PainPointConfig
 from server.domain.painpoints.submit import submit

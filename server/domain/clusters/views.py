@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.clustering import Keyword, WeekCount, class_keywords, label_from_keywords, weekly_counts
-from server.domain.cluster_placement import current_run
+from server.domain.clusters.placement import current_run
 from server.domain.errors import BadInput, NotFound
 from server.domain.pagination import check_first, decode_cursor, encode_cursor
 from server.domain.painpoints.access import COUNTED, team_wide, visible

@@ -19,7 +19,7 @@ from server.clustering import ClusteringParams, ClusteringResult, ClusterSummary
 from server.clustering.types import Embeddings
 from server.clustering.views import Space, View
 from server.domain import jobs
-from server.domain.cluster_placement import SPACE_KEY, current_run, place_into
+from server.domain.clusters.placement import SPACE_KEY, current_run, place_into
 from server.domain.errors import NotFound
 from server.domain.pagination import Page, paginate
 from server.domain.painpoints import vectors as painpoint_vectors

@@ -1,0 +1,1 @@
+"""Clusters of pain points: full runs, placement between runs, views, events."""
