@@ -31,7 +31,9 @@ from sqlalchemy import delete, func, select
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.heatmap import _CaseGenerator
-from server.domain import cases, documents, heatmap_store, heatmaps, users
+from server.domain import cases, documents, users
+from server.domain.heatmaps import reads as heatmaps
+from server.domain.heatmaps import store as heatmap_store
 from server.heatmaps import BucketSize, LogEntry
 from server.infra import migrate
 from server.infra.db import Database, create_engine

@@ -18,13 +18,13 @@ from server.api.context import Services
 from server.api.heatmap_images import HeatmapImages
 from server.api.http import GraphQLApp
 from server.clustering.models import canonical
+from server.domain.heatmaps.refresh import ActivityDebouncer, refresh_delay
 from server.domain.painpoints.config import PainPointConfig
 from server.domain.painpoints.submit import Submissions
 from server.domain.painpoints.warmup import Warmup
 from server.domain.painpoints.warmup import enabled as warmup_enabled
 from server.domain.snapshots import AutoPolicy
 from server.frontend import Frontend
-from server.heatmap_refresh import ActivityDebouncer, refresh_delay
 from server.infra import offload
 from server.infra.config import Settings
 from server.infra.db import Database

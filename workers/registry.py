@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from server.domain.heatmaps.jobs import refresh_heatmaps
 from server.domain.painpoints.jobs import (
     catch_up_model,
     cluster_pain_points,
@@ -11,7 +12,6 @@ from server.domain.painpoints.jobs import (
 )
 from server.infra.job_context import JobFunction
 from workers.documents import compact_document
-from workers.heatmaps import refresh_heatmaps
 from workers.points import award_points, void_points
 from workers.snapshots import auto_snapshot
 

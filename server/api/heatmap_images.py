@@ -16,9 +16,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from server.api.context import Services, bearer_token
-from server.domain import heatmaps, users
+from server.domain import users
 from server.domain.errors import BadInput, DomainError, Unauthenticated
-from server.heatmap_refresh import refresh_requester
+from server.domain.heatmaps import reads as heatmaps
+from server.domain.heatmaps.refresh import refresh_requester
 from server.heatmaps import BucketSize, contribution_svg, section_svg
 from server.models import User
 from server.models.base import utcnow

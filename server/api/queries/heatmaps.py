@@ -9,9 +9,9 @@ import strawberry
 
 from server.api.context import Info
 from server.api.types.heatmaps import ContributionHeatmap, HeatmapBucket, SectionHeatmap
-from server.domain import heatmaps
 from server.domain.errors import BadInput
-from server.heatmap_refresh import refresh_requester
+from server.domain.heatmaps import reads as heatmaps
+from server.domain.heatmaps.refresh import refresh_requester
 from server.heatmaps import BucketSize
 from server.models.base import utcnow
 

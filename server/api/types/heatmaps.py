@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time
 import strawberry
 
 from server.api.types.users import User
-from server.domain.heatmaps import ContributionView, SectionView, Subject
+from server.domain.heatmaps.reads import ContributionView, SectionView, Subject
 from server.heatmaps import WEIGHTS, Activity, BucketSize
 
 HeatmapBucket = strawberry.enum(

@@ -6,7 +6,13 @@ import sys
 
 import pytest
 
-from server.heatmap_refresh import DEFAULT_DELAY_SECONDS, case_window, job_id, refresh_delay, window_of
+from server.domain.heatmaps.refresh import (
+    DEFAULT_DELAY_SECONDS,
+    case_window,
+    job_id,
+    refresh_delay,
+    window_of,
+)
 from server.infra.config import ConfigError, Settings
 from server.infra.ids import new_id
 

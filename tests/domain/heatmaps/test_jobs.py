@@ -10,7 +10,8 @@ from arq import create_pool
 from arq.connections import RedisSettings
 from sqlalchemy import select
 
-from server.heatmap_refresh import JOB, ActivityDebouncer, offset_of, schedule
+from server.domain.heatmaps.jobs import refresh_heatmaps
+from server.domain.heatmaps.refresh import JOB, ActivityDebouncer, offset_of, schedule
 from server.infra.config import Settings
 from server.infra.db import Database, create_engine
 from server.infra.job_context import JobContext
@@ -20,9 +21,8 @@ from tests.heatmaps._authors import Hub
 from tests.support.doc_log import make_case, store
 from tests.support.people import make_person
 from tests.support.services import REDIS_URL, require_redis
-from workers.heatmaps import refresh_heatmaps
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 async def _case(db: Database) -> tuple[str, Hub]:

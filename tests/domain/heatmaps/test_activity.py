@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime, timedelta
 
-from server.domain import heatmap_store
-from server.domain.heatmap_activity import ActivityScope, activity, document_edits
+from server.domain.heatmaps import store as heatmap_store
+from server.domain.heatmaps.activity import ActivityScope, activity, document_edits
 from server.heatmaps import Activity, ActivityEvent
 from server.infra.db import Database
 from tests.heatmaps._authors import START, Hub
@@ -46,7 +46,7 @@ async def test_edits_come_per_author_and_day_within_the_range_and_cases(db: Data
 
 
 async def test_comments_count_per_author_and_day_and_deleted_ones_do_not(db: Database) -> None:
-    from server.domain.heatmap_activity import comments
+    from server.domain.heatmaps.activity import comments
     from server.models import Comment
 
     ann = await make_person(db, "ann@a.com")
@@ -81,7 +81,7 @@ async def test_comments_count_per_author_and_day_and_deleted_ones_do_not(db: Dat
 
 
 async def test_accepted_and_adopted_pain_points_count_for_their_authors(db: Database) -> None:
-    from server.domain.heatmap_activity import adoptions, pain_points
+    from server.domain.heatmaps.activity import adoptions, pain_points
     from server.models import PainPoint, PainPointStatus
 
     ann = await make_person(db, "ann@a.com")
@@ -109,7 +109,7 @@ async def test_accepted_and_adopted_pain_points_count_for_their_authors(db: Data
 
 
 async def test_named_snapshots_count_for_who_named_them(db: Database) -> None:
-    from server.domain.heatmap_activity import activity, named_snapshots
+    from server.domain.heatmaps.activity import activity, named_snapshots
     from server.models import Snapshot, SnapshotKind
 
     ann = await make_person(db, "ann@a.com")

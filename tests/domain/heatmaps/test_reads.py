@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain import heatmaps
 from server.domain.errors import BadInput, NotFound
-from server.domain.heatmap_activity import PROVIDERS, ActivityScope
+from server.domain.heatmaps import reads as heatmaps
+from server.domain.heatmaps.activity import PROVIDERS, ActivityScope
 from server.heatmaps import Activity, ActivityEvent, BucketSize
 from server.infra.db import Database
 from server.infra.ids import new_id

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from server.domain import heatmap_store
-from server.heatmap_refresh import refresh_delay, schedule
+from server.domain.heatmaps import store as heatmap_store
+from server.domain.heatmaps.refresh import refresh_delay, schedule
 from server.infra.job_context import JobContext
 from server.models import DocUpdate
 
