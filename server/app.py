@@ -23,7 +23,8 @@ from server.domain.painpoints.config import PainPointConfig
 from server.domain.painpoints.submit import Submissions
 from server.domain.painpoints.warmup import Warmup
 from server.domain.painpoints.warmup import enabled as warmup_enabled
-from server.domain.snapshots import AutoPolicy
+from server.domain.snapshots.actions import AutoPolicy
+from server.domain.snapshots.scheduler import SnapshotScheduler
 from server.frontend import Frontend
 from server.infra import offload
 from server.infra.config import Settings
@@ -33,7 +34,6 @@ from server.infra.job_queues import create_jobs
 from server.infra.middleware import AccessLog, BodyLimit
 from server.infra.pubsub import create_pubsub
 from server.infra.schedule import Daily
-from server.snapshot_scheduler import SnapshotScheduler
 from server.sync.committers import create_committer
 from server.sync.endpoint import SyncEndpoint
 from server.sync.fanout import Fanout

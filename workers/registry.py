@@ -10,10 +10,10 @@ from server.domain.painpoints.jobs import (
     recheck_duplicates,
     recluster_teams,
 )
+from server.domain.snapshots.jobs import auto_snapshot
 from server.infra.job_context import JobFunction
 from workers.documents import compact_document
 from workers.points import award_points, void_points
-from workers.snapshots import auto_snapshot
 
 FUNCTIONS: dict[str, JobFunction] = {
     function.__name__: function

@@ -6,8 +6,10 @@ import strawberry
 
 from server.api.context import Info
 from server.api.types.snapshots import Snapshot, snapshot_types
-from server.domain import snapshot_events, snapshot_restore, snapshots
 from server.domain.points import awards
+from server.domain.snapshots import actions as snapshots
+from server.domain.snapshots import events as snapshot_events
+from server.domain.snapshots import restore as snapshot_restore
 
 
 @strawberry.type(description="The outcome of a restore.")

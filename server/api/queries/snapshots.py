@@ -7,7 +7,8 @@ import strawberry
 from server.api.context import Info
 from server.api.selection import selects
 from server.api.types.snapshots import Snapshot, SnapshotConnection, SnapshotDiff, snapshot_types
-from server.domain import snapshot_diff, snapshots
+from server.domain.snapshots import actions as snapshots
+from server.domain.snapshots import diff as snapshot_diff
 
 
 @strawberry.type

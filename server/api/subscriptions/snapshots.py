@@ -9,8 +9,9 @@ import strawberry
 from server.api import live
 from server.api.context import Info
 from server.api.types.snapshots import SnapshotEvent, SnapshotEventKind, snapshot_types
-from server.domain import snapshot_events, snapshots
 from server.domain.errors import NotFound
+from server.domain.snapshots import actions as snapshots
+from server.domain.snapshots import events as snapshot_events
 from server.infra import topics
 from server.infra.events import Event
 

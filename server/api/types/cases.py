@@ -14,8 +14,8 @@ from server.api.types.common import PageInfo
 from server.api.types.snapshots import SnapshotConnection
 from server.api.types.users import User
 from server.domain import cases as case_actions
-from server.domain import snapshots
 from server.domain.doc_text import plain_text
+from server.domain.snapshots import actions as snapshots
 
 CaseRole = strawberry.enum(models.CaseRole, name="CaseRole", description="What a member may do in one case.")
 

@@ -13,9 +13,11 @@ from server import models
 from server.api.context import Info
 from server.api.types.common import PageInfo
 from server.api.types.users import User
-from server.domain import snapshot_events, snapshots, text_diff
+from server.domain import text_diff
 from server.domain.pagination import Page
-from server.domain.snapshot_diff import SnapshotDiff as DomainDiff
+from server.domain.snapshots import actions as snapshots
+from server.domain.snapshots import events as snapshot_events
+from server.domain.snapshots.diff import SnapshotDiff as DomainDiff
 
 SnapshotKind = strawberry.enum(
     models.SnapshotKind,

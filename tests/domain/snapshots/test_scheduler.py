@@ -9,15 +9,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
 from server.domain import cases
-from server.domain.snapshots import AutoPolicy
+from server.domain.snapshots.actions import AutoPolicy
+from server.domain.snapshots.scheduler import SnapshotScheduler
 from server.infra.config import ConfigError, Settings
 from server.infra.db import Database
 from server.infra.events import EventBus
 from server.infra.job_queues import InProcessJobs
 from server.infra.pubsub import LocalPubSub
 from server.models import Snapshot, SnapshotKind, User
-from server.snapshot_scheduler import SnapshotScheduler
-from tests.domain.test_snapshots import Editor
+from tests.domain.snapshots.test_actions import Editor
 from tests.support.people import make_person
 from tests.support.rooms import RecordingPeer, running_rooms
 

@@ -8,10 +8,13 @@ import pytest
 from pycrdt import Doc, XmlElement, XmlText
 from sqlalchemy import func, select
 
-from server.domain import audit, cases, documents, snapshot_diff, snapshot_restore, snapshots
+from server.domain import audit, cases, documents
 from server.domain.doc_text import body, plain_text
 from server.domain.errors import BadInput, Forbidden, NotFound
-from server.domain.snapshots import AutoPolicy, AutoReason
+from server.domain.snapshots import actions as snapshots
+from server.domain.snapshots import diff as snapshot_diff
+from server.domain.snapshots import restore as snapshot_restore
+from server.domain.snapshots.actions import AutoPolicy, AutoReason
 from server.domain.text_diff import Op
 from server.infra.db import Database
 from server.models import AuditEvent, CaseRole, DocUpdate, Snapshot, SnapshotKind, User

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from server.domain import snapshots
-from server.domain.snapshot_events import snapshot_created
+from server.domain.snapshots import actions as snapshots
+from server.domain.snapshots.events import snapshot_created
 from server.infra.job_context import JobContext
 
 log = logging.getLogger("warroom.jobs.snapshots")

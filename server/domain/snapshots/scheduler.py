@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from server.domain.snapshots import AutoPolicy, AutoReason
+from server.domain.snapshots.actions import AutoPolicy, AutoReason
 from server.infra.job_queues import JobQueue
 
 log = logging.getLogger("warroom.snapshots")

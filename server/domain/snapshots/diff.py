@@ -14,10 +14,10 @@ from pycrdt import Doc
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain import snapshots
 from server.domain.doc_text import plain_text
 from server.domain.errors import BadInput
 from server.domain.live import LiveDocuments
+from server.domain.snapshots import actions as snapshots
 from server.domain.text_diff import NOBODY, Authors, BlameReplay, TextDiff, diff_texts, reverse
 from server.models import DocUpdate, Snapshot, User
 

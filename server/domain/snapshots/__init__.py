@@ -1,0 +1,1 @@
+"""Version snapshots: taking, diffing and restoring them, their scheduler and job."""
