@@ -54,7 +54,7 @@ SNAPSHOT_FIELDS = "id kind label auto size createdAt restoredFromId author { id 
 
 def _has_comments() -> bool:
     try:
-        from server.domain import comments  # noqa: F401
+        from server.domain.comments import actions as comments  # noqa: F401
     except ImportError:
         return False
     return True
@@ -141,7 +141,8 @@ async def seed(url: str, *, versions: int, comments: int, paragraphs: int) -> tu
 async def _seed_comments(db: Database, owner_id: str, case_id: str, count: int, rng: random.Random) -> None:
     """`count` comments as people leave them: most threads anchored on a passage of the document, some
     about the whole case, a fifth of them replies."""
-    from server.domain import anchors, comments  # present once the comments feature is in the tree
+    from server.domain.comments import actions as comments
+    from server.domain.comments import anchors  # present once the comments feature is in the tree
 
     async with db.sessions() as session:
         resolver = anchors.AnchorResolver(await documents.load_doc(session, case_id))

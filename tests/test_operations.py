@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from graphql import OperationDefinitionNode, OperationType, parse
-from server.domain.mentions import mention_markup
+from server.domain.comments.mentions import mention_markup
 from server.infra.ids import new_id
 from tests.support.gqlws import GqlWs
 from tests.support.live import live_server

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info as _Info
 
 from server.domain import cases, users
-from server.domain.anchors import ResolverCache
+from server.domain.comments.anchors import ResolverCache
 from server.domain.errors import Unauthenticated
 from server.domain.painpoints.submit import Submissions
 from server.infra.config import Settings

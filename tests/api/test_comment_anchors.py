@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from pycrdt import XmlElement, XmlText
 
-from server.domain.anchors import AnchorResolver
+from server.domain.comments.anchors import AnchorResolver
 from tests.support.live import Live, live_server
 from tests.support.ysocket import YSocket
 

@@ -3,7 +3,7 @@
 
 import pytest
 
-from server.domain.mentions import mention_markup
+from server.domain.comments.mentions import mention_markup
 from server.infra.db import Database
 from tests.support.comments import Team, anchor_on, make_team
 from tests.support.graphql import GraphQL

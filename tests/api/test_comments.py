@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from server.api.mutations import comments as comment_mutations
-from server.domain.mentions import mention_markup
+from server.domain.comments.mentions import mention_markup
 from server.infra.db import Database
 from server.infra.ids import new_id
 from server.models import AuditEvent

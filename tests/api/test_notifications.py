@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from server.domain.mentions import mention_markup
+from server.domain.comments.mentions import mention_markup
 from server.infra.db import Database
 from server.infra.ids import new_id
 from tests.support.comments import ADD, EDIT, NOTIFICATIONS, REPLY, RESOLVE, Team, make_team

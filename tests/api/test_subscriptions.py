@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from server.domain.mentions import mention_markup
+from server.domain.comments.mentions import mention_markup
 from tests.support.gqlws import GqlWs
 from tests.support.live import CaseFixture, Live, live_pair, live_server
 from tests.support.operations import operation

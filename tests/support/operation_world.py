@@ -4,7 +4,7 @@ points, and team B's own of each (whose ids every operation must answer NOT_FOUN
 import uuid
 from dataclasses import dataclass
 
-from server.domain.mentions import mention_markup
+from server.domain.comments.mentions import mention_markup
 from server.infra.ids import new_id
 from server.models import Cluster, ClusterRun, Job, PainPoint, RectificationTicket, User, UserRole
 from tests.support.documents import write

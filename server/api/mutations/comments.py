@@ -14,9 +14,10 @@ import strawberry
 
 from server.api.context import Info
 from server.api.types.comments import Comment, CommentEventKind, anchor_resolver, comment_views
-from server.domain import anchors, comments
-from server.domain.anchors import Anchor, AnchorNotYetKnown
-from server.domain.comments import Change
+from server.domain.comments import actions as comments
+from server.domain.comments import anchors
+from server.domain.comments.actions import Change
+from server.domain.comments.anchors import Anchor, AnchorNotYetKnown
 from server.domain.errors import BadInput
 from server.domain.points import awards
 from server.infra import topics

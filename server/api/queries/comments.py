@@ -6,7 +6,7 @@ import strawberry
 
 from server.api.context import Info
 from server.api.types.comments import Comment, comment_views
-from server.domain import comments
+from server.domain.comments import actions as comments
 
 
 @strawberry.type

@@ -11,7 +11,8 @@ from server.api import live
 from server.api.context import Info
 from server.api.types.comments import CommentEvent, CommentEventKind, comment_views
 from server.api.types.users import User
-from server.domain import comment_reads, comments
+from server.domain.comments import actions as comments
+from server.domain.comments import reads as comment_reads
 from server.infra import topics
 from server.infra.events import Event
 

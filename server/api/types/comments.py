@@ -14,10 +14,11 @@ from server import models
 from server.api.context import Context, Info
 from server.api.types.common import PageInfo
 from server.api.types.users import User
-from server.domain import cases, comment_reads
-from server.domain.anchors import AnchorResolver
-from server.domain.comment_reads import CommentRow
-from server.domain.mentions import mentions
+from server.domain import cases
+from server.domain.comments import reads as comment_reads
+from server.domain.comments.anchors import AnchorResolver
+from server.domain.comments.mentions import mentions
+from server.domain.comments.reads import CommentRow
 from server.domain.users import Person
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import CompoundSelect, Integer, Select, bindparam, exists, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain.mentions import mentions
+from server.domain.comments.mentions import mentions
 from server.domain.pagination import Page, check_first, decode_cursor, encode_cursor
 from server.domain.users import Person, people_by_id
 from server.infra.db import core_rows

@@ -14,9 +14,9 @@ from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain import audit, cases, notifications
-from server.domain.anchors import Anchor
+from server.domain.comments.anchors import Anchor
+from server.domain.comments.mentions import MAX_MENTIONS, mentions
 from server.domain.errors import BadInput, Conflict, Forbidden, NotFound
-from server.domain.mentions import MAX_MENTIONS, mentions
 from server.infra.ids import is_id
 from server.models import CaseMember, CaseRole, Comment, Notification, NotificationKind, User
 from server.models.base import utcnow

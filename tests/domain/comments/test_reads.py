@@ -1,6 +1,7 @@
 """A page of threads with their replies and authors, read in one statement, on both databases."""
 
-from server.domain import comment_reads, comments
+from server.domain.comments import actions as comments
+from server.domain.comments import reads as comment_reads
 from server.infra.db import Database
 from server.models import CaseRole
 from tests.support.people import case_with, make_user

@@ -1,0 +1,1 @@
+"""Comment threads: actions, reads, anchors and mentions."""
