@@ -309,7 +309,8 @@ async def bench_reembedding(texts: list[str], per_case: int = 50) -> dict[str, f
     from _painpoints_server import PASSWORD, Scratch
     from sqlalchemy import func, insert, select
 
-    from server.domain import cases, users
+    from server.domain import users
+    from server.domain.cases import actions as cases
     from server.domain.painpoints.config import PainPointConfig
     from server.domain.painpoints.embedding import embed_missing
     from server.infra.db import Database, create_engine

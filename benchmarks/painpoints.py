@@ -47,7 +47,8 @@ from _painpoints_server import PASSWORD, Api, Scratch, Server  # noqa: E402 - be
 from _report import table, wait_quiet  # noqa: E402 - benchmarks/ is on sys.path
 
 from server.clustering import shared_embedder  # noqa: E402
-from server.domain import cases, users  # noqa: E402
+from server.domain import users  # noqa: E402
+from server.domain.cases import actions as cases  # noqa: E402
 from server.domain.clusters import runs as cluster_runs  # noqa: E402
 from server.domain.painpoints.config import PainPointConfig  # noqa: E402
 from server.domain.painpoints.jobs import cluster_pain_points  # noqa: E402

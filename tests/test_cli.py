@@ -150,7 +150,7 @@ def test_painpoints_recheck_duplicates_restores_the_distinct_ones_once(tmp_path:
     import asyncio
 
     from server.clustering.models import MINILM
-    from server.domain import cases
+    from server.domain.cases import actions as cases
     from server.domain.painpoints import submit as painpoint_submit
     from server.domain.painpoints.actions import SubmissionInput
     from server.domain.painpoints.config import PainPointConfig

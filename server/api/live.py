@@ -20,7 +20,7 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.api.context import Info
-from server.domain import cases
+from server.domain.cases import actions as cases
 from server.infra.events import Event
 from server.models import User
 

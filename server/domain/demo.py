@@ -12,7 +12,8 @@ from pycrdt import Doc, XmlElement, XmlText
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain import cases, documents, users
+from server.domain import documents, users
+from server.domain.cases import actions as cases
 from server.domain.demo_content import CASES, DemoCase
 from server.domain.doc_text import body
 from server.models import Case, Team, User, UserRole

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from server.domain import cases, users
+from server.domain import users
+from server.domain.cases import actions as cases
 from server.infra.db import Database
 from server.models import CaseRole, User, UserRole
 

@@ -10,7 +10,8 @@ from typing import Any
 from pycrdt import Doc, XmlElement, XmlText
 from sqlalchemy import func, select
 
-from server.domain import cases, documents
+from server.domain import documents
+from server.domain.cases import actions as cases
 from server.domain.doc_text import body, plain_text
 from server.infra.config import Settings
 from server.infra.db import Database, create_engine

@@ -7,7 +7,7 @@ import strawberry
 from server import models
 from server.api.context import Info
 from server.api.types.cases import Case, CaseMember, CaseRole
-from server.domain import cases
+from server.domain.cases import actions as cases
 
 
 @strawberry.input

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from server.api.context import Info
 from server.api.types.cases import Case, CaseConnection
 from server.api.types.common import PageInfo
-from server.domain import cases
+from server.domain.cases import actions as cases
 from server.models import CaseMember
 
 

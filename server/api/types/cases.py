@@ -13,7 +13,7 @@ from server.api.types.comments import CommentConnection, case_comments
 from server.api.types.common import PageInfo
 from server.api.types.snapshots import SnapshotConnection
 from server.api.types.users import User
-from server.domain import cases as case_actions
+from server.domain.cases import actions as case_actions
 from server.domain.doc_text import plain_text
 from server.domain.snapshots import actions as snapshots
 

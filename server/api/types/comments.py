@@ -14,7 +14,7 @@ from server import models
 from server.api.context import Context, Info
 from server.api.types.common import PageInfo
 from server.api.types.users import User
-from server.domain import cases
+from server.domain.cases import actions as cases
 from server.domain.comments import reads as comment_reads
 from server.domain.comments.anchors import AnchorResolver
 from server.domain.comments.mentions import mentions

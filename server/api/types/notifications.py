@@ -14,7 +14,7 @@ from server.api.types.cases import Case
 from server.api.types.comments import Comment, comment_views
 from server.api.types.common import PageInfo
 from server.api.types.users import User
-from server.domain import cases
+from server.domain.cases import actions as cases
 from server.domain.comments import actions as comments
 from server.domain.comments import reads as comment_reads
 

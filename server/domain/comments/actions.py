@@ -13,7 +13,8 @@ from datetime import datetime
 from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain import audit, cases, notifications
+from server.domain import audit, notifications
+from server.domain.cases import actions as cases
 from server.domain.comments.anchors import Anchor
 from server.domain.comments.mentions import MAX_MENTIONS, mentions
 from server.domain.errors import BadInput, Conflict, Forbidden, NotFound

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain.cases import require_member
+from server.domain.cases.actions import require_member
 from server.domain.errors import BadInput, NotFound
 from server.domain.heatmaps import store as heatmap_store
 from server.domain.heatmaps.activity import PROVIDERS, ActivityProvider, ActivityScope, activity

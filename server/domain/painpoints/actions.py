@@ -15,7 +15,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain import audit, cases
+from server.domain import audit
+from server.domain.cases import actions as cases
 from server.domain.errors import BadInput, Conflict, Forbidden, NotFound
 from server.domain.pagination import Page, paginate
 from server.domain.painpoints import ingest as painpoint_ingest

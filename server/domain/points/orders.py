@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain import audit
-from server.domain.cases import require_role
+from server.domain.cases.actions import require_role
 from server.domain.errors import BadInput, Conflict
 from server.domain.points import awards
 from server.domain.points.awards import AwardRequest

@@ -18,7 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import undefer
 
-from server.domain import cases, documents
+from server.domain import documents
+from server.domain.cases import actions as cases
 from server.domain.doc_text import state_text
 from server.domain.errors import BadInput, NotFound
 from server.domain.live import LiveDocuments

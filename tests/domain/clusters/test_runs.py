@@ -10,7 +10,7 @@ import pytest
 from server.clustering import DEFAULT_MODEL, Embedder
 from server.clustering.embedding import resolve_model
 from server.clustering.models import MINILM
-from server.domain import cases
+from server.domain.cases import actions as cases
 from server.domain.clusters import runs as cluster_runs
 from server.domain.painpoints import vectors as painpoint_vectors
 from server.domain.painpoints.vectors import from_bytes

@@ -16,7 +16,8 @@ from sqlalchemy import func, select
 
 from server.clustering.embedding import resolve_model
 from server.clustering.models import BILINGUAL, MINILM
-from server.domain import cases, jobs
+from server.domain import jobs
+from server.domain.cases import actions as cases
 from server.domain.painpoints import submit as painpoint_submit
 from server.domain.painpoints.actions import SubmissionInput
 from server.domain.painpoints.config import PainPointConfig

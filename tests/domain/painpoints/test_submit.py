@@ -6,7 +6,7 @@ import asyncio
 import pytest
 from sqlalchemy import func, select
 
-from server.domain import cases
+from server.domain.cases import actions as cases
 from server.domain.errors import Conflict
 from server.domain.painpoints import actions as painpoints
 from server.domain.painpoints.actions import Submission, SubmissionInput

@@ -8,7 +8,8 @@ import pytest
 from pycrdt import Doc, XmlElement, XmlText
 from sqlalchemy import func, select
 
-from server.domain import audit, cases, documents
+from server.domain import audit, documents
+from server.domain.cases import actions as cases
 from server.domain.doc_text import body, plain_text
 from server.domain.errors import BadInput, Forbidden, NotFound
 from server.domain.snapshots import actions as snapshots

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from server.domain import cases
+from server.domain.cases import actions as cases
 from server.domain.snapshots.actions import AutoPolicy
 from server.domain.snapshots.scheduler import SnapshotScheduler
 from server.infra.config import ConfigError, Settings

@@ -2,7 +2,8 @@ from datetime import timedelta
 
 import pytest
 
-from server.domain import cases, users
+from server.domain import users
+from server.domain.cases import actions as cases
 from server.domain.errors import BadInput, Forbidden, NotFound
 from server.infra.db import Database
 from server.infra.ids import new_id
