@@ -31,9 +31,10 @@ from pycrdt import XmlElement, XmlText
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from server.domain import documents, users  # noqa: E402
+from server.domain import users  # noqa: E402
 from server.domain.cases import actions as cases  # noqa: E402
-from server.domain.doc_text import body  # noqa: E402
+from server.domain.documents import store as documents  # noqa: E402
+from server.domain.documents.text import body  # noqa: E402
 from server.domain.snapshots import actions as snapshots  # noqa: E402
 from server.infra import migrate  # noqa: E402 - the repository root must be importable first
 from server.infra.db import Database, create_engine  # noqa: E402

@@ -31,8 +31,9 @@ from sqlalchemy import delete, func, select
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.heatmap import _CaseGenerator
-from server.domain import documents, users
+from server.domain import users
 from server.domain.cases import actions as cases
+from server.domain.documents import store as documents
 from server.domain.heatmaps import reads as heatmaps
 from server.domain.heatmaps import store as heatmap_store
 from server.heatmaps import BucketSize, LogEntry

@@ -25,8 +25,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from graphql_latency import _Offline  # noqa: E402 - benchmarks/ is on the path only now
 from snapshot_storage import simulate  # noqa: E402
 
-from server.domain import documents, users  # noqa: E402
+from server.domain import users  # noqa: E402
 from server.domain.cases import actions as cases  # noqa: E402
+from server.domain.documents import store as documents  # noqa: E402
 from server.domain.snapshots import actions as snapshots  # noqa: E402
 from server.domain.snapshots import diff as snapshot_diff  # noqa: E402
 from server.infra import migrate  # noqa: E402

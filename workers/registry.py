@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from server.domain.documents.jobs import compact_document
 from server.domain.heatmaps.jobs import refresh_heatmaps
 from server.domain.painpoints.jobs import (
     catch_up_model,
@@ -12,7 +13,6 @@ from server.domain.painpoints.jobs import (
 )
 from server.domain.snapshots.jobs import auto_snapshot
 from server.infra.job_context import JobFunction
-from workers.documents import compact_document
 from workers.points import award_points, void_points
 
 FUNCTIONS: dict[str, JobFunction] = {

@@ -12,10 +12,11 @@ from pycrdt import Doc, XmlElement, XmlText
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain import documents, users
+from server.domain import users
 from server.domain.cases import actions as cases
 from server.domain.demo_content import CASES, DemoCase
-from server.domain.doc_text import body
+from server.domain.documents import store as documents
+from server.domain.documents.text import body
 from server.models import Case, Team, User, UserRole
 from server.models.base import utcnow
 

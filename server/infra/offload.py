@@ -64,7 +64,7 @@ def start() -> None:
 
 def _warm() -> None:
     """Import what the jobs run, once per child."""
-    import server.domain.doc_text
+    import server.domain.documents.text
     import server.heatmaps.log_pass
     import server.yjs.states  # noqa: F401
 

@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 
-from server.domain import documents
+from server.domain.documents import store as documents
 from server.infra.db import Database
 
 log = logging.getLogger("warroom.sync.writer")

@@ -11,7 +11,7 @@ from typing import Any
 
 from pycrdt import Doc
 
-from server.domain import documents
+from server.domain.documents import store as documents
 from server.infra.db import Database
 from server.infra.locks import NamedLocks
 from server.models.base import utcnow

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 
-from server.domain import documents
+from server.domain.documents import store as documents
 from server.infra.histogram import Histogram
 from server.models.base import utcnow
 from server.sync.committers import Committer

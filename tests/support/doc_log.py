@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from server.domain import documents
 from server.domain.cases import actions as cases
+from server.domain.documents import store as documents
 from server.heatmaps import LogEntry
 from server.infra.db import Database
 from server.models import CaseRole, User

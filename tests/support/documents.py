@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pycrdt import XmlElement, XmlText
 
-from server.domain import documents
-from server.domain.doc_text import body
+from server.domain.documents import store as documents
+from server.domain.documents.text import body
 from server.infra.db import Database
 from server.models.base import utcnow
 

@@ -15,7 +15,7 @@ import websockets
 from pycrdt import Doc, TransactionEvent, XmlElement, XmlFragment, XmlText
 from websockets.asyncio.client import ClientConnection
 
-from server.domain.doc_text import plain_text
+from server.domain.documents.text import plain_text
 from server.sync import protocol
 from server.sync.protocol import SyncKind
 

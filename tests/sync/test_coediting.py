@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from pycrdt import Doc
 
-from server.domain import documents
-from server.domain.doc_text import plain_text
+from server.domain.documents import store as documents
+from server.domain.documents.text import plain_text
 from tests.support.live import Live, live_server
 from tests.support.servers import ServerProcess
 from tests.support.yjs_node import NodeYClient

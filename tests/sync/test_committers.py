@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from server.domain import documents
 from server.domain.cases import actions as cases
+from server.domain.documents import store as documents
 from server.infra.db import Database, create_engine
 from server.models import DocUpdate, User
 from server.sync.committers import InLoopSqliteCommitter, PoolCommitter, create_committer

@@ -4,9 +4,9 @@ from typing import Any
 
 from pycrdt import Doc, XmlElement, XmlText
 
-from server.domain import documents
 from server.domain.cases import actions as cases
-from server.domain.doc_text import body, plain_text
+from server.domain.documents import store as documents
+from server.domain.documents.text import body, plain_text
 from server.infra.db import Database
 from server.models import User
 from server.sync import protocol

@@ -14,7 +14,7 @@ from server.api.types.common import PageInfo
 from server.api.types.snapshots import SnapshotConnection
 from server.api.types.users import User
 from server.domain.cases import actions as case_actions
-from server.domain.doc_text import plain_text
+from server.domain.documents.text import plain_text
 from server.domain.snapshots import actions as snapshots
 
 CaseRole = strawberry.enum(models.CaseRole, name="CaseRole", description="What a member may do in one case.")

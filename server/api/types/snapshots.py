@@ -13,7 +13,7 @@ from server import models
 from server.api.context import Info
 from server.api.types.common import PageInfo
 from server.api.types.users import User
-from server.domain import text_diff
+from server.domain.documents import text_diff
 from server.domain.pagination import Page
 from server.domain.snapshots import actions as snapshots
 from server.domain.snapshots import events as snapshot_events

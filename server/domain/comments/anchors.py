@@ -15,7 +15,7 @@ from typing import Any
 
 from pycrdt import Doc
 
-from server.domain.doc_text import BODY, NodePath, TextLayout, text_layout
+from server.domain.documents.text import BODY, NodePath, TextLayout, text_layout
 from server.domain.errors import BadInput, Conflict
 from server.yjs.positions import (
     InvalidPosition,

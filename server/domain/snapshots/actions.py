@@ -18,11 +18,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import undefer
 
-from server.domain import documents
 from server.domain.cases import actions as cases
-from server.domain.doc_text import state_text
+from server.domain.documents import store as documents
+from server.domain.documents.live import LiveDocuments
+from server.domain.documents.text import state_text
 from server.domain.errors import BadInput, NotFound
-from server.domain.live import LiveDocuments
 from server.domain.pagination import Page, check_first, decode_cursor, encode_cursor
 from server.domain.users import Person
 from server.infra import offload

@@ -14,11 +14,11 @@ from pycrdt import Doc
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain.doc_text import plain_text
+from server.domain.documents.live import LiveDocuments
+from server.domain.documents.text import plain_text
+from server.domain.documents.text_diff import NOBODY, Authors, BlameReplay, TextDiff, diff_texts, reverse
 from server.domain.errors import BadInput
-from server.domain.live import LiveDocuments
 from server.domain.snapshots import actions as snapshots
-from server.domain.text_diff import NOBODY, Authors, BlameReplay, TextDiff, diff_texts, reverse
 from server.models import DocUpdate, Snapshot, User
 
 # Beyond this many updates between the versions, segments are not credited (the diff itself and

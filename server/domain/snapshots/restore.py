@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from server.domain import audit
-from server.domain.body_sync import restore_update
-from server.domain.live import LiveDocuments
+from server.domain.documents.body_sync import restore_update
+from server.domain.documents.live import LiveDocuments
 from server.domain.snapshots import actions as snapshots
 from server.infra.db import Database
 from server.models import Snapshot, User

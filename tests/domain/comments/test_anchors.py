@@ -10,7 +10,7 @@ import pytest
 from pycrdt import Doc, XmlElement, XmlText
 
 from server.domain.comments.anchors import AnchorResolver, ResolverCache
-from server.domain.doc_text import body, plain_text
+from server.domain.documents.text import body, plain_text
 from server.yjs.positions import RelativePosition, from_base64
 from tests.support.frontend_node import run_module
 

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import insert, select, update
 
-from server.domain import documents
+from server.domain.documents import store as documents
 from server.domain.heatmaps import store as heatmap_store
 from server.heatmaps import LogEntry, read_edit_history, section_heatmap
 from server.infra.db import Database

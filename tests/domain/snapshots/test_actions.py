@@ -8,15 +8,16 @@ import pytest
 from pycrdt import Doc, XmlElement, XmlText
 from sqlalchemy import func, select
 
-from server.domain import audit, documents
+from server.domain import audit
 from server.domain.cases import actions as cases
-from server.domain.doc_text import body, plain_text
+from server.domain.documents import store as documents
+from server.domain.documents.text import body, plain_text
+from server.domain.documents.text_diff import Op
 from server.domain.errors import BadInput, Forbidden, NotFound
 from server.domain.snapshots import actions as snapshots
 from server.domain.snapshots import diff as snapshot_diff
 from server.domain.snapshots import restore as snapshot_restore
 from server.domain.snapshots.actions import AutoPolicy, AutoReason
-from server.domain.text_diff import Op
 from server.infra.db import Database
 from server.models import AuditEvent, CaseRole, DocUpdate, Snapshot, SnapshotKind, User
 from server.models.base import utcnow

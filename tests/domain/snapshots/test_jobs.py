@@ -13,8 +13,8 @@ from server.infra.events import EventBus
 from server.infra.job_queues import ArqJobs
 from server.infra.pubsub import RedisPubSub
 from server.models import Snapshot, SnapshotKind
+from tests.domain.documents.test_jobs import ROOT, _case_with_updates
 from tests.support.services import REDIS_URL, require_redis
-from tests.workers.test_documents import ROOT, _case_with_updates
 
 
 async def test_an_arq_worker_takes_the_snapshot_and_publishes_it(postgres_url: str, tmp_path: Path) -> None:

@@ -5,8 +5,8 @@ from typing import Any
 
 from pycrdt import Doc, XmlElement, XmlFragment, XmlText
 
-from server.domain.body_sync import restore_update, same_body
-from server.domain.doc_text import body, plain_text
+from server.domain.documents.body_sync import restore_update, same_body
+from server.domain.documents.text import body, plain_text
 
 
 def _block(doc: Doc[Any], text: str, tag: str = "paragraph", attrs: dict[str, Any] | None = None) -> XmlText:

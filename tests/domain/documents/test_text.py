@@ -2,7 +2,7 @@ from typing import Any
 
 from pycrdt import Doc, XmlElement, XmlText
 
-from server.domain.doc_text import body, plain_text, text_layout
+from server.domain.documents.text import body, plain_text, text_layout
 
 
 def test_blocks_become_lines_and_marks_disappear() -> None:

@@ -2,7 +2,7 @@
 
 import random
 
-from server.domain.text_diff import (
+from server.domain.documents.text_diff import (
     BlameReplay,
     ChangeKind,
     Op,

@@ -16,7 +16,7 @@ from typing import Any
 
 from pycrdt import Doc, TransactionEvent, XmlElement, XmlFragment, XmlText
 
-from server.domain.doc_text import body
+from server.domain.documents.text import body
 
 Node = XmlElement | XmlText | XmlFragment
 Parent = XmlElement | XmlFragment

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from server.domain import documents
+from server.domain.documents import store as documents
 from server.infra.job_context import JobContext
 
 log = logging.getLogger("warroom.jobs.documents")

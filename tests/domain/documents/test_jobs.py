@@ -10,9 +10,9 @@ from typing import Any
 from pycrdt import Doc, XmlElement, XmlText
 from sqlalchemy import func, select
 
-from server.domain import documents
 from server.domain.cases import actions as cases
-from server.domain.doc_text import body, plain_text
+from server.domain.documents import store as documents
+from server.domain.documents.text import body, plain_text
 from server.infra.config import Settings
 from server.infra.db import Database, create_engine
 from server.infra.job_queues import ArqJobs, InProcessJobs
@@ -21,7 +21,7 @@ from server.models.base import utcnow
 from tests.support.people import make_person
 from tests.support.services import REDIS_URL, require_redis
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 async def _case_with_updates(db: Database, count: int) -> str:
