@@ -11,9 +11,9 @@ from server.domain.painpoints.jobs import (
     recheck_duplicates,
     recluster_teams,
 )
+from server.domain.points.jobs import award_points, void_points
 from server.domain.snapshots.jobs import auto_snapshot
 from server.infra.job_context import JobFunction
-from workers.points import award_points, void_points
 
 FUNCTIONS: dict[str, JobFunction] = {
     function.__name__: function

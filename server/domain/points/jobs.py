@@ -13,9 +13,9 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from server.domain.errors import NotFound
 from server.domain.points import awards, events, voids
+from server.domain.points.award_batcher import AwardBatcher
 from server.domain.points.awards import AwardOutcome, AwardRequest, AwardResult
 from server.infra.job_context import JobContext
-from workers.award_batcher import AwardBatcher
 
 log = logging.getLogger("warroom.jobs.points")
 

@@ -12,6 +12,7 @@ from arq.worker import Worker
 from sqlalchemy import func, select
 
 from server.domain.points import awards, ledger, voids
+from server.domain.points.jobs import award_points, void_points
 from server.infra.config import Settings
 from server.infra.db import Database, create_engine
 from server.infra.events import EventBus
@@ -22,7 +23,6 @@ from server.infra.pubsub import LocalPubSub
 from server.models import PointEntry, UserRole
 from tests.support.people import make_person
 from tests.support.services import REDIS_URL, require_redis
-from workers.points import award_points, void_points
 from workers.registry import FUNCTIONS
 
 
