@@ -140,7 +140,7 @@ class _DemoReport:
 
 
 async def _seed_demo(settings: Settings, pain_points: bool) -> _DemoReport:
-    from server.domain import demo
+    from server.domain.demo import team as demo
     from server.infra.db import Database
 
     db = Database.from_settings(settings)
@@ -158,8 +158,8 @@ async def _seed_demo(settings: Settings, pain_points: bool) -> _DemoReport:
 async def _seed_demo_pain_points(settings: Settings, db: Database, report: _DemoReport) -> None:
     """Seed the demo pain points and run their clustering in this process, whatever queue the servers use,
     so that the demo is complete when the command returns."""
-    from server.domain import demo_painpoints
     from server.domain.clusters.placement import current_run
+    from server.domain.demo import painpoints as demo_painpoints
     from server.domain.painpoints.config import PainPointConfig
     from server.infra.job_queues import InProcessJobs
     from server.models import Job, JobStatus
@@ -184,7 +184,7 @@ async def _seed_demo_pain_points(settings: Settings, db: Database, report: _Demo
 
 
 def _demo(settings: Settings, args: argparse.Namespace) -> int:
-    from server.domain.demo import PASSWORD
+    from server.domain.demo.team import PASSWORD
 
     report = asyncio.run(_seed_demo(settings, not args.without_pain_points))
     print(f"Demo team ready. Every demo login uses the password: {PASSWORD}")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from server.domain.demo_content import PAIN_POINTS
+from server.domain.demo.content import PAIN_POINTS
 
 ROOT = Path(__file__).resolve().parents[1]
 

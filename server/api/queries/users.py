@@ -7,7 +7,8 @@ import strawberry
 from server.api.context import Info
 from server.api.types.common import PageInfo
 from server.api.types.users import DemoLogin, User, UserConnection
-from server.domain import demo, users
+from server.domain import users
+from server.domain.demo import team as demo
 
 
 @strawberry.type

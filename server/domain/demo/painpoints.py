@@ -13,10 +13,10 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from server.domain import demo
 from server.domain.clusters import runs as cluster_runs
 from server.domain.clusters.placement import current_run
-from server.domain.demo_content import CASES, PAIN_POINTS, DemoPainPoint
+from server.domain.demo import team as demo
+from server.domain.demo.content import CASES, PAIN_POINTS, DemoPainPoint
 from server.domain.painpoints import submit as painpoint_submit
 from server.domain.painpoints.actions import SubmissionInput
 from server.domain.painpoints.config import PainPointConfig

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain import users
 from server.domain.cases import actions as cases
-from server.domain.demo_content import CASES, DemoCase
+from server.domain.demo.content import CASES, DemoCase
 from server.domain.documents import store as documents
 from server.domain.documents.text import body
 from server.models import Case, Team, User, UserRole

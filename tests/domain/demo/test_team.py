@@ -4,8 +4,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from server.domain import demo, demo_painpoints
-from server.domain.demo_content import CASES, PAIN_POINTS, THEMES
+from server.domain.demo import painpoints as demo_painpoints
+from server.domain.demo import team as demo
+from server.domain.demo.content import CASES, PAIN_POINTS, THEMES
 from server.domain.painpoints.config import PainPointConfig
 from server.infra.config import Settings
 from server.infra.db import Database

@@ -1,0 +1,1 @@
+"""The demo team: people, cases and pain points seeded for `make run`."""
