@@ -101,7 +101,7 @@ async def _awards_arq(
     from arq.connections import RedisSettings
     from arq.worker import Worker
 
-    from workers.registry import FUNCTIONS
+    from server.domain.job_registry import FUNCTIONS
 
     rng = random.Random(3)
     queue = f"bench-points-{uuid.uuid4().hex[:8]}"

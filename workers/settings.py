@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from arq.connections import RedisSettings
 from arq.cron import CronJob, cron
 
+from server.domain.job_registry import FUNCTIONS
 from server.domain.painpoints.config import PainPointConfig
 from server.infra.config import Settings
 from server.infra.db import Database
@@ -14,7 +15,6 @@ from server.infra.events import EventBus
 from server.infra.job_queues import ArqJobs
 from server.infra.logs import configure_logging
 from server.infra.pubsub import create_pubsub
-from workers.registry import FUNCTIONS
 
 _settings = Settings.from_env()
 

@@ -66,7 +66,7 @@ class InProcessJobs:
     def enqueue_soon(
         self, name: str, /, *, job_id: str | None = None, defer_by: float = 0.0, **kwargs: Any
     ) -> None:
-        from workers.registry import FUNCTIONS  # workers import the server package: import late
+        from server.domain.job_registry import FUNCTIONS  # workers import the server package: import late
 
         function = FUNCTIONS[name]
         if job_id is not None and job_id in self._running:

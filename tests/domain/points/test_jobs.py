@@ -11,6 +11,7 @@ from arq.connections import ArqRedis, RedisSettings
 from arq.worker import Worker
 from sqlalchemy import func, select
 
+from server.domain.job_registry import FUNCTIONS
 from server.domain.points import awards, ledger, voids
 from server.domain.points.jobs import award_points, void_points
 from server.infra.config import Settings
@@ -23,7 +24,6 @@ from server.infra.pubsub import LocalPubSub
 from server.models import PointEntry, UserRole
 from tests.support.people import make_person
 from tests.support.services import REDIS_URL, require_redis
-from workers.registry import FUNCTIONS
 
 
 def _ctx(db: Database, settings: Settings, events: EventBus | None = None) -> JobContext:
