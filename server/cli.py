@@ -23,7 +23,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from server.domain.painpoints.warmup import VARIABLE
 
-    # A server loads the embedding model in the background at start-up unless told not to (server/domain/painpoints/warmup.py);
+    # A server loads the embedding model in the background at start-up unless told not to
+    # (server/domain/painpoints/warmup.py);
     # uvicorn's factory reads the settings from the environment again.
     os.environ.setdefault(VARIABLE, "1")
 

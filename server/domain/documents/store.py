@@ -106,7 +106,8 @@ async def compact(session: AsyncSession, case_id: str) -> int:
     ).all()
     if not rows:
         return 0
-    # Replaying the log is milliseconds of CPU: in a child process (server.infra.offload), away from live edits.
+    # Replaying the log is milliseconds of CPU: in a child process (server.infra.offload), away from live
+    # edits.
     base = [checkpoint.state] if checkpoint is not None else []
     state = await offload.run(merged_state, [*base, *(data for _id, data in rows)])
     if checkpoint is None:

@@ -107,7 +107,8 @@ async def stored_document(session: AsyncSession, case_id: str) -> StoredDocument
             position += 1
         else:
             last_id, last_at = int(seq), at
-    # Replaying a long log is milliseconds of CPU: in a child process (server.infra.offload), away from live edits.
+    # Replaying a long log is milliseconds of CPU: in a child process (server.infra.offload), away from
+    # live edits.
     return StoredDocument(await offload.run(merged_state, parts), position, last_id, last_at)
 
 
