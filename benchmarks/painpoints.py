@@ -50,6 +50,7 @@ from server.clustering import shared_embedder  # noqa: E402
 from server.domain import users  # noqa: E402
 from server.domain.cases import actions as cases  # noqa: E402
 from server.domain.clusters import runs as cluster_runs  # noqa: E402
+from server.domain.job_registry import REGISTRY  # noqa: E402
 from server.domain.painpoints.config import PainPointConfig  # noqa: E402
 from server.domain.painpoints.jobs import cluster_pain_points  # noqa: E402
 from server.domain.painpoints.vectors import to_bytes  # noqa: E402
@@ -291,7 +292,7 @@ async def bench_job(url: str, n: int) -> dict[str, Any]:
         return {
             "db": db,
             "settings": settings,
-            "jobs": InProcessJobs(db, settings),
+            "jobs": InProcessJobs(REGISTRY, db, settings),
             "events": None,
             "shared": {},
             "job_id": new_id(),

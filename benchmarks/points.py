@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from server.domain import users
 from server.domain.errors import DomainError
+from server.domain.job_registry import REGISTRY
 from server.domain.points import awards, ledger, redemptions, rewards
 from server.domain.points.rewards import NewReward
 from server.infra import migrate
@@ -78,7 +79,7 @@ async def _people(db: Database, count: int) -> tuple[User, User, list[User]]:
 
 async def _awards(db: Database, settings: Settings, rd: User, people: list[User], count: int) -> float:
     rng = random.Random(1)
-    jobs = InProcessJobs(db, settings, EventBus(LocalPubSub()))
+    jobs = InProcessJobs(REGISTRY, db, settings, EventBus(LocalPubSub()))
     requests = [awards.pain_point_adopted(new_id(), rng.choice(people).id, rd.id) for _ in range(count)]
     started = time.perf_counter()
     for i, request in enumerate(requests):

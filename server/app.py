@@ -18,7 +18,9 @@ from server.api.context import Services
 from server.api.heatmap_images import HeatmapImages
 from server.api.http import GraphQLApp
 from server.clustering.models import canonical
+from server.domain import job_names
 from server.domain.heatmaps.refresh import ActivityDebouncer, refresh_delay
+from server.domain.job_registry import REGISTRY
 from server.domain.painpoints.config import PainPointConfig
 from server.domain.painpoints.submit import Submissions
 from server.domain.painpoints.warmup import Warmup
@@ -43,6 +45,8 @@ from server.sync.writer import UpdateWriter
 log = logging.getLogger("warroom")
 
 MAX_BODY_BYTES = 1024 * 1024
+# What the jobs run in offload's child processes, imported there once at start-up.
+OFFLOADED = ("server.domain.documents.text", "server.heatmaps.log_pass", "server.yjs.states")
 
 
 class _Runtime:
@@ -70,7 +74,7 @@ class _Runtime:
             self.warmup.start()
         await self.pubsub.start()
         self.writer.start()
-        jobs = await create_jobs(self.settings, self.db, self.events)
+        jobs = await create_jobs(REGISTRY, self.settings, self.db, self.events)
         self.rooms = Rooms(
             self.db,
             self.writer,
@@ -78,7 +82,7 @@ class _Runtime:
             idle_seconds=self.settings.room_idle_seconds,
             compact_every=self.settings.compact_every_updates,
             request_compaction=lambda case_id: jobs.enqueue_soon(
-                "compact_document", job_id=f"compact:{case_id}", case_id=case_id
+                job_names.COMPACT_DOCUMENT, job_id=f"compact:{case_id}", case_id=case_id
             ),
         )
         self.snapshots = SnapshotScheduler(jobs, AutoPolicy.from_settings(self.settings))
@@ -95,15 +99,18 @@ class _Runtime:
         # A client that leaves more than twice the largest incoming frame unread is disconnected (1013).
         self.sync = SyncEndpoint(self.db, self.rooms, max_buffered_bytes=2 * self.settings.max_frame_bytes)
         if not self.settings.uses_arq:
-            offload.start()  # the in-process jobs replay logs there (compaction, snapshots, heatmaps)
+            # the in-process jobs replay logs there (compaction, snapshots, heatmaps)
+            offload.start(OFFLOADED)
         self.graphql = GraphQLApp(self.services)
         # A changed model (or a new default) re-embeds every team's pain points in the background; the job id
         # is the model's, so servers starting together queue one.
-        await jobs.enqueue("catch_up_model", job_id=f"catch-up-model:{canonical(painpoint_config.model)}")
+        await jobs.enqueue(
+            job_names.CATCH_UP_MODEL, job_id=f"catch-up-model:{canonical(painpoint_config.model)}"
+        )
         recluster_at = painpoint_config.recluster_at
         if not self.settings.uses_arq and recluster_at is not None:
             # arq workers run this as a cron job; the embedded default keeps the schedule itself
-            self.nightly = Daily(recluster_at, lambda: jobs.enqueue("recluster_teams"), "recluster")
+            self.nightly = Daily(recluster_at, lambda: jobs.enqueue(job_names.RECLUSTER_TEAMS), "recluster")
             self.nightly.start()
 
     async def stop(self) -> None:

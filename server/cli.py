@@ -161,11 +161,12 @@ async def _seed_demo_pain_points(settings: Settings, db: Database, report: _Demo
     so that the demo is complete when the command returns."""
     from server.domain.clusters.placement import current_run
     from server.domain.demo import painpoints as demo_painpoints
+    from server.domain.job_registry import REGISTRY
     from server.domain.painpoints.config import PainPointConfig
     from server.infra.job_queues import InProcessJobs
     from server.models import Job, JobStatus
 
-    jobs = InProcessJobs(db, settings)
+    jobs = InProcessJobs(REGISTRY, db, settings)
     try:
         seeded = await demo_painpoints.seed(db, jobs, PainPointConfig.from_settings(settings))
     finally:

@@ -151,6 +151,7 @@ def test_painpoints_recheck_duplicates_restores_the_distinct_ones_once(tmp_path:
 
     from server.clustering.models import MINILM
     from server.domain.cases import actions as cases
+    from server.domain.job_registry import REGISTRY
     from server.domain.painpoints import submit as painpoint_submit
     from server.domain.painpoints.actions import SubmissionInput
     from server.domain.painpoints.config import PainPointConfig
@@ -180,7 +181,7 @@ def test_painpoints_recheck_duplicates_restores_the_distinct_ones_once(tmp_path:
                 user = await session.get(User, person.id)
                 assert user is not None
                 case = await cases.create_case(session, user, title="华东客户", customer="Contoso")
-            queue = InProcessJobs(db, Settings.from_env({"WARROOM_DATABASE_URL": url}))
+            queue = InProcessJobs(REGISTRY, db, Settings.from_env({"WARROOM_DATABASE_URL": url}))
             results = await painpoint_submit.submit(
                 db, queue, None, user, [SubmissionInput(case.id, t) for t in texts],
                 PainPointConfig(model=MINILM, duplicate_threshold=0.52),

@@ -1,14 +1,20 @@
-"""arq's WorkerSettings: `python -m server worker` (or `arq workers.settings.WorkerSettings`)."""
+"""arq's WorkerSettings: `python -m server worker` (or `arq workers.settings.WorkerSettings`).
+
+Only wiring: the job functions and their names come from the server (server/domain/job_registry.py).
+"""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from arq.connections import RedisSettings
 from arq.cron import CronJob, cron
+from arq.typing import WorkerCoroutine
+from arq.worker import func
 
 from server.domain.job_registry import FUNCTIONS
 from server.domain.painpoints.config import PainPointConfig
+from server.domain.painpoints.jobs import recluster_teams
 from server.infra.config import Settings
 from server.infra.db import Database
 from server.infra.events import EventBus
@@ -39,7 +45,10 @@ def schedule(settings: Settings) -> list[CronJob]:
     # unique: with several workers, one of them runs each occurrence
     return [
         cron(
-            "server.domain.painpoints.jobs.recluster_teams",
+            cast(WorkerCoroutine, recluster_teams),
+            # arq's Redis key for each night's run, unchanged since the job lived in workers/ (old name kept):
+            # workers of two versions during a deploy still run it once.
+            name="cron:workers.painpoints.recluster_teams",
             hour=at.hour,
             minute=at.minute,
             second=0,
@@ -54,7 +63,10 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 
 
 class WorkerSettings:
-    functions: ClassVar[list[Any]] = list(FUNCTIONS.values())
+    # Registered under the names the enqueuers use (server.domain.job_names), not the functions' own.
+    functions: ClassVar[list[Any]] = [
+        func(cast(WorkerCoroutine, function), name=name) for name, function in FUNCTIONS.items()
+    ]
     on_startup = startup
     on_shutdown = shutdown
     cron_jobs = schedule(_settings)

@@ -1,7 +1,9 @@
-"""Every job function by name: what arq's WorkerSettings lists and what in-process runs look up."""
+"""Every job function by name: what the in-process runner is given at start-up and arq's WorkerSettings
+lists (workers/settings.py). The server never imports `workers`; the workers import this."""
 
 from __future__ import annotations
 
+from server.domain import job_names as names
 from server.domain.documents.jobs import compact_document
 from server.domain.heatmaps.jobs import refresh_heatmaps
 from server.domain.painpoints.jobs import (
@@ -13,20 +15,19 @@ from server.domain.painpoints.jobs import (
 )
 from server.domain.points.jobs import award_points, void_points
 from server.domain.snapshots.jobs import auto_snapshot
-from server.infra.job_context import JobFunction
+from server.infra.job_context import JobFunction, JobRegistry
 
 FUNCTIONS: dict[str, JobFunction] = {
-    function.__name__: function
-    for function in (
-        compact_document,
-        award_points,
-        void_points,
-        embed_pain_points,
-        cluster_pain_points,
-        recheck_duplicates,
-        recluster_teams,
-        catch_up_model,
-        refresh_heatmaps,
-        auto_snapshot,
-    )
+    names.COMPACT_DOCUMENT: compact_document,
+    names.AWARD_POINTS: award_points,
+    names.VOID_POINTS: void_points,
+    names.EMBED_PAIN_POINTS: embed_pain_points,
+    names.CLUSTER_PAIN_POINTS: cluster_pain_points,
+    names.RECHECK_DUPLICATES: recheck_duplicates,
+    names.RECLUSTER_TEAMS: recluster_teams,
+    names.CATCH_UP_MODEL: catch_up_model,
+    names.REFRESH_HEATMAPS: refresh_heatmaps,
+    names.AUTO_SNAPSHOT: auto_snapshot,
 }
+
+REGISTRY = JobRegistry(functions=FUNCTIONS, maintenance=names.MAINTENANCE)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 from server.infra.config import Settings
@@ -25,3 +26,12 @@ class JobContext(TypedDict, total=False):
 
 # A job: `async def name(ctx: JobContext, **params) -> result`, as arq calls it.
 JobFunction = Callable[..., Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class JobRegistry:
+    """The job functions a runner may call, by name (built by `server.domain.job_registry`)."""
+
+    functions: Mapping[str, JobFunction]
+    # Jobs that take turns in-process (see `server.domain.job_names.MAINTENANCE`).
+    maintenance: frozenset[str] = field(default_factory=frozenset)

@@ -15,6 +15,7 @@ from arq.connections import ArqRedis, RedisSettings
 from server.infra.config import Settings
 from server.infra.db import Database
 from server.infra.events import EventBus
+from server.infra.job_context import JobRegistry
 
 if TYPE_CHECKING:
     from server.infra.job_context import JobContext
@@ -37,16 +38,16 @@ class JobQueue(Protocol):
     async def close(self) -> None: ...
 
 
-# Jobs that read a case's whole log and write a little (compaction, automatic snapshots, heatmaps). Rooms
-# opened together cross their thresholds together, and twenty of these at once kept SQLite's one write
-# lock busy for a fifth of a second, in which no live edit could be stored: in-process, they take turns.
-MAINTENANCE = frozenset({"compact_document", "auto_snapshot", "refresh_heatmaps"})
-
-
 class InProcessJobs:
-    """Runs the same job functions as the arq worker, as tasks of this process (embedded default)."""
+    """Runs the same job functions as the arq worker, as tasks of this process (embedded default).
 
-    def __init__(self, db: Database, settings: Settings, events: EventBus | None = None) -> None:
+    The functions come from `registry`, handed over at start-up: this module knows no job by name.
+    """
+
+    def __init__(
+        self, registry: JobRegistry, db: Database, settings: Settings, events: EventBus | None = None
+    ) -> None:
+        self._registry = registry
         self._db = db
         self._settings = settings
         self._events = events
@@ -66,9 +67,7 @@ class InProcessJobs:
     def enqueue_soon(
         self, name: str, /, *, job_id: str | None = None, defer_by: float = 0.0, **kwargs: Any
     ) -> None:
-        from server.domain.job_registry import FUNCTIONS  # workers import the server package: import late
-
-        function = FUNCTIONS[name]
+        function = self._registry.functions[name]
         if job_id is not None and job_id in self._running:
             return
         ctx: JobContext = {
@@ -96,7 +95,7 @@ class InProcessJobs:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._hurry.wait(), defer_by)
         try:
-            if name not in MAINTENANCE:
+            if name not in self._registry.maintenance:
                 return await call()
             async with self._maintenance:
                 self.maintenance_running += 1
@@ -150,8 +149,10 @@ class ArqJobs:
         await self._redis.aclose()
 
 
-async def create_jobs(settings: Settings, db: Database, events: EventBus | None = None) -> JobQueue:
+async def create_jobs(
+    registry: JobRegistry, settings: Settings, db: Database, events: EventBus | None = None
+) -> JobQueue:
     """arq when the operator asked for workers (Redis configured), in-process otherwise."""
     if settings.uses_arq and settings.redis_url is not None:
         return await ArqJobs.connect(settings.redis_url, settings.queue_name)
-    return InProcessJobs(db, settings, events)
+    return InProcessJobs(registry, db, settings, events)

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import importlib
 import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import ParamSpec, TypeVar
@@ -55,18 +56,18 @@ def _leave_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="offload-parent-watch", daemon=True).start()
 
 
-def start() -> None:
-    """Start the children now, in the background, so that the first job does not wait for them."""
+def start(preload: Iterable[str] = ()) -> None:
+    """Start the children now, in the background, so that the first job does not wait for them; each
+    imports the `preload` modules (what the jobs run there), named by the caller: infra knows no feature."""
     pool = _executor()
     for _ in range(WORKERS):
-        pool.submit(_warm)
+        pool.submit(_warm, tuple(preload))
 
 
-def _warm() -> None:
+def _warm(modules: tuple[str, ...]) -> None:
     """Import what the jobs run, once per child."""
-    import server.domain.documents.text
-    import server.heatmaps.log_pass
-    import server.yjs.states  # noqa: F401
+    for module in modules:
+        importlib.import_module(module)
 
 
 async def run(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import update
 
+from server.domain.job_registry import REGISTRY
 from server.domain.painpoints import submit as painpoint_submit
 from server.domain.painpoints.actions import SubmissionInput
 from server.domain.painpoints.config import PainPointConfig
@@ -95,7 +96,7 @@ async def seed(
     async with db.sessions() as session:
         author = await session.get(User, author_id)
     assert author is not None
-    jobs = InProcessJobs(db, settings)
+    jobs = InProcessJobs(REGISTRY, db, settings)
     inputs = [
         SubmissionInput(case_ids[i % len(case_ids)], row.text, customer=row.customer, product=row.product)
         for i, row in enumerate(rows)

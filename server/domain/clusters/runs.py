@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.clustering import ClusteringParams, ClusteringResult, ClusterSummary, cluster
 from server.clustering.types import Embeddings
 from server.clustering.views import Space, View
-from server.domain import jobs
+from server.domain import job_names, jobs
 from server.domain.clusters.placement import SPACE_KEY, current_run, place_into
 from server.domain.errors import NotFound
 from server.domain.pagination import Page, paginate
@@ -40,7 +40,7 @@ from server.models.base import utcnow
 
 METHOD = "umap+hdbscan"
 # The job that makes runs (server/domain/painpoints/jobs.py); its rows in `jobs` carry {"team_id": ...}.
-JOB_NAME = "cluster_pain_points"
+JOB_NAME = job_names.CLUSTER_PAIN_POINTS
 
 
 @dataclass(frozen=True)

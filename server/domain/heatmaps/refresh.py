@@ -18,11 +18,12 @@ import time
 from collections.abc import Callable
 from typing import Final
 
+from server.domain import job_names
 from server.infra.config import ConfigError, Settings
 from server.infra.ids import spread_of
 from server.infra.job_queues import JobQueue
 
-JOB: Final = "refresh_heatmaps"
+JOB: Final = job_names.REFRESH_HEATMAPS
 DEFAULT_DELAY_SECONDS: Final = 30.0
 MIN_DELAY_SECONDS: Final = 0.05
 DELAY_SETTING: Final = "WARROOM_HEATMAP_DELAY_SECONDS"

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.clustering import find_duplicates
 from server.clustering.types import Embeddings
-from server.domain import audit
+from server.domain import audit, job_names
 from server.domain.clusters.placement import current_run, place_into
 from server.domain.painpoints import vectors as painpoint_vectors
 from server.domain.painpoints.config import PainPointConfig
@@ -33,7 +33,7 @@ from server.domain.points.ledger import Entry
 from server.infra.db import Database
 from server.models import Case, PainPoint, PainPointStatus
 
-JOB_NAME = "recheck_duplicates"
+JOB_NAME = job_names.RECHECK_DUPLICATES
 
 # (cases done, cases in all) after each committed case
 Progress = Callable[[int, int], Awaitable[None]]

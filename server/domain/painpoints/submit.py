@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from server.clustering import shared_embedder
+from server.domain import job_names
 from server.domain.clusters import events as cluster_events
 from server.domain.clusters import runs as cluster_runs
 from server.domain.painpoints import actions as painpoints
@@ -35,7 +36,7 @@ from server.models import User
 
 log = logging.getLogger("warroom.painpoints")
 
-EMBED_JOB = "embed_pain_points"
+EMBED_JOB = job_names.EMBED_PAIN_POINTS
 # The re-clustering a run needs when new pain points lie outside its space gets an id made from the run's.
 _OUTGROWN = uuid.UUID("5d1f3a0e-8c2b-4e7a-b6f1-93c0d2e4a718")
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.domain import job_names
 from server.domain.errors import BadInput, NotFound
 from server.domain.points import ledger
 from server.domain.points.ledger import Entry
@@ -29,7 +30,7 @@ from server.models.base import utcnow
 if TYPE_CHECKING:
     from server.infra.job_queues import JobQueue
 
-AWARD_JOB = "award_points"
+AWARD_JOB = job_names.AWARD_POINTS
 
 # Points for these are granted by someone else's decision; granting them to yourself earns nothing.
 THIRD_PARTY_ACTIONS = frozenset(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain import audit
+from server.domain import audit, job_names
 from server.domain.points import ledger
 from server.domain.points.ledger import Entry
 from server.models import PointEntry, PointVoid
@@ -17,7 +17,7 @@ from server.models.base import utcnow
 if TYPE_CHECKING:
     from server.infra.job_queues import JobQueue
 
-VOID_JOB = "void_points"
+VOID_JOB = job_names.VOID_POINTS
 MAX_REASON = 500
 
 

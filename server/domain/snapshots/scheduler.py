@@ -10,12 +10,13 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from server.domain import job_names
 from server.domain.snapshots.actions import AutoPolicy, AutoReason
 from server.infra.job_queues import JobQueue
 
 log = logging.getLogger("warroom.snapshots")
 
-JOB = "auto_snapshot"
+JOB = job_names.AUTO_SNAPSHOT
 
 
 class SnapshotScheduler:

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from server.domain.demo import painpoints as demo_painpoints
 from server.domain.demo import team as demo
 from server.domain.demo.content import CASES, PAIN_POINTS, THEMES
+from server.domain.job_registry import REGISTRY
 from server.domain.painpoints.config import PainPointConfig
 from server.infra.config import Settings
 from server.infra.db import Database
@@ -52,7 +53,7 @@ def test_the_demo_pain_points_are_chinese_first_and_every_theme_speaks_both_lang
 async def _seed(db: Database, settings: Settings) -> demo_painpoints.Seeded:
     async with db.transaction() as session:
         await demo.seed(session)
-    jobs = InProcessJobs(db, settings)
+    jobs = InProcessJobs(REGISTRY, db, settings)
     try:
         return await demo_painpoints.seed(db, jobs, PainPointConfig.from_settings(settings))
     finally:

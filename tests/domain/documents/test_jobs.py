@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from server.domain.cases import actions as cases
 from server.domain.documents import store as documents
 from server.domain.documents.text import body, plain_text
+from server.domain.job_registry import REGISTRY
 from server.infra.config import Settings
 from server.infra.db import Database, create_engine
 from server.infra.job_queues import ArqJobs, InProcessJobs
@@ -55,7 +56,7 @@ async def _merged(db: Database, case_id: str) -> tuple[int, int]:
 
 async def test_in_process_runs_a_job_once_per_id(db: Database, settings: Settings) -> None:
     case_id = await _case_with_updates(db, 30)
-    jobs = InProcessJobs(db, settings)
+    jobs = InProcessJobs(REGISTRY, db, settings)
     for _ in range(3):
         jobs.enqueue_soon("compact_document", job_id=f"compact:{case_id}", case_id=case_id)
     await jobs.drain()

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from server.domain.heatmaps.jobs import refresh_heatmaps
 from server.domain.heatmaps.refresh import JOB, ActivityDebouncer, offset_of, schedule
+from server.domain.job_registry import REGISTRY
 from server.infra.config import Settings
 from server.infra.db import Database, create_engine
 from server.infra.job_context import JobContext
@@ -57,7 +58,7 @@ async def _chars(db: Database, case_id: str) -> int:
 async def test_the_job_run_twice_counts_once(db: Database, settings: Settings) -> None:
     case_id, hub = await _case(db)
     await store(db, case_id, hub.log)
-    jobs = InProcessJobs(db, settings)
+    jobs = InProcessJobs(REGISTRY, db, settings)
     ctx: JobContext = {"db": db, "settings": settings, "jobs": jobs, "job_id": "x", "job_try": 1}
 
     first = await refresh_heatmaps(ctx, case_id=case_id)
@@ -74,7 +75,7 @@ async def test_activity_within_a_window_runs_the_job_once_after_the_window(
     db: Database, settings: Settings
 ) -> None:
     case_id, hub = await _case(db)
-    jobs = InProcessJobs(db, settings)
+    jobs = InProcessJobs(REGISTRY, db, settings)
     # Just after the start of one of the case's windows (each case's windows have their own offset).
     now = [1_000_000.02 + offset_of(case_id, 1.0)]
     # Two servers' listeners, one queue: what arq's job ids do across processes.
@@ -146,7 +147,7 @@ async def test_closing_the_in_process_queue_runs_deferred_jobs_at_once(
     # A server shutting down does not sit out the delay, nor drop the run.
     case_id, hub = await _case(db)
     await store(db, case_id, hub.log)
-    jobs = InProcessJobs(db, settings)
+    jobs = InProcessJobs(REGISTRY, db, settings)
     schedule(jobs, case_id, 600.0)
     await asyncio.sleep(0.05)
     assert await _state(db, case_id) is None
@@ -165,7 +166,7 @@ async def test_in_process_maintenance_jobs_take_turns(db: Database, settings: Se
         hub.author(owner.id, 5 + i).add_block(0, "paragraph", f"case {i}")
         await store(db, case_id, hub.log)
         cases.append(case_id)
-    jobs = InProcessJobs(db, settings)
+    jobs = InProcessJobs(REGISTRY, db, settings)
     for case_id in cases:
         jobs.enqueue_soon(JOB, job_id=f"heatmaps-{case_id}", case_id=case_id)
         jobs.enqueue_soon("compact_document", job_id=f"compact-{case_id}", case_id=case_id)

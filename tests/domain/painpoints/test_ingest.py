@@ -7,6 +7,7 @@ from sqlalchemy import select
 from server.clustering.models import MIXED_WEIGHTS
 from server.domain.clusters import runs as cluster_runs
 from server.domain.clusters.placement import current_run
+from server.domain.job_registry import REGISTRY
 from server.domain.painpoints.actions import SubmissionInput
 from server.domain.painpoints.config import PainPointConfig
 from server.domain.painpoints.submit import submit
@@ -84,7 +85,7 @@ async def _statuses(db: Database, case_id: str) -> dict[str, PainPointStatus]:
 
 async def test_distinct_chinese_complaints_are_never_duplicates(db: Database, settings: Settings) -> None:
     user, case_id = await _case(db)
-    jobs = InProcessJobs(db, settings)
+    jobs = InProcessJobs(REGISTRY, db, settings)
     config = PainPointConfig.from_settings(settings)
     # half in one batch, then the rest one by one against the stored ones: both paths of the check
     half = len(DISTINCT_CHINESE) // 2
@@ -99,7 +100,7 @@ async def test_distinct_chinese_complaints_are_never_duplicates(db: Database, se
 
 async def test_rewordings_in_both_languages_are_still_caught(db: Database, settings: Settings) -> None:
     user, case_id = await _case(db)
-    jobs = InProcessJobs(db, settings)
+    jobs = InProcessJobs(REGISTRY, db, settings)
     config = PainPointConfig.from_settings(settings)
     originals = [SubmissionInput(case_id, original) for original, _ in REWORDED]
     await submit(db, jobs, None, user, originals, config)
@@ -118,7 +119,7 @@ async def test_the_first_chinese_pain_point_of_an_english_team_has_the_team_clus
     db: Database, settings: Settings
 ) -> None:
     user, case_id = await _case(db)
-    jobs = InProcessJobs(db, settings)
+    jobs = InProcessJobs(REGISTRY, db, settings)
     config = PainPointConfig.from_settings(settings)
     english = [
         "Card payment fails at checkout during the evening peak",

@@ -18,6 +18,7 @@ from server.clustering.embedding import resolve_model
 from server.clustering.models import BILINGUAL, MINILM
 from server.domain import jobs
 from server.domain.cases import actions as cases
+from server.domain.job_registry import REGISTRY
 from server.domain.painpoints import submit as painpoint_submit
 from server.domain.painpoints.actions import SubmissionInput
 from server.domain.painpoints.config import PainPointConfig
@@ -61,7 +62,7 @@ def _ctx(db: Database, settings: Settings, job_id: str = "") -> JobContext:
     return {
         "db": db,
         "settings": settings,
-        "jobs": InProcessJobs(db, settings),
+        "jobs": InProcessJobs(REGISTRY, db, settings),
         "events": None,
         "shared": {},
         "job_id": job_id,
@@ -194,7 +195,7 @@ S, D = PainPointStatus.SUBMITTED, PainPointStatus.DUPLICATE
 async def _decided_at_low_threshold(db: Database, settings: Settings) -> tuple[str, list[str]]:
     user = await make_user(db, "author@a.com")
     case_id = await case_with(db, user)
-    queue = InProcessJobs(db, settings)
+    queue = InProcessJobs(REGISTRY, db, settings)
     results = await painpoint_submit.submit(
         db, queue, None, user, [SubmissionInput(case_id, text) for text in MIXED],
         PainPointConfig(model=MINILM, duplicate_threshold=0.52),
@@ -263,7 +264,7 @@ async def test_the_english_only_models_false_chinese_duplicates_are_restored_by_
     ]
     user = await make_user(db, "mei@a.com")
     case_id = await case_with(db, user)
-    queue = InProcessJobs(db, settings)
+    queue = InProcessJobs(REGISTRY, db, settings)
     results = await painpoint_submit.submit(
         db, queue, None, user, [SubmissionInput(case_id, t) for t in texts], PainPointConfig(model=MINILM)
     )

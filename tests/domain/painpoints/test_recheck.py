@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from server.clustering.models import MINILM
 from server.domain import audit
+from server.domain.job_registry import REGISTRY
 from server.domain.painpoints import recheck as painpoint_recheck
 from server.domain.painpoints import submit as painpoint_submit
 from server.domain.painpoints.actions import SubmissionInput
@@ -44,7 +45,7 @@ async def _wrongly_decided(db: Database, settings: Settings) -> list[str]:
     """One case's pain points submitted at the low threshold; returns their ids in TEXTS order."""
     user = await make_user(db, "author@a.com")
     case_id = await case_with(db, user)
-    jobs = InProcessJobs(db, settings)
+    jobs = InProcessJobs(REGISTRY, db, settings)
     results = await painpoint_submit.submit(
         db, jobs, None, user, [SubmissionInput(case_id, text) for text in TEXTS], LOW
     )

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from server.domain.cases import actions as cases
 from server.domain.errors import Conflict
+from server.domain.job_registry import REGISTRY
 from server.domain.painpoints import actions as painpoints
 from server.domain.painpoints.actions import Submission, SubmissionInput
 from server.domain.painpoints.config import PainPointConfig
@@ -34,7 +35,7 @@ async def _users(db: Database) -> tuple[User, User, str]:
 
 async def test_concurrent_requests_are_stored_in_groups_in_order(db: Database, settings: Settings) -> None:
     ana, ben, case_id = await _users(db)
-    jobs = InProcessJobs(db, settings)
+    jobs = InProcessJobs(REGISTRY, db, settings)
     submissions = Submissions(db, jobs, None, PainPointConfig.from_settings(settings))
     texts = [f"Order {i} was shipped to the old warehouse address" for i in range(20)]
     results = await asyncio.gather(
@@ -58,7 +59,7 @@ async def test_a_failing_request_does_not_fail_the_rest_of_its_group(
     db: Database, settings: Settings
 ) -> None:
     ana, _, case_id = await _users(db)
-    jobs = InProcessJobs(db, settings)
+    jobs = InProcessJobs(REGISTRY, db, settings)
     submissions = Submissions(db, jobs, None, PainPointConfig.from_settings(settings))
     (refused,) = await submissions.submit(ana, [SubmissionInput(case_id, "asdf")])
     assert refused.ticket is not None

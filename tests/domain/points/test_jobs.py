@@ -11,7 +11,7 @@ from arq.connections import ArqRedis, RedisSettings
 from arq.worker import Worker
 from sqlalchemy import func, select
 
-from server.domain.job_registry import FUNCTIONS
+from server.domain.job_registry import FUNCTIONS, REGISTRY
 from server.domain.points import awards, ledger, voids
 from server.domain.points.jobs import award_points, void_points
 from server.infra.config import Settings
@@ -64,7 +64,7 @@ async def test_concurrent_runs_of_one_award_job_write_one_entry(db: Database, se
 async def test_in_process_queue_runs_awards_and_tells_subscribers(db: Database, settings: Settings) -> None:
     ana = await make_person(db, "ana@a.com")
     bus = EventBus(LocalPubSub())
-    jobs = InProcessJobs(db, settings, bus)
+    jobs = InProcessJobs(REGISTRY, db, settings, bus)
     request = awards.snapshot_named(new_id(), ana.id)
     async with bus.subscribe(f"points:{ana.id}") as stream:
         await awards.enqueue_award(jobs, request)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
 from server.domain.cases import actions as cases
+from server.domain.job_registry import REGISTRY
 from server.domain.snapshots.actions import AutoPolicy
 from server.domain.snapshots.scheduler import SnapshotScheduler
 from server.infra.config import ConfigError, Settings
@@ -59,7 +60,7 @@ async def _setup(
             "WARROOM_SNAPSHOT_EVERY_UPDATES": every,
         }
     )
-    return owner, case_id, InProcessJobs(db, settings, bus), bus, AutoPolicy.from_settings(settings)
+    return owner, case_id, InProcessJobs(REGISTRY, db, settings, bus), bus, AutoPolicy.from_settings(settings)
 
 
 async def test_every_n_updates_make_a_snapshot(db: Database, tmp_path: Path) -> None:
