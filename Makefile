@@ -30,7 +30,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt | $(VENV)/bin/python
 
 $(VENV)/.installed-dev: pyproject.toml constraints.txt | $(VENV)/bin/python
 	$(BIN)/pip install -q -e '.[dev]' 2>&1 | grep -v "^WARNING: Location" || true
-	$(BIN)/python -c "import server, workers, pytest, playwright"
+	$(BIN)/python -c "import server, workers, pytest, playwright, importlinter"
 	touch $(VENV)/.installed $@
 
 # Rebuilds frontend/dist only when it is missing or older than its sources.
@@ -49,6 +49,7 @@ tests/heatmaps/js/node_modules/.package-lock.json: tests/heatmaps/js/package-loc
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck:
 	$(BIN)/mypy
