@@ -46,9 +46,9 @@ def schedule(settings: Settings) -> list[CronJob]:
     return [
         cron(
             cast(WorkerCoroutine, recluster_teams),
-            # arq's Redis key for each night's run, unchanged since the job lived in workers/ (old name kept):
-            # workers of two versions during a deploy still run it once.
-            name="cron:workers.painpoints.recluster_teams",
+            # arq's Redis key for each night's run, unchanged since the job lived in workers/: workers of two
+            # versions during a deploy still run it once.
+            name="cron:workers.painpoints.recluster_teams",  # (old name kept)
             hour=at.hour,
             minute=at.minute,
             second=0,

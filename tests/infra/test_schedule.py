@@ -38,6 +38,6 @@ async def test_daily_stops_cleanly_while_waiting() -> None:
 def test_workers_schedule_the_nightly_recluster_at_the_configured_time() -> None:
     (job,) = schedule(Settings.from_env({"WARROOM_RECLUSTER_AT": "03:30"}))
     assert (job.hour, job.minute, job.unique) == (3, 30, True)
-    # arq's Redis key for the nightly run stays what it was before the job moved (old name kept)
-    assert job.name == "cron:workers.painpoints.recluster_teams"
+    # arq's Redis key for the nightly run stays what it was before the job moved
+    assert job.name == "cron:workers.painpoints.recluster_teams"  # (old name kept)
     assert schedule(Settings.from_env({"WARROOM_RECLUSTER_AT": "off"})) == []
