@@ -13,6 +13,7 @@ from server.domain.painpoint_config import PainPointConfig
 from server.events import EventBus
 from server.jobs import ArqJobs
 from server.logs import configure_logging
+from server.outbox import Dispatcher
 from server.pubsub import create_pubsub
 from workers.registry import FUNCTIONS
 
@@ -29,6 +30,9 @@ async def startup(ctx: dict[str, Any]) -> None:
     await ctx["pubsub"].start()
     ctx["events"] = EventBus(ctx["pubsub"])
     ctx["shared"] = {}
+    # The follow-ups that jobs write (points events, further jobs) are delivered from here.
+    ctx["dispatcher"] = Dispatcher(ctx["db"], ctx["jobs"], ctx["events"])
+    ctx["dispatcher"].start()
 
 
 def schedule(settings: Settings) -> list[CronJob]:
@@ -41,6 +45,8 @@ def schedule(settings: Settings) -> list[CronJob]:
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    await ctx["dispatcher"].stop()
+    await ctx["dispatcher"].settle()
     await ctx["pubsub"].stop()
     await ctx["db"].dispose()
 
