@@ -68,7 +68,7 @@ class Dispatcher:
         poll_seconds: float = 2.0,
         batch: int = 500,
     ) -> None:
-        self._db = db
+        self.db = db
         self._jobs = jobs
         self._events = events
         self._poll_seconds = poll_seconds
@@ -85,15 +85,19 @@ class Dispatcher:
         self.failures = 0
 
     def start(self) -> None:
-        self._db.committed.append(self._committed)
+        self.db.committed.append(self._committed)
         self._task = asyncio.create_task(self._loop(), name="outbox-dispatcher")
+
+    def detach(self) -> None:
+        """Stop hearing of this process's commits (another dispatcher takes over); rows taken stay taken."""
+        if self._committed in self.db.committed:
+            self.db.committed.remove(self._committed)
 
     async def stop(self) -> None:
         """Stop taking rows, deliver what was committed here, and record it. Jobs still running keep
         their rows (the next start delivers them again) unless the job queue finishes them first: call
         `settle()` after closing the queue."""
-        if self._committed in self._db.committed:
-            self._db.committed.remove(self._committed)
+        self.detach()
         self._stopping = True
         self._wake.set()
         if self._task is not None:
@@ -152,13 +156,13 @@ class Dispatcher:
         now = utcnow()
         try:
             # A read first: most polls find nothing, and on SQLite an UPDATE would take the write lock.
-            async with self._db.reads() as session:
+            async with self.db.reads() as session:
                 due = await session.scalar(
                     select(OutboxMessage.id).where(OutboxMessage.available_at <= now).limit(1)
                 )
             if due is None:
                 return []
-            async with self._db.transaction() as session:
+            async with self.db.transaction() as session:
                 ids = (
                     select(OutboxMessage.id)
                     .where(OutboxMessage.available_at <= now)
@@ -230,7 +234,7 @@ class Dispatcher:
         if not running:
             return
         try:
-            async with self._db.transaction() as session:
+            async with self.db.transaction() as session:
                 await session.execute(
                     update(OutboxMessage)
                     .where(OutboxMessage.id.in_(running))
@@ -247,7 +251,7 @@ class Dispatcher:
         self._done, self._failed = [], []
         now = utcnow()
         try:
-            async with self._db.transaction() as session:
+            async with self.db.transaction() as session:
                 if done:
                     await session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(done)))
                 for message, error in failed:

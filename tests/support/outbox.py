@@ -18,6 +18,10 @@ class Followups(InProcessJobs):
 
     def __init__(self, db: Database, settings: Settings, events: EventBus | None = None) -> None:
         super().__init__(db, settings, events)
+        # One dispatcher per database, as one per server process: the newest hears of the commits.
+        for earlier in _OPEN:
+            if earlier.dispatcher.db is db:
+                earlier.dispatcher.detach()
         self.dispatcher = Dispatcher(db, self, events)
         self.dispatcher.start()
         self._closed = False
