@@ -132,6 +132,16 @@ class Dispatcher:
             self._wake.set()
 
     async def _loop(self) -> None:
+        while True:
+            try:
+                await self._steps()
+                return
+            except Exception:
+                # Never stop delivering: what was taken stays held and is tried again.
+                log.exception("the outbox dispatcher failed; going on in a second")
+                await asyncio.sleep(1.0)
+
+    async def _steps(self) -> None:
         loop = asyncio.get_running_loop()
         next_poll = 0.0  # at once: rows left by a process that died
         next_renewal = loop.time() + outbox.LEASE.total_seconds() / 3
@@ -278,7 +288,7 @@ class Dispatcher:
             log.warning(
                 "outbox delivery failed, trying again in %.0f s",
                 backoff(message.attempts + 1),
-                extra={"outbox_id": message.id, "name": message.name, "error": error[:300]},
+                extra={"outbox_id": message.id, "outbox_name": message.name, "error": error[:300]},
             )
 
 
