@@ -22,7 +22,7 @@ class Followups(InProcessJobs):
         for earlier in _OPEN:
             if earlier.dispatcher.db is db:
                 earlier.dispatcher.detach()
-        self.dispatcher = Dispatcher(db, self, events)
+        self.dispatcher: Dispatcher = Dispatcher(db, self, events)
         self.dispatcher.start()
         self._closed = False
         _OPEN.append(self)
