@@ -149,10 +149,12 @@ class Dispatcher:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), max(0.0, next_poll - loop.time()))
             self._wake.clear()
-            messages, self._ready = self._ready, []
+            claimed: list[Message] = []
             if not self._stopping and loop.time() >= next_poll:
                 next_poll = loop.time() + self._poll_seconds
-                messages += await self._claim()
+                claimed = await self._claim()
+            # No await between taking the committed rows and handing them over: `flush` sees them throughout.
+            messages, self._ready = self._ready + claimed, []
             self._deliver(messages)
             if loop.time() >= next_renewal:
                 next_renewal = loop.time() + outbox.LEASE.total_seconds() / 3
