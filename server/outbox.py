@@ -257,10 +257,10 @@ class Dispatcher:
 
     async def _record(self) -> None:
         """Delete the delivered rows; move the failed ones later. Kept in memory until it succeeds."""
-        done, failed = self._done, self._failed
+        # Copies: the lists stay filled until the outcome is stored, so `flush` waits for it.
+        done, failed = list(self._done), list(self._failed)
         if not done and not failed:
             return
-        self._done, self._failed = [], []
         now = utcnow()
         try:
             async with self.db.transaction() as session:
@@ -279,9 +279,10 @@ class Dispatcher:
                     )
         except Exception as exc:  # noqa: BLE001 - the database away: record them next time
             log.error("recording %d outbox deliveries failed: %s", len(done) + len(failed), exc)
-            self._done[:0], self._failed[:0] = done, failed
             await asyncio.sleep(0.5)
             return
+        del self._done[: len(done)]
+        del self._failed[: len(failed)]
         self._held.difference_update(done)
         self._held.difference_update(message.id for message, _ in failed)
         self.delivered += len(done)

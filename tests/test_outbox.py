@@ -134,3 +134,19 @@ async def test_a_subscriber_hears_an_event_delivered_twice_once() -> None:
             bus.publish("topic", event)
         heard = [await asyncio.wait_for(anext(stream), 1) for _ in range(3)]
     assert [event["n"] for event in heard] == [1, 2, 3]
+
+
+async def test_ids_are_never_used_twice_even_after_their_rows_were_delivered(
+    db: Database, settings: Settings
+) -> None:
+    jobs = Followups(db, settings)
+    seen: list[int] = []
+    for _ in range(3):
+        async with db.transaction() as session:
+            row = outbox.event(session, "topic", {"kind": "HELLO"})
+            await session.flush()
+            seen.append(row.id)
+        await jobs.drain()
+        assert await _rows(db) == []
+    assert len(set(seen)) == 3
+    assert seen == sorted(seen)

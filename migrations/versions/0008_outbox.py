@@ -32,6 +32,8 @@ def upgrade() -> None:
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
+        # never reuse an id on SQLite: an event's id is how a subscriber tells a repeat from a new event
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_outbox_available_at", "outbox", ["available_at"], unique=False)
 

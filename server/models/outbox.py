@@ -24,7 +24,9 @@ class OutboxKind(enum.StrEnum):
 
 class OutboxMessage(Base):
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_available_at", "available_at"),)
+    # SQLite's AUTOINCREMENT: an id is never used twice, even after its row was delivered and deleted (an
+    # event's id is how a subscriber tells a repeat from a new event).
+    __table_args__ = (Index("ix_outbox_available_at", "available_at"), {"sqlite_autoincrement": True})
 
     # Ordered: a dispatcher delivers rows in the order they were written.
     id: Mapped[int] = mapped_column(
