@@ -163,12 +163,12 @@ async def _seed_demo_pain_points(settings: Settings, db: Database, report: _Demo
     from server.domain.painpoint_config import PainPointConfig
     from server.jobs import InProcessJobs
     from server.models import Job, JobStatus
+    from server.outbox import delivering
 
     jobs = InProcessJobs(db, settings)
-    try:
+    # The follow-ups the seeding commits (awards, the clustering run) are delivered here, before returning.
+    async with delivering(db, jobs):
         seeded = await demo_painpoints.seed(db, jobs, PainPointConfig.from_settings(settings))
-    finally:
-        await jobs.close()
     report.lines.append(f"Demo pain points: {seeded.submitted} submitted now.")
     async with db.sessions() as session:
         job = await session.get(Job, seeded.cluster_job_id) if seeded.cluster_job_id else None

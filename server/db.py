@@ -101,6 +101,8 @@ class Database:
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
         self.reads = async_sessionmaker(read_engine or engine, expire_on_commit=False)
         """Sessions that only read: in the event loop on SQLite, autocommit on PostgreSQL."""
+        self.committed: list[Callable[[AsyncSession], None]] = []
+        """Called with the session after each `transaction()` commits (the outbox dispatcher listens)."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Database:
@@ -115,8 +117,11 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """One session in one transaction: committed on success, rolled back on error."""
-        async with self.sessions() as session, session.begin():
-            yield session
+        async with self.sessions() as session:
+            async with session.begin():
+                yield session
+            for listener in self.committed:
+                listener(session)
 
     async def ping(self) -> None:
         """Raise if the database cannot answer a trivial query."""

@@ -19,6 +19,10 @@ Event = dict[str, Any]
 
 # A subscriber that falls this far behind is dropped rather than let memory grow.
 _MAX_QUEUED = 1000
+# Events from the outbox carry their row's id under this key; a subscriber drops an id it already had (the
+# outbox delivers at least once), remembering this many.
+OUTBOX_ID = "outboxId"
+_REMEMBERED = 4096
 
 
 class EventBus:
@@ -55,7 +59,15 @@ class EventBus:
             await self._pubsub.subscribe(f"events:{topic}", lambda payload: self._remote(topic, payload))
 
         async def events() -> AsyncIterator[Event]:
+            seen: dict[object, None] = {}
             while (event := await queue.get()) is not None:
+                key = event.get(OUTBOX_ID)
+                if key is not None:
+                    if key in seen:
+                        continue  # delivered again after a dispatcher stopped before recording it
+                    seen[key] = None
+                    if len(seen) > _REMEMBERED:
+                        del seen[next(iter(seen))]
                 yield event
 
         try:

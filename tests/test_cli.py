@@ -157,6 +157,7 @@ def test_painpoints_recheck_duplicates_restores_the_distinct_ones_once(tmp_path:
     from server.domain.painpoints import SubmissionInput
     from server.jobs import InProcessJobs
     from server.models import User
+    from server.outbox import delivering
     from tests.support.people import make_person
 
     url = f"sqlite+aiosqlite:///{tmp_path / 'recheck.db'}"
@@ -180,11 +181,11 @@ def test_painpoints_recheck_duplicates_restores_the_distinct_ones_once(tmp_path:
                 assert user is not None
                 case = await cases.create_case(session, user, title="华东客户", customer="Contoso")
             queue = InProcessJobs(db, Settings.from_env({"WARROOM_DATABASE_URL": url}))
-            results = await painpoint_submit.submit(
-                db, queue, None, user, [SubmissionInput(case.id, t) for t in texts],
-                PainPointConfig(model=MINILM, duplicate_threshold=0.52),
-            )  # fmt: skip
-            await queue.drain()
+            async with delivering(db, queue):
+                results = await painpoint_submit.submit(
+                    db, user, [SubmissionInput(case.id, t) for t in texts],
+                    PainPointConfig(model=MINILM, duplicate_threshold=0.52),
+                )  # fmt: skip
             assert [r.pain_point.status.value for r in results if r.pain_point] == [
                 "submitted", "duplicate", "duplicate", "submitted", "duplicate"
             ]  # fmt: skip

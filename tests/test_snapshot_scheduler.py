@@ -13,11 +13,11 @@ from server.db import Database
 from server.domain import cases
 from server.domain.snapshots import AutoPolicy
 from server.events import EventBus
-from server.jobs import InProcessJobs
 from server.models import Snapshot, SnapshotKind, User
 from server.pubsub import LocalPubSub
 from server.snapshot_scheduler import SnapshotScheduler
 from tests.domain.test_snapshots import Editor
+from tests.support.outbox import Followups
 from tests.support.people import make_person
 from tests.support.rooms import RecordingPeer, running_rooms
 
@@ -44,7 +44,7 @@ async def _until(db: Database, case_id: str, count: int, timeout: float = 5.0) -
 
 async def _setup(
     db: Database, tmp_path: Path, idle: str, every: str
-) -> tuple[User, str, InProcessJobs, EventBus, AutoPolicy]:
+) -> tuple[User, str, Followups, EventBus, AutoPolicy]:
     person = await make_person(db, "owner@a.com")
     async with db.transaction() as session:
         owner = await session.get(User, person.id)
@@ -59,7 +59,7 @@ async def _setup(
             "WARROOM_SNAPSHOT_EVERY_UPDATES": every,
         }
     )
-    return owner, case_id, InProcessJobs(db, settings, bus), bus, AutoPolicy.from_settings(settings)
+    return owner, case_id, Followups(db, settings, bus), bus, AutoPolicy.from_settings(settings)
 
 
 async def test_every_n_updates_make_a_snapshot(db: Database, tmp_path: Path) -> None:
@@ -73,7 +73,8 @@ async def test_every_n_updates_make_a_snapshot(db: Database, tmp_path: Path) -> 
             editor.paragraph(f"line {i}")
         (first,) = await _until(db, case_id, 1)
         assert first.position == 8
-        assert await asyncio.wait_for(anext(events), 2) == {"kind": "CREATED", "snapshotId": first.id}
+        event = await asyncio.wait_for(anext(events), 2)
+        assert (event["kind"], event["snapshotId"]) == ("CREATED", first.id)
         for i in range(7):
             editor.paragraph(f"more {i}")
         await rooms.settle(case_id)

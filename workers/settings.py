@@ -6,6 +6,10 @@ from typing import Any, ClassVar
 
 from arq.connections import RedisSettings
 from arq.cron import CronJob, cron
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from server.config import Settings
 from server.db import Database
@@ -13,6 +17,7 @@ from server.domain.painpoint_config import PainPointConfig
 from server.events import EventBus
 from server.jobs import ArqJobs
 from server.logs import configure_logging
+from server.outbox import Dispatcher
 from server.pubsub import create_pubsub
 from workers.registry import FUNCTIONS
 
@@ -29,6 +34,9 @@ async def startup(ctx: dict[str, Any]) -> None:
     await ctx["pubsub"].start()
     ctx["events"] = EventBus(ctx["pubsub"])
     ctx["shared"] = {}
+    # The follow-ups that jobs write (points events, further jobs) are delivered from here.
+    ctx["dispatcher"] = Dispatcher(ctx["db"], ctx["jobs"], ctx["events"])
+    ctx["dispatcher"].start()
 
 
 def schedule(settings: Settings) -> list[CronJob]:
@@ -40,7 +48,19 @@ def schedule(settings: Settings) -> list[CronJob]:
     return [cron("workers.painpoints.recluster_teams", hour=at.hour, minute=at.minute, second=0, unique=True)]
 
 
+def worker_redis(url: str) -> RedisSettings:
+    """Redis for the worker: while it is away (a restart, a failover) the worker waits and goes on, at start
+    too, instead of exiting; what the servers committed meanwhile waits in their outboxes."""
+    settings = RedisSettings.from_dsn(url)
+    settings.conn_retries = 3600
+    settings.retry_on_error = [RedisConnectionError, RedisTimeoutError, OSError]
+    settings.retry = Retry(ExponentialBackoff(cap=5.0, base=0.2), -1)
+    return settings
+
+
 async def shutdown(ctx: dict[str, Any]) -> None:
+    await ctx["dispatcher"].stop()
+    await ctx["dispatcher"].settle()
     await ctx["pubsub"].stop()
     await ctx["db"].dispose()
 
@@ -50,7 +70,7 @@ class WorkerSettings:
     on_startup = startup
     on_shutdown = shutdown
     cron_jobs = schedule(_settings)
-    redis_settings = RedisSettings.from_dsn(_settings.redis_url or "redis://127.0.0.1:6379")
+    redis_settings = worker_redis(_settings.redis_url or "redis://127.0.0.1:6379")
     queue_name = _settings.queue_name
     max_tries = 5
     # Job status people see lives in our `jobs` table; arq's stored results would only make it refuse

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.clustering import ClusteringParams, ClusteringResult, ClusterSummary, cluster
 from server.clustering.types import Embeddings
 from server.clustering.views import Space, View
-from server.domain import jobs, painpoint_vectors
+from server.domain import cluster_events, jobs, outbox, painpoint_vectors
 from server.domain.cluster_placement import SPACE_KEY, current_run, place_into
 from server.domain.errors import NotFound
 from server.domain.pagination import Page, paginate
@@ -170,6 +170,7 @@ async def store_run(
             insert(ClusterMembership), _membership_rows(run.id, inputs.ids, vectors, result)
         )
     await _place_newcomers(session, run, inputs, view)
+    cluster_events.run_stored(session, run)
     return run
 
 
@@ -245,7 +246,7 @@ async def team_runs(
 
 async def request(session: AsyncSession, user: User, team_id: str | None) -> tuple[Job, bool]:
     """A re-clustering of the caller's team: the one already queued or running, else a new job row (True)
-    that the caller queues after committing. Anyone of the team may ask; the run serves everyone's view."""
+    that runs once the transaction commits. Anyone of the team may ask; the run serves everyone's view."""
     team = team_id or user.team_id
     if team is None or team != user.team_id:
         raise NotFound(f"No team with id {team} is visible to you.")
@@ -255,4 +256,5 @@ async def request(session: AsyncSession, user: User, team_id: str | None) -> tup
     job = await jobs.create(
         session, job_id=new_id(), name=JOB_NAME, params={"team_id": team}, created_by=user.id
     )
+    outbox.job(session, JOB_NAME, job_id=job.id, team_id=team)
     return job, True

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.clustering import Embedder
 from server.db import Database
-from server.domain import painpoint_vectors
+from server.domain import cluster_events, painpoint_vectors
 from server.domain.painpoint_config import PainPointConfig
 from server.domain.painpoint_ingest import Settled, settle
 from server.domain.points import awards
@@ -117,12 +117,17 @@ async def embed_missing(
                 check_duplicates=first_time,
                 config=config,
             )
+            accepted = [
+                awards.pain_point_accepted(p.id, p.author_id)
+                for p, fresh in zip(pain_points, first_time, strict=True)
+                if fresh and p.status is PainPointStatus.SUBMITTED
+            ]
+            # On commit: the team hears which clusters grew, and the acceptance awards run.
+            cluster_events.grown(session, settled)
+            for request in accepted:
+                awards.queue_award(session, request)
         report.settled.append(settled)
-        report.awards.extend(
-            awards.pain_point_accepted(p.id, p.author_id)
-            for p, fresh in zip(pain_points, first_time, strict=True)
-            if fresh and p.status is PainPointStatus.SUBMITTED
-        )
+        report.awards.extend(accepted)
         report.embedded += len(pain_points)
         report.reembedded += first_time.count(False)
         if progress is not None:

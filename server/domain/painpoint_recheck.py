@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.clustering import find_duplicates
 from server.clustering.types import Embeddings
 from server.db import Database
-from server.domain import audit, painpoint_vectors
+from server.domain import audit, cluster_events, painpoint_vectors
 from server.domain.cluster_placement import current_run, place_into
 from server.domain.painpoint_config import PainPointConfig
 from server.domain.painpoint_ingest import Settled
@@ -156,6 +156,8 @@ async def _recheck_case(
         )
         report.entries = [outcome.entry for outcome in outcomes if outcome.wrote and outcome.entry]
         report.settled = [await _place(session, restored, checkable, vectors, model, config)]
+        # On commit: the team hears of the clusters that grew (the authors of their points: award_many).
+        cluster_events.grown(session, report.settled[0])
     return report
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from server.db import Database
-from server.domain import audit, snapshots
+from server.domain import audit, snapshot_events, snapshots
 from server.domain.body_sync import restore_update
 from server.domain.live import LiveDocuments
 from server.models import Snapshot, User
@@ -51,4 +51,5 @@ async def restore(db: Database, live: LiveDocuments, user: User, snapshot_id: st
                 subject=case_id,
                 data={"snapshot": target.id, "before": before.id, "changed": update is not None},
             )
+            snapshot_events.restored(session, target, before, user.id)
     return Restored(restored=target, before=before, changed=update is not None)

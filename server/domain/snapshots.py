@@ -21,11 +21,12 @@ from sqlalchemy.orm import undefer
 from server import offload
 from server.config import Settings, float_setting, int_setting
 from server.db import core_rows
-from server.domain import cases, documents
+from server.domain import cases, documents, snapshot_events
 from server.domain.doc_text import state_text
 from server.domain.errors import BadInput, NotFound
 from server.domain.live import LiveDocuments
 from server.domain.pagination import Page, check_first, decode_cursor, encode_cursor
+from server.domain.points import awards
 from server.domain.users import Person
 from server.ids import is_id
 from server.models import CaseRole, DocCheckpoint, DocUpdate, Snapshot, SnapshotKind, User
@@ -152,7 +153,8 @@ def clean_label(label: str) -> str:
 async def create_named(
     session: AsyncSession, live: LiveDocuments, user: User, case_id: str, label: str
 ) -> Snapshot:
-    """Name the case document as it is now (owners and editors)."""
+    """Name the case document as it is now (owners and editors); naming a version earns value points (the
+    snapshot id keys the award, so it is given once)."""
     await cases.require_role(session, case_id, user, *WRITERS)
     label = clean_label(label)
     await live.settle(case_id)
@@ -161,6 +163,8 @@ async def create_named(
     )
     session.add(snapshot)
     await session.flush()
+    snapshot_events.created(session, snapshot)
+    awards.queue_award(session, awards.snapshot_named(snapshot.id, user.id))
     return snapshot
 
 
@@ -179,6 +183,7 @@ async def take_before_restore(
     )
     session.add(snapshot)
     await session.flush()
+    snapshot_events.created(session, snapshot)
     return snapshot
 
 
@@ -206,6 +211,7 @@ async def take_auto(
             session.add(snapshot)
     except IntegrityError:
         return None  # another server took this very position a moment ago
+    snapshot_events.created(session, snapshot)
     return snapshot
 
 

@@ -9,7 +9,6 @@ from server.db import Database
 from server.domain import demo, demo_painpoints
 from server.domain.demo_content import CASES, PAIN_POINTS, THEMES
 from server.domain.painpoint_config import PainPointConfig
-from server.jobs import InProcessJobs
 from server.models import (
     Case,
     ClusterRun,
@@ -22,6 +21,7 @@ from server.models import (
     User,
 )
 from server.models.base import utcnow
+from tests.support.outbox import Followups
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -51,7 +51,7 @@ def test_the_demo_pain_points_are_chinese_first_and_every_theme_speaks_both_lang
 async def _seed(db: Database, settings: Settings) -> demo_painpoints.Seeded:
     async with db.transaction() as session:
         await demo.seed(session)
-    jobs = InProcessJobs(db, settings)
+    jobs = Followups(db, settings)
     try:
         return await demo_painpoints.seed(db, jobs, PainPointConfig.from_settings(settings))
     finally:

@@ -17,8 +17,8 @@ from server.db import Database
 from server.domain import audit, painpoint_recheck, painpoint_submit
 from server.domain.painpoint_config import PainPointConfig
 from server.domain.painpoints import SubmissionInput
-from server.jobs import InProcessJobs
 from server.models import AuditEvent, PainPoint, PainPointStatus, PointEntry
+from tests.support.outbox import Followups
 from tests.support.people import case_with, make_person, make_user
 
 pytestmark = pytest.mark.model
@@ -42,10 +42,8 @@ async def _wrongly_decided(db: Database, settings: Settings) -> list[str]:
     """One case's pain points submitted at the low threshold; returns their ids in TEXTS order."""
     user = await make_user(db, "author@a.com")
     case_id = await case_with(db, user)
-    jobs = InProcessJobs(db, settings)
-    results = await painpoint_submit.submit(
-        db, jobs, None, user, [SubmissionInput(case_id, text) for text in TEXTS], LOW
-    )
+    jobs = Followups(db, settings)
+    results = await painpoint_submit.submit(db, user, [SubmissionInput(case_id, text) for text in TEXTS], LOW)
     await jobs.drain()  # the originals' acceptance awards
     ids = [result.pain_point.id for result in results if result.pain_point is not None]
     assert [s for _, s in await _statuses(db, ids)] == [S, D, D, S, D, S, D]

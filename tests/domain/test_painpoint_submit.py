@@ -13,8 +13,8 @@ from server.domain.errors import Conflict
 from server.domain.painpoint_config import PainPointConfig
 from server.domain.painpoint_submit import Submissions
 from server.domain.painpoints import Submission, SubmissionInput
-from server.jobs import InProcessJobs
 from server.models import CaseRole, PainPoint, User
+from tests.support.outbox import Followups
 from tests.support.people import make_person
 
 pytestmark = pytest.mark.model
@@ -33,8 +33,8 @@ async def _users(db: Database) -> tuple[User, User, str]:
 
 async def test_concurrent_requests_are_stored_in_groups_in_order(db: Database, settings: Settings) -> None:
     ana, ben, case_id = await _users(db)
-    jobs = InProcessJobs(db, settings)
-    submissions = Submissions(db, jobs, None, PainPointConfig.from_settings(settings))
+    jobs = Followups(db, settings)
+    submissions = Submissions(db, PainPointConfig.from_settings(settings))
     texts = [f"Order {i} was shipped to the old warehouse address" for i in range(20)]
     results = await asyncio.gather(
         *(
@@ -57,8 +57,8 @@ async def test_a_failing_request_does_not_fail_the_rest_of_its_group(
     db: Database, settings: Settings
 ) -> None:
     ana, _, case_id = await _users(db)
-    jobs = InProcessJobs(db, settings)
-    submissions = Submissions(db, jobs, None, PainPointConfig.from_settings(settings))
+    jobs = Followups(db, settings)
+    submissions = Submissions(db, PainPointConfig.from_settings(settings))
     (refused,) = await submissions.submit(ana, [SubmissionInput(case_id, "asdf")])
     assert refused.ticket is not None
     config = PainPointConfig.from_settings(settings)

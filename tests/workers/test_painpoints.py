@@ -23,7 +23,7 @@ from server.domain.painpoint_config import PainPointConfig
 from server.domain.painpoint_vectors import from_bytes
 from server.domain.painpoints import SubmissionInput
 from server.ids import new_id
-from server.jobs import ArqJobs, InProcessJobs
+from server.jobs import ArqJobs
 from server.models import (
     ClusterRun,
     Job,
@@ -34,6 +34,7 @@ from server.models import (
     PointEntry,
     User,
 )
+from tests.support.outbox import Followups
 from tests.support.painpoints import Labelled, labelled_rows, seed
 from tests.support.people import case_with, make_person, make_user
 from tests.support.services import REDIS_URL, require_redis
@@ -59,7 +60,7 @@ def _ctx(db: Database, settings: Settings, job_id: str = "") -> JobContext:
     return {
         "db": db,
         "settings": settings,
-        "jobs": InProcessJobs(db, settings),
+        "jobs": Followups(db, settings),
         "events": None,
         "shared": {},
         "job_id": job_id,
@@ -192,9 +193,9 @@ S, D = PainPointStatus.SUBMITTED, PainPointStatus.DUPLICATE
 async def _decided_at_low_threshold(db: Database, settings: Settings) -> tuple[str, list[str]]:
     user = await make_user(db, "author@a.com")
     case_id = await case_with(db, user)
-    queue = InProcessJobs(db, settings)
+    queue = Followups(db, settings)
     results = await painpoint_submit.submit(
-        db, queue, None, user, [SubmissionInput(case_id, text) for text in MIXED],
+        db, user, [SubmissionInput(case_id, text) for text in MIXED],
         PainPointConfig(model=MINILM, duplicate_threshold=0.52),
     )  # fmt: skip
     await queue.drain()
@@ -261,9 +262,9 @@ async def test_the_english_only_models_false_chinese_duplicates_are_restored_by_
     ]
     user = await make_user(db, "mei@a.com")
     case_id = await case_with(db, user)
-    queue = InProcessJobs(db, settings)
+    queue = Followups(db, settings)
     results = await painpoint_submit.submit(
-        db, queue, None, user, [SubmissionInput(case_id, t) for t in texts], PainPointConfig(model=MINILM)
+        db, user, [SubmissionInput(case_id, t) for t in texts], PainPointConfig(model=MINILM)
     )
     await queue.drain()
     ids = [result.pain_point.id for result in results if result.pain_point is not None]

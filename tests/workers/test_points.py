@@ -16,9 +16,9 @@ from server.db import Database, create_engine
 from server.domain.points import awards, ledger, voids
 from server.events import EventBus
 from server.ids import new_id
-from server.jobs import InProcessJobs
 from server.models import PointEntry, UserRole
 from server.pubsub import LocalPubSub
+from tests.support.outbox import Followups
 from tests.support.people import make_person
 from tests.support.services import REDIS_URL, require_redis
 from workers.points import award_points, void_points
@@ -64,10 +64,11 @@ async def test_concurrent_runs_of_one_award_job_write_one_entry(db: Database, se
 async def test_in_process_queue_runs_awards_and_tells_subscribers(db: Database, settings: Settings) -> None:
     ana = await make_person(db, "ana@a.com")
     bus = EventBus(LocalPubSub())
-    jobs = InProcessJobs(db, settings, bus)
+    jobs = Followups(db, settings, bus)
     request = awards.snapshot_named(new_id(), ana.id)
     async with bus.subscribe(f"points:{ana.id}") as stream:
-        await awards.enqueue_award(jobs, request)
+        async with db.transaction() as session:
+            awards.queue_award(session, request)
         # A second enqueue under another job id stands for an arq retry of a job that already committed.
         await jobs.enqueue(awards.AWARD_JOB, job_id="retry", **request.job_kwargs())
         await jobs.drain()

@@ -42,7 +42,8 @@ async def test_an_arq_worker_takes_the_snapshot_and_publishes_it(postgres_url: s
                 (await session.execute(select(Snapshot).where(Snapshot.case_id == case_id))).scalars()
             )
         assert [(s.kind, s.position) for s in rows] == [(SnapshotKind.AUTO, 12)]
-        assert event == {"kind": "CREATED", "snapshotId": rows[0].id}
+        # delivered by the worker's outbox dispatcher, committed with the snapshot
+        assert event == {"kind": "CREATED", "snapshotId": rows[0].id, "outboxId": event["outboxId"]}
         assert worker.returncode is None, (tmp_path / "worker.log").read_text()
     finally:
         await jobs.close()
