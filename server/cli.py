@@ -71,8 +71,7 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> int:
         migrate.check(settings.database_url)
         print("The models and the migrations agree.")
     else:
-        migrate.upgrade(settings.database_url)
-        print("Database schema is up to date.")
+        print(migrate.upgrade(settings.database_url))
     return 0
 
 
