@@ -81,9 +81,10 @@ async def run(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         return await loop.run_in_executor(_executor(), call)
 
 
-def shutdown(pool: ProcessPoolExecutor | None = None) -> None:
-    """Stop the children (all of them, or those of `pool` if it is still the current one)."""
+def shutdown(pool: ProcessPoolExecutor | None = None, *, wait: bool = False) -> None:
+    """Stop the children (all of them, or those of `pool` if it is still the current one); `wait` for
+    them to exit."""
     global _pool
     if _pool is not None and (pool is None or pool is _pool):
-        _pool.shutdown(wait=False, cancel_futures=True)
+        _pool.shutdown(wait=wait, cancel_futures=True)
         _pool = None
