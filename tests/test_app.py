@@ -33,6 +33,7 @@ async def test_health_readiness_and_metrics(client: httpx.AsyncClient) -> None:
     assert (await client.get("/readyz")).json() == {"status": "ready"}
     metrics = (await client.get("/metrics")).text
     assert "warroom_rooms_open 0" in metrics
+    assert "warroom_event_subscriptions 0" in metrics
     assert "warroom_doc_update_backlog 0" in metrics
 
 
