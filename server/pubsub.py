@@ -103,8 +103,8 @@ class RedisPubSub:
         finally:
             if confirmed in waiting:
                 waiting.remove(confirmed)
-            if not waiting:
-                self._confirming.pop(name, None)
+            if not waiting and self._confirming.get(name) is waiting:
+                del self._confirming[name]
 
     async def unsubscribe(self, channel: str) -> None:
         assert self._pubsub is not None, "start() first"
