@@ -16,8 +16,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import IO, Any
 
-FORMATS = ("auto", "json", "text")
-
 # Attributes every LogRecord has; anything else on a record came from `extra=`.
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
 # Never written, whatever a call site passes.

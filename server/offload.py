@@ -15,6 +15,7 @@ import asyncio
 import functools
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -46,6 +47,9 @@ def _executor() -> ProcessPoolExecutor:
 
 def _leave_with_parent(parent: int) -> None:
     """In each child: exit once the server is gone, even if it was killed and could not say so."""
+    # Ctrl+C reaches the whole process group: the server shuts the children down itself, and an
+    # interrupted child would only print a traceback beside the server's logs.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
         while os.getppid() == parent:
