@@ -193,6 +193,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lines = [
             f"warroom_rooms_open {len(rooms) if rooms else 0}",
             f"warroom_sync_connections {runtime.sync.connections if runtime.sync else 0}",
+            f"warroom_event_subscriptions {runtime.events.subscriptions}",
             f"warroom_doc_updates_stored_total {runtime.writer.stored}",
             f"warroom_doc_update_commits_total {runtime.writer.commits}",
             f"warroom_doc_update_backlog {runtime.writer.backlog}",

@@ -18,8 +18,7 @@ if TYPE_CHECKING:
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import os
-
-    import uvicorn
+    import signal
 
     from server.warmup import VARIABLE
 
@@ -27,10 +26,26 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     # uvicorn's factory reads the settings from the environment again.
     os.environ.setdefault(VARIABLE, "1")
 
+    from server import offload
     from server.logs import configure_logging
+
+    configure_logging(settings.log_level, settings.log_format)
+    # uvicorn raises SIGTERM again once it has shut down, and the default action ends the process before
+    # exit handlers run: the replay children's semaphores were then reported leaked, on stderr, outside
+    # the log format. Exit normally instead, with the status a shell reports for SIGTERM.
+    signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
+    try:
+        _run_uvicorn(settings, args)
+    finally:
+        offload.shutdown(wait=True)
+    return 0
+
+
+def _run_uvicorn(settings: Settings, args: argparse.Namespace) -> None:
+    import uvicorn
+
     from server.sync.websocket import SyncWebSocketProtocol
 
-    configure_logging(settings.log_level)
     uvicorn.run(
         "server.app:create_app",
         factory=True,
@@ -49,7 +64,6 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         lifespan="on",
         proxy_headers=args.proxy_headers,
     )
-    return 0
 
 
 def _worker(settings: Settings, _args: argparse.Namespace) -> int:
@@ -71,8 +85,7 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> int:
         migrate.check(settings.database_url)
         print("The models and the migrations agree.")
     else:
-        migrate.upgrade(settings.database_url)
-        print("Database schema is up to date.")
+        print(migrate.upgrade(settings.database_url))
     return 0
 
 

@@ -77,6 +77,7 @@ class Settings:
     debug: bool = False
     demo: bool = False
     log_level: str = "info"
+    log_format: str = "auto"
     sqlite_synchronous: str = "NORMAL"
     token_ttl_hours: int = 24 * 14
     max_frame_bytes: int = 8 * 1024 * 1024
@@ -122,6 +123,7 @@ class Settings:
             debug=_bool(env, "WARROOM_DEBUG", False),
             demo=_bool(env, "WARROOM_DEMO", False),
             log_level=(env.get("WARROOM_LOG_LEVEL") or "info").lower(),
+            log_format=_choice(env, "WARROOM_LOG_FORMAT", "auto", ("auto", "json", "text")),
             sqlite_synchronous=_choice(
                 env, "WARROOM_SQLITE_SYNCHRONOUS", "normal", ("normal", "full")
             ).upper(),

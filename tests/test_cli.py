@@ -1,13 +1,20 @@
 """`python -m server` as an operator runs it."""
 
+import asyncio
 import os
 import subprocess
 import sys
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 
+from server import migrate
 from server.domain.demo_content import PAIN_POINTS
+from tests.support.databases import admin
+from tests.support.services import pg_url, require_postgres
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -98,6 +105,35 @@ def test_demo_seeds_pain_points_and_their_clustering_once(tmp_path: Path) -> Non
     assert again.returncode == 0, again.stderr
     assert "Demo pain points: 0 submitted now." in again.stdout
     assert _run(["audit", "verify"], env).returncode == 0
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with nothing in it, as an operator's first `migrate` finds it."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'new.db'}"
+        return
+    require_postgres()
+    name = f"wr_cli_{uuid.uuid4().hex[:10]}"
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    try:
+        yield pg_url(name)
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def test_migrate_says_whether_it_created_upgraded_or_found_the_schema(empty_database_url: str) -> None:
+    env = {"WARROOM_DATABASE_URL": empty_database_url}
+    head = ScriptDirectory.from_config(migrate.alembic_config(empty_database_url)).get_current_head()
+    created = _run(["migrate"], env)
+    assert created.returncode == 0, created.stderr
+    assert created.stdout == f"Database created at revision {head}.\n"
+    again = _run(["migrate"], env)
+    assert again.stdout == f"Database schema is up to date (revision {head}).\n"
+    migrate.downgrade(empty_database_url, "-1")
+    behind = migrate.current(empty_database_url)
+    upgraded = _run(["migrate"], env)
+    assert upgraded.stdout == f"Database upgraded from revision {behind} to {head}.\n"
 
 
 def test_bad_configuration_is_reported_not_raised() -> None:

@@ -25,7 +25,7 @@ _settings = Settings.from_env()
 
 
 async def startup(ctx: dict[str, Any]) -> None:
-    configure_logging(_settings.log_level)
+    configure_logging(_settings.log_level, _settings.log_format)
     ctx["settings"] = _settings
     ctx["db"] = Database.from_settings(_settings)
     ctx["jobs"] = ArqJobs(ctx["redis"], _settings.queue_name)

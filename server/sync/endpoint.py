@@ -30,6 +30,8 @@ CLOSE_PROTOCOL = 1002
 CLOSE_UNSUPPORTED = 1003
 CLOSE_INVALID_PAYLOAD = 1007
 CLOSE_INTERNAL = 1011
+# Normal closure, going away, no status, connection dropped: clients come and go this way all day.
+_ORDINARY_CLOSES = {1000, 1001, 1005, 1006}
 
 
 class _Rejected(Exception):
@@ -137,7 +139,10 @@ class SyncEndpoint:
         if not conn.client_gone and not peer.disconnected:
             with contextlib.suppress(Exception):  # the socket may be gone already; nothing to tell then
                 await conn.send({"type": "websocket.close", "code": code, "reason": reason})
-        log.info(
+        # A client leaving is one line per connection: debug. A close the server decided stays at info.
+        level = logging.DEBUG if code in _ORDINARY_CLOSES else logging.INFO
+        log.log(
+            level,
             "sync closed",
             extra={
                 "case_id": conn.case_id,

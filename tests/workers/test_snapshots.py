@@ -33,7 +33,6 @@ async def test_an_arq_worker_takes_the_snapshot_and_publishes_it(postgres_url: s
     try:
         case_id = await _case_with_updates(db, 12)
         async with EventBus(pubsub).subscribe(f"case:{case_id}:snapshots") as events:
-            await asyncio.sleep(0.2)  # Redis confirms the subscription asynchronously
             for _ in range(2):  # a retry, or a second server asking: still one version
                 await jobs.enqueue("auto_snapshot", case_id=case_id, reason="count")
             event = await asyncio.wait_for(anext(events), 30)
