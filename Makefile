@@ -42,7 +42,7 @@ $(VENV)/.installed-dev: requirements/dev.lock pyproject.toml | $(VENV)/bin/pytho
 
 # Writes the locks from pyproject.toml, keeping the versions they hold where the ranges still allow them
 # (after adding or changing a dependency); `make upgrade` takes the newest versions the ranges allow.
-LOCK := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe \
+LOCK = CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe \
 	--strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_UPGRADE)
 
 lock: install-dev
