@@ -91,6 +91,7 @@ def test_a_missing_library_does_not_fit() -> None:
 
 class _Base:
     LIMIT = 3
+    window: int  # annotated only: not an attribute of the class
 
     def __init__(self) -> None:
         self.transport = object()

@@ -86,15 +86,15 @@ def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     return seen
 
 
-def _serve(settings: Settings) -> None:
+def _protocol(served: dict[str, Any], settings: Settings) -> Any:
+    """The `ws=` protocol `serve` hands uvicorn under `settings`."""
     cli._serve(settings, argparse.Namespace(host=None, port=0, proxy_headers=False))
+    return served.pop("ws")
 
 
 def test_serve_uses_the_direct_writes_unless_switched_off(served: dict[str, Any]) -> None:
-    _serve(Settings())
-    assert served["ws"] is SyncWebSocketProtocol
-    _serve(Settings(fast_websocket=False))
-    assert served["ws"] == "websockets-sansio"
+    assert _protocol(served, Settings()) is SyncWebSocketProtocol
+    assert _protocol(served, Settings(fast_websocket=False)) == "websockets-sansio"
 
 
 def test_a_uvicorn_that_moved_on_gets_its_own_protocol(
@@ -105,8 +105,7 @@ def test_a_uvicorn_that_moved_on_gets_its_own_protocol(
 
     monkeypatch.setattr(websocket, "check_internals", moved_on)
     with caplog.at_level(logging.WARNING, "warroom.speedups"):
-        _serve(Settings())
-    assert served["ws"] == "websockets-sansio"
+        assert _protocol(served, Settings()) == "websockets-sansio"
     assert "uvicorn 0.60.0 is outside" in caplog.text
 
 
