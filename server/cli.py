@@ -16,6 +16,13 @@ if TYPE_CHECKING:
     from server.db import Database
 
 
+def _sync_websocket_protocol() -> type[asyncio.Protocol]:
+    from server.sync.websocket import SyncWebSocketProtocol, check_internals
+
+    check_internals()
+    return SyncWebSocketProtocol
+
+
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import os
     import signal
@@ -44,8 +51,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 def _run_uvicorn(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
-    from server.sync.websocket import SyncWebSocketProtocol
+    from server.speedups import WEBSOCKET, choose
 
+    protocol = choose(WEBSOCKET, settings.fast_websocket, _sync_websocket_protocol)
     uvicorn.run(
         "server.app:create_app",
         factory=True,
@@ -53,7 +61,7 @@ def _run_uvicorn(settings: Settings, args: argparse.Namespace) -> None:
         port=settings.port if args.port is None else args.port,
         # Yjs frames are small and already compact: per-message deflate cost 30x in latency (DESIGN.md).
         # websockets-sansio, plus a direct write for room broadcasts (server/sync/websocket.py).
-        ws=SyncWebSocketProtocol,
+        ws=protocol or "websockets-sansio",
         ws_per_message_deflate=False,
         ws_max_size=settings.max_frame_bytes,
         # Keepalive pings (0: none); a connection's first comes at its own moment (server/sync/websocket.py).

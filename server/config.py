@@ -85,6 +85,10 @@ class Settings:
     ws_ping_seconds: float = 20.0
     compact_every_updates: int = 500
     frontend_dir: Path = Path("frontend/dist")
+    # The speed-ups that reach into libraries' internals (server/speedups.py); off: the libraries' own path.
+    fast_graphql: bool = True
+    fast_websocket: bool = True
+    fast_sqlite_reads: bool = True
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -133,5 +137,8 @@ class Settings:
             ws_ping_seconds=_float(env, "WARROOM_WS_PING_SECONDS", 20.0),
             compact_every_updates=_int(env, "WARROOM_COMPACT_EVERY", 500, minimum=10),
             frontend_dir=Path(env.get("WARROOM_FRONTEND_DIR") or "frontend/dist"),
+            fast_graphql=_bool(env, "WARROOM_FAST_GRAPHQL", True),
+            fast_websocket=_bool(env, "WARROOM_FAST_WEBSOCKET", True),
+            fast_sqlite_reads=_bool(env, "WARROOM_FAST_SQLITE_READS", True),
             extra={k: v for k, v in env.items() if k.startswith("WARROOM_")},
         )

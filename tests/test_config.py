@@ -14,6 +14,16 @@ def test_defaults_are_embedded() -> None:
     assert Settings.from_env({"WARROOM_LOG_FORMAT": "JSON"}).log_format == "json"
 
 
+def test_the_speedups_are_on_unless_switched_off() -> None:
+    assert Settings.from_env({}).fast_graphql
+    off = Settings.from_env(
+        {"WARROOM_FAST_GRAPHQL": "0", "WARROOM_FAST_WEBSOCKET": "0", "WARROOM_FAST_SQLITE_READS": "0"}
+    )
+    assert (off.fast_graphql, off.fast_websocket, off.fast_sqlite_reads) == (False, False, False)
+    on = Settings.from_env({"WARROOM_FAST_WEBSOCKET": "1", "WARROOM_FAST_SQLITE_READS": ""})
+    assert (on.fast_graphql, on.fast_websocket, on.fast_sqlite_reads) == (True, True, True)
+
+
 def test_redis_means_arq_unless_told_otherwise() -> None:
     assert Settings.from_env({"WARROOM_REDIS_URL": "redis://x"}).uses_arq
     assert not Settings.from_env({"WARROOM_REDIS_URL": "redis://x", "WARROOM_JOBS": "inprocess"}).uses_arq
