@@ -1,13 +1,15 @@
 # The two commands: `make run` (install, build, migrate, seed the demo, serve) and `make test`.
+# Both install the exact versions of requirements/*.lock (hash-checked); `make upgrade`, run by hand,
+# refreshes the locks from pyproject.toml's ranges (docs/development.md).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Pins torch to the CPU build; without it pip resolves a multi-GB CUDA build.
+# Pins torch to the CPU build when the locks are written; without it pip resolves a multi-GB CUDA build.
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export HF_HUB_OFFLINE := 1
 
-.PHONY: run test install install-dev frontend test-deps lint typecheck contracts clean
+.PHONY: run test install install-dev lock upgrade frontend test-deps lint typecheck contracts clean
 
 run: install frontend
 	$(BIN)/python -m server migrate
@@ -23,15 +25,33 @@ install-dev: $(VENV)/.installed-dev
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml constraints.txt | $(VENV)/bin/python
-	$(BIN)/pip install -q -e . 2>&1 | grep -v "^WARNING: Location" || true
+# -qq: errors only (this machine's pip configuration warns about every local index folder it skips).
+# The lock holds every dependency, so the project itself goes in without resolving anything again.
+$(VENV)/.installed: requirements/main.lock pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install -qq --require-hashes -r requirements/main.lock
+	$(BIN)/pip install -qq --no-deps -e .
 	$(BIN)/python -c "import server, workers"
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml constraints.txt | $(VENV)/bin/python
-	$(BIN)/pip install -q -e '.[dev]' 2>&1 | grep -v "^WARNING: Location" || true
-	$(BIN)/python -c "import server, workers, pytest, playwright, importlinter"
+# dev.lock is main.lock's versions plus the dev extra's.
+$(VENV)/.installed-dev: requirements/dev.lock pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install -qq --require-hashes -r requirements/dev.lock
+	$(BIN)/pip install -qq --no-deps -e .
+	$(BIN)/python -c "import server, workers, pytest, playwright, piptools, importlinter"
 	touch $(VENV)/.installed $@
+
+# Writes the locks from pyproject.toml, keeping the versions they hold where the ranges still allow them
+# (after adding or changing a dependency); `make upgrade` takes the newest versions the ranges allow.
+LOCK = CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe \
+	--strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_UPGRADE)
+
+lock: install-dev
+	$(LOCK) -o requirements/main.lock pyproject.toml
+	$(LOCK) --extra dev -c requirements/main.lock -o requirements/dev.lock pyproject.toml
+
+upgrade: LOCK_UPGRADE := --upgrade
+upgrade: lock
+	$(MAKE) test
 
 # Rebuilds frontend/dist only when it is missing or older than its sources.
 frontend:

@@ -83,7 +83,8 @@ async def _awards(db: Database, settings: Settings, rd: User, people: list[User]
     requests = [awards.pain_point_adopted(new_id(), rng.choice(people).id, rd.id) for _ in range(count)]
     started = time.perf_counter()
     for i, request in enumerate(requests):
-        await awards.enqueue_award(jobs, request)
+        # the job path alone: queued as the outbox dispatcher hands awards over
+        await jobs.enqueue(awards.AWARD_JOB, job_id=f"points:{request.key}", **request.job_kwargs())
         if i % 4 == 0:  # a retried delivery of the same award
             await jobs.enqueue(awards.AWARD_JOB, job_id=f"retry-{i}", **request.job_kwargs())
     await jobs.drain()

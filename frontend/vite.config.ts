@@ -1,16 +1,10 @@
-import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
-
-// The named GraphQL operations live in the repository's graphql/ folder (the API contract as files);
-// the dev server must be allowed to read them.
-const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 
 // `npm run dev` proxies the API to a Warroom server (python -m server serve) on WARROOM_DEV_API.
 const api = process.env.WARROOM_DEV_API ?? "http://127.0.0.1:8000";
 
 export default defineConfig({
   server: {
-    fs: { allow: [repoRoot] },
     proxy: {
       "/graphql": { target: api, ws: true },
       "/sync": { target: api, ws: true },

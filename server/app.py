@@ -36,6 +36,7 @@ from server.infra.job_queues import create_jobs
 from server.infra.middleware import AccessLog, BodyLimit
 from server.infra.pubsub import create_pubsub
 from server.infra.schedule import Daily
+from server.outbox import Dispatcher
 from server.sync.committers import create_committer
 from server.sync.endpoint import SyncEndpoint
 from server.sync.fanout import Fanout
@@ -66,6 +67,7 @@ class _Runtime:
         self.graphql: GraphQLApp | None = None
         self.nightly: Daily | None = None
         self.warmup: Warmup | None = None
+        self.dispatcher: Dispatcher | None = None
 
     async def start(self) -> None:
         painpoint_config = PainPointConfig.from_settings(self.settings)
@@ -75,6 +77,9 @@ class _Runtime:
         await self.pubsub.start()
         self.writer.start()
         jobs = await create_jobs(REGISTRY, self.settings, self.db, self.events)
+        # Delivers the jobs and events that transactions write (and any a crashed process left behind).
+        self.dispatcher = Dispatcher(self.db, jobs, self.events)
+        self.dispatcher.start()
         self.rooms = Rooms(
             self.db,
             self.writer,
@@ -94,7 +99,7 @@ class _Runtime:
             jobs=jobs,
             rooms=self.rooms,
             events=self.events,
-            painpoints=Submissions(self.db, jobs, self.events, painpoint_config),
+            painpoints=Submissions(self.db, painpoint_config),
         )
         # A client that leaves more than twice the largest incoming frame unread is disconnected (1013).
         self.sync = SyncEndpoint(self.db, self.rooms, max_buffered_bytes=2 * self.settings.max_frame_bytes)
@@ -123,7 +128,12 @@ class _Runtime:
             await self.snapshots.stop()
         if self.services is not None:
             await self.services.painpoints.close()
+        if self.dispatcher is not None:
+            await self.dispatcher.stop()
+        if self.services is not None:
             await self.services.jobs.close()
+        if self.dispatcher is not None:
+            await self.dispatcher.settle()
         await self.pubsub.stop()
         await self.db.dispose()
 
@@ -190,9 +200,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lines = [
             f"warroom_rooms_open {len(rooms) if rooms else 0}",
             f"warroom_sync_connections {runtime.sync.connections if runtime.sync else 0}",
+            f"warroom_event_subscriptions {runtime.events.subscriptions}",
             f"warroom_doc_updates_stored_total {runtime.writer.stored}",
             f"warroom_doc_update_commits_total {runtime.writer.commits}",
             f"warroom_doc_update_backlog {runtime.writer.backlog}",
+            f"warroom_outbox_delivered_total {runtime.dispatcher.delivered if runtime.dispatcher else 0}",
+            f"warroom_outbox_failures_total {runtime.dispatcher.failures if runtime.dispatcher else 0}",
+            f"warroom_outbox_pending {runtime.dispatcher.pending if runtime.dispatcher else 0}",
         ]
         lines += runtime.writer.latency.lines()
         return PlainTextResponse("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")

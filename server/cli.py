@@ -16,10 +16,16 @@ if TYPE_CHECKING:
     from server.infra.db import Database
 
 
+def _sync_websocket_protocol() -> type[asyncio.Protocol]:
+    from server.sync.websocket import SyncWebSocketProtocol, check_internals
+
+    check_internals()
+    return SyncWebSocketProtocol
+
+
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import os
-
-    import uvicorn
+    import signal
 
     from server.domain.painpoints.warmup import VARIABLE
 
@@ -28,10 +34,27 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     # uvicorn's factory reads the settings from the environment again.
     os.environ.setdefault(VARIABLE, "1")
 
+    from server.infra import offload
     from server.infra.logs import configure_logging
-    from server.sync.websocket import SyncWebSocketProtocol
 
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
+    # uvicorn raises SIGTERM again once it has shut down, and the default action ends the process before
+    # exit handlers run: the replay children's semaphores were then reported leaked, on stderr, outside
+    # the log format. Exit normally instead, with the status a shell reports for SIGTERM.
+    signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
+    try:
+        _run_uvicorn(settings, args)
+    finally:
+        offload.shutdown(wait=True)
+    return 0
+
+
+def _run_uvicorn(settings: Settings, args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from server.speedups import WEBSOCKET, choose
+
+    protocol = choose(WEBSOCKET, settings.fast_websocket, _sync_websocket_protocol)
     uvicorn.run(
         "server.app:create_app",
         factory=True,
@@ -39,7 +62,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         port=settings.port if args.port is None else args.port,
         # Yjs frames are small and already compact: per-message deflate cost 30x in latency (DESIGN.md).
         # websockets-sansio, plus a direct write for room broadcasts (server/sync/websocket.py).
-        ws=SyncWebSocketProtocol,
+        ws=protocol or "websockets-sansio",
         ws_per_message_deflate=False,
         ws_max_size=settings.max_frame_bytes,
         # Keepalive pings (0: none); a connection's first comes at its own moment (server/sync/websocket.py).
@@ -50,7 +73,6 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         lifespan="on",
         proxy_headers=args.proxy_headers,
     )
-    return 0
 
 
 def _worker(settings: Settings, _args: argparse.Namespace) -> int:
@@ -72,8 +94,7 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> int:
         migrate.check(settings.database_url)
         print("The models and the migrations agree.")
     else:
-        migrate.upgrade(settings.database_url)
-        print("Database schema is up to date.")
+        print(migrate.upgrade(settings.database_url))
     return 0
 
 
@@ -165,12 +186,12 @@ async def _seed_demo_pain_points(settings: Settings, db: Database, report: _Demo
     from server.domain.painpoints.config import PainPointConfig
     from server.infra.job_queues import InProcessJobs
     from server.models import Job, JobStatus
+    from server.outbox import delivering
 
     jobs = InProcessJobs(REGISTRY, db, settings)
-    try:
+    # The follow-ups the seeding commits (awards, the clustering run) are delivered here, before returning.
+    async with delivering(db, jobs):
         seeded = await demo_painpoints.seed(db, jobs, PainPointConfig.from_settings(settings))
-    finally:
-        await jobs.close()
     report.lines.append(f"Demo pain points: {seeded.submitted} submitted now.")
     async with db.sessions() as session:
         job = await session.get(Job, seeded.cluster_job_id) if seeded.cluster_job_id else None

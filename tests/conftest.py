@@ -10,6 +10,7 @@ import pytest
 
 from server.infra.config import Settings
 from server.infra.db import Database, create_engine
+from tests.support import outbox
 from tests.support.databases import PostgresDatabases, SqliteDatabases
 from tests.support.services import require_postgres
 
@@ -68,6 +69,7 @@ async def postgres_url(postgres_databases: PostgresDatabases) -> AsyncIterator[s
 async def db(database_url: str) -> AsyncIterator[Database]:
     database = Database(create_engine(database_url))
     yield database
+    await outbox.close_all()
     await database.dispose()
 
 

@@ -1,13 +1,20 @@
 """`python -m server` as an operator runs it."""
 
+import asyncio
 import os
 import subprocess
 import sys
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 
 from server.domain.demo.content import PAIN_POINTS
+from server.infra import migrate
+from tests.support.databases import admin
+from tests.support.services import pg_url, require_postgres
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -100,6 +107,35 @@ def test_demo_seeds_pain_points_and_their_clustering_once(tmp_path: Path) -> Non
     assert _run(["audit", "verify"], env).returncode == 0
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with nothing in it, as an operator's first `migrate` finds it."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'new.db'}"
+        return
+    require_postgres()
+    name = f"wr_cli_{uuid.uuid4().hex[:10]}"
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    try:
+        yield pg_url(name)
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def test_migrate_says_whether_it_created_upgraded_or_found_the_schema(empty_database_url: str) -> None:
+    env = {"WARROOM_DATABASE_URL": empty_database_url}
+    head = ScriptDirectory.from_config(migrate.alembic_config(empty_database_url)).get_current_head()
+    created = _run(["migrate"], env)
+    assert created.returncode == 0, created.stderr
+    assert created.stdout == f"Database created at revision {head}.\n"
+    again = _run(["migrate"], env)
+    assert again.stdout == f"Database schema is up to date (revision {head}).\n"
+    migrate.downgrade(empty_database_url, "-1")
+    behind = migrate.current(empty_database_url)
+    upgraded = _run(["migrate"], env)
+    assert upgraded.stdout == f"Database upgraded from revision {behind} to {head}.\n"
+
+
 def test_bad_configuration_is_reported_not_raised() -> None:
     result = _run(["migrate"], {"WARROOM_DATABASE_URL": "mysql://nope"})
     assert result.returncode == 2
@@ -159,6 +195,7 @@ def test_painpoints_recheck_duplicates_restores_the_distinct_ones_once(tmp_path:
     from server.infra.db import Database, create_engine
     from server.infra.job_queues import InProcessJobs
     from server.models import User
+    from server.outbox import delivering
     from tests.support.people import make_person
 
     url = f"sqlite+aiosqlite:///{tmp_path / 'recheck.db'}"
@@ -182,11 +219,11 @@ def test_painpoints_recheck_duplicates_restores_the_distinct_ones_once(tmp_path:
                 assert user is not None
                 case = await cases.create_case(session, user, title="华东客户", customer="Contoso")
             queue = InProcessJobs(REGISTRY, db, Settings.from_env({"WARROOM_DATABASE_URL": url}))
-            results = await painpoint_submit.submit(
-                db, queue, None, user, [SubmissionInput(case.id, t) for t in texts],
-                PainPointConfig(model=MINILM, duplicate_threshold=0.52),
-            )  # fmt: skip
-            await queue.drain()
+            async with delivering(db, queue):
+                results = await painpoint_submit.submit(
+                    db, user, [SubmissionInput(case.id, t) for t in texts],
+                    PainPointConfig(model=MINILM, duplicate_threshold=0.52),
+                )  # fmt: skip
             assert [r.pain_point.status.value for r in results if r.pain_point] == [
                 "submitted", "duplicate", "duplicate", "submitted", "duplicate"
             ]  # fmt: skip

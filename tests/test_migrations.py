@@ -47,6 +47,20 @@ async def test_postgres_from_empty_to_head_and_back() -> None:
         await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def test_upgrade_reports_the_revisions_before_and_after(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'behind.db'}"
+    head = migrate.upgrade(url).after
+    assert head is not None
+    assert migrate.upgrade(url) == migrate.Upgrade(head, head)
+    migrate.downgrade(url, "-1")
+    behind = migrate.current(url)
+    assert behind not in (None, head)
+    assert migrate.upgrade(url) == migrate.Upgrade(behind, head)
+    assert str(migrate.Upgrade(None, head)) == f"Database created at revision {head}."
+    assert str(migrate.Upgrade(head, head)) == f"Database schema is up to date (revision {head})."
+    assert str(migrate.Upgrade(behind, head)) == f"Database upgraded from revision {behind} to {head}."
+
+
 def test_check_notices_a_model_change_without_migration(tmp_path: Path) -> None:
     from sqlalchemy import Column, Integer, Table
 

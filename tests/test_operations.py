@@ -5,7 +5,6 @@ A new operation needs a fixture below (its variables, and the foreign ids to try
 until it has one.
 """
 
-import asyncio
 import re
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -386,11 +385,9 @@ async def _run(world: World, operation: Operation, variables: Variables, token: 
     assert token is not None
     socket = await GqlWs.signed_in(f"{world.live.server.ws_url}/graphql", token)
     try:
-        payload = {"query": operation.document, "variables": variables, "operationName": operation.name}
-        await socket.send({"id": "1", "type": "subscribe", "payload": payload})
         fixture = FIXTURES[operation.name]
+        await socket.subscribed("1", operation.document, variables, operation_name=operation.name)
         if fixture.trigger is not None:
-            await asyncio.sleep(0.3)  # the server subscribes to the event bus asynchronously
             await fixture.trigger(world)
         message = await socket.receive()
         assert message.get("id") == "1", message

@@ -11,6 +11,10 @@ from arq.connections import RedisSettings
 from arq.cron import CronJob, cron
 from arq.typing import WorkerCoroutine
 from arq.worker import func
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from server.domain.job_registry import FUNCTIONS
 from server.domain.painpoints.config import PainPointConfig
@@ -21,12 +25,13 @@ from server.infra.events import EventBus
 from server.infra.job_queues import ArqJobs
 from server.infra.logs import configure_logging
 from server.infra.pubsub import create_pubsub
+from server.outbox import Dispatcher
 
 _settings = Settings.from_env()
 
 
 async def startup(ctx: dict[str, Any]) -> None:
-    configure_logging(_settings.log_level)
+    configure_logging(_settings.log_level, _settings.log_format)
     ctx["settings"] = _settings
     ctx["db"] = Database.from_settings(_settings)
     ctx["jobs"] = ArqJobs(ctx["redis"], _settings.queue_name)
@@ -35,6 +40,9 @@ async def startup(ctx: dict[str, Any]) -> None:
     await ctx["pubsub"].start()
     ctx["events"] = EventBus(ctx["pubsub"])
     ctx["shared"] = {}
+    # The follow-ups that jobs write (points events, further jobs) are delivered from here.
+    ctx["dispatcher"] = Dispatcher(ctx["db"], ctx["jobs"], ctx["events"])
+    ctx["dispatcher"].start()
 
 
 def schedule(settings: Settings) -> list[CronJob]:
@@ -57,7 +65,19 @@ def schedule(settings: Settings) -> list[CronJob]:
     ]
 
 
+def worker_redis(url: str) -> RedisSettings:
+    """Redis for the worker: while it is away (a restart, a failover) the worker waits and goes on, at start
+    too, instead of exiting; what the servers committed meanwhile waits in their outboxes."""
+    settings = RedisSettings.from_dsn(url)
+    settings.conn_retries = 3600
+    settings.retry_on_error = [RedisConnectionError, RedisTimeoutError, OSError]
+    settings.retry = Retry(ExponentialBackoff(cap=5.0, base=0.2), -1)
+    return settings
+
+
 async def shutdown(ctx: dict[str, Any]) -> None:
+    await ctx["dispatcher"].stop()
+    await ctx["dispatcher"].settle()
     await ctx["pubsub"].stop()
     await ctx["db"].dispose()
 
@@ -70,7 +90,7 @@ class WorkerSettings:
     on_startup = startup
     on_shutdown = shutdown
     cron_jobs = schedule(_settings)
-    redis_settings = RedisSettings.from_dsn(_settings.redis_url or "redis://127.0.0.1:6379")
+    redis_settings = worker_redis(_settings.redis_url or "redis://127.0.0.1:6379")
     queue_name = _settings.queue_name
     max_tries = 5
     # Job status people see lives in our `jobs` table; arq's stored results would only make it refuse

@@ -13,6 +13,9 @@ Anything else (a resolver, arguments, middleware, `is_type_of`, `@defer`) and an
 be an error (a missing attribute, a null in a non-null field, an unserializable value) goes the
 normal way, so the results and errors are graphql-core's (tests/api/test_execution.py compares them).
 A plain sub-tree has no resolver, so computing it again on that way has no side effect.
+
+`execute_fields` is graphql-core 3.3's own with the short cut added: `check_internals` holds what this
+module relies on, and the schema uses strawberry's own execution when it fails (server/speedups.py).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from weakref import WeakKeyDictionary
 from graphql.pyutils import Path, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.field import StrawberryField
 
 from graphql import (
     GraphQLBoolean,
@@ -38,6 +42,7 @@ from graphql import (
     GraphQLString,
     Undefined,
 )
+from server.speedups import require_members, require_parameters, require_version
 
 
 class _Leaf(NamedTuple):
@@ -77,6 +82,21 @@ class _Field(NamedTuple):
 _SAME = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
 _PLANS: WeakKeyDictionary[GraphQLSchema, dict[tuple[str, str], _Plan]] = WeakKeyDictionary()
 _UNSET = object()
+
+
+def check_internals() -> None:
+    """Raise `Incompatible` unless graphql-core and strawberry have what this module overrides and reads."""
+    require_version("graphql-core", "3.3", "3.4")
+    require_version("strawberry-graphql", "0.280", "0.342")
+    base = StrawberryGraphQLCoreExecutionContext
+    fields = ("self", "parent_type", "source_value", "path", "grouped_field_set", "position_context")
+    require_parameters(base.execute_fields, *fields)
+    field = ("self", "parent_type", "source", "field_details_list", "path", "position_context")
+    require_parameters(base.execute_field, *field)
+    require_parameters(base.collect_subfields, "self", "return_type", "field_details_list")
+    require_members(base, "schema", "middleware_manager", "is_awaitable", "settle_in_background")
+    require_members(GraphQLCoreConverter, "DEFINITION_BACKREF", "_is_default")
+    require_members(StrawberryField, "is_basic_field", "python_name", "default_resolver")
 
 
 def _unwrap(kind: GraphQLOutputType) -> tuple[bool, GraphQLOutputType]:

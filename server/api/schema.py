@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 from strawberry.extensions import (
@@ -21,7 +21,6 @@ from strawberry.tools import merge_types
 
 from graphql import GraphQLError
 from server.api.errors import request_id, with_code
-from server.api.execution import ExecutionContext
 from server.api.limits import Limits
 from server.api.mutations.auth import AuthMutations
 from server.api.mutations.cases import CaseMutations
@@ -51,6 +50,7 @@ from server.api.subscriptions.painpoints import PainPointSubscriptions
 from server.api.subscriptions.points import PointsSubscriptions
 from server.api.subscriptions.snapshots import SnapshotSubscriptions
 from server.infra.config import Settings
+from server.speedups import GRAPHQL, choose
 
 Query = merge_types(
     "Query",
@@ -107,6 +107,17 @@ class Schema(strawberry.Schema):
         errors[:] = [with_code(error, request_id(execution_context)) for error in errors]
 
 
+if TYPE_CHECKING:
+    from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+
+def _fast_execution() -> type[StrawberryGraphQLCoreExecutionContext]:
+    from server.api.execution import ExecutionContext, check_internals
+
+    check_internals()
+    return ExecutionContext
+
+
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     """The schema as served; debug mode keeps introspection and field suggestions."""
     debug = settings.debug if settings is not None else True
@@ -133,5 +144,6 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         subscription=Subscription,
         extensions=extensions,
         config=config,
-        execution_context_class=ExecutionContext,
+        # None: strawberry's own execution (switched off, or graphql-core changed under it).
+        execution_context_class=choose(GRAPHQL, settings is None or settings.fast_graphql, _fast_execution),
     )

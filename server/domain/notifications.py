@@ -7,8 +7,10 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.domain import outbox
 from server.domain.errors import BadInput, NotFound
 from server.domain.pagination import MAX_PAGE, Page, paginate
+from server.infra import topics
 from server.infra.ids import is_id
 from server.models import CaseMember, Notification, NotificationKind, User
 from server.models.base import utcnow
@@ -77,6 +79,7 @@ async def mark_read(session: AsyncSession, user: User, ids: Sequence[str]) -> in
         await session.execute(
             update(Notification).where(Notification.id.in_(unread)).values(read_at=utcnow())
         )
+        _read(session, user)
     return len(unread)
 
 
@@ -87,4 +90,12 @@ async def mark_all_read(session: AsyncSession, user: User) -> int:
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
         .values(read_at=utcnow())
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    marked = int(getattr(result, "rowcount", 0) or 0)
+    if marked:
+        _read(session, user)
+    return marked
+
+
+def _read(session: AsyncSession, user: User) -> None:
+    # Other tabs and devices of the same person update their badge (on commit).
+    outbox.event(session, topics.user_notifications(user.id), {"kind": "READ"})

@@ -77,6 +77,7 @@ class Settings:
     debug: bool = False
     demo: bool = False
     log_level: str = "info"
+    log_format: str = "auto"
     sqlite_synchronous: str = "NORMAL"
     token_ttl_hours: int = 24 * 14
     max_frame_bytes: int = 8 * 1024 * 1024
@@ -84,6 +85,10 @@ class Settings:
     ws_ping_seconds: float = 20.0
     compact_every_updates: int = 500
     frontend_dir: Path = Path("frontend/dist")
+    # The speed-ups that reach into libraries' internals (server/speedups.py); off: the libraries' own path.
+    fast_graphql: bool = True
+    fast_websocket: bool = True
+    fast_sqlite_reads: bool = True
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -122,6 +127,7 @@ class Settings:
             debug=_bool(env, "WARROOM_DEBUG", False),
             demo=_bool(env, "WARROOM_DEMO", False),
             log_level=(env.get("WARROOM_LOG_LEVEL") or "info").lower(),
+            log_format=_choice(env, "WARROOM_LOG_FORMAT", "auto", ("auto", "json", "text")),
             sqlite_synchronous=_choice(
                 env, "WARROOM_SQLITE_SYNCHRONOUS", "normal", ("normal", "full")
             ).upper(),
@@ -131,5 +137,8 @@ class Settings:
             ws_ping_seconds=_float(env, "WARROOM_WS_PING_SECONDS", 20.0),
             compact_every_updates=_int(env, "WARROOM_COMPACT_EVERY", 500, minimum=10),
             frontend_dir=Path(env.get("WARROOM_FRONTEND_DIR") or "frontend/dist"),
+            fast_graphql=_bool(env, "WARROOM_FAST_GRAPHQL", True),
+            fast_websocket=_bool(env, "WARROOM_FAST_WEBSOCKET", True),
+            fast_sqlite_reads=_bool(env, "WARROOM_FAST_SQLITE_READS", True),
             extra={k: v for k, v in env.items() if k.startswith("WARROOM_")},
         )

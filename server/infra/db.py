@@ -13,7 +13,7 @@ from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 from server.infra.config import Settings
 from server.infra.pool_liveness import check_on_checkout
-from server.infra.sqlite_reads import connector
+from server.speedups import SQLITE_READS, choose
 
 
 def is_sqlite(url: str) -> bool:
@@ -64,15 +64,28 @@ def sqlite_path(url: str) -> str | None:
     return path if path and path != ":memory:" else None
 
 
-def create_read_engine(engine: AsyncEngine, *, pool_size: int = 10) -> AsyncEngine | None:
+def _in_loop_reads() -> Callable[[str], Callable[[], Any]]:
+    from server.infra import sqlite_reads
+
+    sqlite_reads.check_internals()
+    return sqlite_reads.connector
+
+
+def create_read_engine(
+    engine: AsyncEngine, *, pool_size: int = 10, in_loop: bool = True
+) -> AsyncEngine | None:
     """The engine of short GraphQL reads beside `engine`: for an SQLite file, read-only connections that
     run in the event loop (server/infra/sqlite_reads.py); for PostgreSQL, `engine`'s pool in autocommit (each
     statement its own snapshot, as in READ COMMITTED, without the BEGIN and ROLLBACK round trips); None
-    for in-memory SQLite, whose reads share the main engine."""
+    for in-memory SQLite, whose reads share the main engine, and for an SQLite file when the in-loop
+    reads are switched off (`in_loop`) or do not fit the installed SQLAlchemy."""
     if engine.dialect.name != "sqlite":
         return engine.execution_options(isolation_level="AUTOCOMMIT")
     path = engine.url.database
     if not path or path == ":memory:":
+        return None
+    connector = choose(SQLITE_READS, in_loop, _in_loop_reads)
+    if connector is None:
         return None
     return create_async_engine(
         "sqlite+aiosqlite://",
@@ -101,12 +114,14 @@ class Database:
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
         self.reads = async_sessionmaker(read_engine or engine, expire_on_commit=False)
         """Sessions that only read: in the event loop on SQLite, autocommit on PostgreSQL."""
+        self.committed: list[Callable[[AsyncSession], None]] = []
+        """Called with the session after each `transaction()` commits (the outbox dispatcher listens)."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Database:
         url = settings.database_url
         engine = create_engine(url, sqlite_synchronous=settings.sqlite_synchronous)
-        return cls(engine, create_read_engine(engine))
+        return cls(engine, create_read_engine(engine, in_loop=settings.fast_sqlite_reads))
 
     @property
     def is_sqlite(self) -> bool:
@@ -115,8 +130,11 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """One session in one transaction: committed on success, rolled back on error."""
-        async with self.sessions() as session, session.begin():
-            yield session
+        async with self.sessions() as session:
+            async with session.begin():
+                yield session
+            for listener in self.committed:
+                listener(session)
 
     async def ping(self) -> None:
         """Raise if the database cannot answer a trivial query."""

@@ -19,6 +19,10 @@ Event = dict[str, Any]
 
 # A subscriber that falls this far behind is dropped rather than let memory grow.
 _MAX_QUEUED = 1000
+# Events from the outbox carry their row's id under this key; a subscriber drops an id it already had (the
+# outbox delivers at least once), remembering this many.
+OUTBOX_ID = "outboxId"
+_REMEMBERED = 4096
 
 
 class EventBus:
@@ -27,6 +31,10 @@ class EventBus:
     def __init__(self, pubsub: PubSub) -> None:
         self._pubsub = pubsub
         self._queues: dict[str, set[asyncio.Queue[Event | None]]] = {}
+        # Set once the topic's pub/sub subscription is confirmed: from then on other servers' events arrive.
+        self._listening: dict[str, asyncio.Event] = {}
+        # Subscribers that events published on any server reach now (on /metrics).
+        self.subscriptions = 0
 
     def publish(self, topic: str, event: Event) -> None:
         """Deliver to local subscribers now and to other servers through pub/sub."""
@@ -47,23 +55,50 @@ class EventBus:
 
     @asynccontextmanager
     async def subscribe(self, topic: str) -> AsyncIterator[AsyncIterator[Event]]:
-        """An iterator of the topic's events from now on, for the duration of the block."""
+        """An iterator of the topic's events from now on, for the duration of the block.
+
+        The block starts once events published on any server reach it.
+        """
         queue: asyncio.Queue[Event | None] = asyncio.Queue()
-        first = topic not in self._queues
         self._queues.setdefault(topic, set()).add(queue)
-        if first:
-            await self._pubsub.subscribe(f"events:{topic}", lambda payload: self._remote(topic, payload))
-
-        async def events() -> AsyncIterator[Event]:
-            while (event := await queue.get()) is not None:
-                yield event
-
+        counted = False
         try:
+            await self._listen(topic)
+            self.subscriptions += 1
+            counted = True
+
+            async def events() -> AsyncIterator[Event]:
+                seen: dict[object, None] = {}
+                while (event := await queue.get()) is not None:
+                    key = event.get(OUTBOX_ID)
+                    if key is not None:
+                        if key in seen:
+                            continue  # delivered again after a dispatcher stopped before recording it
+                        seen[key] = None
+                        if len(seen) > _REMEMBERED:
+                            del seen[next(iter(seen))]
+                    yield event
+
             yield events()
         finally:
+            if counted:
+                self.subscriptions -= 1
             subscribers = self._queues.get(topic)
             if subscribers is not None:
                 subscribers.discard(queue)
                 if not subscribers:
                     del self._queues[topic]
+                    self._listening.pop(topic, None)
                     await self._pubsub.unsubscribe(f"events:{topic}")
+
+    async def _listen(self, topic: str) -> None:
+        """Return once the topic's pub/sub subscription is confirmed; its first subscriber makes it."""
+        listening = self._listening.get(topic)
+        if listening is not None:
+            await listening.wait()
+            return
+        listening = self._listening[topic] = asyncio.Event()
+        try:
+            await self._pubsub.subscribe(f"events:{topic}", lambda payload: self._remote(topic, payload))
+        finally:
+            listening.set()

@@ -35,6 +35,10 @@ class JobQueue(Protocol):
     ) -> None:
         """`enqueue` from synchronous code (fire and forget)."""
 
+    async def deliver(self, name: str, /, *, job_id: str, defer_by: float, kwargs: dict[str, Any]) -> None:
+        """Hand over a job from the outbox: returns once it is safe (queued where it survives this process,
+        or run to the end in it); raises when it is not, so the outbox keeps it and tries again."""
+
     async def close(self) -> None: ...
 
 
@@ -67,9 +71,19 @@ class InProcessJobs:
     def enqueue_soon(
         self, name: str, /, *, job_id: str | None = None, defer_by: float = 0.0, **kwargs: Any
     ) -> None:
+        self._start(name, job_id, defer_by, kwargs, raise_errors=False)
+
+    async def deliver(self, name: str, /, *, job_id: str, defer_by: float, kwargs: dict[str, Any]) -> None:
+        # In memory a queued job dies with the process: the outbox keeps the row until the job has run.
+        await self._start(name, job_id, defer_by, kwargs, raise_errors=True)
+
+    def _start(
+        self, name: str, job_id: str | None, defer_by: float, kwargs: dict[str, Any], *, raise_errors: bool
+    ) -> asyncio.Task[Any]:
+        """The job's task: a new one, or the one of the same id already queued or running."""
         function = self._registry.functions[name]
-        if job_id is not None and job_id in self._running:
-            return
+        if job_id is not None and (running := self._running.get(job_id)) is not None:
+            return running
         ctx: JobContext = {
             "db": self._db,
             "settings": self._settings,
@@ -81,15 +95,18 @@ class InProcessJobs:
         }
         # The coroutine is made when the job starts: a deferred job cancelled at exit leaves none unawaited.
         call = functools.partial(function, ctx, **kwargs)
-        task = asyncio.create_task(self._run(name, call, defer_by), name=f"job-{name}")
+        task = asyncio.create_task(self._run(name, call, defer_by, raise_errors), name=f"job-{name}")
         if job_id is not None:
             self._running[job_id] = task
             task.add_done_callback(lambda _t: self._running.pop(job_id, None))
         else:
             self._anonymous.add(task)
             task.add_done_callback(self._anonymous.discard)
+        return task
 
-    async def _run(self, name: str, call: Callable[[], Awaitable[Any]], defer_by: float) -> Any:
+    async def _run(
+        self, name: str, call: Callable[[], Awaitable[Any]], defer_by: float, raise_errors: bool
+    ) -> Any:
         if defer_by > 0 and not self._hurry.is_set():
             # At shutdown (`close`) deferred jobs run at once instead of being lost with the process.
             with contextlib.suppress(TimeoutError):
@@ -105,6 +122,8 @@ class InProcessJobs:
                     self.maintenance_running -= 1
         except Exception:
             log.exception("job %s failed", name)
+            if raise_errors:
+                raise
             return None
 
     async def drain(self) -> None:
@@ -143,6 +162,10 @@ class ArqJobs:
         task = asyncio.create_task(self.enqueue(name, job_id=job_id, defer_by=defer_by, **kwargs))
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
+
+    async def deliver(self, name: str, /, *, job_id: str, defer_by: float, kwargs: dict[str, Any]) -> None:
+        # Queued on Redis, the job is the workers' to run (and retry): the outbox is done with it.
+        await self.enqueue(name, job_id=job_id, defer_by=defer_by, **kwargs)
 
     async def close(self) -> None:
         await asyncio.gather(*self._pending, return_exceptions=True)

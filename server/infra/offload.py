@@ -16,6 +16,7 @@ import functools
 import importlib
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -47,6 +48,9 @@ def _executor() -> ProcessPoolExecutor:
 
 def _leave_with_parent(parent: int) -> None:
     """In each child: exit once the server is gone, even if it was killed and could not say so."""
+    # Ctrl+C reaches the whole process group: the server shuts the children down itself, and an
+    # interrupted child would only print a traceback beside the server's logs.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -82,9 +86,10 @@ async def run(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         return await loop.run_in_executor(_executor(), call)
 
 
-def shutdown(pool: ProcessPoolExecutor | None = None) -> None:
-    """Stop the children (all of them, or those of `pool` if it is still the current one)."""
+def shutdown(pool: ProcessPoolExecutor | None = None, *, wait: bool = False) -> None:
+    """Stop the children (all of them, or those of `pool` if it is still the current one); `wait` for
+    them to exit."""
     global _pool
     if _pool is not None and (pool is None or pool is _pool):
-        _pool.shutdown(wait=False, cancel_futures=True)
+        _pool.shutdown(wait=wait, cancel_futures=True)
         _pool = None

@@ -13,6 +13,9 @@ from redis.asyncio.client import PubSub as RedisClientPubSub
 
 log = logging.getLogger("warroom.pubsub")
 
+# How long `subscribe` waits for Redis to confirm before going on without it.
+_CONFIRM_SECONDS = 5.0
+
 # Receives the payload another server published on a channel this server subscribed to.
 Handler = Callable[[bytes], None]
 
@@ -56,6 +59,8 @@ class RedisPubSub:
         self._redis: aioredis.Redis | None = None
         self._pubsub: RedisClientPubSub | None = None
         self._handlers: dict[str, Handler] = {}
+        # Channels whose SUBSCRIBE Redis has not confirmed yet, and who waits for that.
+        self._confirming: dict[bytes, list[asyncio.Future[None]]] = {}
         self._outbox: list[tuple[str, bytes]] = []
         self._wakeup = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
@@ -63,7 +68,8 @@ class RedisPubSub:
     async def start(self) -> None:
         self._redis = aioredis.Redis.from_url(self._url)
         await self._redis.ping()
-        self._pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+        # Subscribe confirmations are read too: `subscribe` returns once Redis has one.
+        self._pubsub = self._redis.pubsub()
         # A pubsub connection must subscribe to something before it can be read.
         await self._pubsub.subscribe(f"{self._prefix}hello")
         self._tasks = [
@@ -81,9 +87,24 @@ class RedisPubSub:
             await self._redis.aclose()
 
     async def subscribe(self, channel: str, handler: Handler) -> None:
+        """Receive the channel's messages; returns once Redis has confirmed, so that whatever any server
+        publishes from then on arrives."""
         assert self._pubsub is not None, "start() first"
         self._handlers[channel] = handler
-        await self._pubsub.subscribe(self._prefix + channel)
+        name = (self._prefix + channel).encode()
+        confirmed = asyncio.get_running_loop().create_future()
+        waiting = self._confirming.setdefault(name, [])
+        waiting.append(confirmed)
+        try:
+            await self._pubsub.subscribe(self._prefix + channel)
+            await asyncio.wait_for(confirmed, _CONFIRM_SECONDS)
+        except TimeoutError:
+            log.warning("Redis did not confirm a subscription in time", extra={"channel": channel})
+        finally:
+            if confirmed in waiting:
+                waiting.remove(confirmed)
+            if not waiting and self._confirming.get(name) is waiting:
+                del self._confirming[name]
 
     async def unsubscribe(self, channel: str) -> None:
         assert self._pubsub is not None, "start() first"
@@ -121,7 +142,14 @@ class RedisPubSub:
                 log.error("reading from Redis failed: %s", exc)
                 await asyncio.sleep(0.5)
                 continue
-            if message is None or message.get("type") != "message":
+            if message is None:
+                continue
+            if message.get("type") == "subscribe":
+                for waiting in self._confirming.pop(message["channel"], []):
+                    if not waiting.done():
+                        waiting.set_result(None)
+                continue
+            if message.get("type") != "message":
                 continue
             channel: bytes = message["channel"]
             frame: bytes = message["data"]

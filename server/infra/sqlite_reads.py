@@ -8,7 +8,8 @@ handing them away. These connections only read (`PRAGMA query_only`): a write th
 instead of taking the write lock in the loop. Writes keep going through the aiosqlite pool.
 
 The classes speak the part of aiosqlite's API that SQLAlchemy's aiosqlite dialect uses; every
-coroutine returns without suspending.
+coroutine returns without suspending. `check_internals` holds what they rely on in that dialect; when it
+fails, reads go through the aiosqlite pool like writes (server/speedups.py).
 """
 
 from __future__ import annotations
@@ -17,8 +18,19 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from server.speedups import require_members, require_version
+
 # A reader can see SQLITE_BUSY only in rare moments (a WAL being reset or recovered): wait briefly.
 _BUSY_TIMEOUT_MS = 200
+
+
+def check_internals() -> None:
+    """Raise `Incompatible` unless SQLAlchemy's aiosqlite dialect is the one these classes were made for."""
+    require_version("SQLAlchemy", "2.0.40", "2.2")
+    from sqlalchemy.dialects.sqlite.aiosqlite import AsyncAdapt_aiosqlite_connection
+
+    # The adapter still reaches the driver's connection through the names InLoopConnection answers to.
+    require_members(AsyncAdapt_aiosqlite_connection, "create_function", "_connection", "stop", "close")
 
 
 class InLoopCursor:

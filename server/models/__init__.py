@@ -10,6 +10,7 @@ from server.models.heatmaps import HeatmapEditDay, HeatmapState
 from server.models.jobs import Job, JobStatus
 from server.models.notifications import Notification, NotificationKind
 from server.models.orders import Order, OrderPainPoint
+from server.models.outbox import OutboxKind, OutboxMessage
 from server.models.painpoints import (
     PainPoint,
     PainPointEmbedding,
@@ -45,6 +46,8 @@ __all__ = [
     "NotificationKind",
     "Order",
     "OrderPainPoint",
+    "OutboxKind",
+    "OutboxMessage",
     "PainPoint",
     "PainPointEmbedding",
     "PainPointStatus",

@@ -19,7 +19,6 @@ from server.sync import protocol
 from server.sync.peer import CLOSE_TOO_SLOW, OutboxPeer
 from server.sync.room import UpdateRefused
 from server.sync.rooms import Rooms
-from server.sync.websocket import DIRECT_WRITE
 
 log = logging.getLogger("warroom.sync")
 
@@ -30,6 +29,12 @@ CLOSE_PROTOCOL = 1002
 CLOSE_UNSUPPORTED = 1003
 CLOSE_INVALID_PAYLOAD = 1007
 CLOSE_INTERNAL = 1011
+# Normal closure, going away, no status, connection dropped: clients come and go this way all day.
+_ORDINARY_CLOSES = {1000, 1001, 1005, 1006}
+
+# The ASGI scope extension through which server/sync/websocket.py offers a direct write; absent under
+# another server, or with the plain uvicorn protocol (WARROOM_FAST_WEBSOCKET=0).
+DIRECT_WRITE = "warroom.sync.direct_write"
 
 
 class _Rejected(Exception):
@@ -137,7 +142,10 @@ class SyncEndpoint:
         if not conn.client_gone and not peer.disconnected:
             with contextlib.suppress(Exception):  # the socket may be gone already; nothing to tell then
                 await conn.send({"type": "websocket.close", "code": code, "reason": reason})
-        log.info(
+        # A client leaving is one line per connection: debug. A close the server decided stays at info.
+        level = logging.DEBUG if code in _ORDINARY_CLOSES else logging.INFO
+        log.log(
+            level,
             "sync closed",
             extra={
                 "case_id": conn.case_id,

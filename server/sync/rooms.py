@@ -99,7 +99,7 @@ class Rooms:
         self._compacted_at[case_id] = 0
         # Armed now and disarmed by the joining peer, so a room whose opener went away still closes.
         self._arm_idle_timer(room)
-        log.info("room opened", extra={"case_id": case_id})
+        log.debug("room opened", extra={"case_id": case_id})
         return room
 
     def release(self, room: Room, peer: Peer) -> None:
@@ -128,7 +128,7 @@ class Rooms:
         if room.updates_stored:
             self._request_compaction(room.case_id)
         self._compacted_at.pop(room.case_id, None)
-        log.info("room closed", extra={"case_id": room.case_id})
+        log.debug("room closed", extra={"case_id": room.case_id})
 
     def _activity(self, case_id: str, author_id: str | None) -> None:
         room = self._rooms.get(case_id)

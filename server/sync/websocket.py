@@ -8,7 +8,8 @@ full) keeps going through uvicorn's own code.
 
 The endpoint finds the writer in the ASGI scope under `extensions[DIRECT_WRITE]["write"]` (and
 `["abort"]`, to drop a client too slow to read what it was sent); under another server the extension
-is absent and every frame goes through ASGI.
+is absent and every frame goes through ASGI. uvicorn's module is private: `check_internals` holds what
+this one relies on, and `serve` uses uvicorn's plain protocol when it fails (server/speedups.py).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIO
 from websockets.http11 import Request
 from websockets.protocol import State
 
-DIRECT_WRITE = "warroom.sync.direct_write"
+from server.speedups import require_members, require_parameters, require_version
+from server.sync.endpoint import DIRECT_WRITE
 
 _FIN_BINARY = 0x82
 
@@ -46,6 +48,18 @@ def binary_frame(payload: bytes) -> bytes:
         header = struct.pack("!BBQ", _FIN_BINARY, 127, size)
     _last_payload, _last_frame = payload, header + payload
     return _last_frame
+
+
+def check_internals() -> None:
+    """Raise `Incompatible` unless uvicorn's protocol has what `SyncWebSocketProtocol` overrides and reads."""
+    require_version("uvicorn", "0.35", "0.56")
+    require_version("websockets", "15", "18")
+    base = WebSocketsSansIOProtocol
+    require_parameters(base.handle_connect, "self", "event")
+    require_parameters(base.start_keepalive, "self")
+    require_members(base, "send_keepalive_ping", "ping_interval", "ping_timer", "loop", "scope", "transport")
+    require_members(base, "handshake_complete", "close_sent", "disconnected", "conn")
+    require_members(State, "OPEN")
 
 
 class SyncWebSocketProtocol(WebSocketsSansIOProtocol):

@@ -1,14 +1,26 @@
-"""The short cut for plain scalar fields answers exactly as graphql-core's own execution does."""
+"""The short cut for plain scalar fields answers exactly as graphql-core's own execution does; switched
+off (WARROOM_FAST_GRAPHQL=0), or not fitting the installed libraries, strawberry's own execution serves."""
 
+import asyncio
 import enum
+import logging
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 import strawberry
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from server import speedups
+from server.api import execution
 from server.api.execution import _PLANS, ExecutionContext, _Nested
 from server.api.schema import build_schema
+from server.infra.config import Settings
+from server.speedups import Incompatible
+from tests.support.gqlws import GqlWs
+from tests.support.live import live_server
+from tests.support.operations import operation
 
 
 @strawberry.enum
@@ -126,3 +138,54 @@ async def test_plain_fields_take_the_short_cut_and_others_do_not() -> None:
 
 def test_the_served_schema_uses_it() -> None:
     assert build_schema().execution_context_class is ExecutionContext
+
+
+def test_switched_off_the_schema_executes_as_strawberry_does() -> None:
+    schema = build_schema(Settings(fast_graphql=False))
+    assert schema.execution_context_class is StrawberryGraphQLCoreExecutionContext
+
+
+def test_a_graphql_core_that_moved_on_gets_strawberrys_execution(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def moved_on() -> None:
+        raise Incompatible("graphql-core 3.4.0 is outside the range it was written for [3.3, 3.4)")
+
+    monkeypatch.setattr(speedups, "_reported", set())
+    monkeypatch.setattr(execution, "check_internals", moved_on)
+    with caplog.at_level(logging.WARNING, "warroom.speedups"):
+        schema = build_schema(Settings())
+    assert schema.execution_context_class is StrawberryGraphQLCoreExecutionContext
+    assert "graphql-core 3.4.0 is outside" in caplog.text
+
+
+async def test_a_server_without_the_short_cut_serves_the_same_answers(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    """Two servers on one database, one with WARROOM_FAST_GRAPHQL=0: mutations and a subscription go
+    through the plain one, and both answer the war room's queries alike."""
+    async with (
+        live_server(sqlite_url, tmp_path, name="fast") as fast,
+        live_server(sqlite_url, tmp_path, {"WARROOM_FAST_GRAPHQL": "0"}, name="plain") as plain,
+    ):
+        assert "WARROOM_FAST_GRAPHQL=0" in plain.server.logs()
+        assert "WARROOM_FAST_GRAPHQL" not in fast.server.logs()
+        case = await plain.case(commenter="COMMENTER")
+        owner, commenter = case.owner.token, case.members["commenter"].token
+        client = await GqlWs.signed_in(f"{plain.server.ws_url}/graphql", owner)
+        await client.subscribe("c", operation("CommentEvents"), {"caseId": case.id})
+        await asyncio.sleep(0.5)  # the server confirms nothing when a subscription starts listening
+        add = operation("AddComment")
+        for body in ("Who owns this?", "谁负责这个？"):
+            added = await plain.gql.data(add, {"input": {"caseId": case.id, "body": body}}, commenter)
+            event = (await client.next_data("c"))["commentEvents"]
+            assert (event["kind"], event["comment"]["id"]) == ("ADDED", added["addComment"]["id"])
+        await client.close()
+        reply = operation("ReplyToComment")
+        await plain.gql.data(reply, {"commentId": added["addComment"]["id"], "body": "Me."}, owner)
+        for name, variables in (("Case", {"id": case.id}), ("CaseComments", {"caseId": case.id})):
+            document = operation(name)
+            answer = await plain.gql.data(document, variables, owner)
+            assert answer == await fast.gql.data(document, variables, owner), name
+        threads = answer["case"]["comments"]["nodes"]
+        assert sorted(t["body"] for t in threads) == sorted(["Who owns this?", "谁负责这个？"])

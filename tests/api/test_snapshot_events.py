@@ -28,8 +28,7 @@ async def live(sqlite_url: str, tmp_path: Path) -> AsyncIterator[Live]:
 
 async def _subscribed(live: Live, token: str, case_id: str) -> tuple[GqlWs, str]:
     socket = await GqlWs.signed_in(f"{live.server.ws_url}/graphql", token)
-    await socket.subscribe("1", EVENTS, {"c": case_id})
-    await asyncio.sleep(0.2)  # the server subscribes to the event bus asynchronously
+    await socket.subscribed("1", EVENTS, {"c": case_id})
     return socket, "1"
 
 

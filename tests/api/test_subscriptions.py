@@ -19,8 +19,6 @@ from tests.support.operations import operation
 EVENTS = operation("CommentEvents")
 NOTES = operation("NotificationEvents")
 ADD = "mutation($i: AddCommentInput!) { addComment(input: $i) { id } }"
-# The server confirms nothing when a subscription starts listening; give it this long.
-SETTLE = 0.5
 WITHIN = 1.0
 
 
@@ -52,8 +50,7 @@ async def test_members_see_every_comment_change_within_a_second(live: Live) -> N
         owner.token,
     )
     client = await GqlWs.signed_in(_url(live), viewer.token)
-    await client.subscribe("c", EVENTS, {"caseId": case.id})
-    await asyncio.sleep(SETTLE)
+    await client.subscribed("c", EVENTS, {"caseId": case.id})
     gql = live.gql
     thread_id = ""
 
@@ -111,8 +108,7 @@ async def test_notifications_arrive_live_and_read_marks_follow(live: Live) -> No
     case = await live.case(commenter="COMMENTER")
     commenter = case.members["commenter"]
     client = await GqlWs.signed_in(_url(live), commenter.token)
-    await client.subscribe("n", NOTES)
-    await asyncio.sleep(SETTLE)
+    await client.subscribed("n", NOTES)
     body = f"{mention_markup('Wang', commenter.person.id)} please check"
     made, delay = await _timed(
         client, "n", live.gql.data(ADD, {"i": {"caseId": case.id, "body": body}}, case.owner.token)
@@ -134,8 +130,7 @@ async def test_a_revoked_token_ends_the_subscription(live: Live) -> None:
     case = await live.case(viewer="VIEWER")
     viewer = case.members["viewer"]
     client = await GqlWs.signed_in(_url(live), viewer.token)
-    await client.subscribe("c", EVENTS, {"caseId": case.id})
-    await asyncio.sleep(SETTLE)
+    await client.subscribed("c", EVENTS, {"caseId": case.id})
     await live.gql.data("mutation { logout }", token=viewer.token)
     await asyncio.sleep(0.5)  # past WARROOM_GRAPHQL_WS_RECHECK_SECONDS
     await live.gql.data(ADD, {"i": {"caseId": case.id, "body": "after logout"}}, case.owner.token)
@@ -159,10 +154,9 @@ async def test_a_comment_made_on_one_server_reaches_a_subscriber_on_another(pair
     case = await one.case(commenter="COMMENTER")
     commenter = case.members["commenter"]
     comments = await GqlWs.signed_in(_url(two), case.owner.token)
-    await comments.subscribe("c", EVENTS, {"caseId": case.id})
+    await comments.subscribed("c", EVENTS, {"caseId": case.id})
     notes = await GqlWs.signed_in(_url(two), commenter.token)
-    await notes.subscribe("n", NOTES)
-    await asyncio.sleep(SETTLE)
+    await notes.subscribed("n", NOTES)
     body = f"{mention_markup('Wang', commenter.person.id)} can you check?"
     event, delay = await _timed(
         comments, "c", one.gql.data(ADD, {"i": {"caseId": case.id, "body": body}}, case.owner.token)

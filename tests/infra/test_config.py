@@ -10,6 +10,18 @@ def test_defaults_are_embedded() -> None:
     assert not settings.uses_arq
     assert settings.max_frame_bytes == 8 * 1024 * 1024
     assert (settings.host, settings.port) == ("127.0.0.1", 8000)
+    assert (settings.log_level, settings.log_format) == ("info", "auto")
+    assert Settings.from_env({"WARROOM_LOG_FORMAT": "JSON"}).log_format == "json"
+
+
+def test_the_speedups_are_on_unless_switched_off() -> None:
+    assert Settings.from_env({}).fast_graphql
+    off = Settings.from_env(
+        {"WARROOM_FAST_GRAPHQL": "0", "WARROOM_FAST_WEBSOCKET": "0", "WARROOM_FAST_SQLITE_READS": "0"}
+    )
+    assert (off.fast_graphql, off.fast_websocket, off.fast_sqlite_reads) == (False, False, False)
+    on = Settings.from_env({"WARROOM_FAST_WEBSOCKET": "1", "WARROOM_FAST_SQLITE_READS": ""})
+    assert (on.fast_graphql, on.fast_websocket, on.fast_sqlite_reads) == (True, True, True)
 
 
 def test_redis_means_arq_unless_told_otherwise() -> None:
@@ -24,6 +36,7 @@ def test_redis_means_arq_unless_told_otherwise() -> None:
         ({"WARROOM_MAX_FRAME_BYTES": "10"}, "at least 1024"),
         ({"WARROOM_DATABASE_URL": "mysql://x"}, "must start with"),
         ({"WARROOM_JOBS": "celery"}, "must be one of"),
+        ({"WARROOM_LOG_FORMAT": "logfmt"}, "WARROOM_LOG_FORMAT must be one of auto, json, text"),
         ({"WARROOM_JOBS": "arq"}, "needs WARROOM_REDIS_URL"),
         ({"WARROOM_ROOM_IDLE_SECONDS": "-1"}, "must be at least 0"),
         ({"WARROOM_ROOM_IDLE_SECONDS": "soon"}, "must be a number"),

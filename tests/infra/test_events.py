@@ -1,6 +1,7 @@
 """Events reach subscribers on this server at once, and on another server through Redis."""
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 
@@ -24,6 +25,16 @@ async def test_local_subscribers_get_events_of_their_topic_only() -> None:
         assert await _next(other) == {"kind": "ADDED", "n": 2}
 
 
+async def test_subscriptions_count_the_subscribers_listening_now() -> None:
+    bus = EventBus(LocalPubSub())
+    async with bus.subscribe("case:1"), bus.subscribe("case:1"), bus.subscribe("case:2"):
+        assert bus.subscriptions == 3
+    assert bus.subscriptions == 0
+    async with bus.subscribe("case:1") as again:  # the topic is made again after its last subscriber left
+        bus.publish("case:1", {"n": 1})
+        assert await _next(again) == {"n": 1}
+
+
 @pytest.fixture
 async def two_servers() -> AsyncIterator[tuple[EventBus, EventBus]]:
     require_redis()
@@ -38,8 +49,8 @@ async def two_servers() -> AsyncIterator[tuple[EventBus, EventBus]]:
 
 async def test_events_cross_servers_once(two_servers: tuple[EventBus, EventBus]) -> None:
     one, two = two_servers
+    # Entering a subscription waits for Redis's confirmation: an event published right then arrives.
     async with one.subscribe("t") as on_one, two.subscribe("t") as on_two:
-        await asyncio.sleep(0.1)  # Redis confirms the subscription asynchronously
         one.publish("t", {"n": 1})
         two.publish("t", {"n": 2})
         assert [await _next(on_one), await _next(on_one)] == [{"n": 1}, {"n": 2}]
@@ -47,3 +58,17 @@ async def test_events_cross_servers_once(two_servers: tuple[EventBus, EventBus])
         one.publish("t", {"n": 3})
         assert await _next(on_one) == {"n": 3}
         assert await _next(on_two) == {"n": 3}
+
+
+async def test_subscribers_joining_together_both_wait_for_the_confirmation(
+    two_servers: tuple[EventBus, EventBus],
+) -> None:
+    one, two = two_servers
+    async with contextlib.AsyncExitStack() as stack:
+        first, second = await asyncio.gather(
+            stack.enter_async_context(two.subscribe("together")),
+            stack.enter_async_context(two.subscribe("together")),
+        )
+        assert two.subscriptions == 2
+        one.publish("together", {"n": 1})
+        assert [await _next(first), await _next(second)] == [{"n": 1}, {"n": 1}]

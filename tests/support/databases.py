@@ -15,7 +15,7 @@ from server.infra import migrate
 from tests.support.services import PG_HOST, PG_PORT, PG_USER, pg_url
 
 
-def off_loop(function: Callable[[], None]) -> None:
+def off_loop(function: Callable[[], object]) -> None:
     """Run `function` in its own thread: migrations call asyncio.run, which a running loop forbids."""
     with ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(function).result()

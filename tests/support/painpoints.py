@@ -11,15 +11,14 @@ from typing import Any
 
 from sqlalchemy import update
 
-from server.domain.job_registry import REGISTRY
 from server.domain.painpoints import submit as painpoint_submit
 from server.domain.painpoints.actions import SubmissionInput
 from server.domain.painpoints.config import PainPointConfig
 from server.infra.config import Settings
 from server.infra.db import Database
-from server.infra.job_queues import InProcessJobs
 from server.models import PainPoint, User
 from tests.support.graphql import GraphQL
+from tests.support.outbox import Followups
 
 LABELLED = Path(__file__).parents[1] / "data" / "painpoints_labelled.jsonl"
 
@@ -96,14 +95,12 @@ async def seed(
     async with db.sessions() as session:
         author = await session.get(User, author_id)
     assert author is not None
-    jobs = InProcessJobs(REGISTRY, db, settings)
+    jobs = Followups(db, settings)
     inputs = [
         SubmissionInput(case_ids[i % len(case_ids)], row.text, customer=row.customer, product=row.product)
         for i, row in enumerate(rows)
     ]
-    results = await painpoint_submit.submit(
-        db, jobs, None, author, inputs, PainPointConfig.from_settings(settings)
-    )
+    results = await painpoint_submit.submit(db, author, inputs, PainPointConfig.from_settings(settings))
     await jobs.drain()
     ids = []
     async with db.transaction() as session:

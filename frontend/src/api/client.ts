@@ -1,10 +1,9 @@
-// GraphQL over HTTP: POST /graphql with the bearer token; named operations from graphql/operations.
+// GraphQL over HTTP: POST /graphql with the bearer token; the generated operations of graphql/operations.
 
 import { getToken } from "../session";
 import { ApiError, fromGraphQLErrors } from "./errors";
-import { operationDocument } from "./operations";
+import { requestBody, type Operation, type VariablesArgument } from "./operations";
 
-type Variables = Record<string, unknown>;
 type Listener = () => void;
 
 const unauthenticatedListeners = new Set<Listener>();
@@ -41,10 +40,12 @@ async function readJson(response: Response): Promise<{ data?: unknown; errors?: 
   }
 }
 
-/** Runs the named operation and returns its `data`, or throws an ApiError with a readable message. */
-export async function request<T>(operationName: string, variables: Variables = {}): Promise<T> {
-  const query = operationDocument(operationName);
-  const response = await post(JSON.stringify({ query, operationName, variables }));
+/** Runs the operation and returns its `data`, or throws an ApiError with a readable message. */
+export async function request<TResult, TVariables>(
+  operation: Operation<TResult, TVariables>,
+  ...[variables]: VariablesArgument<TVariables>
+): Promise<TResult> {
+  const response = await post(JSON.stringify(requestBody(operation, variables)));
   const payload = await readJson(response);
   if (payload && Array.isArray(payload.errors) && payload.errors.length > 0) {
     const error = fromGraphQLErrors(payload.errors);
@@ -57,5 +58,5 @@ export async function request<T>(operationName: string, variables: Variables = {
   if (!response.ok || !payload || payload.data == null) {
     throw new ApiError("SERVER", `The server could not answer (status ${response.status}). Try again shortly.`);
   }
-  return payload.data as T;
+  return payload.data as TResult;
 }

@@ -5,7 +5,7 @@ import { createClient, type Client } from "graphql-ws";
 import { getToken } from "../session";
 import { fromGraphQLErrors } from "./errors";
 import { notifyUnauthenticated } from "./client";
-import { operationDocument } from "./operations";
+import { requestBody, type Operation } from "./operations";
 
 const CLOSE_UNAUTHORIZED = 4401;
 
@@ -43,28 +43,25 @@ export interface SubscriptionHandlers<T> {
   error?: (message: string) => void;
 }
 
-/** Subscribes to the named operation; returns a function that unsubscribes. */
-export function subscribe<T>(
-  operationName: string,
-  variables: Record<string, unknown>,
-  handlers: SubscriptionHandlers<T>,
+/** Subscribes to the operation; returns a function that unsubscribes. */
+export function subscribe<TResult, TVariables>(
+  operation: Operation<TResult, TVariables>,
+  variables: TVariables,
+  handlers: SubscriptionHandlers<TResult>,
 ): () => void {
-  return getClient().subscribe<T>(
-    { query: operationDocument(operationName), operationName, variables },
-    {
-      next: (result) => {
-        if (result.errors?.length) handlers.error?.(fromGraphQLErrors(result.errors).message);
-        else if (result.data) handlers.next(result.data as T);
-      },
-      error: (error) => {
-        const message = Array.isArray(error)
-          ? fromGraphQLErrors(error).message
-          : "The live connection was lost. Reload the page to see new activity.";
-        handlers.error?.(message);
-      },
-      complete: () => undefined,
+  return getClient().subscribe<TResult>(requestBody(operation, variables), {
+    next: (result) => {
+      if (result.errors?.length) handlers.error?.(fromGraphQLErrors(result.errors).message);
+      else if (result.data) handlers.next(result.data as TResult);
     },
-  );
+    error: (error) => {
+      const message = Array.isArray(error)
+        ? fromGraphQLErrors(error).message
+        : "The live connection was lost. Reload the page to see new activity.";
+      handlers.error?.(message);
+    },
+    complete: () => undefined,
+  });
 }
 
 /** Closes the socket, e.g. on sign-out, so the next subscription authenticates afresh. */

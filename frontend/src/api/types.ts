@@ -1,57 +1,24 @@
-// TypeScript shapes of the GraphQL contract (graphql/schema.graphql) as far as the war room reads it.
+// Names the UI reads better by, for shapes GraphQL Code Generator derives from graphql/schema.graphql and
+// graphql/operations (src/api/generated/graphql.ts, `npm run codegen`).
 
-export type UserRole = "MEMBER" | "RD" | "HR" | "LEGAL" | "ADMIN";
-export type CaseRole = "OWNER" | "EDITOR" | "COMMENTER" | "VIEWER";
+import type {
+  CaseMemberFieldsFragment,
+  CaseQuery,
+  CaseRole,
+  CasesQuery,
+  DemoLoginsQuery,
+  UserFieldsFragment,
+} from "./generated/graphql";
+
+export type { CaseRole, UserRole } from "./generated/graphql";
 
 export const CASE_ROLES: readonly CaseRole[] = ["OWNER", "EDITOR", "COMMENTER", "VIEWER"];
 
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: UserRole;
-}
-
-export interface PageInfo {
-  hasNextPage: boolean;
-  endCursor: string | null;
-}
-
-export interface Connection<T> {
-  nodes: T[];
-  pageInfo: PageInfo;
-}
-
-export interface CaseSummary {
-  id: string;
-  title: string;
-  customer: string;
-  createdAt: string;
-  myRole: CaseRole;
-}
-
-export interface CaseMember {
-  user: User;
-  role: CaseRole;
-  addedAt: string;
-}
-
-export interface CaseDetail extends CaseSummary {
-  members: CaseMember[];
-}
-
-export interface LoginPayload {
-  token: string;
-  expiresAt: string;
-  user: User;
-}
-
-export interface DemoLogin {
-  email: string;
-  password: string;
-  name: string;
-  role: UserRole;
-}
+export type User = UserFieldsFragment;
+export type CaseSummary = CasesQuery["cases"]["nodes"][number];
+export type CaseMember = CaseMemberFieldsFragment;
+export type CaseDetail = CaseQuery["case"];
+export type DemoLogin = DemoLoginsQuery["demoLogins"][number];
 
 /** Whether a case role may change the document (viewers and commenters only read it). */
 export function canEdit(role: CaseRole): boolean {

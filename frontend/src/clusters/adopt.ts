@@ -1,6 +1,7 @@
 // Adopting a pain point into the roadmap (R&D): a note, then AdoptPainPoint; the row shows the result.
 
 import { request } from "../api/client";
+import { AdoptPainPointDocument } from "../api/generated/graphql";
 import type { PainPoint } from "../painpoints/types";
 import { inlineAction } from "../ui/inline-action";
 
@@ -15,7 +16,7 @@ export function adoptControl(painPoint: PainPoint, onAdopted: (adopted: PainPoin
     required: false,
     confirm: "Adopt into roadmap",
     run: async (note) =>
-      (await request<{ adoptPainPoint: PainPoint }>("AdoptPainPoint", { id: painPoint.id, note: note || null })).adoptPainPoint,
+      (await request(AdoptPainPointDocument, { id: painPoint.id, note: note || null })).adoptPainPoint,
     done: onAdopted,
   });
 }

@@ -1,6 +1,7 @@
 // One cluster opened: its keywords with their weights, trend, and every member a page at a time.
 
 import { request } from "../api/client";
+import { PainPointClusterDocument } from "../api/generated/graphql";
 import { errorMessage } from "../api/errors";
 import type { ClusterDetail, ClusterFilter } from "../painpoints/types";
 import { h, replaceChildren } from "../ui/dom";
@@ -18,7 +19,7 @@ export function clusterDetail(id: string, filter: ClusterFilter, canAdopt: boole
     canAdopt,
     emptyText: "No pain points of this cluster match the filter.",
     fetch: async (first, after) => {
-      const { painPointCluster } = await request<{ painPointCluster: ClusterDetail }>("PainPointCluster", { id, filter, first, after });
+      const { painPointCluster } = await request(PainPointClusterDocument, { id, filter, first, after });
       showHead(painPointCluster);
       return painPointCluster.painPoints;
     },

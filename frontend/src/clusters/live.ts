@@ -2,6 +2,7 @@
 // finishing) reaches the page as one call, so it reloads once.
 
 import { subscribe } from "../api/subscriptions";
+import { ClusterEventsDocument } from "../api/generated/graphql";
 import type { ClusterEvent } from "../painpoints/types";
 
 const GATHER_MS = 300;
@@ -10,7 +11,7 @@ const GATHER_MS = 300;
 export function followClusters(onChange: (events: ClusterEvent[]) => void, onError: (message: string) => void): () => void {
   let pending: ClusterEvent[] = [];
   let timer: number | undefined;
-  const unsubscribe = subscribe<{ clusterEvents: ClusterEvent }>("ClusterEvents", {}, {
+  const unsubscribe = subscribe(ClusterEventsDocument, {}, {
     next: ({ clusterEvents }) => {
       pending.push(clusterEvents);
       window.clearTimeout(timer);

@@ -1,6 +1,7 @@
 // "Re-cluster now": starts the team's re-clustering job and follows it with job(id) until it ends.
 
 import { request } from "../api/client";
+import { JobDocument, ReclusterPainPointsDocument } from "../api/generated/graphql";
 import { ApiError, errorMessage } from "../api/errors";
 import type { Job } from "../painpoints/types";
 import { h } from "../ui/dom";
@@ -49,7 +50,7 @@ export function reclusterControl(onStart: () => void, onFinished: () => void): R
   async function follow(id: string): Promise<void> {
     if (disposed) return;
     try {
-      const { job } = await request<{ job: Job }>("Job", { id });
+      const { job } = await request(JobDocument, { id });
       if (disposed) return;
       show(job);
       if (job.status === "SUCCEEDED" || job.status === "FAILED") {
@@ -77,7 +78,7 @@ export function reclusterControl(onStart: () => void, onFinished: () => void): R
     onStart();
     status.classList.remove("failed");
     status.textContent = "Starting…";
-    request<{ reclusterPainPoints: { jobId: string; job: Job } }>("ReclusterPainPoints", {})
+    request(ReclusterPainPointsDocument, {})
       .then(({ reclusterPainPoints }) => {
         show(reclusterPainPoints.job);
         void follow(reclusterPainPoints.jobId);

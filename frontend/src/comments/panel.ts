@@ -4,7 +4,13 @@ import "../styles/comments.css";
 import { request } from "../api/client";
 import { errorMessage } from "../api/errors";
 import { subscribe } from "../api/subscriptions";
-import type { CaseRole, Connection } from "../api/types";
+import {
+  AddCommentDocument,
+  CaseCommentsDocument,
+  CommentDocument,
+  CommentEventsDocument,
+} from "../api/generated/graphql";
+import type { CaseRole } from "../api/types";
 import { h, replaceChildren } from "../ui/dom";
 import { keepTimesFresh } from "../ui/fresh-times";
 import { noticeArea } from "../ui/notice";
@@ -15,7 +21,7 @@ import { composer } from "./composer";
 import { passageHighlights, scrollToPassage } from "./highlight";
 import { selectionAction } from "./selection-action";
 import { ThreadView, type ThreadGroup } from "./thread";
-import type { CommentEvent, Person, Reply, Thread } from "./types";
+import type { ChangedComment, Person, RootComment, Thread } from "./types";
 
 const PAGE_SIZE = 50;
 const RECHECK_MS = 800;
@@ -25,7 +31,7 @@ function newestFirst(a: Thread, b: Thread): number {
   return b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id);
 }
 
-function isRoot(comment: Reply | Thread): comment is Thread {
+function isRoot(comment: ChangedComment): comment is RootComment {
   return comment.id === comment.threadId;
 }
 
@@ -118,7 +124,7 @@ export function commentsTab(room: Room, editorHost: HTMLElement): PanelTab {
 
   async function fetchThread(id: string): Promise<void> {
     try {
-      const { comment } = await request<{ comment: Thread }>("Comment", { id });
+      const { comment } = await request(CommentDocument, { id });
       put(comment);
       render();
     } catch (error) {
@@ -127,7 +133,7 @@ export function commentsTab(room: Room, editorHost: HTMLElement): PanelTab {
   }
 
   /** Takes in a comment as it is now: a thread's first comment (perhaps without replies) or a reply. */
-  function apply(comment: Reply | Thread): void {
+  function apply(comment: ChangedComment): void {
     if (isRoot(comment)) {
       const known = threads.get(comment.id);
       put({ ...known, ...comment, replies: comment.replies ?? known?.replies ?? [] });
@@ -149,7 +155,7 @@ export function commentsTab(room: Room, editorHost: HTMLElement): PanelTab {
   async function load(): Promise<void> {
     more.disabled = true;
     try {
-      const data = await request<{ case: { comments: Connection<Thread> } }>("CaseComments", {
+      const data = await request(CaseCommentsDocument, {
         caseId: item.id,
         first: PAGE_SIZE,
         after,
@@ -171,7 +177,7 @@ export function commentsTab(room: Room, editorHost: HTMLElement): PanelTab {
     const input = passage
       ? { caseId: item.id, body, anchor: { start: passage.start, end: passage.end }, quote: passage.quote }
       : { caseId: item.id, body };
-    const { addComment } = await request<{ addComment: Thread }>("AddComment", { input });
+    const { addComment } = await request(AddCommentDocument, { input });
     apply(addComment);
     idle();
   }
@@ -247,7 +253,7 @@ export function commentsTab(room: Room, editorHost: HTMLElement): PanelTab {
 
   if (canComment) room.onDispose(selectionAction(editor, editorHost, compose));
   room.onDispose(
-    subscribe<{ commentEvents: CommentEvent }>("CommentEvents", { caseId: item.id }, {
+    subscribe(CommentEventsDocument, { caseId: item.id }, {
       next: ({ commentEvents }) => apply(commentEvents.comment),
       error: (message) => notice.show(message),
     }),

@@ -8,7 +8,14 @@ import { confirmDialog } from "../ui/confirm";
 import { timeElement } from "../ui/time";
 import { composer, type Composer } from "./composer";
 import { renderBody } from "./mentions";
-import type { Person, Reply, Thread } from "./types";
+import {
+  DeleteCommentDocument,
+  EditCommentDocument,
+  ReopenCommentDocument,
+  ReplyToCommentDocument,
+  ResolveCommentDocument,
+} from "../api/generated/graphql";
+import type { ChangedComment, Person, Reply, Thread } from "./types";
 
 export interface ThreadContext {
   canComment: boolean;
@@ -16,7 +23,7 @@ export interface ThreadContext {
   /** Lights up the thread's passage in the editor. */
   select: (thread: Thread) => void;
   /** Takes in a comment as a mutation returned it (a thread's first comment or a reply). */
-  changed: (comment: Reply | Thread) => void;
+  changed: (comment: ChangedComment) => void;
 }
 
 export type ThreadGroup = "open" | "orphaned" | "resolved";
@@ -82,11 +89,12 @@ export class ThreadView {
   }
 
   private resolve(): void {
-    const op = this.thread.resolvedAt ? "ReopenComment" : "ResolveComment";
-    const field = this.thread.resolvedAt ? "reopenComment" : "resolveComment";
+    const variables = { commentId: this.thread.id };
     void this.run(async () => {
-      const data = await request<Record<string, Thread>>(op, { commentId: this.thread.id });
-      this.context.changed(data[field]);
+      const changed = this.thread.resolvedAt
+        ? (await request(ReopenCommentDocument, variables)).reopenComment
+        : (await request(ResolveCommentDocument, variables)).resolveComment;
+      this.context.changed(changed);
     });
   }
 
@@ -99,7 +107,7 @@ export class ThreadView {
         danger: true,
       });
       if (!sure) return;
-      const { deleteComment } = await request<{ deleteComment: Reply }>("DeleteComment", { commentId: comment.id });
+      const { deleteComment } = await request(DeleteCommentDocument, { commentId: comment.id });
       this.context.changed(deleteComment);
     });
   }
@@ -112,7 +120,7 @@ export class ThreadView {
       initial: comment.body,
       testId: "edit-composer",
       onSubmit: async (body) => {
-        const { editComment } = await request<{ editComment: Reply }>("EditComment", { commentId: comment.id, body });
+        const { editComment } = await request(EditCommentDocument, { commentId: comment.id, body });
         this.editing.delete(comment.id);
         this.context.changed(editComment);
       },
@@ -138,7 +146,7 @@ export class ThreadView {
       members: this.context.members,
       testId: "reply-composer",
       onSubmit: async (body) => {
-        const { replyToComment } = await request<{ replyToComment: Reply }>("ReplyToComment", { commentId: this.thread.id, body });
+        const { replyToComment } = await request(ReplyToCommentDocument, { commentId: this.thread.id, body });
         this.replyBox = null;
         this.context.changed(replyToComment);
       },

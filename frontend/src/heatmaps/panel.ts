@@ -4,6 +4,7 @@
 
 import "../styles/heatmaps.css";
 import { request } from "../api/client";
+import { ContributionHeatmapDocument, SectionHeatmapDocument } from "../api/generated/graphql";
 import { errorMessage } from "../api/errors";
 import { h, replaceChildren } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
@@ -12,7 +13,7 @@ import type { Room } from "../warroom/room";
 import { contributionTable } from "./contribution";
 import { pictureButton } from "./picture";
 import { sectionTable } from "./sections";
-import type { ContributionHeatmap, HeatmapBucket, SectionHeatmap } from "./types";
+import type { HeatmapBucket } from "./types";
 
 const STALE_RETRY_MS = 5_000;
 const STALE_RETRIES = 12; // the server's job runs within its delay (30 s by default)
@@ -68,8 +69,8 @@ export function contributionPanel(room: Room): HTMLElement {
     const chosen = periodOf(period.value);
     try {
       const [c, s] = await Promise.all([
-        request<{ contributionHeatmap: ContributionHeatmap }>("ContributionHeatmap", { caseId, bucket: chosen.bucket, from: chosen.from }),
-        request<{ sectionHeatmap: SectionHeatmap }>("SectionHeatmap", { caseId }),
+        request(ContributionHeatmapDocument, { caseId, bucket: chosen.bucket, from: chosen.from }),
+        request(SectionHeatmapDocument, { caseId }),
       ]);
       const heatmap = c.contributionHeatmap;
       const bySection = s.sectionHeatmap;

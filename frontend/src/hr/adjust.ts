@@ -1,19 +1,11 @@
 // HR's adjustments: find a teammate, see their balance, add or take points with a reason they will read.
 
 import { request } from "../api/client";
+import { AdjustPointsDocument, TeamBalancesDocument } from "../api/generated/graphql";
 import { errorMessage } from "../api/errors";
-import type { Connection } from "../api/types";
-import type { PointEntry } from "../points/types";
+import type { Teammate } from "../points/types";
 import { h, replaceChildren } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
-
-interface Teammate {
-  id: string;
-  name: string;
-  email: string;
-  role: string;
-  pointsBalance: number;
-}
 
 const SEARCH_DELAY_MS = 200;
 
@@ -39,7 +31,7 @@ export function adjustPoints(): HTMLElement {
   async function find(): Promise<void> {
     const ticket = ++latest;
     try {
-      const { users } = await request<{ users: Connection<Teammate> }>("TeamBalances", { search: search.value.trim() || null, first: 20 });
+      const { users } = await request(TeamBalancesDocument, { search: search.value.trim() || null, first: 20 });
       if (ticket !== latest) return;
       replaceChildren(
         people,
@@ -69,7 +61,7 @@ export function adjustPoints(): HTMLElement {
     notice.clear();
     submit.disabled = true;
     try {
-      const { adjustPoints: entry } = await request<{ adjustPoints: PointEntry }>("AdjustPoints", {
+      const { adjustPoints: entry } = await request(AdjustPointsDocument, {
         userId: chosen.id,
         delta: Number(delta.value),
         reason: reason.value.trim(),

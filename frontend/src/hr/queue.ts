@@ -1,8 +1,8 @@
 // HR's redemption queue: approve or reject what was asked for, hand over what was approved.
 
 import { request } from "../api/client";
+import { ApproveRedemptionDocument, FulfilRedemptionDocument, RedemptionQueueDocument, RejectRedemptionDocument } from "../api/generated/graphql";
 import { errorMessage } from "../api/errors";
-import type { Connection } from "../api/types";
 import { redemptionList } from "../points/redemptions";
 import type { Redemption, RedemptionStatus } from "../points/types";
 import { h } from "../ui/dom";
@@ -26,11 +26,10 @@ export function redemptionQueue(): { el: HTMLElement; reload: () => Promise<void
   const more = h("button", { type: "button", class: "button-quiet", hidden: true }, "Show more");
   let cursor: string | null = null;
 
-  async function decide(item: Redemption, operation: string, variables: Record<string, unknown>, done: string): Promise<void> {
+  async function decide(run: () => Promise<Redemption>, done: string): Promise<void> {
     notice.clear();
     try {
-      const data = await request<Record<string, Redemption>>(operation, { id: item.id, ...variables });
-      const updated = Object.values(data)[0];
+      const updated = await run();
       // The row stays where it is with its new status, so the next step (fulfil) is one click away.
       list.upsert(updated);
       notice.show(`${updated.reward.name} for ${updated.requester.name}: ${done}`, "info");
@@ -47,7 +46,10 @@ export function redemptionQueue(): { el: HTMLElement; reload: () => Promise<void
         class: "inline-form",
         onsubmit: (event) => {
           event.preventDefault();
-          void decide(item, "RejectRedemption", { reason: reason.value.trim() }, "rejected; the points went back.");
+          void decide(
+            async () => (await request(RejectRedemptionDocument, { id: item.id, reason: reason.value.trim() })).rejectRedemption,
+            "rejected; the points went back.",
+          );
         },
       },
       reason,
@@ -62,9 +64,9 @@ export function redemptionQueue(): { el: HTMLElement; reload: () => Promise<void
     if (item.status !== "REQUESTED" && item.status !== "APPROVED") return null;
     const holder = h("div", { class: "row-actions" });
     if (item.status === "REQUESTED") {
-      holder.append(h("button", { type: "button", class: "button-primary", onclick: () => void decide(item, "ApproveRedemption", {}, "approved.") }, "Approve"));
+      holder.append(h("button", { type: "button", class: "button-primary", onclick: () => void decide(async () => (await request(ApproveRedemptionDocument, { id: item.id })).approveRedemption, "approved.") }, "Approve"));
     } else {
-      holder.append(h("button", { type: "button", class: "button-primary", onclick: () => void decide(item, "FulfilRedemption", {}, "handed over.") }, "Mark fulfilled"));
+      holder.append(h("button", { type: "button", class: "button-primary", onclick: () => void decide(async () => (await request(FulfilRedemptionDocument, { id: item.id })).fulfilRedemption, "handed over.") }, "Mark fulfilled"));
     }
     holder.append(h("button", { type: "button", class: "button-quiet", onclick: () => { if (!holder.querySelector("form")) rejectForm(item, holder); } }, "Reject…"));
     return holder;
@@ -76,8 +78,8 @@ export function redemptionQueue(): { el: HTMLElement; reload: () => Promise<void
     if (reset) cursor = null;
     more.disabled = true;
     try {
-      const { redemptions } = await request<{ redemptions: Connection<Redemption> }>("RedemptionQueue", {
-        status: filter.value || null,
+      const { redemptions } = await request(RedemptionQueueDocument, {
+        status: (filter.value || null) as RedemptionStatus | null,
         first: 20,
         after: cursor,
       });

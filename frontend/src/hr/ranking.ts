@@ -1,9 +1,9 @@
 // The co-creation ranking: points earned per person in a year, half, quarter or month (UTC).
 
 import { request } from "../api/client";
+import { ContributionRankingDocument } from "../api/generated/graphql";
 import { errorMessage } from "../api/errors";
 import { ACTION_LABELS } from "../points/labels";
-import type { ContributionRanking } from "../points/types";
 import { h, replaceChildren } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
 
@@ -58,7 +58,7 @@ export function contributionRanking(): HTMLElement {
     notice.clear();
     const period = periodOf(Number(year.value), granularity.value as Granularity, part.value);
     try {
-      const { contributionRanking: ranking } = await request<{ contributionRanking: ContributionRanking }>("ContributionRanking", { period });
+      const { contributionRanking: ranking } = await request(ContributionRankingDocument, { period });
       caption.textContent = `${ranking.period}: ${new Date(ranking.start).toLocaleDateString(undefined, { timeZone: "UTC" })} to ${new Date(new Date(ranking.end).getTime() - 1).toLocaleDateString(undefined, { timeZone: "UTC" })} (UTC).`;
       replaceChildren(
         body,

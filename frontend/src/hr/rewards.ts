@@ -1,8 +1,8 @@
 // HR's reward catalogue: add a reward, change its name, kind, cost or stock, withdraw or offer it again.
 
 import { request } from "../api/client";
+import { CreateRewardDocument, RewardsDocument, UpdateRewardDocument, type UpdateRewardInput } from "../api/generated/graphql";
 import { errorMessage } from "../api/errors";
-import type { Connection } from "../api/types";
 import { KIND_LABELS } from "../points/labels";
 import { REWARD_KINDS, type Reward, type RewardKind } from "../points/types";
 import { h, replaceChildren } from "../ui/dom";
@@ -21,10 +21,10 @@ export function rewardEditor(): HTMLElement {
   const notice = noticeArea();
   const body = h("tbody", {});
 
-  async function save(reward: Reward, input: Record<string, unknown>): Promise<void> {
+  async function save(reward: Reward, input: UpdateRewardInput): Promise<void> {
     notice.clear();
     try {
-      const { updateReward } = await request<{ updateReward: Reward }>("UpdateReward", { id: reward.id, input });
+      const { updateReward } = await request(UpdateRewardDocument, { id: reward.id, input });
       notice.show(`${updateReward.name} is saved${updateReward.active ? "" : " (withdrawn: members no longer see it)"}.`, "info");
       await load();
     } catch (error) {
@@ -57,7 +57,7 @@ export function rewardEditor(): HTMLElement {
             onclick: () =>
               void save(reward, {
                 name: name.value.trim(),
-                kind: kind.value,
+                kind: kind.value as RewardKind,
                 cost: Number(cost.value),
                 stock: stockValue(stock),
                 active: active.checked,
@@ -71,7 +71,7 @@ export function rewardEditor(): HTMLElement {
 
   async function load(): Promise<void> {
     try {
-      const { rewards } = await request<{ rewards: Connection<Reward> }>("Rewards", { includeInactive: true, first: 100 });
+      const { rewards } = await request(RewardsDocument, { includeInactive: true, first: 100 });
       replaceChildren(body, ...rewards.nodes.map(row));
       if (rewards.nodes.length === 0) body.append(h("tr", {}, h("td", { colspan: 6, class: "empty" }, "No rewards yet. Add the first one above.")));
     } catch (error) {
@@ -90,10 +90,10 @@ export function rewardEditor(): HTMLElement {
     event.preventDefault();
     notice.clear();
     try {
-      const { createReward } = await request<{ createReward: Reward }>("CreateReward", {
+      const { createReward } = await request(CreateRewardDocument, {
         input: {
           name: newName.value.trim(),
-          kind: newKind.value,
+          kind: newKind.value as RewardKind,
           cost: Number(newCost.value),
           stock: stockValue(newStock),
           description: newDescription.value.trim(),

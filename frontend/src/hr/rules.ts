@@ -1,6 +1,7 @@
 // HR's point rules: what each action is worth, its daily cap per person, whether it earns at all.
 
 import { request } from "../api/client";
+import { PointRulesDocument, UpdatePointRuleDocument } from "../api/generated/graphql";
 import { errorMessage } from "../api/errors";
 import { ACTION_LABELS } from "../points/labels";
 import type { PointRule } from "../points/types";
@@ -20,7 +21,7 @@ export function pointRules(): HTMLElement {
     async function save(): Promise<void> {
       notice.clear();
       try {
-        const { updatePointRule } = await request<{ updatePointRule: PointRule }>("UpdatePointRule", {
+        const { updatePointRule } = await request(UpdatePointRuleDocument, {
           action: rule.action,
           input: { points: Number(points.value), dailyCap: cap.value.trim() === "" ? null : Number(cap.value), active: active.checked },
         });
@@ -45,7 +46,7 @@ export function pointRules(): HTMLElement {
 
   async function load(): Promise<void> {
     try {
-      const { pointRules } = await request<{ pointRules: PointRule[] }>("PointRules");
+      const { pointRules } = await request(PointRulesDocument);
       replaceChildren(body, ...pointRules.map(row));
     } catch (error) {
       notice.show(errorMessage(error));

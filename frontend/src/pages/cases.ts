@@ -2,7 +2,8 @@
 
 import { request } from "../api/client";
 import { errorMessage } from "../api/errors";
-import type { CaseSummary, Connection } from "../api/types";
+import { CasesDocument, CreateCaseDocument } from "../api/generated/graphql";
+import type { CaseSummary } from "../api/types";
 import { casePath, navigate } from "../router";
 import { h, replaceChildren } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
@@ -35,7 +36,7 @@ function newCaseForm(): HTMLElement {
     notice.clear();
     submit.disabled = true;
     try {
-      const { createCase } = await request<{ createCase: CaseSummary }>("CreateCase", {
+      const { createCase } = await request(CreateCaseDocument, {
         input: { title: title.value.trim(), customer: customer.value.trim() },
       });
       navigate(casePath(createCase.id));
@@ -65,7 +66,7 @@ export function casesPage(): Page {
   async function load(): Promise<void> {
     more.disabled = true;
     try {
-      const { cases } = await request<{ cases: Connection<CaseSummary> }>("Cases", { first: 50, after: cursor });
+      const { cases } = await request(CasesDocument, { first: 50, after: cursor });
       if (cursor === null && cases.nodes.length === 0) {
         replaceChildren(list, h("li", { class: "empty" }, "You are not in any case yet. Create one to start."));
       }

@@ -6,6 +6,7 @@
 import "../styles/painpoints.css";
 import "../styles/clusters.css";
 import { request } from "../api/client";
+import { PainPointClustersDocument, UnclusteredPainPointsDocument } from "../api/generated/graphql";
 import { errorMessage } from "../api/errors";
 import { clusterCard } from "../clusters/card";
 import { clusterDetail } from "../clusters/detail";
@@ -13,7 +14,7 @@ import { filtersForm } from "../clusters/filters";
 import { followClusters } from "../clusters/live";
 import { pagedPainPoints } from "../clusters/members";
 import { reclusterControl } from "../clusters/recluster";
-import type { ClusterEvent, ClusterFilter, ClusterPage, PainPoint } from "../painpoints/types";
+import type { ClusterEvent, ClusterFilter, ClusterPage } from "../painpoints/types";
 import { getUser } from "../session";
 import { h, replaceChildren } from "../ui/dom";
 import { keepTimesFresh } from "../ui/fresh-times";
@@ -63,7 +64,7 @@ export function clustersPage(): Page {
     canAdopt,
     emptyText: "Every pain point that matches is in a cluster.",
     fetch: async (first, after) => {
-      const data = await request<{ painPointClusters: { unclusteredCount: number; unclustered: PainPoint[] } }>("UnclusteredPainPoints", { filter, first, after });
+      const data = await request(UnclusteredPainPointsDocument, { filter, first, after });
       unclusteredHeading.textContent = `Not in any cluster (${data.painPointClusters.unclusteredCount.toLocaleString()})`;
       return data.painPointClusters.unclustered;
     },
@@ -97,7 +98,7 @@ export function clustersPage(): Page {
     moreClusters.disabled = true;
     const shown = cards.querySelectorAll("[data-testid=cluster-card]").length;
     try {
-      const { painPointClusters } = await request<{ painPointClusters: ClusterPage }>("PainPointClusters", {
+      const { painPointClusters } = await request(PainPointClustersDocument, {
         filter,
         first: keep ? Math.min(Math.max(CLUSTERS_PER_PAGE, shown), MAX_PAGE) : CLUSTERS_PER_PAGE,
         after: reset ? null : cursor,

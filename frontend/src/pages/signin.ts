@@ -2,7 +2,8 @@
 
 import { request } from "../api/client";
 import { errorMessage } from "../api/errors";
-import type { DemoLogin, LoginPayload } from "../api/types";
+import { DemoLoginsDocument, LoginDocument } from "../api/generated/graphql";
+import type { DemoLogin } from "../api/types";
 import { navigate } from "../router";
 import { saveSession } from "../session";
 import { h, replaceChildren } from "../ui/dom";
@@ -52,7 +53,7 @@ export function signInPage(next: string | null): Page {
     notice.clear();
     submit.disabled = true;
     try {
-      const { login } = await request<{ login: LoginPayload }>("Login", {
+      const { login } = await request(LoginDocument, {
         email: email.value.trim(),
         password: password.value,
       });
@@ -75,7 +76,7 @@ export function signInPage(next: string | null): Page {
     submit,
   );
 
-  request<{ demoLogins: DemoLogin[] }>("DemoLogins")
+  request(DemoLoginsDocument)
     .then(({ demoLogins }) => {
       if (demoLogins.length === 0) return;
       replaceChildren(

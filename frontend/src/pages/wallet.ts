@@ -1,14 +1,14 @@
 // The wallet: my balance, the rewards I can redeem, my redemptions and the ledger, kept live by pointsEvents.
 
 import { request } from "../api/client";
+import { MyPointsDocument, MyRedemptionsDocument, PointsEventsDocument, RewardsDocument } from "../api/generated/graphql";
 import { errorMessage } from "../api/errors";
-import type { Connection } from "../api/types";
 import { subscribe } from "../api/subscriptions";
 import { ledgerTable } from "../points/ledger";
 import { redemptionList } from "../points/redemptions";
 import { rewardCatalogue } from "../points/catalogue";
 import { redeem } from "../points/redeem";
-import type { MyPoints, PointsEvent, Redemption, Reward } from "../points/types";
+import type { PointsEvent, Reward } from "../points/types";
 import { h } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
 import type { Page } from "../ui/page";
@@ -34,7 +34,7 @@ export function walletPage(): Page {
   async function loadLedger(): Promise<void> {
     moreLedger.disabled = true;
     try {
-      const { me } = await request<MyPoints>("MyPoints", { first: LEDGER_PAGE, after: ledgerCursor });
+      const { me } = await request(MyPointsDocument, { first: LEDGER_PAGE, after: ledgerCursor });
       if (ledgerCursor === null) setBalance(me.pointsBalance);
       ledger.append(me.pointsLedger.nodes);
       ledgerCursor = me.pointsLedger.pageInfo.endCursor;
@@ -48,7 +48,7 @@ export function walletPage(): Page {
 
   async function loadRewards(): Promise<void> {
     try {
-      const { rewards } = await request<{ rewards: Connection<Reward> }>("Rewards", { first: 100 });
+      const { rewards } = await request(RewardsDocument, { first: 100 });
       catalogue.set(rewards.nodes, balance);
     } catch (error) {
       notice.show(errorMessage(error));
@@ -57,7 +57,7 @@ export function walletPage(): Page {
 
   async function loadRedemptions(): Promise<void> {
     try {
-      const { redemptions } = await request<{ redemptions: Connection<Redemption> }>("MyRedemptions", { first: 50 });
+      const { redemptions } = await request(MyRedemptionsDocument, { first: 50 });
       mine.set(redemptions.nodes);
     } catch (error) {
       notice.show(errorMessage(error));
@@ -87,7 +87,7 @@ export function walletPage(): Page {
   }
 
   moreLedger.addEventListener("click", () => void loadLedger());
-  const unsubscribe = subscribe<{ pointsEvents: PointsEvent }>("PointsEvents", {}, {
+  const unsubscribe = subscribe(PointsEventsDocument, {}, {
     next: (data) => onEvent(data.pointsEvents),
     error: (message) => notice.show(message),
   });

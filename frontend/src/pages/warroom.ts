@@ -3,6 +3,7 @@
 import type { Editor } from "@tiptap/core";
 import { request } from "../api/client";
 import { errorMessage } from "../api/errors";
+import { CaseDocument } from "../api/generated/graphql";
 import { canEdit, type CaseDetail } from "../api/types";
 import { commentsTab } from "../comments/panel";
 import { contributionPanel } from "../heatmaps/panel";
@@ -68,7 +69,7 @@ export function warRoomPage(caseId: string): Page {
     const attempt = ++opening;
     let item: CaseDetail;
     try {
-      item = (await request<{ case: CaseDetail }>("Case", { id: caseId })).case;
+      item = (await request(CaseDocument, { id: caseId })).case;
     } catch (error) {
       if (attempt !== opening) return;
       release();

@@ -1,19 +1,19 @@
 // The case's pain points, newest first: status, cluster, customer, product, tags.
 
 import { request } from "../api/client";
+import { CasePainPointsDocument } from "../api/generated/graphql";
 import { errorMessage } from "../api/errors";
-import type { Connection } from "../api/types";
 import { h, replaceChildren } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
 import { timeElement } from "../ui/time";
 import { statusBadge } from "./status";
-import type { PainPoint } from "./types";
+import type { CasePainPoint } from "./types";
 import { withdrawControl } from "./withdraw";
 
 const PAGE_SIZE = 20;
 const MAX_PAGE = 100; // the most the API gives at once
 
-function clusterChip(painPoint: PainPoint): HTMLElement | null {
+function clusterChip(painPoint: CasePainPoint): HTMLElement | null {
   if (painPoint.status === "REJECTED") return null; // withdrawn ones leave their cluster
   if (!painPoint.cluster) {
     return h("span", { class: "cluster-chip cluster-none", "data-testid": "pain-point-cluster", title: "Placed into a cluster when one is close enough" }, "Not in a cluster yet");
@@ -27,7 +27,7 @@ function clusterChip(painPoint: PainPoint): HTMLElement | null {
 }
 
 /** One pain point of the case; `isOwner`: I own the case, so I may withdraw anyone's (authors their own). */
-export function painPointRow(painPoint: PainPoint, isOwner: boolean): HTMLElement {
+export function painPointRow(painPoint: CasePainPoint, isOwner: boolean): HTMLElement {
   const details = [painPoint.customer, painPoint.product, ...painPoint.tags.map((tag) => `#${tag}`)].filter(Boolean).join(" · ");
   const withdrawable = (painPoint.submittedByMe || isOwner) && (painPoint.status === "SUBMITTED" || painPoint.status === "DUPLICATE");
   const row: HTMLElement = h(
@@ -72,7 +72,7 @@ export function casePainPoints(caseId: string, isOwner: boolean): { el: HTMLElem
   }
 
   /** The row to show: the one already shown if the user is withdrawing it or nothing in it changed. */
-  function rowFor(painPoint: PainPoint, shown: Map<string, HTMLElement>): HTMLElement {
+  function rowFor(painPoint: CasePainPoint, shown: Map<string, HTMLElement>): HTMLElement {
     const fresh = painPointRow(painPoint, isOwner);
     fresh.dataset.state = JSON.stringify(painPoint);
     const old = shown.get(painPoint.id);
@@ -86,7 +86,7 @@ export function casePainPoints(caseId: string, isOwner: boolean): { el: HTMLElem
     more.disabled = true;
     const shown = shownRows();
     try {
-      const { casePainPoints } = await request<{ casePainPoints: Connection<PainPoint> }>("CasePainPoints", {
+      const { casePainPoints } = await request(CasePainPointsDocument, {
         caseId,
         first: mode === "refresh" ? Math.min(Math.max(PAGE_SIZE, shown.size), MAX_PAGE) : PAGE_SIZE,
         after: mode === "more" ? cursor : null,

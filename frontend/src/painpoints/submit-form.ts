@@ -1,6 +1,7 @@
 // Recording a pain point, and correcting one the quality gate refused (its rectification ticket).
 
 import { request } from "../api/client";
+import { ResubmitTicketDocument, SubmitPainPointDocument } from "../api/generated/graphql";
 import { errorMessage } from "../api/errors";
 import { h, replaceChildren } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
@@ -106,7 +107,7 @@ export function submitForm(options: SubmitFormOptions): SubmitForm {
     try {
       let result: SubmitResult;
       if (correcting) {
-        result = (await request<{ resubmitTicket: SubmitResult }>("ResubmitTicket", { id: correcting.id, text: text.value })).resubmitTicket;
+        result = (await request(ResubmitTicketDocument, { id: correcting.id, text: text.value })).resubmitTicket;
       } else {
         const input: PainPointInput = {
           caseId: options.caseId,
@@ -115,7 +116,7 @@ export function submitForm(options: SubmitFormOptions): SubmitForm {
           product: product.value.trim() || null,
           tags: splitTags(tags.value),
         };
-        result = (await request<{ submitPainPoint: SubmitResult }>("SubmitPainPoint", { input })).submitPainPoint;
+        result = (await request(SubmitPainPointDocument, { input })).submitPainPoint;
       }
       if (result.__typename === "PainPointRejected") {
         showRefusal(result.ticket, result.reasons);

@@ -1,8 +1,8 @@
 // My refused texts for this case (open rectification tickets): nothing is lost, each can be corrected.
 
 import { request } from "../api/client";
+import { MyRectificationTicketsDocument, type MyRectificationTicketsQuery } from "../api/generated/graphql";
 import { errorMessage } from "../api/errors";
-import type { Connection } from "../api/types";
 import { h, replaceChildren } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
 import { timeElement } from "../ui/time";
@@ -17,7 +17,8 @@ async function openTicketsOf(caseId: string): Promise<Ticket[]> {
   const found: Ticket[] = [];
   let after: string | null = null;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const data: { myRectificationTickets: Connection<Ticket> } = await request("MyRectificationTickets", {
+    // Typed here: `after` comes from the previous answer, which inference cannot see through.
+    const data: MyRectificationTicketsQuery = await request(MyRectificationTicketsDocument, {
       status: "OPEN",
       first: PAGE_SIZE,
       after,

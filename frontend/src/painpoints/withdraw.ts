@@ -2,6 +2,7 @@
 // REJECTED, leaves its cluster, and what it earned is reversed.
 
 import { request } from "../api/client";
+import { WithdrawPainPointDocument } from "../api/generated/graphql";
 import { inlineAction } from "../ui/inline-action";
 import type { PainPoint } from "./types";
 
@@ -15,7 +16,7 @@ export function withdrawControl(painPoint: PainPoint, onWithdrawn: (withdrawn: P
     required: true,
     confirm: "Withdraw pain point",
     run: async (reason) =>
-      (await request<{ withdrawPainPoint: PainPoint }>("WithdrawPainPoint", { id: painPoint.id, reason })).withdrawPainPoint,
+      (await request(WithdrawPainPointDocument, { id: painPoint.id, reason })).withdrawPainPoint,
     done: onWithdrawn,
   });
 }

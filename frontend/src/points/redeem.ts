@@ -1,15 +1,10 @@
 // Redeeming a reward: confirm, send once (an idempotency key per confirmation), explain a refusal.
 
 import { request } from "../api/client";
+import { RedeemRewardDocument } from "../api/generated/graphql";
 import { ApiError, errorMessage } from "../api/errors";
 import { confirmDialog } from "../ui/confirm";
-import type { PointEntry, Redemption, Reward } from "./types";
-
-export interface Redeemed {
-  redemption: Redemption;
-  hold: PointEntry | null;
-  balance: number;
-}
+import type { Redeemed, Reward } from "./types";
 
 export type RedeemOutcome = { ok: true; redeemed: Redeemed } | { ok: false; message: string } | null;
 
@@ -34,7 +29,7 @@ export async function redeem(reward: Reward, balance: number): Promise<RedeemOut
       : `Redeem ${reward.name} for ${reward.cost} points? Your balance is ${balance}.`;
   if (!(await confirmDialog(question, "Redeem"))) return null;
   try {
-    const { redeemReward } = await request<{ redeemReward: Redeemed }>("RedeemReward", {
+    const { redeemReward } = await request(RedeemRewardDocument, {
       rewardId: reward.id,
       idempotencyKey: requestKey(),
     });

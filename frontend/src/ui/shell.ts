@@ -1,6 +1,7 @@
 // The frame around every page once signed in: brand, navigation, who is signed in, sign out.
 
 import { request } from "../api/client";
+import { LogoutDocument } from "../api/generated/graphql";
 import { resetSubscriptions } from "../api/subscriptions";
 import { isHr } from "../hr/access";
 import { navigate } from "../router";
@@ -9,7 +10,7 @@ import { h } from "./dom";
 
 async function signOut(): Promise<void> {
   try {
-    await request<{ logout: boolean }>("Logout");
+    await request(LogoutDocument);
   } catch {
     // The token is forgotten locally whatever the server says: an expired token is signed out already.
   }

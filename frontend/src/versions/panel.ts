@@ -5,7 +5,15 @@ import "../styles/versions.css";
 import { request } from "../api/client";
 import { errorMessage } from "../api/errors";
 import { subscribe } from "../api/subscriptions";
-import { canEdit, type Connection } from "../api/types";
+import {
+  CreateSnapshotDocument,
+  RestoreSnapshotDocument,
+  SnapshotDiffDocument,
+  SnapshotDocument,
+  SnapshotEventsDocument,
+  SnapshotsDocument,
+} from "../api/generated/graphql";
+import { canEdit } from "../api/types";
 import { confirmDialog } from "../ui/confirm";
 import { h, replaceChildren } from "../ui/dom";
 import { keepTimesFresh } from "../ui/fresh-times";
@@ -14,7 +22,7 @@ import { exactTime, timeElement } from "../ui/time";
 import type { PanelTab } from "../warroom/side-panel";
 import type { Room } from "../warroom/room";
 import { diffView } from "./diff";
-import type { RestorePayload, Snapshot, SnapshotDiff, SnapshotEvent } from "./types";
+import type { Snapshot, SnapshotEvent } from "./types";
 
 const PAGE_SIZE = 20;
 
@@ -108,14 +116,14 @@ function versionsPanel(room: Room): HTMLElement {
   }
 
   async function preview(snapshot: Snapshot): Promise<HTMLElement> {
-    const { snapshot: full } = await request<{ snapshot: Snapshot & { text: string } }>("Snapshot", { id: snapshot.id });
+    const { snapshot: full } = await request(SnapshotDocument, { id: snapshot.id });
     return full.text.trim()
       ? h("div", { class: "version-text", "data-testid": "version-text" }, full.text)
       : h("p", { class: "empty" }, "This version is empty.");
   }
 
   async function compare(snapshot: Snapshot): Promise<HTMLElement> {
-    const { snapshotDiff } = await request<{ snapshotDiff: SnapshotDiff }>("SnapshotDiff", { fromId: snapshot.id });
+    const { snapshotDiff } = await request(SnapshotDiffDocument, { fromId: snapshot.id });
     return diffView(snapshotDiff);
   }
 
@@ -129,7 +137,7 @@ function versionsPanel(room: Room): HTMLElement {
     });
     if (!sure) return;
     try {
-      const { restoreSnapshot } = await request<{ restoreSnapshot: RestorePayload }>("RestoreSnapshot", { snapshotId: snapshot.id });
+      const { restoreSnapshot } = await request(RestoreSnapshotDocument, { snapshotId: snapshot.id });
       put(restoreSnapshot.before);
       render();
       notice.show(
@@ -151,7 +159,7 @@ function versionsPanel(room: Room): HTMLElement {
       event.preventDefault();
       notice.clear();
       save.disabled = true;
-      request<{ createSnapshot: Snapshot }>("CreateSnapshot", { caseId, label: label.value })
+      request(CreateSnapshotDocument, { caseId, label: label.value })
         .then(({ createSnapshot }) => {
           put(createSnapshot);
           render();
@@ -169,7 +177,7 @@ function versionsPanel(room: Room): HTMLElement {
   async function load(): Promise<void> {
     more.disabled = true;
     try {
-      const { snapshots: page } = await request<{ snapshots: Connection<Snapshot> }>("Snapshots", { caseId, first: PAGE_SIZE, after });
+      const { snapshots: page } = await request(SnapshotsDocument, { caseId, first: PAGE_SIZE, after });
       for (const snapshot of page.nodes) put(snapshot);
       after = page.pageInfo.endCursor;
       more.hidden = !page.pageInfo.hasNextPage;
@@ -191,7 +199,7 @@ function versionsPanel(room: Room): HTMLElement {
   }
 
   room.onDispose(
-    subscribe<{ snapshotEvents: SnapshotEvent }>("SnapshotEvents", { caseId }, {
+    subscribe(SnapshotEventsDocument, { caseId }, {
       next: ({ snapshotEvents }) => onEvent(snapshotEvents),
       error: (message) => notice.show(message),
     }),

@@ -2,7 +2,8 @@
 
 import { request } from "../api/client";
 import { errorMessage } from "../api/errors";
-import { CASE_ROLES, type CaseMember, type CaseRole, type Connection, type User } from "../api/types";
+import { AddCaseMemberDocument, UsersDocument } from "../api/generated/graphql";
+import { CASE_ROLES, type CaseMember, type CaseRole, type User } from "../api/types";
 import { h, replaceChildren } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
 
@@ -33,7 +34,7 @@ function addMemberForm(
   async function add(user: User): Promise<void> {
     notice.clear();
     try {
-      const { addCaseMember } = await request<{ addCaseMember: CaseMember }>("AddCaseMember", {
+      const { addCaseMember } = await request(AddCaseMemberDocument, {
         caseId,
         userId: user.id,
         role: role.value as CaseRole,
@@ -49,7 +50,7 @@ function addMemberForm(
   async function find(): Promise<void> {
     const ticket = ++latest;
     try {
-      const { users } = await request<{ users: Connection<User> }>("Users", { search: search.value.trim() || null, first: 20 });
+      const { users } = await request(UsersDocument, { search: search.value.trim() || null, first: 20 });
       if (ticket !== latest) return; // a newer search is on its way
       replaceChildren(
         results,

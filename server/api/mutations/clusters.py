@@ -6,7 +6,6 @@ import strawberry
 
 from server.api.context import Info
 from server.api.types.jobs import Job
-from server.domain import jobs
 from server.domain.clusters import runs as cluster_runs
 
 
@@ -33,14 +32,5 @@ class ClusterMutations:
         user = await info.context.user()
         team_id = str(scope.team_id) if scope is not None and scope.team_id is not None else None
         async with info.context.command() as session:
-            job, created = await cluster_runs.request(session, user, team_id)
-        if created:
-            services = info.context.services
-            try:
-                await services.jobs.enqueue(
-                    cluster_runs.JOB_NAME, job_id=job.id, team_id=job.params["team_id"]
-                )
-            except Exception as error:
-                await jobs.failed(services.db, job.id, error)
-                raise
+            job, _ = await cluster_runs.request(session, user, team_id)
         return ReclusterPayload(job_id=strawberry.ID(job.id), job=Job.of(job))

@@ -1,27 +1,23 @@
 """Commenting: threads on a passage or on the case, replies, edits, resolving and deleting.
 
-Each mutation runs the domain action in one transaction and, once it committed, publishes a comment
-event for the case's subscribers and a notification event for each person notified.
+Each mutation runs the domain action in one transaction; the action writes the comment event for the
+case's subscribers and a notification event for each person notified into the outbox, with the change.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from datetime import datetime
 
 import strawberry
 
 from server.api.context import Info
-from server.api.types.comments import Comment, CommentEventKind, anchor_resolver, comment_views
+from server.api.types.comments import Comment, anchor_resolver, comment_views
 from server.domain.comments import actions as comments
 from server.domain.comments import anchors
 from server.domain.comments.actions import Change
 from server.domain.comments.anchors import Anchor, AnchorNotYetKnown
 from server.domain.errors import BadInput
-from server.domain.points import awards
-from server.infra import topics
-from server.models.base import utcnow
 
 # How long addComment waits for the edits an anchor names to reach this server: the browser sends
 # them over its sync socket a moment before the mutation, perhaps to another server.
@@ -55,19 +51,6 @@ class AddCommentInput:
     quote: str | None = strawberry.field(
         default=None, description="The selected text; the text between the positions when left out."
     )
-
-
-def publish(info: Info, kind: CommentEventKind, change: Change, actor_id: str, at: datetime) -> None:
-    """Tell subscribers, on every server, about a committed change (and each notification's owner)."""
-    events = info.context.services.events
-    events.publish(
-        topics.case_comments(change.comment.case_id),
-        {"kind": kind.value, "commentId": change.comment.id, "actorId": actor_id, "at": at.isoformat()},
-    )
-    for note in change.notifications:
-        events.publish(
-            topics.user_notifications(note.user_id), {"kind": "CREATED", "notificationId": note.id}
-        )
 
 
 async def _view(info: Info, change: Change) -> Comment:
@@ -110,7 +93,6 @@ class CommentMutations:
             change = await comments.add_comment(
                 session, user, case_id=case_id, body=input.body, anchor=anchor
             )
-        publish(info, CommentEventKind.ADDED, change, user.id, change.comment.created_at)
         return await _view(info, change)
 
     @strawberry.mutation(description="Reply in a comment's thread.")
@@ -118,7 +100,6 @@ class CommentMutations:
         user = await info.context.user()
         async with info.context.command() as session:
             change = await comments.reply(session, user, comment_id=str(comment_id), body=body)
-        publish(info, CommentEventKind.ADDED, change, user.id, change.comment.created_at)
         return await _view(info, change)
 
     @strawberry.mutation(description="Change the text of your own comment.")
@@ -126,7 +107,6 @@ class CommentMutations:
         user = await info.context.user()
         async with info.context.command() as session:
             change = await comments.edit(session, user, comment_id=str(comment_id), body=body)
-        publish(info, CommentEventKind.EDITED, change, user.id, change.comment.edited_at or utcnow())
         return await _view(info, change)
 
     @strawberry.mutation(description="Resolve a thread (pass its first comment).")
@@ -134,12 +114,6 @@ class CommentMutations:
         user = await info.context.user()
         async with info.context.command() as session:
             change = await comments.resolve(session, user, comment_id=str(comment_id))
-        credit = change.resolved_by_other
-        if credit is not None:
-            # The author's point was taken up: value points, once per thread however often it is reopened.
-            request = awards.comment_resolved(credit.comment_id, credit.author_id, credit.resolver_id)
-            await awards.enqueue_award(info.context.services.jobs, request)
-        publish(info, CommentEventKind.RESOLVED, change, user.id, change.comment.resolved_at or utcnow())
         return await _view(info, change)
 
     @strawberry.mutation(description="Open a resolved thread again.")
@@ -147,7 +121,6 @@ class CommentMutations:
         user = await info.context.user()
         async with info.context.command() as session:
             change = await comments.reopen(session, user, comment_id=str(comment_id))
-        publish(info, CommentEventKind.REOPENED, change, user.id, utcnow())
         return await _view(info, change)
 
     @strawberry.mutation(description="Delete a comment (its author or a case owner); replies stay readable.")
@@ -155,5 +128,4 @@ class CommentMutations:
         user = await info.context.user()
         async with info.context.command() as session:
             change = await comments.delete(session, user, comment_id=str(comment_id))
-        publish(info, CommentEventKind.DELETED, change, user.id, change.comment.deleted_at or utcnow())
         return await _view(info, change)

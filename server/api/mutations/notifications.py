@@ -6,13 +6,6 @@ import strawberry
 
 from server.api.context import Info
 from server.domain import notifications
-from server.infra import topics
-from server.models import User
-
-
-def _publish_read(info: Info, user: User) -> None:
-    # Other tabs and devices of the same person update their badge.
-    info.context.services.events.publish(topics.user_notifications(user.id), {"kind": "READ"})
 
 
 @strawberry.type
@@ -25,8 +18,6 @@ class NotificationMutations:
         user = await info.context.user()
         async with info.context.command() as session:
             marked = await notifications.mark_read(session, user, [str(i) for i in ids])
-        if marked:
-            _publish_read(info, user)
         return marked
 
     @strawberry.mutation(description="Mark all your notifications read; returns how many were unread.")
@@ -34,6 +25,4 @@ class NotificationMutations:
         user = await info.context.user()
         async with info.context.command() as session:
             marked = await notifications.mark_all_read(session, user)
-        if marked:
-            _publish_read(info, user)
         return marked

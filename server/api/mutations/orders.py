@@ -8,7 +8,7 @@ from decimal import Decimal
 import strawberry
 
 from server.api.context import Info
-from server.domain.points import awards, orders
+from server.domain.points import orders
 
 
 @strawberry.type(description="An order won on a case and the pain points credited with it.")
@@ -49,9 +49,6 @@ class OrderMutations:
                 pain_point_ids=[str(pain_id) for pain_id in pain_point_ids],
                 reference=reference,
             )
-        queued = [request for request in recorded.awards if not awards.is_self_dealing(request)]
-        for request in queued:
-            await awards.enqueue_award(info.context.services.jobs, request)
         order = recorded.order
         return OrderWon(
             id=strawberry.ID(order.id),
@@ -60,6 +57,6 @@ class OrderMutations:
             reference=order.reference,
             created_at=order.created_at,
             pain_point_ids=[strawberry.ID(pain_id) for pain_id in recorded.pain_point_ids],
-            awards_queued=len(queued),
+            awards_queued=len(recorded.awards),
             created=recorded.created,
         )

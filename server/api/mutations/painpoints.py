@@ -7,10 +7,8 @@ import strawberry
 from server.api.context import Info
 from server.api.types.painpoints import PainPoint, PainPointResult, result_of
 from server.domain.painpoints import actions as painpoints
-from server.domain.painpoints import events as painpoint_events
 from server.domain.painpoints.actions import SubmissionInput
 from server.domain.painpoints.config import MAX_BATCH
-from server.domain.points import awards, voids
 
 
 @strawberry.input(description="A customer pain point for a case you may comment on.")
@@ -60,13 +58,7 @@ class PainPointMutations:
     async def adopt_pain_point(self, info: Info, id: strawberry.ID, note: str | None = None) -> PainPoint:
         user = await info.context.user()
         async with info.context.command() as session:
-            pain_point, award = await painpoints.adopt(session, user, str(id), note)
-        if award is not None:
-            await awards.enqueue_award(info.context.services.jobs, award)
-            events = info.context.services.events
-            painpoint_events.publish(
-                events, [painpoint_events.changed(painpoint_events.ADOPTED, pain_point, user.id)]
-            )
+            pain_point, _ = await painpoints.adopt(session, user, str(id), note)
         return PainPoint.of(pain_point)
 
     @strawberry.mutation(
@@ -76,19 +68,7 @@ class PainPointMutations:
     async def withdraw_pain_point(self, info: Info, id: strawberry.ID, reason: str) -> PainPoint:
         user = await info.context.user()
         async with info.context.command() as session:
-            pain_point, withdrawn = await painpoints.withdraw(session, user, str(id), reason)
-        if withdrawn:
-            await voids.enqueue_void(
-                info.context.services.jobs,
-                user_id=pain_point.author_id,
-                subject=awards.pain_point_subject(pain_point.id),
-                reason=f"pain point withdrawn: {pain_point.withdrawal_reason}",
-                actor_id=user.id,
-            )
-            events = info.context.services.events
-            painpoint_events.publish(
-                events, [painpoint_events.changed(painpoint_events.WITHDRAWN, pain_point, user.id)]
-            )
+            pain_point, _ = await painpoints.withdraw(session, user, str(id), reason)
         return PainPoint.of(pain_point)
 
 

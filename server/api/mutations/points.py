@@ -7,7 +7,7 @@ import strawberry
 from server import models
 from server.api.context import Info
 from server.api.types.points import PointAction, PointEntry, PointRule, point_entries
-from server.domain.points import adjustments, events, rules
+from server.domain.points import adjustments, rules
 from server.domain.points.changes import KEEP
 
 
@@ -65,6 +65,5 @@ class PointsMutations:
                 reason=reason,
                 idempotency_key=idempotency_key,
             )
-        events.publish_entries(info.context.services.events, [entry])
         async with info.context.read() as session:
             return (await point_entries(session, [entry]))[0]

@@ -7,7 +7,7 @@ import strawberry
 from server.api.context import Info
 from server.api.types.points import PointEntry, point_entries
 from server.api.types.rewards import Redemption
-from server.domain.points import events, ledger, redemptions
+from server.domain.points import ledger, redemptions
 
 
 @strawberry.type
@@ -34,8 +34,6 @@ class RedemptionMutations:
             redeemed = await redemptions.redeem(
                 session, user, reward_id=str(reward_id), idempotency_key=idempotency_key
             )
-        if redeemed.hold is not None:
-            events.publish_redemption(info.context.services.events, redeemed.view.redemption, redeemed.hold)
         async with info.context.read() as session:
             hold = (await point_entries(session, [redeemed.hold]))[0] if redeemed.hold else None
             balance = await ledger.balance_of(session, user.id)
@@ -46,7 +44,6 @@ class RedemptionMutations:
         actor = await info.context.user()
         async with info.context.command() as session:
             view = await redemptions.approve(session, actor, str(id))
-        events.publish_redemption(info.context.services.events, view.redemption)
         return Redemption.of(view)
 
     @strawberry.mutation(
@@ -57,7 +54,6 @@ class RedemptionMutations:
         actor = await info.context.user()
         async with info.context.command() as session:
             rejected = await redemptions.reject(session, actor, str(id), reason)
-        events.publish_redemption(info.context.services.events, rejected.view.redemption, rejected.refund)
         return Redemption.of(rejected.view)
 
     @strawberry.mutation(description="Mark an approved redemption as handed over (HR, admin).")
@@ -65,5 +61,4 @@ class RedemptionMutations:
         actor = await info.context.user()
         async with info.context.command() as session:
             view = await redemptions.fulfil(session, actor, str(id))
-        events.publish_redemption(info.context.services.events, view.redemption)
         return Redemption.of(view)

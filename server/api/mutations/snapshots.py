@@ -6,9 +6,7 @@ import strawberry
 
 from server.api.context import Info
 from server.api.types.snapshots import Snapshot, snapshot_types
-from server.domain.points import awards
 from server.domain.snapshots import actions as snapshots
-from server.domain.snapshots import events as snapshot_events
 from server.domain.snapshots import restore as snapshot_restore
 
 
@@ -28,9 +26,6 @@ class SnapshotMutations:
         async with info.context.command() as session:
             row = await snapshots.create_named(session, services.rooms, user, str(case_id), label)
             result = (await snapshot_types(session, [row]))[0]
-        services.events.publish(*snapshot_events.snapshot_created(row))
-        # Naming a version earns value points; the snapshot id keys the award, so it is given once.
-        await awards.enqueue_award(services.jobs, awards.snapshot_named(row.id, user.id))
         return result
 
     @strawberry.mutation(
@@ -42,8 +37,6 @@ class SnapshotMutations:
         user = await info.context.user()
         services = info.context.services
         done = await snapshot_restore.restore(services.db, services.rooms, user, str(snapshot_id))
-        services.events.publish(*snapshot_events.snapshot_created(done.before))
-        services.events.publish(*snapshot_events.snapshot_restored(done.restored, done.before, user.id))
         async with info.context.read() as session:
             restored, before = await snapshot_types(session, [done.restored, done.before])
         return RestoreSnapshotPayload(restored=restored, before=before, changed=done.changed)

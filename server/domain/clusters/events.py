@@ -1,16 +1,19 @@
 """What subscribers of `clusterEvents` hear, per team: a run finished, a cluster grew.
 
 Events name ids only; the subscription loads what they name as the subscriber (so a member hears of growth
-only through pain points of their own cases). Publish after the commit that made the change.
+only through pain points of their own cases). They go out through the outbox, with the commit that made
+the change.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.domain import outbox
 from server.domain.painpoints.ingest import Settled
 from server.infra import topics
-from server.infra.events import EventBus
 from server.models import ClusterRun
 from server.models.base import utcnow
 
@@ -42,16 +45,13 @@ def cluster_grew(run_id: str, cluster_id: str, pain_point_ids: list[str]) -> dic
     }
 
 
-def publish_run(events: EventBus | None, run: ClusterRun) -> None:
-    """Announce a stored run to the team."""
-    if events is not None:
-        events.publish(topic(run.team_id), run_finished(run))
+def run_stored(session: AsyncSession, run: ClusterRun) -> None:
+    """Announce a run to the team once the transaction that stores it commits."""
+    outbox.event(session, topic(run.team_id), run_finished(run))
 
 
-def publish_growth(events: EventBus | None, settled: Settled) -> None:
-    """Announce each cluster that new pain points joined."""
-    if events is None:
-        return
-    for team_id, (run_id, grown) in settled.grown.items():
-        for cluster_id, pain_point_ids in grown.items():
-            events.publish(topic(team_id), cluster_grew(run_id, cluster_id, pain_point_ids))
+def grown(session: AsyncSession, settled: Settled) -> None:
+    """Announce each cluster that new pain points joined, once the transaction commits."""
+    for team_id, (run_id, clusters) in settled.grown.items():
+        for cluster_id, pain_point_ids in clusters.items():
+            outbox.event(session, topic(team_id), cluster_grew(run_id, cluster_id, pain_point_ids))

@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.clustering import ClusteringParams, ClusteringResult, ClusterSummary, cluster
 from server.clustering.types import Embeddings
 from server.clustering.views import Space, View
-from server.domain import job_names, jobs
+from server.domain import job_names, jobs, outbox
+from server.domain.clusters import events as cluster_events
 from server.domain.clusters.placement import SPACE_KEY, current_run, place_into
 from server.domain.errors import NotFound
 from server.domain.pagination import Page, paginate
@@ -171,6 +172,7 @@ async def store_run(
             insert(ClusterMembership), _membership_rows(run.id, inputs.ids, vectors, result)
         )
     await _place_newcomers(session, run, inputs, view)
+    cluster_events.run_stored(session, run)
     return run
 
 
@@ -246,7 +248,7 @@ async def team_runs(
 
 async def request(session: AsyncSession, user: User, team_id: str | None) -> tuple[Job, bool]:
     """A re-clustering of the caller's team: the one already queued or running, else a new job row (True)
-    that the caller queues after committing. Anyone of the team may ask; the run serves everyone's view."""
+    that runs once the transaction commits. Anyone of the team may ask; the run serves everyone's view."""
     team = team_id or user.team_id
     if team is None or team != user.team_id:
         raise NotFound(f"No team with id {team} is visible to you.")
@@ -256,4 +258,5 @@ async def request(session: AsyncSession, user: User, team_id: str | None) -> tup
     job = await jobs.create(
         session, job_id=new_id(), name=JOB_NAME, params={"team_id": team}, created_by=user.id
     )
+    outbox.job(session, JOB_NAME, job_id=job.id, team_id=team)
     return job, True

@@ -13,11 +13,12 @@ from datetime import datetime
 from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain import audit, notifications
+from server.domain import audit, comment_events, notifications
 from server.domain.cases import actions as cases
 from server.domain.comments.anchors import Anchor
 from server.domain.comments.mentions import MAX_MENTIONS, mentions
 from server.domain.errors import BadInput, Conflict, Forbidden, NotFound
+from server.domain.points import awards
 from server.infra.ids import is_id
 from server.models import CaseMember, CaseRole, Comment, Notification, NotificationKind, User
 from server.models.base import utcnow
@@ -141,7 +142,7 @@ async def add_comment(
         case_id=case_id,
         comment_id=comment.id,
     )
-    return Change(comment, created)
+    return _announced(session, comment_events.ADDED, Change(comment, created), user.id, comment.created_at)
 
 
 async def reply(session: AsyncSession, user: User, *, comment_id: str, body: str) -> Change:
@@ -173,7 +174,7 @@ async def reply(session: AsyncSession, user: User, *, comment_id: str, body: str
             case_id=root.case_id,
             comment_id=comment.id,
         )
-    return Change(comment, created)
+    return _announced(session, comment_events.ADDED, Change(comment, created), user.id, comment.created_at)
 
 
 async def edit(session: AsyncSession, user: User, *, comment_id: str, body: str) -> Change:
@@ -197,7 +198,9 @@ async def edit(session: AsyncSession, user: User, *, comment_id: str, body: str)
         case_id=comment.case_id,
         comment_id=comment.id,
     )
-    return Change(comment, created)
+    return _announced(
+        session, comment_events.EDITED, Change(comment, created), user.id, comment.edited_at or utcnow()
+    )
 
 
 async def _thread_root(session: AsyncSession, user: User, comment_id: str) -> Comment:
@@ -230,7 +233,12 @@ async def resolve(session: AsyncSession, user: User, *, comment_id: str) -> Chan
                 case_id=root.case_id,
                 comment_id=root.id,
             )
-    return Change(root, created, credit)
+    if credit is not None:
+        # The author's point was taken up: value points, once per thread however often it is reopened.
+        awards.queue_award(session, awards.comment_resolved(credit.comment_id, credit.author_id, user.id))
+    return _announced(
+        session, comment_events.RESOLVED, Change(root, created, credit), user.id, root.resolved_at
+    )
 
 
 async def reopen(session: AsyncSession, user: User, *, comment_id: str) -> Change:
@@ -241,7 +249,7 @@ async def reopen(session: AsyncSession, user: User, *, comment_id: str) -> Chang
     root.resolved_at = None
     root.resolved_by = None
     await session.flush()
-    return Change(root)
+    return _announced(session, comment_events.REOPENED, Change(root), user.id, utcnow())
 
 
 async def delete(session: AsyncSession, user: User, *, comment_id: str) -> Change:
@@ -267,7 +275,12 @@ async def delete(session: AsyncSession, user: User, *, comment_id: str) -> Chang
                 "body_sha256": hashlib.sha256(comment.body.encode()).hexdigest(),
             },
         )
-    return Change(comment)
+    return _announced(session, comment_events.DELETED, Change(comment), user.id, comment.deleted_at)
+
+
+def _announced(session: AsyncSession, kind: str, change: Change, actor_id: str, at: datetime) -> Change:
+    comment_events.changed(session, kind, change.comment, change.notifications, actor_id, at)
+    return change
 
 
 async def by_ids(session: AsyncSession, comment_ids: Sequence[str]) -> dict[str, Comment]:

@@ -1,7 +1,7 @@
 """The demo team's pain points, submitted as their authors would, and the team's first clustering run.
 
 Each pain point goes through `painpoint_submit.submit`, the path of submitPainPoints: the gate, vectors,
-duplicates, and the acceptance award (queued on `jobs`, so once per pain point by its key). Only the date
+duplicates, and the acceptance award (through the outbox, once per pain point by its key). Only the date
 is set afterwards, so that the clusters' weekly trends span the last six weeks as they would in use.
 Seeding again submits only what is missing, and asks for a run only while the team has none.
 """
@@ -72,7 +72,7 @@ async def _submit(
     items: list[DemoPainPoint],
 ) -> None:
     inputs = [SubmissionInput(case_of[p.case], p.text, product=p.product) for p in items]
-    results = await painpoint_submit.submit(db, jobs, None, author, inputs, config)
+    results = await painpoint_submit.submit(db, author, inputs, config)
     now = utcnow()
     async with db.transaction() as session:
         for item, result in zip(items, results, strict=True):
@@ -90,7 +90,8 @@ async def _first_run(db: Database, jobs: JobQueue, rd: User, team_id: str) -> st
     async with db.transaction() as session:
         if await current_run(session, team_id) is not None:
             return None
-        job, _ = await cluster_runs.request(session, rd, team_id)
-    # Queued again when an earlier seeding left it unfinished: one run is stored per job id.
-    await jobs.enqueue(cluster_runs.JOB_NAME, job_id=job.id, team_id=team_id)
+        job, created = await cluster_runs.request(session, rd, team_id)
+    if not created:
+        # An earlier seeding left it unfinished: queued again (one run is stored per job id).
+        await jobs.enqueue(cluster_runs.JOB_NAME, job_id=job.id, team_id=team_id)
     return job.id

@@ -8,6 +8,7 @@ two take the submissions of several callers at once (see `painpoint_submit.Submi
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,17 +16,20 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain import audit
+from server.domain import audit, job_names, outbox
 from server.domain.cases import actions as cases
+from server.domain.clusters import events as cluster_events
+from server.domain.clusters import runs as cluster_runs
 from server.domain.errors import BadInput, Conflict, Forbidden, NotFound
 from server.domain.pagination import Page, paginate
+from server.domain.painpoints import events as painpoint_events
 from server.domain.painpoints import ingest as painpoint_ingest
 from server.domain.painpoints.access import SUBMIT_ROLES, require_rd, require_visible
 from server.domain.painpoints.config import MAX_BATCH, PainPointConfig
 from server.domain.painpoints.ingest import Settled
 from server.domain.painpoints.quality import Rejection, check_text, normalize_text
 from server.domain.painpoints.vectors import Encoded
-from server.domain.points import awards
+from server.domain.points import awards, voids
 from server.domain.points.awards import AwardRequest
 from server.infra.ids import is_id
 from server.models import Case, CaseRole, PainPoint, PainPointStatus, RectificationTicket, TicketStatus, User
@@ -36,6 +40,10 @@ MAX_PRODUCT = 200
 MAX_TAGS = 20
 MAX_TAG = 50
 MAX_NOTE = 2000
+
+EMBED_JOB = job_names.EMBED_PAIN_POINTS
+# The re-clustering a run needs when new pain points lie outside its space gets an id made from the run's.
+_OUTGROWN = uuid.UUID("5d1f3a0e-8c2b-4e7a-b6f1-93c0d2e4a718")
 
 
 @dataclass(frozen=True)
@@ -200,7 +208,24 @@ async def store(
     elif accepted:
         stored.needs_embedding = {p.team_id for p in accepted if p.team_id is not None}
     await session.flush()
+    _follow_ups(session, stored)
     return stored
+
+
+def _follow_ups(session: AsyncSession, stored: Stored) -> None:
+    """On commit: announce the new pain points and grown clusters, run the acceptance awards, the embedding
+    job if vectors are missing, and a re-clustering of a team whose run cannot take its new pain points."""
+    recorded = [result.pain_point for results in stored.results for result in results if result.pain_point]
+    painpoint_events.queue(session, painpoint_events.recorded(recorded))
+    cluster_events.grown(session, stored.settled)
+    for request in stored.awards:
+        awards.queue_award(session, request)
+    for team_id in sorted(stored.needs_embedding):
+        outbox.job(session, EMBED_JOB, job_id=f"embed:{team_id}", team_id=team_id)
+    for team_id, run_id in sorted(stored.settled.outgrown.items()):
+        # one per run: the job's row is made as it starts, so R&D's page shows it running
+        job_id = str(uuid.uuid5(_OUTGROWN, run_id))
+        outbox.job(session, cluster_runs.JOB_NAME, job_id=job_id, team_id=team_id)
 
 
 def _write(
@@ -323,7 +348,8 @@ async def my_tickets(
 async def adopt(
     session: AsyncSession, user: User, pain_point_id: str, note: str | None
 ) -> tuple[PainPoint, AwardRequest | None]:
-    """R&D take a pain point into the roadmap; returns it and the award to queue (None if adopted before)."""
+    """R&D take a pain point into the roadmap; its author's award runs and subscribers hear of it once the
+    transaction commits. Returns it and that award (None if it was adopted before)."""
     pain_point = await require_visible(session, pain_point_id, user)
     require_rd(user, "adopt pain points")
     if pain_point.status is PainPointStatus.ADOPTED:
@@ -347,7 +373,10 @@ async def adopt(
         subject=pain_point.id,
         data={"author_id": pain_point.author_id, "case_id": pain_point.case_id, "note": cleaned},
     )
-    return pain_point, awards.pain_point_adopted(pain_point.id, pain_point.author_id, user.id)
+    award = awards.pain_point_adopted(pain_point.id, pain_point.author_id, user.id)
+    awards.queue_award(session, award)
+    painpoint_events.queue(session, [painpoint_events.changed(painpoint_events.ADOPTED, pain_point, user.id)])
+    return pain_point, award
 
 
 async def withdraw(
@@ -355,9 +384,10 @@ async def withdraw(
 ) -> tuple[PainPoint, bool]:
     """Take back an accepted pain point (status REJECTED): its author or the case's owner, with a reason.
 
-    Returns it and whether this call withdrew it (a retried call changes nothing). What it earned is then
-    reversed by the `void_points` job; it leaves the clusters' lists at once and their runs at the next
-    re-cluster. Nothing is deleted: the text, the reason and who withdrew it stay readable.
+    Returns it and whether this call withdrew it (a retried call changes nothing). What it earned is
+    reversed by the `void_points` job once the transaction commits; it leaves the clusters' lists at once
+    and their runs at the next re-cluster. Nothing is deleted: the text, the reason and who withdrew it
+    stay readable.
     """
     pain_point = await require_visible(session, pain_point_id, user)
     member = await cases.membership(session, pain_point.case_id, user.id)
@@ -383,5 +413,15 @@ async def withdraw(
         action="pain_point.withdrawn",
         subject=pain_point.id,
         data={"author_id": pain_point.author_id, "case_id": pain_point.case_id, "reason": cleaned},
+    )
+    voids.queue_void(
+        session,
+        user_id=pain_point.author_id,
+        subject=awards.pain_point_subject(pain_point.id),
+        reason=f"pain point withdrawn: {cleaned}",
+        actor_id=user.id,
+    )
+    painpoint_events.queue(
+        session, [painpoint_events.changed(painpoint_events.WITHDRAWN, pain_point, user.id)]
     )
     return pain_point, True

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.clustering import Embedder
+from server.domain.clusters import events as cluster_events
 from server.domain.painpoints import vectors as painpoint_vectors
 from server.domain.painpoints.config import PainPointConfig
 from server.domain.painpoints.ingest import Settled, settle
@@ -117,12 +118,17 @@ async def embed_missing(
                 check_duplicates=first_time,
                 config=config,
             )
+            accepted = [
+                awards.pain_point_accepted(p.id, p.author_id)
+                for p, fresh in zip(pain_points, first_time, strict=True)
+                if fresh and p.status is PainPointStatus.SUBMITTED
+            ]
+            # On commit: the team hears which clusters grew, and the acceptance awards run.
+            cluster_events.grown(session, settled)
+            for request in accepted:
+                awards.queue_award(session, request)
         report.settled.append(settled)
-        report.awards.extend(
-            awards.pain_point_accepted(p.id, p.author_id)
-            for p, fresh in zip(pain_points, first_time, strict=True)
-            if fresh and p.status is PainPointStatus.SUBMITTED
-        )
+        report.awards.extend(accepted)
         report.embedded += len(pain_points)
         report.reembedded += first_time.count(False)
         if progress is not None:

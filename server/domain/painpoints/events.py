@@ -1,7 +1,7 @@
 """What subscribers of `painPointEvents(caseId)` hear: pain points of the case recorded, withdrawn, adopted.
 
-Events name ids only; the subscription loads what they name as the subscriber. Publish after the commit
-that made the change.
+Events name ids only; the subscription loads what they name as the subscriber. They go out through the
+outbox, with the commit that made the change.
 """
 
 from __future__ import annotations
@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.domain import outbox
 from server.infra import topics
-from server.infra.events import EventBus
 from server.models import PainPoint
 from server.models.base import utcnow
 
@@ -39,8 +41,6 @@ def changed(kind: str, pain_point: PainPoint, actor_id: str) -> tuple[str, dict[
     return topics.case_pain_points(pain_point.case_id), _event(kind, [pain_point.id], actor_id)
 
 
-def publish(events: EventBus | None, items: Iterable[tuple[str, dict[str, Any]]]) -> None:
-    if events is None:
-        return
-    for topic, event in items:
-        events.publish(topic, event)
+def queue(session: AsyncSession, items: Iterable[tuple[str, dict[str, Any]]]) -> None:
+    """Publish each (topic, event) once the session's transaction commits."""
+    outbox.events(session, list(items))

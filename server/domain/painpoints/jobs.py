@@ -19,16 +19,12 @@ from sqlalchemy.exc import IntegrityError
 
 from server.clustering import shared_embedder
 from server.clustering.embedding import Embedder
-from server.domain import jobs
-from server.domain.clusters import events as cluster_events
+from server.domain import jobs, outbox
 from server.domain.clusters import runs as cluster_runs
 from server.domain.painpoints import embedding as painpoint_embedding
 from server.domain.painpoints import recheck as painpoint_recheck
 from server.domain.painpoints.config import PainPointConfig
 from server.domain.painpoints.embedding import EmbedReport
-from server.domain.painpoints.recheck import RecheckReport
-from server.domain.points import awards
-from server.domain.points import events as points_events
 from server.infra.job_context import JobContext
 from server.models import ClusterRun, Job, PainPoint
 
@@ -80,7 +76,6 @@ async def recheck_duplicates(ctx: JobContext, team_id: str) -> int:
         if job_id:
             await jobs.failed(db, job_id, error)
         raise
-    _announce_recheck(ctx, report)
     if job_id:
         await _mark_succeeded(ctx, job_id)
     log.info(
@@ -113,7 +108,6 @@ async def cluster_pain_points(ctx: JobContext, team_id: str) -> str | None:
         await jobs.failed(db, job_id, error)
         raise
     if run is not None:
-        cluster_events.publish_run(ctx.get("events"), run)
         log.info(
             "clustered pain points",
             extra={
@@ -181,28 +175,9 @@ async def _catch_up(
 ) -> EmbedReport:
     """Embed what lacks a vector under the model; after a model change, decide duplicates again under it."""
     report = await painpoint_embedding.embed_missing(ctx["db"], team_id, embedder, config, progress=progress)
-    await _announce(ctx, report)
     if recheck and report.reembedded:
-        rechecked = await painpoint_recheck.recheck_duplicates(
-            ctx["db"], team_id, embedder.model_name, config
-        )
-        _announce_recheck(ctx, rechecked)
+        await painpoint_recheck.recheck_duplicates(ctx["db"], team_id, embedder.model_name, config)
     return report
-
-
-def _announce_recheck(ctx: JobContext, report: RecheckReport) -> None:
-    """Tell the authors of restored pain points about their points, and subscribers about cluster growth."""
-    points_events.publish_entries(ctx.get("events"), report.entries)
-    for settled in report.settled:
-        cluster_events.publish_growth(ctx.get("events"), settled)
-
-
-async def _announce(ctx: JobContext, report: EmbedReport) -> None:
-    """Tell subscribers which clusters grew and queue the awards of pain points accepted just now."""
-    for settled in report.settled:
-        cluster_events.publish_growth(ctx.get("events"), settled)
-    for request in report.awards:
-        await awards.enqueue_award(ctx["jobs"], request)
 
 
 async def catch_up_model(ctx: JobContext) -> int:
@@ -226,7 +201,7 @@ async def catch_up_model(ctx: JobContext) -> int:
             await jobs.create(
                 session, job_id=job_id, name=CLUSTER_JOB, params={"team_id": team_id}, created_by=None
             )
-        await ctx["jobs"].enqueue(CLUSTER_JOB, job_id=job_id, team_id=team_id)
+            outbox.job(session, CLUSTER_JOB, job_id=job_id, team_id=team_id)
         log.info("re-embedding after a model change", extra={"team_id": team_id, "model": model})
         queued += 1
     return queued
@@ -252,6 +227,7 @@ async def recluster_teams(ctx: JobContext) -> int:
                 await jobs.create(
                     session, job_id=job_id, name=CLUSTER_JOB, params={"team_id": team_id}, created_by=None
                 )
-        await ctx["jobs"].enqueue(CLUSTER_JOB, job_id=job_id, team_id=team_id)
+            # again when the row exists: an earlier attempt may have died before its job ran
+            outbox.job(session, CLUSTER_JOB, job_id=job_id, team_id=team_id)
         queued += 1
     return queued

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.clustering import find_duplicates
 from server.clustering.types import Embeddings
 from server.domain import audit, job_names
+from server.domain.clusters import events as cluster_events
 from server.domain.clusters.placement import current_run, place_into
 from server.domain.painpoints import vectors as painpoint_vectors
 from server.domain.painpoints.config import PainPointConfig
@@ -157,6 +158,8 @@ async def _recheck_case(
         )
         report.entries = [outcome.entry for outcome in outcomes if outcome.wrote and outcome.entry]
         report.settled = [await _place(session, restored, checkable, vectors, model, config)]
+        # On commit: the team hears of the clusters that grew (the authors of their points: award_many).
+        cluster_events.grown(session, report.settled[0])
     return report
 
 

@@ -15,30 +15,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from server.clustering import shared_embedder
-from server.domain import job_names
-from server.domain.clusters import events as cluster_events
-from server.domain.clusters import runs as cluster_runs
 from server.domain.painpoints import actions as painpoints
-from server.domain.painpoints import events as painpoint_events
 from server.domain.painpoints import vectors as painpoint_vectors
-from server.domain.painpoints.actions import Stored, Submission, SubmissionInput, SubmissionResult
+from server.domain.painpoints.actions import Submission, SubmissionInput, SubmissionResult
 from server.domain.painpoints.config import MAX_BATCH, PainPointConfig
-from server.domain.points import awards
 from server.infra.db import Database
-from server.infra.events import EventBus
-from server.infra.job_queues import JobQueue
 from server.models import User
 
 log = logging.getLogger("warroom.painpoints")
 
-EMBED_JOB = job_names.EMBED_PAIN_POINTS
-# The re-clustering a run needs when new pain points lie outside its space gets an id made from the run's.
-_OUTGROWN = uuid.UUID("5d1f3a0e-8c2b-4e7a-b6f1-93c0d2e4a718")
+EMBED_JOB = painpoints.EMBED_JOB
 
 
 @dataclass
@@ -53,15 +43,11 @@ class Submissions:
     def __init__(
         self,
         db: Database,
-        jobs: JobQueue,
-        events: EventBus | None,
         config: PainPointConfig,
         *,
         max_texts: int = MAX_BATCH,
     ) -> None:
         self._db = db
-        self._jobs = jobs
-        self._events = events
         self._config = config
         self._max_texts = max_texts
         self._queue: list[_Waiting] = []
@@ -124,38 +110,14 @@ class Submissions:
                 await self._commit([waiting])
             return
         self.groups += 1
-        try:
-            await after_commit(self._jobs, self._events, stored)
-        except Exception:
-            log.exception("queueing the follow-ups of stored pain points failed")
         for waiting, results in zip(group, stored.results, strict=True):
             if not waiting.done.done():  # its request may have gone away meanwhile
                 waiting.done.set_result(results)
 
 
 async def submit(
-    db: Database,
-    jobs: JobQueue,
-    events: EventBus | None,
-    user: User,
-    inputs: Sequence[SubmissionInput],
-    config: PainPointConfig,
+    db: Database, user: User, inputs: Sequence[SubmissionInput], config: PainPointConfig
 ) -> list[SubmissionResult]:
-    """Submit pain points outside a server (scripts, tests): one group of its own."""
-    return await Submissions(db, jobs, events, config).submit(user, inputs)
-
-
-async def after_commit(jobs: JobQueue, events: EventBus | None, stored: Stored) -> None:
-    """Announce the new pain points and grown clusters, queue the acceptance awards, the embedding job if
-    vectors are missing, and a re-clustering of a team whose run cannot take its new pain points."""
-    recorded = [result.pain_point for results in stored.results for result in results if result.pain_point]
-    painpoint_events.publish(events, painpoint_events.recorded(recorded))
-    cluster_events.publish_growth(events, stored.settled)
-    for request in stored.awards:
-        await awards.enqueue_award(jobs, request)
-    for team_id in sorted(stored.needs_embedding):
-        await jobs.enqueue(EMBED_JOB, job_id=f"embed:{team_id}", team_id=team_id)
-    for team_id, run_id in sorted(stored.settled.outgrown.items()):
-        # one per run: the job's row is made as it starts, so R&D's page shows it running
-        job_id = str(uuid.uuid5(_OUTGROWN, run_id))
-        await jobs.enqueue(cluster_runs.JOB_NAME, job_id=job_id, team_id=team_id)
+    """Submit pain points outside a server (scripts, tests): one group of its own. Its follow-ups (events,
+    awards, jobs) are in the outbox when it returns."""
+    return await Submissions(db, config).submit(user, inputs)

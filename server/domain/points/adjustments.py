@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain import audit
 from server.domain.errors import BadInput, Conflict, Forbidden, NotFound
-from server.domain.points import ledger
+from server.domain.points import events, ledger
 from server.domain.points.access import require_hr, require_team
 from server.domain.points.changes import clean_text
 from server.domain.points.ledger import Entry
@@ -75,4 +75,5 @@ async def adjust(
         subject=target.id,
         data={"delta": delta, "reason": reason, "entry_id": entry.id, "balance": entry.balance_after},
     )
+    events.entries_written(session, [entry])
     return entry

@@ -2,8 +2,8 @@
 
 The contract for comments, snapshots and pain points: build a request with one of the constructors below
 (they fix the subject and the idempotency key of each action) and either
-- `await enqueue_award(services.jobs, request)` after your transaction commits (the `award_points` job;
-  in-process by default, arq with Redis), or
+- `queue_award(session, request)` in your transaction: the `award_points` job runs once it commits
+  (through the outbox; in-process by default, arq with Redis), or
 - `await award(session, request)` inside your own transaction, when the award must commit with it.
 Either may run any number of times: the key lets one entry through. A rejected or deleted pain point is
 `void`ed (job `void_points`): what it earned is reversed and later awards for it are refused.
@@ -15,20 +15,17 @@ import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain import job_names
+from server.domain import job_names, outbox
 from server.domain.errors import BadInput, NotFound
-from server.domain.points import ledger
+from server.domain.points import events, ledger
 from server.domain.points.ledger import Entry
 from server.models import PointAction, PointEntry, PointRule, PointVoid, User
 from server.models.base import utcnow
-
-if TYPE_CHECKING:
-    from server.infra.job_queues import JobQueue
 
 AWARD_JOB = job_names.AWARD_POINTS
 
@@ -190,7 +187,10 @@ async def award_many(session: AsyncSession, requests: Sequence[AwardRequest]) ->
         accounts = await ledger.lock_accounts(session, {requests[i].user_id for i in live})
         state = await _read_state(session, [requests[i] for i in live], rules)
         await _decide(session, requests, live, rules, accounts, state, outcomes)
-    return [outcome or AwardOutcome(AwardResult.DUPLICATE) for outcome in outcomes]
+    done = [outcome or AwardOutcome(AwardResult.DUPLICATE) for outcome in outcomes]
+    # The owners of the new entries hear of them once the transaction commits.
+    events.entries_written(session, [outcome.entry for outcome in done if outcome.wrote])
+    return done
 
 
 @dataclass
@@ -287,7 +287,7 @@ async def _earned_today(
     return {(user_id, PointAction(action)): int(total) for user_id, action, total in rows.all()}
 
 
-async def enqueue_award(jobs: JobQueue, request: AwardRequest) -> None:
-    """Queue the `award_points` job for `request` (call after your transaction commits)."""
+def queue_award(session: AsyncSession, request: AwardRequest) -> None:
+    """Run the `award_points` job for `request` once the session's transaction commits (the outbox)."""
     _check(request)
-    await jobs.enqueue(AWARD_JOB, job_id=f"points:{request.key}", **request.job_kwargs())
+    outbox.job(session, AWARD_JOB, job_id=f"points:{request.key}", **request.job_kwargs())

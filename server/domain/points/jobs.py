@@ -12,7 +12,7 @@ from arq import Retry
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from server.domain.errors import NotFound
-from server.domain.points import awards, events, voids
+from server.domain.points import awards, voids
 from server.domain.points.award_batcher import AwardBatcher
 from server.domain.points.awards import AwardOutcome, AwardRequest, AwardResult
 from server.infra.job_context import JobContext
@@ -56,8 +56,6 @@ async def award_points(
         raise _retry(ctx, error) from error
     if outcome.result is AwardResult.UNKNOWN_USER:
         raise NotFound(f"No user with id {user_id} can earn points (award {key}).")
-    if outcome.wrote:
-        events.publish_entries(ctx.get("events"), [outcome.entry])
     log.debug("award %s: %s", key, outcome.result.value)
     return outcome.result.value
 
@@ -71,8 +69,8 @@ async def void_points(
             outcome = await voids.void(
                 session, user_id=user_id, subject=subject, reason=reason, actor_id=actor_id
             )
+
     except (OperationalError, InterfaceError) as error:
         raise _retry(ctx, error) from error
-    events.publish_entries(ctx.get("events"), outcome.reversals)
     log.info("voided %s: %d entries reversed", subject, len(outcome.reversals))
     return len(outcome.reversals)

@@ -59,7 +59,7 @@ async def pain_point_authors(
 class RecordedOrder:
     order: Order
     pain_point_ids: list[str]
-    awards: list[AwardRequest]  # enqueue each after commit (also when `created` is False: keys dedupe)
+    awards: list[AwardRequest]  # queued to run on commit (also when `created` is False: keys dedupe)
     created: bool
 
 
@@ -109,7 +109,8 @@ async def record_order_won(
     """Record an order won on a case (case owners only), crediting the pain points that helped.
 
     With a `reference` (the order number) the call is idempotent: repeating it returns the order and
-    its awards again, which re-enqueueing makes good if a crash lost them the first time.
+    queues its awards again (their keys let each through once). The awards run once the transaction
+    commits; none for the owner's own pain points.
     """
     case, _ = await require_role(session, case_id, owner, CaseRole.OWNER)
     exact = _amount(amount)
@@ -123,7 +124,7 @@ async def record_order_won(
             authors = await _stored(session, earlier)
             if earlier.amount != exact or set(authors) != set(ids):
                 raise Conflict(f"Order {ref} was already recorded with a different amount or pain points.")
-            again = order_awards(earlier.id, earlier.recorded_by, authors)
+            again = _queued(session, order_awards(earlier.id, earlier.recorded_by, authors))
             return RecordedOrder(earlier, sorted(authors), again, created=False)
     authors = await pain_point_authors(session, case.id, ids)
     order = Order(case_id=case.id, amount=exact, reference=ref, recorded_by=owner.id)
@@ -141,4 +142,12 @@ async def record_order_won(
         subject=order.id,
         data={"case_id": case.id, "amount": str(exact), "reference": ref, "pain_points": ids},
     )
-    return RecordedOrder(order, ids, order_awards(order.id, owner.id, authors), True)
+    return RecordedOrder(order, ids, _queued(session, order_awards(order.id, owner.id, authors)), True)
+
+
+def _queued(session: AsyncSession, requests: list[AwardRequest]) -> list[AwardRequest]:
+    """Queue the awards that are not self-dealing (on commit); returns them."""
+    queued = [request for request in requests if not awards.is_self_dealing(request)]
+    for request in queued:
+        awards.queue_award(session, request)
+    return queued

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.domain import audit
 from server.domain.errors import BadInput, Conflict, Forbidden, InsufficientPoints, NotFound, OutOfStock
 from server.domain.pagination import Page, check_first, decode_cursor, encode_cursor
-from server.domain.points import ledger
+from server.domain.points import events, ledger
 from server.domain.points.access import is_hr, require_hr, require_team
 from server.domain.points.adjustments import request_key
 from server.domain.points.changes import clean_text
@@ -99,6 +99,7 @@ async def redeem(
     )
     session.add(redemption)
     await session.flush()
+    events.redemption_changed(session, redemption, hold)
     return Redeemed(RedemptionView(redemption, reward, user), hold)
 
 
@@ -153,6 +154,7 @@ async def _move(
         subject=redemption.id,
         data={"user_id": redemption.user_id, "reward_id": redemption.reward_id, "cost": redemption.cost},
     )
+    events.redemption_changed(session, redemption)
     return await _view(session, redemption)
 
 
@@ -213,6 +215,7 @@ async def reject(session: AsyncSession, actor: User, redemption_id: str, reason:
         subject=locked.id,
         data={"user_id": locked.user_id, "cost": locked.cost, "reason": reason, "refund_entry_id": refund.id},
     )
+    events.redemption_changed(session, locked, refund)
     return Rejected(await _view(session, locked), refund)
 
 

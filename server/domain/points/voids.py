@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain import audit, job_names
-from server.domain.points import ledger
+from server.domain import audit, job_names, outbox
+from server.domain.points import events, ledger
 from server.domain.points.ledger import Entry
 from server.models import PointEntry, PointVoid
 from server.models.base import utcnow
-
-if TYPE_CHECKING:
-    from server.infra.job_queues import JobQueue
 
 VOID_JOB = job_names.VOID_POINTS
 MAX_REASON = 500
@@ -73,14 +69,16 @@ async def void(
                 "points": sum(entry.delta for entry in reversals),
             },
         )
+    events.entries_written(session, reversals)  # the owner hears of them on commit
     return VoidOutcome(newly_voided, reversals)
 
 
-async def enqueue_void(
-    jobs: JobQueue, *, user_id: str, subject: str, reason: str, actor_id: str | None = None
+def queue_void(
+    session: AsyncSession, *, user_id: str, subject: str, reason: str, actor_id: str | None = None
 ) -> None:
-    """Queue the `void_points` job (a pain point was rejected or deleted)."""
-    await jobs.enqueue(
+    """Run the `void_points` job once the session's transaction commits (a pain point was rejected)."""
+    outbox.job(
+        session,
         VOID_JOB,
         job_id=f"points-void:{subject}",
         user_id=user_id,

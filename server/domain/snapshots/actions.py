@@ -24,6 +24,8 @@ from server.domain.documents.live import LiveDocuments
 from server.domain.documents.text import state_text
 from server.domain.errors import BadInput, NotFound
 from server.domain.pagination import Page, check_first, decode_cursor, encode_cursor
+from server.domain.points import awards
+from server.domain.snapshots import events as snapshot_events
 from server.domain.users import Person
 from server.infra import offload
 from server.infra.config import Settings, float_setting, int_setting
@@ -154,7 +156,8 @@ def clean_label(label: str) -> str:
 async def create_named(
     session: AsyncSession, live: LiveDocuments, user: User, case_id: str, label: str
 ) -> Snapshot:
-    """Name the case document as it is now (owners and editors)."""
+    """Name the case document as it is now (owners and editors); naming a version earns value points (the
+    snapshot id keys the award, so it is given once)."""
     await cases.require_role(session, case_id, user, *WRITERS)
     label = clean_label(label)
     await live.settle(case_id)
@@ -163,6 +166,8 @@ async def create_named(
     )
     session.add(snapshot)
     await session.flush()
+    snapshot_events.created(session, snapshot)
+    awards.queue_award(session, awards.snapshot_named(snapshot.id, user.id))
     return snapshot
 
 
@@ -181,6 +186,7 @@ async def take_before_restore(
     )
     session.add(snapshot)
     await session.flush()
+    snapshot_events.created(session, snapshot)
     return snapshot
 
 
@@ -208,6 +214,7 @@ async def take_auto(
             session.add(snapshot)
     except IntegrityError:
         return None  # another server took this very position a moment ago
+    snapshot_events.created(session, snapshot)
     return snapshot
 
 

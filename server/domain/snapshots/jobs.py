@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from server.domain.snapshots import actions as snapshots
-from server.domain.snapshots.events import snapshot_created
 from server.infra.job_context import JobContext
 
 log = logging.getLogger("warroom.jobs.snapshots")
@@ -21,8 +20,5 @@ async def auto_snapshot(ctx: JobContext, case_id: str, reason: str) -> str | Non
         )
     if snapshot is None:
         return None
-    events = ctx.get("events")
-    if events is not None:
-        events.publish(*snapshot_created(snapshot))
     log.info("automatic snapshot", extra={"case_id": case_id, "reason": reason, "snapshot_id": snapshot.id})
     return snapshot.id

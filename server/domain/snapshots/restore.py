@@ -8,6 +8,7 @@ from server.domain import audit
 from server.domain.documents.body_sync import restore_update
 from server.domain.documents.live import LiveDocuments
 from server.domain.snapshots import actions as snapshots
+from server.domain.snapshots import events as snapshot_events
 from server.infra.db import Database
 from server.models import Snapshot, User
 
@@ -52,4 +53,5 @@ async def restore(db: Database, live: LiveDocuments, user: User, snapshot_id: st
                 subject=case_id,
                 data={"snapshot": target.id, "before": before.id, "changed": update is not None},
             )
+            snapshot_events.restored(session, target, before, user.id)
     return Restored(restored=target, before=before, changed=update is not None)

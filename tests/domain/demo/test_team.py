@@ -7,11 +7,9 @@ from sqlalchemy import func, select
 from server.domain.demo import painpoints as demo_painpoints
 from server.domain.demo import team as demo
 from server.domain.demo.content import CASES, PAIN_POINTS, THEMES
-from server.domain.job_registry import REGISTRY
 from server.domain.painpoints.config import PainPointConfig
 from server.infra.config import Settings
 from server.infra.db import Database
-from server.infra.job_queues import InProcessJobs
 from server.models import (
     Case,
     ClusterRun,
@@ -24,6 +22,7 @@ from server.models import (
     User,
 )
 from server.models.base import utcnow
+from tests.support.outbox import Followups
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -53,7 +52,7 @@ def test_the_demo_pain_points_are_chinese_first_and_every_theme_speaks_both_lang
 async def _seed(db: Database, settings: Settings) -> demo_painpoints.Seeded:
     async with db.transaction() as session:
         await demo.seed(session)
-    jobs = InProcessJobs(REGISTRY, db, settings)
+    jobs = Followups(db, settings)
     try:
         return await demo_painpoints.seed(db, jobs, PainPointConfig.from_settings(settings))
     finally:

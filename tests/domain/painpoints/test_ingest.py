@@ -7,14 +7,13 @@ from sqlalchemy import select
 from server.clustering.models import MIXED_WEIGHTS
 from server.domain.clusters import runs as cluster_runs
 from server.domain.clusters.placement import current_run
-from server.domain.job_registry import REGISTRY
 from server.domain.painpoints.actions import SubmissionInput
 from server.domain.painpoints.config import PainPointConfig
 from server.domain.painpoints.submit import submit
 from server.infra.config import Settings
 from server.infra.db import Database
-from server.infra.job_queues import InProcessJobs
 from server.models import ClusterMembership, ClusterRun, PainPoint, PainPointStatus, User
+from tests.support.outbox import Followups
 from tests.support.people import case_with, make_user
 
 pytestmark = pytest.mark.model
@@ -85,13 +84,13 @@ async def _statuses(db: Database, case_id: str) -> dict[str, PainPointStatus]:
 
 async def test_distinct_chinese_complaints_are_never_duplicates(db: Database, settings: Settings) -> None:
     user, case_id = await _case(db)
-    jobs = InProcessJobs(REGISTRY, db, settings)
+    jobs = Followups(db, settings)
     config = PainPointConfig.from_settings(settings)
     # half in one batch, then the rest one by one against the stored ones: both paths of the check
     half = len(DISTINCT_CHINESE) // 2
-    await submit(db, jobs, None, user, [SubmissionInput(case_id, t) for t in DISTINCT_CHINESE[:half]], config)
+    await submit(db, user, [SubmissionInput(case_id, t) for t in DISTINCT_CHINESE[:half]], config)
     for text in DISTINCT_CHINESE[half:]:
-        await submit(db, jobs, None, user, [SubmissionInput(case_id, text)], config)
+        await submit(db, user, [SubmissionInput(case_id, text)], config)
     await jobs.drain()
     statuses = await _statuses(db, case_id)
     assert set(statuses) == set(DISTINCT_CHINESE)
@@ -100,13 +99,11 @@ async def test_distinct_chinese_complaints_are_never_duplicates(db: Database, se
 
 async def test_rewordings_in_both_languages_are_still_caught(db: Database, settings: Settings) -> None:
     user, case_id = await _case(db)
-    jobs = InProcessJobs(REGISTRY, db, settings)
+    jobs = Followups(db, settings)
     config = PainPointConfig.from_settings(settings)
     originals = [SubmissionInput(case_id, original) for original, _ in REWORDED]
-    await submit(db, jobs, None, user, originals, config)
-    results = await submit(
-        db, jobs, None, user, [SubmissionInput(case_id, reworded) for _, reworded in REWORDED], config
-    )
+    await submit(db, user, originals, config)
+    results = await submit(db, user, [SubmissionInput(case_id, reworded) for _, reworded in REWORDED], config)
     await jobs.drain()
     for (original, reworded), result in zip(REWORDED, results, strict=True):
         assert result.pain_point is not None, reworded
@@ -119,7 +116,7 @@ async def test_the_first_chinese_pain_point_of_an_english_team_has_the_team_clus
     db: Database, settings: Settings
 ) -> None:
     user, case_id = await _case(db)
-    jobs = InProcessJobs(REGISTRY, db, settings)
+    jobs = Followups(db, settings)
     config = PainPointConfig.from_settings(settings)
     english = [
         "Card payment fails at checkout during the evening peak",
@@ -131,7 +128,7 @@ async def test_the_first_chinese_pain_point_of_an_english_team_has_the_team_clus
         "Customer still waiting for the refund of a cancelled order",
         "Refunds take more than ten days to reach the card",
     ]
-    await submit(db, jobs, None, user, [SubmissionInput(case_id, t) for t in english], config)
+    await submit(db, user, [SubmissionInput(case_id, t) for t in english], config)
     await jobs.drain()
     async with db.transaction() as session:
         job, _ = await cluster_runs.request(session, user, user.team_id)
@@ -141,9 +138,7 @@ async def test_the_first_chinese_pain_point_of_an_english_team_has_the_team_clus
         (run,) = (await session.execute(select(ClusterRun))).scalars().all()
     assert run.params["space"] == [1.0, 0.0]  # an English team: MiniLM's part alone
 
-    (chinese,) = await submit(
-        db, jobs, None, user, [SubmissionInput(case_id, "结账时银行卡支付失败")], config
-    )
+    (chinese,) = await submit(db, user, [SubmissionInput(case_id, "结账时银行卡支付失败")], config)
     await jobs.drain()
     assert chinese.pain_point is not None
     async with db.sessions() as session:

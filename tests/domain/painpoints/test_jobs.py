@@ -18,7 +18,6 @@ from server.clustering.embedding import resolve_model
 from server.clustering.models import BILINGUAL, MINILM
 from server.domain import jobs
 from server.domain.cases import actions as cases
-from server.domain.job_registry import REGISTRY
 from server.domain.painpoints import submit as painpoint_submit
 from server.domain.painpoints.actions import SubmissionInput
 from server.domain.painpoints.config import PainPointConfig
@@ -36,7 +35,7 @@ from server.infra.config import Settings
 from server.infra.db import Database, create_engine
 from server.infra.ids import new_id
 from server.infra.job_context import JobContext
-from server.infra.job_queues import ArqJobs, InProcessJobs
+from server.infra.job_queues import ArqJobs
 from server.models import (
     ClusterRun,
     Job,
@@ -47,6 +46,7 @@ from server.models import (
     PointEntry,
     User,
 )
+from tests.support.outbox import Followups
 from tests.support.painpoints import Labelled, labelled_rows, seed
 from tests.support.people import case_with, make_person, make_user
 from tests.support.services import REDIS_URL, require_redis
@@ -62,7 +62,7 @@ def _ctx(db: Database, settings: Settings, job_id: str = "") -> JobContext:
     return {
         "db": db,
         "settings": settings,
-        "jobs": InProcessJobs(REGISTRY, db, settings),
+        "jobs": Followups(db, settings),
         "events": None,
         "shared": {},
         "job_id": job_id,
@@ -195,9 +195,9 @@ S, D = PainPointStatus.SUBMITTED, PainPointStatus.DUPLICATE
 async def _decided_at_low_threshold(db: Database, settings: Settings) -> tuple[str, list[str]]:
     user = await make_user(db, "author@a.com")
     case_id = await case_with(db, user)
-    queue = InProcessJobs(REGISTRY, db, settings)
+    queue = Followups(db, settings)
     results = await painpoint_submit.submit(
-        db, queue, None, user, [SubmissionInput(case_id, text) for text in MIXED],
+        db, user, [SubmissionInput(case_id, text) for text in MIXED],
         PainPointConfig(model=MINILM, duplicate_threshold=0.52),
     )  # fmt: skip
     await queue.drain()
@@ -264,9 +264,9 @@ async def test_the_english_only_models_false_chinese_duplicates_are_restored_by_
     ]
     user = await make_user(db, "mei@a.com")
     case_id = await case_with(db, user)
-    queue = InProcessJobs(REGISTRY, db, settings)
+    queue = Followups(db, settings)
     results = await painpoint_submit.submit(
-        db, queue, None, user, [SubmissionInput(case_id, t) for t in texts], PainPointConfig(model=MINILM)
+        db, user, [SubmissionInput(case_id, t) for t in texts], PainPointConfig(model=MINILM)
     )
     await queue.drain()
     ids = [result.pain_point.id for result in results if result.pain_point is not None]

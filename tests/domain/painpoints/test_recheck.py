@@ -13,15 +13,14 @@ from sqlalchemy import func, select
 
 from server.clustering.models import MINILM
 from server.domain import audit
-from server.domain.job_registry import REGISTRY
 from server.domain.painpoints import recheck as painpoint_recheck
 from server.domain.painpoints import submit as painpoint_submit
 from server.domain.painpoints.actions import SubmissionInput
 from server.domain.painpoints.config import PainPointConfig
 from server.infra.config import Settings
 from server.infra.db import Database
-from server.infra.job_queues import InProcessJobs
 from server.models import AuditEvent, PainPoint, PainPointStatus, PointEntry
+from tests.support.outbox import Followups
 from tests.support.people import case_with, make_person, make_user
 
 pytestmark = pytest.mark.model
@@ -45,10 +44,8 @@ async def _wrongly_decided(db: Database, settings: Settings) -> list[str]:
     """One case's pain points submitted at the low threshold; returns their ids in TEXTS order."""
     user = await make_user(db, "author@a.com")
     case_id = await case_with(db, user)
-    jobs = InProcessJobs(REGISTRY, db, settings)
-    results = await painpoint_submit.submit(
-        db, jobs, None, user, [SubmissionInput(case_id, text) for text in TEXTS], LOW
-    )
+    jobs = Followups(db, settings)
+    results = await painpoint_submit.submit(db, user, [SubmissionInput(case_id, text) for text in TEXTS], LOW)
     await jobs.drain()  # the originals' acceptance awards
     ids = [result.pain_point.id for result in results if result.pain_point is not None]
     assert [s for _, s in await _statuses(db, ids)] == [S, D, D, S, D, S, D]

@@ -8,15 +8,14 @@ from sqlalchemy import func, select
 
 from server.domain.cases import actions as cases
 from server.domain.errors import Conflict
-from server.domain.job_registry import REGISTRY
 from server.domain.painpoints import actions as painpoints
 from server.domain.painpoints.actions import Submission, SubmissionInput
 from server.domain.painpoints.config import PainPointConfig
 from server.domain.painpoints.submit import Submissions
 from server.infra.config import Settings
 from server.infra.db import Database
-from server.infra.job_queues import InProcessJobs
 from server.models import CaseRole, PainPoint, User
+from tests.support.outbox import Followups
 from tests.support.people import make_person
 
 pytestmark = pytest.mark.model
@@ -35,8 +34,8 @@ async def _users(db: Database) -> tuple[User, User, str]:
 
 async def test_concurrent_requests_are_stored_in_groups_in_order(db: Database, settings: Settings) -> None:
     ana, ben, case_id = await _users(db)
-    jobs = InProcessJobs(REGISTRY, db, settings)
-    submissions = Submissions(db, jobs, None, PainPointConfig.from_settings(settings))
+    jobs = Followups(db, settings)
+    submissions = Submissions(db, PainPointConfig.from_settings(settings))
     texts = [f"Order {i} was shipped to the old warehouse address" for i in range(20)]
     results = await asyncio.gather(
         *(
@@ -59,8 +58,8 @@ async def test_a_failing_request_does_not_fail_the_rest_of_its_group(
     db: Database, settings: Settings
 ) -> None:
     ana, _, case_id = await _users(db)
-    jobs = InProcessJobs(REGISTRY, db, settings)
-    submissions = Submissions(db, jobs, None, PainPointConfig.from_settings(settings))
+    jobs = Followups(db, settings)
+    submissions = Submissions(db, PainPointConfig.from_settings(settings))
     (refused,) = await submissions.submit(ana, [SubmissionInput(case_id, "asdf")])
     assert refused.ticket is not None
     config = PainPointConfig.from_settings(settings)

@@ -11,7 +11,7 @@ from arq.connections import ArqRedis, RedisSettings
 from arq.worker import Worker
 from sqlalchemy import func, select
 
-from server.domain.job_registry import FUNCTIONS, REGISTRY
+from server.domain.job_registry import FUNCTIONS
 from server.domain.points import awards, ledger, voids
 from server.domain.points.jobs import award_points, void_points
 from server.infra.config import Settings
@@ -19,9 +19,9 @@ from server.infra.db import Database, create_engine
 from server.infra.events import EventBus
 from server.infra.ids import new_id
 from server.infra.job_context import JobContext
-from server.infra.job_queues import InProcessJobs
 from server.infra.pubsub import LocalPubSub
 from server.models import PointEntry, UserRole
+from tests.support.outbox import Followups
 from tests.support.people import make_person
 from tests.support.services import REDIS_URL, require_redis
 
@@ -64,10 +64,11 @@ async def test_concurrent_runs_of_one_award_job_write_one_entry(db: Database, se
 async def test_in_process_queue_runs_awards_and_tells_subscribers(db: Database, settings: Settings) -> None:
     ana = await make_person(db, "ana@a.com")
     bus = EventBus(LocalPubSub())
-    jobs = InProcessJobs(REGISTRY, db, settings, bus)
+    jobs = Followups(db, settings, bus)
     request = awards.snapshot_named(new_id(), ana.id)
     async with bus.subscribe(f"points:{ana.id}") as stream:
-        await awards.enqueue_award(jobs, request)
+        async with db.transaction() as session:
+            awards.queue_award(session, request)
         # A second enqueue under another job id stands for an arq retry of a job that already committed.
         await jobs.enqueue(awards.AWARD_JOB, job_id="retry", **request.job_kwargs())
         await jobs.drain()

@@ -9,16 +9,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
 from server.domain.cases import actions as cases
-from server.domain.job_registry import REGISTRY
 from server.domain.snapshots.actions import AutoPolicy
 from server.domain.snapshots.scheduler import SnapshotScheduler
 from server.infra.config import ConfigError, Settings
 from server.infra.db import Database
 from server.infra.events import EventBus
-from server.infra.job_queues import InProcessJobs
 from server.infra.pubsub import LocalPubSub
 from server.models import Snapshot, SnapshotKind, User
 from tests.domain.snapshots.test_actions import Editor
+from tests.support.outbox import Followups
 from tests.support.people import make_person
 from tests.support.rooms import RecordingPeer, running_rooms
 
@@ -45,7 +44,7 @@ async def _until(db: Database, case_id: str, count: int, timeout: float = 5.0) -
 
 async def _setup(
     db: Database, tmp_path: Path, idle: str, every: str
-) -> tuple[User, str, InProcessJobs, EventBus, AutoPolicy]:
+) -> tuple[User, str, Followups, EventBus, AutoPolicy]:
     person = await make_person(db, "owner@a.com")
     async with db.transaction() as session:
         owner = await session.get(User, person.id)
@@ -60,7 +59,7 @@ async def _setup(
             "WARROOM_SNAPSHOT_EVERY_UPDATES": every,
         }
     )
-    return owner, case_id, InProcessJobs(REGISTRY, db, settings, bus), bus, AutoPolicy.from_settings(settings)
+    return owner, case_id, Followups(db, settings, bus), bus, AutoPolicy.from_settings(settings)
 
 
 async def test_every_n_updates_make_a_snapshot(db: Database, tmp_path: Path) -> None:
@@ -74,7 +73,8 @@ async def test_every_n_updates_make_a_snapshot(db: Database, tmp_path: Path) -> 
             editor.paragraph(f"line {i}")
         (first,) = await _until(db, case_id, 1)
         assert first.position == 8
-        assert await asyncio.wait_for(anext(events), 2) == {"kind": "CREATED", "snapshotId": first.id}
+        event = await asyncio.wait_for(anext(events), 2)
+        assert (event["kind"], event["snapshotId"]) == ("CREATED", first.id)
         for i in range(7):
             editor.paragraph(f"more {i}")
         await rooms.settle(case_id)

@@ -1,0 +1,66 @@
+"""Follow-ups written in the transaction of the change they follow (the transactional outbox).
+
+A domain action that must be followed by a job (an award, a re-clustering) or an event (what subscribers
+hear) writes it here, with its change: both commit, or neither. After the commit the process's dispatcher
+(`server/outbox.py`) delivers the rows at once; a row whose process died first is delivered by any
+dispatcher once its lease ran out. Delivery is at least once: jobs are idempotent (awards by their key),
+and a subscriber drops an event whose `outboxId` it already had.
+
+    outbox.job(session, "award_points", job_id=f"points:{key}", **kwargs)
+    outbox.event(session, topics.case_comments(case_id), {"kind": "ADDED", ...})
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.infra.events import OUTBOX_ID
+from server.models import OutboxKind, OutboxMessage
+from server.models.base import utcnow
+
+# How long the committing process keeps its rows to itself before any dispatcher may take them.
+LEASE = timedelta(seconds=10)
+# Where `session.info` lists the rows written in the session's transaction, for the dispatcher.
+WRITTEN = "outbox"
+# The key an event carries its row's id under.
+EVENT_ID = OUTBOX_ID
+
+Event = dict[str, Any]
+
+
+def job(
+    session: AsyncSession, name: str, /, *, job_id: str | None = None, defer_by: float = 0.0, **kwargs: Any
+) -> OutboxMessage:
+    """Run job `name` with `kwargs` after the commit; without `job_id`, the row's id names the job."""
+    payload = {"job_id": job_id, "defer_by": defer_by, "kwargs": kwargs}
+    return _add(session, OutboxKind.JOB, name, payload)
+
+
+def event(session: AsyncSession, topic: str, payload: Event) -> OutboxMessage:
+    """Publish `payload` on `topic` after the commit."""
+    return _add(session, OutboxKind.EVENT, topic, payload)
+
+
+def events(session: AsyncSession, items: list[tuple[str, Event]]) -> None:
+    """Publish each (topic, event) after the commit."""
+    for topic, payload in items:
+        event(session, topic, payload)
+
+
+def _add(session: AsyncSession, kind: OutboxKind, name: str, payload: dict[str, Any]) -> OutboxMessage:
+    now = utcnow()
+    row = OutboxMessage(
+        kind=kind, name=name, payload=payload, created_at=now, available_at=now + LEASE, attempts=0
+    )
+    session.add(row)
+    session.info.setdefault(WRITTEN, []).append(row)
+    return row
+
+
+def written(session: AsyncSession) -> list[OutboxMessage]:
+    """The rows this session's last transaction wrote (taken: a second call returns none)."""
+    rows: list[OutboxMessage] = session.info.pop(WRITTEN, [])
+    return rows
