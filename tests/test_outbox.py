@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select, update
 
 from server.domain import outbox
+from server.domain.job_registry import REGISTRY
 from server.infra.config import Settings
 from server.infra.db import Database
 from server.infra.events import EventBus
@@ -93,7 +94,7 @@ async def test_rows_a_dead_process_left_are_taken_once_their_lease_ran_out(
         outbox.job(session, "award_points", job_id="points:left", **_award(ana.id, "left"))
     (row,) = await _rows(db)
     assert row.available_at > utcnow()  # still the dead process's lease
-    jobs = InProcessJobs(db, settings)
+    jobs = InProcessJobs(REGISTRY, db, settings)
     dispatcher = Dispatcher(db, jobs, None, poll_seconds=0.05)
     dispatcher.start()
     try:

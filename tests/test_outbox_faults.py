@@ -20,6 +20,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select, text
 
+from server.domain.job_registry import REGISTRY
 from server.domain.points import adjustments
 from server.infra.config import Settings
 from server.infra.db import Database, create_engine
@@ -279,7 +280,7 @@ async def test_a_dispatcher_that_dies_mid_batch_neither_loses_nor_repeats_an_eve
 
                 # A batch of ten entries committed in one transaction by this process, whose dispatcher
                 # publishes the first half and dies before recording any of it as delivered.
-                jobs = InProcessJobs(db, Settings.from_env({"WARROOM_DATABASE_URL": postgres_url}))
+                jobs = InProcessJobs(REGISTRY, db, Settings.from_env({"WARROOM_DATABASE_URL": postgres_url}))
                 dying = Dispatcher(db, jobs, EventBus(dying_pubsub))
                 db.committed.append(dying._committed)
                 async with db.transaction() as session:

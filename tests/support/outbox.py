@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from server.domain.job_registry import REGISTRY
 from server.infra.config import Settings
 from server.infra.db import Database
 from server.infra.events import EventBus
@@ -17,7 +18,7 @@ class Followups(InProcessJobs):
     led to are done."""
 
     def __init__(self, db: Database, settings: Settings, events: EventBus | None = None) -> None:
-        super().__init__(db, settings, events)
+        super().__init__(REGISTRY, db, settings, events)
         # One dispatcher per database, as one per server process: the newest hears of the commits.
         for earlier in _OPEN:
             if earlier.dispatcher.db is db:
