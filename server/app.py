@@ -34,9 +34,9 @@ from server.infra.db import Database
 from server.infra.events import EventBus
 from server.infra.job_queues import create_jobs
 from server.infra.middleware import AccessLog, BodyLimit
+from server.infra.outbox import Dispatcher
 from server.infra.pubsub import create_pubsub
 from server.infra.schedule import Daily
-from server.outbox import Dispatcher
 from server.sync.committers import create_committer
 from server.sync.endpoint import SyncEndpoint
 from server.sync.fanout import Fanout

@@ -52,7 +52,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 def _run_uvicorn(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
-    from server.speedups import WEBSOCKET, choose
+    from server.infra.speedups import WEBSOCKET, choose
 
     protocol = choose(WEBSOCKET, settings.fast_websocket, _sync_websocket_protocol)
     uvicorn.run(
@@ -185,8 +185,8 @@ async def _seed_demo_pain_points(settings: Settings, db: Database, report: _Demo
     from server.domain.job_registry import REGISTRY
     from server.domain.painpoints.config import PainPointConfig
     from server.infra.job_queues import InProcessJobs
+    from server.infra.outbox import delivering
     from server.models import Job, JobStatus
-    from server.outbox import delivering
 
     jobs = InProcessJobs(REGISTRY, db, settings)
     # The follow-ups the seeding commits (awards, the clustering run) are delivered here, before returning.

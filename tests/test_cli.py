@@ -194,8 +194,8 @@ def test_painpoints_recheck_duplicates_restores_the_distinct_ones_once(tmp_path:
     from server.infra.config import Settings
     from server.infra.db import Database, create_engine
     from server.infra.job_queues import InProcessJobs
+    from server.infra.outbox import delivering
     from server.models import User
-    from server.outbox import delivering
     from tests.support.people import make_person
 
     url = f"sqlite+aiosqlite:///{tmp_path / 'recheck.db'}"

@@ -24,8 +24,8 @@ from server.infra.db import Database
 from server.infra.events import EventBus
 from server.infra.job_queues import ArqJobs
 from server.infra.logs import configure_logging
+from server.infra.outbox import Dispatcher
 from server.infra.pubsub import create_pubsub
-from server.outbox import Dispatcher
 
 _settings = Settings.from_env()
 

@@ -15,7 +15,7 @@ normal way, so the results and errors are graphql-core's (tests/api/test_executi
 A plain sub-tree has no resolver, so computing it again on that way has no side effect.
 
 `execute_fields` is graphql-core 3.3's own with the short cut added: `check_internals` holds what this
-module relies on, and the schema uses strawberry's own execution when it fails (server/speedups.py).
+module relies on, and the schema uses strawberry's own execution when it fails (server/infra/speedups.py).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from graphql import (
     GraphQLString,
     Undefined,
 )
-from server.speedups import require_members, require_parameters, require_version
+from server.infra.speedups import require_members, require_parameters, require_version
 
 
 class _Leaf(NamedTuple):

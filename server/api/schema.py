@@ -50,7 +50,7 @@ from server.api.subscriptions.painpoints import PainPointSubscriptions
 from server.api.subscriptions.points import PointsSubscriptions
 from server.api.subscriptions.snapshots import SnapshotSubscriptions
 from server.infra.config import Settings
-from server.speedups import GRAPHQL, choose
+from server.infra.speedups import GRAPHQL, choose
 
 Query = merge_types(
     "Query",

@@ -2,7 +2,7 @@
 
 A domain action that must be followed by a job (an award, a re-clustering) or an event (what subscribers
 hear) writes it here, with its change: both commit, or neither. After the commit the process's dispatcher
-(`server/outbox.py`) delivers the rows at once; a row whose process died first is delivered by any
+(`server/infra/outbox.py`) delivers the rows at once; a row whose process died first is delivered by any
 dispatcher once its lease ran out. Delivery is at least once: jobs are idempotent (awards by their key),
 and a subscriber drops an event whose `outboxId` it already had.
 
@@ -12,21 +12,14 @@ and a subscriber drops an event whose `outboxId` it already had.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.infra.events import OUTBOX_ID
+# The row protocol (the lease, where a session lists its rows) is the dispatcher's: infra knows no feature.
+from server.infra.outbox import LEASE, WRITTEN
 from server.models import OutboxKind, OutboxMessage
 from server.models.base import utcnow
-
-# How long the committing process keeps its rows to itself before any dispatcher may take them.
-LEASE = timedelta(seconds=10)
-# Where `session.info` lists the rows written in the session's transaction, for the dispatcher.
-WRITTEN = "outbox"
-# The key an event carries its row's id under.
-EVENT_ID = OUTBOX_ID
 
 Event = dict[str, Any]
 
@@ -58,9 +51,3 @@ def _add(session: AsyncSession, kind: OutboxKind, name: str, payload: dict[str, 
     session.add(row)
     session.info.setdefault(WRITTEN, []).append(row)
     return row
-
-
-def written(session: AsyncSession) -> list[OutboxMessage]:
-    """The rows this session's last transaction wrote (taken: a second call returns none)."""
-    rows: list[OutboxMessage] = session.info.pop(WRITTEN, [])
-    return rows

@@ -85,7 +85,8 @@ class Settings:
     ws_ping_seconds: float = 20.0
     compact_every_updates: int = 500
     frontend_dir: Path = Path("frontend/dist")
-    # The speed-ups that reach into libraries' internals (server/speedups.py); off: the libraries' own path.
+    # The speed-ups that reach into libraries' internals (server/infra/speedups.py); off: the libraries'
+    # own path.
     fast_graphql: bool = True
     fast_websocket: bool = True
     fast_sqlite_reads: bool = True

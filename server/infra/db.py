@@ -13,7 +13,7 @@ from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 from server.infra.config import Settings
 from server.infra.pool_liveness import check_on_checkout
-from server.speedups import SQLITE_READS, choose
+from server.infra.speedups import SQLITE_READS, choose
 
 
 def is_sqlite(url: str) -> bool:

@@ -9,7 +9,7 @@ instead of taking the write lock in the loop. Writes keep going through the aios
 
 The classes speak the part of aiosqlite's API that SQLAlchemy's aiosqlite dialect uses; every
 coroutine returns without suspending. `check_internals` holds what they rely on in that dialect; when it
-fails, reads go through the aiosqlite pool like writes (server/speedups.py).
+fails, reads go through the aiosqlite pool like writes (server/infra/speedups.py).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from server.speedups import require_members, require_version
+from server.infra.speedups import require_members, require_version
 
 # A reader can see SQLITE_BUSY only in rare moments (a WAL being reset or recovered): wait briefly.
 _BUSY_TIMEOUT_MS = 200

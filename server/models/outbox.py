@@ -1,6 +1,6 @@
 """Follow-ups of a committed change, written in its transaction: jobs to run and events to publish.
 
-A row is the promise that something happens after the commit; the dispatcher (server/outbox.py) keeps it
+A row is the promise that something happens after the commit; the dispatcher (server/infra/outbox.py) keeps it
 and deletes the row once it has been delivered. `available_at` is when a dispatcher may take the row: the
 committing process holds it for a lease first, and a failed delivery moves it later (back-off).
 """

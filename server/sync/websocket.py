@@ -9,7 +9,7 @@ full) keeps going through uvicorn's own code.
 The endpoint finds the writer in the ASGI scope under `extensions[DIRECT_WRITE]["write"]` (and
 `["abort"]`, to drop a client too slow to read what it was sent); under another server the extension
 is absent and every frame goes through ASGI. uvicorn's module is private: `check_internals` holds what
-this one relies on, and `serve` uses uvicorn's plain protocol when it fails (server/speedups.py).
+this one relies on, and `serve` uses uvicorn's plain protocol when it fails (server/infra/speedups.py).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIO
 from websockets.http11 import Request
 from websockets.protocol import State
 
-from server.speedups import require_members, require_parameters, require_version
+from server.infra.speedups import require_members, require_parameters, require_version
 from server.sync.endpoint import DIRECT_WRITE
 
 _FIN_BINARY = 0x82

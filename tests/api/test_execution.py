@@ -12,12 +12,12 @@ import pytest
 import strawberry
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from server import speedups
 from server.api import execution
 from server.api.execution import _PLANS, ExecutionContext, _Nested
 from server.api.schema import build_schema
+from server.infra import speedups
 from server.infra.config import Settings
-from server.speedups import Incompatible
+from server.infra.speedups import Incompatible
 from tests.support.gqlws import GqlWs
 from tests.support.live import live_server
 from tests.support.operations import operation

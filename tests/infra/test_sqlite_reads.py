@@ -9,11 +9,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from server import speedups
-from server.infra import sqlite_reads
+from server.infra import speedups, sqlite_reads
 from server.infra.config import Settings
 from server.infra.db import Database, create_engine, create_read_engine
-from server.speedups import Incompatible
+from server.infra.speedups import Incompatible
 from tests.support.live import live_server
 from tests.support.operations import operation
 

@@ -7,7 +7,7 @@ from server.infra.config import Settings
 from server.infra.db import Database
 from server.infra.events import EventBus
 from server.infra.job_queues import InProcessJobs
-from server.outbox import Dispatcher
+from server.infra.outbox import Dispatcher
 
 _OPEN: list[Followups] = []
 

@@ -15,11 +15,11 @@ from websockets.frames import Frame, Opcode
 from websockets.http11 import Response
 from websockets.uri import parse_uri
 
-from server import cli, speedups
+from server import cli
 from server.domain.painpoints.warmup import VARIABLE
-from server.infra import logs
+from server.infra import logs, speedups
 from server.infra.config import Settings
-from server.speedups import Incompatible
+from server.infra.speedups import Incompatible
 from server.sync import websocket
 from server.sync.websocket import SyncWebSocketProtocol, binary_frame
 from tests.support.live import live_server

@@ -13,8 +13,9 @@ from datetime import datetime
 from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain import audit, comment_events, notifications
+from server.domain import audit, notifications
 from server.domain.cases import actions as cases
+from server.domain.comments import events as comment_events
 from server.domain.comments.anchors import Anchor
 from server.domain.comments.mentions import MAX_MENTIONS, mentions
 from server.domain.errors import BadInput, Conflict, Forbidden, NotFound

@@ -2,9 +2,9 @@
 
 Three speed-ups lean on more than a library's public API: server/api/execution.py (graphql-core's and
 strawberry's execution internals), server/sync/websocket.py (a subclass of a private uvicorn module) and
-server/infra/sqlite_reads.py (stands in for aiosqlite under SQLAlchemy's dialect). Each one can be switched off
-by a setting, and each checks when it is chosen that what it relies on is there, in the versions it was
-written for; when not, it stays off with a warning and the library's own path serves instead, so an
+server/infra/sqlite_reads.py (stands in for aiosqlite under SQLAlchemy's dialect). Each one can be switched
+off by a setting, and each checks when it is chosen that what it relies on is there, in the versions it
+was written for; when not, it stays off with a warning and the library's own path serves instead, so an
 upgrade that breaks one makes the server slower rather than broken.
 """
 

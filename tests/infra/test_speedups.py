@@ -5,9 +5,9 @@ import logging
 
 import pytest
 
-from server import speedups
 from server.api import execution
-from server.speedups import (
+from server.infra import speedups
+from server.infra.speedups import (
     Incompatible,
     Speedup,
     choose,

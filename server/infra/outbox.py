@@ -25,14 +25,21 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain import outbox
 from server.infra.db import Database
-from server.infra.events import EventBus
+from server.infra.events import OUTBOX_ID, EventBus
 from server.infra.job_queues import JobQueue
 from server.models import OutboxKind, OutboxMessage
 from server.models.base import utcnow
 
 log = logging.getLogger("warroom.outbox")
+
+# The row protocol the domain writes by (server/domain/outbox.py) and this module delivers by.
+# How long the committing process keeps its rows to itself before any dispatcher may take them.
+LEASE = timedelta(seconds=10)
+# Where `session.info` lists the rows written in the session's transaction, for the dispatcher.
+WRITTEN = "outbox"
+# The key an event carries its row's id under.
+EVENT_ID = OUTBOX_ID
 
 MAX_BACKOFF_SECONDS = 300
 MAX_ERROR = 2000
@@ -41,6 +48,12 @@ MAX_ERROR = 2000
 def backoff(attempts: int) -> float:
     """Seconds before the next try of a row that failed `attempts` times."""
     return float(min(MAX_BACKOFF_SECONDS, 2 ** max(0, min(attempts - 1, 9))))
+
+
+def written(session: AsyncSession) -> list[OutboxMessage]:
+    """The rows this session's last transaction wrote (taken: a second call returns none)."""
+    rows: list[OutboxMessage] = session.info.pop(WRITTEN, [])
+    return rows
 
 
 @dataclass(frozen=True)
@@ -124,7 +137,7 @@ class Dispatcher:
         return len(self._held)
 
     def _committed(self, session: AsyncSession) -> None:
-        rows = outbox.written(session)
+        rows = written(session)
         if rows:
             messages = [Message.of(row) for row in rows]
             self._held.update(message.id for message in messages)
@@ -144,7 +157,7 @@ class Dispatcher:
     async def _steps(self) -> None:
         loop = asyncio.get_running_loop()
         next_poll = 0.0  # at once: rows left by a process that died
-        next_renewal = loop.time() + outbox.LEASE.total_seconds() / 3
+        next_renewal = loop.time() + LEASE.total_seconds() / 3
         while True:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), max(0.0, next_poll - loop.time()))
@@ -157,7 +170,7 @@ class Dispatcher:
             messages, self._ready = self._ready + claimed, []
             self._deliver(messages)
             if loop.time() >= next_renewal:
-                next_renewal = loop.time() + outbox.LEASE.total_seconds() / 3
+                next_renewal = loop.time() + LEASE.total_seconds() / 3
                 await self._renew()
             await self._record()
             if self._stopping and not self._ready:
@@ -185,7 +198,7 @@ class Dispatcher:
                 rows = await session.execute(
                     update(OutboxMessage)
                     .where(OutboxMessage.id.in_(ids.scalar_subquery()))
-                    .values(available_at=now + outbox.LEASE)
+                    .values(available_at=now + LEASE)
                     .returning(
                         OutboxMessage.id,
                         OutboxMessage.kind,
@@ -220,7 +233,7 @@ class Dispatcher:
 
     def _publish(self, message: Message) -> None:
         if self._events is not None:
-            self._events.publish(message.name, {**message.payload, outbox.EVENT_ID: message.id})
+            self._events.publish(message.name, {**message.payload, EVENT_ID: message.id})
 
     async def _run_job(self, message: Message) -> None:
         payload = message.payload
@@ -250,7 +263,7 @@ class Dispatcher:
                 await session.execute(
                     update(OutboxMessage)
                     .where(OutboxMessage.id.in_(running))
-                    .values(available_at=utcnow() + outbox.LEASE)
+                    .values(available_at=utcnow() + LEASE)
                 )
         except Exception as error:  # noqa: BLE001 - tried again at the next renewal
             log.error("renewing outbox leases failed: %s", error)

@@ -26,9 +26,9 @@ from server.infra.config import Settings
 from server.infra.db import Database, create_engine
 from server.infra.events import EventBus
 from server.infra.job_queues import InProcessJobs
+from server.infra.outbox import Dispatcher
 from server.infra.pubsub import RedisPubSub
 from server.models import OutboxMessage, PainPoint, PainPointStatus, PointAction, PointEntry, User, UserRole
-from server.outbox import Dispatcher
 from tests.support.gqlws import subscribe
 from tests.support.graphql import GraphQL
 from tests.support.people import case_with, make_person, make_user

@@ -17,10 +17,10 @@ from server.infra.db import Database
 from server.infra.events import EventBus
 from server.infra.ids import new_id
 from server.infra.job_queues import InProcessJobs
+from server.infra.outbox import Dispatcher, backoff
 from server.infra.pubsub import LocalPubSub
 from server.models import OutboxMessage, PointEntry
 from server.models.base import utcnow
-from server.outbox import Dispatcher, backoff
 from tests.support.outbox import Followups
 from tests.support.people import make_person
 
