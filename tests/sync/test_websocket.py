@@ -81,7 +81,7 @@ def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """What `serve` would hand uvicorn, without serving."""
     seen: dict[str, Any] = {}
     monkeypatch.setattr("uvicorn.run", lambda app, **options: seen.update(options))
-    monkeypatch.setattr(logs, "configure_logging", lambda _level: None)
+    monkeypatch.setattr(logs, "configure_logging", lambda _level, _format: None)
     monkeypatch.setattr(speedups, "_reported", set())
     monkeypatch.setenv(VARIABLE, "0")
     return seen
