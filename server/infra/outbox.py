@@ -42,6 +42,7 @@ WRITTEN = "outbox"
 EVENT_ID = OUTBOX_ID
 
 MAX_BACKOFF_SECONDS = 300
+RECORD_EVERY = 0.05
 MAX_ERROR = 2000
 
 
@@ -158,9 +159,13 @@ class Dispatcher:
         loop = asyncio.get_running_loop()
         next_poll = 0.0  # at once: rows left by a process that died
         next_renewal = loop.time() + LEASE.total_seconds() / 3
+        next_record = 0.0
         while True:
+            wake_at = next_poll
+            if self._done or self._failed:
+                wake_at = min(wake_at, next_record)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), max(0.0, next_poll - loop.time()))
+                await asyncio.wait_for(self._wake.wait(), max(0.0, wake_at - loop.time()))
             self._wake.clear()
             claimed: list[Message] = []
             if not self._stopping and loop.time() >= next_poll:
@@ -172,9 +177,13 @@ class Dispatcher:
             if loop.time() >= next_renewal:
                 next_renewal = loop.time() + LEASE.total_seconds() / 3
                 await self._renew()
-            await self._record()
+            if self._stopping or loop.time() >= next_record:
+                # Deliveries are recorded together, at most every RECORD_EVERY: under load one delete for
+                # many commits instead of one each (a row's lease covers the wait many times over).
+                next_record = loop.time() + RECORD_EVERY
+                await self._record()
             if self._stopping and not self._ready:
-                return
+                return  # what could not be recorded is delivered again after the restart
 
     async def _claim(self) -> list[Message]:
         """Take the due rows nobody holds (a lease each), oldest first."""

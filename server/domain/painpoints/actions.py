@@ -366,6 +366,10 @@ async def adopt(
     pain_point.adopted_by = user.id
     pain_point.adoption_note = cleaned
     await session.flush()
+    award = awards.pain_point_adopted(pain_point.id, pain_point.author_id, user.id)
+    awards.queue_award(session, award)
+    painpoint_events.queue(session, [painpoint_events.changed(painpoint_events.ADOPTED, pain_point, user.id)])
+    # Last: the audit append holds the chain's lock until the commit, so nothing more is written after it.
     await audit.record(
         session,
         actor_id=user.id,
@@ -373,9 +377,6 @@ async def adopt(
         subject=pain_point.id,
         data={"author_id": pain_point.author_id, "case_id": pain_point.case_id, "note": cleaned},
     )
-    award = awards.pain_point_adopted(pain_point.id, pain_point.author_id, user.id)
-    awards.queue_award(session, award)
-    painpoint_events.queue(session, [painpoint_events.changed(painpoint_events.ADOPTED, pain_point, user.id)])
     return pain_point, award
 
 
@@ -407,13 +408,6 @@ async def withdraw(
     pain_point.withdrawn_by = user.id
     pain_point.withdrawal_reason = cleaned
     await session.flush()
-    await audit.record(
-        session,
-        actor_id=user.id,
-        action="pain_point.withdrawn",
-        subject=pain_point.id,
-        data={"author_id": pain_point.author_id, "case_id": pain_point.case_id, "reason": cleaned},
-    )
     voids.queue_void(
         session,
         user_id=pain_point.author_id,
@@ -423,5 +417,13 @@ async def withdraw(
     )
     painpoint_events.queue(
         session, [painpoint_events.changed(painpoint_events.WITHDRAWN, pain_point, user.id)]
+    )
+    # Last: the audit append holds the chain's lock until the commit.
+    await audit.record(
+        session,
+        actor_id=user.id,
+        action="pain_point.withdrawn",
+        subject=pain_point.id,
+        data={"author_id": pain_point.author_id, "case_id": pain_point.case_id, "reason": cleaned},
     )
     return pain_point, True

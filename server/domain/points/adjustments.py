@@ -68,6 +68,8 @@ async def adjust(
         actor_id=actor.id,
         note=reason,
     )
+    events.entries_written(session, [entry])
+    # Last: the audit append holds the chain's lock until the commit.
     await audit.record(
         session,
         actor_id=actor.id,
@@ -75,5 +77,4 @@ async def adjust(
         subject=target.id,
         data={"delta": delta, "reason": reason, "entry_id": entry.id, "balance": entry.balance_after},
     )
-    events.entries_written(session, [entry])
     return entry

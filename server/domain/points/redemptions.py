@@ -147,6 +147,8 @@ async def _move(
             f"Only a {allowed_from.value} redemption can be {to.value}; "
             f"this one is {redemption.status.value}."
         )
+    events.redemption_changed(session, redemption)
+    # Last: the audit append holds the chain's lock until the commit.
     await audit.record(
         session,
         actor_id=actor.id,
@@ -154,7 +156,6 @@ async def _move(
         subject=redemption.id,
         data={"user_id": redemption.user_id, "reward_id": redemption.reward_id, "cost": redemption.cost},
     )
-    events.redemption_changed(session, redemption)
     return await _view(session, redemption)
 
 
@@ -208,6 +209,8 @@ async def reject(session: AsyncSession, actor: User, redemption_id: str, reason:
     locked.decided_by = actor.id
     locked.refund_entry_id = refund.id
     await session.flush()
+    events.redemption_changed(session, locked, refund)
+    # Last: the audit append holds the chain's lock until the commit.
     await audit.record(
         session,
         actor_id=actor.id,
@@ -215,7 +218,6 @@ async def reject(session: AsyncSession, actor: User, redemption_id: str, reason:
         subject=locked.id,
         data={"user_id": locked.user_id, "cost": locked.cost, "reason": reason, "refund_entry_id": refund.id},
     )
-    events.redemption_changed(session, locked, refund)
     return Rejected(await _view(session, locked), refund)
 
 
