@@ -58,7 +58,7 @@ def test_cases_edited_together_refresh_at_different_moments() -> None:
 def test_every_process_puts_a_case_in_the_same_window() -> None:
     """Servers must agree on the job id of a window: the offset may not depend on the process."""
     case_id = new_id()
-    code = f"from server.heatmap_refresh import case_window; print(case_window({case_id!r}, 3000.0, 30.0))"
+    code = f"from server.domain.heatmaps.refresh import case_window; print(case_window({case_id!r}, 3000.0, 30.0))"
     seen = {
         subprocess.run(
             [sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": seed},
