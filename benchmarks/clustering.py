@@ -35,11 +35,10 @@ import resource
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +54,7 @@ from _report import ninety_percent, seconds, table, wait_quiet  # noqa: E402 - b
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import datasets  # noqa: E402 - benchmarks/ is on sys.path when run as a script
+from reembedding import bench_reembedding  # noqa: E402 - likewise
 
 from server.clustering import (  # noqa: E402 - the path above makes the repo importable
     AgglomerationParams,
@@ -302,71 +302,6 @@ def bench_embedding(texts: list[str], rounds: int) -> dict[str, float]:
         "ours_per_s": len(texts) / ours_s,
         "english_share": len(english) / len(texts),
     }
-
-
-async def bench_reembedding(texts: list[str], per_case: int = 50) -> dict[str, float]:
-    """texts/s of `embed_missing` over pain points stored without vectors (scratch SQLite, cases of 50)."""
-    from _painpoints_server import PASSWORD, Scratch
-    from sqlalchemy import func, insert, select
-
-    from server.domain import users
-    from server.domain.cases import actions as cases
-    from server.domain.painpoints.config import PainPointConfig
-    from server.domain.painpoints.embedding import embed_missing
-    from server.infra.db import Database, create_engine
-    from server.infra.ids import new_id
-    from server.models import PainPoint, PainPointEmbedding, PainPointStatus, UserRole
-
-    with tempfile.TemporaryDirectory() as tmp:
-        async with Scratch("sqlite", Path(tmp)) as url:
-            db = Database(create_engine(url))
-            async with db.transaction() as session:
-                team = await users.get_or_create_team(session, "Bench")
-                owner = await users.create_user(
-                    session,
-                    email="o@bench.test",
-                    name="O",
-                    role=UserRole.MEMBER,
-                    password=PASSWORD,
-                    team=team,
-                )
-                case_ids = [
-                    (await cases.create_case(session, owner, title=f"Case {k}", customer="ACME")).id
-                    for k in range(0, len(texts), per_case)
-                ]
-            async with db.transaction() as session:
-                await session.execute(
-                    insert(PainPoint),
-                    [
-                        {
-                            "id": new_id(),
-                            "case_id": case_ids[i // per_case],
-                            "team_id": team.id,
-                            "author_id": owner.id,
-                            "text": text,
-                            "normalized_text": text,
-                            "customer": "ACME",
-                            "product": None,
-                            "tags": [],
-                            "status": PainPointStatus.SUBMITTED,
-                            "created_at": DAY + timedelta(minutes=i),
-                        }
-                        for i, text in enumerate(texts)
-                    ],
-                )
-            embedder = shared_embedder()
-            embedder.encode(["warm-up"])
-            start = time.perf_counter()
-            report = await embed_missing(db, team.id, embedder, PainPointConfig())
-            seconds = time.perf_counter() - start
-            async with db.sessions() as session:
-                stored = await session.scalar(select(func.count()).select_from(PainPointEmbedding))
-                duplicates = await session.scalar(
-                    select(func.count()).where(PainPoint.status == PainPointStatus.DUPLICATE)
-                )
-            await db.dispose()
-    assert report.embedded == stored == len(texts), (report.embedded, stored)
-    return {"per_s": len(texts) / seconds, "seconds": seconds, "duplicates": int(duplicates or 0)}
 
 
 def main() -> None:
