@@ -6,6 +6,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -25,6 +26,7 @@ from server.domain.painpoints.config import PainPointConfig
 from server.domain.painpoints.submit import Submissions
 from server.domain.painpoints.warmup import Warmup
 from server.domain.painpoints.warmup import enabled as warmup_enabled
+from server.domain.signin import SignIn, SignInRules
 from server.domain.snapshots.actions import AutoPolicy
 from server.domain.snapshots.scheduler import SnapshotScheduler
 from server.frontend import Frontend
@@ -37,6 +39,7 @@ from server.infra.middleware import AccessLog, BodyLimit
 from server.infra.outbox import Dispatcher
 from server.infra.pubsub import create_pubsub
 from server.infra.schedule import Daily
+from server.infra.throttle import create_throttle
 from server.sync.committers import create_committer
 from server.sync.endpoint import SyncEndpoint
 from server.sync.fanout import Fanout
@@ -60,6 +63,7 @@ class _Runtime:
         self.pubsub = create_pubsub(settings.redis_url, settings.redis_prefix)
         self.fanout = Fanout(self.pubsub)
         self.events = EventBus(self.pubsub)
+        self.throttle = create_throttle(settings.redis_url, settings.redis_prefix)
         self.rooms: Rooms | None = None
         self.snapshots: SnapshotScheduler | None = None
         self.services: Services | None = None
@@ -100,6 +104,12 @@ class _Runtime:
             rooms=self.rooms,
             events=self.events,
             painpoints=Submissions(self.db, painpoint_config),
+            signin=SignIn(
+                self.db,
+                self.throttle,
+                SignInRules.from_settings(self.settings),
+                timedelta(hours=self.settings.token_ttl_hours),
+            ),
         )
         # A client that leaves more than twice the largest incoming frame unread is disconnected (1013).
         self.sync = SyncEndpoint(self.db, self.rooms, max_buffered_bytes=2 * self.settings.max_frame_bytes)
@@ -135,6 +145,7 @@ class _Runtime:
         if self.dispatcher is not None:
             await self.dispatcher.settle()
         await self.pubsub.stop()
+        await self.throttle.close()
         await self.db.dispose()
 
 

@@ -17,6 +17,7 @@ from server.domain.cases import actions as cases
 from server.domain.comments.anchors import ResolverCache
 from server.domain.errors import Unauthenticated
 from server.domain.painpoints.submit import Submissions
+from server.domain.signin import SignIn
 from server.infra.config import Settings
 from server.infra.db import Database
 from server.infra.events import EventBus
@@ -36,6 +37,7 @@ class Services:
     events: EventBus
     # group commit of pain-point submissions
     painpoints: Submissions
+    signin: SignIn
     anchors: ResolverCache = field(default_factory=ResolverCache)
 
 
@@ -113,6 +115,12 @@ class Context:
         state = getattr(self.request, "scope", {}).get("state")
         if isinstance(state, dict):
             state["user_id"] = user.id  # the access log line names who asked
+
+    @property
+    def client_address(self) -> str:
+        """The peer's address as the server saw it (uvicorn puts a trusted proxy's X-Forwarded-For there)."""
+        client = getattr(self.request, "client", None)
+        return str(getattr(client, "host", None) or "unknown")
 
     def use_token(self, token: str | None) -> None:
         """Authenticate later lookups with `token` (a WebSocket sends it after the handshake)."""

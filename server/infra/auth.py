@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import hashlib
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -32,6 +34,23 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
+
+
+# argon2-cffi releases the GIL while hashing, so threads run hashes truly in parallel and the event loop
+# keeps serving sync frames meanwhile. Two threads bound the CPU a burst of sign-ins can take (the
+# throttle in front of them bounds the queue); a hash waits its turn rather than stalling the loop.
+HASH_THREADS = 2
+_pool = ThreadPoolExecutor(max_workers=HASH_THREADS, thread_name_prefix="warroom-argon2")
+
+
+async def hash_password_async(password: str) -> str:
+    """`hash_password` on the hashing threads: the event loop keeps running meanwhile."""
+    return await asyncio.get_running_loop().run_in_executor(_pool, hash_password, password)
+
+
+async def verify_password_async(password_hash: str | None, password: str) -> bool:
+    """`verify_password` on the hashing threads: the event loop keeps running meanwhile."""
+    return await asyncio.get_running_loop().run_in_executor(_pool, verify_password, password_hash, password)
 
 
 def new_token() -> str:
