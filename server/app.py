@@ -35,6 +35,7 @@ from server.infra.config import Settings
 from server.infra.db import Database
 from server.infra.events import EventBus
 from server.infra.job_queues import create_jobs
+from server.infra.metrics_access import MetricsAccess
 from server.infra.middleware import AccessLog, BodyLimit
 from server.infra.outbox import Dispatcher
 from server.infra.pubsub import create_pubsub
@@ -196,8 +197,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def readyz(_request: Request) -> Response:
         try:
             await runtime.db.ping()
-        except Exception as exc:  # noqa: BLE001 - any failure means "not ready", and says why
-            return JSONResponse({"status": "unavailable", "database": str(exc)[:200]}, status_code=503)
+        except Exception:  # any failure means "not ready"; why goes to the log, not to the caller
+            log.warning("readiness check: the database does not answer", exc_info=True)
+            return JSONResponse({"status": "unavailable", "code": "DATABASE_UNAVAILABLE"}, status_code=503)
         return JSONResponse({"status": "ready"})
 
     def services() -> Services:
@@ -206,7 +208,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     images = HeatmapImages(services)
 
-    async def metrics(_request: Request) -> Response:
+    metrics_access = MetricsAccess.from_settings(settings)
+
+    async def metrics(request: Request) -> Response:
+        if (refusal := metrics_access.refusal(request)) is not None:
+            return refusal
         rooms = runtime.rooms
         lines = [
             f"warroom_rooms_open {len(rooms) if rooms else 0}",

@@ -49,7 +49,32 @@ async def test_readyz_reports_an_unreachable_database(tmp_path: Path) -> None:
     ):
         response = await http.get("/readyz")
         assert response.status_code == 503
+        # the driver's error (host, port, user) goes to the log only
+        assert response.json() == {"status": "unavailable", "code": "DATABASE_UNAVAILABLE"}
         assert (await http.get("/healthz")).status_code == 200
+
+
+async def _metrics_status(settings: Settings, client: tuple[str, int], headers: dict[str, str]) -> int:
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app, client=client)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://t") as http,
+    ):
+        return (await http.get("/metrics", headers=headers)).status_code
+
+
+async def test_metrics_are_for_this_host_or_the_token_holder(sqlite_url: str) -> None:
+    env = {"WARROOM_DATABASE_URL": sqlite_url, "WARROOM_JOBS": "inprocess"}
+    open_ = Settings.from_env(env)
+    assert await _metrics_status(open_, ("127.0.0.1", 1), {}) == 200
+    assert await _metrics_status(open_, ("::1", 1), {}) == 200
+    assert await _metrics_status(open_, ("10.0.0.5", 1), {}) == 403
+    guarded = Settings.from_env({**env, "WARROOM_METRICS_TOKEN": "token-1"})
+    bearer = {"authorization": "Bearer token-1"}
+    assert await _metrics_status(guarded, ("10.0.0.5", 1), bearer) == 200
+    assert await _metrics_status(guarded, ("10.0.0.5", 1), {"authorization": "Bearer token-2"}) == 401
+    assert await _metrics_status(guarded, ("127.0.0.1", 1), {}) == 401
 
 
 async def test_bodies_over_one_mebibyte_get_413(client: httpx.AsyncClient) -> None:

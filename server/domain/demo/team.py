@@ -42,6 +42,10 @@ PEOPLE = (
     DemoPerson("leo@demo.warroom", "Leo Brandt (Legal)", UserRole.LEGAL),
     DemoPerson("admin@demo.warroom", "Ada Admin", UserRole.ADMIN),
 )
+# What the sign-in page offers to anyone who opens it: never an account that can read the audit trail,
+# approve access to raw customer material or administer the team (`python -m server demo` prints those).
+OFFERED_ROLES = frozenset({UserRole.MEMBER, UserRole.RD, UserRole.HR})
+OFFERED = tuple(person for person in PEOPLE if person.role in OFFERED_ROLES)
 
 
 def _opening_update(blocks: tuple[tuple[str, str], ...]) -> bytes:
