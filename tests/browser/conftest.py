@@ -99,6 +99,8 @@ def server_url(tmp_path_factory: pytest.TempPathFactory, frontend_dist: Path) ->
         "WARROOM_FRONTEND_DIR": str(frontend_dist),
         "WARROOM_DEMO": "1",
         "WARROOM_JOBS": "inprocess",
+        # the clusters tests re-cluster one team several times in a row
+        "WARROOM_RECLUSTER_MIN_INTERVAL_SECONDS": "0",
     }
     env.pop("WARROOM_REDIS_URL", None)
 
