@@ -18,6 +18,8 @@ from starlette.types import Receive, Scope, Send
 from server.api.context import Services
 from server.api.heatmap_images import HeatmapImages
 from server.api.http import GraphQLApp
+from server.api.signin_gate import DEFAULT_CONCURRENCY as DEFAULT_SIGN_INS
+from server.api.signin_gate import SignInGate
 from server.clustering.models import canonical
 from server.domain import job_names
 from server.domain.heatmaps.refresh import ActivityDebouncer, refresh_delay
@@ -31,7 +33,7 @@ from server.domain.snapshots.actions import AutoPolicy
 from server.domain.snapshots.scheduler import SnapshotScheduler
 from server.frontend import Frontend
 from server.infra import offload
-from server.infra.config import Settings
+from server.infra.config import Settings, int_setting
 from server.infra.db import Database
 from server.infra.events import EventBus
 from server.infra.job_queues import create_jobs
@@ -242,7 +244,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/", frontend.__call__, methods=["GET", "HEAD"]),
         Route("/{path:path}", frontend.__call__, methods=["GET", "HEAD"]),
     ]
-    middleware = [Middleware(AccessLog), Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)]
+    sign_ins = int_setting(settings.extra, "WARROOM_LOGIN_CONCURRENCY", DEFAULT_SIGN_INS, minimum=1)
+    middleware = [
+        Middleware(AccessLog),
+        Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES),
+        Middleware(SignInGate, concurrency=sign_ins),
+    ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.runtime = runtime
     return app

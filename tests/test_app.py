@@ -96,3 +96,14 @@ async def test_frontend_assets_are_cached_and_routes_fall_back_to_index(client: 
     assert (await client.get("/assets/missing.js")).status_code == 404
     assert (await client.get("/../../etc/passwd")).status_code in (200, 404)
     assert "root:" not in (await client.get("/..%2f..%2fetc/passwd")).text
+
+
+async def test_a_sign_in_over_one_mebibyte_gets_413_too(client: httpx.AsyncClient) -> None:
+    big = (
+        '{"query": "mutation { login(email: \\"a@b.c\\", password: \\"'
+        + "x" * (1024 * 1024)
+        + '\\") { token } }"}'
+    )
+    response = await client.post("/graphql", content=big, headers={"content-type": "application/json"})
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
