@@ -4,7 +4,7 @@ import asyncio
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from server.domain.errors import BadInput, Conflict, Forbidden, NotFound
 from server.domain.points import order_approvals, orders
@@ -178,6 +178,18 @@ async def test_approvers_see_and_decide_only_their_teams_orders(db: Database) ->
         assert (await order_approvals.pending_orders(session, zhao, first=10, after=None)).items == []
 
 
+async def _until_one_waits_on_a_lock(db: Database) -> None:
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    for _ in range(200):
+        async with db.sessions() as session:
+            if await session.scalar(waiting):
+                return
+        await asyncio.sleep(0.05)
+    pytest.fail("the second transaction never waited on the first one's order number")
+
+
 async def test_two_transactions_racing_with_one_order_number_record_one_order(postgres_url: str) -> None:
     db = Database(create_engine(postgres_url))
     try:
@@ -196,7 +208,7 @@ async def test_two_transactions_racing_with_one_order_number_record_one_order(po
 
             # The second has read no order and waits on the unique index until the first commits.
             racing = asyncio.create_task(second())
-            await asyncio.sleep(0.5)
+            await _until_one_waits_on_a_lock(db)
             assert not racing.done()
         again = await racing
         assert (first.created, again.created, again.order.id) == (True, False, first.order.id)
