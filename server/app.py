@@ -25,6 +25,7 @@ from server.domain.painpoints.config import PainPointConfig
 from server.domain.painpoints.submit import Submissions
 from server.domain.painpoints.warmup import Warmup
 from server.domain.painpoints.warmup import enabled as warmup_enabled
+from server.domain.points.adjustment_requests import approval_above
 from server.domain.snapshots.actions import AutoPolicy
 from server.domain.snapshots.scheduler import SnapshotScheduler
 from server.frontend import Frontend
@@ -70,6 +71,7 @@ class _Runtime:
         self.dispatcher: Dispatcher | None = None
 
     async def start(self) -> None:
+        approval_above(self.settings)  # a bad WARROOM_ADJUSTMENT_APPROVAL_ABOVE stops the start
         painpoint_config = PainPointConfig.from_settings(self.settings)
         if warmup_enabled(self.settings):
             self.warmup = Warmup(painpoint_config.model)

@@ -335,7 +335,7 @@ def parser() -> argparse.ArgumentParser:
     create = user_commands.add_parser("create", help="create a user (password from --password or stdin)")
     create.add_argument("--email", required=True)
     create.add_argument("--name", required=True)
-    create.add_argument("--role", required=True, choices=["member", "rd", "hr", "legal", "admin"])
+    create.add_argument("--role", required=True, choices=["member", "rd", "hr", "legal", "finance", "admin"])
     create.add_argument("--team", default="Default", help="team name (created if missing; default: Default)")
     create.add_argument("--password", help="the password; read from stdin when omitted")
     user_commands.add_parser("list", help="list users (id, email, name, role)")

@@ -86,7 +86,7 @@ def test_migrate_users_and_demo_on_a_fresh_database(tmp_path: Path) -> None:
         assert "alice@demo.warroom" in demo.stdout
         assert "warroom-demo" in demo.stdout
     listed = _run(["users", "list"], env).stdout
-    assert listed.count("@demo.warroom") == 8
+    assert listed.count("@demo.warroom") == 9
     assert "ops@example.com\tOps\tadmin" in listed
     assert _run(["audit", "verify"], env).stdout.startswith("Audit chain intact")
     assert _run(["migrate", "--check"], env).returncode == 0

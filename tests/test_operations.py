@@ -17,8 +17,9 @@ import pytest
 from graphql import OperationDefinitionNode, OperationType, parse
 from server.domain.comments.mentions import mention_markup
 from server.infra.ids import new_id
+from server.models import UserRole
 from tests.support.gqlws import GqlWs
-from tests.support.live import live_server
+from tests.support.live import Member, live_server
 from tests.support.operation_world import (
     ADJUST,
     RESOLVE_COMMENT,
@@ -26,6 +27,8 @@ from tests.support.operation_world import (
     add_comment,
     build_world,
     notification,
+    pending_adjustment,
+    pending_order,
     redemption,
     snapshot,
 )
@@ -105,6 +108,24 @@ async def _requested(world: World, reason: str | None = None) -> Variables:
 
 async def _approved(world: World) -> Variables:
     return {"id": await redemption(world.live, world.hr, world.editor, world.reward_id, approved=True)}
+
+
+async def _pending_order(world: World, reason: str | None = None) -> Variables:
+    order_id = await pending_order(world.live, world.owner, world.case_id)
+    return {"orderId": order_id} if reason is None else {"orderId": order_id, "reason": reason}
+
+
+async def _pending_adjustment(world: World) -> Variables:
+    """Requested by a second HR person of team A, so `world.hr` may approve it."""
+    person = await make_person(world.live.db, f"hr2-{uuid.uuid4().hex[:8]}@a.com", role=UserRole.HR)
+    second = Member(person, await world.live.gql.login(person.email, person.password))
+    return {"requestId": await pending_adjustment(world.live, second, world.editor)}
+
+
+async def _own_pending_adjustment(world: World) -> Variables:
+    """Requested by `world.hr`, who may withdraw (reject) it."""
+    request_id = await pending_adjustment(world.live, world.hr, world.editor)
+    return {"requestId": request_id, "reason": "金额填错了"}
 
 
 async def _comment_id(world: World) -> Variables:
@@ -249,6 +270,27 @@ FIXTURES: dict[str, Fixture] = {
             "reference": f"SO-{uuid.uuid4().hex[:8]}",
         },
         foreign=lambda w: [{"caseId": w.foreign_case_id}],
+    ),
+    # approvals.graphql
+    "PendingOrders": Fixture(lambda _w: {"first": 20}, token=lambda w: w.hr.token),
+    "ApproveOrder": Fixture(
+        _pending_order, foreign=lambda w: [{"orderId": w.foreign_order_id}], token=lambda w: w.hr.token
+    ),
+    "RejectOrder": Fixture(
+        lambda w: _pending_order(w, reason="订单号查不到"),
+        foreign=lambda w: [{"orderId": w.foreign_order_id}],
+        token=lambda w: w.hr.token,
+    ),
+    "PendingAdjustments": Fixture(lambda _w: {"first": 20}, token=lambda w: w.hr.token),
+    "ApproveAdjustment": Fixture(
+        _pending_adjustment,
+        foreign=lambda w: [{"requestId": w.foreign_adjustment_id}],
+        token=lambda w: w.hr.token,
+    ),
+    "RejectAdjustment": Fixture(
+        _own_pending_adjustment,
+        foreign=lambda w: [{"requestId": w.foreign_adjustment_id}],
+        token=lambda w: w.hr.token,
     ),
     # comments.graphql
     "CaseComments": Fixture(

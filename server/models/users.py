@@ -16,6 +16,8 @@ class UserRole(enum.StrEnum):
     RD = "rd"
     HR = "hr"
     LEGAL = "legal"
+    # Approves orders won before they earn points (with HR and admins); see domain/points/order_approvals.
+    FINANCE = "finance"
     ADMIN = "admin"
 
 

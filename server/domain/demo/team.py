@@ -40,6 +40,7 @@ PEOPLE = (
     DemoPerson("rita@demo.warroom", "Rita Okafor (R&D)", UserRole.RD),
     DemoPerson("hana@demo.warroom", "Hana Sato (HR)", UserRole.HR),
     DemoPerson("leo@demo.warroom", "Leo Brandt (Legal)", UserRole.LEGAL),
+    DemoPerson("zhou@demo.warroom", "周敏 (Finance)", UserRole.FINANCE),
     DemoPerson("admin@demo.warroom", "Ada Admin", UserRole.ADMIN),
 )
 
