@@ -42,7 +42,7 @@ class Order(Base):
     # The team whose approvers decide the order; its order numbers are unique within it.
     team_id: Mapped[str | None] = mapped_column(ForeignKey("teams.id"))
     amount: Mapped[Decimal] = mapped_column(Numeric(18, 2))
-    # The order's number in the sales system; required since revision 0012 (older orders may lack it).
+    # The order's number in the sales system; required since revision 0009 (older orders may lack it).
     reference: Mapped[str | None] = mapped_column(String(100))
     recorded_by: Mapped[str] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

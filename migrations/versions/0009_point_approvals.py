@@ -5,7 +5,7 @@ it; orders recorded before this revision were awarded when recorded, so they cou
 Adjustments above the threshold wait in `adjustment_requests`. The `finance` role needs no change: roles
 are stored as a 16-character string without a check constraint.
 
-Revision ID: 0012
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-06 11:00:00
 """
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0012"
+revision: str = "0009"
 down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
