@@ -6,8 +6,8 @@ from tests.support.graphql import GraphQL
 from tests.support.points import ADJUST, balance, sign_in
 
 LEDGER = "query($f: Int, $a: String) { me { pointsBalance pointsLedger(first: $f, after: $a) { nodes { delta action note balanceAfter actor { id } } pageInfo { hasNextPage endCursor } } } }"
-RULES = "{ pointRules { action points dailyCap active } }"
-UPDATE_RULE = "mutation($a: PointAction!, $i: UpdatePointRuleInput!) { updatePointRule(action: $a, input: $i) { action points dailyCap active } }"
+RULES = "{ pointRules { action points dailyCap monthlyCap active } }"
+UPDATE_RULE = "mutation($a: PointAction!, $i: UpdatePointRuleInput!) { updatePointRule(action: $a, input: $i) { action points dailyCap monthlyCap active } }"
 RANKING = "query($p: String!) { contributionRanking(period: $p) { period rows { rank points user { id } } } }"
 
 
@@ -66,14 +66,16 @@ async def test_adjustments_are_hr_only_never_overdraw_and_repeat_safely(
 async def test_rules_are_public_and_hr_edits_them(api: GraphQL, app_db: Database) -> None:
     hr = await sign_in(api, app_db, "hr@a.com", UserRole.HR)
     ana = await sign_in(api, app_db, "ana@a.com")
+    zoe = await sign_in(api, app_db, "zhao.li@b.com", team="研发中心")
     rules = (await api.data(RULES, token=ana.token))["pointRules"]
-    assert {r["action"]: (r["points"], r["dailyCap"]) for r in rules} == {
-        "PAIN_POINT_ACCEPTED": (5, 50),
-        "PAIN_POINT_ADOPTED": (15, None),
-        "ORDER_WON": (30, None),
-        "COMMENT_RESOLVED": (2, 10),
-        "SNAPSHOT_NAMED": (1, 3),
+    defaults = {
+        "PAIN_POINT_ACCEPTED": (5, 50, 500),
+        "PAIN_POINT_ADOPTED": (15, 60, 300),
+        "ORDER_WON": (30, 300, 1500),
+        "COMMENT_RESOLVED": (2, 10, 100),
+        "SNAPSHOT_NAMED": (1, 3, 30),
     }
+    assert {r["action"]: (r["points"], r["dailyCap"], r["monthlyCap"]) for r in rules} == defaults
     assert (await api.error(UPDATE_RULE, {"a": "ORDER_WON", "i": {"points": 1}}, ana.token)).codes == [
         "FORBIDDEN"
     ]
@@ -82,17 +84,24 @@ async def test_rules_are_public_and_hr_edits_them(api: GraphQL, app_db: Database
         "action": "COMMENT_RESOLVED",
         "points": 3,
         "dailyCap": 10,
+        "monthlyCap": 100,
         "active": True,
     }
     uncapped = await api.data(
-        UPDATE_RULE, {"a": "COMMENT_RESOLVED", "i": {"dailyCap": None, "active": False}}, hr.token
+        UPDATE_RULE,
+        {"a": "COMMENT_RESOLVED", "i": {"dailyCap": None, "monthlyCap": 40, "active": False}},
+        hr.token,
     )
     assert uncapped["updatePointRule"] == {
         "action": "COMMENT_RESOLVED",
         "points": 3,
         "dailyCap": None,
+        "monthlyCap": 40,
         "active": False,
     }
+    # The other team's rules are theirs: unchanged.
+    theirs = (await api.data(RULES, token=zoe.token))["pointRules"]
+    assert {r["action"]: (r["points"], r["dailyCap"], r["monthlyCap"]) for r in theirs} == defaults
     assert (await api.error(UPDATE_RULE, {"a": "REDEMPTION", "i": {"points": 1}}, hr.token)).codes == [
         "BAD_INPUT"
     ]
