@@ -98,19 +98,22 @@ class PointPairAnomaly:
     a_awards: int = strawberry.field(description="Entries b granted a (capped ones included).")
     b_awards: int = strawberry.field(description="Entries a granted b (capped ones included).")
     total: int
-    times_median: float | None = strawberry.field(description="total / the team's median pair total.")
+    others_median: float = strawberry.field(description="The median total of the team's other pairs.")
+    times_median: float | None = strawberry.field(
+        description="total / othersMedian, rounded to 0.1; null when the other pairs' median is 0."
+    )
 
 
 @strawberry.type(
     description="Pairs who award each other: both directions non-zero, total at least `floor` and more "
-    "than `threshold` (5 times the team's median pair total)."
+    "than `factor` times the median total of the team's other pairs."
 )
 class PointAnomalyReport:
     team_id: strawberry.ID
     since: datetime
     pairs_seen: int = strawberry.field(description="Pairs of teammates with points granted either way.")
-    median_pair_points: float
-    threshold: float
+    median_pair_points: float = strawberry.field(description="The median total of all those pairs.")
+    factor: int
     floor: int
     pairs: list[PointPairAnomaly]
 
@@ -118,13 +121,12 @@ class PointAnomalyReport:
     def of(cls, report: anomalies.AnomalyReport) -> PointAnomalyReport:
         from server.api.types.users import User
 
-        middle = report.median_pair_points
         return cls(
             team_id=strawberry.ID(report.team_id),
             since=report.since,
             pairs_seen=report.pairs_seen,
-            median_pair_points=middle,
-            threshold=report.threshold,
+            median_pair_points=report.median_pair_points,
+            factor=report.factor,
             floor=report.floor,
             pairs=[
                 PointPairAnomaly(
@@ -135,7 +137,8 @@ class PointAnomalyReport:
                     a_awards=pair.a_awards,
                     b_awards=pair.b_awards,
                     total=pair.total,
-                    times_median=round(pair.total / middle, 1) if middle else None,
+                    others_median=pair.others_median,
+                    times_median=round(pair.total / pair.others_median, 1) if pair.others_median else None,
                 )
                 for pair in report.pairs
             ],

@@ -7,8 +7,9 @@ granting each other those points (A adopts B's pain points, B records orders cre
 The rule: over the entries since `since` (default 30 days), each unordered pair of teammates gets a total,
 the points A earned through B's decisions plus those B earned through A's. A pair is reported when both
 directions are non-zero (they award each other), the total is at least FLOOR points, and it is more than
-FACTOR times the median total of all the team's pairs with any such points. Entries written at zero by a
-cap count as awards (the attempts show) but add no points.
+FACTOR times the median total of the team's other pairs with any such points (0 when there are none, so
+in a team where only they award anyone the floor decides). Entries written at zero by a cap count as
+awards (the attempts show) but add no points.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class PairAnomaly:
     b_from_a: int
     a_awards: int  # entries `b` granted `a` (capped ones included)
     b_awards: int
+    others_median: float  # the median total of the team's other pairs
 
     @property
     def total(self) -> int:
@@ -51,9 +53,9 @@ class AnomalyReport:
     team_id: str
     since: datetime
     pairs_seen: int
-    median_pair_points: float
-    threshold: float  # FACTOR times the median: a reported pair's total is above it
-    floor: int  # and at least this
+    median_pair_points: float  # of all the team's pairs
+    factor: int
+    floor: int
     pairs: list[PairAnomaly]
 
 
@@ -102,18 +104,18 @@ async def point_anomalies(
         ab, ab_n = flows.get((a, b), (0, 0))
         ba, ba_n = flows.get((b, a), (0, 0))
         pairs[(a, b)] = (ab, ba, ab_n, ba_n)
-    totals = [ab + ba for ab, ba, _, _ in pairs.values()]
-    middle = float(median(totals)) if totals else 0.0
-    threshold = FACTOR * middle
-
-    def suspicious(ab: int, ba: int) -> bool:
-        return ab > 0 and ba > 0 and ab + ba >= FLOOR and ab + ba > threshold
-
-    flagged = sorted(
-        ((key, figures) for key, figures in pairs.items() if suspicious(figures[0], figures[1])),
-        key=lambda item: (-(item[1][0] + item[1][1]), item[0]),
-    )[:first]
-    people_ids = {person for (a, b), _ in flagged for person in (a, b)}
+    totals = sorted(ab + ba for ab, ba, _, _ in pairs.values())
+    flagged: list[tuple[tuple[str, str], tuple[int, int, int, int], float]] = []
+    for key, (ab, ba, ab_n, ba_n) in pairs.items():
+        if ab > 0 and ba > 0 and ab + ba >= FLOOR:
+            others = list(totals)
+            others.remove(ab + ba)
+            middle = float(median(others)) if others else 0.0
+            if ab + ba > FACTOR * middle:
+                flagged.append((key, (ab, ba, ab_n, ba_n), middle))
+    flagged.sort(key=lambda item: (-(item[1][0] + item[1][1]), item[0]))
+    flagged = flagged[:first]
+    people_ids = {person for (a, b), _, _ in flagged for person in (a, b)}
     people = (
         {u.id: u for u in (await session.scalars(select(User).where(User.id.in_(people_ids)))).all()}
         if people_ids
@@ -123,10 +125,11 @@ async def point_anomalies(
         team_id=team_id,
         since=since,
         pairs_seen=len(pairs),
-        median_pair_points=middle,
-        threshold=threshold,
+        median_pair_points=float(median(totals)) if totals else 0.0,
+        factor=FACTOR,
         floor=FLOOR,
         pairs=[
-            PairAnomaly(people[a], people[b], ab, ba, ab_n, ba_n) for (a, b), (ab, ba, ab_n, ba_n) in flagged
+            PairAnomaly(people[a], people[b], ab, ba, ab_n, ba_n, middle)
+            for (a, b), (ab, ba, ab_n, ba_n), middle in flagged
         ],
     )
