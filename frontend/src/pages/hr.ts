@@ -1,8 +1,10 @@
-// The HR page: the redemption queue, the reward catalogue, point rules, adjustments and the ranking.
+// The HR page: the redemption queue, the reward catalogue, point rules, adjustments, the ranking and the
+// points anomalies.
 
 import { getUser } from "../session";
 import { isHr } from "../hr/access";
 import { adjustPoints } from "../hr/adjust";
+import { pointAnomalies } from "../hr/anomalies";
 import { redemptionQueue } from "../hr/queue";
 import { contributionRanking } from "../hr/ranking";
 import { rewardEditor } from "../hr/rewards";
@@ -21,6 +23,7 @@ export function hrPage(): Page {
     h("div", { class: "hr-grid" }, redemptionQueue().el, adjustPoints()),
     rewardEditor(),
     contributionRanking(),
+    pointAnomalies(),
     pointRules(),
   );
   return { el };
