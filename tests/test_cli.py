@@ -152,8 +152,9 @@ def test_audit_verify_also_walks_the_points_ledger(tmp_path: Path) -> None:
     import asyncio
     import sqlite3
 
-    from server.domain.points import awards
+    from server.domain.points import awards, ledger, voids
     from server.infra.db import Database, create_engine
+    from server.models import PointAction
     from tests.support.people import make_person
 
     path = tmp_path / "points.db"
@@ -167,13 +168,23 @@ def test_audit_verify_also_walks_the_points_ledger(tmp_path: Path) -> None:
             async with db.transaction() as session:
                 await awards.award(session, awards.pain_point_accepted("p1", ana.id))
                 await awards.award(session, awards.snapshot_named("s1", ana.id))
+            # Spent, then taken back: a debt (a negative running balance) is part of an intact chain.
+            async with db.transaction() as session:
+                account = await ledger.lock_account(session, ana.id)
+                await ledger.append(
+                    session, account, delta=-6, action=PointAction.REDEMPTION, subject="redemption:r", key="r"
+                )
+                await voids.void(
+                    session, user_id=ana.id, subject=awards.pain_point_subject("p1"), reason="抄袭"
+                )
+                assert await ledger.balance_of(session, ana.id) == -5
         finally:
             await db.dispose()
 
     asyncio.run(earn())
     intact = _run(["audit", "verify"], env)
     assert intact.returncode == 0, intact.stderr
-    assert "Points ledger intact: 2 entries in 1 accounts" in intact.stdout
+    assert "Points ledger intact: 4 entries in 1 accounts" in intact.stdout
     with sqlite3.connect(path) as conn:
         conn.execute("UPDATE point_entries SET delta = 50 WHERE delta = 5")
     broken = _run(["audit", "verify"], env)

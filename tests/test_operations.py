@@ -209,6 +209,7 @@ FIXTURES: dict[str, Fixture] = {
     ),
     # points.graphql: people
     "MyPoints": Fixture(lambda _w: {"first": 10}, token=lambda w: w.editor.token),
+    "MyWallet": Fixture(lambda _w: {}, token=lambda w: w.editor.token),
     "PointRules": Fixture(lambda _w: {}),
     "Rewards": Fixture(lambda _w: {"first": 10}),
     "Reward": Fixture(lambda w: {"id": w.reward_id}, foreign=lambda w: [{"id": w.foreign_reward_id}]),
@@ -233,6 +234,7 @@ FIXTURES: dict[str, Fixture] = {
         foreign=lambda w: [{"userId": w.outsider.person.id}],
         token=lambda w: w.hr.token,
     ),
+    "PointAnomalies": Fixture(lambda _w: {"first": 10}, token=lambda w: w.hr.token),
     "TeamBalances": Fixture(lambda _w: {"first": 20}, token=lambda w: w.hr.token),
     "PersonLedger": Fixture(lambda w: {"search": w.editor.person.email}, token=lambda w: w.hr.token),
     "CreateReward": Fixture(

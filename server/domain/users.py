@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.domain import audit
 from server.domain.errors import BadInput, Conflict, Unauthenticated
 from server.domain.pagination import Page, paginate
+from server.domain.points import rules
 from server.infra import auth
 from server.infra.db import core_rows
 from server.models import AuthToken, Team, User, UserRole
@@ -53,12 +54,13 @@ def normalise_email(email: str) -> str:
 
 
 async def get_or_create_team(session: AsyncSession, name: str) -> Team:
-    """The team called `name`, created if missing."""
+    """The team called `name`, created (with the default points rules) if missing."""
     team = (await session.execute(select(Team).where(Team.name == name))).scalar_one_or_none()
     if team is None:
         team = Team(name=name)
         session.add(team)
         await session.flush()
+        await rules.seed_team_rules(session, team.id)
     return team
 
 

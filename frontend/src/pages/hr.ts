@@ -1,10 +1,11 @@
-// The HR page: approvals, the redemption queue, the reward catalogue, point rules, adjustments and the
-// ranking. Finance sees the approvals of orders won only.
+// The HR page: approvals, the redemption queue, the reward catalogue, point rules, adjustments, the
+// ranking and the points anomalies. Finance sees the approvals of orders won only.
 
 import { getUser } from "../session";
 import { approvesOrders, isHr } from "../hr/access";
 import { adjustPoints } from "../hr/adjust";
 import { approvals } from "../hr/approvals";
+import { pointAnomalies } from "../hr/anomalies";
 import { redemptionQueue } from "../hr/queue";
 import { contributionRanking } from "../hr/ranking";
 import { rewardEditor } from "../hr/rewards";
@@ -26,6 +27,7 @@ export function hrPage(): Page {
     h("div", { class: "hr-grid" }, redemptionQueue().el, adjustPoints()),
     rewardEditor(),
     contributionRanking(),
+    pointAnomalies(),
     pointRules(),
   );
   return { el };

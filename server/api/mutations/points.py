@@ -12,10 +12,11 @@ from server.domain.points import adjustment_requests, adjustments, rules
 from server.domain.points.changes import KEEP
 
 
-@strawberry.input(description="Only the fields given change; dailyCap: null removes the cap.")
+@strawberry.input(description="Only the fields given change; dailyCap or monthlyCap null removes that cap.")
 class UpdatePointRuleInput:
     points: int | None = strawberry.UNSET
     daily_cap: int | None = strawberry.UNSET
+    monthly_cap: int | None = strawberry.UNSET
     active: bool | None = strawberry.UNSET
 
 
@@ -26,7 +27,8 @@ def _given(value: object) -> bool:
 @strawberry.type
 class PointsMutations:
     @strawberry.mutation(
-        description="Change what an action is worth, its daily cap or whether it earns (HR, admin)."
+        description="Change what an action is worth in your team, its daily or monthly cap per person, "
+        "or whether it earns (HR, admin; other teams' rules are theirs)."
     )
     async def update_point_rule(
         self,
@@ -38,6 +40,7 @@ class PointsMutations:
         change = rules.RuleChange(
             points=input.points if _given(input.points) else KEEP,  # type: ignore[arg-type]
             daily_cap=KEEP if input.daily_cap is strawberry.UNSET else input.daily_cap,
+            monthly_cap=KEEP if input.monthly_cap is strawberry.UNSET else input.monthly_cap,
             active=input.active if _given(input.active) else KEEP,  # type: ignore[arg-type]
         )
         async with info.context.command() as session:
