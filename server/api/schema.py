@@ -22,6 +22,7 @@ from strawberry.tools import merge_types
 from graphql import GraphQLError
 from server.api.errors import request_id, with_code
 from server.api.limits import Limits
+from server.api.mutations.accounts import AccountMutations
 from server.api.mutations.auth import AuthMutations
 from server.api.mutations.cases import CaseMutations
 from server.api.mutations.clusters import ClusterMutations
@@ -71,6 +72,7 @@ Mutation = merge_types(
     "Mutation",
     (
         AuthMutations,
+        AccountMutations,
         CaseMutations,
         SnapshotMutations,
         CommentMutations,
