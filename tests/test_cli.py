@@ -101,7 +101,6 @@ def test_migrate_users_and_demo_on_a_fresh_database(tmp_path: Path) -> None:
 
 
 def test_account_actions_as_an_operator_runs_them(tmp_path: Path) -> None:
-
     from server.domain import users
     from server.infra.db import Database, create_engine
 
