@@ -81,7 +81,9 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Context, None]):
 
     async def _close_ended(self) -> None:
         # Its operations end as the socket closes (strawberry's shutdown cancels them).
-        with contextlib.suppress(RuntimeError):  # closed meanwhile, by the client or another path
+        # Closed meanwhile, by the client or another path: Starlette and uvicorn say so with various errors,
+        # none of which matter any more.
+        with contextlib.suppress(Exception):
             await self.websocket.close(code=CLOSE_UNAUTHORIZED, reason=SESSION_ENDED)
 
 
