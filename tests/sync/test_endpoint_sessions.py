@@ -8,13 +8,30 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pycrdt import Doc, XmlElement, XmlFragment, XmlText
+from sqlalchemy import select
 
+from server.domain import users
+from server.domain.accounts import tokens
+from server.domain.accounts.watch import SessionWatch
+from server.domain.documents import store as documents
+from server.domain.documents.text import plain_text
+from server.infra import auth, topics
+from server.infra.db import Database
+from server.infra.events import EventBus
+from server.infra.pubsub import LocalPubSub
 from server.models import AuthToken, UserRole
+from server.sync import protocol
+from server.sync.endpoint import SyncEndpoint
+from server.sync.protocol import SyncKind
 from tests.domain.accounts.helpers import age, token_id
 from tests.support.gqlws import GqlWs
 from tests.support.live import Live, Member, live_server
+from tests.support.people import PASSWORD, case_with, make_user
+from tests.support.rooms import running_rooms
 from tests.support.services import REDIS_URL, require_redis
 from tests.support.yjs_pycrdt import PycrdtYClient
 
@@ -128,3 +145,74 @@ async def test_an_idle_or_expired_session_closes_its_sockets_at_the_next_check(
             await editor.close()
             await socket.close()
             await expiring_socket.close()
+
+
+def _paragraph(doc: Doc[Any], text: str) -> bytes:
+    """A y-websocket update frame adding a paragraph to `doc`'s body."""
+    before = doc.get_state()
+    with doc.transaction():
+        paragraph = XmlElement("paragraph")
+        doc.get("body", type=XmlFragment).children.append(paragraph)
+        paragraph.children.append(XmlText(text))
+    return protocol.encode_sync(SyncKind.UPDATE, doc.get_update(before))
+
+
+async def test_frames_arriving_after_the_session_ended_are_not_applied(db: Database) -> None:
+    """In-process, to put a frame exactly between the server's decision to close and the client's answer."""
+    owner = await make_user(db, "ma.li@a.com", name="马丽")
+    case_id = await case_with(db, owner)
+    async with db.transaction() as session:
+        token = (
+            await users.login(session, email=owner.email, password=PASSWORD, ttl=timedelta(hours=1))
+        ).token
+    events = EventBus(LocalPubSub())
+    watch = SessionWatch(db, events, idle=tokens.DEFAULT_IDLE, every=3600)
+    await watch.start()
+    inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    sent: list[dict[str, Any]] = []
+    client: Doc[Any] = Doc()
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "websocket",
+        "path_params": {"case_id": case_id},
+        "query_string": f"token={token}".encode(),
+    }
+    try:
+        async with running_rooms(db) as rooms:
+            endpoint = SyncEndpoint(db, rooms, watch, idle=tokens.DEFAULT_IDLE)
+            inbox.put_nowait({"type": "websocket.connect"})
+            serving = asyncio.create_task(endpoint(scope, inbox.get, send))  # type: ignore[arg-type]
+            inbox.put_nowait({"type": "websocket.receive", "bytes": _paragraph(client, "签约前 before")})
+            while (room := rooms.live(case_id)) is None or "before" not in plain_text(room.doc):
+                await asyncio.sleep(0.01)
+            async with db.transaction() as session:
+                assert await users.logout(session, token)
+            # What the dispatcher delivers after that commit: the server decides to close...
+            events.publish(topics.sessions_revoked(), {"tokenIds": [await _id_of(db, token)]})
+            # ...and a frame the client sent before it read the close frame arrives, then its answer.
+            inbox.put_nowait({"type": "websocket.receive", "bytes": _paragraph(client, "签约后 after")})
+            inbox.put_nowait({"type": "websocket.disconnect", "code": 4401})
+            await asyncio.wait_for(serving, 10)
+            assert "after" not in plain_text(room.doc)
+            await rooms.settle(case_id)
+    finally:
+        await watch.stop()
+    closes = [m for m in sent if m["type"] == "websocket.close"]
+    assert [m["code"] for m in closes] == [4401]
+    async with db.sessions() as session:
+        stored = plain_text(await documents.load_doc(session, case_id))
+    assert "before" in stored
+    assert "after" not in stored
+
+
+async def _id_of(db: Database, token: str) -> str:
+    """The id of a token, revoked or not."""
+    async with db.sessions() as session:
+        found = await session.scalar(
+            select(AuthToken.id).where(AuthToken.token_hash == auth.token_digest(token))
+        )
+        assert found is not None
+        return found
