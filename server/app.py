@@ -19,6 +19,8 @@ from server.api.heatmap_images import HeatmapImages
 from server.api.http import GraphQLApp
 from server.clustering.models import canonical
 from server.domain import job_names
+from server.domain.accounts import tokens
+from server.domain.accounts.watch import SessionWatch
 from server.domain.heatmaps.refresh import ActivityDebouncer, refresh_delay
 from server.domain.job_registry import REGISTRY
 from server.domain.painpoints.config import PainPointConfig
@@ -61,6 +63,8 @@ class _Runtime:
         self.pubsub = create_pubsub(settings.redis_url, settings.redis_prefix)
         self.fanout = Fanout(self.pubsub)
         self.events = EventBus(self.pubsub)
+        # Closes live connections whose session ended (revoked, expired, idle, account disabled).
+        self.sessions = SessionWatch.from_settings(self.db, self.events, settings)
         self.rooms: Rooms | None = None
         self.snapshots: SnapshotScheduler | None = None
         self.services: Services | None = None
@@ -78,6 +82,7 @@ class _Runtime:
             self.warmup.start()
         await self.pubsub.start()
         self.writer.start()
+        await self.sessions.start()
         jobs = await create_jobs(REGISTRY, self.settings, self.db, self.events)
         # Delivers the jobs and events that transactions write (and any a crashed process left behind).
         self.dispatcher = Dispatcher(self.db, jobs, self.events)
@@ -102,9 +107,16 @@ class _Runtime:
             rooms=self.rooms,
             events=self.events,
             painpoints=Submissions(self.db, painpoint_config),
+            sessions=self.sessions,
         )
         # A client that leaves more than twice the largest incoming frame unread is disconnected (1013).
-        self.sync = SyncEndpoint(self.db, self.rooms, max_buffered_bytes=2 * self.settings.max_frame_bytes)
+        self.sync = SyncEndpoint(
+            self.db,
+            self.rooms,
+            self.sessions,
+            idle=tokens.idle_limit(self.settings),
+            max_buffered_bytes=2 * self.settings.max_frame_bytes,
+        )
         if not self.settings.uses_arq:
             # the in-process jobs replay logs there (compaction, snapshots, heatmaps)
             offload.start(OFFLOADED)
@@ -121,6 +133,7 @@ class _Runtime:
             self.nightly.start()
 
     async def stop(self) -> None:
+        await self.sessions.stop()
         if self.nightly is not None:
             await self.nightly.stop()
         if self.rooms is not None:
@@ -203,6 +216,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             f"warroom_rooms_open {len(rooms) if rooms else 0}",
             f"warroom_sync_connections {runtime.sync.connections if runtime.sync else 0}",
             f"warroom_event_subscriptions {runtime.events.subscriptions}",
+            f"warroom_sessions_watched {len(runtime.sessions)}",
+            f"warroom_sessions_closed_total {runtime.sessions.closed}",
             f"warroom_doc_updates_stored_total {runtime.writer.stored}",
             f"warroom_doc_update_commits_total {runtime.writer.commits}",
             f"warroom_doc_update_backlog {runtime.writer.backlog}",

@@ -17,7 +17,7 @@ import pytest
 from graphql import OperationDefinitionNode, OperationType, parse
 from server.domain.comments.mentions import mention_markup
 from server.infra.ids import new_id
-from server.models import UserRole
+from server.models import User, UserRole
 from tests.support.gqlws import GqlWs
 from tests.support.live import Member, live_server
 from tests.support.operation_world import (
@@ -32,7 +32,7 @@ from tests.support.operation_world import (
     redemption,
     snapshot,
 )
-from tests.support.people import make_person
+from tests.support.people import PASSWORD, make_person
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -90,6 +90,28 @@ async def _fresh_login(world: World) -> Variables:
 
 async def _fresh_token(world: World) -> str:
     return (await world.live.member()).token
+
+
+async def _team_admin(world: World) -> str:
+    """A fresh admin of team A (the world's people), signed in."""
+    return (await world.live.member(f"admin-{uuid.uuid4().hex[:8]}@a.com", role=UserRole.ADMIN)).token
+
+
+async def _teammate(world: World) -> Variables:
+    """A fresh person of team A for an admin to act on (the world's own people stay as they are)."""
+    return {"userId": (await world.live.member(f"{uuid.uuid4().hex[:8]}@a.com")).person.id}
+
+
+async def _deactivated(world: World) -> Variables:
+    variables = await _teammate(world)
+    async with world.live.db.transaction() as session:
+        user = await session.get_one(User, variables["userId"])
+        user.active = False
+    return variables
+
+
+async def _new_role(world: World) -> Variables:
+    return {**await _teammate(world), "role": "RD"}
 
 
 async def _redeemable(world: World) -> Variables:
@@ -180,6 +202,22 @@ FIXTURES: dict[str, Fixture] = {
     "Logout": Fixture(lambda _w: {}, token=_fresh_token),
     "Me": Fixture(lambda _w: {}),
     "DemoLogins": Fixture(lambda _w: {}, anonymous=True),
+    # accounts.graphql
+    "ChangePassword": Fixture(
+        lambda _w: {"current": PASSWORD, "new": "a new passphrase 新密码"}, token=_fresh_token
+    ),
+    "SignOutEverywhere": Fixture(lambda _w: {}, token=_fresh_token),
+    "DeactivateUser": Fixture(
+        _teammate, foreign=lambda w: [{"userId": w.outsider.person.id}], token=_team_admin
+    ),
+    "ReactivateUser": Fixture(
+        _deactivated, foreign=lambda w: [{"userId": w.outsider.person.id}], token=_team_admin
+    ),
+    "SetUserRole": Fixture(
+        _new_role,
+        foreign=lambda w: [{"userId": w.outsider.person.id}],
+        token=_team_admin,
+    ),
     # cases.graphql
     "Cases": Fixture(lambda _w: {"first": 10}),
     "Case": Fixture(lambda w: {"id": w.case_id}, foreign=lambda w: [{"id": w.foreign_case_id}]),

@@ -22,6 +22,7 @@ from strawberry.tools import merge_types
 from graphql import GraphQLError
 from server.api.errors import request_id, with_code
 from server.api.limits import Limits
+from server.api.mutations.accounts import AccountMutations
 from server.api.mutations.approvals import ApprovalMutations
 from server.api.mutations.auth import AuthMutations
 from server.api.mutations.cases import CaseMutations
@@ -74,6 +75,7 @@ Mutation = merge_types(
     "Mutation",
     (
         AuthMutations,
+        AccountMutations,
         CaseMutations,
         SnapshotMutations,
         CommentMutations,

@@ -60,3 +60,5 @@ class AuthToken(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+    # Moved forward at most every few minutes (server/domain/accounts/tokens.py), for the idle timeout.
+    last_used_at: Mapped[datetime] = mapped_column(default=utcnow)

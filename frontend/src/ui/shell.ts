@@ -36,7 +36,8 @@ export function shell(content: HTMLElement): HTMLElement {
       isHr(user?.role) ? h("a", { href: "#/hr" }, "HR") : approvesOrders(user?.role) ? h("a", { href: "#/hr" }, "Approvals") : null,
     ),
     h("span", { class: "spacer" }),
-    user ? h("span", { class: "whoami", title: user.email, "data-testid": "whoami" }, user.name) : null,
+    // The name opens the account page (password, sessions).
+    user ? h("a", { class: "whoami", href: "#/account", title: user.email, "data-testid": "whoami" }, user.name) : null,
     h("button", { class: "button-quiet", type: "button", onclick: () => void signOut() }, "Sign out"),
   );
   return h("div", { class: "app" }, bar, h("main", { class: "main" }, content));
