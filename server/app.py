@@ -22,12 +22,15 @@ from server.api.signin_gate import DEFAULT_CONCURRENCY as DEFAULT_SIGN_INS
 from server.api.signin_gate import SignInGate
 from server.clustering.models import canonical
 from server.domain import job_names
+from server.domain.accounts import tokens
+from server.domain.accounts.watch import SessionWatch
 from server.domain.heatmaps.refresh import ActivityDebouncer, refresh_delay
 from server.domain.job_registry import REGISTRY
 from server.domain.painpoints.config import PainPointConfig
 from server.domain.painpoints.submit import Submissions
 from server.domain.painpoints.warmup import Warmup
 from server.domain.painpoints.warmup import enabled as warmup_enabled
+from server.domain.points.adjustment_requests import approval_above
 from server.domain.signin import SignIn, SignInRules
 from server.domain.snapshots.actions import AutoPolicy
 from server.domain.snapshots.scheduler import SnapshotScheduler
@@ -67,6 +70,8 @@ class _Runtime:
         self.fanout = Fanout(self.pubsub)
         self.events = EventBus(self.pubsub)
         self.throttle = create_throttle(settings.redis_url, settings.redis_prefix)
+        # Closes live connections whose session ended (revoked, expired, idle, account disabled).
+        self.sessions = SessionWatch.from_settings(self.db, self.events, settings)
         self.rooms: Rooms | None = None
         self.snapshots: SnapshotScheduler | None = None
         self.services: Services | None = None
@@ -77,12 +82,14 @@ class _Runtime:
         self.dispatcher: Dispatcher | None = None
 
     async def start(self) -> None:
+        approval_above(self.settings)  # a bad WARROOM_ADJUSTMENT_APPROVAL_ABOVE stops the start
         painpoint_config = PainPointConfig.from_settings(self.settings)
         if warmup_enabled(self.settings):
             self.warmup = Warmup(painpoint_config.model)
             self.warmup.start()
         await self.pubsub.start()
         self.writer.start()
+        await self.sessions.start()
         jobs = await create_jobs(REGISTRY, self.settings, self.db, self.events)
         # Delivers the jobs and events that transactions write (and any a crashed process left behind).
         self.dispatcher = Dispatcher(self.db, jobs, self.events)
@@ -113,9 +120,16 @@ class _Runtime:
                 SignInRules.from_settings(self.settings),
                 timedelta(hours=self.settings.token_ttl_hours),
             ),
+            sessions=self.sessions,
         )
         # A client that leaves more than twice the largest incoming frame unread is disconnected (1013).
-        self.sync = SyncEndpoint(self.db, self.rooms, max_buffered_bytes=2 * self.settings.max_frame_bytes)
+        self.sync = SyncEndpoint(
+            self.db,
+            self.rooms,
+            self.sessions,
+            idle=tokens.idle_limit(self.settings),
+            max_buffered_bytes=2 * self.settings.max_frame_bytes,
+        )
         if not self.settings.uses_arq:
             # the in-process jobs replay logs there (compaction, snapshots, heatmaps)
             offload.start(OFFLOADED)
@@ -132,6 +146,7 @@ class _Runtime:
             self.nightly.start()
 
     async def stop(self) -> None:
+        await self.sessions.stop()
         if self.nightly is not None:
             await self.nightly.stop()
         if self.rooms is not None:
@@ -220,6 +235,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             f"warroom_rooms_open {len(rooms) if rooms else 0}",
             f"warroom_sync_connections {runtime.sync.connections if runtime.sync else 0}",
             f"warroom_event_subscriptions {runtime.events.subscriptions}",
+            f"warroom_sessions_watched {len(runtime.sessions)}",
+            f"warroom_sessions_closed_total {runtime.sessions.closed}",
             f"warroom_doc_updates_stored_total {runtime.writer.stored}",
             f"warroom_doc_update_commits_total {runtime.writer.commits}",
             f"warroom_doc_update_backlog {runtime.writer.backlog}",

@@ -1,4 +1,5 @@
-"""`python -m server`: serve, worker, migrate, users, demo, export-schema, audit, painpoints."""
+"""`python -m server`: serve, worker, migrate, users, demo, export-schema, audit, painpoints (the account
+actions under `users` are in cli_accounts.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from server import cli_accounts
 from server.infra.config import ConfigError, Settings
 
 if TYPE_CHECKING:
@@ -335,11 +337,13 @@ def parser() -> argparse.ArgumentParser:
     create = user_commands.add_parser("create", help="create a user (password from --password or stdin)")
     create.add_argument("--email", required=True)
     create.add_argument("--name", required=True)
-    create.add_argument("--role", required=True, choices=["member", "rd", "hr", "legal", "admin"])
+    create.add_argument("--role", required=True, choices=["member", "rd", "hr", "legal", "finance", "admin"])
     create.add_argument("--team", default="Default", help="team name (created if missing; default: Default)")
     create.add_argument("--password", help="the password; read from stdin when omitted")
     user_commands.add_parser("list", help="list users (id, email, name, role)")
     users.set_defaults(run=_users)
+    # Each sets its own `run`, which takes precedence over the group's.
+    cli_accounts.add_commands(user_commands)
 
     demo = commands.add_parser(
         "demo", help="create the demo team, its cases, pain points and clusters (idempotent); print logins"

@@ -2,16 +2,19 @@
 
 import asyncio
 import os
+import sqlite3
 import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
 
 from server.domain.demo.content import PAIN_POINTS
+from server.domain.errors import Unauthenticated
 from server.infra import migrate
 from tests.support.databases import admin
 from tests.support.services import pg_url, require_postgres
@@ -37,6 +40,11 @@ def _run(
         ["migrate"],
         ["users"],
         ["users", "create"],
+        ["users", "deactivate"],
+        ["users", "reactivate"],
+        ["users", "set-role"],
+        ["users", "set-password"],
+        ["users", "sign-out"],
         ["demo"],
         ["painpoints"],
         ["painpoints", "recheck-duplicates"],
@@ -86,10 +94,87 @@ def test_migrate_users_and_demo_on_a_fresh_database(tmp_path: Path) -> None:
         assert "alice@demo.warroom" in demo.stdout
         assert "warroom-demo" in demo.stdout
     listed = _run(["users", "list"], env).stdout
-    assert listed.count("@demo.warroom") == 8
+    assert listed.count("@demo.warroom") == 9
     assert "ops@example.com\tOps\tadmin" in listed
     assert _run(["audit", "verify"], env).stdout.startswith("Audit chain intact")
     assert _run(["migrate", "--check"], env).returncode == 0
+
+
+def test_account_actions_as_an_operator_runs_them(tmp_path: Path) -> None:
+    from server.domain import users
+    from server.domain.signin import SignIn, SignInRules
+    from server.infra.config import Settings
+    from server.infra.db import Database, create_engine
+    from server.infra.throttle import MemoryThrottle
+
+    env = {"WARROOM_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'accounts.db'}"}
+    assert _run(["migrate"], env).returncode == 0
+    for email, name, role in [("boss@a.com", "老板", "admin"), ("mei@a.com", "韩梅梅", "member")]:
+        created = _run(
+            ["users", "create", "--email", email, "--name", name, "--role", role], env, "first password\n"
+        )
+        assert created.returncode == 0, created.stderr
+
+    async def signed_in(email: str, password: str) -> bool:
+        db = Database(create_engine(env["WARROOM_DATABASE_URL"]))
+        try:
+            signin = SignIn(db, MemoryThrottle(), SignInRules.from_settings(Settings()), timedelta(hours=1))
+            token = (await signin(email=email, password=password, address="127.0.0.1")).token
+            async with db.sessions() as session:
+                return await users.user_for_token(session, token) is not None
+        except Unauthenticated:
+            return False
+        finally:
+            await db.dispose()
+
+    def tokens_of(email: str) -> list[tuple[str | None]]:
+        with sqlite3.connect(tmp_path / "accounts.db") as conn:
+            return conn.execute(
+                "SELECT t.revoked_at FROM auth_tokens t JOIN users u ON u.id = t.user_id WHERE u.email = ?",
+                (email,),
+            ).fetchall()
+
+    assert asyncio.run(signed_in("mei@a.com", "first password"))
+    # The new password comes from stdin, never from the command line.
+    changed = _run(["users", "set-password", "MEI@a.com"], env, "新密码 second password\n")
+    assert changed.returncode == 0, changed.stderr
+    assert all(revoked is not None for (revoked,) in tokens_of("mei@a.com")), "every session ended"
+    assert not asyncio.run(signed_in("mei@a.com", "first password"))
+    assert asyncio.run(signed_in("mei@a.com", "新密码 second password"))
+    assert _run(["users", "set-password", "mei@a.com"], env, "short\n").returncode == 1
+
+    signed_out = _run(["users", "sign-out", "mei@a.com"], env)
+    assert signed_out.returncode == 0, signed_out.stderr
+    assert "1 sessions" in signed_out.stdout
+    assert _run(["users", "set-role", "mei@a.com", "hr"], env).returncode == 0
+    assert "mei@a.com\t韩梅梅\thr" in _run(["users", "list"], env).stdout
+    demote = _run(["users", "set-role", "boss@a.com", "member"], env)
+    assert demote.returncode == 1
+    assert "last active admin" in demote.stderr
+    assert _run(["users", "deactivate", "boss@a.com"], env).returncode == 1
+    assert _run(["users", "deactivate", "mei@a.com"], env).returncode == 0
+    assert not asyncio.run(signed_in("mei@a.com", "新密码 second password"))
+    assert _run(["users", "reactivate", "mei@a.com"], env).returncode == 0
+    assert asyncio.run(signed_in("mei@a.com", "新密码 second password"))
+    missing = _run(["users", "deactivate", "nobody@a.com"], env)
+    assert missing.returncode == 1
+    assert "No user with email nobody@a.com" in missing.stderr
+    with sqlite3.connect(tmp_path / "accounts.db") as conn:
+        actions = [
+            row[0]
+            # the sign-ins above are audited too (user.login, user.login_failed)
+            for row in conn.execute(
+                "SELECT action FROM audit_events WHERE action NOT LIKE 'user.login%' ORDER BY seq"
+            )
+        ]
+    assert actions[2:] == [
+        "user.password_changed",
+        "user.signed_out_everywhere",
+        "user.role_changed",
+        "user.deactivated",
+        "user.reactivated",
+    ]
+    assert _run(["audit", "verify"], env).returncode == 0
 
 
 @pytest.mark.model  # the demo's pain points go through the configured embedding model and are clustered
@@ -152,8 +237,9 @@ def test_audit_verify_also_walks_the_points_ledger(tmp_path: Path) -> None:
     import asyncio
     import sqlite3
 
-    from server.domain.points import awards
+    from server.domain.points import awards, ledger, voids
     from server.infra.db import Database, create_engine
+    from server.models import PointAction
     from tests.support.people import make_person
 
     path = tmp_path / "points.db"
@@ -167,13 +253,23 @@ def test_audit_verify_also_walks_the_points_ledger(tmp_path: Path) -> None:
             async with db.transaction() as session:
                 await awards.award(session, awards.pain_point_accepted("p1", ana.id))
                 await awards.award(session, awards.snapshot_named("s1", ana.id))
+            # Spent, then taken back: a debt (a negative running balance) is part of an intact chain.
+            async with db.transaction() as session:
+                account = await ledger.lock_account(session, ana.id)
+                await ledger.append(
+                    session, account, delta=-6, action=PointAction.REDEMPTION, subject="redemption:r", key="r"
+                )
+                await voids.void(
+                    session, user_id=ana.id, subject=awards.pain_point_subject("p1"), reason="抄袭"
+                )
+                assert await ledger.balance_of(session, ana.id) == -5
         finally:
             await db.dispose()
 
     asyncio.run(earn())
     intact = _run(["audit", "verify"], env)
     assert intact.returncode == 0, intact.stderr
-    assert "Points ledger intact: 2 entries in 1 accounts" in intact.stdout
+    assert "Points ledger intact: 4 entries in 1 accounts" in intact.stdout
     with sqlite3.connect(path) as conn:
         conn.execute("UPDATE point_entries SET delta = 50 WHERE delta = 5")
     broken = _run(["audit", "verify"], env)

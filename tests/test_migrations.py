@@ -72,3 +72,56 @@ def test_check_notices_a_model_change_without_migration(tmp_path: Path) -> None:
             off_loop(lambda: migrate.check(url))
     finally:
         Base.metadata.remove(extra)
+
+
+async def _per_team_rules_from_0008(url: str) -> None:
+    """0010 copies the one rules table (with HR's changes) to every team and fills the missing caps."""
+    from sqlalchemy import text
+
+    off_loop(lambda: migrate.upgrade(url, "0008"))
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:
+            for team_id, name in (("t-east", "华东销售部"), ("t-rd", "研发中心")):
+                await conn.execute(
+                    text("INSERT INTO teams (id, name, created_at) VALUES (:id, :name, CURRENT_TIMESTAMP)"),
+                    {"id": team_id, "name": name},
+                )
+            await conn.execute(text("UPDATE point_rules SET points = 40 WHERE action = 'order_won'"))
+            await conn.execute(
+                text("UPDATE point_rules SET daily_cap = 20 WHERE action = 'comment_resolved'")
+            )
+        off_loop(lambda: migrate.upgrade(url))
+        async with engine.connect() as conn:
+            rows = await conn.execute(
+                text(
+                    "SELECT team_id, action, points, daily_cap, monthly_cap FROM point_rules "
+                    "ORDER BY team_id, action"
+                )
+            )
+            found = [tuple(row) for row in rows]
+    finally:
+        await engine.dispose()
+    expected = [
+        ("comment_resolved", 2, 20, 100),
+        ("order_won", 40, 300, 1500),
+        ("pain_point_accepted", 5, 50, 500),
+        ("pain_point_adopted", 15, 60, 300),
+        ("snapshot_named", 1, 3, 30),
+    ]
+    assert found == [(team, *rule) for team in ("t-east", "t-rd") for rule in expected]
+    off_loop(lambda: migrate.downgrade(url, "0008"))
+
+
+async def test_sqlite_0010_copies_the_rules_to_every_team(tmp_path: Path) -> None:
+    await _per_team_rules_from_0008(f"sqlite+aiosqlite:///{tmp_path / 'teams.db'}")
+
+
+async def test_postgres_0010_copies_the_rules_to_every_team() -> None:
+    require_postgres()
+    name = f"wr_mig_{uuid.uuid4().hex[:10]}"
+    await admin(f'CREATE DATABASE "{name}"')
+    try:
+        await _per_team_rules_from_0008(pg_url(name))
+    finally:
+        await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -17,8 +17,9 @@ import pytest
 from graphql import OperationDefinitionNode, OperationType, parse
 from server.domain.comments.mentions import mention_markup
 from server.infra.ids import new_id
+from server.models import User, UserRole
 from tests.support.gqlws import GqlWs
-from tests.support.live import live_server
+from tests.support.live import Member, live_server
 from tests.support.operation_world import (
     ADJUST,
     RESOLVE_COMMENT,
@@ -26,10 +27,12 @@ from tests.support.operation_world import (
     add_comment,
     build_world,
     notification,
+    pending_adjustment,
+    pending_order,
     redemption,
     snapshot,
 )
-from tests.support.people import make_person
+from tests.support.people import PASSWORD, make_person
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -89,6 +92,28 @@ async def _fresh_token(world: World) -> str:
     return (await world.live.member()).token
 
 
+async def _team_admin(world: World) -> str:
+    """A fresh admin of team A (the world's people), signed in."""
+    return (await world.live.member(f"admin-{uuid.uuid4().hex[:8]}@a.com", role=UserRole.ADMIN)).token
+
+
+async def _teammate(world: World) -> Variables:
+    """A fresh person of team A for an admin to act on (the world's own people stay as they are)."""
+    return {"userId": (await world.live.member(f"{uuid.uuid4().hex[:8]}@a.com")).person.id}
+
+
+async def _deactivated(world: World) -> Variables:
+    variables = await _teammate(world)
+    async with world.live.db.transaction() as session:
+        user = await session.get_one(User, variables["userId"])
+        user.active = False
+    return variables
+
+
+async def _new_role(world: World) -> Variables:
+    return {**await _teammate(world), "role": "RD"}
+
+
 async def _redeemable(world: World) -> Variables:
     await world.live.gql.data(ADJUST, {"u": world.editor.person.id, "d": 10}, world.hr.token)
     return {"rewardId": world.reward_id, "idempotencyKey": new_id()}
@@ -105,6 +130,24 @@ async def _requested(world: World, reason: str | None = None) -> Variables:
 
 async def _approved(world: World) -> Variables:
     return {"id": await redemption(world.live, world.hr, world.editor, world.reward_id, approved=True)}
+
+
+async def _pending_order(world: World, reason: str | None = None) -> Variables:
+    order_id = await pending_order(world.live, world.owner, world.case_id)
+    return {"orderId": order_id} if reason is None else {"orderId": order_id, "reason": reason}
+
+
+async def _pending_adjustment(world: World) -> Variables:
+    """Requested by a second HR person of team A, so `world.hr` may approve it."""
+    person = await make_person(world.live.db, f"hr2-{uuid.uuid4().hex[:8]}@a.com", role=UserRole.HR)
+    second = Member(person, await world.live.gql.login(person.email, person.password))
+    return {"requestId": await pending_adjustment(world.live, second, world.editor)}
+
+
+async def _own_pending_adjustment(world: World) -> Variables:
+    """Requested by `world.hr`, who may withdraw (reject) it."""
+    request_id = await pending_adjustment(world.live, world.hr, world.editor)
+    return {"requestId": request_id, "reason": "金额填错了"}
 
 
 async def _comment_id(world: World) -> Variables:
@@ -159,6 +202,22 @@ FIXTURES: dict[str, Fixture] = {
     "Logout": Fixture(lambda _w: {}, token=_fresh_token),
     "Me": Fixture(lambda _w: {}),
     "DemoLogins": Fixture(lambda _w: {}, anonymous=True),
+    # accounts.graphql
+    "ChangePassword": Fixture(
+        lambda _w: {"current": PASSWORD, "new": "a new passphrase 新密码"}, token=_fresh_token
+    ),
+    "SignOutEverywhere": Fixture(lambda _w: {}, token=_fresh_token),
+    "DeactivateUser": Fixture(
+        _teammate, foreign=lambda w: [{"userId": w.outsider.person.id}], token=_team_admin
+    ),
+    "ReactivateUser": Fixture(
+        _deactivated, foreign=lambda w: [{"userId": w.outsider.person.id}], token=_team_admin
+    ),
+    "SetUserRole": Fixture(
+        _new_role,
+        foreign=lambda w: [{"userId": w.outsider.person.id}],
+        token=_team_admin,
+    ),
     # cases.graphql
     "Cases": Fixture(lambda _w: {"first": 10}),
     "Case": Fixture(lambda w: {"id": w.case_id}, foreign=lambda w: [{"id": w.foreign_case_id}]),
@@ -188,6 +247,7 @@ FIXTURES: dict[str, Fixture] = {
     ),
     # points.graphql: people
     "MyPoints": Fixture(lambda _w: {"first": 10}, token=lambda w: w.editor.token),
+    "MyWallet": Fixture(lambda _w: {}, token=lambda w: w.editor.token),
     "PointRules": Fixture(lambda _w: {}),
     "Rewards": Fixture(lambda _w: {"first": 10}),
     "Reward": Fixture(lambda w: {"id": w.reward_id}, foreign=lambda w: [{"id": w.foreign_reward_id}]),
@@ -212,6 +272,7 @@ FIXTURES: dict[str, Fixture] = {
         foreign=lambda w: [{"userId": w.outsider.person.id}],
         token=lambda w: w.hr.token,
     ),
+    "PointAnomalies": Fixture(lambda _w: {"first": 10}, token=lambda w: w.hr.token),
     "TeamBalances": Fixture(lambda _w: {"first": 20}, token=lambda w: w.hr.token),
     "PersonLedger": Fixture(lambda w: {"search": w.editor.person.email}, token=lambda w: w.hr.token),
     "CreateReward": Fixture(
@@ -249,6 +310,27 @@ FIXTURES: dict[str, Fixture] = {
             "reference": f"SO-{uuid.uuid4().hex[:8]}",
         },
         foreign=lambda w: [{"caseId": w.foreign_case_id}],
+    ),
+    # approvals.graphql
+    "PendingOrders": Fixture(lambda _w: {"first": 20}, token=lambda w: w.hr.token),
+    "ApproveOrder": Fixture(
+        _pending_order, foreign=lambda w: [{"orderId": w.foreign_order_id}], token=lambda w: w.hr.token
+    ),
+    "RejectOrder": Fixture(
+        lambda w: _pending_order(w, reason="订单号查不到"),
+        foreign=lambda w: [{"orderId": w.foreign_order_id}],
+        token=lambda w: w.hr.token,
+    ),
+    "PendingAdjustments": Fixture(lambda _w: {"first": 20}, token=lambda w: w.hr.token),
+    "ApproveAdjustment": Fixture(
+        _pending_adjustment,
+        foreign=lambda w: [{"requestId": w.foreign_adjustment_id}],
+        token=lambda w: w.hr.token,
+    ),
+    "RejectAdjustment": Fixture(
+        _own_pending_adjustment,
+        foreign=lambda w: [{"requestId": w.foreign_adjustment_id}],
+        token=lambda w: w.hr.token,
     ),
     # comments.graphql
     "CaseComments": Fixture(

@@ -6,6 +6,7 @@ import "./styles/warroom.css";
 import "./styles/editor.css";
 import "./styles/points.css";
 import { onUnauthenticated } from "./api/client";
+import { accountPage } from "./pages/account";
 import { casesPage } from "./pages/cases";
 import { clustersPage } from "./pages/clusters";
 import { hrPage } from "./pages/hr";
@@ -61,6 +62,8 @@ function pageFor(route: Route): Page {
       return inShell(walletPage());
     case "hr":
       return inShell(hrPage());
+    case "account":
+      return inShell(accountPage());
     case "not-found":
       return { el: shell(h("p", { class: "notice notice-error" }, "There is no page here. ", h("a", { href: "#/cases" }, "Go to my cases."))) };
   }

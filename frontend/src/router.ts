@@ -8,6 +8,7 @@ export type Route =
   | { page: "clusters" }
   | { page: "wallet" }
   | { page: "hr" }
+  | { page: "account" }
   | { page: "not-found"; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -22,6 +23,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === "clusters" && parts.length === 1) return { page: "clusters" };
   if (parts[0] === "wallet" && parts.length === 1) return { page: "wallet" };
   if (parts[0] === "hr" && parts.length === 1) return { page: "hr" };
+  if (parts[0] === "account" && parts.length === 1) return { page: "account" };
   return { page: "not-found", path };
 }
 

@@ -7,12 +7,15 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info as _Info
 
-from server.domain import users
+from server.domain.accounts import tokens
+from server.domain.accounts.tokens import SignedIn
+from server.domain.accounts.watch import SessionWatch
 from server.domain.cases import actions as cases
 from server.domain.comments.anchors import ResolverCache
 from server.domain.errors import Unauthenticated
@@ -38,6 +41,8 @@ class Services:
     # group commit of pain-point submissions
     painpoints: Submissions
     signin: SignIn
+    # closes this server's live connections whose session ended
+    sessions: SessionWatch
     anchors: ResolverCache = field(default_factory=ResolverCache)
 
 
@@ -60,6 +65,8 @@ class Context:
     user_recheck_seconds: float = USER_RECHECK_SECONDS
     connection_params: dict[str, object] | None = None
     """The payload of that connection's `connection_init` message."""
+    token_id: str | None = None
+    """The id of the token the user was found by (what a WebSocket's session is watched by)."""
     _user: asyncio.Future[User | None] | None = field(default=None, repr=False)
     _user_looked_up: float = field(default=0.0, repr=False)
 
@@ -94,10 +101,11 @@ class Context:
         the token and the membership are read in one query."""
         if self._user is None and self.token:
             async with self.read() as session:
-                found = await cases.member_by_token(session, case_id, self.token)
+                found = await cases.member_by_token(session, case_id, self.token, self._idle)
             if found is not None:
-                user, case, member = found
-                self._remember(user)
+                signed, case, member = found
+                self._remember(signed.user)
+                await self._used(signed)
                 return case, member
         user = await self.user()
         async with self.read() as session:
@@ -127,14 +135,27 @@ class Context:
         self.token = token
         self._user = None
 
+    @property
+    def _idle(self) -> timedelta:
+        return tokens.idle_limit(self.settings)
+
     async def _lookup_user(self) -> User | None:
         if not self.token:
             return None
         async with self.read() as session:
-            user = await users.user_for_token(session, self.token)
-        if user is not None:
-            self._name_in_log(user)
-        return user
+            signed = await tokens.signed_in(session, self.token, self._idle)
+        if signed is None:
+            return None
+        self._name_in_log(signed.user)
+        await self._used(signed)
+        return signed.user
+
+    async def _used(self, signed: SignedIn) -> None:
+        """Note the token's id, and its use (written only every few minutes: the idle timeout's clock)."""
+        self.token_id = signed.token_id
+        if signed.needs_touch:
+            async with self.command() as session:
+                await tokens.touch(session, [signed.token_id])
 
     async def user(self) -> User:
         """The signed-in user; UNAUTHENTICATED otherwise."""

@@ -17,6 +17,7 @@ from starlette.responses import PlainTextResponse, Response
 
 from server.api.context import Services, bearer_token
 from server.domain import users
+from server.domain.accounts import tokens
 from server.domain.errors import BadInput, DomainError, Unauthenticated
 from server.domain.heatmaps import reads as heatmaps
 from server.domain.heatmaps.refresh import refresh_requester
@@ -104,7 +105,7 @@ async def _user(services: Services, request: Request) -> User:
     user = None
     if token:
         async with services.db.sessions() as session:
-            user = await users.user_for_token(session, token)
+            user = await users.user_for_token(session, token, tokens.idle_limit(services.settings))
     if user is None:
         raise Unauthenticated("Send `Authorization: Bearer <token>`; this request has no valid token.")
     state = request.scope.get("state")

@@ -22,6 +22,8 @@ from strawberry.tools import merge_types
 from graphql import GraphQLError
 from server.api.errors import request_id, with_code
 from server.api.limits import Limits
+from server.api.mutations.accounts import AccountMutations
+from server.api.mutations.approvals import ApprovalMutations
 from server.api.mutations.auth import AuthMutations
 from server.api.mutations.cases import CaseMutations
 from server.api.mutations.clusters import ClusterMutations
@@ -34,6 +36,7 @@ from server.api.mutations.redemptions import RedemptionMutations
 from server.api.mutations.rewards import RewardMutations
 from server.api.mutations.snapshots import SnapshotMutations
 from server.api.one_login import OneLogin
+from server.api.queries.approvals import ApprovalQueries
 from server.api.queries.cases import CaseQueries
 from server.api.queries.clusters import ClusterQueries
 from server.api.queries.comments import CommentQueries
@@ -63,6 +66,7 @@ Query = merge_types(
         NotificationQueries,
         PointsQueries,
         RewardQueries,
+        ApprovalQueries,
         HeatmapQueries,
         PainPointQueries,
         ClusterQueries,
@@ -72,6 +76,7 @@ Mutation = merge_types(
     "Mutation",
     (
         AuthMutations,
+        AccountMutations,
         CaseMutations,
         SnapshotMutations,
         CommentMutations,
@@ -80,6 +85,7 @@ Mutation = merge_types(
         RewardMutations,
         RedemptionMutations,
         OrderMutations,
+        ApprovalMutations,
         PainPointMutations,
         ClusterMutations,
     ),

@@ -34,9 +34,17 @@ class Unauthenticated(DomainError):
 
 
 class InsufficientPoints(DomainError):
-    """The balance cannot cover a debit; balances never go below zero."""
+    """The balance cannot cover a debit; no debit but a reversal takes a balance below zero."""
 
     code = "INSUFFICIENT_POINTS"
+
+
+class InDebt(DomainError):
+    """The person owes points (a reversal of points already spent); nothing can be redeemed until
+    later awards have repaid it.
+    """
+
+    code = "IN_DEBT"
 
 
 class OutOfStock(DomainError):

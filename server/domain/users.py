@@ -6,14 +6,21 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
 
-from sqlalchemy import Select, bindparam, func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain import audit
+from server.domain.accounts import events as account_events
+from server.domain.accounts import tokens
+
+# Resolving a token lives with the other token rules; these names stay importable from here.
+from server.domain.accounts.tokens import token_params as token_params
+from server.domain.accounts.tokens import user_for_token as user_for_token
+from server.domain.accounts.tokens import with_token_owner as with_token_owner
 from server.domain.errors import BadInput, Conflict
 from server.domain.pagination import Page, paginate
+from server.domain.points import rules
 from server.infra import auth
 from server.infra.db import core_rows
 from server.models import AuthToken, Team, User, UserRole
@@ -52,13 +59,20 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def check_password(password: str) -> None:
+    """BAD_INPUT unless `password` follows the rules every password follows (new accounts, changes)."""
+    if len(password) < MIN_PASSWORD:
+        raise BadInput(f"The password must have at least {MIN_PASSWORD} characters.")
+
+
 async def get_or_create_team(session: AsyncSession, name: str) -> Team:
-    """The team called `name`, created if missing."""
+    """The team called `name`, created (with the default points rules) if missing."""
     team = (await session.execute(select(Team).where(Team.name == name))).scalar_one_or_none()
     if team is None:
         team = Team(name=name)
         session.add(team)
         await session.flush()
+        await rules.seed_team_rules(session, team.id)
     return team
 
 
@@ -79,8 +93,7 @@ async def create_user(
         raise BadInput(f"{email!r} is not an email address.")
     if not name:
         raise BadInput("A name is required.")
-    if len(password) < MIN_PASSWORD:
-        raise BadInput(f"The password must have at least {MIN_PASSWORD} characters.")
+    check_password(password)
     if await find_by_email(session, email) is not None:
         raise Conflict(f"A user with email {email} already exists.")
     user = User(
@@ -123,42 +136,12 @@ async def issue_token(session: AsyncSession, user: User, ttl: timedelta) -> Logi
     return Login(token=token, expires_at=expires_at, user=user)
 
 
-_Query = TypeVar("_Query", bound="Select[*tuple[Any, ...]]")
-
-
-def with_token_owner(query: _Query) -> _Query:
-    """`query` joined with the active user a valid, unexpired, unrevoked token belongs to; run it with
-    `token_params(token)`. Build it once: every request asks this."""
-    return query.join(AuthToken, AuthToken.user_id == User.id).where(
-        AuthToken.token_hash == bindparam("token_hash"),
-        AuthToken.revoked_at.is_(None),
-        AuthToken.expires_at > bindparam("now"),
-        User.active.is_(True),
-    )
-
-
-def token_params(token: str) -> dict[str, Any]:
-    """The parameters of a `with_token_owner` statement for `token`."""
-    return {"token_hash": auth.token_digest(token), "now": utcnow()}
-
-
-_USER_OF_TOKEN = with_token_owner(select(User))
-
-
-async def user_for_token(session: AsyncSession, token: str) -> User | None:
-    """The active user a valid, unexpired, unrevoked token belongs to; otherwise None."""
-    user: User | None = (await session.execute(_USER_OF_TOKEN, token_params(token))).scalar_one_or_none()
-    return user
-
-
 async def logout(session: AsyncSession, token: str) -> bool:
-    """Revoke `token`; True when it was live."""
-    result = await session.execute(
-        update(AuthToken)
-        .where(AuthToken.token_hash == auth.token_digest(token), AuthToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-    )
-    return bool(getattr(result, "rowcount", 0))
+    """Revoke `token`; True when it was live. Its live connections close (server/domain/accounts/watch.py)."""
+    token_id = await tokens.revoke(session, token)
+    if token_id is not None:
+        account_events.tokens_revoked(session, [token_id])
+    return token_id is not None
 
 
 async def search_team(

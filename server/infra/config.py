@@ -39,6 +39,13 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
     return _number(env, name, default, float, 0.0)
 
 
+def _positive(env: Mapping[str, str], name: str, default: float) -> float:
+    value = _float(env, name, default)
+    if value <= 0:
+        raise ConfigError(f"{name} must be more than 0, got {value}")
+    return value
+
+
 def int_setting(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
     """An integer knob read from `settings.extra` (or any env mapping), checked like the built-in ones."""
     return _number(env, name, default, int, minimum)
@@ -80,6 +87,10 @@ class Settings:
     log_format: str = "auto"
     sqlite_synchronous: str = "NORMAL"
     token_ttl_hours: int = 24 * 14
+    # A token unused this long is invalid; live connections are checked against revocation every
+    # `session_check_seconds` (docs/security.md, Sessions).
+    token_idle_hours: float = 72.0
+    session_check_seconds: float = 10.0
     max_frame_bytes: int = 8 * 1024 * 1024
     room_idle_seconds: float = 5.0
     ws_ping_seconds: float = 20.0
@@ -133,6 +144,8 @@ class Settings:
                 env, "WARROOM_SQLITE_SYNCHRONOUS", "normal", ("normal", "full")
             ).upper(),
             token_ttl_hours=_int(env, "WARROOM_TOKEN_TTL_HOURS", 24 * 14, minimum=1),
+            token_idle_hours=_positive(env, "WARROOM_TOKEN_IDLE_HOURS", 72.0),
+            session_check_seconds=_positive(env, "WARROOM_SESSION_CHECK_SECONDS", 10.0),
             max_frame_bytes=_int(env, "WARROOM_MAX_FRAME_BYTES", 8 * 1024 * 1024, minimum=1024),
             room_idle_seconds=_float(env, "WARROOM_ROOM_IDLE_SECONDS", 5.0),
             ws_ping_seconds=_float(env, "WARROOM_WS_PING_SECONDS", 20.0),

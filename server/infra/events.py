@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -35,6 +35,8 @@ class EventBus:
         self._listening: dict[str, asyncio.Event] = {}
         # Subscribers that events published on any server reach now (on /metrics).
         self.subscriptions = 0
+        # Process-wide handlers (`listen`), called for every event of their topic; not subscribers.
+        self._handlers: dict[str, list[Callable[[Event], None]]] = {}
 
     def publish(self, topic: str, event: Event) -> None:
         """Deliver to local subscribers now and to other servers through pub/sub."""
@@ -42,6 +44,11 @@ class EventBus:
         self._pubsub.publish(f"events:{topic}", json.dumps(event, default=str).encode())
 
     def _deliver(self, topic: str, event: Event) -> None:
+        for handler in self._handlers.get(topic, ()):
+            try:
+                handler(event)
+            except Exception:
+                log.exception("an event handler failed", extra={"topic": topic})
         for queue in list(self._queues.get(topic, ())):
             if queue.qsize() >= _MAX_QUEUED:
                 log.warning("dropping a subscriber that stopped reading", extra={"topic": topic})
@@ -88,8 +95,15 @@ class EventBus:
                 subscribers.discard(queue)
                 if not subscribers:
                     del self._queues[topic]
-                    self._listening.pop(topic, None)
-                    await self._pubsub.unsubscribe(f"events:{topic}")
+                    if topic not in self._handlers:
+                        self._listening.pop(topic, None)
+                        await self._pubsub.unsubscribe(f"events:{topic}")
+
+    async def listen(self, topic: str, handler: Callable[[Event], None]) -> None:
+        """Call `handler` with every event of `topic` from any server, for the life of the process; returns
+        once events published elsewhere reach it. For the server's own machinery (not counted on /metrics)."""
+        self._handlers.setdefault(topic, []).append(handler)
+        await self._listen(topic)
 
     async def _listen(self, topic: str) -> None:
         """Return once the topic's pub/sub subscription is confirmed; its first subscriber makes it."""

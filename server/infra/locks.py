@@ -15,7 +15,7 @@ from server.infra.db import Database
 log = logging.getLogger("warroom.locks")
 
 
-def _key(name: str) -> int:
+def advisory_key(name: str) -> int:
     """A stable signed 64-bit advisory-lock key for `name`."""
     return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
 
@@ -51,7 +51,7 @@ class NamedLocks:
 
     @asynccontextmanager
     async def _advisory(self, name: str) -> AsyncIterator[None]:
-        key = _key(name)
+        key = advisory_key(name)
         async with self._db.engine.connect() as conn:
             await conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
             await conn.commit()

@@ -30,3 +30,8 @@ def team_clusters(team_id: str) -> str:
 def case_pain_points(case_id: str) -> str:
     """Pain points of one case recorded, withdrawn or adopted."""
     return f"case:{case_id}:pain-points"
+
+
+def sessions_revoked() -> str:
+    """Sign-in tokens revoked (sign-out, password change, deactivation): their live connections close."""
+    return "sessions:revoked"

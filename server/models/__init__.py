@@ -1,5 +1,6 @@
 """The ORM models; importing this package registers every table on `Base.metadata`."""
 
+from server.models.adjustments import AdjustmentRequest
 from server.models.audit import AuditEvent
 from server.models.base import Base
 from server.models.cases import Case, CaseMember, CaseRole
@@ -9,7 +10,7 @@ from server.models.documents import DocCheckpoint, DocUpdate
 from server.models.heatmaps import HeatmapEditDay, HeatmapState
 from server.models.jobs import Job, JobStatus
 from server.models.notifications import Notification, NotificationKind
-from server.models.orders import Order, OrderPainPoint
+from server.models.orders import ApprovalStatus, Order, OrderPainPoint
 from server.models.outbox import OutboxKind, OutboxMessage
 from server.models.painpoints import (
     PainPoint,
@@ -25,6 +26,8 @@ from server.models.users import AuthToken, Team, User, UserRole
 
 __all__ = [
     "EARNING_ACTIONS",
+    "AdjustmentRequest",
+    "ApprovalStatus",
     "AuditEvent",
     "AuthToken",
     "Base",

@@ -54,18 +54,23 @@ def _action_type() -> Enum:
 
 
 class PointRule(Base):
-    """How many points one earning action is worth, and how many a person may earn from it per UTC day."""
+    """How many points one earning action is worth in one team, and how many a person may earn from it
+    per UTC day and per UTC calendar month.
+    """
 
     __tablename__ = "point_rules"
     __table_args__ = (
         CheckConstraint("points >= 0", name="points_not_negative"),
         CheckConstraint("daily_cap IS NULL OR daily_cap > 0", name="daily_cap_positive"),
+        CheckConstraint("monthly_cap IS NULL OR monthly_cap > 0", name="monthly_cap_positive"),
     )
 
+    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
     action: Mapped[PointAction] = mapped_column(_action_type(), primary_key=True)
     points: Mapped[int] = mapped_column(Integer)
-    # Points per person per UTC day from this action; NULL means no cap.
+    # Points per person per UTC day (and per UTC calendar month) from this action; NULL means no cap.
     daily_cap: Mapped[int | None] = mapped_column(Integer)
+    monthly_cap: Mapped[int | None] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(default=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
@@ -74,12 +79,12 @@ class PointRule(Base):
 class PointEntry(Base):
     """One immutable movement of one person's points. Never updated, never deleted: a correction is a
     new entry that `reverses` an earlier one. `prev_hash`/`hash` chain each person's entries, so an edit
-    anywhere breaks the chain that `python -m server audit verify` walks.
+    anywhere breaks the chain that `python -m server audit verify` walks. `balance_after` may be negative:
+    a reversal of points already spent leaves a debt (the ledger refuses every other debit below zero).
     """
 
     __tablename__ = "point_entries"
     __table_args__ = (
-        CheckConstraint("balance_after >= 0", name="balance_after_not_negative"),
         UniqueConstraint("user_id", "prev_hash", name="uq_point_entries_user_id_prev_hash"),
         Index("ix_point_entries_user_id_id", "user_id", "id"),
         Index("ix_point_entries_user_id_action_created_at", "user_id", "action", "created_at"),
@@ -107,10 +112,11 @@ class PointEntry(Base):
 
 
 class PointBalance(Base):
-    """The sum of a person's entries, kept in step with every append (the row is the per-person lock)."""
+    """The sum of a person's entries, kept in step with every append (the row is the per-person lock).
+    Negative while the person is in debt (see PointEntry).
+    """
 
     __tablename__ = "point_balances"
-    __table_args__ = (CheckConstraint("balance >= 0", name="balance_not_negative"),)
 
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), primary_key=True)
     balance: Mapped[int] = mapped_column(Integer, default=0)

@@ -16,6 +16,8 @@ class UserRole(enum.StrEnum):
     RD = "rd"
     HR = "hr"
     LEGAL = "legal"
+    # Approves orders won before they earn points (with HR and admins); see domain/points/order_approvals.
+    FINANCE = "finance"
     ADMIN = "admin"
 
 
@@ -58,3 +60,5 @@ class AuthToken(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+    # Moved forward at most every few minutes (server/domain/accounts/tokens.py), for the idle timeout.
+    last_used_at: Mapped[datetime] = mapped_column(default=utcnow)

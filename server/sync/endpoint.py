@@ -7,11 +7,14 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import parse_qs
 
 from starlette.types import Receive, Scope, Send
 
-from server.domain import users
+from server.domain.accounts import tokens
+from server.domain.accounts.watch import CLOSE_SESSION_ENDED, SESSION_ENDED, SessionWatch, Watched
 from server.infra.db import Database
 from server.infra.ids import is_id
 from server.models import Case, CaseMember
@@ -22,7 +25,7 @@ from server.sync.rooms import Rooms
 
 log = logging.getLogger("warroom.sync")
 
-CLOSE_UNAUTHENTICATED = 4401
+CLOSE_UNAUTHENTICATED = CLOSE_SESSION_ENDED
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 CLOSE_PROTOCOL = 1002
@@ -44,18 +47,31 @@ class _Rejected(Exception):
         self.reason = reason
 
 
-async def _authorise(db: Database, case_id: str, token: str | None) -> tuple[str, CaseMember]:
+@dataclass(frozen=True, slots=True)
+class _Admitted:
+    """Who a connection acts for, with which membership, and the token they authenticated with (the id
+    their session is watched by)."""
+
+    user_id: str
+    member: CaseMember
+    token_id: str
+
+
+async def _authorise(db: Database, case_id: str, token: str | None, idle: timedelta) -> _Admitted:
     async with db.sessions() as session:
-        user = await users.user_for_token(session, token) if token else None
-        if user is None:
+        signed = await tokens.signed_in(session, token, idle) if token else None
+        if signed is None:
             raise _Rejected(CLOSE_UNAUTHENTICATED, "missing, expired or revoked token")
         case = await session.get(Case, case_id) if is_id(case_id) else None
         if case is None:
             raise _Rejected(CLOSE_NOT_FOUND, "no such case")
-        member = await session.get(CaseMember, (case_id, user.id))
+        member = await session.get(CaseMember, (case_id, signed.user.id))
         if member is None:
             raise _Rejected(CLOSE_FORBIDDEN, "not a member of this case")
-        return user.id, member
+    if signed.needs_touch:
+        async with db.transaction() as session:
+            await tokens.touch(session, [signed.token_id])
+    return _Admitted(signed.user.id, member, signed.token_id)
 
 
 class SyncEndpoint:
@@ -65,9 +81,19 @@ class SyncEndpoint:
     broadcast passes here, and the wrapper's per-call state checks add up.
     """
 
-    def __init__(self, db: Database, rooms: Rooms, *, max_buffered_bytes: int = 16 * 1024 * 1024) -> None:
+    def __init__(
+        self,
+        db: Database,
+        rooms: Rooms,
+        sessions: SessionWatch,
+        *,
+        idle: timedelta,
+        max_buffered_bytes: int = 16 * 1024 * 1024,
+    ) -> None:
         self._db = db
         self._rooms = rooms
+        self._sessions = sessions
+        self._idle = idle
         self._max_buffered = max_buffered_bytes
         self.connections = 0
 
@@ -79,7 +105,7 @@ class SyncEndpoint:
         await send({"type": "websocket.accept"})
         token = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("token", [None])[0]
         try:
-            user_id, member = await _authorise(self._db, case_id, token)
+            admitted = await _authorise(self._db, case_id, token, self._idle)
         except _Rejected as rejected:
             await send({"type": "websocket.close", "code": rejected.code, "reason": rejected.reason})
             log.info(
@@ -88,11 +114,19 @@ class SyncEndpoint:
             )
             return
         direct = scope.get("extensions", {}).get(DIRECT_WRITE, {})
-        connection = _Connection(case_id, user_id, member.role.can_edit, receive, send, direct.get("abort"))
-        await self._serve(connection, member.role.value, started, direct.get("write"))
+        member = admitted.member
+        connection = _Connection(
+            case_id, admitted.user_id, member.role.can_edit, receive, send, direct.get("abort")
+        )
+        await self._serve(connection, member.role.value, admitted.token_id, started, direct.get("write"))
 
     async def _serve(
-        self, conn: _Connection, role: str, started: float, write_now: Callable[[bytes], int] | None
+        self,
+        conn: _Connection,
+        role: str,
+        token_id: str,
+        started: float,
+        write_now: Callable[[bytes], int] | None,
     ) -> None:
         peer = OutboxPeer(
             conn.user_id,
@@ -103,6 +137,12 @@ class SyncEndpoint:
             max_buffered=self._max_buffered,
         )
         pump = asyncio.create_task(peer.pump(), name=f"sync-pump-{conn.case_id}")
+
+        def session_ended() -> None:
+            peer.can_write = False  # nothing it sends from now on is applied
+            peer.disconnect(CLOSE_SESSION_ENDED, SESSION_ENDED)
+
+        watched: Watched = self._sessions.watch(token_id, session_ended)
         received = 0
         self.connections += 1
         room = None
@@ -114,6 +154,8 @@ class SyncEndpoint:
                     conn.client_gone = True
                     conn.close = conn.close or (int(frame.get("code") or 1005), "client left")
                     break
+                if conn.close is not None:
+                    break  # the server closed it meanwhile (session ended, role changed): read no more
                 data = frame.get("bytes")
                 if data is None:
                     conn.close = (CLOSE_UNSUPPORTED, "text frames are not part of the y-websocket protocol")
@@ -123,6 +165,8 @@ class SyncEndpoint:
                 if isinstance(message, protocol.Sync) and message.kind is protocol.SyncKind.STEP1:
                     await room.answer_step1(peer, message.payload)
                 else:
+                    if isinstance(message, protocol.Sync):
+                        watched.used = True  # a write through the socket is a use of the session
                     room.handle(peer, message)
         except UpdateRefused as exc:
             conn.close = (CLOSE_INVALID_PAYLOAD, str(exc)[:120])
@@ -132,6 +176,7 @@ class SyncEndpoint:
             log.exception("sync connection failed", extra={"case_id": conn.case_id, "user_id": conn.user_id})
             conn.close = (CLOSE_INTERNAL, "internal error")
         finally:
+            watched.end()
             self.connections -= 1
             if room is not None:
                 self._rooms.release(room, peer)

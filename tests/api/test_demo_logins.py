@@ -26,6 +26,6 @@ async def test_demo_logins_never_list_admin_or_legal_accounts(settings: Settings
     assert await _demo_logins(settings) == []
     logins = await _demo_logins(dataclasses.replace(settings, demo=True))
     roles = {login["role"] for login in logins}
-    assert roles == {"MEMBER", "RD", "HR"}
+    assert roles == {"MEMBER", "RD", "HR", "FINANCE"}
     assert "王芳 (Finance BP)" in {login["name"] for login in logins}
     assert not {"admin@demo.warroom", "leo@demo.warroom"} & {login["email"] for login in logins}

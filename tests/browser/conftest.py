@@ -88,14 +88,26 @@ def frontend_dist() -> Path:
 
 
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory, frontend_dist: Path) -> Iterator[str]:
+def server_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The server's data directory; its database is `server_database_url`."""
+    return tmp_path_factory.mktemp("warroom-server")
+
+
+@pytest.fixture(scope="session")
+def server_database_url(server_data: Path) -> str:
+    """The server's SQLite database, for tests that must plant what no API makes (ledger history)."""
+    return f"sqlite+aiosqlite:///{server_data / 'warroom.db'}"
+
+
+@pytest.fixture(scope="session")
+def server_url(server_data: Path, server_database_url: str, frontend_dist: Path) -> Iterator[str]:
     """A real server (migrated SQLite database, the demo team without its pain points, the test users) on
     a free port; it loads the embedding model in the background as it starts, as `serve` does."""
-    data = tmp_path_factory.mktemp("warroom-server")
+    data = server_data
     env = {
         **os.environ,
         "WARROOM_DATA_DIR": str(data),
-        "WARROOM_DATABASE_URL": f"sqlite+aiosqlite:///{data / 'warroom.db'}",
+        "WARROOM_DATABASE_URL": server_database_url,
         "WARROOM_FRONTEND_DIR": str(frontend_dist),
         "WARROOM_DEMO": "1",
         "WARROOM_JOBS": "inprocess",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
@@ -199,15 +201,21 @@ def test_hr_edits_the_catalogue_rules_and_points_and_reads_the_ranking(
 
     rule = hr.get_by_test_id("point-rule").filter(has_text="Suggestion resolved")
     rule.get_by_label("Daily cap for Suggestion resolved").fill("12")
+    rule.get_by_label("Monthly cap for Suggestion resolved").fill("90")
     rule.get_by_role("button", name="Save").click()
     expect(hr.get_by_role("status").filter(has_text="Suggestion resolved now earns")).to_contain_text(
-        "at most 12 a day"
+        "at most 12 a day and 90 a month"
     )
     try:
         rules = {r["action"]: r for r in api.call(people.hr, "PointRules")["pointRules"]}
-        assert rules["COMMENT_RESOLVED"]["dailyCap"] == 12
+        assert (rules["COMMENT_RESOLVED"]["dailyCap"], rules["COMMENT_RESOLVED"]["monthlyCap"]) == (12, 90)
+        # The rules are the team's own: R&D's team (another team) keeps the defaults.
+        theirs = {r["action"]: r for r in api.call(people.rd, "PointRules")["pointRules"]}
+        assert (theirs["COMMENT_RESOLVED"]["dailyCap"], theirs["COMMENT_RESOLVED"]["monthlyCap"]) == (10, 100)
     finally:  # other tests read the default rules
-        api.call(people.hr, "UpdatePointRule", action="COMMENT_RESOLVED", input={"dailyCap": 10})
+        api.call(
+            people.hr, "UpdatePointRule", action="COMMENT_RESOLVED", input={"dailyCap": 10, "monthlyCap": 100}
+        )
 
     adjust = hr.get_by_role("region", name="Adjust points")
     adjust.get_by_label("Search teammates").fill(people.lina.email)
@@ -226,3 +234,117 @@ def test_hr_edits_the_catalogue_rules_and_points_and_reads_the_ranking(
     expect(ranking.get_by_test_id("ranking-period")).to_contain_text("-Q")
     expect(alice_row).to_contain_text("Version named")
     screenshot(hr, "hr")
+
+
+def _off_loop(work: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """Playwright's sync API runs an event loop in this thread: domain calls get a thread of their own."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, work()).result()
+
+
+def _plant_a_farming_pair(database_url: str, team: str, rd: Person, member: Person) -> list[str]:
+    """Two teammates granting each other adoptions and orders: no API makes that history without the
+    pain-point model. The adopted pain points' ids."""
+    from server.domain import users
+    from server.domain.points import awards
+    from server.infra.db import Database, create_engine
+    from server.infra.ids import new_id
+    from server.models import UserRole
+
+    pains = [new_id() for _ in range(6)]
+
+    async def plant() -> None:
+        db = Database(create_engine(database_url))
+        try:
+            async with db.transaction() as session:
+                team_row = await users.get_or_create_team(session, team)
+                ids = [
+                    (
+                        await users.create_user(
+                            session,
+                            email=person.email,
+                            name=person.name,
+                            role=role,
+                            password=person.password,
+                            team=team_row,
+                        )
+                    ).id
+                    for person, role in ((rd, UserRole.RD), (member, UserRole.MEMBER))
+                ]
+            rd_id, member_id = ids
+            async with db.transaction() as session:
+                await awards.award_many(
+                    session,
+                    [awards.pain_point_adopted(pain, member_id, adopted_by=rd_id) for pain in pains]
+                    + [awards.order_won(new_id(), new_id(), rd_id, recorded_by=member_id) for _ in range(4)],
+                )
+        finally:
+            await db.dispose()
+
+    _off_loop(plant)
+    return pains
+
+
+def _void(database_url: str, user_id: str, pain_id: str) -> None:
+    from server.domain.points import awards, voids
+    from server.infra.db import Database, create_engine
+
+    async def void() -> None:
+        db = Database(create_engine(database_url))
+        try:
+            async with db.transaction() as session:
+                subject = awards.pain_point_subject(pain_id)
+                await voids.void(session, user_id=user_id, subject=subject, reason="抄袭的痛点 / copied")
+        finally:
+            await db.dispose()
+
+    _off_loop(void)
+
+
+def test_hr_sees_a_pair_who_award_each_other_and_the_member_sees_the_debt(
+    api: Api,
+    people: People,
+    signed_in: Callable[[Person], Page],
+    server_database_url: str,
+    screenshot: Callable[[Page, str], Path],
+) -> None:
+    from tests.browser.conftest import Person
+
+    suffix = uuid.uuid4().hex[:6]
+    zhou = Person(f"zhou.jie.{suffix}@test.warroom", f"周杰 {suffix}", role="rd")
+    wu = Person(f"wu.min.{suffix}@test.warroom", f"吴敏 {suffix}")
+    tea = f"下午茶 {suffix}"
+    tea_id = _reward(api, people.hr, tea, "OTHER", 60, None)
+    pains = _plant_a_farming_pair(server_database_url, people.hr.team, zhou, wu)
+    assert _balance(api, wu) == 60  # 6 adoptions of 15 points, capped at 60 a day
+    assert _balance(api, zhou) == 120  # 4 orders of 30 points
+    api.call(wu, "RedeemReward", rewardId=tea_id)
+    # One of the adopted pain points turns out to be copied: its 15 points are taken back although spent.
+    _void(server_database_url, api.user_id(wu), pains[0])
+    assert _balance(api, wu) == -15
+
+    page = signed_in(wu)
+    _open_wallet(page)
+    expect(page.get_by_test_id("balance")).to_have_text("-15")
+    expect(page.get_by_test_id("debt")).to_contain_text("You owe 15 points")
+    adopted = page.get_by_test_id("cap").filter(has_text="Pain point adopted by R&D")
+    expect(adopted).to_contain_text("60 / 60")
+    expect(adopted).to_contain_text("cap reached")
+    capped = (
+        page.get_by_test_id("ledger").get_by_role("row").filter(has_text="Daily cap of 60 points reached.")
+    )
+    expect(capped).to_have_count(2)
+    expect(page.get_by_test_id("ledger").get_by_role("row").filter(has_text="owed as a debt")).to_have_count(
+        1
+    )
+
+    hr = signed_in(people.hr)
+    _open_hr(hr)
+    report = hr.get_by_role("region", name="Points anomalies")
+    pair = report.get_by_test_id("anomaly-pair").filter(has_text=zhou.name).filter(has_text=wu.name)
+    expect(pair).to_have_count(1)
+    expect(pair).to_contain_text("180")  # 60 + 120 points between them
+    for colleague in (people.alice, people.lina, people.victor):
+        expect(report.get_by_test_id("anomaly-pair").filter(has_text=colleague.name)).to_have_count(0)
+    expect(report.get_by_test_id("anomaly-rule")).to_contain_text("more than 5 times the median")
+    screenshot(hr, "hr-anomalies")

@@ -11,6 +11,7 @@ def test_defaults_are_embedded() -> None:
     assert settings.max_frame_bytes == 8 * 1024 * 1024
     assert (settings.host, settings.port) == ("127.0.0.1", 8000)
     assert (settings.log_level, settings.log_format) == ("info", "auto")
+    assert (settings.token_idle_hours, settings.session_check_seconds) == (72, 10)
     assert Settings.from_env({"WARROOM_LOG_FORMAT": "JSON"}).log_format == "json"
 
 
@@ -41,6 +42,8 @@ def test_redis_means_arq_unless_told_otherwise() -> None:
         ({"WARROOM_ROOM_IDLE_SECONDS": "-1"}, "must be at least 0"),
         ({"WARROOM_ROOM_IDLE_SECONDS": "soon"}, "must be a number"),
         ({"WARROOM_WS_PING_SECONDS": "-5"}, "WARROOM_WS_PING_SECONDS must be at least 0"),
+        ({"WARROOM_TOKEN_IDLE_HOURS": "0"}, "WARROOM_TOKEN_IDLE_HOURS must be more than 0"),
+        ({"WARROOM_SESSION_CHECK_SECONDS": "never"}, "WARROOM_SESSION_CHECK_SECONDS must be a number"),
     ],
 )
 def test_bad_values_are_refused_with_the_variable_named(env: dict[str, str], message: str) -> None:

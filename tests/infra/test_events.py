@@ -72,3 +72,27 @@ async def test_subscribers_joining_together_both_wait_for_the_confirmation(
         assert two.subscriptions == 2
         one.publish("together", {"n": 1})
         assert [await _next(first), await _next(second)] == [{"n": 1}, {"n": 1}]
+
+
+async def test_a_handler_hears_its_topic_from_every_server_and_is_no_subscriber(
+    two_servers: tuple[EventBus, EventBus],
+) -> None:
+    one, two = two_servers
+    heard: list[object] = []
+    await one.listen("sessions", lambda event: heard.append(event["n"]))
+    assert one.subscriptions == 0
+    async with one.subscribe("sessions") as stream:
+        assert one.subscriptions == 1
+        two.publish("sessions", {"n": 1})
+        assert await _next(stream) == {"n": 1}
+    # The last subscriber left; the handler still hears the topic.
+    one.publish("sessions", {"n": 2})
+    two.publish("sessions", {"n": 3})
+    async with two.subscribe("sessions") as on_two:
+        two.publish("sessions", {"n": 4})
+        await _next(on_two)
+    for _ in range(100):
+        if len(heard) == 4:
+            break
+        await asyncio.sleep(0.02)
+    assert heard == [1, 2, 3, 4]

@@ -38,7 +38,7 @@ from tests.support.services import REDIS_URL, require_postgres, require_redis
 pytestmark = [pytest.mark.postgres]
 
 ADOPT = "mutation($id: ID!) { adoptPainPoint(id: $id) { id status } }"
-ADJUST = "mutation($u: ID!, $r: String!) { adjustPoints(userId: $u, delta: 1, reason: $r) { id } }"
+ADJUST = "mutation($u: ID!, $r: String!) { adjustPoints(userId: $u, delta: 1, reason: $r) { entry { id } } }"
 EVENTS = "subscription { pointsEvents { kind entry { delta note } } }"
 
 

@@ -40,6 +40,8 @@ class World:
     foreign_ticket_id: str
     foreign_cluster_id: str
     foreign_job_id: str
+    foreign_order_id: str
+    foreign_adjustment_id: str
 
 
 CREATE = "mutation($c: ID!, $l: String!) { createSnapshot(caseId: $c, label: $l) { id } }"
@@ -51,10 +53,33 @@ async def snapshot(live: Live, token: str, case_id: str, label: str) -> str:
     return snapshot_id
 
 
-ADJUST = 'mutation($u: ID!, $d: Int!) { adjustPoints(userId: $u, delta: $d, reason: "Seed") { id } }'
+ADJUST = (
+    'mutation($u: ID!, $d: Int!) { adjustPoints(userId: $u, delta: $d, reason: "Seed") { entry { id } } }'
+)
 CREATE_REWARD = "mutation($i: CreateRewardInput!) { createReward(input: $i) { id } }"
 REDEEM = "mutation($r: ID!) { redeemReward(rewardId: $r) { redemption { id } } }"
 APPROVE = "mutation($id: ID!) { approveRedemption(id: $id) { id } }"
+RECORD_ORDER = (
+    "mutation($c: ID!, $r: String!) "
+    '{ recordOrderWon(caseId: $c, amount: "88000", painPointIds: [], reference: $r) { id } }'
+)
+REQUEST_ADJUSTMENT = (
+    'mutation($u: ID!) { adjustPoints(userId: $u, delta: 1000, reason: "季度奖励") { request { id } } }'
+)
+
+
+async def pending_order(live: Live, owner: Member, case_id: str) -> str:
+    """An order won on `case_id`, recorded by its owner and waiting for an approver."""
+    variables = {"c": case_id, "r": f"SO-{uuid.uuid4().hex[:8]}"}
+    order_id: str = (await live.gql.data(RECORD_ORDER, variables, owner.token))["recordOrderWon"]["id"]
+    return order_id
+
+
+async def pending_adjustment(live: Live, hr: Member, member: Member) -> str:
+    """An adjustment of `member` above the approval threshold, requested by `hr`."""
+    data = await live.gql.data(REQUEST_ADJUSTMENT, {"u": member.person.id}, hr.token)
+    request_id: str = data["adjustPoints"]["request"]["id"]
+    return request_id
 
 
 async def _hr(live: Live, team: str) -> Member:
@@ -106,7 +131,9 @@ async def notification(live: Live, author: Member, to: Member, case_id: str) -> 
     return notification_id
 
 
-async def _team_b_pain_points(live: Live, outsider: Member, case_id: str, team_id: str) -> tuple[str, ...]:
+async def _team_b_pain_points(
+    live: Live, outsider: Member, case_id: str, team_id: str
+) -> tuple[str, str, str, str]:
     """Team B's pain point, rectification ticket, cluster and job, stored directly: the model that
     submitting and clustering need is exercised in tests/api/test_painpoint_operations.py."""
     async with live.db.transaction() as session:
@@ -151,4 +178,5 @@ async def build_world(live: Live) -> World:
         outsider, foreign_case_id, foreign_snapshot_id, hr, foreign_hr, reward_id, foreign_reward_id,
         foreign_redemption_id, foreign_team_id, foreign_comment_id, foreign_notification_id,
         rd, await _team_id(live, case.owner), *team_b,
+        await pending_order(live, outsider, foreign_case_id), await pending_adjustment(live, foreign_hr, outsider),
     )  # fmt: skip

@@ -11,7 +11,8 @@ from tests.support.people import Person, make_person
 
 ADJUST = (
     "mutation($u: ID!, $d: Int!, $r: String!, $k: String) "
-    "{ adjustPoints(userId: $u, delta: $d, reason: $r, idempotencyKey: $k) { id delta balanceAfter note actor { id } } }"
+    "{ adjustPoints(userId: $u, delta: $d, reason: $r, idempotencyKey: $k) "
+    "{ entry { id delta balanceAfter note actor { id } } request { id status delta } } }"
 )
 CREATE_REWARD = (
     "mutation($i: CreateRewardInput!) { createReward(input: $i) { id name kind cost stock active } }"

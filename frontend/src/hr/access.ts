@@ -5,3 +5,8 @@ import type { UserRole } from "../api/types";
 export function isHr(role: UserRole | undefined): boolean {
   return role === "HR" || role === "ADMIN";
 }
+
+/** HR, finance and admins approve orders won before they earn points. */
+export function approvesOrders(role: UserRole | undefined): boolean {
+  return isHr(role) || role === "FINANCE";
+}

@@ -61,14 +61,19 @@ export function adjustPoints(): HTMLElement {
     notice.clear();
     submit.disabled = true;
     try {
-      const { adjustPoints: entry } = await request(AdjustPointsDocument, {
+      const { adjustPoints: done } = await request(AdjustPointsDocument, {
         userId: chosen.id,
         delta: Number(delta.value),
         reason: reason.value.trim(),
       });
-      notice.show(`${chosen.name} now has ${entry.balanceAfter} points.`, "info");
-      chosen = { ...chosen, pointsBalance: entry.balanceAfter };
-      who.textContent = `${chosen.name} has ${entry.balanceAfter} points.`;
+      if (done.entry) {
+        notice.show(`${chosen.name} now has ${done.entry.balanceAfter} points.`, "info");
+        chosen = { ...chosen, pointsBalance: done.entry.balanceAfter };
+        who.textContent = `${chosen.name} has ${done.entry.balanceAfter} points.`;
+      } else {
+        // Above the approval threshold: nothing moves until another HR person approves it.
+        notice.show(`That is a large adjustment: it waits for another HR person to approve it.`, "info");
+      }
       delta.value = "";
       reason.value = "";
       void find();

@@ -1,8 +1,11 @@
-// The HR page: the redemption queue, the reward catalogue, point rules, adjustments and the ranking.
+// The HR page: approvals, the redemption queue, the reward catalogue, point rules, adjustments, the
+// ranking and the points anomalies. Finance sees the approvals of orders won only.
 
 import { getUser } from "../session";
-import { isHr } from "../hr/access";
+import { approvesOrders, isHr } from "../hr/access";
 import { adjustPoints } from "../hr/adjust";
+import { approvals } from "../hr/approvals";
+import { pointAnomalies } from "../hr/anomalies";
 import { redemptionQueue } from "../hr/queue";
 import { contributionRanking } from "../hr/ranking";
 import { rewardEditor } from "../hr/rewards";
@@ -11,16 +14,20 @@ import { h } from "../ui/dom";
 import type { Page } from "../ui/page";
 
 export function hrPage(): Page {
-  if (!isHr(getUser()?.role)) {
-    return { el: h("p", { class: "notice notice-error", role: "alert" }, "The HR page is for HR and admins. ", h("a", { href: "#/wallet" }, "Go to my wallet.")) };
+  const role = getUser()?.role;
+  if (!approvesOrders(role)) {
+    return { el: h("p", { class: "notice notice-error", role: "alert" }, "The HR page is for HR, finance and admins. ", h("a", { href: "#/wallet" }, "Go to my wallet.")) };
   }
+  if (!isHr(role)) return { el: h("div", { class: "hr-page" }, h("h1", {}, "Approvals"), approvals({ adjustments: false })) };
   const el = h(
     "div",
     { class: "hr-page" },
     h("h1", {}, "HR"),
+    approvals({ adjustments: true }),
     h("div", { class: "hr-grid" }, redemptionQueue().el, adjustPoints()),
     rewardEditor(),
     contributionRanking(),
+    pointAnomalies(),
     pointRules(),
   );
   return { el };

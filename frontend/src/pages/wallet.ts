@@ -1,9 +1,11 @@
-// The wallet: my balance, the rewards I can redeem, my redemptions and the ledger, kept live by pointsEvents.
+// The wallet: my balance (and debt), the rewards I can redeem, my redemptions, the caps I have used and the
+// ledger, kept live by pointsEvents.
 
 import { request } from "../api/client";
-import { MyPointsDocument, MyRedemptionsDocument, PointsEventsDocument, RewardsDocument } from "../api/generated/graphql";
+import { MyPointsDocument, MyRedemptionsDocument, MyWalletDocument, PointsEventsDocument, RewardsDocument } from "../api/generated/graphql";
 import { errorMessage } from "../api/errors";
 import { subscribe } from "../api/subscriptions";
+import { capsTable } from "../points/caps";
 import { ledgerTable } from "../points/ledger";
 import { redemptionList } from "../points/redemptions";
 import { rewardCatalogue } from "../points/catalogue";
@@ -17,6 +19,8 @@ const LEDGER_PAGE = 20;
 
 export function walletPage(): Page {
   const balanceEl = h("span", { class: "balance-value", "data-testid": "balance" }, "…");
+  const debtEl = h("p", { class: "notice notice-error balance-debt", "data-testid": "debt", hidden: true });
+  const caps = capsTable();
   const notice = noticeArea();
   const ledger = ledgerTable();
   const moreLedger = h("button", { type: "button", class: "button-quiet", hidden: true }, "Show older entries");
@@ -29,6 +33,21 @@ export function walletPage(): Page {
     balance = value;
     balanceEl.textContent = String(value);
     catalogue.setBalance(value);
+    // A negative balance is a debt: points already spent were taken back (a rejected pain point).
+    debtEl.hidden = value >= 0;
+    debtEl.textContent =
+      value < 0
+        ? `You owe ${-value} points: points you had already spent were taken back. Your next awards repay the debt; rewards can be redeemed once it is repaid.`
+        : "";
+  }
+
+  async function loadCaps(): Promise<void> {
+    try {
+      const { me } = await request(MyWalletDocument);
+      caps.set(me.pointsWallet.caps);
+    } catch (error) {
+      notice.show(errorMessage(error));
+    }
   }
 
   async function loadLedger(): Promise<void> {
@@ -82,7 +101,10 @@ export function walletPage(): Page {
 
   function onEvent(event: PointsEvent): void {
     setBalance(event.balance);
-    if (event.entry) ledger.prepend(event.entry);
+    if (event.entry) {
+      ledger.prepend(event.entry);
+      void loadCaps();
+    }
     if (event.redemption) mine.upsert(event.redemption);
   }
 
@@ -92,7 +114,7 @@ export function walletPage(): Page {
     error: (message) => notice.show(message),
   });
   // The balance first: the catalogue reads it to say what each reward would leave.
-  void loadLedger().then(() => Promise.all([loadRewards(), loadRedemptions()]));
+  void loadLedger().then(() => Promise.all([loadRewards(), loadRedemptions(), loadCaps()]));
 
   const el = h(
     "div",
@@ -106,8 +128,16 @@ export function walletPage(): Page {
       balanceEl,
       h("span", { class: "balance-unit" }, "points"),
     ),
+    debtEl,
     h("section", { class: "card", "aria-labelledby": "rewards-title" }, h("h2", { id: "rewards-title" }, "Rewards"), catalogue.el),
     h("section", { class: "card", "aria-labelledby": "my-redemptions-title" }, h("h2", { id: "my-redemptions-title" }, "My redemptions"), mine.el),
+    h(
+      "section",
+      { class: "card", "aria-labelledby": "caps-title" },
+      h("h2", { id: "caps-title" }, "Earning caps"),
+      h("p", { class: "hint" }, "Points per action per day and per calendar month (UTC). An award beyond a cap is written with the points left, and its note says which cap stopped it."),
+      caps.el,
+    ),
     h("section", { class: "card", "aria-labelledby": "ledger-title" }, h("h2", { id: "ledger-title" }, "Ledger"), ledger.el, moreLedger),
   );
   return { el, dispose: unsubscribe };

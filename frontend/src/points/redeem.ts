@@ -16,6 +16,7 @@ function requestKey(): string {
 /** A refusal as a sentence that says what to do about it. */
 export function redeemErrorMessage(error: unknown): string {
   if (error instanceof ApiError && error.code === "INSUFFICIENT_POINTS") return `Not enough points: ${error.message}`;
+  if (error instanceof ApiError && error.code === "IN_DEBT") return `In debt: ${error.message}`;
   if (error instanceof ApiError && error.code === "OUT_OF_STOCK") return `${error.message} Choose another reward or ask HR when it is back.`;
   return errorMessage(error);
 }

@@ -3,7 +3,7 @@
 import { request } from "../api/client";
 import { LogoutDocument } from "../api/generated/graphql";
 import { resetSubscriptions } from "../api/subscriptions";
-import { isHr } from "../hr/access";
+import { approvesOrders, isHr } from "../hr/access";
 import { navigate } from "../router";
 import { clearSession, getUser } from "../session";
 import { h } from "./dom";
@@ -33,10 +33,11 @@ export function shell(content: HTMLElement): HTMLElement {
       // Everyone may read the clusters of their own cases, but the page is R&D's tool (and admins').
       user && (user.role === "RD" || user.role === "ADMIN") ? h("a", { href: "#/clusters" }, "Clusters") : null,
       h("a", { href: "#/wallet" }, "Wallet"),
-      isHr(user?.role) ? h("a", { href: "#/hr" }, "HR") : null,
+      isHr(user?.role) ? h("a", { href: "#/hr" }, "HR") : approvesOrders(user?.role) ? h("a", { href: "#/hr" }, "Approvals") : null,
     ),
     h("span", { class: "spacer" }),
-    user ? h("span", { class: "whoami", title: user.email, "data-testid": "whoami" }, user.name) : null,
+    // The name opens the account page (password, sessions).
+    user ? h("a", { class: "whoami", href: "#/account", title: user.email, "data-testid": "whoami" }, user.name) : null,
     h("button", { class: "button-quiet", type: "button", onclick: () => void signOut() }, "Sign out"),
   );
   return h("div", { class: "app" }, bar, h("main", { class: "main" }, content));

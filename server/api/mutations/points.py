@@ -6,15 +6,17 @@ import strawberry
 
 from server import models
 from server.api.context import Info
-from server.api.types.points import PointAction, PointEntry, PointRule, point_entries
-from server.domain.points import adjustments, rules
+from server.api.types.approvals import PointAdjustment, PointAdjustmentRequest
+from server.api.types.points import PointAction, PointRule, point_entries
+from server.domain.points import adjustment_requests, adjustments, rules
 from server.domain.points.changes import KEEP
 
 
-@strawberry.input(description="Only the fields given change; dailyCap: null removes the cap.")
+@strawberry.input(description="Only the fields given change; dailyCap or monthlyCap null removes that cap.")
 class UpdatePointRuleInput:
     points: int | None = strawberry.UNSET
     daily_cap: int | None = strawberry.UNSET
+    monthly_cap: int | None = strawberry.UNSET
     active: bool | None = strawberry.UNSET
 
 
@@ -25,7 +27,8 @@ def _given(value: object) -> bool:
 @strawberry.type
 class PointsMutations:
     @strawberry.mutation(
-        description="Change what an action is worth, its daily cap or whether it earns (HR, admin)."
+        description="Change what an action is worth in your team, its daily or monthly cap per person, "
+        "or whether it earns (HR, admin; other teams' rules are theirs)."
     )
     async def update_point_rule(
         self,
@@ -37,6 +40,7 @@ class PointsMutations:
         change = rules.RuleChange(
             points=input.points if _given(input.points) else KEEP,  # type: ignore[arg-type]
             daily_cap=KEEP if input.daily_cap is strawberry.UNSET else input.daily_cap,
+            monthly_cap=KEEP if input.monthly_cap is strawberry.UNSET else input.monthly_cap,
             active=input.active if _given(input.active) else KEEP,  # type: ignore[arg-type]
         )
         async with info.context.command() as session:
@@ -45,7 +49,9 @@ class PointsMutations:
 
     @strawberry.mutation(
         description="Add (positive delta) or take away points for a teammate, with a reason (HR, admin). "
-        "A repeated idempotencyKey returns the first adjustment instead of making another."
+        "Above the approval threshold (WARROOM_ADJUSTMENT_APPROVAL_ABOVE, 500 points either way by default) "
+        "it only files a request another HR person must approve (approveAdjustment). A repeated "
+        "idempotencyKey returns the first adjustment instead of making another."
     )
     async def adjust_points(
         self,
@@ -54,16 +60,20 @@ class PointsMutations:
         delta: int,
         reason: str,
         idempotency_key: str | None = None,
-    ) -> PointEntry:
+    ) -> PointAdjustment:
         actor = await info.context.user()
         async with info.context.command() as session:
-            entry = await adjustments.adjust(
+            done = await adjustments.adjust(
                 session,
                 actor,
                 user_id=str(user_id),
                 delta=delta,
                 reason=reason,
                 idempotency_key=idempotency_key,
+                approval_above=adjustment_requests.approval_above(info.context.settings),
             )
+        if done.request is not None:
+            return PointAdjustment(entry=None, request=PointAdjustmentRequest.of(done.request))
+        assert done.entry is not None
         async with info.context.read() as session:
-            return (await point_entries(session, [entry]))[0]
+            return PointAdjustment(entry=(await point_entries(session, [done.entry]))[0], request=None)

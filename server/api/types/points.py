@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server import models
 from server.api.types.common import PageInfo
-from server.domain.points import ranking
+from server.domain.points import anomalies, ranking, wallet
 from server.domain.points.ledger import Entry
 
 if TYPE_CHECKING:
@@ -27,11 +27,16 @@ PointAction = strawberry.enum(
 _User = Annotated["User", strawberry.lazy("server.api.types.users")]
 
 
-@strawberry.type(description="How many points an earning action is worth, and the daily cap per person.")
+@strawberry.type(
+    description="How many points an earning action is worth in your team, and the caps per person."
+)
 class PointRule:
     action: PointAction  # type: ignore[valid-type]
     points: int
     daily_cap: int | None = strawberry.field(description="Points per person per UTC day; null: no cap.")
+    monthly_cap: int | None = strawberry.field(
+        description="Points per person per UTC calendar month; null: no cap."
+    )
     active: bool
     updated_at: datetime
 
@@ -41,8 +46,102 @@ class PointRule:
             action=rule.action,
             points=rule.points,
             daily_cap=rule.daily_cap,
+            monthly_cap=rule.monthly_cap,
             active=rule.active,
             updated_at=rule.updated_at,
+        )
+
+
+@strawberry.type(description="How much of one rule's caps a person has used (UTC day and month).")
+class PointCapUse:
+    action: PointAction  # type: ignore[valid-type]
+    points: int
+    daily_cap: int | None
+    monthly_cap: int | None
+    earned_today: int
+    earned_this_month: int
+    reached: bool = strawberry.field(description="The next award of this action earns less (or nothing).")
+
+    @classmethod
+    def of(cls, use: wallet.CapUse) -> PointCapUse:
+        return cls(
+            action=use.action,
+            points=use.points,
+            daily_cap=use.daily_cap,
+            monthly_cap=use.monthly_cap,
+            earned_today=use.earned_today,
+            earned_this_month=use.earned_this_month,
+            reached=use.reached,
+        )
+
+
+@strawberry.type(description="A person's points: balance, debt and how much of the caps is used.")
+class PointsWallet:
+    balance: int = strawberry.field(description="Negative while in debt.")
+    debt: int = strawberry.field(
+        description="Points owed because points already spent were taken back (a rejected pain point); "
+        "later awards repay it, and nothing can be redeemed until then. 0 when not in debt."
+    )
+    caps: list[PointCapUse]
+
+    @classmethod
+    def of(cls, found: wallet.Wallet) -> PointsWallet:
+        return cls(balance=found.balance, debt=found.debt, caps=[PointCapUse.of(use) for use in found.caps])
+
+
+@strawberry.type(description="Two teammates who award each other far above the team's usual pair.")
+class PointPairAnomaly:
+    a: _User
+    b: _User
+    a_from_b: int = strawberry.field(description="Points a earned through b's decisions.")
+    b_from_a: int = strawberry.field(description="Points b earned through a's decisions.")
+    a_awards: int = strawberry.field(description="Entries b granted a (capped ones included).")
+    b_awards: int = strawberry.field(description="Entries a granted b (capped ones included).")
+    total: int
+    others_median: float = strawberry.field(description="The median total of the team's other pairs.")
+    times_median: float | None = strawberry.field(
+        description="total / othersMedian, rounded to 0.1; null when the other pairs' median is 0."
+    )
+
+
+@strawberry.type(
+    description="Pairs who award each other: both directions non-zero, total at least `floor` and more "
+    "than `factor` times the median total of the team's other pairs."
+)
+class PointAnomalyReport:
+    team_id: strawberry.ID
+    since: datetime
+    pairs_seen: int = strawberry.field(description="Pairs of teammates with points granted either way.")
+    median_pair_points: float = strawberry.field(description="The median total of all those pairs.")
+    factor: int
+    floor: int
+    pairs: list[PointPairAnomaly]
+
+    @classmethod
+    def of(cls, report: anomalies.AnomalyReport) -> PointAnomalyReport:
+        from server.api.types.users import User
+
+        return cls(
+            team_id=strawberry.ID(report.team_id),
+            since=report.since,
+            pairs_seen=report.pairs_seen,
+            median_pair_points=report.median_pair_points,
+            factor=report.factor,
+            floor=report.floor,
+            pairs=[
+                PointPairAnomaly(
+                    a=User.of(pair.a),
+                    b=User.of(pair.b),
+                    a_from_b=pair.a_from_b,
+                    b_from_a=pair.b_from_a,
+                    a_awards=pair.a_awards,
+                    b_awards=pair.b_awards,
+                    total=pair.total,
+                    others_median=pair.others_median,
+                    times_median=round(pair.total / pair.others_median, 1) if pair.others_median else None,
+                )
+                for pair in report.pairs
+            ],
         )
 
 

@@ -7,7 +7,7 @@ import strawberry
 from server import models
 from server.api.context import Info
 from server.api.types.common import PageInfo
-from server.api.types.points import PointEntryConnection, point_entries
+from server.api.types.points import PointEntryConnection, PointsWallet, point_entries
 from server.domain.points import wallet
 from server.domain.users import Person
 
@@ -25,11 +25,19 @@ class User:
     def of(cls, user: models.User | Person) -> User:
         return cls(id=strawberry.ID(user.id), email=user.email, name=user.name, role=user.role)
 
-    @strawberry.field(description="Value points available (yours, or a teammate's if you are HR).")
+    @strawberry.field(
+        description="Value points available (yours, or a teammate's if you are HR); negative while in debt."
+    )
     async def points_balance(self, info: Info) -> int:
         viewer = await info.context.user()
         async with info.context.read() as session:
             return await wallet.balance(session, viewer, str(self.id))
+
+    @strawberry.field(description="Balance, debt and use of the caps (yours, or a teammate's if you are HR).")
+    async def points_wallet(self, info: Info) -> PointsWallet:
+        viewer = await info.context.user()
+        async with info.context.read() as session:
+            return PointsWallet.of(await wallet.wallet(session, viewer, str(self.id)))
 
     @strawberry.field(description="Value-point ledger entries, newest first (yours, or a teammate's for HR).")
     async def points_ledger(

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain import audit, users
+from server.domain.accounts import tokens
+from server.domain.accounts.tokens import SignedIn
 from server.domain.errors import BadInput, Forbidden, NotFound
 from server.domain.pagination import Page, paginate
 from server.infra.ids import is_id
-from server.models import Case, CaseMember, CaseRole, User
+from server.models import AuthToken, Case, CaseMember, CaseRole, User
 
 MAX_TITLE = 300
 
@@ -35,7 +38,7 @@ _MEMBERSHIP = (
     .where(Case.id == bindparam("case_id"), CaseMember.user_id == bindparam("user_id"))
 )
 _MEMBERSHIP_BY_TOKEN = users.with_token_owner(
-    select(User, Case, CaseMember)
+    select(User, Case, CaseMember, AuthToken.id, AuthToken.last_used_at)
     .select_from(User)
     .join(CaseMember, CaseMember.user_id == User.id)
     .join(Case, Case.id == CaseMember.case_id)
@@ -55,16 +58,16 @@ async def require_member(session: AsyncSession, case_id: str, user: User) -> tup
 
 
 async def member_by_token(
-    session: AsyncSession, case_id: str, token: str
-) -> tuple[User, Case, CaseMember] | None:
-    """The user of `token` with the case and their membership, in one round trip (a case view's first
-    question); None when the token is not valid or the case is missing or not theirs, which the caller
-    tells apart with `users.user_for_token` and `require_member`."""
+    session: AsyncSession, case_id: str, token: str, idle: timedelta = tokens.DEFAULT_IDLE
+) -> tuple[SignedIn, Case, CaseMember] | None:
+    """The user of `token` (with the token's id) with the case and their membership, in one round trip (a
+    case view's first question); None when the token is not valid or the case is missing or not theirs,
+    which the caller tells apart with `users.user_for_token` and `require_member`."""
     if not is_id(case_id):
         return None
-    params = {"case_id": case_id, **users.token_params(token)}
+    params = {"case_id": case_id, **users.token_params(token, idle)}
     row = (await session.execute(_MEMBERSHIP_BY_TOKEN, params)).first()
-    return None if row is None else (row[0], row[1], row[2])
+    return None if row is None else (SignedIn(row[0], row[3], row[4]), row[1], row[2])
 
 
 async def require_role(

@@ -6,6 +6,8 @@ from server.domain.errors import Forbidden
 from server.models import User, UserRole
 
 HR_ROLES = (UserRole.HR, UserRole.ADMIN)
+# Who may approve or reject an order won: HR, finance (who checks the order number) and admins.
+ORDER_APPROVER_ROLES = (UserRole.HR, UserRole.FINANCE, UserRole.ADMIN)
 
 
 def is_hr(user: User) -> bool:
@@ -23,3 +25,9 @@ def require_team(user: User) -> str:
     if user.team_id is None:
         raise Forbidden("You belong to no team, and value points are kept per team.")
     return user.team_id
+
+
+def require_order_approver(user: User, doing: str) -> None:
+    """FORBIDDEN unless the caller is HR, finance or an admin."""
+    if user.role not in ORDER_APPROVER_ROLES:
+        raise Forbidden(f"Only HR, finance or an admin can {doing}; you are {user.role.value}.")

@@ -14,18 +14,16 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain import job_names, outbox
 from server.domain.errors import BadInput, NotFound
-from server.domain.points import events, ledger
+from server.domain.points import caps, events, ledger
 from server.domain.points.ledger import Entry
 from server.models import PointAction, PointEntry, PointRule, PointVoid, User
-from server.models.base import utcnow
 
 AWARD_JOB = job_names.AWARD_POINTS
 
@@ -38,7 +36,7 @@ MAX_KEY = 200
 
 class AwardResult(enum.StrEnum):
     AWARDED = "awarded"
-    CAPPED = "capped"  # an entry was written with fewer points (possibly 0): the daily cap was reached
+    CAPPED = "capped"  # an entry was written with fewer points (possibly 0), its note names the cap
     DUPLICATE = "duplicate"  # the key was used before; nothing new was written
     SELF_DEALING = "self_dealing"
     RULE_INACTIVE = "rule_inactive"
@@ -152,41 +150,39 @@ async def award(session: AsyncSession, request: AwardRequest) -> AwardOutcome:
 async def award_many(session: AsyncSession, requests: Sequence[AwardRequest]) -> list[AwardOutcome]:
     """Apply awards inside the caller's transaction, outcomes in request order; each key writes once.
 
-    A batch costs the same few statements whatever its size: rules and people are read, the accounts
-    are locked in one statement (in user-id order, so concurrent batches never wait on each other in a
-    circle), the used keys, voided subjects and today's earnings are read, and the entries and the
-    balances are written in one statement each.
+    A batch costs the same few statements whatever its size: people and their teams' rules are read, the
+    accounts are locked in one statement (in user-id order, so concurrent batches never wait on each other
+    in a circle), the used keys, voided subjects and the day's and month's earnings are read, and the
+    entries and the balances are written in one statement each. Each award is priced by the rules of the
+    earner's team and cut to what is left of that rule's daily and monthly caps.
     """
     for request in requests:
         _check(request)
     outcomes: list[AwardOutcome | None] = [
         AwardOutcome(AwardResult.SELF_DEALING) if is_self_dealing(request) else None for request in requests
     ]
-    rules = {
-        row.action: row
-        for row in await session.execute(
-            select(PointRule.action, PointRule.points, PointRule.daily_cap, PointRule.active)
-        )
-    }
     wanted = {request.user_id for request, outcome in zip(requests, outcomes, strict=True) if outcome is None}
-    known = (
-        set((await session.scalars(select(User.id).where(User.id.in_(wanted)))).all()) if wanted else set()
-    )
+    teams = await _teams(session, wanted)
+    rules = await _rules(session, set(teams.values()))
+    rule_of: dict[int, Any] = {}
     live: list[int] = []
     for i, request in enumerate(requests):
         if outcomes[i] is not None:
             continue
-        rule = rules.get(request.action)
-        if request.user_id not in known:
+        if request.user_id not in teams:
             outcomes[i] = AwardOutcome(AwardResult.UNKNOWN_USER)
-        elif rule is None or not rule.active:
+            continue
+        team_id = teams[request.user_id]
+        rule = rules.get((team_id, request.action)) if team_id is not None else None
+        if rule is None or not rule.active:
             outcomes[i] = AwardOutcome(AwardResult.RULE_INACTIVE)
         else:
+            rule_of[i] = rule
             live.append(i)
     if live:
         accounts = await ledger.lock_accounts(session, {requests[i].user_id for i in live})
-        state = await _read_state(session, [requests[i] for i in live], rules)
-        await _decide(session, requests, live, rules, accounts, state, outcomes)
+        state = await _read_state(session, [requests[i] for i in live], [rule_of[i] for i in live])
+        await _decide(session, requests, live, rule_of, accounts, state, outcomes)
     done = [outcome or AwardOutcome(AwardResult.DUPLICATE) for outcome in outcomes]
     # The owners of the new entries hear of them once the transaction commits.
     events.entries_written(session, [outcome.entry for outcome in done if outcome.wrote])
@@ -199,11 +195,36 @@ class _State:
 
     done: dict[str, Entry]  # entries already written under the batch's keys
     voided: set[str]
-    earned_today: dict[tuple[str, PointAction], int]  # per person and capped action
+    earned: dict[tuple[str, PointAction], caps.Earned]  # per person and capped action
+
+
+async def _teams(session: AsyncSession, user_ids: set[str]) -> dict[str, str | None]:
+    """The team of each person who exists; a person's team's rules price their awards."""
+    if not user_ids:
+        return {}
+    rows = await session.execute(select(User.id, User.team_id).where(User.id.in_(user_ids)))
+    return {row.id: row.team_id for row in rows.all()}
+
+
+async def _rules(session: AsyncSession, team_ids: set[str | None]) -> dict[tuple[str, PointAction], Any]:
+    teams = {team_id for team_id in team_ids if team_id is not None}
+    if not teams:
+        return {}
+    rows = await session.execute(
+        select(
+            PointRule.team_id,
+            PointRule.action,
+            PointRule.points,
+            PointRule.daily_cap,
+            PointRule.monthly_cap,
+            PointRule.active,
+        ).where(PointRule.team_id.in_(teams))
+    )
+    return {(row.team_id, PointAction(row.action)): row for row in rows}
 
 
 async def _read_state(
-    session: AsyncSession, requests: Sequence[AwardRequest], rules: Mapping[PointAction, Any]
+    session: AsyncSession, requests: Sequence[AwardRequest], rules: Sequence[Any]
 ) -> _State:
     used = await session.scalars(
         select(PointEntry).where(PointEntry.idempotency_key.in_({r.key for r in requests}))
@@ -214,7 +235,10 @@ async def _read_state(
     return _State(
         done={row.idempotency_key: Entry.of(row) for row in used.all()},
         voided=set(voided.all()),
-        earned_today=await _earned_today(session, requests, rules),
+        earned=await caps.earned(
+            session,
+            {(r.user_id, r.action) for r, rule in zip(requests, rules, strict=True) if caps.is_capped(rule)},
+        ),
     )
 
 
@@ -222,7 +246,7 @@ async def _decide(
     session: AsyncSession,
     requests: Sequence[AwardRequest],
     live: list[int],
-    rules: Mapping[PointAction, Any],
+    rule_of: Mapping[int, Any],
     accounts: dict[str, ledger.Account],
     state: _State,
     outcomes: list[AwardOutcome | None],
@@ -239,12 +263,13 @@ async def _decide(
         elif request.subject in state.voided:
             outcomes[i] = AwardOutcome(AwardResult.VOIDED)
         else:
-            rule = rules[request.action]
-            points = rule.points
-            if rule.daily_cap is not None:
-                so_far = state.earned_today.get((request.user_id, request.action), 0)
-                points = max(0, min(points, rule.daily_cap - so_far))
-                state.earned_today[(request.user_id, request.action)] = so_far + points
+            rule = rule_of[i]
+            points, note = rule.points, None
+            so_far = state.earned.get((request.user_id, request.action))
+            if so_far is not None:
+                points, note = caps.allowance(rule, so_far)
+                so_far.today += points
+                so_far.month += points
             capped = points < rule.points
             draft = ledger.draft(
                 accounts[request.user_id],
@@ -253,7 +278,7 @@ async def _decide(
                 subject=request.subject,
                 key=request.key,
                 actor_id=request.actor_id,
-                note=f"Daily cap of {rule.daily_cap} points reached." if capped else None,
+                note=note,
             )
             drafted.add(request.key)
             drafts.append((i, draft, capped))
@@ -263,28 +288,6 @@ async def _decide(
     written = {entry.key: entry for entry in entries}
     for i in repeats:
         outcomes[i] = AwardOutcome(AwardResult.DUPLICATE, written[requests[i].key])
-
-
-async def _earned_today(
-    session: AsyncSession, requests: Sequence[AwardRequest], rules: Mapping[PointAction, Any]
-) -> dict[tuple[str, PointAction], int]:
-    """Points each person already earned today (UTC) from each capped action of the batch."""
-    capped = {r.action for r in requests if rules[r.action].daily_cap is not None}
-    if not capped:
-        return {}
-    day = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
-    rows = await session.execute(
-        select(PointEntry.user_id, PointEntry.action, func.sum(PointEntry.delta))
-        .where(
-            PointEntry.user_id.in_({r.user_id for r in requests if r.action in capped}),
-            PointEntry.action.in_(capped),
-            PointEntry.reverses_id.is_(None),
-            PointEntry.created_at >= day,
-            PointEntry.created_at < day + timedelta(days=1),
-        )
-        .group_by(PointEntry.user_id, PointEntry.action)
-    )
-    return {(user_id, PointAction(action)): int(total) for user_id, action, total in rows.all()}
 
 
 def queue_award(session: AsyncSession, request: AwardRequest) -> None:

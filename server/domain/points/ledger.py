@@ -4,6 +4,9 @@ Every movement goes through `append` on an account locked by `lock_account`, so 
 written one at a time (row lock on PostgreSQL, the database write lock on SQLite). That makes the cached
 balance exactly the sum of the entries, lets a balance check and its debit be one decision, and orders
 each person's hash chain without a global lock.
+
+No debit takes a balance below zero, except a reversal allowed to (`allow_debt`): taking back points that
+were already spent leaves a debt, a negative balance that later awards repay as they raise it.
 """
 
 from __future__ import annotations
@@ -166,12 +169,15 @@ def draft(
     actor_id: str | None = None,
     note: str | None = None,
     reverses_id: int | None = None,
+    allow_debt: bool = False,
 ) -> Draft:
-    """Decide one entry on a locked account and move the account; never below zero."""
+    """Decide one entry on a locked account and move the account; a debit stops at zero unless
+    `allow_debt` (a reversal of points already spent)."""
     balance_after = account.balance + delta
-    if balance_after < 0:
+    if delta < 0 and balance_after < 0 and not allow_debt:
         raise InsufficientPoints(
-            f"This needs {-delta} points but the balance is {account.balance}; balances never go below zero."
+            f"This needs {-delta} points but the balance is {account.balance}; "
+            "a debit never takes a balance below zero."
         )
     entry = Entry(
         id=0,
@@ -246,8 +252,9 @@ async def append(
     actor_id: str | None = None,
     note: str | None = None,
     reverses_id: int | None = None,
+    allow_debt: bool = False,
 ) -> Entry:
-    """Append one entry to a locked account and move its balance; never below zero."""
+    """Append one entry to a locked account and move its balance (see `draft`)."""
     made = draft(
         account,
         delta=delta,
@@ -257,6 +264,7 @@ async def append(
         actor_id=actor_id,
         note=note,
         reverses_id=reverses_id,
+        allow_debt=allow_debt,
     )
     (entry,) = await write(session, {account.user_id: account}, [made])
     return entry
@@ -269,21 +277,17 @@ async def reverse(
     *,
     note: str,
     actor_id: str | None,
-    clamp: bool = False,
+    allow_debt: bool = False,
 ) -> Entry:
     """A new entry cancelling `original` (which is never edited); its key is `REVERSAL:<id>`.
 
-    With `clamp`, taking points back stops at a zero balance and the note says how much could not be
-    recovered; without it, a reversal the balance cannot cover fails with INSUFFICIENT_POINTS.
+    With `allow_debt`, taking back points already spent takes the balance below zero and the note says
+    how much is owed; without it, a reversal the balance cannot cover fails with INSUFFICIENT_POINTS.
     """
     delta = -original.delta
-    if clamp and delta < 0 and account.balance + delta < 0:
-        recovered = account.balance
-        note = (
-            f"{note} ({original.delta - recovered} of {original.delta} points had already been spent "
-            "and could not be taken back)"
-        )
-        delta = -recovered
+    if allow_debt and delta < 0 and account.balance + delta < 0:
+        owed = -min(0, account.balance + delta) - max(0, -account.balance)
+        note = f"{note} ({owed} of {original.delta} points had already been spent: they are owed as a debt)"
     return await append(
         session,
         account,
@@ -294,11 +298,12 @@ async def reverse(
         actor_id=actor_id,
         note=note,
         reverses_id=original.id,
+        allow_debt=allow_debt,
     )
 
 
 async def balance_of(session: AsyncSession, user_id: str) -> int:
-    """The person's balance (0 before their first entry)."""
+    """The person's balance (0 before their first entry; negative while in debt)."""
     balance = await session.scalar(select(PointBalance.balance).where(PointBalance.user_id == user_id))
     return balance or 0
 

@@ -1,4 +1,4 @@
-"""Orders won on a case: the pain points that helped earn their authors ORDER_WON, once per order."""
+"""Orders won on a case: the pain points that helped earn their authors ORDER_WON, once per approved order."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain import audit
 from server.domain.cases.actions import require_role
 from server.domain.errors import BadInput, Conflict
 from server.domain.points import awards
+from server.domain.points.access import require_team
 from server.domain.points.awards import AwardRequest
 from server.domain.points.changes import clean_text
 from server.infra.ids import is_id
@@ -59,8 +61,7 @@ async def pain_point_authors(
 class RecordedOrder:
     order: Order
     pain_point_ids: list[str]
-    awards: list[AwardRequest]  # queued to run on commit (also when `created` is False: keys dedupe)
-    created: bool
+    created: bool  # False: the reference was recorded before and this is that order
 
 
 def _amount(value: Decimal) -> Decimal:
@@ -91,10 +92,33 @@ def order_awards(order_id: str, recorded_by: str, authors: Mapping[str, str]) ->
     ]
 
 
-async def _stored(session: AsyncSession, order: Order) -> dict[str, str]:
+async def credited_authors(session: AsyncSession, order_id: str) -> dict[str, str]:
+    """The author of each pain point an order credits, by pain point id."""
     links = select(OrderPainPoint.pain_point_id, OrderPainPoint.author_id)
-    rows = await session.execute(links.where(OrderPainPoint.order_id == order.id))
+    rows = await session.execute(links.where(OrderPainPoint.order_id == order_id))
     return dict(rows.all())
+
+
+def _reference(reference: str) -> str:
+    ref = clean_text(reference, limit=MAX_REFERENCE + 1)
+    if not 0 < len(ref) <= MAX_REFERENCE:
+        raise BadInput(f"The order number (reference) is required, 1 to {MAX_REFERENCE} characters.")
+    return ref
+
+
+async def _earlier(
+    session: AsyncSession, team_id: str, ref: str, *, case_id: str, amount: Decimal, ids: Sequence[str]
+) -> RecordedOrder | None:
+    """The order already recorded under this team's order number, if it is this same order."""
+    earlier = await session.scalar(select(Order).where(Order.team_id == team_id, Order.reference == ref))
+    if earlier is None:
+        return None
+    authors = await credited_authors(session, earlier.id)
+    if earlier.case_id != case_id or earlier.amount != amount or set(authors) != set(ids):
+        raise Conflict(
+            f"Order {ref} was already recorded in your team with a different case, amount or pain points."
+        )
+    return RecordedOrder(earlier, sorted(authors), created=False)
 
 
 async def record_order_won(
@@ -104,37 +128,40 @@ async def record_order_won(
     case_id: str,
     amount: Decimal,
     pain_point_ids: Sequence[str],
-    reference: str | None = None,
+    reference: str,
 ) -> RecordedOrder:
     """Record an order won on a case (case owners only), crediting the pain points that helped.
 
-    With a `reference` (the order number) the call is idempotent: repeating it returns the order and
-    queues its awards again (their keys let each through once). The awards run once the transaction
-    commits; none for the owner's own pain points.
+    The order waits, PENDING, for an approver of the team (order_approvals): nothing is awarded here.
+    The `reference` (the order number) is required and unique within the team: recording it again
+    returns the first order, also when two calls race.
     """
     case, _ = await require_role(session, case_id, owner, CaseRole.OWNER)
+    team_id = case.team_id or require_team(owner)
     exact = _amount(amount)
     ids = _pain_point_ids(pain_point_ids)
-    ref = clean_text(reference, limit=MAX_REFERENCE + 1) if reference is not None else None
-    if ref is not None and not 0 < len(ref) <= MAX_REFERENCE:
-        raise BadInput(f"The order reference is 1 to {MAX_REFERENCE} characters.")
-    if ref is not None:
-        earlier = await session.scalar(select(Order).where(Order.case_id == case.id, Order.reference == ref))
-        if earlier is not None:
-            authors = await _stored(session, earlier)
-            if earlier.amount != exact or set(authors) != set(ids):
-                raise Conflict(f"Order {ref} was already recorded with a different amount or pain points.")
-            again = _queued(session, order_awards(earlier.id, earlier.recorded_by, authors))
-            return RecordedOrder(earlier, sorted(authors), again, created=False)
+    ref = _reference(reference)
+    found = await _earlier(session, team_id, ref, case_id=case.id, amount=exact, ids=ids)
+    if found is not None:
+        return found
     authors = await pain_point_authors(session, case.id, ids)
-    order = Order(case_id=case.id, amount=exact, reference=ref, recorded_by=owner.id)
-    session.add(order)
-    await session.flush()
+    order = Order(case_id=case.id, team_id=team_id, amount=exact, reference=ref, recorded_by=owner.id)
+    try:
+        # A savepoint: when another transaction records the same number first, answer its order.
+        async with session.begin_nested():
+            session.add(order)
+            await session.flush()
+    except IntegrityError:
+        found = await _earlier(session, team_id, ref, case_id=case.id, amount=exact, ids=ids)
+        if found is None:
+            raise
+        return found
     session.add_all(
         OrderPainPoint(order_id=order.id, pain_point_id=pain_id, author_id=author_id)
         for pain_id, author_id in authors.items()
     )
     await session.flush()
+    # Last: the audit append holds the chain's lock until the commit.
     await audit.record(
         session,
         actor_id=owner.id,
@@ -142,12 +169,19 @@ async def record_order_won(
         subject=order.id,
         data={"case_id": case.id, "amount": str(exact), "reference": ref, "pain_points": ids},
     )
-    return RecordedOrder(order, ids, _queued(session, order_awards(order.id, owner.id, authors)), True)
+    return RecordedOrder(order, ids, created=True)
 
 
-def _queued(session: AsyncSession, requests: list[AwardRequest]) -> list[AwardRequest]:
-    """Queue the awards that are not self-dealing (on commit); returns them."""
-    queued = [request for request in requests if not awards.is_self_dealing(request)]
+def queue_order_awards(session: AsyncSession, order: Order, authors: Mapping[str, str]) -> list[AwardRequest]:
+    """Queue (on commit) the ORDER_WON awards of an approved order, less self-dealing ones; returns them.
+
+    The recorder stays the awards' actor, so the case owner's own pain points earn nothing.
+    """
+    queued = [
+        request
+        for request in order_awards(order.id, order.recorded_by, authors)
+        if not awards.is_self_dealing(request)
+    ]
     for request in queued:
         awards.queue_award(session, request)
     return queued

@@ -13,7 +13,15 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain import audit
-from server.domain.errors import BadInput, Conflict, Forbidden, InsufficientPoints, NotFound, OutOfStock
+from server.domain.errors import (
+    BadInput,
+    Conflict,
+    Forbidden,
+    InDebt,
+    InsufficientPoints,
+    NotFound,
+    OutOfStock,
+)
 from server.domain.pagination import Page, check_first, decode_cursor, encode_cursor
 from server.domain.points import events, ledger
 from server.domain.points.access import is_hr, require_hr, require_team
@@ -67,6 +75,11 @@ async def redeem(
     reward = await lock_reward(session, reward_id, team_id)
     if not reward.active:
         raise Conflict(f"{reward.name} is no longer offered.")
+    if account.balance < 0:
+        raise InDebt(
+            f"You owe {-account.balance} points (points you had spent were taken back), so nothing can be "
+            "redeemed until your next awards repay them."
+        )
     if account.balance < reward.cost:
         raise InsufficientPoints(
             f"{reward.name} costs {reward.cost} points and your balance is {account.balance}."

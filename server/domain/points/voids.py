@@ -28,7 +28,8 @@ async def void(
 ) -> VoidOutcome:
     """Reverse every award `subject` earned `user_id` and refuse later ones (rejected/deleted pain point).
 
-    Points already spent are not taken below zero: the reversal stops at zero and says so.
+    Points already spent are still taken back: the balance goes below zero as a debt, which later awards
+    repay and which blocks redemptions until then (the reversal's note says how much is owed).
     """
     reason = " ".join(reason.split())[:MAX_REASON] or "Voided."
     account = await ledger.lock_account(session, user_id)
@@ -53,7 +54,7 @@ async def void(
         .order_by(PointEntry.id)
     )
     reversals = [
-        await ledger.reverse(session, account, Entry.of(row), note=reason, actor_id=actor_id, clamp=True)
+        await ledger.reverse(session, account, Entry.of(row), note=reason, actor_id=actor_id, allow_debt=True)
         for row in originals.all()
     ]
     if newly_voided or reversals:

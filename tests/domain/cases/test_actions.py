@@ -88,8 +88,8 @@ async def test_member_by_token_answers_only_for_a_live_token_of_a_member(db: Dat
     async with db.sessions() as session:
         found = await cases.member_by_token(session, case.id, live.token)
         assert found is not None
-        user, found_case, member = found
-        assert (user.id, found_case.id, member.role) == (owner.id, case.id, CaseRole.OWNER)
+        signed, found_case, member = found
+        assert (signed.user.id, found_case.id, member.role) == (owner.id, case.id, CaseRole.OWNER)
         for token in (expired.token, revoked.token, outsider.token, "made-up"):
             assert await cases.member_by_token(session, case.id, token) is None
         for case_id in (new_id(), "garbage"):

@@ -12,7 +12,10 @@ async def test_hr_adjusts_a_teammate_with_a_reason_and_it_is_audited(db: Databas
     hr = await user(db, "hr@a.com", role=UserRole.HR)
     ana = await user(db, "ana@a.com")
     async with db.transaction() as session:
-        entry = await adjustments.adjust(session, hr, user_id=ana.id, delta=20, reason="  Workshop   host ")
+        done = await adjustments.adjust(session, hr, user_id=ana.id, delta=20, reason="  Workshop   host ")
+    entry = done.entry
+    assert entry is not None
+    assert done.request is None
     assert (entry.delta, entry.action, entry.note, entry.actor_id) == (
         20,
         PointAction.ADJUSTMENT,
@@ -45,15 +48,18 @@ async def test_the_same_idempotency_key_adjusts_once(db: Database) -> None:
     ana = await user(db, "ana@a.com")
     for _ in range(2):
         async with db.transaction() as session:
-            entry = await adjustments.adjust(
-                session, hr, user_id=ana.id, delta=7, reason="Bonus", idempotency_key="req-1"
-            )
+            entry = (
+                await adjustments.adjust(
+                    session, hr, user_id=ana.id, delta=7, reason="Bonus", idempotency_key="req-1"
+                )
+            ).entry
     assert await balance(db, ana.id) == 7
     async with db.transaction() as session:
         with pytest.raises(Conflict):
             await adjustments.adjust(
                 session, hr, user_id=ana.id, delta=8, reason="Bonus", idempotency_key="req-1"
             )
+    assert entry is not None
     assert entry.key == f"ADJUSTMENT:{hr.id}:req-1"
 
 

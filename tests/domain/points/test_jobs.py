@@ -138,11 +138,12 @@ async def test_arq_worker_runs_a_retried_award_once_on_postgres(
 async def test_concurrent_award_jobs_share_commits_and_a_bad_one_fails_alone(
     db: Database, settings: Settings
 ) -> None:
-    people = [await make_person(db, f"p{i}@a.com") for i in range(5)]
+    # 15 people: 4 adoptions each is the default daily cap of 60 points, so none is capped.
+    people = [await make_person(db, f"p{i}@a.com") for i in range(15)]
     rd = await make_person(db, "rd@a.com", role=UserRole.RD)
     ctx = _ctx(db, settings)
     ctx["shared"] = {}
-    requests = [awards.pain_point_adopted(new_id(), people[i % 5].id, rd.id) for i in range(60)]
+    requests = [awards.pain_point_adopted(new_id(), people[i % 15].id, rd.id) for i in range(60)]
     doomed = awards.pain_point_adopted(new_id(), new_id(), rd.id)  # nobody: its job must fail, alone
     runs = [award_points(ctx, **r.job_kwargs()) for r in [*requests, *requests[:10], doomed]]
     results = await asyncio.gather(*runs, return_exceptions=True)

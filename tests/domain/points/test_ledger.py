@@ -68,7 +68,7 @@ async def test_verify_finds_an_edited_entry_and_a_wrong_cached_balance(db: Datab
     assert (report.ok, report.reason) == (False, "the entry was altered after it was written")
 
 
-async def test_reversal_is_a_new_entry_and_clamps_at_zero_when_asked(db: Database) -> None:
+async def test_reversal_is_a_new_entry_and_leaves_a_debt_when_allowed(db: Database) -> None:
     ana = await make_person(db, "ana@a.com")
     earned = await _append(db, ana.id, 15, "earned")
     await _append(db, ana.id, -10, "spent")
@@ -76,10 +76,17 @@ async def test_reversal_is_a_new_entry_and_clamps_at_zero_when_asked(db: Databas
         account = await ledger.lock_account(session, ana.id)
         with pytest.raises(InsufficientPoints):
             await ledger.reverse(session, account, earned, note="wrong", actor_id=None)
-        reversal = await ledger.reverse(session, account, earned, note="wrong", actor_id=None, clamp=True)
-    assert (reversal.delta, reversal.reverses_id, reversal.key) == (-5, earned.id, f"REVERSAL:{earned.id}")
+        reversal = await ledger.reverse(
+            session, account, earned, note="wrong", actor_id=None, allow_debt=True
+        )
+    assert (reversal.delta, reversal.reverses_id, reversal.key) == (-15, earned.id, f"REVERSAL:{earned.id}")
+    assert reversal.balance_after == -10
     assert reversal.note is not None
-    assert "10 of 15 points had already been spent" in reversal.note
+    assert "10 of 15 points had already been spent: they are owed as a debt" in reversal.note
+    # Only a reversal may go below zero: a plain debit on a balance in debt is still refused.
+    with pytest.raises(InsufficientPoints):
+        await _append(db, ana.id, -1, "more")
+    assert (await _append(db, ana.id, 4, "repaid")).balance_after == -6
     assert (await _verify(db)).ok
 
 
@@ -150,9 +157,13 @@ async def test_mixed_concurrent_traffic_keeps_every_balance_the_sum_of_its_entri
     report = await _verify(db)
     assert report.ok, report.reason
     async with db.sessions() as session:
-        lowest_balance = await session.scalar(select(func.min(PointBalance.balance)))
-        assert lowest_balance is not None
-        assert lowest_balance >= 0
+        # Only a reversal (a voided pain point whose points were spent) takes a balance below zero.
+        overdrawn = await session.scalar(
+            select(func.count())
+            .select_from(PointEntry)
+            .where(PointEntry.balance_after < 0, PointEntry.delta < 0, PointEntry.reverses_id.is_(None))
+        )
+        assert overdrawn == 0
         stock = (await session.get_one(Reward, course.id)).stock
         assert stock is not None
         assert stock >= 0

@@ -7,7 +7,7 @@ from server.domain.errors import BadInput, Conflict, Forbidden, NotFound
 from server.domain.points import orders
 from server.infra.db import Database
 from server.infra.ids import new_id
-from server.models import AuditEvent, CaseRole, PainPoint, PainPointStatus, User
+from server.models import ApprovalStatus, AuditEvent, CaseRole, PainPoint, PainPointStatus, User
 from tests.domain.points.helpers import user
 from tests.support.people import case_with
 
@@ -19,7 +19,11 @@ async def test_an_order_without_pain_points_is_recorded_and_audited(db: Database
         recorded = await orders.record_order_won(
             session, owner, case_id=case_id, amount=Decimal("125000.50"), pain_point_ids=[], reference="SO-1"
         )
-    assert (recorded.created, recorded.awards, recorded.order.amount) == (True, [], Decimal("125000.50"))
+    assert (recorded.created, recorded.order.status, recorded.order.amount) == (
+        True,
+        ApprovalStatus.PENDING,
+        Decimal("125000.50"),
+    )
     async with db.transaction() as session:
         again = await orders.record_order_won(
             session, owner, case_id=case_id, amount=Decimal("125000.5"), pain_point_ids=[], reference=" SO-1 "
@@ -68,31 +72,41 @@ async def test_only_creditable_pain_points_of_the_case_are_credited(db: Database
         async with db.transaction() as session:
             with pytest.raises(BadInput, match="Not creditable"):
                 await orders.record_order_won(
-                    session, owner, case_id=case_id, amount=Decimal(10), pain_point_ids=[pain_point_id]
+                    session,
+                    owner,
+                    case_id=case_id,
+                    amount=Decimal(10),
+                    pain_point_ids=[pain_point_id],
+                    reference="SO-2",
                 )
     async with db.transaction() as session:
         recorded = await orders.record_order_won(
-            session, owner, case_id=case_id, amount=Decimal(10), pain_point_ids=[credited]
+            session, owner, case_id=case_id, amount=Decimal(10), pain_point_ids=[credited], reference="SO-2"
         )
-    assert [(a.user_id, a.subject) for a in recorded.awards] == [(editor.id, f"pain_point:{credited}")]
+    async with db.sessions() as session:
+        assert await orders.credited_authors(session, recorded.order.id) == {credited: editor.id}
 
 
 @pytest.mark.parametrize(
-    ("amount", "ids"),
+    ("amount", "ids", "reference"),
     [
-        (Decimal(0), []),
-        (Decimal("-1"), []),
-        (Decimal("1.005"), []),
-        (Decimal("NaN"), []),
-        (Decimal(1), ["x"]),
+        (Decimal(0), [], "SO-3"),
+        (Decimal("-1"), [], "SO-3"),
+        (Decimal("1.005"), [], "SO-3"),
+        (Decimal("NaN"), [], "SO-3"),
+        (Decimal(1), ["x"], "SO-3"),
+        (Decimal(1), [], "   "),  # the order number is required
+        (Decimal(1), [], "订" * 101),
     ],
 )
-async def test_bad_orders_are_refused(db: Database, amount: Decimal, ids: list[str]) -> None:
+async def test_bad_orders_are_refused(db: Database, amount: Decimal, ids: list[str], reference: str) -> None:
     owner = await user(db, "owner@a.com")
     case_id = await case_with(db, owner)
     async with db.transaction() as session:
         with pytest.raises(BadInput):
-            await orders.record_order_won(session, owner, case_id=case_id, amount=amount, pain_point_ids=ids)
+            await orders.record_order_won(
+                session, owner, case_id=case_id, amount=amount, pain_point_ids=ids, reference=reference
+            )
 
 
 async def test_only_the_case_owner_records_orders(db: Database) -> None:
@@ -104,7 +118,7 @@ async def test_only_the_case_owner_records_orders(db: Database) -> None:
         async with db.transaction() as session:
             with pytest.raises(error):
                 await orders.record_order_won(
-                    session, who, case_id=case_id, amount=Decimal(1), pain_point_ids=[]
+                    session, who, case_id=case_id, amount=Decimal(1), pain_point_ids=[], reference="SO-4"
                 )
 
 

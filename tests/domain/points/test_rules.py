@@ -10,40 +10,73 @@ from server.models import AuditEvent, PointAction, UserRole
 from tests.domain.points.helpers import user
 
 
-async def test_the_migration_seeds_the_default_rules(db: Database) -> None:
+async def test_a_new_team_gets_the_default_rules(db: Database) -> None:
+    person = await user(db, "wang.fang@a.com", team="华东销售部")
+    assert person.team_id is not None
     async with db.sessions() as session:
-        seeded = [(r.action, r.points, r.daily_cap, r.active) for r in await rules.list_rules(session)]
+        seeded = [
+            (r.action, r.points, r.daily_cap, r.monthly_cap, r.active)
+            for r in await rules.list_rules(session, person.team_id)
+        ]
     assert seeded == [
-        (PointAction.PAIN_POINT_ACCEPTED, 5, 50, True),
-        (PointAction.PAIN_POINT_ADOPTED, 15, None, True),
-        (PointAction.ORDER_WON, 30, None, True),
-        (PointAction.COMMENT_RESOLVED, 2, 10, True),
-        (PointAction.SNAPSHOT_NAMED, 1, 3, True),
+        (PointAction.PAIN_POINT_ACCEPTED, 5, 50, 500, True),
+        (PointAction.PAIN_POINT_ADOPTED, 15, 60, 300, True),
+        (PointAction.ORDER_WON, 30, 300, 1500, True),
+        (PointAction.COMMENT_RESOLVED, 2, 10, 100, True),
+        (PointAction.SNAPSHOT_NAMED, 1, 3, 30, True),
     ]
+
+
+async def test_hr_of_one_team_changes_only_their_teams_rules(db: Database) -> None:
+    east_hr = await user(db, "li.na@a.com", role=UserRole.HR, team="华东销售部")
+    north = await user(db, "zhang.wei@a.com", team="华北销售部")
+    assert north.team_id is not None
+    assert east_hr.team_id is not None
+    async with db.transaction() as session:
+        await rules.update_rule(
+            session, east_hr, PointAction.PAIN_POINT_ADOPTED, RuleChange(points=20, monthly_cap=None)
+        )
+    async with db.sessions() as session:
+        east = {r.action: r for r in await rules.list_rules(session, east_hr.team_id)}
+        north_rules = {r.action: r for r in await rules.list_rules(session, north.team_id)}
+    adopted = PointAction.PAIN_POINT_ADOPTED
+    assert (east[adopted].points, east[adopted].monthly_cap) == (20, None)
+    assert (north_rules[adopted].points, north_rules[adopted].monthly_cap) == (15, 300)
 
 
 async def test_hr_changes_a_rule_and_the_change_is_audited(db: Database) -> None:
     hr = await user(db, "hr@a.com", role=UserRole.HR)
     async with db.transaction() as session:
         rule = await rules.update_rule(
-            session, hr, PointAction.ORDER_WON, RuleChange(points=40, daily_cap=200, active=False)
+            session,
+            hr,
+            PointAction.ORDER_WON,
+            RuleChange(points=40, daily_cap=200, monthly_cap=1000, active=False),
         )
-    assert (rule.points, rule.daily_cap, rule.active, rule.updated_by) == (40, 200, False, hr.id)
+    assert (rule.points, rule.daily_cap, rule.monthly_cap, rule.active, rule.updated_by) == (
+        40,
+        200,
+        1000,
+        False,
+        hr.id,
+    )
     async with db.transaction() as session:
         rule = await rules.update_rule(session, hr, PointAction.ORDER_WON, RuleChange(daily_cap=None))
-    assert (rule.points, rule.daily_cap, rule.active) == (40, None, False)
+    assert (rule.points, rule.daily_cap, rule.monthly_cap, rule.active) == (40, None, 1000, False)
     async with db.sessions() as session:
         events = (
             await session.scalars(select(AuditEvent).where(AuditEvent.action == "points.rule_updated"))
         ).all()
         assert [e.data for e in events] == [
             {
-                "before": {"points": 30, "daily_cap": None, "active": True},
-                "after": {"points": 40, "daily_cap": 200, "active": False},
+                "team_id": hr.team_id,
+                "before": {"points": 30, "daily_cap": 300, "monthly_cap": 1500, "active": True},
+                "after": {"points": 40, "daily_cap": 200, "monthly_cap": 1000, "active": False},
             },
             {
-                "before": {"points": 40, "daily_cap": 200, "active": False},
-                "after": {"points": 40, "daily_cap": None, "active": False},
+                "team_id": hr.team_id,
+                "before": {"points": 40, "daily_cap": 200, "monthly_cap": 1000, "active": False},
+                "after": {"points": 40, "daily_cap": None, "monthly_cap": 1000, "active": False},
             },
         ]
         assert (await audit.verify(session)).ok
@@ -56,6 +89,8 @@ async def test_hr_changes_a_rule_and_the_change_is_audited(db: Database) -> None
         (RuleChange(points=10_001), BadInput),
         (RuleChange(daily_cap=4), BadInput),  # below the 5 points of one award
         (RuleChange(daily_cap=0), BadInput),
+        (RuleChange(monthly_cap=0), BadInput),
+        (RuleChange(monthly_cap=49), BadInput),  # below the daily cap of 50
     ],
 )
 async def test_bad_rule_values_are_refused(db: Database, change: RuleChange, error: type[Exception]) -> None:

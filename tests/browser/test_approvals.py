@@ -1,0 +1,91 @@
+"""Approvals on the HR page: finance approves an order won, a second HR person a large adjustment."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from server.domain.demo import team as demo
+
+if TYPE_CHECKING:  # the fixtures' types; conftest is not imported at run time
+    from tests.browser.conftest import Api, People, Person
+
+pytestmark = pytest.mark.browser
+
+
+def _demo(people: People, email: str) -> Person:
+    """A person of the demo team the browser tests' server seeds (its finance and HR people among them)."""
+    found = next(p for p in demo.PEOPLE if p.email == email)
+    return replace(
+        people.alice,
+        email=found.email,
+        name=found.name,
+        password=demo.PASSWORD,
+        role=found.role.value,
+        team=demo.TEAM,
+    )
+
+
+def _balance(api: Api, person: Person) -> int:
+    return int(api.call(person, "MyPoints", first=1)["me"]["pointsBalance"])
+
+
+def test_finance_approves_an_order_and_a_second_hr_person_a_large_adjustment(
+    api: Api, people: People, signed_in: Callable[[Person], Page], screenshot: Callable[[Page, str], Path]
+) -> None:
+    alice, bob, zhou, hana, admin = (
+        _demo(people, f"{name}@demo.warroom") for name in ("alice", "bob", "zhou", "hana", "admin")
+    )
+    suffix = uuid.uuid4().hex[:6]
+    case_id = api.create_case(alice, f"华润续约 {suffix}", "华润万家", {})
+    approved, rejected = f"SO-{suffix}-1", f"SO-{suffix}-2"
+    for reference in (approved, rejected):
+        api.call(
+            alice, "RecordOrderWon", caseId=case_id, amount="88000", painPointIds=[], reference=reference
+        )
+    reason = f"年度最佳 {suffix}"
+    request = api.call(hana, "AdjustPoints", userId=api.user_id(bob), delta=2000, reason=reason)
+    assert request["adjustPoints"]["entry"] is None
+    bob_before = _balance(api, bob)
+
+    # Finance: an Approvals page with the orders, no HR tools.
+    finance = signed_in(zhou)
+    expect(finance.get_by_role("link", name="HR", exact=True)).to_have_count(0)
+    finance.get_by_role("link", name="Approvals", exact=True).click()
+    expect(finance.get_by_role("heading", name="Approvals", exact=True).first).to_be_visible()
+    expect(finance.get_by_test_id("pending-adjustment")).to_have_count(0)
+    order = finance.get_by_test_id("pending-order").filter(has_text=approved)
+    expect(order).to_contain_text(alice.name)
+    order.get_by_role("button", name="Approve").click()
+    expect(finance.get_by_role("status")).to_contain_text(f"Order {approved} approved")
+    expect(order).to_have_count(0)
+    other = finance.get_by_test_id("pending-order").filter(has_text=rejected)
+    other.get_by_role("button", name="Reject…").click()
+    other.get_by_label("Reason for rejecting the order").fill("订单号在系统里查不到")
+    other.get_by_role("button", name="Reject", exact=True).click()
+    expect(finance.get_by_role("status")).to_contain_text(f"Order {rejected} rejected")
+    pending = {n["reference"] for n in api.call(zhou, "PendingOrders", first=100)["pendingOrders"]["nodes"]}
+    assert not {approved, rejected} & pending
+
+    # The HR person who asked for the adjustment cannot approve it: the page says why.
+    requester = signed_in(hana)
+    requester.get_by_role("link", name="HR", exact=True).click()
+    mine = requester.get_by_test_id("pending-adjustment").filter(has_text=reason)
+    mine.get_by_role("button", name="Approve").click()
+    expect(requester.get_by_test_id("approvals").get_by_role("alert")).to_contain_text("You requested")
+    assert _balance(api, bob) == bob_before
+
+    second = signed_in(admin)
+    second.get_by_role("link", name="HR", exact=True).click()
+    theirs = second.get_by_test_id("pending-adjustment").filter(has_text=reason)
+    expect(theirs).to_contain_text(f"+2000 points for {bob.name}")
+    screenshot(second, "hr-approvals")
+    theirs.get_by_role("button", name="Approve").click()
+    expect(second.get_by_role("status")).to_contain_text("approved")
+    assert _balance(api, bob) == bob_before + 2000
