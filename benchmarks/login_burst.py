@@ -77,17 +77,24 @@ async def _sign_in(http: httpx.AsyncClient, url: str, email: str, password: str)
     return "OK", elapsed
 
 
-async def _raw_sign_in(host: str, port: int, email: str, password: str) -> str:
-    """One sign-in on a connection of its own, written as bytes: the guessing client's own CPU should not
-    compete with the server for this machine's two cores (httpx costs ~1 ms per request)."""
+def _request(host: str, port: int, email: str, password: str) -> bytes:
+    """A sign-in as bytes: the guessing client's own CPU should not compete with the server for this
+    machine's two cores (httpx costs ~1 ms per request)."""
     body = json.dumps({"query": LOGIN, "variables": {"e": email, "p": password}}).encode()
     head = (
         f"POST /graphql HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
         f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
     ).encode()
-    reader, writer = await asyncio.open_connection(host, port)
+    return head + body
+
+
+Connection = tuple[asyncio.StreamReader, asyncio.StreamWriter]
+
+
+async def _send(connection: Connection, request: bytes) -> str:
+    reader, writer = connection
     try:
-        writer.write(head + body)
+        writer.write(request)
         response = await reader.read()
     finally:
         writer.close()
@@ -95,13 +102,29 @@ async def _raw_sign_in(host: str, port: int, email: str, password: str) -> str:
     return found.group(1).decode() if found else ("OK" if b'"token"' in response else "?")
 
 
-async def _burst(url: str, email: str, attempts: int) -> tuple[Counter[str], float]:
-    """`attempts` wrong-password sign-ins at once, each on a connection of its own."""
-    address = urlsplit(url)
-    host, port = address.hostname or "127.0.0.1", address.port or 80
-    started = time.perf_counter()
-    answers = await asyncio.gather(*(_raw_sign_in(host, port, email, f"guess-{n}") for n in range(attempts)))
-    return Counter(answers), time.perf_counter() - started
+class Burst:
+    """`attempts` wrong-password sign-ins for one account, each on a connection of its own."""
+
+    def __init__(self, url: str, email: str, attempts: int) -> None:
+        address = urlsplit(url)
+        self.host, self.port = address.hostname or "127.0.0.1", address.port or 80
+        self.requests = [_request(self.host, self.port, email, f"guess-{n}") for n in range(attempts)]
+        self.connections: list[Connection] = []
+
+    async def connect(self) -> None:
+        """Open the connections now (--preconnect): the burst is then only the sign-ins themselves."""
+        self.connections = [await asyncio.open_connection(self.host, self.port) for _ in self.requests]
+
+    async def run(self) -> tuple[Counter[str], float]:
+        started = time.perf_counter()
+
+        async def one(n: int, request: bytes) -> str:
+            if n < len(self.connections):
+                return await _send(self.connections[n], request)
+            return await _send(await asyncio.open_connection(self.host, self.port), request)
+
+        answers = await asyncio.gather(*(one(n, request) for n, request in enumerate(self.requests)))
+        return Counter(answers), time.perf_counter() - started
 
 
 async def _phase(server: WarroomServer, kind: str, run: int, args: argparse.Namespace) -> Phase:
@@ -124,6 +147,9 @@ async def _phase(server: WarroomServer, kind: str, run: int, args: argparse.Name
         | timing
     )
     graphql = server.url.replace("ws://", "http://").replace("/sync", "/graphql")
+    guesses = Burst(graphql, args.victim, args.attempts)
+    if kind == "burst" and args.preconnect:
+        await guesses.connect()
     try:
         async with asyncio.timeout(60):
             for loader in (writer, observer):
@@ -133,7 +159,7 @@ async def _phase(server: WarroomServer, kind: str, run: int, args: argparse.Name
         cpu_0, busy_0, wall_0 = cpu_seconds(server.pid), machine_busy_seconds(), time.monotonic()
         await writer.send({"cmd": "start", "at": start_at * 1000})
         await asyncio.sleep(start_at + args.burst_at - time.monotonic())
-        burst = asyncio.create_task(_burst(graphql, args.victim, args.attempts)) if kind == "burst" else None
+        burst = asyncio.create_task(guesses.run()) if kind == "burst" else None
         await asyncio.sleep(0.01)
         # The colleague signs in from another address (loopback has them all), as they would
         async with httpx.AsyncClient(
@@ -195,8 +221,10 @@ async def _repetition(run: int, args: argparse.Namespace, workdir: Path) -> list
 
 
 def _report(phases: list[Phase], args: argparse.Namespace) -> bool:
+    connections = "opened beforehand" if args.preconnect else "each opening its connection"
     print(
-        f"\n{args.attempts} concurrent wrong-password sign-ins for one account from one address, "
+        f"\n{args.attempts} concurrent wrong-password sign-ins ({connections}) for one account from one "
+        "address, "
         f"{args.burst_at:g} s into {args.duration:g} s of 1 writer + 1 observer "
         f"({1000 / args.interval_ms:g} updates/s); {args.repeat} repetition(s), fresh server each"
     )
@@ -245,6 +273,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--unthrottled",
         action="store_true",
         help="raise the sign-in budgets: every attempt checks its password (the hashing threads alone)",
+    )
+    parser.add_argument(
+        "--preconnect",
+        action="store_true",
+        help="open the burst's connections before the writing starts (the burst is then the sign-ins alone)",
     )
     parser.add_argument("--victim", default="victim@bench.warroom")
     parser.add_argument("--bystander", default="王芳@bench.warroom")
