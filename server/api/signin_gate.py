@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # `login(` as a field call; a false match (the word in a text variable) only makes that request wait its turn.
 _LOGIN = re.compile(rb"\blogin\s*\(")
-DEFAULT_CONCURRENCY = 2
+DEFAULT_CONCURRENCY = 1
 
 
 class _Turns:
