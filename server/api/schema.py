@@ -33,6 +33,7 @@ from server.api.mutations.points import PointsMutations
 from server.api.mutations.redemptions import RedemptionMutations
 from server.api.mutations.rewards import RewardMutations
 from server.api.mutations.snapshots import SnapshotMutations
+from server.api.mutations.sync import SyncMutations
 from server.api.queries.cases import CaseQueries
 from server.api.queries.clusters import ClusterQueries
 from server.api.queries.comments import CommentQueries
@@ -81,6 +82,7 @@ Mutation = merge_types(
         OrderMutations,
         PainPointMutations,
         ClusterMutations,
+        SyncMutations,
     ),
 )
 Subscription = merge_types(

@@ -80,6 +80,7 @@ class Settings:
     log_format: str = "auto"
     sqlite_synchronous: str = "NORMAL"
     token_ttl_hours: int = 24 * 14
+    sync_ticket_seconds: int = 60
     max_frame_bytes: int = 8 * 1024 * 1024
     room_idle_seconds: float = 5.0
     ws_ping_seconds: float = 20.0
@@ -133,6 +134,7 @@ class Settings:
                 env, "WARROOM_SQLITE_SYNCHRONOUS", "normal", ("normal", "full")
             ).upper(),
             token_ttl_hours=_int(env, "WARROOM_TOKEN_TTL_HOURS", 24 * 14, minimum=1),
+            sync_ticket_seconds=_int(env, "WARROOM_SYNC_TICKET_SECONDS", 60, minimum=1),
             max_frame_bytes=_int(env, "WARROOM_MAX_FRAME_BYTES", 8 * 1024 * 1024, minimum=1024),
             room_idle_seconds=_float(env, "WARROOM_ROOM_IDLE_SECONDS", 5.0),
             ws_ping_seconds=_float(env, "WARROOM_WS_PING_SECONDS", 20.0),

@@ -11,11 +11,12 @@ from urllib.parse import parse_qs
 
 from starlette.types import Receive, Scope, Send
 
-from server.domain import users
+from server.domain import sync_tickets
+from server.domain.errors import Forbidden, Unauthenticated
+from server.domain.sync_tickets import Admission
 from server.infra.db import Database
-from server.infra.ids import is_id
-from server.models import Case, CaseMember
 from server.sync import protocol
+from server.sync.awareness import CLOSE_POLICY, AwarenessFlood
 from server.sync.peer import CLOSE_TOO_SLOW, OutboxPeer
 from server.sync.room import UpdateRefused
 from server.sync.rooms import Rooms
@@ -24,7 +25,6 @@ log = logging.getLogger("warroom.sync")
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
-CLOSE_NOT_FOUND = 4404
 CLOSE_PROTOCOL = 1002
 CLOSE_UNSUPPORTED = 1003
 CLOSE_INVALID_PAYLOAD = 1007
@@ -44,18 +44,28 @@ class _Rejected(Exception):
         self.reason = reason
 
 
-async def _authorise(db: Database, case_id: str, token: str | None) -> tuple[str, CaseMember]:
+async def _authorise(db: Database, case_id: str, ticket: str | None) -> Admission:
+    """Who the `?ticket=` (GraphQL `syncTicket`) lets into `case_id`; the ticket is spent either way.
+
+    The bearer token is not accepted here: a URL is logged by every proxy on its way, a ticket dies in
+    seconds. Returns the person (id and name, for presence), the id of the token behind the ticket (what
+    closes connections of a revoked token keys them by) and the membership.
+    """
+    if not ticket:
+        raise _Rejected(CLOSE_UNAUTHENTICATED, "missing ticket: ask syncTicket for one")
     async with db.sessions() as session:
-        user = await users.user_for_token(session, token) if token else None
-        if user is None:
-            raise _Rejected(CLOSE_UNAUTHENTICATED, "missing, expired or revoked token")
-        case = await session.get(Case, case_id) if is_id(case_id) else None
-        if case is None:
-            raise _Rejected(CLOSE_NOT_FOUND, "no such case")
-        member = await session.get(CaseMember, (case_id, user.id))
-        if member is None:
-            raise _Rejected(CLOSE_FORBIDDEN, "not a member of this case")
-        return user.id, member
+        try:
+            admission = await sync_tickets.redeem(session, ticket, case_id)
+        except Unauthenticated as exc:
+            refused = _Rejected(CLOSE_UNAUTHENTICATED, exc.message)
+        except Forbidden as exc:
+            refused = _Rejected(CLOSE_FORBIDDEN, exc.message)
+        else:
+            await session.commit()
+            return admission
+        # A refused ticket is spent as well: tried on another case, it must not work on its own later.
+        await session.commit()
+        raise refused
 
 
 class SyncEndpoint:
@@ -77,9 +87,9 @@ class SyncEndpoint:
         if (await receive())["type"] != "websocket.connect":
             return
         await send({"type": "websocket.accept"})
-        token = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("token", [None])[0]
+        ticket = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("ticket", [None])[0]
         try:
-            user_id, member = await _authorise(self._db, case_id, token)
+            admission = await _authorise(self._db, case_id, ticket)
         except _Rejected as rejected:
             await send({"type": "websocket.close", "code": rejected.code, "reason": rejected.reason})
             log.info(
@@ -88,7 +98,17 @@ class SyncEndpoint:
             )
             return
         direct = scope.get("extensions", {}).get(DIRECT_WRITE, {})
-        connection = _Connection(case_id, user_id, member.role.can_edit, receive, send, direct.get("abort"))
+        member = admission.member
+        connection = _Connection(
+            case_id,
+            admission.user_id,
+            member.role.can_edit,
+            receive,
+            send,
+            direct.get("abort"),
+            user_name=admission.user_name,
+            token_id=admission.token_id,
+        )
         await self._serve(connection, member.role.value, started, direct.get("write"))
 
     async def _serve(
@@ -101,6 +121,7 @@ class SyncEndpoint:
             conn.disconnect,
             write_now=write_now,
             max_buffered=self._max_buffered,
+            user_name=conn.user_name,
         )
         pump = asyncio.create_task(peer.pump(), name=f"sync-pump-{conn.case_id}")
         received = 0
@@ -124,6 +145,8 @@ class SyncEndpoint:
                     await room.answer_step1(peer, message.payload)
                 else:
                     room.handle(peer, message)
+        except AwarenessFlood as exc:
+            conn.close = (CLOSE_POLICY, str(exc)[:120])
         except UpdateRefused as exc:
             conn.close = (CLOSE_INVALID_PAYLOAD, str(exc)[:120])
         except protocol.ProtocolError as exc:
@@ -171,9 +194,15 @@ class _Connection:
         receive: Receive,
         send: Send,
         abort: Callable[[], None] | None = None,
+        *,
+        user_name: str = "",
+        token_id: str = "",
     ) -> None:
         self.case_id = case_id
         self.user_id = user_id
+        self.user_name = user_name
+        self.token_id = token_id
+        """The AuthToken behind the ticket that opened this connection."""
         self.can_write = can_write
         self.receive = receive
         self.send = send
