@@ -36,7 +36,7 @@ from server.infra.config import Settings
 from server.infra.db import Database
 from server.infra.events import EventBus
 from server.infra.job_queues import create_jobs
-from server.infra.middleware import AccessLog, BodyLimit
+from server.infra.middleware import AccessLog, BodyLimit, SecurityHeaders
 from server.infra.outbox import Dispatcher
 from server.infra.pubsub import create_pubsub
 from server.infra.schedule import Daily
@@ -242,7 +242,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/", frontend.__call__, methods=["GET", "HEAD"]),
         Route("/{path:path}", frontend.__call__, methods=["GET", "HEAD"]),
     ]
-    middleware = [Middleware(AccessLog), Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)]
+    middleware = [
+        Middleware(AccessLog),
+        Middleware(SecurityHeaders, csp_exempt=("/graphql",) if settings.debug else ()),
+        Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES),
+    ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.runtime = runtime
     return app

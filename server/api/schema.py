@@ -35,6 +35,7 @@ from server.api.mutations.points import PointsMutations
 from server.api.mutations.redemptions import RedemptionMutations
 from server.api.mutations.rewards import RewardMutations
 from server.api.mutations.snapshots import SnapshotMutations
+from server.api.mutations.sync import SyncMutations
 from server.api.queries.approvals import ApprovalQueries
 from server.api.queries.cases import CaseQueries
 from server.api.queries.clusters import ClusterQueries
@@ -87,6 +88,7 @@ Mutation = merge_types(
         ApprovalMutations,
         PainPointMutations,
         ClusterMutations,
+        SyncMutations,
     ),
 )
 Subscription = merge_types(
