@@ -32,8 +32,8 @@ from tests.support.gqlws import GqlWs
 from tests.support.live import Live, Member, live_server
 from tests.support.people import PASSWORD, case_with, make_user
 from tests.support.rooms import running_rooms
-from tests.support.tickets import TicketRefused
 from tests.support.services import REDIS_URL, require_redis
+from tests.support.tickets import TicketRefused
 from tests.support.yjs_pycrdt import PycrdtYClient
 from tests.support.ysocket import YSocket
 
