@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -26,11 +26,9 @@ _LISTEN_TIMEOUT = 60.0
 
 @dataclass(frozen=True)
 class Room:
-    """One shared document as clients reach it: the room name and each role's query parameters."""
+    """One shared document as clients reach it: the room name (ours: a case id)."""
 
     name: str
-    writer_params: dict[str, str] = field(default_factory=dict)
-    observer_params: dict[str, str] = field(default_factory=dict)
 
 
 class Server(Protocol):
@@ -41,6 +39,10 @@ class Server(Protocol):
     pid: int
 
     async def rooms(self, count: int) -> list[Room]: ...
+    async def params(self, room: Room, role: str, count: int) -> list[dict[str, str]]:
+        """Query parameters for `count` clients of `role` in `room`, one set per client (a ticket each)."""
+        ...
+
     async def stop(self) -> None: ...
 
 
@@ -145,6 +147,10 @@ class ReferenceServer:
         """Rooms are just names on this server."""
         return [Room(f"bench-{uuid.uuid4()}") for _ in range(count)]
 
+    async def params(self, room: Room, role: str, count: int) -> list[dict[str, str]]:
+        """No authentication here."""
+        return [{} for _ in range(count)]
+
     async def stop(self) -> None:
         """Terminate the server."""
         await _terminate(self._process)
@@ -213,10 +219,17 @@ class WarroomServer:
                 "mutation($c: ID!, $u: ID!) { addCaseMember(caseId: $c, userId: $u, role: EDITOR) { role } }",
                 {"c": case_id, "u": self._observer_id},
             )
-            rooms.append(
-                Room(case_id, {"token": self._tokens["writer"]}, {"token": self._tokens["observer"]})
-            )
+            rooms.append(Room(case_id))
         return rooms
+
+    async def params(self, room: Room, role: str, count: int) -> list[dict[str, str]]:
+        """A single-use ticket (`syncTicket`) per client: minted just before the clients connect."""
+        query = "mutation($c: ID!) { syncTicket(caseId: $c) { ticket } }"
+        tickets = []
+        for _ in range(count):
+            minted = await self._call(role, query, {"c": room.name})
+            tickets.append({"ticket": minted["syncTicket"]["ticket"]})
+        return tickets
 
     async def _call(self, role: str | None, query: str, variables: dict[str, Any]) -> dict[str, Any]:
         headers = {} if role is None else {"Authorization": f"Bearer {self._tokens[role]}"}

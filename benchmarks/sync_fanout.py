@@ -167,11 +167,13 @@ async def run_scenario(server: Server, scenario: Scenario, run: int, args: argpa
         "warmupMs": args.warmup * 1000,
         "padTo": args.paragraph_chars,
     }
-    writer_clients = [{"room": r.name, "params": r.writer_params, "role": "writer"} for r in rooms]
+    writer_clients = [
+        {"room": r.name, "params": (await server.params(r, "writer", 1))[0], "role": "writer"} for r in rooms
+    ]
     observer_clients = [
-        {"room": r.name, "params": r.observer_params, "role": "observer"}
+        {"room": r.name, "params": params, "role": "observer"}
         for r in rooms
-        for _ in range(scenario.observers)
+        for params in await server.params(r, "observer", scenario.observers)
     ]
     # Observers are dealt round-robin so that each process holds a share of every room.
     shares = [observer_clients[i :: args.observer_procs] for i in range(args.observer_procs)]

@@ -41,7 +41,7 @@ from server.infra.db import Database
 from server.infra.events import EventBus
 from server.infra.job_queues import create_jobs
 from server.infra.metrics_access import MetricsAccess
-from server.infra.middleware import AccessLog, BodyLimit
+from server.infra.middleware import AccessLog, BodyLimit, SecurityHeaders
 from server.infra.outbox import Dispatcher
 from server.infra.pubsub import create_pubsub
 from server.infra.schedule import Daily
@@ -264,6 +264,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     sign_ins = int_setting(settings.extra, "WARROOM_LOGIN_CONCURRENCY", DEFAULT_SIGN_INS, minimum=1)
     middleware = [
         Middleware(AccessLog),
+        Middleware(SecurityHeaders, csp_exempt=("/graphql",) if settings.debug else ()),
         Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES),
         Middleware(SignInGate, concurrency=sign_ins),
     ]

@@ -226,6 +226,8 @@ FIXTURES: dict[str, Fixture] = {
         lambda w: {"caseId": w.case_id, "userId": w.viewer.person.id, "role": "COMMENTER"},
         foreign=lambda w: [{"caseId": w.foreign_case_id}, {"userId": w.outsider.person.id}],
     ),
+    # sync.graphql
+    "SyncTicket": Fixture(lambda w: {"caseId": w.case_id}, foreign=lambda w: [{"caseId": w.foreign_case_id}]),
     # users.graphql
     "Users": Fixture(lambda _w: {"search": "user", "first": 10}),
     # snapshots.graphql

@@ -126,7 +126,7 @@ class Context:
 
     @property
     def client_address(self) -> str:
-        """The peer's address as the server saw it (uvicorn puts a trusted proxy's X-Forwarded-For there)."""
+        """The peer's address (`serve --proxy-headers`: a trusted proxy's X-Forwarded-For)."""
         client = getattr(self.request, "client", None)
         return str(getattr(client, "host", None) or "unknown")
 

@@ -35,6 +35,7 @@ from server.api.mutations.points import PointsMutations
 from server.api.mutations.redemptions import RedemptionMutations
 from server.api.mutations.rewards import RewardMutations
 from server.api.mutations.snapshots import SnapshotMutations
+from server.api.mutations.sync import SyncMutations
 from server.api.one_login import OneLogin
 from server.api.queries.approvals import ApprovalQueries
 from server.api.queries.cases import CaseQueries
@@ -88,6 +89,7 @@ Mutation = merge_types(
         ApprovalMutations,
         PainPointMutations,
         ClusterMutations,
+        SyncMutations,
     ),
 )
 Subscription = merge_types(

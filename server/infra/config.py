@@ -91,6 +91,7 @@ class Settings:
     # `session_check_seconds` (docs/security.md, Sessions).
     token_idle_hours: float = 72.0
     session_check_seconds: float = 10.0
+    sync_ticket_seconds: int = 60
     max_frame_bytes: int = 8 * 1024 * 1024
     room_idle_seconds: float = 5.0
     ws_ping_seconds: float = 20.0
@@ -146,6 +147,7 @@ class Settings:
             token_ttl_hours=_int(env, "WARROOM_TOKEN_TTL_HOURS", 24 * 14, minimum=1),
             token_idle_hours=_positive(env, "WARROOM_TOKEN_IDLE_HOURS", 72.0),
             session_check_seconds=_positive(env, "WARROOM_SESSION_CHECK_SECONDS", 10.0),
+            sync_ticket_seconds=_int(env, "WARROOM_SYNC_TICKET_SECONDS", 60, minimum=1),
             max_frame_bytes=_int(env, "WARROOM_MAX_FRAME_BYTES", 8 * 1024 * 1024, minimum=1024),
             room_idle_seconds=_float(env, "WARROOM_ROOM_IDLE_SECONDS", 5.0),
             ws_ping_seconds=_float(env, "WARROOM_WS_PING_SECONDS", 20.0),

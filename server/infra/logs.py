@@ -19,12 +19,13 @@ from typing import IO, Any
 # Attributes every LogRecord has; anything else on a record came from `extra=`.
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
 # Never written, whatever a call site passes.
-_SECRET = {"token", "password", "authorization", "password_hash"}
+_SECRET = {"token", "ticket", "password", "authorization", "password_hash"}
 # uvicorn passes its message again with ANSI colours for its own formatter; ours writes the plain one.
 _NOT_EXTRA = {"color_message"}
 
-# uvicorn logs WebSocket paths with their query string, and a sync URL carries `?token=`.
-_TOKEN_IN_TEXT = re.compile(r"(token=)[^&\s\"']+", re.IGNORECASE)
+# uvicorn logs WebSocket paths with their query string, and a sync URL carries `?ticket=` (once it carried
+# `?token=`; an old client may still send one).
+_TOKEN_IN_TEXT = re.compile(r"((?:token|ticket)=)[^&\s\"']+", re.IGNORECASE)
 
 # Lines uvicorn writes (websockets' own, too, through uvicorn's logger) for every WebSocket that opens
 # and closes: debug, like our own per-connection lines; refusals and errors stay as they are.
@@ -37,7 +38,7 @@ _CONTROL_BUT_NEWLINE = {code: text for code, text in _CONTROL.items() if code !=
 
 
 def redact(text: str) -> str:
-    """`text` with any `token=...` value replaced."""
+    """`text` with any `token=...` or `ticket=...` value replaced."""
     return _TOKEN_IN_TEXT.sub(r"\1[redacted]", text)
 
 

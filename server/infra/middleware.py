@@ -1,8 +1,9 @@
-"""Pure ASGI middleware: request-body limit and one access-log line per HTTP request."""
+"""Pure ASGI middleware: request-body limit, one access-log line per HTTP request, security headers."""
 
 from __future__ import annotations
 
 import logging
+import re
 import time
 from typing import Any
 
@@ -101,3 +102,64 @@ class AccessLog:
             if user_id:
                 extra["user_id"] = user_id
             log.info("request", extra=extra)
+
+
+# What the built war room needs (tests/browser/test_csp.py loads it under this policy): its own scripts and
+# stylesheets only, data: images (the favicon), and its own origin for GraphQL and the sync sockets.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'{sockets}; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+_HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+_FIXED = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+]
+# A Host header we repeat in the policy must be a host, nothing that could end a directive.
+_HOST = re.compile(r"^[A-Za-z0-9.\-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$")
+
+
+class SecurityHeaders:
+    """Add the security headers to every HTTP response: a Content-Security-Policy, no framing, no referrer,
+    no MIME sniffing, and HSTS when the request came over TLS.
+
+    "Over TLS" is the ASGI scope's scheme: `https` when uvicorn terminates TLS, or when it trusts a proxy's
+    `X-Forwarded-Proto` (`serve --proxy-headers`, from `--forwarded-allow-ips`). The header itself is never
+    read here, so a client cannot turn HSTS on for a plain-HTTP deployment.
+    `csp_exempt` paths get no policy (GraphiQL, served only with WARROOM_DEBUG=1, runs inline scripts).
+    """
+
+    def __init__(self, app: ASGIApp, csp_exempt: tuple[str, ...] = ()) -> None:
+        self.app = app
+        self.csp_exempt = csp_exempt
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        extra = list(_FIXED)
+        if scope.get("path") not in self.csp_exempt:
+            extra.append((b"content-security-policy", _policy(scope).encode()))
+        if scope.get("scheme") == "https":
+            extra.append(_HSTS)
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                headers = list(message.get("headers", []))
+                headers += [(name, value) for name, value in extra if name not in present]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def _policy(scope: Scope) -> str:
+    # 'self' covers same-origin ws:/wss: in CSP 3 browsers; the explicit origin serves the others.
+    host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1")
+    if not _HOST.match(host):
+        return CONTENT_SECURITY_POLICY.format(sockets="")
+    socket = "wss" if scope.get("scheme") == "https" else "ws"
+    return CONTENT_SECURITY_POLICY.format(sockets=f" {socket}://{host}")

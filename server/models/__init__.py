@@ -22,6 +22,7 @@ from server.models.painpoints import (
 from server.models.points import EARNING_ACTIONS, PointAction, PointBalance, PointEntry, PointRule, PointVoid
 from server.models.rewards import Redemption, RedemptionStatus, Reward, RewardKind
 from server.models.snapshots import Snapshot, SnapshotKind
+from server.models.sync_tickets import SyncTicket
 from server.models.users import AuthToken, Team, User, UserRole
 
 __all__ = [
@@ -66,6 +67,7 @@ __all__ = [
     "RewardKind",
     "Snapshot",
     "SnapshotKind",
+    "SyncTicket",
     "Team",
     "TicketStatus",
     "User",

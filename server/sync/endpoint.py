@@ -7,18 +7,18 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import parse_qs
 
 from starlette.types import Receive, Scope, Send
 
-from server.domain.accounts import tokens
+from server.domain import sync_tickets
 from server.domain.accounts.watch import CLOSE_SESSION_ENDED, SESSION_ENDED, SessionWatch, Watched
+from server.domain.errors import Forbidden, Unauthenticated
+from server.domain.sync_tickets import Admission
 from server.infra.db import Database
-from server.infra.ids import is_id
-from server.models import Case, CaseMember
 from server.sync import protocol
+from server.sync.awareness import CLOSE_POLICY, AwarenessFlood
 from server.sync.peer import CLOSE_TOO_SLOW, OutboxPeer
 from server.sync.room import UpdateRefused
 from server.sync.rooms import Rooms
@@ -27,7 +27,6 @@ log = logging.getLogger("warroom.sync")
 
 CLOSE_UNAUTHENTICATED = CLOSE_SESSION_ENDED
 CLOSE_FORBIDDEN = 4403
-CLOSE_NOT_FOUND = 4404
 CLOSE_PROTOCOL = 1002
 CLOSE_UNSUPPORTED = 1003
 CLOSE_INVALID_PAYLOAD = 1007
@@ -47,31 +46,28 @@ class _Rejected(Exception):
         self.reason = reason
 
 
-@dataclass(frozen=True, slots=True)
-class _Admitted:
-    """Who a connection acts for, with which membership, and the token they authenticated with (the id
-    their session is watched by)."""
+async def _authorise(db: Database, case_id: str, ticket: str | None, idle: timedelta) -> Admission:
+    """Who the `?ticket=` (GraphQL `syncTicket`) lets into `case_id`; the ticket is spent either way.
 
-    user_id: str
-    member: CaseMember
-    token_id: str
-
-
-async def _authorise(db: Database, case_id: str, token: str | None, idle: timedelta) -> _Admitted:
+    The bearer token is not accepted here: a URL is logged by every proxy on its way, a ticket dies in
+    seconds. Returns the person (id and name, for presence), the id of the token behind the ticket (what
+    closes connections of a revoked token keys them by) and the membership.
+    """
+    if not ticket:
+        raise _Rejected(CLOSE_UNAUTHENTICATED, "missing ticket: ask syncTicket for one")
     async with db.sessions() as session:
-        signed = await tokens.signed_in(session, token, idle) if token else None
-        if signed is None:
-            raise _Rejected(CLOSE_UNAUTHENTICATED, "missing, expired or revoked token")
-        case = await session.get(Case, case_id) if is_id(case_id) else None
-        if case is None:
-            raise _Rejected(CLOSE_NOT_FOUND, "no such case")
-        member = await session.get(CaseMember, (case_id, signed.user.id))
-        if member is None:
-            raise _Rejected(CLOSE_FORBIDDEN, "not a member of this case")
-    if signed.needs_touch:
-        async with db.transaction() as session:
-            await tokens.touch(session, [signed.token_id])
-    return _Admitted(signed.user.id, member, signed.token_id)
+        try:
+            admission = await sync_tickets.redeem(session, ticket, case_id, idle)
+        except Unauthenticated as exc:
+            refused = _Rejected(CLOSE_UNAUTHENTICATED, exc.message)
+        except Forbidden as exc:
+            refused = _Rejected(CLOSE_FORBIDDEN, exc.message)
+        else:
+            await session.commit()
+            return admission
+        # A refused ticket is spent as well: tried on another case, it must not work on its own later.
+        await session.commit()
+        raise refused
 
 
 class SyncEndpoint:
@@ -103,9 +99,9 @@ class SyncEndpoint:
         if (await receive())["type"] != "websocket.connect":
             return
         await send({"type": "websocket.accept"})
-        token = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("token", [None])[0]
+        ticket = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("ticket", [None])[0]
         try:
-            admitted = await _authorise(self._db, case_id, token, self._idle)
+            admission = await _authorise(self._db, case_id, ticket, self._idle)
         except _Rejected as rejected:
             await send({"type": "websocket.close", "code": rejected.code, "reason": rejected.reason})
             log.info(
@@ -114,11 +110,18 @@ class SyncEndpoint:
             )
             return
         direct = scope.get("extensions", {}).get(DIRECT_WRITE, {})
-        member = admitted.member
+        member = admission.member
         connection = _Connection(
-            case_id, admitted.user_id, member.role.can_edit, receive, send, direct.get("abort")
+            case_id,
+            admission.user_id,
+            member.role.can_edit,
+            receive,
+            send,
+            direct.get("abort"),
+            user_name=admission.user_name,
+            token_id=admission.token_id,
         )
-        await self._serve(connection, member.role.value, admitted.token_id, started, direct.get("write"))
+        await self._serve(connection, member.role.value, admission.token_id, started, direct.get("write"))
 
     async def _serve(
         self,
@@ -135,6 +138,7 @@ class SyncEndpoint:
             conn.disconnect,
             write_now=write_now,
             max_buffered=self._max_buffered,
+            user_name=conn.user_name,
         )
         pump = asyncio.create_task(peer.pump(), name=f"sync-pump-{conn.case_id}")
 
@@ -168,6 +172,8 @@ class SyncEndpoint:
                     if isinstance(message, protocol.Sync):
                         watched.used = True  # a write through the socket is a use of the session
                     room.handle(peer, message)
+        except AwarenessFlood as exc:
+            conn.close = (CLOSE_POLICY, str(exc)[:120])
         except UpdateRefused as exc:
             conn.close = (CLOSE_INVALID_PAYLOAD, str(exc)[:120])
         except protocol.ProtocolError as exc:
@@ -216,9 +222,15 @@ class _Connection:
         receive: Receive,
         send: Send,
         abort: Callable[[], None] | None = None,
+        *,
+        user_name: str = "",
+        token_id: str = "",
     ) -> None:
         self.case_id = case_id
         self.user_id = user_id
+        self.user_name = user_name
+        self.token_id = token_id
+        """The AuthToken behind the ticket that opened this connection."""
         self.can_write = can_write
         self.receive = receive
         self.send = send

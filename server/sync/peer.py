@@ -15,6 +15,8 @@ CLOSE_TOO_SLOW = 1013
 
 class Peer(Protocol):
     user_id: str
+    user_name: str
+    """The signed-in person's name: the name others see in their presence."""
     can_write: bool
 
     def send(self, data: bytes) -> None:
@@ -48,8 +50,10 @@ class OutboxPeer:
         write_now: Callable[[bytes], int] | None = None,
         max_buffered: int = 16 * 1024 * 1024,
         max_backlog: int = 10_000,
+        user_name: str = "",
     ) -> None:
         self.user_id = user_id
+        self.user_name = user_name
         self.can_write = can_write
         self._transmit = transmit
         self._disconnect = disconnect

@@ -145,18 +145,20 @@ class AwarenessEntry:
     state: str  # the JSON text as sent; "null" when the client left
 
 
-def decode_awareness(payload: bytes) -> list[AwarenessEntry]:
-    """The entries of an awareness update; the state JSON must parse."""
+def decode_awareness(payload: bytes, *, parse: bool = True) -> list[AwarenessEntry]:
+    """The entries of an awareness update; with `parse`, every state's JSON must parse (without, the
+    caller parses the states it keeps: a client's echoes of others' states are dropped unread)."""
     reader = _Reader(payload)
     entries = []
     for _ in range(reader.var_uint()):
         client_id = reader.var_uint()
         clock = reader.var_uint()
         state = reader.var_string()
-        try:
-            json.loads(state)
-        except ValueError:
-            raise ProtocolError("awareness state is not JSON") from None
+        if parse:
+            try:
+                json.loads(state)
+            except ValueError:
+                raise ProtocolError("awareness state is not JSON") from None
         entries.append(AwarenessEntry(client_id, clock, state))
     reader.done()
     return entries

@@ -10,6 +10,7 @@ from typing import Any
 from pycrdt import Doc, TransactionEvent
 
 from server.sync import protocol
+from server.sync.awareness import AwarenessLimits, Speaker
 from server.sync.fanout import KIND_ACCESS, KIND_AWARENESS, KIND_UPDATE, Fanout
 from server.sync.peer import Peer
 from server.sync.protocol import AwarenessEntry, SyncKind
@@ -41,6 +42,7 @@ class Room:
         writer: UpdateWriter,
         fanout: Fanout,
         on_activity: ActivityListener | None = None,
+        awareness_limits: AwarenessLimits | None = None,
     ) -> None:
         self.case_id = case_id
         self.doc: Doc[Any] = Doc()
@@ -51,7 +53,10 @@ class Room:
         self.updates_stored = 0
         self.version = 0
         """Counts the doc's changes (every transaction that changed it, whatever its origin)."""
-        self._controlled: dict[Peer, set[int]] = {}
+        self._limits = awareness_limits or AwarenessLimits()
+        self._speakers: dict[Peer, Speaker] = {}
+        self._owners: dict[int, Speaker] = {}
+        """Who speaks for each client id of this server's connections (server/sync/awareness.py)."""
         self._writer = writer
         self._fanout = fanout
         self._on_activity = on_activity
@@ -90,7 +95,9 @@ class Room:
 
     def join(self, peer: Peer) -> None:
         self.peers.add(peer)
-        self._controlled[peer] = set()
+        self._speakers[peer] = Speaker(
+            peer.user_id, peer.user_name, self._limits, asyncio.get_running_loop().time()
+        )
         peer.send(protocol.encode_sync(SyncKind.STEP1, self.doc.get_state()))
         if self.awareness:
             payload = protocol.encode_awareness_update(list(self.awareness.values()))
@@ -98,14 +105,15 @@ class Room:
 
     def leave(self, peer: Peer) -> None:
         self.peers.discard(peer)
-        gone = self._controlled.pop(peer, set())
-        entries = []
-        for client_id in gone:
-            entry = self.awareness.pop(client_id, None)
-            if entry is not None:
-                self._clocks[client_id] = entry.clock + 1
-                entries.append(AwarenessEntry(client_id, entry.clock + 1, "null"))
-        self._announce(entries, publish=True)
+        speaker = self._speakers.pop(peer, None)
+        if speaker is None or speaker.client_id is None:
+            return
+        client_id = speaker.client_id
+        self._owners.pop(client_id, None)
+        entry = self.awareness.pop(client_id, None)
+        if entry is not None:
+            self._clocks[client_id] = entry.clock + 1
+            self._announce([AwarenessEntry(client_id, entry.clock + 1, "null")], publish=True)
 
     # ---- messages from local peers -----------------------------------------------------------
 
@@ -119,6 +127,9 @@ class Room:
         elif isinstance(message, protocol.Awareness):
             self._awareness(peer, message.payload)
         elif isinstance(message, protocol.QueryAwareness):
+            speaker = self._speakers.get(peer)
+            if speaker is None or not speaker.admit(asyncio.get_running_loop().time()):
+                return
             payload = protocol.encode_awareness_update(list(self.awareness.values()))
             peer.send(protocol.encode_awareness(payload))
 
@@ -157,7 +168,44 @@ class Room:
         self._local_update(None, update, author_id)
 
     def _awareness(self, peer: Peer, payload: bytes) -> None:
-        self._announce(self._accept(payload, self._controlled.get(peer)), publish=True)
+        """Relay the state of the sender's own client id, signed with its name, at the allowed rate."""
+        speaker = self._speakers.get(peer)
+        if speaker is None:
+            return
+        entry = speaker.own(protocol.decode_awareness(payload, parse=False), self._free)
+        if entry is None:
+            return
+        self._owners.setdefault(entry.client_id, speaker)
+        if speaker.admit(asyncio.get_running_loop().time()):
+            speaker.held = None
+            self._relay(speaker, entry)
+            return
+        speaker.held = entry
+        if not speaker.releasing:
+            speaker.releasing = True
+            asyncio.get_running_loop().call_later(speaker.wait(), self._release, peer)
+
+    def _free(self, client_id: int) -> bool:
+        return client_id not in self._owners and client_id not in self.awareness
+
+    def _release(self, peer: Peer) -> None:
+        speaker = self._speakers.get(peer)
+        if speaker is None:
+            return
+        speaker.releasing = False
+        entry = speaker.release(asyncio.get_running_loop().time())
+        if entry is not None:
+            self._relay(speaker, entry)
+        elif speaker.held is not None:
+            speaker.releasing = True
+            asyncio.get_running_loop().call_later(speaker.wait(), self._release, peer)
+
+    def _relay(self, speaker: Speaker, entry: AwarenessEntry) -> None:
+        signed = speaker.sign(entry)
+        if signed is None:
+            log.debug("awareness state dropped", extra={"case_id": self.case_id, "user_id": speaker.user_id})
+            return
+        self._announce(self._accept([signed]), publish=True)
 
     def _announce(self, entries: list[AwarenessEntry], *, publish: bool) -> None:
         """Queue awareness news for the room's next awareness message, sent once the loop has handled
@@ -190,15 +238,14 @@ class Room:
             published = protocol.encode_awareness_update(list(unpublished.values()))
             self._fanout.publish(self.case_id, KIND_AWARENESS, published)
 
-    def _accept(self, payload: bytes, controlled: set[int] | None) -> list[AwarenessEntry]:
-        """Remember the entries of an awareness update that are news, and return them.
+    def _accept(self, entries: list[AwarenessEntry]) -> list[AwarenessEntry]:
+        """Remember the entries that are news, and return them.
 
         y-protocols' rule: an entry counts only with a newer clock than the room's (or as the removal
         of a present state at the same clock). A y-websocket client sends back every awareness change
         it receives, with the clock it came with: forwarding those echoes would turn each change in a
-        room of n clients into n² frames. `controlled` (the sender's client ids) gains the states it adds.
+        room of n clients into n² frames.
         """
-        entries = protocol.decode_awareness(payload)
         news = []
         for entry in entries:
             clock = self._clocks.get(entry.client_id, 0)
@@ -209,12 +256,8 @@ class Room:
             self._clocks[entry.client_id] = entry.clock
             if removal:
                 self.awareness.pop(entry.client_id, None)
-                if controlled is not None:
-                    controlled.discard(entry.client_id)
             else:
                 self.awareness[entry.client_id] = entry
-                if controlled is not None and not present:
-                    controlled.add(entry.client_id)
             news.append(entry)
         return news
 
@@ -227,7 +270,8 @@ class Room:
             if effective is not None:
                 self._broadcast(protocol.encode_sync(SyncKind.UPDATE, effective), exclude=None)
         elif kind == KIND_AWARENESS:
-            self._announce(self._accept(payload, None), publish=False)
+            # Another server checked its own connections' entries.
+            self._announce(self._accept(protocol.decode_awareness(payload)), publish=False)
         elif kind == KIND_ACCESS:
             self.set_access(payload[1:].decode(), payload[:1] == b"1")
 

@@ -62,8 +62,8 @@ async def _anchor_until(
 
 async def test_an_anchor_follows_live_edits_and_orphans_when_its_passage_goes(live: Live) -> None:
     case = await live.case(editor="EDITOR", commenter="COMMENTER")
-    editor = await YSocket.connect(live.sync_url(case.id, case.members["editor"].token))
-    commenter = await YSocket.connect(live.sync_url(case.id, case.members["commenter"].token))
+    editor = await YSocket.connect(await live.sync_url(case.id, case.members["editor"].token))
+    commenter = await YSocket.connect(await live.sync_url(case.id, case.members["commenter"].token))
     await asyncio.gather(editor.synced.wait(), commenter.synced.wait())
     editor.add_paragraph(SENTENCE)
     editor.add_paragraph("Second paragraph stays.")

@@ -63,8 +63,8 @@ async def _settled(live: Live, case_id: str, token: str, timeout: float = 20.0) 
 async def test_each_authors_surviving_text_lands_in_their_section(live: Live) -> None:
     case = await live.case(alice="EDITOR", bob="EDITOR")
     alice_member, bob_member = case.members["alice"], case.members["bob"]
-    alice = await YSocket.connect(live.sync_url(case.id, alice_member.token))
-    bob = await YSocket.connect(live.sync_url(case.id, bob_member.token))
+    alice = await YSocket.connect(await live.sync_url(case.id, alice_member.token))
+    bob = await YSocket.connect(await live.sync_url(case.id, bob_member.token))
     await asyncio.gather(alice.synced.wait(), bob.synced.wait())
 
     # Tiptap writes heading levels as numbers; older documents hold strings.
@@ -128,8 +128,8 @@ async def test_two_servers_count_every_update_once(postgres_url: str, tmp_path: 
     # Each server stores its own clients' updates and runs its own heatmap jobs on the shared database.
     async with live_pair(postgres_url, tmp_path, WARROOM_HEATMAP_DELAY_SECONDS="0.2") as (one, two):
         case = await one.case(mate="EDITOR")
-        left = await YSocket.connect(one.sync_url(case.id, case.owner.token))
-        right = await YSocket.connect(two.sync_url(case.id, case.members["mate"].token))
+        left = await YSocket.connect(await one.sync_url(case.id, case.owner.token))
+        right = await YSocket.connect(await two.sync_url(case.id, case.members["mate"].token))
         await asyncio.gather(left.synced.wait(), right.synced.wait())
         _write_section(left, "Left", 2, "")
         await right.wait_text("Left")

@@ -45,7 +45,7 @@ async def _payload(socket: GqlWs, operation: str, timeout: float = 5.0) -> dict[
 async def test_members_receive_named_restored_and_automatic_versions(live: Live) -> None:
     case = await live.case(viewer="VIEWER")
     socket, operation = await _subscribed(live, case.members["viewer"].token, case.id)
-    writer = await YSocket.connect(live.sync_url(case.id, case.owner.token))
+    writer = await YSocket.connect(await live.sync_url(case.id, case.owner.token))
     writer.add_paragraph("first words")
     await asyncio.sleep(0.1)
     named = (await live.gql.data(CREATE, {"c": case.id, "l": "Named"}, case.owner.token))["createSnapshot"]

@@ -251,11 +251,26 @@ def people() -> People:
     return People(ALICE, LINA, VICTOR)
 
 
+# Chromium logs each violation to the console ("Refused to ... Content Security Policy ..."); the event adds
+# what the console line may leave out (the directive and the blocked resource).
+_REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`Content Security Policy violation: ${event.violatedDirective} blocked ${event.blockedURI}`);
+});
+"""
+
+
+def _note_csp_violation(text: str, errors: list[str]) -> None:
+    if "Content Security Policy" in text:
+        errors.append(text)
+
+
 @pytest.fixture
 def new_page(browser: Browser, server_url: str) -> Iterator[Callable[[], Page]]:
     """Opens a page in a fresh browser context (its own storage, so one person per context).
 
-    A script error thrown in any of the pages fails the test, even when what it checks still passed.
+    A script error thrown in any of the pages, or a Content-Security-Policy violation, fails the test, even
+    when what it checks still passed.
     """
     contexts = []
     script_errors: list[str] = []
@@ -266,8 +281,11 @@ def new_page(browser: Browser, server_url: str) -> Iterator[Callable[[], Page]]:
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
+        # The server's Content-Security-Policy must let the war room run: every violation fails the test.
+        context.add_init_script(_REPORT_CSP_VIOLATIONS)
         page = context.new_page()
         page.on("pageerror", lambda error: script_errors.append(str(error)))
+        page.on("console", lambda message: _note_csp_violation(message.text, script_errors))
         return page
 
     yield open_page

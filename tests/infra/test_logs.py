@@ -50,6 +50,15 @@ def test_log_lines_never_carry_tokens() -> None:
         assert "token=[redacted]" in line
 
 
+def test_log_lines_never_carry_sync_tickets() -> None:
+    record = _record(
+        '%s - "WebSocket %s" %s', "127.0.0.1:1", "/sync/abc?ticket=T1CKET&x=1", "[accepted]", ticket="T1CKET"
+    )
+    for line in (JsonFormatter().format(record), TextFormatter().format(record)):
+        assert "T1CKET" not in line
+        assert "ticket=[redacted]" in line
+
+
 def test_uvicorns_coloured_copy_of_a_message_is_left_out() -> None:
     coloured = f"Started server process [{ESC}[36m%d{ESC}[0m]"
     record = _record("Started server process [%d]", 42, color_message=coloured)
@@ -116,9 +125,10 @@ def test_uvicorns_per_connection_lines_are_debug() -> None:
 
 
 async def _connect_and_leave(live: Live) -> str:
-    """A sync client and a GraphQL WebSocket client come, work and go; the token they used."""
+    """A sync client (with a ticket in its URL) and a GraphQL WebSocket client come, work and go; the token
+    they used."""
     case = await live.case()
-    client = await YSocket.connect(live.sync_url(case.id, case.owner.token))
+    client = await YSocket.connect(await live.sync_url(case.id, case.owner.token))
     await client.synced.wait()
     client.add_paragraph("hello")
     await client.close()
@@ -165,7 +175,7 @@ async def test_text_lines_when_asked_with_per_connection_lines_at_debug(
         written = [line for line in lines if message in line]
         assert written, message
         assert all(" DEBUG " in line for line in written), written
-    assert "token=[redacted]" in text
+    assert "ticket=[redacted]" in text
     assert token not in text
 
 

@@ -94,12 +94,81 @@ const matches = (state, match) => Object.entries(match).every(
   ([key, value]) => state !== null && JSON.stringify(state[key]) === JSON.stringify(value)
 )
 
+// The signed-in side: the token each connection's ticket is minted with (set by open, changed by connect).
+const auth = { token: null, graphqlUrl: null }
+
+// What y-websocket sees as its WebSocket: it first asks the server's GraphQL `syncTicket` for a ticket, then
+// opens the real socket with `?ticket=`. y-websocket makes one per (re)connect, so every connection has a
+// fresh ticket, as the war room's does (frontend/src/warroom/ticketed-socket.ts). A refused ticket is a
+// close: 4401 when signed out, 4404 when the case is not the caller's.
+class TicketedSocket {
+  static CONNECTING = 0
+  static OPEN = 1
+  static CLOSING = 2
+  static CLOSED = 3
+
+  constructor (url, protocols) {
+    this.CONNECTING = 0
+    this.OPEN = 1
+    this.CLOSING = 2
+    this.CLOSED = 3
+    this.readyState = 0
+    this.binaryType = 'arraybuffer'
+    this.onopen = this.onmessage = this.onerror = this.onclose = null
+    this.socket = null
+    this.abandoned = false
+    const room = decodeURIComponent(new URL(url).pathname.split('/').pop())
+    this.ticket(room).then((ticket) => {
+      if (this.abandoned) return
+      const socket = new WebSocket(`${url}${url.includes('?') ? '&' : '?'}ticket=${encodeURIComponent(ticket)}`, protocols)
+      socket.binaryType = this.binaryType
+      socket.onopen = (event) => { this.readyState = 1; this.onopen?.(event) }
+      socket.onmessage = (event) => this.onmessage?.(event)
+      socket.onerror = (event) => this.onerror?.(event)
+      socket.onclose = (event) => { this.readyState = 3; this.onclose?.(event) }
+      this.socket = socket
+    }, ({ code, message }) => {
+      if (this.abandoned) return
+      this.readyState = 3
+      this.onclose?.({ code, reason: message, wasClean: false })
+    })
+  }
+
+  async ticket (room) {
+    let body
+    try {
+      const response = await fetch(auth.graphqlUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${auth.token}` },
+        body: JSON.stringify({ query: 'mutation($c: ID!) { syncTicket(caseId: $c) { ticket } }', variables: { c: room } })
+      })
+      body = await response.json()
+    } catch (error) {
+      throw { code: 1006, message: String(error) } // eslint-disable-line no-throw-literal
+    }
+    if (body.errors?.length) {
+      const code = body.errors[0].extensions?.code
+      throw { code: code === 'UNAUTHENTICATED' ? 4401 : code === 'NOT_FOUND' ? 4404 : 1011, message: body.errors[0].message } // eslint-disable-line no-throw-literal
+    }
+    return body.data.syncTicket.ticket
+  }
+
+  send (data) { this.socket?.send(data) }
+
+  close (code, reason) {
+    this.abandoned = true
+    this.readyState = 3
+    this.socket?.close(code, reason)
+  }
+}
+
 const ops = {
-  open ({ url, room, params = {}, max_backoff_ms: maxBackoffTime = 2500 }) {
+  open ({ url, room, token = null, graphql_url: graphqlUrl = null, max_backoff_ms: maxBackoffTime = 2500 }) {
     if (provider !== null) throw new Error('already opened')
+    auth.token = token
+    auth.graphqlUrl = graphqlUrl
     provider = new WebsocketProvider(url, room, doc, {
-      WebSocketPolyfill: WebSocket,
-      params,
+      WebSocketPolyfill: token === null ? WebSocket : TicketedSocket,
       maxBackoffTime,
       // Clients of one process would otherwise sync through BroadcastChannel, not the server.
       disableBc: true
@@ -114,9 +183,9 @@ const ops = {
     provider.awareness.on('change', () => { pokeWaiters(); emit('awareness', { states: awarenessStates() }) })
     return { client_id: doc.clientID }
   },
-  connect ({ params }) {
+  connect ({ token }) {
     const p = requireProvider()
-    if (params !== undefined) p.params = params
+    if (token !== undefined) auth.token = token
     p.connect()
     return null
   },

@@ -38,15 +38,22 @@ class Live:
     gql: GraphQL
     _count: int = 0
 
-    def sync_url(self, case_id: str, token: str) -> str:
-        return self.server.sync_url(case_id, token)
+    async def sync_url(self, case_id: str, token: str) -> str:
+        """A `/sync/{case_id}?ticket=…` URL good for one connection (a ticket works once)."""
+        return await self.server.sync_url(case_id, token)
 
     async def member(
-        self, email: str | None = None, *, team: str = "Team A", role: UserRole = UserRole.MEMBER
+        self,
+        email: str | None = None,
+        *,
+        team: str = "Team A",
+        role: UserRole = UserRole.MEMBER,
+        name: str | None = None,
     ) -> Member:
-        """A new person, signed in."""
+        """A new person, signed in (named after their email unless `name` is given)."""
         self._count += 1
-        person = await make_person(self.db, email or f"user{self._count}@a.com", role=role, team=team)
+        email = email or f"user{self._count}@a.com"
+        person = await make_person(self.db, email, role=role, team=team, name=name)
         return Member(person, await self.gql.login(person.email, person.password))
 
     async def signed_in(self, email: str, role: UserRole = UserRole.MEMBER) -> tuple[str, str]:

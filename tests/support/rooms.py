@@ -20,8 +20,9 @@ from server.sync.writer import UpdateWriter
 class RecordingPeer:
     """A connected client as a room sees it; keeps a Doc fed by every update frame it is sent."""
 
-    def __init__(self, user_id: str, can_write: bool = True) -> None:
+    def __init__(self, user_id: str, can_write: bool = True, user_name: str = "") -> None:
         self.user_id = user_id
+        self.user_name = user_name or user_id
         self.can_write = can_write
         self.frames: list[bytes] = []
         self.doc: Doc[Any] = Doc()

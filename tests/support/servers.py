@@ -14,6 +14,8 @@ from pathlib import Path
 
 import httpx
 
+from tests.support.tickets import ticketed_url
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -39,8 +41,9 @@ class ServerProcess:
     def ws_url(self) -> str:
         return f"ws://127.0.0.1:{self.port}"
 
-    def sync_url(self, case_id: str, token: str) -> str:
-        return f"{self.ws_url}/sync/{case_id}?token={token}"
+    async def sync_url(self, case_id: str, token: str) -> str:
+        """A `/sync/{case_id}` URL for one connection: it carries a fresh ticket minted with `token`."""
+        return await ticketed_url(self.http_url, self.ws_url, case_id, token)
 
     def logs(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""

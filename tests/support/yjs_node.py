@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from tests.support.js_packages import ensure_installed
+from tests.support.tickets import graphql_url_of
 from tests.support.yclient import CloseInfo, EncodedState
 
 JSONValue = Any
@@ -78,10 +79,11 @@ class NodeYClient:
         wait_synced: bool = True,
         timeout: float = 10.0,
     ) -> Self:
-        """Connect to `url`/`room` (with `?token=` when given) and, by default, wait for the first sync."""
+        """Connect to `url`/`room` and, by default, wait for the first sync. With `token`, the client asks
+        the server's GraphQL `syncTicket` for a ticket before every connection, reconnections included."""
         client = await cls.spawn()
         try:
-            await client.open(url, room, {} if token is None else {"token": token})
+            await client.open(url, room, token=token)
             if wait_synced:
                 await client.wait_synced(timeout)
         except BaseException:
@@ -99,13 +101,16 @@ class NodeYClient:
 
     # --- connection -------------------------------------------------------------------------------------
 
-    async def open(self, url: str, room: str, params: dict[str, str] | None = None) -> None:
-        """Create the provider on `url`/`room` with these query parameters; it connects at once."""
-        await self._request("open", {"url": url, "room": room, "params": params or {}})
+    async def open(self, url: str, room: str, *, token: str | None = None) -> None:
+        """Create the provider on `url`/`room`; it connects at once (with tickets for `token` if given)."""
+        args = {"url": url, "room": room}
+        if token is not None:
+            args |= {"token": token, "graphql_url": graphql_url_of(url)}
+        await self._request("open", args)
 
     async def connect(self, token: str | None = None) -> None:
         """Reconnect after `disconnect` (or after a terminal close), optionally with a new token."""
-        await self._request("connect", {} if token is None else {"params": {"token": token}})
+        await self._request("connect", {} if token is None else {"token": token})
 
     async def disconnect(self) -> None:
         """Close the socket and stop reconnecting; the document stays in memory."""

@@ -24,6 +24,7 @@ from pycrdt import (
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from tests.support.tickets import fetch_ticket, graphql_url_of
 from tests.support.yclient import CloseInfo, EncodedState
 
 _T = TypeVar("_T")
@@ -86,14 +87,15 @@ class _Channel:
 class PycrdtYClient:
     """One pycrdt `Doc` synced through pycrdt's `Provider`; its rich text is the `XmlFragment` `body`."""
 
-    def __init__(self, url: str, room: str, params: dict[str, str]) -> None:
+    def __init__(self, url: str, room: str, token: str | None = None) -> None:
         self.doc: Doc[Any] = Doc()
         self.body = self.doc.get("body", type=XmlFragment)
         self.awareness_state = Awareness(self.doc)
         self.client_id = self.doc.client_id
         self._url = url.rstrip("/")
         self._room = room
-        self._params = params
+        self._token = token
+        self._params: dict[str, str] = {}
         self._changed = asyncio.Event()
         self._doc_subscription: Subscription | None = self.doc.observe(lambda _event: self._changed.set())
         self.awareness_state.observe(lambda _topic, _change: self._changed.set())
@@ -113,8 +115,9 @@ class PycrdtYClient:
         wait_synced: bool = True,
         timeout: float = 10.0,
     ) -> Self:
-        """Connect to `url`/`room` (with `?token=` when given) and, by default, wait for the first sync."""
-        client = cls(url, room, {} if token is None else {"token": token})
+        """Connect to `url`/`room` (with a fresh `?ticket=` for `token` when given, minted through the server's
+        GraphQL `syncTicket`) and, by default, wait for the first sync."""
+        client = cls(url, room, token)
         await client.connect()
         if wait_synced:
             try:
@@ -141,11 +144,14 @@ class PycrdtYClient:
     # --- connection -------------------------------------------------------------------------------------
 
     async def connect(self, token: str | None = None) -> None:
-        """Open a connection (again), optionally with a new token; a refused handshake is a 1006 close."""
+        """Open a connection (again), optionally with a new token; a refused handshake is a 1006 close.
+        Each connection with a token gets a ticket of its own (a ticket works once)."""
         if self._connection is not None and not self._connection.done():
             raise PycrdtClientError("already connected")
-        if token is not None:
-            self._params = {**self._params, "token": token}
+        self._token = token or self._token
+        if self._token is not None:
+            ticket = await fetch_ticket(graphql_url_of(self._url), self._room, self._token)
+            self._params = {"ticket": ticket}
         self._closed.clear()
         try:
             self._websocket = await connect(self.url, max_size=_MAX_MESSAGE)

@@ -23,9 +23,9 @@ def _lines(text: str, prefix: str) -> set[str]:
 async def test_sigkill_mid_editing_loses_nothing_that_was_seen(database_url: str, tmp_path: Path) -> None:
     async with live_server(database_url, tmp_path) as live:
         case = await live.case(mate="EDITOR")
-        alice = await YSocket.connect(live.sync_url(case.id, case.owner.token))
-        bob = await YSocket.connect(live.sync_url(case.id, case.members["mate"].token))
-        watcher = await YSocket.connect(live.sync_url(case.id, case.owner.token))
+        alice = await YSocket.connect(await live.sync_url(case.id, case.owner.token))
+        bob = await YSocket.connect(await live.sync_url(case.id, case.members["mate"].token))
+        watcher = await YSocket.connect(await live.sync_url(case.id, case.owner.token))
         await asyncio.gather(alice.synced.wait(), bob.synced.wait(), watcher.synced.wait())
         stop = asyncio.Event()
         typing = [asyncio.create_task(_type(alice, "a", stop)), asyncio.create_task(_type(bob, "b", stop))]
@@ -44,7 +44,7 @@ async def test_sigkill_mid_editing_loses_nothing_that_was_seen(database_url: str
 
         restarted = await ServerProcess.start(database_url, tmp_path, port=live.server.port, name="restarted")
         try:
-            fresh = await YSocket.connect(restarted.sync_url(case.id, case.owner.token))
+            fresh = await YSocket.connect(await restarted.sync_url(case.id, case.owner.token))
             await fresh.synced.wait()
             missing = seen - set(fresh.text.splitlines())
             assert not missing, (
@@ -58,7 +58,7 @@ async def test_sigkill_mid_editing_loses_nothing_that_was_seen(database_url: str
         # A graceful restart (which compacts the log) reloads exactly the same bytes.
         again = await ServerProcess.start(database_url, tmp_path, port=live.server.port, name="again")
         try:
-            reloaded = await YSocket.connect(again.sync_url(case.id, case.owner.token))
+            reloaded = await YSocket.connect(await again.sync_url(case.id, case.owner.token))
             await reloaded.synced.wait()
             assert reloaded.doc.get_update() == state_before
             await reloaded.close()
@@ -71,15 +71,14 @@ async def test_sigkill_mid_editing_loses_nothing_that_was_seen(database_url: str
 async def test_reconnecting_writer_merges_offline_edits(live_sqlite: Live) -> None:
     live = live_sqlite
     case = await live.case()
-    url = live.sync_url(case.id, case.owner.token)
-    writer = await YSocket.connect(url)
+    writer = await YSocket.connect(await live.sync_url(case.id, case.owner.token))
     await writer.synced.wait()
     await writer.close()
     writer.add_paragraph("typed while offline")
-    back = await YSocket.connect(url)
+    back = await YSocket.connect(await live.sync_url(case.id, case.owner.token))
     back.doc.apply_update(writer.doc.get_update())  # the same local state, as y-websocket keeps it
     await back.synced.wait()
-    observer = await YSocket.connect(url)
+    observer = await YSocket.connect(await live.sync_url(case.id, case.owner.token))
     await observer.wait_text("typed while offline")
     assert "typed while offline" in await live.gql.case_text(case.owner.token, case.id)
     await back.close()

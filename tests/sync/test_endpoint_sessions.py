@@ -14,7 +14,7 @@ import pytest
 from pycrdt import Doc, XmlElement, XmlFragment, XmlText
 from sqlalchemy import select
 
-from server.domain import users
+from server.domain import sync_tickets, users
 from server.domain.accounts import tokens
 from server.domain.accounts.watch import SessionWatch
 from server.domain.documents import store as documents
@@ -33,7 +33,9 @@ from tests.support.live import Live, Member, live_server
 from tests.support.people import case_with, make_user
 from tests.support.rooms import running_rooms
 from tests.support.services import REDIS_URL, require_redis
+from tests.support.tickets import TicketRefused
 from tests.support.yjs_pycrdt import PycrdtYClient
+from tests.support.ysocket import YSocket
 
 DEACTIVATE = "mutation($u: ID!) { deactivateUser(userId: $u) { id } }"
 EVERYWHERE = "mutation { signOutEverywhere }"
@@ -106,12 +108,18 @@ async def test_a_revoked_sessions_socket_writes_nothing_more(sqlite_url: str, tm
         try:
             await editor.insert_paragraph("写入一 first write")
             await watcher.wait_text("first write")
+            spare = await live.sync_url(case_id, member.token)  # a ticket minted before the sign-out
             await live.gql.data(EVERYWHERE, token=member.token)
             assert (await editor.wait_closed(WITHIN)).code == 4401
-            # The client edits on and tries to send it with the same token: refused at once.
+            # The client edits on and tries to reconnect with the same token: no ticket any more...
             await editor.insert_paragraph("写入二 after sign-out")
-            await editor.connect(member.token)
-            assert (await editor.wait_closed(WITHIN)).code == 4401
+            with pytest.raises(TicketRefused) as refused:
+                await editor.connect(member.token)
+            assert refused.value.code == "UNAUTHENTICATED"
+            # ...and the one it kept opens nothing either.
+            late = await YSocket.connect(spare, handshake=False)
+            assert await late.wait_closed() == 4401
+            assert late.frames == []
             await asyncio.sleep(0.5)
             assert "after sign-out" not in await watcher.text()
         finally:
@@ -163,6 +171,7 @@ async def test_frames_arriving_after_the_session_ended_are_not_applied(db: Datab
     case_id = await case_with(db, owner)
     async with db.transaction() as session:
         token = (await users.issue_token(session, owner, timedelta(hours=1))).token
+        ticket = (await sync_tickets.issue(session, token, case_id, timedelta(seconds=60))).ticket
     events = EventBus(LocalPubSub())
     watch = SessionWatch(db, events, idle=tokens.DEFAULT_IDLE, every=3600)
     await watch.start()
@@ -176,7 +185,7 @@ async def test_frames_arriving_after_the_session_ended_are_not_applied(db: Datab
     scope = {
         "type": "websocket",
         "path_params": {"case_id": case_id},
-        "query_string": f"token={token}".encode(),
+        "query_string": f"ticket={ticket}".encode(),
     }
     try:
         async with running_rooms(db) as rooms:

@@ -34,9 +34,11 @@ async def test_a_client_that_stops_reading_is_dropped_and_the_room_goes_on(
     env = {"WARROOM_MAX_FRAME_BYTES": str(FRAME_LIMIT)}
     async with live_server(sqlite_url, tmp_path, env=env) as live:
         case = await live.case(reader="VIEWER", stuck="VIEWER")
-        writer = await YSocket.connect(live.sync_url(case.id, case.owner.token))
-        reader = await YSocket.connect(live.sync_url(case.id, case.members["reader"].token))
-        stuck = await _stuck_client(live.sync_url(case.id, case.members["stuck"].token), live.server.port)
+        writer = await YSocket.connect(await live.sync_url(case.id, case.owner.token))
+        reader = await YSocket.connect(await live.sync_url(case.id, case.members["reader"].token))
+        stuck = await _stuck_client(
+            await live.sync_url(case.id, case.members["stuck"].token), live.server.port
+        )
         await writer.synced.wait()
         await reader.synced.wait()
 

@@ -49,7 +49,7 @@ async def _wait_text(client: YSocket, text: str, timeout: float = 5.0) -> None:
 
 async def test_restore_reaches_connected_clients_at_once(live: Live) -> None:
     case = await live.case(mate="EDITOR")
-    writer = await YSocket.connect(live.sync_url(case.id, case.owner.token))
+    writer = await YSocket.connect(await live.sync_url(case.id, case.owner.token))
     await writer.synced.wait()
     node = await _node(live.server.ws_url, case.id, case.members["mate"].token)
     writer.add_paragraph("Customer wants faster delivery")
@@ -90,7 +90,7 @@ async def test_restore_reaches_connected_clients_at_once(live: Live) -> None:
 async def test_a_reconnecting_client_loads_the_restored_document(live_sqlite: Live) -> None:
     live = live_sqlite
     case = await live.case()
-    client = await YSocket.connect(live.sync_url(case.id, case.owner.token))
+    client = await YSocket.connect(await live.sync_url(case.id, case.owner.token))
     client.add_paragraph("keep me")
     await asyncio.sleep(0.1)
     version = (await live.gql.data(CREATE, {"c": case.id, "l": "v"}, case.owner.token))["createSnapshot"]
@@ -99,7 +99,7 @@ async def test_a_reconnecting_client_loads_the_restored_document(live_sqlite: Li
     await client.close()
     await asyncio.sleep(0.8)  # the room closes (idle 0.5 s): the restore goes through the database
     await live.gql.data(RESTORE, {"s": version["id"]}, case.owner.token)
-    again = await YSocket.connect(live.sync_url(case.id, case.owner.token))
+    again = await YSocket.connect(await live.sync_url(case.id, case.owner.token))
     await again.synced.wait()
     await _wait_text(again, "keep me")
     await again.close()
@@ -116,8 +116,8 @@ async def pair(postgres_url: str, tmp_path: Path) -> AsyncIterator[tuple[Live, L
 async def test_restore_on_one_server_reaches_clients_of_both(pair: tuple[Live, Live]) -> None:
     one, two = pair
     case = await one.case(mate="EDITOR")
-    near = await YSocket.connect(one.sync_url(case.id, case.owner.token))
-    far = await YSocket.connect(two.sync_url(case.id, case.members["mate"].token))
+    near = await YSocket.connect(await one.sync_url(case.id, case.owner.token))
+    far = await YSocket.connect(await two.sync_url(case.id, case.members["mate"].token))
     node = await _node(two.server.ws_url, case.id, case.members["mate"].token)
     await asyncio.gather(near.synced.wait(), far.synced.wait())
     near.add_paragraph("v1 text")
@@ -136,7 +136,7 @@ async def test_restore_on_one_server_reaches_clients_of_both(pair: tuple[Live, L
 async def test_restore_on_a_server_without_the_case_open_reaches_the_other(pair: tuple[Live, Live]) -> None:
     one, two = pair
     case = await one.case()
-    far = await YSocket.connect(two.sync_url(case.id, case.owner.token))
+    far = await YSocket.connect(await two.sync_url(case.id, case.owner.token))
     node = await _node(two.server.ws_url, case.id, case.owner.token)
     await far.synced.wait()
     far.add_paragraph("v1 text")
@@ -156,8 +156,8 @@ async def test_restore_on_a_server_without_the_case_open_reaches_the_other(pair:
 async def test_automatic_snapshots_across_servers_are_never_duplicated(pair: tuple[Live, Live]) -> None:
     one, two = pair
     case = await one.case(mate="EDITOR")
-    left = await YSocket.connect(one.sync_url(case.id, case.owner.token))
-    right = await YSocket.connect(two.sync_url(case.id, case.members["mate"].token))
+    left = await YSocket.connect(await one.sync_url(case.id, case.owner.token))
+    right = await YSocket.connect(await two.sync_url(case.id, case.members["mate"].token))
     await asyncio.gather(left.synced.wait(), right.synced.wait())
     for i in range(20):
         left.add_paragraph(f"left {i}")

@@ -22,8 +22,8 @@ async def pair(postgres_url: str, tmp_path: Path) -> AsyncIterator[tuple[Live, L
 async def test_updates_and_awareness_cross_servers_and_are_stored_once(pair: tuple[Live, Live]) -> None:
     one, two = pair
     case = await one.case(mate="EDITOR")
-    left = await YSocket.connect(one.sync_url(case.id, case.owner.token))
-    right = await YSocket.connect(two.sync_url(case.id, case.members["mate"].token))
+    left = await YSocket.connect(await one.sync_url(case.id, case.owner.token))
+    right = await YSocket.connect(await two.sync_url(case.id, case.members["mate"].token))
     await asyncio.gather(left.synced.wait(), right.synced.wait())
     for i in range(10):
         left.add_paragraph(f"from server one {i}")

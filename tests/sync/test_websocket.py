@@ -69,8 +69,8 @@ async def test_connections_opened_together_are_pinged_at_different_moments(
     be pinged, and answer, at the same instant every interval for as long as they last."""
     async with live_server(sqlite_url, tmp_path, env={"WARROOM_WS_PING_SECONDS": "2"}) as live:
         case = await live.case()
-        url = live.sync_url(case.id, case.owner.token)
-        delays = sorted(await asyncio.gather(*(_first_ping_after(url) for _ in range(20))))
+        urls = [await live.sync_url(case.id, case.owner.token) for _ in range(20)]
+        delays = sorted(await asyncio.gather(*(_first_ping_after(url) for url in urls)))
     assert delays[0] >= 0.9, "the first ping comes in the second half of the interval"
     assert delays[-1] <= 3.0
     assert delays[-1] - delays[0] > 0.3, f"pinged together: {delays}"
@@ -115,15 +115,15 @@ async def test_clients_co_edit_through_either_protocol(sqlite_url: str, tmp_path
     async with live_server(sqlite_url, tmp_path, env={"WARROOM_FAST_WEBSOCKET": fast}) as live:
         assert ("WARROOM_FAST_WEBSOCKET=0" in live.server.logs()) == (fast == "0")
         case = await live.case(bob="EDITOR")
-        alice = await YSocket.connect(live.sync_url(case.id, case.owner.token))
-        bob = await YSocket.connect(live.sync_url(case.id, case.members["bob"].token))
+        alice = await YSocket.connect(await live.sync_url(case.id, case.owner.token))
+        bob = await YSocket.connect(await live.sync_url(case.id, case.members["bob"].token))
         alice.add_paragraph("Card payments fail at peak hours.")
         await bob.wait_text("peak hours")
         # Past 65,535 bytes a frame carries an 8-byte length.
         long = "高峰期支付失败率约 4%。" * 6_000
         bob.add_paragraph(long)
         await alice.wait_text(long)
-        late = await YSocket.connect(live.sync_url(case.id, case.owner.token))
+        late = await YSocket.connect(await live.sync_url(case.id, case.owner.token))
         await late.wait_text(long)
         assert alice.text == bob.text == late.text
         assert await live.gql.case_text(case.owner.token, case.id) == alice.text

@@ -84,7 +84,7 @@ export function warRoomPage(caseId: string): Page {
     release();
     document.title = `${item.title} · Warroom`;
 
-    const sync = connectCase(item.id, token);
+    const sync = connectCase(item.id);
     cleanups.push(() => sync.destroy());
     const editorHost = h("div", { class: "editor", "data-testid": "editor" });
     const editor: Editor = createEditor({

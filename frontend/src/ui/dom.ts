@@ -18,6 +18,9 @@ export function h<K extends keyof HTMLElementTagNameMap>(
     if (value === false || value === null || value === undefined) continue;
     if (typeof value === "function") {
       el.addEventListener(name.slice(2).toLowerCase(), value);
+    } else if (name === "style") {
+      // Through the CSSOM: the Content-Security-Policy (style-src 'self') refuses style attributes.
+      el.style.cssText = String(value);
     } else if (value === true) {
       el.setAttribute(name, "");
     } else {

@@ -20,7 +20,7 @@ const LABELS: Record<ConnectionState, string> = {
 
 const CLOSE_REASONS: Record<number, string> = {
   4403: "You are not a member of this case any more.",
-  4404: "This case does not exist.",
+  4404: "This case does not exist, or it is not shared with you.",
 };
 
 // The server closes with this when the member's write permission changed (a role change): the room is

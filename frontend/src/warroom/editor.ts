@@ -8,6 +8,7 @@ import StarterKit from "@tiptap/starter-kit";
 import type { WebsocketProvider } from "y-websocket";
 import type * as Y from "yjs";
 import type { PresenceUser } from "./presence";
+import "../styles/prosemirror.css";
 
 /** The fragment of the case's Y.Doc that holds the rich text (the server reads the same name). */
 export const BODY_FIELD = "body";
@@ -39,6 +40,8 @@ export function createEditor({ element, doc, provider, user }: EditorOptions): E
   return new Editor({
     element,
     editable: false,
+    // Its base styles come from styles/prosemirror.css: an injected <style> breaks the CSP (style-src 'self').
+    injectCSS: false,
     extensions: [
       // Yjs keeps the history per user; ProseMirror's own undo would undo other people's edits.
       // The trailing empty paragraph is off: every client would append its own, a stray line each time.

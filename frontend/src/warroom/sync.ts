@@ -1,7 +1,9 @@
-// The case document: one Y.Doc synced with the server's room over y-websocket (/sync/<caseId>?token=…).
+// The case document: one Y.Doc synced with the server's room over y-websocket (/sync/<caseId>?ticket=…, a
+// fresh single-use ticket for every connection: ticketed-socket.ts).
 
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
+import { ticketedSocket } from "./ticketed-socket";
 
 export interface CaseSync {
   doc: Y.Doc;
@@ -14,12 +16,15 @@ function syncUrl(): string {
   return `${scheme}//${location.host}/sync`;
 }
 
-/** Opens the live document of a case; the server checks the token and membership on connect. */
-export function connectCase(caseId: string, token: string): CaseSync {
+/** Opens the live document of a case; each connection's ticket is minted for the signed-in member. */
+export function connectCase(caseId: string): CaseSync {
   const doc = new Y.Doc();
   // disableBc: tabs must not sync through the browser behind the server's back; the server decides
   // what is accepted (viewers' updates are dropped), so everyone sees the same document.
-  const provider = new WebsocketProvider(syncUrl(), caseId, doc, { params: { token }, disableBc: true });
+  const provider = new WebsocketProvider(syncUrl(), caseId, doc, {
+    WebSocketPolyfill: ticketedSocket(caseId),
+    disableBc: true,
+  });
 
   // The browser knows sooner than the socket when the network goes; reconnect at once when it returns.
   const goOffline = (): void => provider.disconnect();
