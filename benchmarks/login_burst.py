@@ -135,15 +135,16 @@ async def _phase(server: WarroomServer, kind: str, run: int, args: argparse.Name
         "warmupMs": args.warmup * 1000,
         "padTo": 48,
     }
+    # each client gets a ticket of its own (single use) for its sync socket
+    writer_params, observer_params = [
+        (await server.params(room, role, 1))[0] for role in ("writer", "observer")
+    ]
     writer = await _Loader.spawn(
-        {"url": server.url, "clients": [{"room": room.name, "params": room.writer_params, "role": "writer"}]}
+        {"url": server.url, "clients": [{"room": room.name, "params": writer_params, "role": "writer"}]}
         | timing
     )
     observer = await _Loader.spawn(
-        {
-            "url": server.url,
-            "clients": [{"room": room.name, "params": room.observer_params, "role": "observer"}],
-        }
+        {"url": server.url, "clients": [{"room": room.name, "params": observer_params, "role": "observer"}]}
         | timing
     )
     graphql = server.url.replace("ws://", "http://").replace("/sync", "/graphql")
