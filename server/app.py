@@ -6,6 +6,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -17,6 +18,8 @@ from starlette.types import Receive, Scope, Send
 from server.api.context import Services
 from server.api.heatmap_images import HeatmapImages
 from server.api.http import GraphQLApp
+from server.api.signin_gate import DEFAULT_CONCURRENCY as DEFAULT_SIGN_INS
+from server.api.signin_gate import SignInGate
 from server.clustering.models import canonical
 from server.domain import job_names
 from server.domain.accounts import tokens
@@ -28,18 +31,21 @@ from server.domain.painpoints.submit import Submissions
 from server.domain.painpoints.warmup import Warmup
 from server.domain.painpoints.warmup import enabled as warmup_enabled
 from server.domain.points.adjustment_requests import approval_above
+from server.domain.signin import SignIn, SignInRules
 from server.domain.snapshots.actions import AutoPolicy
 from server.domain.snapshots.scheduler import SnapshotScheduler
 from server.frontend import Frontend
 from server.infra import offload
-from server.infra.config import Settings
+from server.infra.config import Settings, int_setting
 from server.infra.db import Database
 from server.infra.events import EventBus
 from server.infra.job_queues import create_jobs
+from server.infra.metrics_access import MetricsAccess
 from server.infra.middleware import AccessLog, BodyLimit, SecurityHeaders
 from server.infra.outbox import Dispatcher
 from server.infra.pubsub import create_pubsub
 from server.infra.schedule import Daily
+from server.infra.throttle import create_throttle
 from server.sync.committers import create_committer
 from server.sync.endpoint import SyncEndpoint
 from server.sync.fanout import Fanout
@@ -63,6 +69,7 @@ class _Runtime:
         self.pubsub = create_pubsub(settings.redis_url, settings.redis_prefix)
         self.fanout = Fanout(self.pubsub)
         self.events = EventBus(self.pubsub)
+        self.throttle = create_throttle(settings.redis_url, settings.redis_prefix)
         # Closes live connections whose session ended (revoked, expired, idle, account disabled).
         self.sessions = SessionWatch.from_settings(self.db, self.events, settings)
         self.rooms: Rooms | None = None
@@ -107,6 +114,12 @@ class _Runtime:
             rooms=self.rooms,
             events=self.events,
             painpoints=Submissions(self.db, painpoint_config),
+            signin=SignIn(
+                self.db,
+                self.throttle,
+                SignInRules.from_settings(self.settings),
+                timedelta(hours=self.settings.token_ttl_hours),
+            ),
             sessions=self.sessions,
         )
         # A client that leaves more than twice the largest incoming frame unread is disconnected (1013).
@@ -150,6 +163,7 @@ class _Runtime:
         if self.dispatcher is not None:
             await self.dispatcher.settle()
         await self.pubsub.stop()
+        await self.throttle.close()
         await self.db.dispose()
 
 
@@ -200,8 +214,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def readyz(_request: Request) -> Response:
         try:
             await runtime.db.ping()
-        except Exception as exc:  # noqa: BLE001 - any failure means "not ready", and says why
-            return JSONResponse({"status": "unavailable", "database": str(exc)[:200]}, status_code=503)
+        except Exception:  # any failure means "not ready"; why goes to the log, not to the caller
+            log.warning("readiness check: the database does not answer", exc_info=True)
+            return JSONResponse({"status": "unavailable", "code": "DATABASE_UNAVAILABLE"}, status_code=503)
         return JSONResponse({"status": "ready"})
 
     def services() -> Services:
@@ -210,7 +225,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     images = HeatmapImages(services)
 
-    async def metrics(_request: Request) -> Response:
+    metrics_access = MetricsAccess.from_settings(settings)
+
+    async def metrics(request: Request) -> Response:
+        if (refusal := metrics_access.refusal(request)) is not None:
+            return refusal
         rooms = runtime.rooms
         lines = [
             f"warroom_rooms_open {len(rooms) if rooms else 0}",
@@ -242,10 +261,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/", frontend.__call__, methods=["GET", "HEAD"]),
         Route("/{path:path}", frontend.__call__, methods=["GET", "HEAD"]),
     ]
+    sign_ins = int_setting(settings.extra, "WARROOM_LOGIN_CONCURRENCY", DEFAULT_SIGN_INS, minimum=1)
     middleware = [
         Middleware(AccessLog),
         Middleware(SecurityHeaders, csp_exempt=("/graphql",) if settings.debug else ()),
         Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES),
+        Middleware(SignInGate, concurrency=sign_ins),
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.runtime = runtime

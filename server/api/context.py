@@ -20,6 +20,7 @@ from server.domain.cases import actions as cases
 from server.domain.comments.anchors import ResolverCache
 from server.domain.errors import Unauthenticated
 from server.domain.painpoints.submit import Submissions
+from server.domain.signin import SignIn
 from server.infra.config import Settings
 from server.infra.db import Database
 from server.infra.events import EventBus
@@ -39,6 +40,7 @@ class Services:
     events: EventBus
     # group commit of pain-point submissions
     painpoints: Submissions
+    signin: SignIn
     # closes this server's live connections whose session ended
     sessions: SessionWatch
     anchors: ResolverCache = field(default_factory=ResolverCache)
@@ -121,6 +123,12 @@ class Context:
         state = getattr(self.request, "scope", {}).get("state")
         if isinstance(state, dict):
             state["user_id"] = user.id  # the access log line names who asked
+
+    @property
+    def client_address(self) -> str:
+        """The peer's address (`serve --proxy-headers`: a trusted proxy's X-Forwarded-For)."""
+        client = getattr(self.request, "client", None)
+        return str(getattr(client, "host", None) or "unknown")
 
     def use_token(self, token: str | None) -> None:
         """Authenticate later lookups with `token` (a WebSocket sends it after the handshake)."""

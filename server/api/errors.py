@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from graphql import GraphQLError
-from server.domain.errors import DomainError
+from server.domain.errors import DomainError, RateLimited
 
 log = logging.getLogger("warroom.graphql")
 
@@ -17,7 +18,10 @@ def with_code(error: GraphQLError, request_id: str) -> GraphQLError:
     """`error` as clients see it: a domain error's code and message, or a masked, logged failure."""
     original = error.original_error
     if isinstance(original, DomainError):
-        extensions = {"code": original.code}
+        extensions: dict[str, object] = {"code": original.code}
+        if isinstance(original, RateLimited):
+            # whole seconds, rounded up: a client that waits this long is let in
+            extensions["retryAfter"] = max(1, math.ceil(original.retry_after))
         return GraphQLError(
             original.message, error.nodes, error.source, error.positions, error.path, extensions=extensions
         )

@@ -36,6 +36,7 @@ from server.api.mutations.redemptions import RedemptionMutations
 from server.api.mutations.rewards import RewardMutations
 from server.api.mutations.snapshots import SnapshotMutations
 from server.api.mutations.sync import SyncMutations
+from server.api.one_login import OneLogin
 from server.api.queries.approvals import ApprovalQueries
 from server.api.queries.cases import CaseQueries
 from server.api.queries.clusters import ClusterQueries
@@ -135,6 +136,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     rules = [
         *QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
+        OneLogin,
         *([] if debug else DisableIntrospection().validation_rules),
     ]
     # Factories, so each request gets fresh extension state; the parse and validation caches

@@ -31,9 +31,15 @@ async def record(
     session: AsyncSession, *, actor_id: str | None, action: str, subject: str, data: dict[str, Any]
 ) -> AuditEvent:
     """Append one event to the chain inside the caller's transaction."""
-    if session.get_bind().dialect.name == "postgresql":
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
         # Appends are serialised so the chain never forks; the lock ends with the transaction.
         await session.execute(text("SELECT pg_advisory_xact_lock(7412001)"))
+    elif dialect == "sqlite":
+        # The driver begins a transaction at its first write, so a chain end read before it may be stale by
+        # the insert (two failed sign-ins at once forked it). A write that changes nothing takes SQLite's
+        # write lock first (other writers wait for the commit): the end read next is the one to follow.
+        await session.execute(text("UPDATE audit_events SET seq = seq WHERE 0 = 1"))
     last = (
         await session.execute(select(AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1))
     ).scalar_one_or_none()

@@ -51,3 +51,13 @@ class OutOfStock(DomainError):
     """A reward has no stock left."""
 
     code = "OUT_OF_STOCK"
+
+
+class RateLimited(DomainError):
+    """Too many attempts in a short time; `retry_after` says, in seconds, when to try again."""
+
+    code = "RATE_LIMITED"
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -1,4 +1,4 @@
-"""People: creating them, signing in and out, and resolving bearer tokens."""
+"""People: creating them, signing out, and resolving bearer tokens (signing in: server/domain/signin.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from server.domain.accounts import tokens
 from server.domain.accounts.tokens import token_params as token_params
 from server.domain.accounts.tokens import user_for_token as user_for_token
 from server.domain.accounts.tokens import with_token_owner as with_token_owner
-from server.domain.errors import BadInput, Conflict, Unauthenticated
+from server.domain.errors import BadInput, Conflict
 from server.domain.pagination import Page, paginate
 from server.domain.points import rules
 from server.infra import auth
@@ -100,7 +100,7 @@ async def create_user(
         email=email,
         name=name,
         role=role,
-        password_hash=auth.hash_password(password),
+        password_hash=await auth.hash_password_async(password),
         team_id=team.id,
     )
     session.add(user)
@@ -127,13 +127,8 @@ class Login:
     user: User
 
 
-async def login(session: AsyncSession, *, email: str, password: str, ttl: timedelta) -> Login:
-    """Check the password and issue a new bearer token."""
-    user = await find_by_email(session, email)
-    if not auth.verify_password(user.password_hash if user else None, password) or user is None:
-        raise Unauthenticated("Wrong email or password.")
-    if not user.active:
-        raise Unauthenticated("This account is disabled.")
+async def issue_token(session: AsyncSession, user: User, ttl: timedelta) -> Login:
+    """A new bearer token for `user`, valid for `ttl` (the caller has checked who they are)."""
     token = auth.new_token()
     expires_at = utcnow() + ttl
     session.add(AuthToken(token_hash=auth.token_digest(token), user_id=user.id, expires_at=expires_at))

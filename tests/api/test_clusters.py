@@ -2,7 +2,7 @@
 filters, and a failed job that leaves the previous clusters in place."""
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import httpx
@@ -48,6 +48,12 @@ class Team:
     mate: SignedIn
     cases: list[str]
     ids: list[str]
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """These tests re-cluster one team several times in a row: no minimum interval."""
+    return replace(settings, extra={**settings.extra, "WARROOM_RECLUSTER_MIN_INTERVAL_SECONDS": "0"})
 
 
 async def _team(api: GraphQL, db: Database, settings: Settings) -> Team:
@@ -234,6 +240,7 @@ async def broken_api(tmp_path: Path, database_url: str) -> AsyncIterator[GraphQL
             "WARROOM_DATABASE_URL": database_url,
             "WARROOM_JOBS": "inprocess",
             "WARROOM_EMBEDDING_MODEL": str(tmp_path / "no-such-model"),
+            "WARROOM_RECLUSTER_MIN_INTERVAL_SECONDS": "0",
         }
     )
     app = create_app(settings)

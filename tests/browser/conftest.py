@@ -111,6 +111,8 @@ def server_url(server_data: Path, server_database_url: str, frontend_dist: Path)
         "WARROOM_FRONTEND_DIR": str(frontend_dist),
         "WARROOM_DEMO": "1",
         "WARROOM_JOBS": "inprocess",
+        # the clusters tests re-cluster one team several times in a row
+        "WARROOM_RECLUSTER_MIN_INTERVAL_SECONDS": "0",
     }
     env.pop("WARROOM_REDIS_URL", None)
 

@@ -1,3 +1,5 @@
+import asyncio
+
 from sqlalchemy import update
 
 from server.domain import audit
@@ -18,3 +20,14 @@ async def test_chain_verifies_and_detects_tampering(db: Database) -> None:
         report = await audit.verify(session)
     assert not report.ok
     assert report.reason == "the event was altered after it was written"
+
+
+async def test_concurrent_appends_never_fork_the_chain(db: Database) -> None:
+    async def append(n: int) -> None:
+        async with db.transaction() as session:
+            await audit.record(session, actor_id=None, action="user.login_failed", subject="", data={"n": n})
+
+    await asyncio.gather(*(append(n) for n in range(40)))
+    async with db.sessions() as session:
+        report = await audit.verify(session)
+    assert (report.ok, report.events) == (True, 40)

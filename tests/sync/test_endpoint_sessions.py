@@ -30,7 +30,7 @@ from server.sync.protocol import SyncKind
 from tests.domain.accounts.helpers import age, token_id
 from tests.support.gqlws import GqlWs
 from tests.support.live import Live, Member, live_server
-from tests.support.people import PASSWORD, case_with, make_user
+from tests.support.people import case_with, make_user
 from tests.support.rooms import running_rooms
 from tests.support.services import REDIS_URL, require_redis
 from tests.support.tickets import TicketRefused
@@ -170,9 +170,7 @@ async def test_frames_arriving_after_the_session_ended_are_not_applied(db: Datab
     owner = await make_user(db, "ma.li@a.com", name="马丽")
     case_id = await case_with(db, owner)
     async with db.transaction() as session:
-        token = (
-            await users.login(session, email=owner.email, password=PASSWORD, ttl=timedelta(hours=1))
-        ).token
+        token = (await users.issue_token(session, owner, timedelta(hours=1))).token
         ticket = (await sync_tickets.issue(session, token, case_id, timedelta(seconds=60))).ticket
     events = EventBus(LocalPubSub())
     watch = SessionWatch(db, events, idle=tokens.DEFAULT_IDLE, every=3600)

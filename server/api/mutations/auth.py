@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import strawberry
 
@@ -22,9 +22,8 @@ class LoginPayload:
 class AuthMutations:
     @strawberry.mutation(description="Exchange an email and password for a bearer token.")
     async def login(self, info: Info, email: str, password: str) -> LoginPayload:
-        ttl = timedelta(hours=info.context.settings.token_ttl_hours)
-        async with info.context.command() as session:
-            result = await users.login(session, email=email, password=password, ttl=ttl)
+        signin = info.context.services.signin
+        result = await signin(email=email, password=password, address=info.context.client_address)
         return LoginPayload(token=result.token, expires_at=result.expires_at, user=User.of(result.user))
 
     @strawberry.mutation(description="Revoke the token this request carries.")

@@ -24,7 +24,8 @@ class ReclusterPayload:
 class ClusterMutations:
     @strawberry.mutation(
         description="Re-cluster your team's pain points in the background; follow it with job(id). While one "
-        "is queued or running, you get that one."
+        "is queued or running, you get that one; RATE_LIMITED (with retryAfter) when your team asked less "
+        "than WARROOM_RECLUSTER_MIN_INTERVAL_SECONDS (default 10 minutes) ago."
     )
     async def recluster_pain_points(
         self, info: Info, scope: ClusterScopeInput | None = None
@@ -32,5 +33,6 @@ class ClusterMutations:
         user = await info.context.user()
         team_id = str(scope.team_id) if scope is not None and scope.team_id is not None else None
         async with info.context.command() as session:
-            job, _ = await cluster_runs.request(session, user, team_id)
+            interval = cluster_runs.min_interval(info.context.settings)
+            job, _ = await cluster_runs.request(session, user, team_id, interval=interval)
         return ReclusterPayload(job_id=strawberry.ID(job.id), job=Job.of(job))

@@ -29,10 +29,13 @@ class UserQueries:
             page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor),
         )
 
-    @strawberry.field(description="The demo team's logins; empty unless the server runs the demo seed.")
+    @strawberry.field(
+        description="The demo team's logins (never its admin or legal accounts); empty unless the server "
+        "runs the demo seed."
+    )
     def demo_logins(self, info: Info) -> list[DemoLogin]:
         if not info.context.settings.demo:
             return []
         return [
-            DemoLogin(email=p.email, password=demo.PASSWORD, name=p.name, role=p.role) for p in demo.PEOPLE
+            DemoLogin(email=p.email, password=demo.PASSWORD, name=p.name, role=p.role) for p in demo.OFFERED
         ]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,12 +21,12 @@ async def change_password(
     user = await session.scalar(select(User).where(User.id == user_id).with_for_update())
     if user is None or not user.active:
         raise Unauthenticated("This account is disabled.")
-    if not await asyncio.to_thread(auth.verify_password, user.password_hash, current):
+    if not await auth.verify_password_async(user.password_hash, current):
         raise BadInput("The current password is wrong.")
     users.check_password(new)
     if new == current:
         raise BadInput("The new password must differ from the current one.")
-    user.password_hash = await asyncio.to_thread(auth.hash_password, new)
+    user.password_hash = await auth.hash_password_async(new)
     revoked = await end_sessions(session, user, keep=token_id)
     await session.flush()  # the rows first: the audit append holds its lock until the commit
     await audit.record(
@@ -46,7 +44,7 @@ async def set_password(session: AsyncSession, email: str, new: str) -> User:
     theirs ends."""
     users.check_password(new)
     user = await _people.by_email(session, email)
-    user.password_hash = await asyncio.to_thread(auth.hash_password, new)
+    user.password_hash = await auth.hash_password_async(new)
     revoked = await end_sessions(session, user)
     await session.flush()  # the rows first: the audit append holds its lock until the commit
     await audit.record(

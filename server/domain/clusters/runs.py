@@ -7,12 +7,14 @@ previous run's clusters by membership overlap (`server.clustering.matching`).
 
 from __future__ import annotations
 
+import hashlib
+import math
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.clustering import ClusteringParams, ClusteringResult, ClusterSummary, cluster
@@ -21,11 +23,12 @@ from server.clustering.views import Space, View
 from server.domain import job_names, jobs, outbox
 from server.domain.clusters import events as cluster_events
 from server.domain.clusters.placement import SPACE_KEY, current_run, place_into
-from server.domain.errors import NotFound
+from server.domain.errors import NotFound, RateLimited
 from server.domain.pagination import Page, paginate
 from server.domain.painpoints import vectors as painpoint_vectors
 from server.domain.painpoints.access import COUNTED
 from server.domain.painpoints.vectors import Encoded, from_bytes, stack, to_bytes
+from server.infra.config import Settings, float_setting
 from server.infra.ids import new_id
 from server.models import (
     Cluster,
@@ -246,17 +249,60 @@ async def team_runs(
     return await paginate(session, query, ClusterRun.id, first=first, after=after)
 
 
-async def request(session: AsyncSession, user: User, team_id: str | None) -> tuple[Job, bool]:
+# A person may ask for a team's re-clustering at most this often (WARROOM_RECLUSTER_MIN_INTERVAL_SECONDS):
+# a run takes the CPU of a worker for seconds to minutes, and the nightly run and the runs that new pain
+# points trigger keep the clusters fresh in between.
+DEFAULT_MIN_INTERVAL = timedelta(minutes=10)
+
+
+def min_interval(settings: Settings) -> timedelta:
+    """The shortest time between two runs people of one team ask for."""
+    default = DEFAULT_MIN_INTERVAL.total_seconds()
+    return timedelta(seconds=float_setting(settings.extra, "WARROOM_RECLUSTER_MIN_INTERVAL_SECONDS", default))
+
+
+async def request(
+    session: AsyncSession, user: User, team_id: str | None, *, interval: timedelta = timedelta(0)
+) -> tuple[Job, bool]:
     """A re-clustering of the caller's team: the one already queued or running, else a new job row (True)
-    that runs once the transaction commits. Anyone of the team may ask; the run serves everyone's view."""
+    that runs once the transaction commits. Anyone of the team may ask; the run serves everyone's view.
+    RATE_LIMITED when someone of the team asked less than `interval` ago."""
     team = team_id or user.team_id
     if team is None or team != user.team_id:
         raise NotFound(f"No team with id {team} is visible to you.")
+    if session.get_bind().dialect.name == "postgresql":
+        # Requests of one team queue here until the first commits, so two servers never start two runs.
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _lock_key(team)})
     running = await jobs.active(session, JOB_NAME, team)
     if running is not None:
         return running, False
+    if interval > timedelta(0):
+        await _check_interval(session, team, interval)
     job = await jobs.create(
         session, job_id=new_id(), name=JOB_NAME, params={"team_id": team}, created_by=user.id
     )
     outbox.job(session, JOB_NAME, job_id=job.id, team_id=team)
     return job, True
+
+
+async def _check_interval(session: AsyncSession, team_id: str, interval: timedelta) -> None:
+    since = utcnow() - interval
+    recent = await session.execute(
+        select(Job.created_at, Job.params)
+        .where(Job.name == JOB_NAME, Job.created_by.is_not(None), Job.created_at > since)
+        .order_by(Job.created_at.desc())
+    )
+    last = next((at for at, params in recent.all() if params.get("team_id") == team_id), None)
+    if last is not None:
+        wait = (last + interval - utcnow()).total_seconds()
+        minutes = max(1, math.ceil(wait / 60))
+        raise RateLimited(
+            f"Your team's pain points were re-clustered recently; ask again in {minutes} "
+            f"minute{'s' if minutes != 1 else ''} (they are also re-clustered nightly).",
+            max(wait, 0.0),
+        )
+
+
+def _lock_key(team_id: str) -> int:
+    digest = hashlib.blake2b(f"recluster:{team_id}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)

@@ -43,6 +43,10 @@ PEOPLE = (
     DemoPerson("zhou@demo.warroom", "周敏 (Finance)", UserRole.FINANCE),
     DemoPerson("admin@demo.warroom", "Ada Admin", UserRole.ADMIN),
 )
+# What the sign-in page offers to anyone who opens it: never an account that can read the audit trail,
+# approve access to raw customer material or administer the team (`python -m server demo` prints those).
+NOT_OFFERED = frozenset({UserRole.ADMIN, UserRole.LEGAL})
+OFFERED = tuple(person for person in PEOPLE if person.role not in NOT_OFFERED)
 
 
 def _opening_update(blocks: tuple[tuple[str, str], ...]) -> bytes:

@@ -8,7 +8,7 @@ from server.domain.errors import BadInput, Forbidden, NotFound
 from server.infra.db import Database
 from server.infra.ids import new_id
 from server.models import CaseRole, User
-from tests.support.people import PASSWORD, make_person, make_user
+from tests.support.people import make_person, make_user
 
 
 async def test_owner_adds_members_and_only_members_see_the_case(db: Database) -> None:
@@ -77,15 +77,13 @@ async def test_my_cases_pages_newest_first(db: Database) -> None:
 
 async def test_member_by_token_answers_only_for_a_live_token_of_a_member(db: Database) -> None:
     owner = await make_user(db, "owner@a.com")
-    await make_person(db, "stranger@a.com")
+    stranger = await make_user(db, "stranger@a.com")
     async with db.transaction() as session:
         case = await cases.create_case(session, owner, title="T", customer="C")
-        live = await users.login(session, email="owner@a.com", password=PASSWORD, ttl=timedelta(hours=1))
-        expired = await users.login(session, email="owner@a.com", password=PASSWORD, ttl=-timedelta(hours=1))
-        revoked = await users.login(session, email="owner@a.com", password=PASSWORD, ttl=timedelta(hours=1))
-        outsider = await users.login(
-            session, email="stranger@a.com", password=PASSWORD, ttl=timedelta(hours=1)
-        )
+        live = await users.issue_token(session, owner, timedelta(hours=1))
+        expired = await users.issue_token(session, owner, -timedelta(hours=1))
+        revoked = await users.issue_token(session, owner, timedelta(hours=1))
+        outsider = await users.issue_token(session, stranger, timedelta(hours=1))
         await users.logout(session, revoked.token)
     async with db.sessions() as session:
         found = await cases.member_by_token(session, case.id, live.token)
