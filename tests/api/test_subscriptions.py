@@ -1,7 +1,6 @@
 """commentEvents and notificationEvents on real servers: members get every change within a second, on
-any server; anyone else is refused; a revoked token stops the stream."""
+any server; anyone else is refused; a revoked token closes the socket."""
 
-import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator
