@@ -64,8 +64,13 @@ def start(preload: Iterable[str] = ()) -> None:
     """Start the children now, in the background, so that the first job does not wait for them; each
     imports the `preload` modules (what the jobs run there), named by the caller: infra knows no feature."""
     pool = _executor()
-    for _ in range(WORKERS):
-        pool.submit(_warm, tuple(preload))
+    try:
+        for _ in range(WORKERS):
+            pool.submit(_warm, tuple(preload))
+    except BrokenProcessPool:
+        # A child died since the last start (killed, out of memory): start with new ones.
+        shutdown(pool)
+        start(preload)
 
 
 def _warm(modules: tuple[str, ...]) -> None:

@@ -31,6 +31,24 @@ async def test_a_killed_child_is_replaced() -> None:
     assert replacement not in (child, os.getpid())
 
 
+async def test_start_replaces_children_that_died_since() -> None:
+    """A server starting after a child died (another app in the same process, as tests do) gets new ones."""
+    child = await offload.run(os.getpid)
+    os.kill(child, signal.SIGKILL)
+    while Path(f"/proc/{child}").exists() and "Z" not in _state(child):
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.2)  # the pool's manager thread marks the pool broken
+    offload.start(("server.yjs.states",))
+    assert await offload.run(os.getpid) not in (child, os.getpid())
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "X"
+
+
 def _children(pid: int) -> set[int]:
     found = set()
     for entry in Path("/proc").iterdir():
