@@ -157,6 +157,7 @@ async def test_a_throttled_sign_in_is_refused_at_the_gate_exactly_as_graphql_ref
                     await normal.post("/graphql", json=shape),
                 )
                 assert (early.status_code, early.json()) == (late.status_code, late.json())
+                assert early.content == late.content
                 assert early.headers["content-type"] == late.headers["content-type"] == "application/json"
                 assert early.json()["errors"][0]["extensions"] == {"code": "RATE_LIMITED", "retryAfter": 1}
             assert gate.refused == len(SHAPES)

@@ -12,7 +12,7 @@ from starlette.types import Receive, Scope, Send
 from server.api.signin_gate import SignInGate
 from server.domain.signin import SignIn, SignInRules
 from server.infra.db import Database
-from server.infra.throttle import Budget, MemoryThrottle, hashed
+from server.infra.throttle import Budget, MemoryThrottle, RedisThrottle, hashed
 
 LOGIN = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }"
 
@@ -107,3 +107,12 @@ async def test_a_throttled_sign_in_is_answered_without_reaching_graphql(db: Data
     await throttle.forget(hashed("login-account", "王芳@a.com"))  # what a success does
     await _post_many(gate, LOGIN, 2)
     assert (len(recorder.bodies), gate.refused) == (8, 23)
+
+
+async def test_without_an_answer_from_the_throttle_the_sign_in_goes_the_normal_way(db: Database) -> None:
+    unreachable = RedisThrottle("redis://127.0.0.1:1", "gate-test")  # nothing listens on port 1
+    recorder = Recorder()
+    gate = SignInGate(recorder, signin=lambda: SignIn(db, unreachable, RULES, timedelta(hours=1)))
+    await _post_many(gate, LOGIN, 2)  # where the resolver fails closed (INTERNAL)
+    assert (len(recorder.bodies), gate.refused) == (2, 0)
+    await unreachable.close()
