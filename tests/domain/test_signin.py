@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import pytest
@@ -166,3 +167,20 @@ async def test_refusal_covers_the_address_budget(db: Database) -> None:
     assert refused is not None
     assert refused.retry_after == pytest.approx(1.0, abs=0.1)
     assert await sign_in.refusal(email="王芳@example.cn", address="10.0.0.9") is None
+
+
+async def test_a_burst_of_refusals_is_logged_once_per_address(
+    db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    sign_in = _sign_in(db)
+    for _ in range(3):
+        with pytest.raises(Unauthenticated):
+            await sign_in(email="nobody@example.com", password="guess guess", address="10.0.0.7")
+    caplog.set_level(logging.WARNING, logger="warroom.signin")
+    for _ in range(20):
+        with pytest.raises(RateLimited):
+            await sign_in(email="nobody@example.com", password="guess guess", address="10.0.0.7")
+        assert await sign_in.refusal(email="nobody@example.com", address="10.0.0.7") is not None
+    assert await sign_in.refusal(email="nobody@example.com", address="10.0.0.8") is not None
+    warned = [(r.getMessage(), r.__dict__["address"]) for r in caplog.records if r.levelno == logging.WARNING]
+    assert warned == [("sign-in throttled", "10.0.0.7"), ("sign-in throttled", "10.0.0.8")]
