@@ -266,7 +266,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Middleware(AccessLog),
         Middleware(SecurityHeaders, csp_exempt=("/graphql",) if settings.debug else ()),
         Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES),
-        Middleware(SignInGate, concurrency=sign_ins),
+        Middleware(
+            SignInGate,
+            concurrency=sign_ins,
+            signin=lambda: runtime.services.signin if runtime.services is not None else None,
+        ),
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.runtime = runtime

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import logging
 import math
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
 from server.domain import audit
-from server.domain.errors import RateLimited, Unauthenticated
+from server.domain.errors import BadInput, RateLimited, Unauthenticated
 from server.domain.users import Login, find_by_email, issue_token, normalise_email
 from server.infra import auth
 from server.infra.config import Settings, float_setting, int_setting
@@ -49,6 +52,44 @@ class SignInRules:
         )
 
 
+class WrongCurrentPassword(BadInput):
+    """A signed-in person's current password, asked for again (to change it), was wrong."""
+
+    def __init__(self) -> None:
+        super().__init__("The current password is wrong.")
+
+
+class _RefusalLog:
+    """One warning per address per burst of refusals (then debug lines): a flood of guesses must not
+    cost a log line each, nor flood the log."""
+
+    QUIET_SECONDS = 60.0
+    MOST = 4096
+
+    def __init__(self) -> None:
+        self._since: dict[str, tuple[float, int]] = {}
+
+    def note(self, address: str, wait: float) -> None:
+        now = time.monotonic()
+        last, refused = self._since.get(address, (-self.QUIET_SECONDS, 0))
+        if now - last < self.QUIET_SECONDS:
+            self._since[address] = (last, refused + 1)
+            log.debug("sign-in throttled", extra={"address": address, "retry_after": round(wait, 1)})
+            return
+        if len(self._since) >= self.MOST:
+            self._since.clear()
+        self._since[address] = (now, 0)
+        extra = {"address": address, "retry_after": round(wait, 1), "refused_since_last": refused}
+        log.warning("sign-in throttled", extra=extra)
+
+
+def _limited(wait: float) -> RateLimited:
+    # Keyed by the email as typed: the answer is the same whether the account exists or not.
+    seconds = max(1, math.ceil(wait))
+    unit = "second" if seconds == 1 else "seconds"
+    return RateLimited(f"Too many sign-in attempts. Try again in {seconds} {unit}.", wait)
+
+
 class SignIn:
     """Exchanges an email and a password for a bearer token."""
 
@@ -57,35 +98,68 @@ class SignIn:
         self.throttle = throttle
         self.rules = rules
         self.ttl = ttl
+        self._refusals = _RefusalLog()
+
+    @staticmethod
+    def _keys(email: str, address: str) -> tuple[str, str, str, str]:
+        email, address = normalise_email(email)[:_MAX_TEXT], address[:_MAX_TEXT]
+        return email, address, hashed("login-account", email), hashed("login-address", address)
+
+    async def refusal(self, *, email: str, address: str) -> RateLimited | None:
+        """The RATE_LIMITED a sign-in would get now, or None; counts nothing. What the sign-in gate
+        answers a throttled guess with before GraphQL runs it."""
+        _, address, account_key, address_key = self._keys(email, address)
+        wait = await self.throttle.wait([account_key, address_key])
+        if wait <= 0:
+            return None
+        self._refusals.note(address, wait)
+        return _limited(wait)
 
     async def __call__(self, *, email: str, password: str, address: str) -> Login:
         """A new token for the person; UNAUTHENTICATED for a wrong pair, RATE_LIMITED past the budgets."""
-        email = normalise_email(email)[:_MAX_TEXT]
-        address = address[:_MAX_TEXT]
-        account_key, address_key = hashed("login-account", email), hashed("login-address", address)
+        email, address, account_key, address_key = self._keys(email, address)
         wait = await self.throttle.acquire(
             [(account_key, self.rules.account), (address_key, self.rules.address)]
         )
         if wait > 0:
             # Logged, not audited: a flood of refusals would grow the audit chain and queue on its lock.
-            log.warning("sign-in throttled", extra={"address": address, "retry_after": round(wait, 1)})
-            # Keyed by the email as typed: the answer is the same whether the account exists or not.
-            seconds = max(1, math.ceil(wait))
-            unit = "second" if seconds == 1 else "seconds"
-            raise RateLimited(f"Too many sign-in attempts. Try again in {seconds} {unit}.", wait)
+            self._refusals.note(address, wait)
+            raise _limited(wait)
         async with self.db.reads() as session:
             user = await find_by_email(session, email)
         matches = await auth.verify_password_async(user.password_hash if user else None, password)
         if user is None or not matches:
-            await self._refused(user, email, address, "unknown_account" if user is None else "wrong_password")
+            reason = "unknown_account" if user is None else "wrong_password"
+            await self._refused(user.id if user else "", email, address, reason)
             raise Unauthenticated(WRONG)
         if not user.active:
-            await self._refused(user, email, address, "disabled")
+            await self._refused(user.id, email, address, "disabled")
             raise Unauthenticated("This account is disabled.")
         login = await self._issue(user, address)
         await self.throttle.forget(account_key)
         await self.throttle.refund(address_key, self.rules.address)
         return login
+
+    @asynccontextmanager
+    async def proving(self, *, user_id: str, email: str, address: str) -> AsyncIterator[None]:
+        """Around a command that checks a signed-in person's current password (changing it): the attempt
+        counts on their account's sign-in budget (RATE_LIMITED once it is spent); a WrongCurrentPassword
+        raised inside is audited as a failed sign-in, a success clears the account's count."""
+        email, address, account_key, _ = self._keys(email, address)
+        wait = await self.throttle.acquire([(account_key, self.rules.account)])
+        if wait > 0:
+            self._refusals.note(address, wait)
+            raise _limited(wait)
+        try:
+            yield
+        except WrongCurrentPassword:
+            # After the command's rollback, in a transaction of its own (like a failed sign-in).
+            await self._refused(user_id, email, address, "wrong_current_password")
+            raise
+        except BaseException:
+            await self.throttle.refund(account_key, self.rules.account)
+            raise
+        await self.throttle.forget(account_key)
 
     async def _issue(self, user: User, address: str) -> Login:
         async with self.db.transaction() as session:
@@ -99,12 +173,12 @@ class SignIn:
             )
         return login
 
-    async def _refused(self, user: User | None, email: str, address: str, reason: str) -> None:
+    async def _refused(self, subject: str, email: str, address: str, reason: str) -> None:
         async with self.db.transaction() as session:
             await audit.record(
                 session,
                 actor_id=None,
                 action="user.login_failed",
-                subject=user.id if user is not None else "",
+                subject=subject,
                 data={"email": email, "address": address, "reason": reason},
             )

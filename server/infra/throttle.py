@@ -42,6 +42,10 @@ class Throttle(Protocol):
         """Admit one attempt on every key and return 0.0, or admit none and return the seconds to wait."""
         ...
 
+    async def wait(self, keys: Sequence[str]) -> float:
+        """The seconds `acquire` would ask to wait on these keys now (0.0: it would admit); counts nothing."""
+        ...
+
     async def forget(self, key: str) -> None:
         """Clear a key (a success ends the back-off)."""
         ...
@@ -85,7 +89,7 @@ class MemoryThrottle:
     async def acquire(self, keys: Sequence[tuple[str, Budget]]) -> float:
         now = self._clock()
         self._sweep(now)
-        wait = max((e.next_at - now for k, _ in keys if (e := self._live(k, now)) is not None), default=0.0)
+        wait = self._wait([key for key, _ in keys], now)
         if wait > 0:
             return wait
         for key, budget in keys:
@@ -95,6 +99,12 @@ class MemoryThrottle:
             entry.expires_at = now + budget.keep_for(entry.count)
             self._entries[key] = entry
         return 0.0
+
+    async def wait(self, keys: Sequence[str]) -> float:
+        return self._wait(keys, self._clock())
+
+    def _wait(self, keys: Sequence[str], now: float) -> float:
+        return max((e.next_at - now for k in keys if (e := self._live(k, now)) is not None), default=0.0)
 
     async def forget(self, key: str) -> None:
         self._entries.pop(key, None)
@@ -143,6 +153,17 @@ end
 return '0'
 """
 
+# KEYS: the counters. ARGV[1]: now. The longest wait among them, counting nothing.
+_WAIT = """
+local now = tonumber(ARGV[1])
+local wait = 0
+for _, key in ipairs(KEYS) do
+  local next_at = tonumber(redis.call('HGET', key, 'next') or '0')
+  if next_at - now > wait then wait = next_at - now end
+end
+return tostring(wait)
+"""
+
 # KEYS[1]: the counter. ARGV[1]: its free attempts.
 _REFUND = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -165,12 +186,17 @@ class RedisThrottle:
         self._clock = clock
         self._acquire = self._redis.register_script(_ACQUIRE)
         self._refund = self._redis.register_script(_REFUND)
+        self._wait = self._redis.register_script(_WAIT)
 
     async def acquire(self, keys: Sequence[tuple[str, Budget]]) -> float:
         args: list[float] = [self._clock()]
         for _, budget in keys:
             args += [budget.free, budget.window, budget.first_delay, budget.max_delay]
         wait = await self._acquire(keys=[self._prefix + key for key, _ in keys], args=args)
+        return max(0.0, float(wait))
+
+    async def wait(self, keys: Sequence[str]) -> float:
+        wait = await self._wait(keys=[self._prefix + key for key in keys], args=[self._clock()])
         return max(0.0, float(wait))
 
     async def forget(self, key: str) -> None:

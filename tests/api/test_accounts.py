@@ -45,6 +45,24 @@ async def test_a_wrong_current_password_is_refused(api: GraphQL, app_db: Databas
     await api.login(person.email, PASSWORD)
 
 
+async def test_guessing_the_current_password_is_throttled_like_signing_in(
+    api: GraphQL, app_db: Database
+) -> None:
+    person = await make_person(app_db, "han.meimei@a.com", name="韩梅梅")
+    this = await api.login(person.email, PASSWORD)
+    for n in range(5):  # WARROOM_LOGIN_ACCOUNT_ATTEMPTS
+        assert (await api.error(CHANGE, {"c": f"猜 guess {n}", "n": NEW}, this)).codes == ["BAD_INPUT"]
+    refused = await api.error(CHANGE, {"c": PASSWORD, "n": NEW}, this)
+    assert refused.errors[0]["extensions"] == {"code": "RATE_LIMITED", "retryAfter": 1}
+    assert refused.errors[0]["message"] == "Too many sign-in attempts. Try again in 1 second."
+    assert (
+        await api.error(f'mutation {{ login(email: "{person.email}", password: "{PASSWORD}") {{ token }} }}')
+    ).codes == ["RATE_LIMITED"]
+    failed = await audit_of(app_db, "user.login_failed")
+    assert [(e["subject"], e["reason"]) for e in failed] == [(person.id, "wrong_current_password")] * 5
+    assert await audit_of(app_db, "user.password_changed") == []
+
+
 async def test_sign_out_everywhere_ends_this_session_too(api: GraphQL, app_db: Database) -> None:
     person = await make_person(app_db, "zhao.min@a.com", name="赵敏")
     this, other = await api.login(person.email, PASSWORD), await api.login(person.email, PASSWORD)

@@ -10,7 +10,10 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.types import ASGIApp
 
+from server.api.signin_gate import SignInGate
 from server.app import create_app
 from server.infra.config import Settings
 from server.infra.db import Database
@@ -101,6 +104,90 @@ async def test_another_account_still_signs_in_and_an_address_has_a_budget(
         assert await elsewhere.login("wang@a.com", PASSWORD)
 
 
+@asynccontextmanager
+async def _app(settings: Settings, env: dict[str, str]) -> AsyncIterator[tuple[Starlette, SignInGate]]:
+    app = create_app(dataclasses.replace(settings, extra={**settings.extra, **env}))
+    async with app.router.lifespan_context(app):
+        layer = app.build_middleware_stack()
+        app.middleware_stack = layer
+        while not isinstance(layer, SignInGate):
+            layer = layer.app  # type: ignore[attr-defined]
+        yield app, layer
+
+
+def _client(app: ASGIApp, address: str = "127.0.0.1") -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, client=(address, 4321)), base_url="http://t"
+    )
+
+
+# The plain shapes the gate reads; each refused there must read exactly as GraphQL refuses it.
+SHAPES = [
+    ({"query": LOGIN, "variables": {"e": "ana@a.com", "p": PASSWORD}}),
+    (
+        {
+            "query": 'mutation SignIn {\n  guess: login(password: "猜一猜", email: "ANA@a.com") { token user { id } }\n}'
+        }
+    ),
+    (
+        {
+            "query": "query Me { me { id } } mutation SignIn($e: String!) { login(email: $e, password: $e) "
+            "{ ...T } } fragment T on LoginPayload { token }",
+            "operationName": "SignIn",
+            "variables": {"e": " ana@A.com"},
+        }
+    ),
+]
+
+
+async def test_a_throttled_sign_in_is_refused_at_the_gate_exactly_as_graphql_refuses_it(
+    settings: Settings, app_db: Database
+) -> None:
+    await make_person(app_db, "ana@a.com")
+    await make_person(app_db, "wang@a.com", name="王芳")
+    async with _app(settings, {**FAST, "WARROOM_LOGIN_ADDRESS_ATTEMPTS": "50"}) as (app, gate):
+        graphql = app.state.runtime.graphql  # the same server without its middleware: the normal path
+        async with _client(app) as http, _client(graphql) as normal:
+            api = GraphQL(http)
+            assert [await _guess(api, "ana@a.com") for _ in range(3)] == [["UNAUTHENTICATED"]] * 3
+            assert gate.refused == 0
+            for shape in SHAPES:
+                early, late = (
+                    await http.post("/graphql", json=shape),
+                    await normal.post("/graphql", json=shape),
+                )
+                assert (early.status_code, early.json()) == (late.status_code, late.json())
+                assert early.content == late.content
+                assert early.headers["content-type"] == late.headers["content-type"] == "application/json"
+                assert early.json()["errors"][0]["extensions"] == {"code": "RATE_LIMITED", "retryAfter": 1}
+            assert gate.refused == len(SHAPES)
+            # not refused: another account from this address, a request that only mentions login(
+            assert await api.login("wang@a.com", PASSWORD)
+            mention = {"query": "query { __typename } # not login(ana@a.com)"}
+            assert (await http.post("/graphql", json=mention)).json() == {"data": {"__typename": "Query"}}
+            await asyncio.sleep(0.35)
+            assert await api.login("ana@a.com", PASSWORD)
+            # the success cleared the account: three more wrong guesses are checked, then the gate refuses
+            assert [await _guess(api, "ana@a.com") for _ in range(3)] == [["UNAUTHENTICATED"]] * 3
+            assert await _guess(api, "ana@a.com") == ["RATE_LIMITED"]
+            assert gate.refused == len(SHAPES) + 1
+
+
+async def test_an_address_out_of_attempts_is_refused_at_the_gate_and_not_another(
+    settings: Settings, app_db: Database
+) -> None:
+    await make_person(app_db, "wang@a.com", name="王芳")
+    async with _app(settings, FAST) as (app, gate), _client(app) as http, _client(app, "10.1.2.3") as other:
+        api = GraphQL(http)
+        assert [await _guess(api, f"nobody{n}@a.com") for n in range(6)] == [["UNAUTHENTICATED"]] * 6
+        for email in ("wang@a.com", "nobody0@a.com", "never-seen@a.com"):  # the same answer, known or not
+            refused = await api.error(LOGIN, {"e": email, "p": PASSWORD})
+            assert refused.errors[0]["extensions"] == {"code": "RATE_LIMITED", "retryAfter": 1}
+        assert gate.refused == 3
+        assert await GraphQL(other).login("wang@a.com", PASSWORD)
+        assert gate.refused == 3
+
+
 @pytest.mark.redis
 async def test_servers_sharing_redis_share_the_count(serve: Serve, app_db: Database) -> None:
     require_redis()
@@ -118,3 +205,27 @@ async def test_servers_sharing_redis_share_the_count(serve: Serve, app_db: Datab
         refused = await second.error(LOGIN, {"e": "ana@a.com", "p": PASSWORD})
         assert refused.codes == ["RATE_LIMITED"]
         assert 59 <= refused.errors[0]["extensions"]["retryAfter"] <= 60
+
+
+@pytest.mark.redis
+async def test_a_gate_refuses_what_another_server_locked(settings: Settings, app_db: Database) -> None:
+    require_redis()
+    await make_person(app_db, "ana@a.com")
+    prefix = f"test-{uuid.uuid4().hex[:8]}"
+    shared = dataclasses.replace(settings, redis_url=REDIS_URL, redis_prefix=prefix, jobs="inprocess")
+    env = {**FAST, "WARROOM_LOGIN_BACKOFF_SECONDS": "60"}
+    async with (
+        _app(shared, env) as (first, _),
+        _app(shared, env) as (second, gate),
+        _client(first) as http,
+        _client(second) as other,
+        _client(second, "10.1.2.3") as elsewhere,
+    ):
+        assert [await _guess(GraphQL(http), "ana@a.com") for _ in range(3)] == [["UNAUTHENTICATED"]] * 3
+        refused = await GraphQL(other).error(LOGIN, {"e": "ana@a.com", "p": PASSWORD})
+        assert 59 <= refused.errors[0]["extensions"]["retryAfter"] <= 60
+        assert gate.refused == 1
+        # the account is locked from every address; an address of its own is not
+        assert await _guess(GraphQL(elsewhere), "ana@a.com") == ["RATE_LIMITED"]
+        assert await _guess(GraphQL(elsewhere), "bob@a.com") == ["UNAUTHENTICATED"]
+        assert gate.refused == 2

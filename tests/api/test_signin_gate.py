@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import timedelta
 
 import httpx
 from starlette.types import Receive, Scope, Send
 
 from server.api.signin_gate import SignInGate
+from server.domain.signin import SignIn, SignInRules
+from server.infra.db import Database
+from server.infra.throttle import Budget, MemoryThrottle, RedisThrottle, hashed
 
 LOGIN = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }"
 
@@ -65,3 +69,50 @@ async def test_other_requests_and_other_addresses_pass_straight_through() -> Non
         _post_many(gate, LOGIN, 2, client="10.0.0.1"), _post_many(gate, LOGIN, 2, client="10.0.0.2")
     )
     assert recorder.most == 4
+
+
+RULES = SignInRules(
+    account=Budget(free=2, window=900.0, first_delay=60.0, max_delay=60.0),
+    address=Budget(free=50, window=900.0, first_delay=60.0, max_delay=60.0),
+)
+
+
+async def test_a_throttled_sign_in_is_answered_without_reaching_graphql(db: Database) -> None:
+    throttle = MemoryThrottle()
+    signin = SignIn(db, throttle, RULES, timedelta(hours=1))
+    recorder = Recorder()
+    gate = SignInGate(recorder, concurrency=1, signin=lambda: signin)
+    await _post_many(gate, LOGIN, 3)
+    assert len(recorder.bodies) == 3  # nothing throttled yet: all go the normal way
+    for _ in range(2):  # what the resolver counts for two wrong guesses at 王芳@a.com
+        await throttle.acquire([(hashed("login-account", "王芳@a.com"), RULES.account)])
+    await _post_many(gate, LOGIN, 20)
+    assert (len(recorder.bodies), gate.refused) == (3, 20)
+    await _post_many(gate, LOGIN, 2, client="10.0.0.2")  # the account is locked from everywhere
+    assert (len(recorder.bodies), gate.refused) == (3, 22)
+    transport = httpx.ASGITransport(app=gate, client=("10.0.0.1", 1234))
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        answer = await http.post(
+            "/graphql", json={"query": LOGIN, "variables": {"e": "王芳@a.com", "p": "x"}}
+        )
+        assert answer.status_code == 200
+        assert answer.json()["errors"][0]["extensions"] == {"code": "RATE_LIMITED", "retryAfter": 60}
+        # another account, and what the gate does not read as a plain login, go the normal way
+        await http.post("/graphql", json={"query": LOGIN, "variables": {"e": "ana@a.com", "p": "x"}})
+        twice = f'mutation {{ a: login(email: {json.dumps("王芳@a.com")}, password: "x") {{ token }} b: __typename }}'
+        await http.post("/graphql", json={"query": twice})
+        form = {"query": LOGIN, "variables": json.dumps({"e": "王芳@a.com", "p": "x"})}
+        await http.post("/graphql", data=form)
+    assert (len(recorder.bodies), gate.refused) == (6, 23)
+    await throttle.forget(hashed("login-account", "王芳@a.com"))  # what a success does
+    await _post_many(gate, LOGIN, 2)
+    assert (len(recorder.bodies), gate.refused) == (8, 23)
+
+
+async def test_without_an_answer_from_the_throttle_the_sign_in_goes_the_normal_way(db: Database) -> None:
+    unreachable = RedisThrottle("redis://127.0.0.1:1", "gate-test")  # nothing listens on port 1
+    recorder = Recorder()
+    gate = SignInGate(recorder, signin=lambda: SignIn(db, unreachable, RULES, timedelta(hours=1)))
+    await _post_many(gate, LOGIN, 2)  # where the resolver fails closed (INTERNAL)
+    assert (len(recorder.bodies), gate.refused) == (2, 0)
+    await unreachable.close()

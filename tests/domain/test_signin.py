@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import pytest
@@ -135,3 +136,51 @@ async def test_an_address_has_a_budget_across_accounts(db: Database) -> None:
         await sign_in(email="fresh@example.com", password="guess guess", address="10.0.0.7")
     with pytest.raises(Unauthenticated):
         await sign_in(email="fresh@example.com", password="guess guess", address="10.0.0.9")
+
+
+async def test_refusal_says_what_a_sign_in_would_get_and_counts_nothing(db: Database) -> None:
+    await _user(db, "ana@example.com")
+    clock = Clock()
+    sign_in = _sign_in(db, clock)
+    for _ in range(10):
+        assert await sign_in.refusal(email="ana@example.com", address="10.0.0.7") is None
+    for _ in range(3):
+        with pytest.raises(Unauthenticated):
+            await sign_in(email="ana@example.com", password="guess guess", address="10.0.0.7")
+    early = await sign_in.refusal(email=" ANA@example.com", address="10.0.0.8")  # as normalised
+    assert early is not None
+    with pytest.raises(RateLimited) as refused:
+        await sign_in(email="ana@example.com", password=PASSWORD, address="10.0.0.8")
+    assert (early.message, early.retry_after) == (refused.value.message, refused.value.retry_after)
+    assert await sign_in.refusal(email="nobody@example.com", address="10.0.0.7") is None
+    clock.now += 1.0
+    assert await sign_in.refusal(email="ana@example.com", address="10.0.0.7") is None
+    await sign_in(email="ana@example.com", password=PASSWORD, address="10.0.0.7")
+
+
+async def test_refusal_covers_the_address_budget(db: Database) -> None:
+    sign_in = _sign_in(db)
+    for n in range(8):
+        with pytest.raises(Unauthenticated):
+            await sign_in(email=f"user{n}@example.com", password="guess guess", address="10.0.0.7")
+    refused = await sign_in.refusal(email="王芳@example.cn", address="10.0.0.7")
+    assert refused is not None
+    assert refused.retry_after == pytest.approx(1.0, abs=0.1)
+    assert await sign_in.refusal(email="王芳@example.cn", address="10.0.0.9") is None
+
+
+async def test_a_burst_of_refusals_is_logged_once_per_address(
+    db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    sign_in = _sign_in(db)
+    for _ in range(3):
+        with pytest.raises(Unauthenticated):
+            await sign_in(email="nobody@example.com", password="guess guess", address="10.0.0.7")
+    caplog.set_level(logging.WARNING, logger="warroom.signin")
+    for _ in range(20):
+        with pytest.raises(RateLimited):
+            await sign_in(email="nobody@example.com", password="guess guess", address="10.0.0.7")
+        assert await sign_in.refusal(email="nobody@example.com", address="10.0.0.7") is not None
+    assert await sign_in.refusal(email="nobody@example.com", address="10.0.0.8") is not None
+    warned = [(r.getMessage(), r.__dict__["address"]) for r in caplog.records if r.levelno == logging.WARNING]
+    assert warned == [("sign-in throttled", "10.0.0.7"), ("sign-in throttled", "10.0.0.8")]

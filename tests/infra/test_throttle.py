@@ -77,6 +77,23 @@ async def test_refused_on_any_key_counts_on_none(make_throttle: Callable[[], Thr
     assert await throttle.acquire([("third", BUDGET), ("address", WIDE)]) > 0
 
 
+async def test_wait_tells_the_refusal_and_counts_nothing(
+    make_throttle: Callable[[], Throttle], clock: Clock
+) -> None:
+    throttle, other = make_throttle(), make_throttle()
+    assert await throttle.wait(["account", "address"]) == 0.0
+    for _ in range(3):
+        await throttle.acquire([("account", BUDGET), ("address", WIDE)])
+    assert [await other.wait(["address"]) for _ in range(10)] == [0.0] * 10  # counted nothing
+    assert await other.wait(["address", "account"]) == pytest.approx(1.0)
+    assert await throttle.acquire([("account", BUDGET), ("address", WIDE)]) == pytest.approx(1.0)
+    clock.now += 0.25
+    assert await other.wait(["account"]) == pytest.approx(0.75)
+    clock.now += 0.75
+    assert await other.wait(["account", "address"]) == 0.0
+    assert await throttle.acquire([("account", BUDGET), ("address", WIDE)]) == 0.0  # the fourth
+
+
 async def test_forget_and_refund(make_throttle: Callable[[], Throttle]) -> None:
     throttle = make_throttle()
     for _ in range(3):

@@ -14,13 +14,19 @@ from server.domain.accounts import activation, passwords, roles, sessions
 class AccountMutations:
     @strawberry.mutation(
         description="Change your password (the current one is checked). Every other session of yours is "
-        "signed out; this one stays. Returns how many were signed out."
+        "signed out; this one stays. Returns how many were signed out. A wrong current password counts "
+        "against your sign-in attempts (RATE_LIMITED, with retryAfter, once they are spent)."
     )
     async def change_password(self, info: Info, current: str, new: str) -> int:
         user = await info.context.user()
         token_id = info.context.token_id
         assert token_id is not None  # set by the lookup that found the user
-        async with info.context.command() as session:
+        signin = info.context.services.signin
+        address = info.context.client_address
+        async with (
+            signin.proving(user_id=user.id, email=user.email, address=address),
+            info.context.command() as session,
+        ):
             return await passwords.change_password(
                 session, user.id, token_id=token_id, current=current, new=new
             )

@@ -9,6 +9,7 @@ from server.domain import audit, users
 from server.domain.accounts import _people
 from server.domain.accounts.sessions import end_sessions
 from server.domain.errors import BadInput, Unauthenticated
+from server.domain.signin import WrongCurrentPassword
 from server.infra import auth
 from server.models import User
 
@@ -17,12 +18,13 @@ async def change_password(
     session: AsyncSession, user_id: str, *, token_id: str, current: str, new: str
 ) -> int:
     """Check `current`, set `new` (the rules of new accounts) and sign out every other session; the
-    session of `token_id` (the one asking) stays. How many sessions were signed out."""
+    session of `token_id` (the one asking) stays. How many sessions were signed out. Run it inside
+    `SignIn.proving`, which throttles and audits the check of `current`."""
     user = await session.scalar(select(User).where(User.id == user_id).with_for_update())
     if user is None or not user.active:
         raise Unauthenticated("This account is disabled.")
     if not await auth.verify_password_async(user.password_hash, current):
-        raise BadInput("The current password is wrong.")
+        raise WrongCurrentPassword()
     users.check_password(new)
     if new == current:
         raise BadInput("The new password must differ from the current one.")

@@ -1,11 +1,17 @@
 """Changing a password ends the other sessions; the current one must be proven."""
 
+import contextlib
+from datetime import timedelta
+
 import pytest
 
 from server.domain import users
 from server.domain.accounts import passwords
-from server.domain.errors import BadInput, NotFound
+from server.domain.errors import BadInput, NotFound, RateLimited, Unauthenticated
+from server.domain.signin import SignIn, SignInRules
+from server.infra.config import Settings
 from server.infra.db import Database
+from server.infra.throttle import Budget, MemoryThrottle
 from tests.domain.accounts.helpers import audit_of, revocations, sign_in, token_id
 from tests.support.people import PASSWORD, make_person
 
@@ -76,3 +82,64 @@ async def test_an_operator_sets_a_password_and_every_session_ends(db: Database) 
     with pytest.raises(BadInput):
         async with db.transaction() as session:
             await passwords.set_password(session, person.email, "short")
+
+
+async def test_guessing_the_current_password_spends_the_account_s_sign_in_budget(db: Database) -> None:
+    person = await make_person(db, "li.lei@a.com", name="李雷")
+    this = await sign_in(db, person.email)
+    rules = SignInRules(
+        account=Budget(free=3, window=900.0, first_delay=60.0, max_delay=60.0),
+        address=Budget(free=50, window=900.0, first_delay=60.0, max_delay=60.0),
+    )
+    signin = SignIn(db, MemoryThrottle(), rules, timedelta(hours=1))
+
+    async def change(current: str) -> int:
+        async with (
+            signin.proving(user_id=person.id, email=person.email, address="10.0.0.7"),
+            db.transaction() as session,
+        ):
+            return await passwords.change_password(
+                session, person.id, token_id=await token_id(db, this), current=current, new=NEW
+            )
+
+    # a right current password with a weak new one is given back; it counts nothing
+    with pytest.raises(BadInput, match="at least 8"):
+        async with (
+            signin.proving(user_id=person.id, email=person.email, address="10.0.0.7"),
+            db.transaction() as session,
+        ):
+            await passwords.change_password(session, person.id, token_id="", current=PASSWORD, new="短")
+    for _ in range(3):
+        with pytest.raises(BadInput, match="current password is wrong"):
+            await change("猜一猜 guess")
+    with pytest.raises(RateLimited, match="Too many sign-in attempts") as refused:
+        await change(PASSWORD)  # even the right one, once the budget is spent
+    assert refused.value.retry_after == pytest.approx(60.0, abs=1.0)
+    assert await audit_of(db, "user.password_changed") == []
+    failed = await audit_of(db, "user.login_failed")
+    assert failed == [
+        {"actor": None, "subject": person.id, "email": person.email, "address": "10.0.0.7",
+         "reason": "wrong_current_password"}
+    ] * 3  # fmt: skip
+    # the sign-in budget is the same one: the account is locked for signing in too
+    with pytest.raises(RateLimited):
+        await signin(email=person.email, password=PASSWORD, address="10.0.0.9")
+
+
+async def test_a_changed_password_clears_the_account_s_count(db: Database) -> None:
+    person = await make_person(db, "han.meimei@a.com", name="韩梅梅")
+    this = await sign_in(db, person.email)
+    signin = SignIn(db, MemoryThrottle(), SignInRules.from_settings(Settings()), timedelta(hours=1))
+    for current in ("wrong one 1", "wrong one 2", "wrong one 3", "wrong one 4", PASSWORD):
+        with contextlib.suppress(BadInput):
+            async with (
+                signin.proving(user_id=person.id, email=person.email, address="10.0.0.7"),
+                db.transaction() as session,
+            ):
+                await passwords.change_password(
+                    session, person.id, token_id=await token_id(db, this), current=current, new=NEW
+                )
+    for _ in range(4):  # the four failures were forgotten: four more before the fifth locks
+        with pytest.raises(Unauthenticated):
+            await signin(email=person.email, password="guess guess", address="10.0.0.7")
+    await signin(email=person.email, password=NEW, address="10.0.0.7")
