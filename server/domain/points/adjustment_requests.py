@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain import audit
@@ -18,11 +18,11 @@ from server.domain.pagination import Page, paginate
 from server.domain.points import events, ledger
 from server.domain.points.access import require_hr, require_team
 from server.domain.points.changes import clean_text
+from server.domain.points.decisions import decide
 from server.domain.points.ledger import Entry
 from server.infra.config import Settings, int_setting
 from server.infra.ids import is_id
 from server.models import AdjustmentRequest, ApprovalStatus, PointAction, User
-from server.models.base import utcnow
 
 APPROVAL_SETTING = "WARROOM_ADJUSTMENT_APPROVAL_ABOVE"
 # Adjustments of more than this many points either way need a second approver.
@@ -102,21 +102,6 @@ async def _for_decision(
     return request
 
 
-async def _decide(
-    session: AsyncSession, approver: User, request: AdjustmentRequest, to: ApprovalStatus, note: str | None
-) -> None:
-    # Conditional on PENDING, so two approvers deciding at once cannot both write the entry.
-    result = await session.execute(
-        update(AdjustmentRequest)
-        .where(AdjustmentRequest.id == request.id, AdjustmentRequest.status == ApprovalStatus.PENDING)
-        .values(status=to, decided_by=approver.id, decided_at=utcnow(), decision_note=note)
-        .execution_options(synchronize_session=False)
-    )
-    await session.refresh(request)
-    if getattr(result, "rowcount", 0) != 1:
-        raise Conflict(f"Only a pending adjustment can be {to.value}; this one is {request.status.value}.")
-
-
 async def approve_adjustment(session: AsyncSession, approver: User, request_id: str) -> Decided:
     """Approve a pending adjustment of your team: its ledger entry is written now."""
     request = await _for_decision(session, approver, request_id, "approve")
@@ -124,7 +109,7 @@ async def approve_adjustment(session: AsyncSession, approver: User, request_id: 
     if target is None or target.team_id != request.team_id:
         raise Conflict("The person this adjustment is for is no longer in your team; reject it instead.")
     account = await ledger.lock_account(session, request.user_id)
-    await _decide(session, approver, request, ApprovalStatus.APPROVED, None)
+    await decide(session, approver, request, ApprovalStatus.APPROVED, None, "adjustment")
     entry = await ledger.append(
         session,
         account,
@@ -160,7 +145,7 @@ async def reject_adjustment(session: AsyncSession, approver: User, request_id: s
     note = clean_text(reason, limit=MAX_NOTE)
     if not note:
         raise BadInput("Say why the adjustment is rejected: the HR person who asked sees the reason.")
-    await _decide(session, approver, request, ApprovalStatus.REJECTED, note)
+    await decide(session, approver, request, ApprovalStatus.REJECTED, note, "adjustment")
     await audit.record(
         session,
         actor_id=approver.id,

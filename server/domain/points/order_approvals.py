@@ -10,19 +10,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain import audit
-from server.domain.errors import BadInput, Conflict, Forbidden, NotFound
+from server.domain.errors import BadInput, Forbidden, NotFound
 from server.domain.pagination import Page, paginate
 from server.domain.points.access import require_order_approver, require_team
 from server.domain.points.awards import AwardRequest
 from server.domain.points.changes import clean_text
+from server.domain.points.decisions import decide
 from server.domain.points.orders import credited_authors, queue_order_awards
 from server.infra.ids import is_id
 from server.models import ApprovalStatus, Order, User
-from server.models.base import utcnow
 
 MAX_NOTE = 500
 
@@ -55,26 +55,11 @@ async def _for_decision(session: AsyncSession, approver: User, order_id: str, do
     return found
 
 
-async def _decide(
-    session: AsyncSession, approver: User, order: Order, to: ApprovalStatus, note: str | None
-) -> None:
-    # Conditional on PENDING, so two approvers deciding at once cannot both win (nor award twice).
-    result = await session.execute(
-        update(Order)
-        .where(Order.id == order.id, Order.status == ApprovalStatus.PENDING)
-        .values(status=to, decided_by=approver.id, decided_at=utcnow(), decision_note=note)
-        .execution_options(synchronize_session=False)
-    )
-    await session.refresh(order)
-    if getattr(result, "rowcount", 0) != 1:
-        raise Conflict(f"Only a pending order can be {to.value}; this one is {order.status.value}.")
-
-
 async def approve_order(session: AsyncSession, approver: User, order_id: str) -> OrderView:
     """Approve a pending order of your team: its ORDER_WON awards are queued in this transaction."""
     found = await _for_decision(session, approver, order_id, "approve")
     order = found.order
-    await _decide(session, approver, order, ApprovalStatus.APPROVED, None)
+    await decide(session, approver, order, ApprovalStatus.APPROVED, None, "order")
     queued = queue_order_awards(session, order, found.credited)
     # Last: the audit append holds the chain's lock until the commit.
     await audit.record(
@@ -93,7 +78,7 @@ async def reject_order(session: AsyncSession, approver: User, order_id: str, rea
     note = clean_text(reason, limit=MAX_NOTE)
     if not note:
         raise BadInput("Say why the order is rejected: the person who recorded it sees the reason.")
-    await _decide(session, approver, found.order, ApprovalStatus.REJECTED, note)
+    await decide(session, approver, found.order, ApprovalStatus.REJECTED, note, "order")
     await audit.record(
         session,
         actor_id=approver.id,
