@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import websockets
 from pycrdt import Doc, TransactionEvent, XmlElement, XmlFragment, XmlText
@@ -18,6 +19,9 @@ from websockets.asyncio.client import ClientConnection
 from server.domain.documents.text import plain_text
 from server.sync import protocol
 from server.sync.protocol import SyncKind
+
+if TYPE_CHECKING:
+    from tests.support.live import Live
 
 
 class YSocket:
@@ -110,6 +114,15 @@ class YSocket:
             await asyncio.sleep(0.02)
         return self.text
 
+    def awareness_of(self, client_id: int) -> list[protocol.AwarenessEntry]:
+        """Every awareness entry of `client_id` this client was sent, in order."""
+        return [
+            entry
+            for payload in self.awareness
+            for entry in protocol.decode_awareness(payload)
+            if entry.client_id == client_id
+        ]
+
     async def wait_closed(self, timeout: float = 5.0) -> int | None:
         await asyncio.wait_for(self.closed.wait(), timeout)
         return self.close_code
@@ -119,3 +132,21 @@ class YSocket:
         self._reader.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._reader
+
+
+async def synced(live: Live, case_id: str, *tokens: str) -> list[YSocket]:
+    """One protocol-level client per token in the case's room (each with a ticket of its own), each
+    through its first sync."""
+    clients = [await YSocket.connect(await live.sync_url(case_id, token)) for token in tokens]
+    await asyncio.gather(*(client.synced.wait() for client in clients))
+    return clients
+
+
+async def until(condition: Callable[[], bool], timeout: float = 5) -> None:
+    """Wait until `condition()` holds (polled every 20 ms); TimeoutError after `timeout` seconds."""
+
+    async def poll() -> None:
+        while not condition():
+            await asyncio.sleep(0.02)
+
+    await asyncio.wait_for(poll(), timeout)

@@ -3,7 +3,6 @@ relayed messages per second, and the signed-in person's name on every state."""
 
 import asyncio
 import json
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -17,7 +16,7 @@ from server.sync.protocol import AwarenessEntry
 from tests.support.live import Live
 from tests.support.people import make_person
 from tests.support.rooms import RecordingPeer, running_rooms
-from tests.support.ysocket import YSocket
+from tests.support.ysocket import YSocket, synced, until
 
 
 def _message(client_id: int, clock: int, state: dict[str, Any] | None) -> bytes:
@@ -33,26 +32,7 @@ def _compact(state: dict[str, Any]) -> str:
 
 def _seen(client: YSocket, client_id: int) -> list[tuple[int, Any]]:
     """(clock, state) of every entry for `client_id` that `client` was sent, in order."""
-    return [
-        (entry.clock, json.loads(entry.state))
-        for payload in client.awareness
-        for entry in protocol.decode_awareness(payload)
-        if entry.client_id == client_id
-    ]
-
-
-async def _until(condition: Callable[[], bool], timeout: float = 5) -> None:
-    async def poll() -> None:
-        while not condition():
-            await asyncio.sleep(0.02)
-
-    await asyncio.wait_for(poll(), timeout)
-
-
-async def _synced(live: Live, case_id: str, *tokens: str) -> list[YSocket]:
-    clients = [await YSocket.connect(await live.sync_url(case_id, token)) for token in tokens]
-    await asyncio.gather(*(client.synced.wait() for client in clients))
-    return clients
+    return [(entry.clock, json.loads(entry.state)) for entry in client.awareness_of(client_id)]
 
 
 # ---- the rules, on one connection's Speaker ------------------------------------------------------------
@@ -156,28 +136,28 @@ async def test_changes_that_arrive_together_go_out_in_one_message(db: Database) 
 async def test_a_connection_sets_and_clears_only_its_own_client_id(live_sqlite: Live) -> None:
     live = live_sqlite
     case = await live.case(mate="EDITOR")
-    owner, mate, watcher = await _synced(
+    owner, mate, watcher = await synced(
         live, case.id, case.owner.token, case.members["mate"].token, case.owner.token
     )
     await owner.send_raw(_message(5, 1, {"user": {"name": "Owner"}}))
-    await _until(lambda: bool(_seen(watcher, 5)))
+    await until(lambda: bool(_seen(watcher, 5)))
     # The mate tries to overwrite and then to clear the owner's presence, then announces its own.
     mate.send_together(
         _message(5, 7, {"user": {"name": "Owner"}, "cursor": "hijacked"}),
         _message(5, 8, None),
         _message(6, 1, {"user": {"name": "Mate"}}),
     )
-    await _until(lambda: bool(_seen(watcher, 6)))
+    await until(lambda: bool(_seen(watcher, 6)))
     assert [clock for clock, _ in _seen(watcher, 5)] == [1], "nothing of the mate's reached the owner's id"
     # A connection that leaves clears its own id only.
     await mate.close()
-    await _until(lambda: _seen(watcher, 6)[-1][1] is None)
+    await until(lambda: _seen(watcher, 6)[-1][1] is None)
     assert [clock for clock, _ in _seen(watcher, 5)] == [1]
     # The owner may clear (and set again) its own.
     await owner.send_raw(_message(5, 2, None))
-    await _until(lambda: _seen(watcher, 5)[-1] == (2, None))
+    await until(lambda: _seen(watcher, 5)[-1] == (2, None))
     await owner.send_raw(_message(5, 3, {"user": {"name": "Owner"}}))
-    await _until(lambda: _seen(watcher, 5)[-1][0] == 3)
+    await until(lambda: _seen(watcher, 5)[-1][0] == 3)
     for client in (owner, watcher):
         await client.close()
 
@@ -187,11 +167,11 @@ async def test_the_name_others_see_is_the_signed_in_persons(live_sqlite: Live) -
     case = await live.case()
     wang = await live.member("wang@a.com", name="王小明")
     await live.gql.add_member(case.owner.token, case.id, wang.person.id, "EDITOR")
-    forger, watcher = await _synced(live, case.id, wang.token, case.owner.token)
+    forger, watcher = await synced(live, case.id, wang.token, case.owner.token)
     await forger.send_raw(
         _message(21, 1, {"user": {"id": case.owner.person.id, "name": "总经理", "color": "#e11"}})
     )
-    await _until(lambda: bool(_seen(watcher, 21)))
+    await until(lambda: bool(_seen(watcher, 21)))
     assert _seen(watcher, 21) == [(1, {"user": {"id": wang.person.id, "name": "王小明", "color": "#e11"}})]
     for client in (forger, watcher):
         await client.close()
@@ -200,10 +180,10 @@ async def test_the_name_others_see_is_the_signed_in_persons(live_sqlite: Live) -
 async def test_a_state_over_8_kib_is_dropped_and_the_connection_stays(live_sqlite: Live) -> None:
     live = live_sqlite
     case = await live.case()
-    talker, watcher = await _synced(live, case.id, case.owner.token, case.owner.token)
+    talker, watcher = await synced(live, case.id, case.owner.token, case.owner.token)
     await talker.send_raw(_message(31, 1, {"user": {"name": "A"}, "notes": "长" * 4000}))  # ~12 KB
     await talker.send_raw(_message(31, 2, {"user": {"name": "A"}, "notes": "short"}))
-    await _until(lambda: bool(_seen(watcher, 31)))
+    await until(lambda: bool(_seen(watcher, 31)))
     assert [(clock, state["notes"]) for clock, state in _seen(watcher, 31)] == [(2, "short")]
     assert talker.close_code is None
     for client in (talker, watcher):
@@ -213,12 +193,12 @@ async def test_a_state_over_8_kib_is_dropped_and_the_connection_stays(live_sqlit
 async def test_fast_states_are_held_back_and_a_flood_closes_1008(live_sqlite: Live) -> None:
     live = live_sqlite
     case = await live.case()
-    talker, watcher = await _synced(live, case.id, case.owner.token, case.owner.token)
+    talker, watcher = await synced(live, case.id, case.owner.token, case.owner.token)
     talker.send_together(
         *(_message(41, clock, {"user": {"name": "A"}, "n": clock}) for clock in range(1, 101))
     )
     # 20 go out at once, and the newest of the rest once the budget allows: the last cursor place is kept.
-    await _until(lambda: any(clock == 100 for clock, _ in _seen(watcher, 41)))
+    await until(lambda: any(clock == 100 for clock, _ in _seen(watcher, 41)))
     await asyncio.sleep(0.2)
     assert len(_seen(watcher, 41)) <= 21
     assert talker.close_code is None

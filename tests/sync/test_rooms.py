@@ -3,13 +3,12 @@
 import asyncio
 import contextlib
 import json
-from collections.abc import Callable
 
 from server.sync import protocol
 from tests.support.live import Live
 from tests.support.metrics import metrics, wait_metric
 from tests.support.yjs_node import NodeYClient
-from tests.support.ysocket import YSocket
+from tests.support.ysocket import YSocket, synced, until
 
 
 async def test_clients_arriving_at_once_share_one_room_which_closes_after_the_last(live_sqlite: Live) -> None:
@@ -30,31 +29,6 @@ async def test_clients_arriving_at_once_share_one_room_which_closes_after_the_la
     await again.close()
 
 
-def _entries(client: YSocket, client_id: int) -> list[protocol.AwarenessEntry]:
-    """Every awareness entry of `client_id` that `client` was sent, in order."""
-    return [
-        entry
-        for payload in client.awareness
-        for entry in protocol.decode_awareness(payload)
-        if entry.client_id == client_id
-    ]
-
-
-async def _until(condition: Callable[[], bool], timeout: float = 5) -> None:
-    async def poll() -> None:
-        while not condition():
-            await asyncio.sleep(0.02)
-
-    await asyncio.wait_for(poll(), timeout)
-
-
-async def _synced(live: Live, case_id: str, *tokens: str) -> list[YSocket]:
-    """One protocol-level client per token in the case's room, each through its first sync."""
-    clients = [await YSocket.connect(await live.sync_url(case_id, token)) for token in tokens]
-    await asyncio.gather(*(client.synced.wait() for client in clients))
-    return clients
-
-
 def _name(entry: protocol.AwarenessEntry) -> str:
     """The name on an awareness state: the server writes the signed-in person's (people.py: email's)."""
     return str(json.loads(entry.state)["user"]["name"])
@@ -69,11 +43,11 @@ def _awareness(client_id: int, clock: int, state: str) -> bytes:
 async def test_awareness_reaches_others_and_is_cleared_when_a_client_leaves(live_sqlite: Live) -> None:
     live = live_sqlite
     case = await live.case(mate="VIEWER")
-    owner, viewer = await _synced(live, case.id, case.owner.token, case.members["mate"].token)
+    owner, viewer = await synced(live, case.id, case.owner.token, case.members["mate"].token)
     await viewer.send_raw(_awareness(424242, 1, '{"user":{"name":"Viewer"}}'))
-    await _until(lambda: any(_name(e) == "User2" for e in _entries(owner, 424242)))
+    await until(lambda: any(_name(e) == "User2" for e in owner.awareness_of(424242)))
     await viewer.close()
-    await _until(lambda: any(e.state == "null" for e in _entries(owner, 424242)))
+    await until(lambda: any(e.state == "null" for e in owner.awareness_of(424242)))
     await owner.close()
 
 
@@ -81,16 +55,16 @@ async def test_an_awareness_state_sent_back_or_outdated_is_not_forwarded(live_sq
     live = live_sqlite
     case = await live.case(mate="EDITOR", guest="VIEWER")
     tokens = (case.owner.token, case.members["mate"].token, case.members["guest"].token)
-    owner, mate, guest = await _synced(live, case.id, *tokens)
+    owner, mate, guest = await synced(live, case.id, *tokens)
     await owner.send_raw(_awareness(1, 2, '{"user":{"name":"Owner"}}'))
-    await _until(lambda: bool(_entries(mate, 1)))
+    await until(lambda: bool(mate.awareness_of(1)))
     # What a y-websocket client does with every change it receives: send it back as it came.
     await mate.send_raw(_awareness(1, 2, '{"user":{"name":"Owner"}}'))
     await mate.send_raw(_awareness(1, 1, '{"user":{"name":"Owner, before"}}'))
     await mate.send_raw(_awareness(2, 1, '{"user":{"name":"Mate"}}'))  # news: sent after the others
-    await _until(lambda: bool(_entries(owner, 2)) and bool(_entries(guest, 2)))
+    await until(lambda: bool(owner.awareness_of(2)) and bool(guest.awareness_of(2)))
     for client in (owner, mate, guest):
-        assert [(e.clock, _name(e)) for e in _entries(client, 1)] == [(2, "User1")]
+        assert [(e.clock, _name(e)) for e in client.awareness_of(1)] == [(2, "User1")]
     for client in (owner, mate, guest):
         await client.close()
 
@@ -98,19 +72,19 @@ async def test_an_awareness_state_sent_back_or_outdated_is_not_forwarded(live_sq
 async def test_a_client_leaving_clears_only_the_states_it_announced(live_sqlite: Live) -> None:
     live = live_sqlite
     case = await live.case(mate="EDITOR")
-    owner, mate = await _synced(live, case.id, case.owner.token, case.members["mate"].token)
+    owner, mate = await synced(live, case.id, case.owner.token, case.members["mate"].token)
     await owner.send_raw(_awareness(1, 1, '{"user":{"name":"Owner"}}'))
-    await _until(lambda: bool(_entries(mate, 1)))
+    await until(lambda: bool(mate.awareness_of(1)))
     await mate.send_raw(_awareness(1, 1, '{"user":{"name":"Owner"}}'))  # sent back, as clients do
     await mate.send_raw(_awareness(2, 1, '{"user":{"name":"Mate"}}'))
-    await _until(lambda: bool(_entries(owner, 2)))
+    await until(lambda: bool(owner.awareness_of(2)))
     await mate.close()
-    await _until(lambda: any(e.state == "null" for e in _entries(owner, 2)))
-    assert [_name(e) for e in _entries(owner, 1)] == ["User1"]
+    await until(lambda: any(e.state == "null" for e in owner.awareness_of(2)))
+    assert [_name(e) for e in owner.awareness_of(1)] == ["User1"]
     # A newcomer still learns the owner's state, and not the mate's.
-    (late,) = await _synced(live, case.id, case.owner.token)
-    await _until(lambda: bool(_entries(late, 1)))
-    assert not _entries(late, 2)
+    (late,) = await synced(live, case.id, case.owner.token)
+    await until(lambda: bool(late.awareness_of(1)))
+    assert not late.awareness_of(2)
     await owner.close()
     await late.close()
 
@@ -120,7 +94,7 @@ async def test_npm_clients_get_each_awareness_change_once(live_sqlite: Live) -> 
     reference server does (forwarding the echoes made n² frames of every change in a room of n)."""
     live = live_sqlite
     case = await live.case(bob="EDITOR", carol="VIEWER")
-    (watcher,) = await _synced(live, case.id, case.owner.token)
+    (watcher,) = await synced(live, case.id, case.owner.token)
     url = f"{live.server.ws_url}/sync"
     tokens = (case.owner.token, case.members["bob"].token, case.members["carol"].token)
     names = ("Ana", "Bo", "Cai")
@@ -139,6 +113,6 @@ async def test_npm_clients_get_each_awareness_change_once(live_sqlite: Live) -> 
         await watcher.wait_text("from Ana")
         await watcher.wait_text("from Bo")
         for client, name in zip(clients, names, strict=True):
-            states = [e.state for e in _entries(watcher, client.client_id) if e.state != "null"]
+            states = [e.state for e in watcher.awareness_of(client.client_id) if e.state != "null"]
             assert len(states) == 1, f"{name}'s state reached the watcher {len(states)} times: {states}"
     await watcher.close()
