@@ -9,6 +9,7 @@ from server.models.comments import Comment
 from server.models.documents import DocCheckpoint, DocUpdate
 from server.models.heatmaps import HeatmapEditDay, HeatmapState
 from server.models.jobs import Job, JobStatus
+from server.models.materials import Material, SummaryStatus
 from server.models.notifications import Notification, NotificationKind
 from server.models.orders import ApprovalStatus, Order, OrderPainPoint
 from server.models.outbox import OutboxKind, OutboxMessage
@@ -45,6 +46,7 @@ __all__ = [
     "HeatmapState",
     "Job",
     "JobStatus",
+    "Material",
     "MembershipSource",
     "Notification",
     "NotificationKind",
@@ -67,6 +69,7 @@ __all__ = [
     "RewardKind",
     "Snapshot",
     "SnapshotKind",
+    "SummaryStatus",
     "SyncTicket",
     "Team",
     "TicketStatus",
