@@ -26,6 +26,7 @@ from server.domain.accounts import tokens
 from server.domain.accounts.watch import SessionWatch
 from server.domain.heatmaps.refresh import ActivityDebouncer, refresh_delay
 from server.domain.job_registry import REGISTRY
+from server.domain.materials.vault import Vault
 from server.domain.painpoints.config import PainPointConfig
 from server.domain.painpoints.submit import Submissions
 from server.domain.painpoints.warmup import Warmup
@@ -75,6 +76,7 @@ class _Runtime:
         self.rooms: Rooms | None = None
         self.snapshots: SnapshotScheduler | None = None
         self.services: Services | None = None
+        self.vault: Vault | None = None
         self.sync: SyncEndpoint | None = None
         self.graphql: GraphQLApp | None = None
         self.nightly: Daily | None = None
@@ -84,6 +86,8 @@ class _Runtime:
     async def start(self) -> None:
         approval_above(self.settings)  # a bad WARROOM_ADJUSTMENT_APPROVAL_ABOVE stops the start
         painpoint_config = PainPointConfig.from_settings(self.settings)
+        # Before anything runs: a missing or bad key file stops the start (the default one is created).
+        self.vault = Vault.from_settings(self.settings)
         if warmup_enabled(self.settings):
             self.warmup = Warmup(painpoint_config.model)
             self.warmup.start()
@@ -121,6 +125,7 @@ class _Runtime:
                 timedelta(hours=self.settings.token_ttl_hours),
             ),
             sessions=self.sessions,
+            vault=self.vault,
         )
         # A client that leaves more than twice the largest incoming frame unread is disconnected (1013).
         self.sync = SyncEndpoint(
@@ -162,6 +167,8 @@ class _Runtime:
             await self.services.jobs.close()
         if self.dispatcher is not None:
             await self.dispatcher.settle()
+        if self.vault is not None:
+            await self.vault.close()
         await self.pubsub.stop()
         await self.throttle.close()
         await self.db.dispose()
