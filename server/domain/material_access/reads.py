@@ -41,6 +41,21 @@ async def request(session: AsyncSession, user: User, request_id: str) -> Materia
     return found
 
 
+async def visible_requests(
+    session: AsyncSession, user: User, request_ids: Iterable[str]
+) -> dict[str, MaterialAccessRequest]:
+    """Those of `request_ids` the caller may see (for the requests notifications point at)."""
+    wanted = [i for i in set(request_ids) if is_id(i)]
+    if not wanted or not user.active:
+        return {}
+    member = exists().where(CaseMember.case_id == _Request.case_id, CaseMember.user_id == user.id)
+    seen: ColumnElement[bool] = member
+    if user.role is UserRole.LEGAL and user.team_id is not None:
+        seen = or_(member, exists().where(Case.id == _Request.case_id, Case.team_id == user.team_id))
+    rows = await session.scalars(select(_Request).where(_Request.id.in_(wanted), seen))
+    return {row.id: row for row in rows}
+
+
 def _mine_to_see(user: User) -> ColumnElement[bool]:
     """Requests `user` made, or must act on: as an owner of the case, or as legal of its team. A request's
     requester sees it only while they are on the case."""
