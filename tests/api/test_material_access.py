@@ -150,6 +150,7 @@ async def test_after_both_approvals_the_requester_downloads_the_exact_bytes(team
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["cache-control"] == "no-store"
     assert headers["accept-ranges"] == "bytes"
+    assert headers["content-security-policy"] == "default-src 'none'; sandbox"
     disposition = headers["content-disposition"]
     assert disposition.startswith('attachment; filename="')
     assert f"filename*=UTF-8''{quote(NAME, safe='')}" in disposition
@@ -209,6 +210,21 @@ async def test_dual_control_through_the_api(team: Team) -> None:
     assert waiting == [other["id"], request["id"], own["id"]]
     mine = (await gql.data(query, {}, team.viewer.token))["materialAccessRequests"]["nodes"]
     assert mine == [{"id": other["id"]}]
+    # legal, not on the case, was told of each request, and sees what it is about
+    notes = "{ notifications { nodes { kind case { id } materialAccessRequest { id requester { id } } } } }"
+    nodes = (await gql.data(notes, None, team.legal.token))["notifications"]["nodes"]
+    assert [(n["kind"], n["case"], n["materialAccessRequest"]["id"]) for n in nodes] == [
+        ("ACCESS_REQUESTED", None, other["id"]),
+        ("ACCESS_REQUESTED", None, request["id"]),
+        ("ACCESS_REQUESTED", None, own["id"]),
+    ]
+    nodes = (await gql.data(notes, None, team.owner.token))["notifications"]["nodes"]
+    assert {n["materialAccessRequest"]["requester"]["id"] for n in nodes} == {
+        team.viewer.person.id,
+        team.editor.person.id,
+        team.legal_owner.person.id,
+    }
+    assert {n["case"]["id"] for n in nodes} == {team.case_id}
 
 
 async def test_another_team_and_strangers_get_not_found(team: Team) -> None:
