@@ -19,6 +19,8 @@ from server.api.context import Services
 from server.api.heatmap_images import HeatmapImages
 from server.api.http import GraphQLApp
 from server.api.material_content import MaterialContent
+from server.api.material_uploads import PATH as UPLOAD_PATH
+from server.api.material_uploads import MaterialUploads
 from server.api.signin_gate import DEFAULT_CONCURRENCY as DEFAULT_SIGN_INS
 from server.api.signin_gate import SignInGate
 from server.clustering.models import canonical
@@ -232,6 +234,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return runtime.services
 
     images = HeatmapImages(services)
+    uploads = MaterialUploads(services)
 
     metrics_access = MetricsAccess.from_settings(settings)
 
@@ -265,6 +268,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/metrics", metrics),
         Route("/cases/{id}/heatmap.svg", images.case, methods=["GET", "HEAD"]),
         Route("/teams/{id}/heatmap.svg", images.team, methods=["GET", "HEAD"]),
+        Route("/cases/{case_id}/materials", uploads.upload, methods=["POST"]),
         Route("/materials/{id}/content", MaterialContent(services), methods=["GET"]),
         # A bound method, so Starlette calls it with a Request (an instance would be taken for an ASGI app).
         Route("/", frontend.__call__, methods=["GET", "HEAD"]),
@@ -274,7 +278,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     middleware = [
         Middleware(AccessLog),
         Middleware(SecurityHeaders, csp_exempt=("/graphql",) if settings.debug else ()),
-        Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES),
+        Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES, unlimited=UPLOAD_PATH),
         Middleware(
             SignInGate,
             concurrency=sign_ins,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -153,6 +153,13 @@ class Vault:
             if len(plain) != (min(size, offset + chunk_size) - offset):
                 raise envelope.TamperedError(f"chunk {index} of {material.id} has the wrong length")
             yield plain[max(start - offset, 0) : min(end - offset, len(plain))]
+
+    def plaintext_opener(self, material: Material) -> Callable[[], PlaintextFile]:
+        """A function that opens the material's plaintext as a file (what text extraction is given); the
+        data key is unwrapped now, so the function can run in a thread."""
+        cipher = self.cipher(material)
+        key, size, chunk_size = material.storage_key, material.size, material.chunk_size
+        return lambda: PlaintextFile(self.store, key, cipher, size, chunk_size)
 
     def plaintext(self, material: Material) -> PlaintextFile:
         """A seekable, read-only file over the material's plaintext, for a thread (text extraction)."""
