@@ -113,7 +113,22 @@ async def _events(team: Team, action: str, count: int) -> list[AuditEvent]:
     )
 
 
+async def _upload(team: Team, member: Member, data: bytes, name: str) -> dict[str, Any]:
+    """A material uploaded through `POST /cases/{id}/materials`, as a person would."""
+    response = await team.live.gql.client.post(
+        f"/cases/{team.case_id}/materials",
+        files={"file": (name, data, "application/octet-stream")},
+        headers={"authorization": f"Bearer {member.token}"},
+    )
+    assert response.status_code == 201, response.text
+    uploaded: dict[str, Any] = response.json()
+    return uploaded
+
+
 async def test_after_both_approvals_the_requester_downloads_the_exact_bytes(team: Team) -> None:
+    uploaded = await _upload(team, team.owner, DATA, NAME)
+    assert (uploaded["name"], uploaded["size"]) == (NAME, len(DATA))
+    team.material_id = uploaded["id"]
     response = await team.get(team.editor)
     assert response.status_code == 403
     assert _error(response)["missing"] == ["ACCESS_REQUEST", "CUSTOMER_AUTHORIZATION", "LEGAL_APPROVAL"]
@@ -143,9 +158,12 @@ async def test_after_both_approvals_the_requester_downloads_the_exact_bytes(team
 
     response = await team.get(team.editor)
     assert response.status_code == 200, response.text
-    assert hashlib.sha256(response.content).hexdigest() == hashlib.sha256(DATA).hexdigest()
+    assert (
+        hashlib.sha256(response.content).hexdigest() == hashlib.sha256(DATA).hexdigest() == uploaded["sha256"]
+    )
     headers = response.headers
-    assert headers["content-type"] == "video/mp4"
+    # the type sniffed from the bytes at upload
+    assert headers["content-type"] == uploaded["contentType"]
     assert headers["content-length"] == str(len(DATA))
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["cache-control"] == "no-store"
