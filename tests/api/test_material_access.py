@@ -1,116 +1,28 @@
-"""Two-person access to raw material, and `GET /materials/{id}/content`, on a real server (SQLite and
-PostgreSQL): the approvals, the download's bytes and headers, ranges, refusals, revocation, the access log."""
+"""Two-person access to raw material on a real server (SQLite and PostgreSQL): the approvals, the download
+of the exact bytes, refusals, revocation and the access log."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-import os
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import httpx
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import update
 
-from server.models import AuditEvent, MaterialGrant, UserRole
+from server.models import MaterialGrant
 from server.models.base import utcnow
-from tests.support.live import Live, Member, live_server
-from tests.support.material_access import REVOKE, Access, seal
-
-NAME = "客户现场录音 2026-12 (site call).mp4"
-# A marker, Chinese text and random bytes: what comes back must be these bytes exactly.
-DATA = ("UNIQUE-MARKER-7f3a 客户未发布的技术要求 ".encode() * 3000) + os.urandom(700_001)
-
-
-@dataclass
-class Team:
-    live: Live
-    access: Access
-    owner: Member
-    editor: Member
-    viewer: Member
-    legal: Member
-    legal_owner: Member
-    outsider: Member
-    foreign_legal: Member
-    case_id: str
-    material_id: str
-
-    def get(self, member: Member | None, headers: dict[str, str] | None = None) -> Any:
-        auth = {"authorization": f"Bearer {member.token}"} if member else {}
-        return self.live.gql.client.get(
-            f"/materials/{self.material_id}/content", headers={**auth, **(headers or {})}
-        )
-
-    async def grant(self, **limits: int) -> str:
-        """The editor's request, authorized by the owner and approved by legal; the grant's id."""
-        request = await self.access.ask(self.editor.token, self.material_id)
-        await self.access.authorize(self.owner.token, request["id"])
-        granted = await self.access.approve(self.legal.token, request["id"], **limits)
-        assert granted["status"] == "GRANTED"
-        grant_id: str = granted["grant"]["id"]
-        return grant_id
+from tests.support.live import Member
+from tests.support.material_access import DATA, NAME, Team, error_of, events, team_on
 
 
 @pytest.fixture
 async def team(database_url: str, tmp_path: Path) -> AsyncIterator[Team]:
-    async with live_server(database_url, tmp_path) as live:
-        case = await live.case(editor="EDITOR", viewer="VIEWER")
-        legal_owner = await live.member(role=UserRole.LEGAL)
-        await live.gql.add_member(case.owner.token, case.id, legal_owner.person.id, "OWNER")
-        material_id = await seal(
-            live,
-            tmp_path,
-            case.id,
-            case.members["editor"].person.id,
-            DATA,
-            name=NAME,
-            content_type="video/mp4",
-        )
-        yield Team(
-            live,
-            Access(live),
-            case.owner,
-            case.members["editor"],
-            case.members["viewer"],
-            await live.member(role=UserRole.LEGAL),
-            legal_owner,
-            await live.member(team="Team B"),
-            await live.member(role=UserRole.LEGAL, team="Team B"),
-            case.id,
-            material_id,
-        )
-
-
-def _error(response: httpx.Response) -> dict[str, Any]:
-    assert response.headers["content-type"] == "application/json"
-    error: dict[str, Any] = response.json()["error"]
-    return error
-
-
-async def _events(team: Team, action: str, count: int) -> list[AuditEvent]:
-    """The material's audit events of `action`, once there are `count` (a download's end is written after its
-    stream ends, so a client that stops reading may get there first)."""
-    for _ in range(200):
-        async with team.live.db.sessions() as session:
-            rows = (
-                await session.scalars(
-                    select(AuditEvent)
-                    .where(AuditEvent.subject == f"material:{team.material_id}", AuditEvent.action == action)
-                    .order_by(AuditEvent.seq)
-                )
-            ).all()
-        if len(rows) >= count:
-            return list(rows)
-        await asyncio.sleep(0.05)
-    raise AssertionError(
-        f"{count} {action} events never came; the server log:\n{team.live.server.logs()[-3000:]}"
-    )
+    async with team_on(database_url, tmp_path) as running:
+        yield running
 
 
 async def _upload(team: Team, member: Member, data: bytes, name: str) -> dict[str, Any]:
@@ -131,7 +43,7 @@ async def test_after_both_approvals_the_requester_downloads_the_exact_bytes(team
     team.material_id = uploaded["id"]
     response = await team.get(team.editor)
     assert response.status_code == 403
-    assert _error(response)["missing"] == ["ACCESS_REQUEST", "CUSTOMER_AUTHORIZATION", "LEGAL_APPROVAL"]
+    assert error_of(response)["missing"] == ["ACCESS_REQUEST", "CUSTOMER_AUTHORIZATION", "LEGAL_APPROVAL"]
     assert response.headers["cache-control"] == "no-store"
 
     request = await team.access.ask(team.editor.token, team.material_id)
@@ -146,7 +58,7 @@ async def test_after_both_approvals_the_requester_downloads_the_exact_bytes(team
     }
     response = await team.get(team.editor)
     assert response.status_code == 403
-    error = _error(response)
+    error = error_of(response)
     assert (error["code"], error["missing"]) == ("NO_GRANT", ["LEGAL_APPROVAL"])
     assert "legal's approval" in error["message"]
 
@@ -186,7 +98,7 @@ async def test_after_both_approvals_the_requester_downloads_the_exact_bytes(team
     assert (await team.get(team.editor)).status_code == 200
     response = await team.get(team.editor)
     assert response.status_code == 403
-    assert _error(response)["missing"] == ["DOWNLOADS_USED_UP"]
+    assert error_of(response)["missing"] == ["DOWNLOADS_USED_UP"]
     data = await team.live.gql.data("{ myMaterialGrants { id } }", None, team.editor.token)
     assert data["myMaterialGrants"] == []
 
@@ -251,7 +163,7 @@ async def test_another_team_and_strangers_get_not_found(team: Team) -> None:
     for stranger in (team.outsider, team.foreign_legal):
         response = await team.get(stranger)
         assert response.status_code == 404
-        assert _error(response)["code"] == "NOT_FOUND"
+        assert error_of(response)["code"] == "NOT_FOUND"
         operations = [
             (
                 'mutation($m: ID!) { requestMaterialAccess(materialId: $m, reason: "x") { id } }',
@@ -282,9 +194,9 @@ async def test_another_team_and_strangers_get_not_found(team: Team) -> None:
     response = await team.live.gql.client.get(
         f"/materials/{missing}/content", headers={"authorization": f"Bearer {team.editor.token}"}
     )
-    assert (response.status_code, _error(response)["code"]) == (404, "NOT_FOUND")
+    assert (response.status_code, error_of(response)["code"]) == (404, "NOT_FOUND")
     response = await team.get(None)
-    assert (response.status_code, _error(response)["code"]) == (401, "UNAUTHENTICATED")
+    assert (response.status_code, error_of(response)["code"]) == (401, "UNAUTHENTICATED")
     assert response.headers["www-authenticate"] == "Bearer"
 
 
@@ -298,7 +210,7 @@ async def test_expired_and_revoked_grants_answer_403(team: Team) -> None:
             .values(expires_at=utcnow() - timedelta(seconds=1))
         )
     response = await team.get(team.editor)
-    assert (response.status_code, _error(response)["missing"]) == (403, ["GRANT_EXPIRED"])
+    assert (response.status_code, error_of(response)["missing"]) == (403, ["GRANT_EXPIRED"])
 
     grant_id = await team.grant()
     assert (await team.get(team.editor, {"range": "bytes=0-9"})).status_code == 206
@@ -315,43 +227,7 @@ async def test_expired_and_revoked_grants_answer_403(team: Team) -> None:
     # at once: also the ranged reads of the viewing that was open
     for headers in ({}, {"range": "bytes=10-19"}):
         response = await team.get(team.editor, headers)
-        assert (response.status_code, _error(response)["missing"]) == (403, ["GRANT_REVOKED"])
-
-
-async def test_ranges_return_the_exact_bytes_and_count_once_per_viewing(team: Team) -> None:
-    grant_id = await team.grant(downloads=1)
-    size = len(DATA)
-    cases = {
-        "bytes=0-0": (0, 1),
-        "bytes=65530-131080": (65530, 131081),  # across two chunk boundaries
-        f"bytes={size - 10}-": (size - 10, size),
-        "bytes=-5": (size - 5, size),
-        f"bytes=100-{size + 1000}": (100, size),  # an end past the file is cut to it
-    }
-    for header, (start, end) in cases.items():
-        response = await team.get(team.editor, {"range": header})
-        assert response.status_code == 206, (header, response.text)
-        assert response.content == DATA[start:end]
-        assert response.headers["content-range"] == f"bytes {start}-{end - 1}/{size}"
-        assert response.headers["content-length"] == str(end - start)
-    for header in (f"bytes={size}-", f"bytes={size + 5}-{size + 10}", "bytes=-0", "bytes=0-1,5-6"):
-        response = await team.get(team.editor, {"range": header})
-        assert response.status_code == 416, (header, response.text)
-        assert response.headers["content-range"] == f"bytes */{size}"
-        assert _error(response)["code"] == "RANGE_NOT_SATISFIABLE"
-    async with team.live.db.sessions() as session:
-        grant = await session.get_one(MaterialGrant, grant_id)
-    # five ranged reads of one viewing: one download of the one allowed
-    assert grant.downloads_used == 1
-    # a plain download is a second one
-    response = await team.get(team.editor)
-    assert (response.status_code, _error(response)["missing"]) == (403, ["DOWNLOADS_USED_UP"])
-    # a malformed Range is ignored (RFC 9110): a whole download, refused here
-    assert (await team.get(team.editor, {"range": "bytes=x-y"})).status_code == 403
-    # an If-Range with this content's tag keeps the range
-    tag = f'"{hashlib.sha256(DATA).hexdigest()}"'
-    response = await team.get(team.editor, {"range": "bytes=1-2", "if-range": tag})
-    assert (response.status_code, response.content) == (206, DATA[1:3])
+        assert (response.status_code, error_of(response)["missing"]) == (403, ["GRANT_REVOKED"])
 
 
 async def test_the_access_log_lists_every_step_with_byte_counts(team: Team) -> None:
@@ -367,7 +243,7 @@ async def test_the_access_log_lists_every_step_with_byte_counts(team: Team) -> N
         {"q": rejected["id"]},
         team.legal.token,
     )
-    await _events(team, "material.downloaded", 2)
+    await events(team, "material.downloaded", 2)
     for reader in (team.owner, team.legal):
         log = await team.access.log(reader.token, team.material_id)
         steps = [(e["action"], e["actor"]["id"]) for e in log]
@@ -399,55 +275,3 @@ async def test_the_access_log_lists_every_step_with_byte_counts(team: Team) -> N
             reader.token,
         )
         assert error.codes == ["FORBIDDEN"]
-
-
-async def test_an_aborted_download_is_logged_with_the_bytes_sent(team: Team) -> None:
-    await team.grant()
-    client = team.live.gql.client
-    headers = {"authorization": f"Bearer {team.editor.token}"}
-    async with client.stream("GET", f"/materials/{team.material_id}/content", headers=headers) as response:
-        assert response.status_code == 200
-        async for _ in response.aiter_raw():
-            break  # the client goes away after its first piece
-    (event,) = await _events(team, "material.downloaded", 1)
-    assert event.data["complete"] is False
-    assert event.data["stopped"] == "client"
-    assert 0 < event.data["bytes"] < len(DATA)
-
-
-async def test_a_revocation_stops_a_download_under_way(team: Team, tmp_path: Path) -> None:
-    big = os.urandom(48 * 1024 * 1024)
-    material_id = await seal(
-        team.live,
-        tmp_path,
-        team.case_id,
-        team.editor.person.id,
-        big,
-        name="drawing.bin",
-        content_type="application/octet-stream",
-    )
-    team.material_id = material_id
-    grant_id = await team.grant()
-    received = 0
-
-    async def download_revoked_on_the_way() -> None:
-        nonlocal received
-        headers = {"authorization": f"Bearer {team.editor.token}"}
-        async with team.live.gql.client.stream(
-            "GET", f"/materials/{material_id}/content", headers=headers
-        ) as response:
-            assert response.status_code == 200
-            async for piece in response.aiter_raw():
-                if received == 0:
-                    await team.live.gql.data(REVOKE, {"g": grant_id}, team.owner.token)
-                    # past the server's next look at the grant
-                    await asyncio.sleep(1.5)
-                received += len(piece)
-
-    # the body ends short of its Content-Length
-    with pytest.raises(httpx.RemoteProtocolError):
-        await download_revoked_on_the_way()
-    assert received < len(big)
-    (event,) = await _events(team, "material.downloaded", 1)
-    assert (event.data["complete"], event.data["stopped"]) == (False, "grant_ended")
-    assert event.data["bytes"] < len(big)

@@ -1,19 +1,26 @@
-"""Materials sealed straight into a test server's store (as an upload would leave them), and the GraphQL
-steps of two-person access."""
+"""A test server with a case, its people and a material sealed straight into the server's store (as an upload
+would leave it), and the GraphQL steps of two-person access."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import httpx
+from sqlalchemy import select
 
 from server.domain.materials.vault import Vault
 from server.infra.config import Settings
 from server.infra.ids import new_id
 from server.infra.keyring import Keyring
 from server.infra.object_store import store_from_settings
-from server.models import Material
-from tests.support.live import Live
+from server.models import AuditEvent, Material, UserRole
+from tests.support.live import Live, Member, live_server
 
 # Small chunks, so ranges and downloads cross many chunk boundaries.
 CHUNK = 64 * 1024
@@ -110,3 +117,97 @@ class Access:
         data = await self.live.gql.data(LOG, {"m": material_id}, token)
         entries: list[dict[str, Any]] = data["materialAccessLog"]
         return entries
+
+
+NAME = "客户现场录音 2026-12 (site call).mp4"
+# A marker, Chinese text and random bytes: what comes back must be these bytes exactly.
+DATA = ("UNIQUE-MARKER-7f3a 客户未发布的技术要求 ".encode() * 3000) + os.urandom(700_001)
+
+
+@dataclass
+class Team:
+    live: Live
+    access: Access
+    owner: Member
+    editor: Member
+    viewer: Member
+    legal: Member
+    legal_owner: Member
+    outsider: Member
+    foreign_legal: Member
+    case_id: str
+    material_id: str
+
+    def get(self, member: Member | None, headers: dict[str, str] | None = None) -> Any:
+        auth = {"authorization": f"Bearer {member.token}"} if member else {}
+        return self.live.gql.client.get(
+            f"/materials/{self.material_id}/content", headers={**auth, **(headers or {})}
+        )
+
+    async def grant(self, **limits: int) -> str:
+        """The editor's request, authorized by the owner and approved by legal; the grant's id."""
+        request = await self.access.ask(self.editor.token, self.material_id)
+        await self.access.authorize(self.owner.token, request["id"])
+        granted = await self.access.approve(self.legal.token, request["id"], **limits)
+        assert granted["status"] == "GRANTED"
+        grant_id: str = granted["grant"]["id"]
+        return grant_id
+
+
+@asynccontextmanager
+async def team_on(database_url: str, workdir: Path) -> AsyncIterator[Team]:
+    """A server with a case (owner, editor, viewer, an owner with role legal), legal of the team, two people of
+    Team B, and the editor's material of `DATA` named `NAME`."""
+    async with live_server(database_url, workdir) as live:
+        case = await live.case(editor="EDITOR", viewer="VIEWER")
+        legal_owner = await live.member(role=UserRole.LEGAL)
+        await live.gql.add_member(case.owner.token, case.id, legal_owner.person.id, "OWNER")
+        material_id = await seal(
+            live,
+            workdir,
+            case.id,
+            case.members["editor"].person.id,
+            DATA,
+            name=NAME,
+            content_type="video/mp4",
+        )
+        yield Team(
+            live,
+            Access(live),
+            case.owner,
+            case.members["editor"],
+            case.members["viewer"],
+            await live.member(role=UserRole.LEGAL),
+            legal_owner,
+            await live.member(team="Team B"),
+            await live.member(role=UserRole.LEGAL, team="Team B"),
+            case.id,
+            material_id,
+        )
+
+
+def error_of(response: httpx.Response) -> dict[str, Any]:
+    """The JSON error of a refused content request."""
+    assert response.headers["content-type"] == "application/json"
+    error: dict[str, Any] = response.json()["error"]
+    return error
+
+
+async def events(team: Team, action: str, count: int) -> list[AuditEvent]:
+    """The material's audit events of `action`, once there are `count` (a download's end is written after its
+    stream ends, so a client that stops reading may get there first)."""
+    for _ in range(200):
+        async with team.live.db.sessions() as session:
+            rows = (
+                await session.scalars(
+                    select(AuditEvent)
+                    .where(AuditEvent.subject == f"material:{team.material_id}", AuditEvent.action == action)
+                    .order_by(AuditEvent.seq)
+                )
+            ).all()
+        if len(rows) >= count:
+            return list(rows)
+        await asyncio.sleep(0.05)
+    raise AssertionError(
+        f"{count} {action} events never came; the server log:\n{team.live.server.logs()[-3000:]}"
+    )
