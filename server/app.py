@@ -18,6 +18,9 @@ from starlette.types import Receive, Scope, Send
 from server.api.context import Services
 from server.api.heatmap_images import HeatmapImages
 from server.api.http import GraphQLApp
+from server.api.material_content import MaterialContent
+from server.api.material_uploads import PATH as UPLOAD_PATH
+from server.api.material_uploads import MaterialUploads
 from server.api.signin_gate import DEFAULT_CONCURRENCY as DEFAULT_SIGN_INS
 from server.api.signin_gate import SignInGate
 from server.clustering.models import canonical
@@ -26,6 +29,7 @@ from server.domain.accounts import tokens
 from server.domain.accounts.watch import SessionWatch
 from server.domain.heatmaps.refresh import ActivityDebouncer, refresh_delay
 from server.domain.job_registry import REGISTRY
+from server.domain.materials.vault import Vault
 from server.domain.painpoints.config import PainPointConfig
 from server.domain.painpoints.submit import Submissions
 from server.domain.painpoints.warmup import Warmup
@@ -75,6 +79,7 @@ class _Runtime:
         self.rooms: Rooms | None = None
         self.snapshots: SnapshotScheduler | None = None
         self.services: Services | None = None
+        self.vault: Vault | None = None
         self.sync: SyncEndpoint | None = None
         self.graphql: GraphQLApp | None = None
         self.nightly: Daily | None = None
@@ -84,6 +89,8 @@ class _Runtime:
     async def start(self) -> None:
         approval_above(self.settings)  # a bad WARROOM_ADJUSTMENT_APPROVAL_ABOVE stops the start
         painpoint_config = PainPointConfig.from_settings(self.settings)
+        # Before anything runs: a missing or bad key file stops the start (the default one is created).
+        self.vault = Vault.from_settings(self.settings)
         if warmup_enabled(self.settings):
             self.warmup = Warmup(painpoint_config.model)
             self.warmup.start()
@@ -121,6 +128,7 @@ class _Runtime:
                 timedelta(hours=self.settings.token_ttl_hours),
             ),
             sessions=self.sessions,
+            vault=self.vault,
         )
         # A client that leaves more than twice the largest incoming frame unread is disconnected (1013).
         self.sync = SyncEndpoint(
@@ -162,6 +170,8 @@ class _Runtime:
             await self.services.jobs.close()
         if self.dispatcher is not None:
             await self.dispatcher.settle()
+        if self.vault is not None:
+            await self.vault.close()
         await self.pubsub.stop()
         await self.throttle.close()
         await self.db.dispose()
@@ -224,6 +234,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return runtime.services
 
     images = HeatmapImages(services)
+    uploads = MaterialUploads(services)
 
     metrics_access = MetricsAccess.from_settings(settings)
 
@@ -257,6 +268,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/metrics", metrics),
         Route("/cases/{id}/heatmap.svg", images.case, methods=["GET", "HEAD"]),
         Route("/teams/{id}/heatmap.svg", images.team, methods=["GET", "HEAD"]),
+        Route("/cases/{case_id}/materials", uploads.upload, methods=["POST"]),
+        Route("/materials/{id}/content", MaterialContent(services), methods=["GET"]),
         # A bound method, so Starlette calls it with a Request (an instance would be taken for an ASGI app).
         Route("/", frontend.__call__, methods=["GET", "HEAD"]),
         Route("/{path:path}", frontend.__call__, methods=["GET", "HEAD"]),
@@ -265,7 +278,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     middleware = [
         Middleware(AccessLog),
         Middleware(SecurityHeaders, csp_exempt=("/graphql",) if settings.debug else ()),
-        Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES),
+        Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES, unlimited=UPLOAD_PATH),
         Middleware(
             SignInGate,
             concurrency=sign_ins,

@@ -30,6 +30,8 @@ def upgrade() -> None:
         sa.Column("chunk_size", sa.Integer(), nullable=False),
         sa.Column("wrapped_key", sa.LargeBinary(), nullable=False),
         sa.Column("kek_id", sa.String(length=64), nullable=False),
+        sa.Column("transcript", sa.LargeBinary(), nullable=True),
+        sa.Column("duration_seconds", sa.Float(), nullable=True),
         sa.Column("summary", sa.Text(), nullable=False),
         sa.Column(
             "summary_status",

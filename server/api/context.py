@@ -19,6 +19,7 @@ from server.domain.accounts.watch import SessionWatch
 from server.domain.cases import actions as cases
 from server.domain.comments.anchors import ResolverCache
 from server.domain.errors import Unauthenticated
+from server.domain.materials.vault import Vault
 from server.domain.painpoints.submit import Submissions
 from server.domain.signin import SignIn
 from server.infra.config import Settings
@@ -43,6 +44,8 @@ class Services:
     signin: SignIn
     # closes this server's live connections whose session ended
     sessions: SessionWatch
+    # materials sealed into the object store, and read back by range (`vault.read(material, start, end)`)
+    vault: Vault
     anchors: ResolverCache = field(default_factory=ResolverCache)
 
 

@@ -28,6 +28,7 @@ from server.api.mutations.auth import AuthMutations
 from server.api.mutations.cases import CaseMutations
 from server.api.mutations.clusters import ClusterMutations
 from server.api.mutations.comments import CommentMutations
+from server.api.mutations.material_access import MaterialAccessMutations
 from server.api.mutations.notifications import NotificationMutations
 from server.api.mutations.orders import OrderMutations
 from server.api.mutations.painpoints import PainPointMutations
@@ -42,6 +43,7 @@ from server.api.queries.cases import CaseQueries
 from server.api.queries.clusters import ClusterQueries
 from server.api.queries.comments import CommentQueries
 from server.api.queries.heatmaps import HeatmapQueries
+from server.api.queries.material_access import MaterialAccessQueries
 from server.api.queries.notifications import NotificationQueries
 from server.api.queries.painpoints import PainPointQueries
 from server.api.queries.points import PointsQueries
@@ -71,6 +73,7 @@ Query = merge_types(
         HeatmapQueries,
         PainPointQueries,
         ClusterQueries,
+        MaterialAccessQueries,
     ),
 )
 Mutation = merge_types(
@@ -90,6 +93,7 @@ Mutation = merge_types(
         PainPointMutations,
         ClusterMutations,
         SyncMutations,
+        MaterialAccessMutations,
     ),
 )
 Subscription = merge_types(

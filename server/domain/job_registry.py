@@ -6,6 +6,7 @@ from __future__ import annotations
 from server.domain import job_names as names
 from server.domain.documents.jobs import compact_document
 from server.domain.heatmaps.jobs import refresh_heatmaps
+from server.domain.materials.jobs import summarize_material
 from server.domain.painpoints.jobs import (
     catch_up_model,
     cluster_pain_points,
@@ -28,6 +29,7 @@ FUNCTIONS: dict[str, JobFunction] = {
     names.CATCH_UP_MODEL: catch_up_model,
     names.REFRESH_HEATMAPS: refresh_heatmaps,
     names.AUTO_SNAPSHOT: auto_snapshot,
+    names.SUMMARIZE_MATERIAL: summarize_material,
 }
 
 REGISTRY = JobRegistry(functions=FUNCTIONS, maintenance=names.MAINTENANCE)

@@ -17,14 +17,16 @@ class _TooLarge(Exception):
 
 
 class BodyLimit:
-    """Answer 413 when a request body exceeds `max_bytes`, declared or streamed."""
+    """Answer 413 when a request body exceeds `max_bytes`, declared or streamed; paths matching `unlimited`
+    (uploads, which stream their bodies and keep their own limit) pass."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, unlimited: str | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.unlimited = re.compile(unlimited) if unlimited else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or (self.unlimited is not None and self.unlimited.match(scope["path"])):
             await self.app(scope, receive, send)
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Enum, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import BigInteger, Enum, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.models.base import Base, new_id, utcnow
@@ -37,6 +37,10 @@ class Material(Base):
     # The material's own data key, wrapped by the key-encryption key named by `kek_id`.
     wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
     kek_id: Mapped[str] = mapped_column(String(64), index=True)
+    # A transcript uploaded with audio or video, sealed under the material's data key (never plaintext).
+    transcript: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Of audio and video, when their metadata tells it.
+    duration_seconds: Mapped[float | None] = mapped_column(Float)
     summary: Mapped[str] = mapped_column(Text, default="")
     summary_status: Mapped[SummaryStatus] = mapped_column(
         Enum(
