@@ -16,6 +16,7 @@ from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from server.domain import audit
 from server.domain.job_registry import FUNCTIONS
 from server.domain.painpoints.config import PainPointConfig
 from server.domain.painpoints.jobs import recluster_teams
@@ -43,6 +44,11 @@ async def startup(ctx: dict[str, Any]) -> None:
     # The follow-ups that jobs write (points events, further jobs) are delivered from here.
     ctx["dispatcher"] = Dispatcher(ctx["db"], ctx["jobs"], ctx["events"])
     ctx["dispatcher"].start()
+    # Links the audit events that jobs commit (and any left unlinked) and signs checkpoints.
+    ctx["audit"] = audit.Sequencer(
+        ctx["db"], audit.deployment_key(_settings), audit.Policy.from_settings(_settings)
+    )
+    ctx["audit"].start()
 
 
 def schedule(settings: Settings) -> list[CronJob]:
@@ -78,6 +84,7 @@ def worker_redis(url: str) -> RedisSettings:
 async def shutdown(ctx: dict[str, Any]) -> None:
     await ctx["dispatcher"].stop()
     await ctx["dispatcher"].settle()
+    await ctx["audit"].stop()
     await ctx["pubsub"].stop()
     await ctx["db"].dispose()
 

@@ -16,6 +16,7 @@ from strawberry.types import Info as _Info
 from server.domain.accounts import tokens
 from server.domain.accounts.tokens import SignedIn
 from server.domain.accounts.watch import SessionWatch
+from server.domain.audit import Sequencer
 from server.domain.cases import actions as cases
 from server.domain.comments.anchors import ResolverCache
 from server.domain.errors import Unauthenticated
@@ -43,6 +44,8 @@ class Services:
     signin: SignIn
     # closes this server's live connections whose session ended
     sessions: SessionWatch
+    # links the audit events committed here and signs the chain's checkpoints
+    audit: Sequencer
     anchors: ResolverCache = field(default_factory=ResolverCache)
 
 
