@@ -19,7 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.domain.audit.chain import APPENDED, Linked, head, last_checkpoint, link, unlinked
 from server.domain.audit.checkpoints import Policy
 from server.domain.audit.signing import SigningKey
+from server.domain.audit.verification import AuditReport, require_auditor, verify
 from server.infra.db import Database
+from server.models import User
 from server.models.base import utcnow
 
 log = logging.getLogger("warroom.audit")
@@ -60,6 +62,13 @@ class Sequencer:
     async def flush(self) -> Linked:
         """Link every committed event now (waiting for another linker to finish first)."""
         return await self._link(wait=True)
+
+    async def verify(self, viewer: User) -> AuditReport:
+        """For an admin or legal: link what is committed, then check the whole chain with this key."""
+        require_auditor(viewer)
+        await self.flush()
+        async with self.db.sessions() as session:
+            return await verify(session, trusted=[self.key.public], every=self.policy.every)
 
     def _committed(self, session: AsyncSession) -> None:
         if session.info.pop(APPENDED, False):
