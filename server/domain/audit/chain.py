@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -25,8 +24,6 @@ from server.infra.db import Database
 from server.infra.locks import advisory_key
 from server.models import AuditCheckpoint, AuditEvent
 from server.models.base import utcnow
-
-log = logging.getLogger("warroom.audit")
 
 GENESIS = "0" * 64
 # `session.info` key: the session's transaction appended events (the sequencer links them after the commit).
@@ -103,21 +100,28 @@ async def _lock(session: AsyncSession, wait: bool) -> bool:
     return True
 
 
-async def _may_sign(session: AsyncSession, key: SigningKey | None, last: Checkpoint | None) -> bool:
-    """Sign only a chain that still holds the last checkpoint: never vouch for one changed since."""
-    if key is None:
-        return False
-    if last is None:
-        return True
-    held = await session.scalar(select(AuditEvent.hash).where(AuditEvent.position == last.position))
-    if held != last.hash:
-        log.error(
-            "the audit chain no longer holds the checkpoint at position %d: signing no more checkpoints; "
-            "run `python -m server audit verify`",
-            last.position,
+async def _refusal(session: AsyncSession, end: Head, last: Checkpoint | None, every: int) -> str | None:
+    """Why no checkpoint may be signed now, or None. The sequencer vouches only for a chain that still
+    holds its last checkpoint, and never for a stretch longer than the spacing: after a link fewer than
+    `every` events follow the last checkpoint, so a longer stretch means stored checkpoints were deleted
+    (or the chain predates checkpoints): only an operator may vouch for it (`audit checkpoint`)."""
+    if last is not None:
+        held = await session.scalar(select(AuditEvent.hash).where(AuditEvent.position == last.position))
+        if held != last.hash:
+            return (
+                f"the audit chain no longer holds the checkpoint at position {last.position}; "
+                "run `python -m server audit verify`"
+            )
+    covered = last.position if last is not None else 0
+    spacing = max(every, last.every if last is not None else 0)
+    if end.position - covered >= spacing:
+        since = f"the checkpoint at position {covered}" if last is not None else "the start"
+        return (
+            f"{end.position - covered} linked events since {since} have no checkpoint (stored checkpoints "
+            "were deleted, or the chain predates checkpoints); run `python -m server audit verify`, and "
+            "`python -m server audit checkpoint` to vouch for a chain that predates them"
         )
-        return False
-    return True
+    return None
 
 
 @dataclass
@@ -125,6 +129,8 @@ class Linked:
     events: int = 0
     checkpoints: list[Checkpoint] = field(default_factory=list)
     busy: bool = False
+    refused: str | None = None
+    """Why checkpoints were not signed (events are linked all the same)."""
 
 
 async def link_batch(
@@ -136,7 +142,8 @@ async def link_batch(
         return Linked(busy=True)
     end = await head(session)
     last = await last_checkpoint(session)
-    sign = await _may_sign(session, key, last)
+    refused = await _refusal(session, end, last, policy.every) if key is not None else None
+    sign = key is not None and refused is None
     rows = (
         await session.execute(
             select(
@@ -179,7 +186,7 @@ async def link_batch(
     if sign and position > signed_at and stale:
         sign_here()
     session.add_all(checkpoint.row() for checkpoint in made)
-    return Linked(len(changes), made)
+    return Linked(len(changes), made, refused=refused)
 
 
 async def link(db: Database, key: SigningKey | None, policy: Policy, *, wait: bool = True) -> Linked:
@@ -191,13 +198,16 @@ async def link(db: Database, key: SigningKey | None, policy: Policy, *, wait: bo
         total.events += linked.events
         total.checkpoints += linked.checkpoints
         total.busy = linked.busy
+        total.refused = linked.refused
         if linked.busy or linked.events < BATCH:
             return total
 
 
 async def sign_head(db: Database, key: SigningKey, policy: Policy) -> Checkpoint:
     """Link what is committed, then a checkpoint of the head now (the one already there if the head has
-    one). BadInput for an empty chain; Conflict when the chain no longer holds its last checkpoint."""
+    one): an operator's act, which may vouch for a chain that has no checkpoint yet, however long.
+    BadInput for an empty chain; Conflict when the chain no longer holds its last checkpoint or stored
+    checkpoints are missing after it."""
     await link(db, key, policy)
     async with db.transaction() as session:
         await _lock(session, wait=True)
@@ -207,12 +217,9 @@ async def sign_head(db: Database, key: SigningKey, policy: Policy) -> Checkpoint
         last = await last_checkpoint(session)
         if last is not None and last.position == end.position and last.hash == end.hash:
             return last
-        if not await _may_sign(session, key, last):
-            assert last is not None
-            raise Conflict(
-                f"The audit chain no longer holds the checkpoint at position {last.position}; "
-                "run `python -m server audit verify`."
-            )
+        refused = await _refusal(session, end, last, policy.every)
+        if refused is not None and last is not None:
+            raise Conflict(refused[0].upper() + refused[1:] + ".")
         made = Checkpoint.sign(
             key,
             position=end.position,

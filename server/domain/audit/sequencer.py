@@ -38,6 +38,7 @@ class Sequencer:
         self._wake = asyncio.Event()
         self._linking = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
+        self._refused: str | None = None
         self.linked = 0
         self.checkpoints = 0
 
@@ -79,6 +80,11 @@ class Sequencer:
             linked = await link(self.db, self.key, self.policy, wait=wait)
         self.linked += linked.events
         self.checkpoints += len(linked.checkpoints)
+        if not linked.busy and linked.refused != self._refused:
+            # Said once, not at every commit; said again when it changes.
+            self._refused = linked.refused
+            if linked.refused is not None:
+                log.error("not signing audit checkpoints: %s", linked.refused)
         return linked
 
     async def _due(self) -> bool:

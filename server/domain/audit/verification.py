@@ -72,6 +72,10 @@ class _Checker:
         self.trusted = trusted
         self.every = every
         self.previous: Checkpoint | None = None
+        # A first checkpoint with nothing before it (previous 0) may vouch for a chain older than
+        # checkpoints: no spacing applies up to it.
+        first = stored[0] if stored else None
+        self.vouched_until = first.position if first is not None and first.previous == 0 else 0
 
     def _signature(self, checkpoint: Checkpoint, what: str) -> None:
         key = self.trusted.get(checkpoint.key_id)
@@ -98,6 +102,20 @@ class _Checker:
                     "the chain was rewritten: the event at this position differs from the exported "
                     f"checkpoint signed {exported.at.isoformat()}",
                 )
+        # The sequencer signs a checkpoint once `every` events follow the last one: none here means
+        # stored checkpoints were deleted. The larger spacing of the two in force counts, so a changed
+        # WARROOM_AUDIT_CHECKPOINT_EVENTS is no alarm.
+        latest = self.previous
+        covered = latest.position if latest is not None else 0
+        spacing = max(self.every, latest.every if latest is not None else 0)
+        if position > self.vouched_until and position - covered >= spacing:
+            since = f"the checkpoint at position {covered}" if latest is not None else "the start"
+            raise _Broken(
+                position,
+                f"{position - covered} linked events since {since} and no checkpoint, though one is signed "
+                f"every {spacing} events at the latest: stored checkpoints were deleted (a chain older than "
+                "checkpoints needs `python -m server audit checkpoint` once)",
+            )
 
     def _stored(self, checkpoint: Checkpoint, hash: str) -> None:
         position = checkpoint.position
@@ -113,13 +131,6 @@ class _Checker:
                 f"the checkpoint here follows one at position {checkpoint.previous}, which is missing "
                 "(stored checkpoints were deleted)",
             )
-        if checkpoint.previous and position - checkpoint.previous > checkpoint.every:
-            raise _Broken(
-                position,
-                f"{position - checkpoint.previous} events passed between the checkpoints at "
-                f"{checkpoint.previous} and {position}, more than the {checkpoint.every} the sequencer "
-                "allows (stored checkpoints were deleted)",
-            )
         self.previous = checkpoint
 
     def end(self, last: int) -> None:
@@ -129,16 +140,6 @@ class _Checker:
                 last + 1,
                 f"the chain was cut short: it ends at position {last}, but a checkpoint was signed at "
                 f"position {min(beyond)}",
-            )
-        latest = self.previous
-        spacing = max(self.every, latest.every if latest is not None else 0)
-        covered = latest.position if latest is not None else 0
-        if last - covered > spacing:
-            raise _Broken(
-                covered + spacing + 1,
-                f"{last - covered} linked events follow the last checkpoint (at position {covered}), more "
-                f"than the {spacing} allowed between checkpoints (stored checkpoints were deleted, or none "
-                "was signed)",
             )
 
 
