@@ -39,7 +39,14 @@ class AuditReport:
             else "no signed checkpoint yet"
         )
         waiting = f", {self.unlinked} not linked yet" if self.unlinked else ""
-        return f"Audit chain intact: {self.events} events{waiting}, {self.checkpoints} checkpoints, {signed}."
+        return (
+            f"Audit chain intact: {_count(self.events, 'event')}{waiting}, "
+            f"{_count(self.checkpoints, 'checkpoint')}, {signed}."
+        )
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n} {thing}" if n == 1 else f"{n} {thing}s"
 
 
 class _Broken(Exception):
