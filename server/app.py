@@ -24,7 +24,7 @@ from server.api.material_uploads import MaterialUploads
 from server.api.signin_gate import DEFAULT_CONCURRENCY as DEFAULT_SIGN_INS
 from server.api.signin_gate import SignInGate
 from server.clustering.models import canonical
-from server.domain import job_names
+from server.domain import audit, job_names
 from server.domain.accounts import tokens
 from server.domain.accounts.watch import SessionWatch
 from server.domain.heatmaps.refresh import ActivityDebouncer, refresh_delay
@@ -85,6 +85,10 @@ class _Runtime:
         self.nightly: Daily | None = None
         self.warmup: Warmup | None = None
         self.dispatcher: Dispatcher | None = None
+        # Links the audit events that commands commit and signs the chain's checkpoints.
+        self.audit = audit.Sequencer(
+            self.db, audit.deployment_key(settings), audit.Policy.from_settings(settings)
+        )
 
     async def start(self) -> None:
         approval_above(self.settings)  # a bad WARROOM_ADJUSTMENT_APPROVAL_ABOVE stops the start
@@ -101,6 +105,7 @@ class _Runtime:
         # Delivers the jobs and events that transactions write (and any a crashed process left behind).
         self.dispatcher = Dispatcher(self.db, jobs, self.events)
         self.dispatcher.start()
+        self.audit.start()
         self.rooms = Rooms(
             self.db,
             self.writer,
@@ -129,6 +134,7 @@ class _Runtime:
             ),
             sessions=self.sessions,
             vault=self.vault,
+            audit=self.audit,
         )
         # A client that leaves more than twice the largest incoming frame unread is disconnected (1013).
         self.sync = SyncEndpoint(
@@ -172,6 +178,7 @@ class _Runtime:
             await self.dispatcher.settle()
         if self.vault is not None:
             await self.vault.close()
+        await self.audit.stop()
         await self.pubsub.stop()
         await self.throttle.close()
         await self.db.dispose()

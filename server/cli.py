@@ -1,5 +1,5 @@
 """`python -m server`: serve, worker, migrate, users, demo, export-schema, audit, painpoints (the account
-actions under `users` are in cli_accounts.py)."""
+actions under `users` are in cli_accounts.py, the `audit` actions in cli_audit.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from server import cli_accounts
+from server import cli_accounts, cli_audit
 from server.infra.config import ConfigError, Settings
 
 if TYPE_CHECKING:
@@ -235,39 +235,6 @@ def _export_schema(_settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _verify_audit(settings: Settings) -> int:
-    from server.domain import audit
-    from server.domain.points import ledger
-    from server.infra.db import Database
-
-    db = Database.from_settings(settings)
-    try:
-        async with db.sessions() as session:
-            report = await audit.verify(session)
-            points = await ledger.verify(session)
-    finally:
-        await db.dispose()
-    failed = 0
-    if report.ok:
-        print(f"Audit chain intact: {report.events} events.")
-    else:
-        print(f"Audit chain BROKEN at event {report.first_bad_seq}: {report.reason}.", file=sys.stderr)
-        failed = 1
-    if points.ok:
-        print(
-            f"Points ledger intact: {points.entries} entries in {points.accounts} accounts, balances add up."
-        )
-    else:
-        where = f" at entry {points.first_bad_entry}" if points.first_bad_entry is not None else ""
-        print(f"Points ledger BROKEN{where}: {points.reason}.", file=sys.stderr)
-        failed = 1
-    return failed
-
-
-def _audit(settings: Settings, _args: argparse.Namespace) -> int:
-    return asyncio.run(_verify_audit(settings))
-
-
 async def _recheck_duplicates(settings: Settings, team: str | None) -> tuple[int, int, int]:
     from server.clustering import shared_embedder
     from server.domain.painpoints import recheck as painpoint_recheck
@@ -359,9 +326,7 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", help="write to this file instead of stdout")
     export.set_defaults(run=_export_schema)
 
-    audit = commands.add_parser("audit", help="verify the hash-chained audit log and points ledger")
-    audit.add_argument("action", choices=["verify"])
-    audit.set_defaults(run=_audit)
+    cli_audit.add_commands(commands)
 
     painpoints = commands.add_parser("painpoints", help="maintain pain points")
     painpoint_commands = painpoints.add_subparsers(dest="painpoints_command", required=True, metavar="ACTION")

@@ -5,6 +5,7 @@ Only wiring: the job functions and their names come from the server (server/doma
 
 from __future__ import annotations
 
+import logging
 from typing import Any, ClassVar, cast
 
 from arq.connections import RedisSettings
@@ -16,6 +17,7 @@ from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from server.domain import audit
 from server.domain.job_registry import FUNCTIONS
 from server.domain.painpoints.config import PainPointConfig
 from server.domain.painpoints.jobs import recluster_teams
@@ -28,6 +30,7 @@ from server.infra.outbox import Dispatcher
 from server.infra.pubsub import create_pubsub
 
 _settings = Settings.from_env()
+log = logging.getLogger("warroom.worker")
 
 
 async def startup(ctx: dict[str, Any]) -> None:
@@ -43,6 +46,15 @@ async def startup(ctx: dict[str, Any]) -> None:
     # The follow-ups that jobs write (points events, further jobs) are delivered from here.
     ctx["dispatcher"] = Dispatcher(ctx["db"], ctx["jobs"], ctx["events"])
     ctx["dispatcher"].start()
+    # Links the audit events that jobs commit (and any left unlinked) and signs checkpoints, with the
+    # servers' key. A worker never makes a key of its own: without one, the servers' sequencers link
+    # what its jobs commit (within their poll), and nothing is signed by a key nobody else knows.
+    key = audit.load_signing_key(_settings, create=False)
+    ctx["audit"] = audit.Sequencer(ctx["db"], key, audit.Policy.from_settings(_settings)) if key else None
+    if ctx["audit"] is not None:
+        ctx["audit"].start()
+    else:
+        log.info("no audit signing key on this worker: the servers link its audit events")
 
 
 def schedule(settings: Settings) -> list[CronJob]:
@@ -78,6 +90,8 @@ def worker_redis(url: str) -> RedisSettings:
 async def shutdown(ctx: dict[str, Any]) -> None:
     await ctx["dispatcher"].stop()
     await ctx["dispatcher"].settle()
+    if ctx["audit"] is not None:
+        await ctx["audit"].stop()
     await ctx["pubsub"].stop()
     await ctx["db"].dispose()
 

@@ -16,6 +16,7 @@ from strawberry.types import Info as _Info
 from server.domain.accounts import tokens
 from server.domain.accounts.tokens import SignedIn
 from server.domain.accounts.watch import SessionWatch
+from server.domain.audit import Sequencer
 from server.domain.cases import actions as cases
 from server.domain.comments.anchors import ResolverCache
 from server.domain.errors import Unauthenticated
@@ -46,6 +47,8 @@ class Services:
     sessions: SessionWatch
     # materials sealed into the object store, and read back by range (`vault.read(material, start, end)`)
     vault: Vault
+    # links the audit events committed here and signs the chain's checkpoints
+    audit: Sequencer
     anchors: ResolverCache = field(default_factory=ResolverCache)
 
 

@@ -39,6 +39,7 @@ from server.api.mutations.snapshots import SnapshotMutations
 from server.api.mutations.sync import SyncMutations
 from server.api.one_login import OneLogin
 from server.api.queries.approvals import ApprovalQueries
+from server.api.queries.audit import AuditQueries
 from server.api.queries.cases import CaseQueries
 from server.api.queries.clusters import ClusterQueries
 from server.api.queries.comments import CommentQueries
@@ -74,6 +75,7 @@ Query = merge_types(
         PainPointQueries,
         ClusterQueries,
         MaterialAccessQueries,
+        AuditQueries,
     ),
 )
 Mutation = merge_types(

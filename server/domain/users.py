@@ -139,9 +139,14 @@ async def issue_token(session: AsyncSession, user: User, ttl: timedelta) -> Logi
 async def logout(session: AsyncSession, token: str) -> bool:
     """Revoke `token`; True when it was live. Its live connections close (server/domain/accounts/watch.py)."""
     token_id = await tokens.revoke(session, token)
-    if token_id is not None:
-        account_events.tokens_revoked(session, [token_id])
-    return token_id is not None
+    if token_id is None:
+        return False
+    account_events.tokens_revoked(session, [token_id])
+    owner = await session.scalar(select(AuthToken.user_id).where(AuthToken.id == token_id))
+    await audit.record(
+        session, actor_id=owner, action="user.signed_out", subject=owner or "", data={"revoked_tokens": 1}
+    )
+    return True
 
 
 async def search_team(

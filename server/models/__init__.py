@@ -1,7 +1,7 @@
 """The ORM models; importing this package registers every table on `Base.metadata`."""
 
 from server.models.adjustments import AdjustmentRequest
-from server.models.audit import AuditEvent
+from server.models.audit import AuditCheckpoint, AuditEvent
 from server.models.base import Base
 from server.models.cases import Case, CaseMember, CaseRole
 from server.models.clusters import Cluster, ClusterMembership, ClusterRun, MembershipSource
@@ -32,6 +32,7 @@ __all__ = [
     "AccessRequestStatus",
     "AdjustmentRequest",
     "ApprovalStatus",
+    "AuditCheckpoint",
     "AuditEvent",
     "AuthToken",
     "Base",

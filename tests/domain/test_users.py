@@ -6,6 +6,7 @@ from server.domain import users
 from server.domain.errors import BadInput, Conflict
 from server.infra.db import Database
 from server.models import UserRole
+from tests.domain.accounts.helpers import audit_of
 
 TTL = timedelta(hours=1)
 
@@ -32,6 +33,11 @@ async def test_expired_and_revoked_tokens_stop_working(db: Database) -> None:
     async with db.sessions() as session:
         assert await users.user_for_token(session, live.token) is None
         assert await users.user_for_token(session, "made-up") is None
+    # One event for the one revocation (the second logout revoked nothing), and no token in it.
+    assert await audit_of(db, "user.signed_out") == [
+        {"actor": ana.id, "subject": ana.id, "revoked_tokens": 1}
+    ]
+    assert live.token not in str(await audit_of(db, "user.signed_out"))
 
 
 async def test_duplicate_email_weak_password_and_bad_email_are_refused(db: Database) -> None:

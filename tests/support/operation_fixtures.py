@@ -148,6 +148,8 @@ FIXTURES: dict[str, Fixture] = {
     "Logout": Fixture(lambda _w: {}, token=_fresh_token),
     "Me": Fixture(lambda _w: {}),
     "DemoLogins": Fixture(lambda _w: {}, anonymous=True),
+    # audit.graphql
+    "AuditVerification": Fixture(lambda _w: {}, token=_team_admin),
     # accounts.graphql
     "ChangePassword": Fixture(
         lambda _w: {"current": PASSWORD, "new": "a new passphrase 新密码"}, token=_fresh_token

@@ -27,7 +27,6 @@ async def deactivate(session: AsyncSession, target: User, *, actor_id: str | Non
     await _people.keep_an_admin(session, target)
     target.active = False
     revoked = await end_sessions(session, target)
-    await session.flush()  # the rows first: the audit append holds its lock until the commit
     await audit.record(
         session,
         actor_id=actor_id,
@@ -48,7 +47,6 @@ async def reactivate(session: AsyncSession, target: User, *, actor_id: str | Non
     if target.active:
         return target
     target.active = True
-    await session.flush()  # the rows first: the audit append holds its lock until the commit
     await audit.record(
         session, actor_id=actor_id, action="user.reactivated", subject=target.id, data={"email": target.email}
     )

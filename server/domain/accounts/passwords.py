@@ -30,7 +30,6 @@ async def change_password(
         raise BadInput("The new password must differ from the current one.")
     user.password_hash = await auth.hash_password_async(new)
     revoked = await end_sessions(session, user, keep=token_id)
-    await session.flush()  # the rows first: the audit append holds its lock until the commit
     await audit.record(
         session,
         actor_id=user.id,
@@ -48,7 +47,6 @@ async def set_password(session: AsyncSession, email: str, new: str) -> User:
     user = await _people.by_email(session, email)
     user.password_hash = await auth.hash_password_async(new)
     revoked = await end_sessions(session, user)
-    await session.flush()  # the rows first: the audit append holds its lock until the commit
     await audit.record(
         session,
         actor_id=None,

@@ -19,7 +19,6 @@ async def end_sessions(session: AsyncSession, user: User, *, keep: str | None = 
 async def sign_out_everywhere(session: AsyncSession, user: User, *, actor_id: str | None) -> int:
     """Revoke every token of `user`, the one in use included; how many were live."""
     revoked = await end_sessions(session, user)
-    await session.flush()  # the rows first: the audit append holds its lock until the commit
     await audit.record(
         session,
         actor_id=actor_id,

@@ -369,7 +369,6 @@ async def adopt(
     award = awards.pain_point_adopted(pain_point.id, pain_point.author_id, user.id)
     awards.queue_award(session, award)
     painpoint_events.queue(session, [painpoint_events.changed(painpoint_events.ADOPTED, pain_point, user.id)])
-    # Last: the audit append holds the chain's lock until the commit, so nothing more is written after it.
     await audit.record(
         session,
         actor_id=user.id,
@@ -418,7 +417,6 @@ async def withdraw(
     painpoint_events.queue(
         session, [painpoint_events.changed(painpoint_events.WITHDRAWN, pain_point, user.id)]
     )
-    # Last: the audit append holds the chain's lock until the commit.
     await audit.record(
         session,
         actor_id=user.id,

@@ -73,7 +73,6 @@ async def request_adjustment(
     )
     session.add(request)
     await session.flush()
-    # Last: the audit append holds the chain's lock until the commit.
     await audit.record(
         session,
         actor_id=actor.id,

@@ -95,7 +95,6 @@ async def adjust(
         note=reason,
     )
     events.entries_written(session, [entry])
-    # Last: the audit append holds the chain's lock until the commit.
     await audit.record(
         session,
         actor_id=actor.id,

@@ -61,7 +61,6 @@ async def approve_order(session: AsyncSession, approver: User, order_id: str) ->
     order = found.order
     await decide(session, approver, order, ApprovalStatus.APPROVED, None, "order")
     queued = queue_order_awards(session, order, found.credited)
-    # Last: the audit append holds the chain's lock until the commit.
     await audit.record(
         session,
         actor_id=approver.id,

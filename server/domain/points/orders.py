@@ -161,7 +161,6 @@ async def record_order_won(
         for pain_id, author_id in authors.items()
     )
     await session.flush()
-    # Last: the audit append holds the chain's lock until the commit.
     await audit.record(
         session,
         actor_id=owner.id,

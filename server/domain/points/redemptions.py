@@ -1,7 +1,7 @@
 """Redeeming points for rewards, and HR's queue: approve, reject (refund by reversal), fulfil.
 
-Locks are always taken in one order: the person's account, then the reward, then the redemption (then
-the audit chain). Two requests therefore never wait on each other in a circle, and the balance check,
+Locks are always taken in one order: the person's account, then the reward, then the redemption. Two
+requests therefore never wait on each other in a circle, and the balance check,
 the stock check, the debit and the stock decrement are one decision.
 """
 
@@ -113,6 +113,13 @@ async def redeem(
     session.add(redemption)
     await session.flush()
     events.redemption_changed(session, redemption, hold)
+    await audit.record(
+        session,
+        actor_id=user.id,
+        action="points.redemption_requested",
+        subject=redemption.id,
+        data={"user_id": user.id, "reward_id": reward.id, "cost": reward.cost, "hold_entry_id": hold.id},
+    )
     return Redeemed(RedemptionView(redemption, reward, user), hold)
 
 
@@ -161,7 +168,6 @@ async def _move(
             f"this one is {redemption.status.value}."
         )
     events.redemption_changed(session, redemption)
-    # Last: the audit append holds the chain's lock until the commit.
     await audit.record(
         session,
         actor_id=actor.id,
@@ -223,7 +229,6 @@ async def reject(session: AsyncSession, actor: User, redemption_id: str, reason:
     locked.refund_entry_id = refund.id
     await session.flush()
     events.redemption_changed(session, locked, refund)
-    # Last: the audit append holds the chain's lock until the commit.
     await audit.record(
         session,
         actor_id=actor.id,

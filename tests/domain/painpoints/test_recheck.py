@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import func, select
 
 from server.clustering.models import MINILM
-from server.domain import audit
 from server.domain.painpoints import recheck as painpoint_recheck
 from server.domain.painpoints import submit as painpoint_submit
 from server.domain.painpoints.actions import SubmissionInput
@@ -20,6 +19,7 @@ from server.domain.painpoints.config import PainPointConfig
 from server.infra.config import Settings
 from server.infra.db import Database
 from server.models import AuditEvent, PainPoint, PainPointStatus, PointEntry
+from tests.support.audit import chain_intact
 from tests.support.outbox import Followups
 from tests.support.people import case_with, make_person, make_user
 
@@ -84,7 +84,7 @@ async def test_distinct_duplicates_are_restored_and_awarded_once(db: Database, s
             .scalars()
             .all()
         )
-        assert (await audit.verify(session)).ok
+    assert await chain_intact(db)
     assert {event.subject for event in restored_events} == {ids[i] for i in RESTORED}
     assert {event.data["was_duplicate_of"] for event in restored_events} == {ids[0], ids[3]}
 

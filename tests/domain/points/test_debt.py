@@ -3,7 +3,6 @@
 import pytest
 from sqlalchemy import select
 
-from server.domain import audit
 from server.domain.errors import InDebt
 from server.domain.points import awards, ledger, redemptions, rewards, voids, wallet
 from server.domain.points.rewards import NewReward
@@ -11,6 +10,7 @@ from server.infra.db import Database
 from server.infra.ids import new_id
 from server.models import PointEntry, RewardKind, UserRole
 from tests.domain.points.helpers import balance, user
+from tests.support.audit import chain_intact
 
 
 async def test_a_clawback_after_a_redemption_leaves_a_debt_the_next_awards_repay(db: Database) -> None:
@@ -64,4 +64,4 @@ async def test_a_clawback_after_a_redemption_leaves_a_debt_the_next_awards_repay
         ).all()
         assert list(balances) == [15, 0, -15, -10, -5, 0, 5, 4]
         assert (await ledger.verify(session)).ok
-        assert (await audit.verify(session)).ok
+        assert await chain_intact(db)

@@ -3,7 +3,6 @@ import asyncio
 import pytest
 from sqlalchemy import select
 
-from server.domain import audit
 from server.domain.errors import (
     BadInput,
     Conflict,
@@ -18,6 +17,7 @@ from server.domain.points.rewards import NewReward, RewardChange
 from server.infra.db import Database
 from server.models import AuditEvent, RedemptionStatus, Reward, RewardKind, User, UserRole
 from tests.domain.points.helpers import balance, credit, user
+from tests.support.audit import chain_intact
 
 
 async def _reward(db: Database, hr: User, cost: int, stock: int | None = None) -> Reward:
@@ -62,8 +62,12 @@ async def test_redeeming_debits_at_once_and_hr_approves_then_fulfils(db: Databas
     assert await balance(db, ana.id) == 40
     async with db.sessions() as session:
         actions = (await session.scalars(select(AuditEvent.action).where(AuditEvent.subject == rid))).all()
-        assert actions == ["points.redemption_approved", "points.redemption_fulfilled"]
-        assert (await audit.verify(session)).ok
+        assert actions == [
+            "points.redemption_requested",
+            "points.redemption_approved",
+            "points.redemption_fulfilled",
+        ]
+        assert await chain_intact(db)
         assert (await ledger.verify(session)).ok
 
 
@@ -119,6 +123,16 @@ async def test_the_same_idempotency_key_redeems_once(db: Database) -> None:
     results = await asyncio.gather(*(_redeem(db, ana, course.id, key="click-1") for _ in range(5)))
     assert len({r.view.redemption.id for r in results}) == 1
     assert sum(r.hold is not None for r in results) == 1
+    async with db.sessions() as session:
+        requested = (
+            await session.scalars(
+                select(AuditEvent).where(AuditEvent.action == "points.redemption_requested")
+            )
+        ).all()
+    # audited once, as the request that debited
+    assert [(e.actor_id, e.subject, e.data["cost"]) for e in requested] == [
+        (ana.id, results[0].view.redemption.id, 10)
+    ]
     assert await balance(db, ana.id) == 90
     with pytest.raises(Conflict):
         await _redeem(db, ana, (await _reward(db, hr, cost=11)).id, key="click-1")
