@@ -14,6 +14,7 @@ CLUSTER_PAIN_POINTS: Final = "cluster_pain_points"
 RECHECK_DUPLICATES: Final = "recheck_duplicates"
 RECLUSTER_TEAMS: Final = "recluster_teams"
 CATCH_UP_MODEL: Final = "catch_up_model"
+DELIVER_WEBHOOK: Final = "deliver_webhook"
 
 # Jobs that read a case's whole log and write a little (compaction, automatic snapshots, heatmaps). Rooms
 # opened together cross their thresholds together, and twenty of these at once kept SQLite's one write
