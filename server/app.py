@@ -18,6 +18,7 @@ from starlette.types import Receive, Scope, Send
 from server.api.context import Services
 from server.api.heatmap_images import HeatmapImages
 from server.api.http import GraphQLApp
+from server.api.proposal_exports import ProposalExports
 from server.api.signin_gate import DEFAULT_CONCURRENCY as DEFAULT_SIGN_INS
 from server.api.signin_gate import SignInGate
 from server.clustering.models import canonical
@@ -224,6 +225,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return runtime.services
 
     images = HeatmapImages(services)
+    exports = ProposalExports(services)
 
     metrics_access = MetricsAccess.from_settings(settings)
 
@@ -257,6 +259,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/metrics", metrics),
         Route("/cases/{id}/heatmap.svg", images.case, methods=["GET", "HEAD"]),
         Route("/teams/{id}/heatmap.svg", images.team, methods=["GET", "HEAD"]),
+        Route("/proposals/{id}.md", exports.markdown, methods=["GET", "HEAD"]),
+        Route("/proposals/{id}.json", exports.json, methods=["GET", "HEAD"]),
         # A bound method, so Starlette calls it with a Request (an instance would be taken for an ASGI app).
         Route("/", frontend.__call__, methods=["GET", "HEAD"]),
         Route("/{path:path}", frontend.__call__, methods=["GET", "HEAD"]),

@@ -15,14 +15,11 @@ from typing import Final
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from server.api.context import Services, bearer_token
-from server.domain import users
-from server.domain.accounts import tokens
-from server.domain.errors import BadInput, DomainError, Unauthenticated
+from server.api.context import Services, request_user
+from server.domain.errors import BadInput, DomainError
 from server.domain.heatmaps import reads as heatmaps
 from server.domain.heatmaps.refresh import refresh_requester
 from server.heatmaps import BucketSize, contribution_svg, section_svg
-from server.models import User
 from server.models.base import utcnow
 
 MEDIA_TYPE: Final = "image/svg+xml; charset=utf-8"
@@ -79,7 +76,7 @@ class HeatmapImages:
             raise BadInput("Teams have contribution heatmaps only: use kind=contribution.")
         if picture == "sections" and params.keys() & {"from", "to", "bucket"}:
             raise BadInput("`from`, `to` and `bucket` apply to kind=contribution only.")
-        user = await _user(services, request)
+        user = await request_user(services, request)
         subject_id = request.path_params["id"]
         async with services.db.sessions() as session:
             if kind == "case":
@@ -98,20 +95,6 @@ class HeatmapImages:
         buckets = view.heatmap.buckets
         period = f"{buckets[0].label} to {buckets[-1].label}" if len(buckets) > 1 else buckets[0].label
         return contribution_svg(view.heatmap, names, title=f"Contributions to {subject.title}, {period}")
-
-
-async def _user(services: Services, request: Request) -> User:
-    token = bearer_token(request.headers.get("authorization"))
-    user = None
-    if token:
-        async with services.db.sessions() as session:
-            user = await users.user_for_token(session, token, tokens.idle_limit(services.settings))
-    if user is None:
-        raise Unauthenticated("Send `Authorization: Bearer <token>`; this request has no valid token.")
-    state = request.scope.get("state")
-    if isinstance(state, dict):
-        state["user_id"] = user.id  # the access log line names who asked
-    return user
 
 
 def _params(request: Request) -> dict[str, str]:

@@ -16,10 +16,10 @@ from server.domain.webhooks.actions import WebhookInput
 from server.infra.config import Settings
 from server.infra.db import Database
 from server.models import DeliveryStatus, User, UserRole, Webhook, WebhookDelivery
-from tests.domain.webhooks.conftest import webhook_settings
 from tests.support.outbox import Followups
 from tests.support.people import make_user
 from tests.support.receiver import Receiver, running_receiver
+from tests.support.webhooks import webhook_settings
 
 DATA = {"proposal": {"id": "p-1", "title": "结账时银行卡支付失败 Card payments fail at checkout"}}
 
