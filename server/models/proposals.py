@@ -1,4 +1,4 @@
-"""Requirement proposals: an adopted cluster as a structured requirement for R&D's tracker, with its evidence."""
+"""Requirement proposals: an adopted cluster as a structured requirement for R&D's tracker, with evidence."""
 
 from __future__ import annotations
 
