@@ -200,6 +200,16 @@ async def test_only_rd_and_admins_of_the_team_see_proposals_and_other_teams_get_
         assert in_query.status_code == 401  # never a token in the URL
         assert (await api.client.get(url, headers=_bearer(admin.token))).status_code == 200
 
+    # Two proposals, newest first, a page at a time.
+    other = (await api.data(ADOPT_CLUSTER, {"id": team.checkout["id"]}, team.rd.token))["adoptCluster"][
+        "proposal"
+    ]
+    first = (await api.data(PROPOSALS, {"first": 1}, admin.token))["requirementProposals"]
+    assert ([n["id"] for n in first["nodes"]], first["pageInfo"]["hasNextPage"]) == ([other["id"]], True)
+    cursor = first["pageInfo"]["endCursor"]
+    rest = (await api.data(PROPOSALS, {"first": 1, "after": cursor}, admin.token))["requirementProposals"]
+    assert ([n["id"] for n in rest["nodes"]], rest["pageInfo"]["hasNextPage"]) == ([proposal["id"]], False)
+
     # Nothing of the proposal was changed by the refused calls.
     after = (await api.data(PROPOSAL, {"id": proposal["id"]}, admin.token))["requirementProposal"]
     assert after == proposal

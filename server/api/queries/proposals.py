@@ -10,7 +10,7 @@ from server.api.types.common import PageInfo
 from server.api.types.proposals import ProposalStatus, RequirementProposal, RequirementProposalConnection
 from server.domain.proposals import actions as proposals
 from server.domain.proposals.access import visible
-from server.domain.proposals.documents import document
+from server.domain.proposals.documents import document, documents
 
 
 @strawberry.type
@@ -39,7 +39,7 @@ class ProposalQueries:
         chosen = models.ProposalStatus(status) if status is not None else None
         async with info.context.read() as session:
             page = await proposals.proposals(session, user, status=chosen, first=first, after=after)
-            nodes = [RequirementProposal.of(await document(session, row)) for row in page.items]
+            nodes = [RequirementProposal.of(doc) for doc in await documents(session, page.items)]
         return RequirementProposalConnection(
             nodes=nodes, page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor)
         )

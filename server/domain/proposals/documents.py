@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,27 +29,35 @@ STATUS_NAMES = {
 
 async def document(session: AsyncSession, proposal: RequirementProposal) -> dict[str, Any]:
     """The proposal as JSON-ready data (people named)."""
-    ids = {proposal.adopted_by, *([proposal.updated_by] if proposal.updated_by else [])}
-    people = await people_by_id(session, ids)
+    (doc,) = await documents(session, [proposal])
+    return doc
+
+
+async def documents(session: AsyncSession, proposals: Sequence[RequirementProposal]) -> list[dict[str, Any]]:
+    """`document` of each proposal, the people of all of them looked up at once."""
+    people = await people_by_id(session, {i for p in proposals for i in (p.adopted_by, p.updated_by) if i})
 
     def person(user_id: str | None) -> dict[str, Any] | None:
         if user_id is None:
             return None
         return {"id": user_id, "name": people[user_id].name if user_id in people else None}
 
-    return {
-        "id": proposal.id,
-        "title": proposal.title,
-        "problemStatement": proposal.problem_statement,
-        "status": proposal.status.name,
-        "clusterId": proposal.cluster_id,
-        "note": proposal.note,
-        "adoptedBy": person(proposal.adopted_by),
-        "createdAt": iso(proposal.created_at),
-        "updatedAt": iso(proposal.updated_at),
-        "updatedBy": person(proposal.updated_by),
-        "evidence": proposal.evidence,
-    }
+    return [
+        {
+            "id": proposal.id,
+            "title": proposal.title,
+            "problemStatement": proposal.problem_statement,
+            "status": proposal.status.name,
+            "clusterId": proposal.cluster_id,
+            "note": proposal.note,
+            "adoptedBy": person(proposal.adopted_by),
+            "createdAt": iso(proposal.created_at),
+            "updatedAt": iso(proposal.updated_at),
+            "updatedBy": person(proposal.updated_by),
+            "evidence": proposal.evidence,
+        }
+        for proposal in proposals
+    ]
 
 
 def to_json(doc: dict[str, Any]) -> str:
