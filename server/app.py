@@ -21,6 +21,7 @@ from server.api.http import GraphQLApp
 from server.api.material_content import MaterialContent
 from server.api.material_uploads import PATH as UPLOAD_PATH
 from server.api.material_uploads import MaterialUploads
+from server.api.proposal_exports import ProposalExports
 from server.api.signin_gate import DEFAULT_CONCURRENCY as DEFAULT_SIGN_INS
 from server.api.signin_gate import SignInGate
 from server.clustering.models import canonical
@@ -242,6 +243,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     images = HeatmapImages(services)
     uploads = MaterialUploads(services)
+    exports = ProposalExports(services)
 
     metrics_access = MetricsAccess.from_settings(settings)
 
@@ -277,6 +279,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/teams/{id}/heatmap.svg", images.team, methods=["GET", "HEAD"]),
         Route("/cases/{case_id}/materials", uploads.upload, methods=["POST"]),
         Route("/materials/{id}/content", MaterialContent(services), methods=["GET"]),
+        Route("/proposals/{id}.md", exports.markdown, methods=["GET", "HEAD"]),
+        Route("/proposals/{id}.json", exports.json, methods=["GET", "HEAD"]),
         # A bound method, so Starlette calls it with a Request (an instance would be taken for an ASGI app).
         Route("/", frontend.__call__, methods=["GET", "HEAD"]),
         Route("/{path:path}", frontend.__call__, methods=["GET", "HEAD"]),

@@ -33,10 +33,12 @@ from server.api.mutations.notifications import NotificationMutations
 from server.api.mutations.orders import OrderMutations
 from server.api.mutations.painpoints import PainPointMutations
 from server.api.mutations.points import PointsMutations
+from server.api.mutations.proposals import ProposalMutations
 from server.api.mutations.redemptions import RedemptionMutations
 from server.api.mutations.rewards import RewardMutations
 from server.api.mutations.snapshots import SnapshotMutations
 from server.api.mutations.sync import SyncMutations
+from server.api.mutations.webhooks import WebhookMutations
 from server.api.one_login import OneLogin
 from server.api.queries.approvals import ApprovalQueries
 from server.api.queries.audit import AuditQueries
@@ -48,9 +50,11 @@ from server.api.queries.material_access import MaterialAccessQueries
 from server.api.queries.notifications import NotificationQueries
 from server.api.queries.painpoints import PainPointQueries
 from server.api.queries.points import PointsQueries
+from server.api.queries.proposals import ProposalQueries
 from server.api.queries.rewards import RewardQueries
 from server.api.queries.snapshots import SnapshotQueries
 from server.api.queries.users import UserQueries
+from server.api.queries.webhooks import WebhookQueries
 from server.api.subscriptions.clusters import ClusterSubscriptions
 from server.api.subscriptions.comments import CommentSubscriptions
 from server.api.subscriptions.notifications import NotificationSubscriptions
@@ -76,6 +80,8 @@ Query = merge_types(
         ClusterQueries,
         MaterialAccessQueries,
         AuditQueries,
+        ProposalQueries,
+        WebhookQueries,
     ),
 )
 Mutation = merge_types(
@@ -94,6 +100,8 @@ Mutation = merge_types(
         ApprovalMutations,
         PainPointMutations,
         ClusterMutations,
+        ProposalMutations,
+        WebhookMutations,
         SyncMutations,
         MaterialAccessMutations,
     ),

@@ -15,6 +15,7 @@ RECHECK_DUPLICATES: Final = "recheck_duplicates"
 RECLUSTER_TEAMS: Final = "recluster_teams"
 CATCH_UP_MODEL: Final = "catch_up_model"
 SUMMARIZE_MATERIAL: Final = "materials.summarize"
+DELIVER_WEBHOOK: Final = "deliver_webhook"
 
 # Jobs that read a case's whole log and write a little (compaction, automatic snapshots, heatmaps). Rooms
 # opened together cross their thresholds together, and twenty of these at once kept SQLite's one write

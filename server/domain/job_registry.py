@@ -16,6 +16,7 @@ from server.domain.painpoints.jobs import (
 )
 from server.domain.points.jobs import award_points, void_points
 from server.domain.snapshots.jobs import auto_snapshot
+from server.domain.webhooks.jobs import deliver_webhook
 from server.infra.job_context import JobFunction, JobRegistry
 
 FUNCTIONS: dict[str, JobFunction] = {
@@ -30,6 +31,7 @@ FUNCTIONS: dict[str, JobFunction] = {
     names.REFRESH_HEATMAPS: refresh_heatmaps,
     names.AUTO_SNAPSHOT: auto_snapshot,
     names.SUMMARIZE_MATERIAL: summarize_material,
+    names.DELIVER_WEBHOOK: deliver_webhook,
 }
 
 REGISTRY = JobRegistry(functions=FUNCTIONS, maintenance=names.MAINTENANCE)

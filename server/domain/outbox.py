@@ -12,12 +12,13 @@ and a subscriber drops an event whose `outboxId` it already had.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 # The row protocol (the lease, where a session lists its rows) is the dispatcher's: infra knows no feature.
-from server.infra.outbox import LEASE, WRITTEN
+from server.infra.outbox import LEASE, NOT_BEFORE, WRITTEN
 from server.models import OutboxKind, OutboxMessage
 from server.models.base import utcnow
 
@@ -25,10 +26,22 @@ Event = dict[str, Any]
 
 
 def job(
-    session: AsyncSession, name: str, /, *, job_id: str | None = None, defer_by: float = 0.0, **kwargs: Any
+    session: AsyncSession,
+    name: str,
+    /,
+    *,
+    job_id: str | None = None,
+    defer_by: float = 0.0,
+    not_before: datetime | None = None,
+    **kwargs: Any,
 ) -> OutboxMessage:
-    """Run job `name` with `kwargs` after the commit; without `job_id`, the row's id names the job."""
-    payload = {"job_id": job_id, "defer_by": defer_by, "kwargs": kwargs}
+    """Run job `name` with `kwargs` after the commit; without `job_id`, the row's id names the job.
+
+    `not_before` defers it to a moment rather than by a length: a row delivered again after a restart
+    waits only for what is left (`defer_by` would start over)."""
+    payload: dict[str, Any] = {"job_id": job_id, "defer_by": defer_by, "kwargs": kwargs}
+    if not_before is not None:
+        payload[NOT_BEFORE] = not_before.isoformat()
     return _add(session, OutboxKind.JOB, name, payload)
 
 

@@ -19,7 +19,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -40,6 +40,8 @@ LEASE = timedelta(seconds=10)
 WRITTEN = "outbox"
 # The key an event carries its row's id under.
 EVENT_ID = OUTBOX_ID
+# Where a job's payload holds the moment (ISO 8601) before which it must not run, if any.
+NOT_BEFORE = "not_before"
 
 MAX_BACKOFF_SECONDS = 300
 RECORD_EVERY = 0.05
@@ -250,7 +252,7 @@ class Dispatcher:
             await self._jobs.deliver(
                 message.name,
                 job_id=payload.get("job_id") or f"outbox:{message.id}",
-                defer_by=float(payload.get("defer_by") or 0.0),
+                defer_by=_defer_by(payload),
                 kwargs=dict(payload.get("kwargs") or {}),
             )
         except Exception as error:  # noqa: BLE001 - kept and tried again
@@ -315,6 +317,14 @@ class Dispatcher:
                 backoff(message.attempts + 1),
                 extra={"outbox_id": message.id, "outbox_name": message.name, "error": error[:300]},
             )
+
+
+def _defer_by(payload: dict[str, Any]) -> float:
+    """Seconds a job waits: what is left until its `not_before`, else its `defer_by`."""
+    not_before = payload.get(NOT_BEFORE)
+    if not_before:
+        return max(0.0, (datetime.fromisoformat(not_before) - utcnow()).total_seconds())
+    return float(payload.get("defer_by") or 0.0)
 
 
 @asynccontextmanager

@@ -22,10 +22,12 @@ from server.models.painpoints import (
     TicketStatus,
 )
 from server.models.points import EARNING_ACTIONS, PointAction, PointBalance, PointEntry, PointRule, PointVoid
+from server.models.proposals import ProposalStatus, RequirementProposal
 from server.models.rewards import Redemption, RedemptionStatus, Reward, RewardKind
 from server.models.snapshots import Snapshot, SnapshotKind
 from server.models.sync_tickets import SyncTicket
 from server.models.users import AuthToken, Team, User, UserRole
+from server.models.webhooks import DeliveryStatus, Webhook, WebhookDelivery
 
 __all__ = [
     "EARNING_ACTIONS",
@@ -43,6 +45,7 @@ __all__ = [
     "ClusterMembership",
     "ClusterRun",
     "Comment",
+    "DeliveryStatus",
     "DocCheckpoint",
     "DocUpdate",
     "HeatmapEditDay",
@@ -67,9 +70,11 @@ __all__ = [
     "PointEntry",
     "PointRule",
     "PointVoid",
+    "ProposalStatus",
     "RectificationTicket",
     "Redemption",
     "RedemptionStatus",
+    "RequirementProposal",
     "Reward",
     "RewardKind",
     "Snapshot",
@@ -80,4 +85,6 @@ __all__ = [
     "TicketStatus",
     "User",
     "UserRole",
+    "Webhook",
+    "WebhookDelivery",
 ]

@@ -38,7 +38,7 @@ class OutboxMessage(Base):
     name: Mapped[str] = mapped_column(String(200))
     """The job's name, or the event's topic."""
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    """A job's {"job_id", "defer_by", "kwargs"}; an event as published."""
+    """A job's {"job_id", "defer_by", "kwargs"} (and "not_before", if set); an event as published."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     available_at: Mapped[datetime] = mapped_column(default=utcnow)
     attempts: Mapped[int] = mapped_column(default=0)

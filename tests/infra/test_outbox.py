@@ -128,6 +128,27 @@ async def test_a_job_running_here_keeps_its_row_until_it_finished(db: Database, 
     assert await _entries(db, ana.id) == 1
 
 
+async def test_a_job_deferred_to_a_moment_waits_only_for_what_is_left_of_it(
+    db: Database, settings: Settings
+) -> None:
+    ana = await make_person(db, "ana@a.com")
+    jobs = Followups(db, settings)
+    # As a row taken over after a restart: its moment has passed, so the hour it was deferred by is not
+    # waited for again (a retry scheduled for 10:00 runs at 10:00, not an hour after the restart).
+    async with db.transaction() as session:
+        outbox.job(
+            session,
+            "award_points",
+            job_id="points:due",
+            defer_by=3600,
+            not_before=utcnow() - timedelta(seconds=1),
+            **_award(ana.id, "due"),
+        )
+    await asyncio.wait_for(jobs.drain(), 30)
+    assert await _rows(db) == []
+    assert await _entries(db, ana.id) == 1
+
+
 async def test_a_subscriber_hears_an_event_delivered_twice_once() -> None:
     bus = EventBus(LocalPubSub())
     async with bus.subscribe("topic") as stream:

@@ -22,6 +22,7 @@ from server.domain.clusters import events as cluster_events
 from server.domain.clusters import runs as cluster_runs
 from server.domain.errors import BadInput, Conflict, Forbidden, NotFound
 from server.domain.pagination import Page, paginate
+from server.domain.painpoints import adoption
 from server.domain.painpoints import events as painpoint_events
 from server.domain.painpoints import ingest as painpoint_ingest
 from server.domain.painpoints.access import SUBMIT_ROLES, require_rd, require_visible
@@ -358,24 +359,9 @@ async def adopt(
         raise Conflict(f"This pain point repeats {pain_point.duplicate_of}; adopt that one instead.")
     if pain_point.status is PainPointStatus.REJECTED:
         raise Conflict("A rejected pain point cannot be adopted.")
-    cleaned = (note or "").strip() or None
-    if cleaned is not None and len(cleaned) > MAX_NOTE:
-        raise BadInput(f"The note is longer than {MAX_NOTE} characters.")
-    pain_point.status = PainPointStatus.ADOPTED
-    pain_point.adopted_at = utcnow()
-    pain_point.adopted_by = user.id
-    pain_point.adoption_note = cleaned
-    await session.flush()
-    award = awards.pain_point_adopted(pain_point.id, pain_point.author_id, user.id)
-    awards.queue_award(session, award)
-    painpoint_events.queue(session, [painpoint_events.changed(painpoint_events.ADOPTED, pain_point, user.id)])
-    await audit.record(
-        session,
-        actor_id=user.id,
-        action="pain_point.adopted",
-        subject=pain_point.id,
-        data={"author_id": pain_point.author_id, "case_id": pain_point.case_id, "note": cleaned},
-    )
+    cleaned = adoption.clean_note(note)
+    (award,) = await adoption.adopt_all(session, user, [pain_point], cleaned)
+    await adoption.audit_all(session, user, [pain_point], cleaned)
     return pain_point, award
 
 
