@@ -14,7 +14,7 @@ import {
 } from "../api/generated/graphql";
 import { errorMessage } from "../api/errors";
 import { t } from "../i18n";
-import { formatNames } from "../i18n/format";
+import { formatNames, formatNumber } from "../i18n/format";
 import { signedPoints } from "../points/labels";
 import { h, replaceChildren } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
@@ -53,13 +53,19 @@ async function decide(notice: Notice, run: () => Promise<unknown>, done: string,
   }
 }
 
+/** An order's amount (a decimal string) with the UI language's digit grouping: "88,000.00". */
+function amountOf(amount: string): string {
+  const value = Number(amount);
+  return Number.isFinite(value) ? formatNumber(value, { minimumFractionDigits: 2, maximumFractionDigits: 2 }) : amount;
+}
+
 function orderRow(order: OrderWonFieldsFragment, notice: Notice): HTMLElement {
   const credited = formatNames(order.creditedAuthors.map((person) => person.name)) || t("hr.approvals.noPainPoints");
   const holder = h("div", { class: "row-actions" });
   const row = h(
     "li",
     { class: "approval", "data-testid": "pending-order", "data-reference": order.reference ?? "" },
-    h("span", { class: "approval-title" }, t("hr.approvals.order", { reference: order.reference ?? order.id, amount: order.amount })),
+    h("span", { class: "approval-title" }, t("hr.approvals.order", { reference: order.reference ?? order.id, amount: amountOf(order.amount) })),
     h("span", { class: "hint" }, t("hr.approvals.recordedBy", { name: order.recordedBy?.name ?? t("common.someone"), credited })),
     holder,
   );

@@ -132,7 +132,7 @@ export function warRoomPage(caseId: string): Page {
     const dialog = membersDialog(room.item.id, room.item.members, room.item.myRole === "OWNER", (members) => {
       room.item = { ...room.item, members };
     });
-    const membersButton = h("button", { type: "button", class: "button-quiet", onclick: () => dialog.showModal() }, t("warroom.members.button"));
+    const membersButton = h("button", { type: "button", class: "button-quiet", "data-testid": "members-button", onclick: () => dialog.showModal() }, t("warroom.members.button"));
     const hint = roleHint(room.item.myRole);
     const tabs: Room = {
       item: room.item,
