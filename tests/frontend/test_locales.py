@@ -82,7 +82,9 @@ def test_each_plural_has_exactly_the_forms_of_its_language(plural_forms: dict[st
     for language in LANGUAGES:
         for base, forms in _base_keys(language).items():
             if forms != {""}:
-                assert forms == plural_forms[language], f"{language}: {base} has the plural forms {sorted(forms)}"
+                assert forms == plural_forms[language], (
+                    f"{language}: {base} has the plural forms {sorted(forms)}"
+                )
     plural = {base for base, forms in _base_keys("en").items() if forms != {""}}
     assert plural == {base for base, forms in _base_keys("zh-CN").items() if forms != {""}}
     assert plural, "the files have no plural at all: the check above checked nothing"
@@ -98,8 +100,12 @@ def test_both_languages_fill_in_the_same_placeholders() -> None:
     for base in _base_keys("en"):
         if base.startswith("errors."):
             continue
-        en_names = set().union(*(_placeholders(v) for k, v in en.items() if k == base or k.startswith(f"{base}_")))
-        zh_names = set().union(*(_placeholders(v) for k, v in zh.items() if k == base or k.startswith(f"{base}_")))
+        en_names = set().union(
+            *(_placeholders(v) for k, v in en.items() if k == base or k.startswith(f"{base}_"))
+        )
+        zh_names = set().union(
+            *(_placeholders(v) for k, v in zh.items() if k == base or k.startswith(f"{base}_"))
+        )
         assert zh_names == en_names, f"{base}: zh-CN fills in {sorted(zh_names)}, en {sorted(en_names)}"
 
 
@@ -108,6 +114,17 @@ def test_no_message_is_empty_or_a_stray_brace() -> None:
         for key, message in messages(language).items():
             assert message.strip(), f"{language}: {key} is empty"
             assert PLACEHOLDER.sub("", message).count("{") == 0, f"{language}: {key} has a broken placeholder"
+
+
+# Messages that read the same in both languages: the product's name, formatting letters, a formula.
+SAME_IN_BOTH = {"shell.brand", "warroom.toolbar.boldLabel", "warroom.toolbar.italicLabel", "heatmaps.weight"}
+
+
+def test_only_language_neutral_messages_are_the_same_in_both_files() -> None:
+    # A Chinese message copied from English ("Save") is an untranslated one, however short.
+    en = messages("en")
+    same = {key for key, message in messages("zh-CN").items() if en.get(key) == message}
+    assert same == SAME_IN_BOTH
 
 
 def test_the_chinese_messages_are_chinese() -> None:
@@ -154,7 +171,11 @@ def test_every_error_code_the_server_sends_has_a_message_in_both_languages() -> 
 
 def test_every_quality_gate_refusal_has_a_message_in_both_languages() -> None:
     for language in LANGUAGES:
-        missing = sorted(code.value for code in RejectionCode if f"painpoints.rejections.{code.value}" not in messages(language))
+        missing = sorted(
+            code.value
+            for code in RejectionCode
+            if f"painpoints.rejections.{code.value}" not in messages(language)
+        )
         assert missing == [], f"{language}: no message for the refusals {missing}"
 
 
