@@ -56,6 +56,7 @@ void i18next.init({
   initAsync: false,
   // Translations become text nodes and attributes, never HTML: escaping would show "&amp;".
   interpolation: { escapeValue: false },
+  // No backend to save to: saveMissing only makes i18next call missingKeyHandler.
   saveMissing: true,
   missingKeyHandler: (languages, _namespace, key) => {
     const entry = `${i18next.language}:${key}`;
