@@ -1,4 +1,4 @@
-// Boots the war room: styles, the router, and what happens when the session ends.
+// Boots the war room: styles, the language, the router, and what happens when the session ends.
 
 import "./styles/base.css";
 import "./styles/pages.css";
@@ -6,26 +6,32 @@ import "./styles/warroom.css";
 import "./styles/editor.css";
 import "./styles/points.css";
 import { onUnauthenticated } from "./api/client";
+import { onLanguageChange, t } from "./i18n";
 import { accountPage } from "./pages/account";
 import { casesPage } from "./pages/cases";
 import { clustersPage } from "./pages/clusters";
 import { hrPage } from "./pages/hr";
 import { signInPage } from "./pages/signin";
 import { walletPage } from "./pages/wallet";
-import { navigate, onRouteChange, signInPath, type Route } from "./router";
+import { navigate, onRouteChange, parseRoute, signInPath, type Route } from "./router";
 import { clearSession, getToken } from "./session";
+import { keepFields, restoreFields } from "./ui/carry-over";
 import { h } from "./ui/dom";
 import type { Page } from "./ui/page";
-import { shell } from "./ui/shell";
+import { shell, topBar } from "./ui/shell";
 
 const root = document.getElementById("app")!;
 let current: Page | null = null;
 
 // The editor (Tiptap, ProseMirror, Yjs) is most of the code: load it only when a case is opened.
 function warRoom(caseId: string): Page {
-  const holder = h("div", {}, h("p", { class: "loading" }, "Opening the case…"));
+  const loading = (): HTMLElement => h("p", { class: "loading" }, t("app.openingCase"));
+  const holder = h("div", {}, loading());
   let page: Page | null = null;
   let left = false;
+  let failed = false;
+  const showFailure = (): void =>
+    holder.replaceChildren(h("p", { class: "notice notice-error", role: "alert" }, t("app.warRoomFailed")));
   import("./pages/warroom")
     .then(({ warRoomPage }) => {
       if (left) return;
@@ -33,13 +39,19 @@ function warRoom(caseId: string): Page {
       holder.replaceChildren(page.el);
     })
     .catch(() => {
-      holder.replaceChildren(h("p", { class: "notice notice-error", role: "alert" }, "The war room could not be loaded. Reload the page."));
+      failed = true;
+      showFailure();
     });
   return {
     el: shell(holder),
     dispose() {
       left = true;
       page?.dispose?.();
+    },
+    relocalize() {
+      if (page) page.relocalize?.();
+      else if (failed) showFailure();
+      else holder.replaceChildren(loading());
     },
   };
 }
@@ -65,7 +77,7 @@ function pageFor(route: Route): Page {
     case "account":
       return inShell(accountPage());
     case "not-found":
-      return { el: shell(h("p", { class: "notice notice-error" }, "There is no page here. ", h("a", { href: "#/cases" }, "Go to my cases."))) };
+      return { el: shell(h("p", { class: "notice notice-error" }, t("app.notFound"), h("a", { href: "#/cases" }, t("app.toMyCases")))) };
   }
 }
 
@@ -79,9 +91,27 @@ function show(route: Route): void {
   root.replaceChildren(current.el);
 }
 
+/** The page again in the language just chosen: in place when it can, else built anew with its typed text. */
+function relocalize(): void {
+  const switching = Boolean(document.activeElement?.closest("[data-testid=language-switch]"));
+  const scroll = window.scrollY;
+  if (current?.relocalize) {
+    current.relocalize();
+    root.querySelector("header.topbar")?.replaceWith(topBar());
+  } else {
+    const kept = keepFields(root);
+    show(parseRoute(location.hash));
+    restoreFields(root, kept);
+  }
+  window.scrollTo({ top: scroll });
+  // Keyboard users stay on the switch they pressed.
+  if (switching) root.querySelector<HTMLElement>("[data-testid=language-switch] [aria-pressed=true]")?.focus();
+}
+
 onUnauthenticated(() => {
   clearSession();
   if (!location.hash.startsWith("#/signin")) navigate(signInPath());
 });
 
+onLanguageChange(relocalize);
 onRouteChange(show);

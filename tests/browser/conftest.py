@@ -266,8 +266,9 @@ def _note_csp_violation(text: str, errors: list[str]) -> None:
 
 
 @pytest.fixture
-def new_page(browser: Browser, server_url: str) -> Iterator[Callable[[], Page]]:
-    """Opens a page in a fresh browser context (its own storage, so one person per context).
+def new_page(browser: Browser, server_url: str) -> Iterator[Callable[..., Page]]:
+    """Opens a page in a fresh browser context (its own storage, so one person per context), in the browser
+    language `locale` (en-US unless given).
 
     A script error thrown in any of the pages, or a Content-Security-Policy violation, fails the test, even
     when what it checks still passed.
@@ -275,9 +276,10 @@ def new_page(browser: Browser, server_url: str) -> Iterator[Callable[[], Page]]:
     contexts = []
     script_errors: list[str] = []
 
-    def open_page() -> Page:
+    def open_page(locale: str = "en-US") -> Page:
+        # en-US by default: the tests find elements by their English text (test_i18n.py opens zh-CN too).
         context = browser.new_context(
-            base_url=server_url, viewport={"width": 1280, "height": 800}, locale="en-US"
+            base_url=server_url, viewport={"width": 1280, "height": 800}, locale=locale
         )
         context.set_default_timeout(10_000)
         contexts.append(context)

@@ -106,6 +106,18 @@ def test_a_field_the_code_reads_but_the_operation_does_not_select_fails_tsc(copy
     assert "Property 'myRole' does not exist" in checked.stdout
 
 
+def test_a_message_key_that_is_not_in_the_english_messages_fails_tsc(copy: Path) -> None:
+    # t() is typed by src/i18n/locales/en.json (src/i18n/i18next.d.ts): a misspelt key is a build error,
+    # not a raw key on the page.
+    _edit(copy / "src" / "pages" / "cases.ts", 't("cases.heading")', 't("cases.headline")')
+    generated = _codegen(copy)
+    assert generated.returncode == 0, generated.stdout + generated.stderr
+    checked = _tsc(copy)
+    assert checked.returncode != 0
+    assert "src/pages/cases.ts" in checked.stdout
+    assert "cases.headline" in checked.stdout
+
+
 @pytest.mark.parametrize("changed", ["graphql/schema.graphql", "graphql/operations/cases.graphql"])
 def test_build_frontend_rebuilds_when_the_contract_changes(tmp_path: Path, changed: str) -> None:
     frontend = _copy(

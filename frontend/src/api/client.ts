@@ -28,7 +28,7 @@ async function post(body: string): Promise<Response> {
   try {
     return await fetch("/graphql", { method: "POST", headers, body });
   } catch {
-    throw new ApiError("NETWORK", "Cannot reach the server. Check your connection and try again.");
+    throw new ApiError("NETWORK");
   }
 }
 
@@ -40,7 +40,7 @@ async function readJson(response: Response): Promise<{ data?: unknown; errors?: 
   }
 }
 
-/** Runs the operation and returns its `data`, or throws an ApiError with a readable message. */
+/** Runs the operation and returns its `data`, or throws an ApiError (`errorMessage` makes it a sentence). */
 export async function request<TResult, TVariables>(
   operation: Operation<TResult, TVariables>,
   ...[variables]: VariablesArgument<TVariables>
@@ -53,10 +53,10 @@ export async function request<TResult, TVariables>(
     throw error;
   }
   if (response.status === 413) {
-    throw new ApiError("BAD_INPUT", "That is too large to send. Shorten it and try again.");
+    throw new ApiError("PAYLOAD_TOO_LARGE");
   }
   if (!response.ok || !payload || payload.data == null) {
-    throw new ApiError("SERVER", `The server could not answer (status ${response.status}). Try again shortly.`);
+    throw new ApiError("SERVER_STATUS", "", { status: response.status });
   }
   return payload.data as TResult;
 }

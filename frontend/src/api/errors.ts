@@ -1,27 +1,51 @@
-// Errors as people read them: a sentence from the server's errors[].message, never raw JSON.
+// Errors as people read them: a sentence in the UI's language, chosen by the error's stable code
+// (`extensions.code`: server/domain/errors.py, server/api/errors.py), never raw JSON. The server writes its
+// messages in English for a person: the English UI shows them as they are (they say more than the code);
+// the Chinese UI shows the code's message (and the server's sentence only for a code it does not know).
 
+import { hasMessage, language, t, translate } from "../i18n";
+
+/** Codes the server sends, and the client's own (the last four): each has a message in locales/*.json. */
 export type ErrorCode =
   | "UNAUTHENTICATED"
   | "FORBIDDEN"
   | "NOT_FOUND"
   | "BAD_INPUT"
   | "CONFLICT"
+  | "INSUFFICIENT_POINTS"
+  | "IN_DEBT"
+  | "OUT_OF_STOCK"
+  | "RATE_LIMITED"
+  | "PAYLOAD_TOO_LARGE"
+  | "GRAPHQL_VALIDATION_FAILED"
+  | "INTERNAL"
   | "NETWORK"
+  | "SERVER_STATUS"
+  | "LIVE_LOST"
   | "SERVER";
+
+/** Where an error is shown, when the code's message can say more there (errors.<context>.<CODE>). */
+export type ErrorContext = "signin" | "account" | "redeem" | "approval";
+
+export type ErrorDetails = Record<string, string | number>;
 
 export class ApiError extends Error {
   readonly code: ErrorCode | string;
+  /** Values for the code's message, e.g. `retryAfter` (seconds) or `status` (HTTP). */
+  readonly details: ErrorDetails;
 
-  constructor(code: ErrorCode | string, message: string) {
+  /** `message`: the server's sentence ("" when the client made the error: its code says it all). */
+  constructor(code: ErrorCode | string, message = "", details: ErrorDetails = {}) {
     super(message);
     this.name = "ApiError";
     this.code = code;
+    this.details = details;
   }
 }
 
 interface WireError {
   message?: unknown;
-  extensions?: { code?: unknown } | null;
+  extensions?: { code?: unknown; retryAfter?: unknown } | null;
 }
 
 function sentence(text: string): string {
@@ -37,16 +61,27 @@ export function fromGraphQLErrors(errors: readonly WireError[]): ApiError {
     .map((e) => (typeof e.message === "string" ? sentence(e.message) : ""))
     .filter((m) => m !== "");
   const code = errors.map((e) => e.extensions?.code).find((c) => typeof c === "string");
+  const retryAfter = errors.map((e) => e.extensions?.retryAfter).find((s) => typeof s === "number");
   const unique = [...new Set(messages)];
-  return new ApiError(
-    typeof code === "string" ? code : "SERVER",
-    unique.join(" ") || "The server could not carry out the request.",
-  );
+  return new ApiError(typeof code === "string" ? code : "SERVER", unique.join(" "), typeof retryAfter === "number" ? { retryAfter } : {});
 }
 
-/** A sentence for any thrown value, for showing on the page. */
-export function errorMessage(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
-  if (error instanceof Error && error.message) return sentence(error.message);
-  return "Something went wrong.";
+/**
+ * A sentence for any thrown value, for showing on the page. `context` names where it is shown, when a
+ * message of its own says more there (errors.<context>.<CODE>: "wrong email or password" on the sign-in
+ * form; the cost and the balance when redeeming, given in `values`; `{{server}}` is the server's sentence).
+ */
+export function errorMessage(error: unknown, context?: ErrorContext, values: ErrorDetails = {}): string {
+  if (error instanceof ApiError) {
+    const all = { ...error.details, ...values, server: error.message };
+    const inContext = context ? `errors.${context}.${error.code}` : null;
+    if (inContext && hasMessage(inContext)) return translate(inContext, all);
+    if (language() === "en" && error.message) return error.message;
+    const general = `errors.codes.${error.code}`;
+    if (hasMessage(general)) return translate(general, all);
+    return error.message || t("errors.unknown");
+  }
+  // Not from the API (a bug, a browser refusal): its text is English and technical.
+  if (language() === "en" && error instanceof Error && error.message) return sentence(error.message);
+  return t("errors.unknown");
 }

@@ -3,7 +3,7 @@
 
 import { createClient, type Client } from "graphql-ws";
 import { getToken } from "../session";
-import { fromGraphQLErrors } from "./errors";
+import { ApiError, errorMessage, fromGraphQLErrors } from "./errors";
 import { notifyUnauthenticated } from "./client";
 import { requestBody, type Operation } from "./operations";
 
@@ -51,14 +51,11 @@ export function subscribe<TResult, TVariables>(
 ): () => void {
   return getClient().subscribe<TResult>(requestBody(operation, variables), {
     next: (result) => {
-      if (result.errors?.length) handlers.error?.(fromGraphQLErrors(result.errors).message);
+      if (result.errors?.length) handlers.error?.(errorMessage(fromGraphQLErrors(result.errors)));
       else if (result.data) handlers.next(result.data as TResult);
     },
     error: (error) => {
-      const message = Array.isArray(error)
-        ? fromGraphQLErrors(error).message
-        : "The live connection was lost. Reload the page to see new activity.";
-      handlers.error?.(message);
+      handlers.error?.(errorMessage(Array.isArray(error) ? fromGraphQLErrors(error) : new ApiError("LIVE_LOST")));
     },
     complete: () => undefined,
   });

@@ -4,20 +4,21 @@ import { request } from "../api/client";
 import { PainPointClusterDocument } from "../api/generated/graphql";
 import { errorMessage } from "../api/errors";
 import type { ClusterDetail, ClusterFilter } from "../painpoints/types";
+import { t } from "../i18n";
+import { formatNames, formatNumber } from "../i18n/format";
 import { h, replaceChildren } from "../ui/dom";
-import { plural } from "../ui/plural";
 import { pagedPainPoints } from "./members";
 import { sparkline } from "./sparkline";
 
 const PAGE_SIZE = 10;
 
 export function clusterDetail(id: string, filter: ClusterFilter, canAdopt: boolean, onBack: () => void): HTMLElement {
-  const head = h("div", { class: "cluster-detail-head" }, h("p", { class: "loading" }, "Opening the cluster…"));
+  const head = h("div", { class: "cluster-detail-head" }, h("p", { class: "loading" }, t("clusters.detail.opening")));
   const members = pagedPainPoints({
-    label: "Pain points in this cluster",
+    label: t("clusters.detail.label"),
     pageSize: PAGE_SIZE,
     canAdopt,
-    emptyText: "No pain points of this cluster match the filter.",
+    emptyText: t("clusters.detail.empty"),
     fetch: async (first, after) => {
       const { painPointCluster } = await request(PainPointClusterDocument, { id, filter, first, after });
       showHead(painPointCluster);
@@ -33,12 +34,12 @@ export function clusterDetail(id: string, filter: ClusterFilter, canAdopt: boole
     replaceChildren(
       head,
       h("h2", {}, cluster.label),
-      h("p", { class: "hint" }, `${plural(cluster.size, "pain point", "pain points")} from ${plural(cluster.caseCount, "case", "cases")}${cluster.customers.length ? ` · ${cluster.customers.join(", ")}` : ""}`),
+      h("p", { class: "hint" }, `${t("clusters.detail.from", { painPoints: t("clusters.painPoints", { count: cluster.size }), cases: t("clusters.cases", { count: cluster.caseCount }) })}${cluster.customers.length ? ` · ${formatNames(cluster.customers)}` : ""}`),
       h(
         "ul",
-        { class: "keywords keyword-scores", "aria-label": "Keywords and their weight" },
+        { class: "keywords keyword-scores", "aria-label": t("clusters.detail.keywords") },
         ...cluster.keywordScores.slice(0, 12).map((k) =>
-          h("li", { title: `weight ${k.score.toFixed(3)}`, style: `--weight:${top > 0 ? (k.score / top).toFixed(2) : "0"}` }, k.term),
+          h("li", { title: t("clusters.detail.weight", { score: formatNumber(k.score, { minimumFractionDigits: 3, maximumFractionDigits: 3 }) }), style: `--weight:${top > 0 ? (k.score / top).toFixed(2) : "0"}` }, k.term),
         ),
       ),
       sparkline(cluster.trend, 320, 56),
@@ -49,9 +50,9 @@ export function clusterDetail(id: string, filter: ClusterFilter, canAdopt: boole
   return h(
     "section",
     { class: "cluster-detail card", "data-testid": "cluster-detail", "data-cluster-id": id },
-    h("button", { type: "button", class: "button-quiet back", onclick: onBack }, "← All clusters"),
+    h("button", { type: "button", class: "button-quiet back", onclick: onBack }, t("clusters.detail.back")),
     head,
-    h("h3", {}, "Pain points"),
+    h("h3", {}, t("clusters.detail.painPoints")),
     members.el,
   );
 }

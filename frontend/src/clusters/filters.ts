@@ -1,6 +1,7 @@
 // Narrowing clusters: created since/until (whole days), product, customer, smallest size.
 
 import type { ClusterFilter } from "../painpoints/types";
+import { t } from "../i18n";
 import { h } from "../ui/dom";
 
 function nextDay(day: string): string {
@@ -12,8 +13,8 @@ function nextDay(day: string): string {
 export function filtersForm(onApply: (filter: ClusterFilter) => void): HTMLElement {
   const since = h("input", { type: "date", name: "since" });
   const until = h("input", { type: "date", name: "until" });
-  const product = h("input", { name: "product", placeholder: "any product" });
-  const customer = h("input", { name: "customer", placeholder: "any customer" });
+  const product = h("input", { name: "product", placeholder: t("clusters.filters.anyProduct") });
+  const customer = h("input", { name: "customer", placeholder: t("clusters.filters.anyCustomer") });
   const minSize = h("input", { type: "number", name: "minSize", min: 1, value: 1 });
 
   function current(): ClusterFilter {
@@ -30,17 +31,17 @@ export function filtersForm(onApply: (filter: ClusterFilter) => void): HTMLEleme
 
   const form = h(
     "form",
-    { class: "cluster-filters", "aria-label": "Filter clusters" },
-    h("label", {}, "Since", since),
-    h("label", {}, "Until", until),
-    h("label", {}, "Product", product),
-    h("label", {}, "Customer", customer),
-    h("label", {}, "Min. size", minSize),
+    { class: "cluster-filters", "aria-label": t("clusters.filters.label"), "data-reapply": true },
+    h("label", {}, t("clusters.filters.since"), since),
+    h("label", {}, t("clusters.filters.until"), until),
+    h("label", {}, t("clusters.filters.product"), product),
+    h("label", {}, t("clusters.filters.customer"), customer),
+    h("label", {}, t("clusters.filters.minSize"), minSize),
     h(
       "div",
       { class: "form-actions" },
-      h("button", { type: "submit", class: "button-primary" }, "Apply"),
-      h("button", { type: "reset", class: "button-quiet" }, "Clear"),
+      h("button", { type: "submit", class: "button-primary" }, t("clusters.filters.apply")),
+      h("button", { type: "reset", class: "button-quiet" }, t("clusters.filters.clear")),
     ),
   );
   form.addEventListener("submit", (event) => {

@@ -4,6 +4,7 @@
 import { errorMessage } from "../api/errors";
 import { statusBadge } from "../painpoints/status";
 import type { PainPoint } from "../painpoints/types";
+import { t } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
 import { timeElement } from "../ui/time";
@@ -20,7 +21,7 @@ export function painPointItem(painPoint: PainPoint, canAdopt: boolean): HTMLElem
       { class: "rd-pain-point-body" },
       h("p", { class: "pain-point-text" }, painPoint.text),
       h("div", { class: "pain-point-details" }, statusBadge(painPoint.status), h("span", {}, details), timeElement(painPoint.createdAt)),
-      painPoint.status === "ADOPTED" && painPoint.adoptionNote ? h("p", { class: "hint adoption-note" }, `Adopted: ${painPoint.adoptionNote}`) : null,
+      painPoint.status === "ADOPTED" && painPoint.adoptionNote ? h("p", { class: "hint adoption-note" }, t("clusters.adoptedNote", { note: painPoint.adoptionNote })) : null,
     ),
     adoptable ? adoptControl(painPoint, (adopted) => row.replaceWith(painPointItem(adopted, canAdopt))) : null,
   );
@@ -41,7 +42,7 @@ export function pagedPainPoints(options: {
   fetch: (first: number, after: string | null) => Promise<PainPoint[]>;
 }): PagedList {
   const list = h("ul", { class: "rd-pain-points", "aria-label": options.label });
-  const more = h("button", { type: "button", class: "button-quiet", hidden: true }, "Show more");
+  const more = h("button", { type: "button", class: "button-quiet", hidden: true }, t("common.showMore"));
   const notice = noticeArea();
   let last: string | null = null;
   let loading = 0; // a newer load (a filter, a live change) makes the answers of older ones stale

@@ -4,6 +4,8 @@ import { request } from "../api/client";
 import { JobDocument, ReclusterPainPointsDocument } from "../api/generated/graphql";
 import { ApiError, errorMessage } from "../api/errors";
 import type { Job } from "../painpoints/types";
+import { t } from "../i18n";
+import { formatNumber } from "../i18n/format";
 import { h } from "../ui/dom";
 
 const POLL_MS = 1_000;
@@ -11,13 +13,14 @@ const POLL_MS = 1_000;
 function describe(job: Job): string {
   switch (job.status) {
     case "QUEUED":
-      return "Waiting for a worker to start…";
+      return t("clusters.recluster.queued");
     case "RUNNING":
-      return `Re-clustering… ${Math.round(job.progress * 100)}%`;
+      return t("clusters.recluster.running", { percent: formatNumber(Math.round(job.progress * 100) / 100, { style: "percent" }) });
     case "SUCCEEDED":
-      return "Re-clustered. The clusters below are the new run.";
+      return t("clusters.recluster.succeeded");
     case "FAILED":
-      return `Re-clustering failed: ${job.error ?? "no reason was given"}. The previous clusters stay in place.`;
+      // The job's error is the server's (English, technical); the sentence around it is translated.
+      return t("clusters.recluster.failed", { reason: job.error ?? t("clusters.recluster.noReason") });
   }
 }
 
@@ -30,8 +33,8 @@ export interface ReclusterControl {
 
 /** `onStart`: a re-clustering was asked for here; `onFinished`: it succeeded. */
 export function reclusterControl(onStart: () => void, onFinished: () => void): ReclusterControl {
-  const button = h("button", { type: "button", class: "button-primary" }, "Re-cluster now");
-  const bar = h("progress", { max: 1, value: 0, hidden: true, "aria-label": "Re-clustering progress" });
+  const button = h("button", { type: "button", class: "button-primary" }, t("clusters.recluster.button"));
+  const bar = h("progress", { max: 1, value: 0, hidden: true, "aria-label": t("clusters.recluster.progress") });
   const status = h("span", { class: "recluster-status", role: "status", "data-testid": "recluster-status" });
   let timer: number | undefined;
   let disposed = false;
@@ -77,7 +80,7 @@ export function reclusterControl(onStart: () => void, onFinished: () => void): R
     following = true;
     onStart();
     status.classList.remove("failed");
-    status.textContent = "Starting…";
+    status.textContent = t("clusters.recluster.starting");
     request(ReclusterPainPointsDocument, {})
       .then(({ reclusterPainPoints }) => {
         show(reclusterPainPoints.job);

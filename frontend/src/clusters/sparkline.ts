@@ -1,9 +1,10 @@
 // A weekly trend as a small inline SVG line: pain points per week, the last week marked.
 
+import { t } from "../i18n";
+import { formatDate, formatNumber } from "../i18n/format";
 import type { WeekCount } from "../painpoints/types";
 
 const SVG = "http://www.w3.org/2000/svg";
-const WEEK = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", timeZone: "UTC" });
 
 function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>): SVGElementTagNameMap[K] {
   const el = document.createElementNS(SVG, tag);
@@ -13,7 +14,7 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
 
 function weekLabel(week: string): string {
   const date = new Date(week.length === 10 ? `${week}T00:00:00Z` : week);
-  return Number.isNaN(date.getTime()) ? week : `week of ${WEEK.format(date)}`;
+  return Number.isNaN(date.getTime()) ? week : t("clusters.trend.weekOf", { date: formatDate(date, { month: "short", day: "numeric", timeZone: "UTC" }) });
 }
 
 const DAY_MS = 86_400_000;
@@ -32,8 +33,9 @@ export function recentWeeks(trend: WeekCount[], weeks: number): WeekCount[] {
 
 /** What the sparkline shows, in words (its accessible name and tooltip). */
 export function trendSummary(trend: WeekCount[]): string {
-  if (trend.length === 0) return "No pain points in the period.";
-  return `Pain points per week: ${trend.map((w) => `${weekLabel(w.week)}: ${w.count}`).join(", ")}.`;
+  if (trend.length === 0) return t("clusters.trend.none");
+  const weeks = trend.map((w) => t("clusters.trend.item", { week: weekLabel(w.week), n: formatNumber(w.count) }));
+  return t("clusters.trend.summary", { weeks: weeks.join(t("clusters.trend.separator")) });
 }
 
 /** A line over the last weeks (at least eight, so one busy week still reads as a rise). */

@@ -1,6 +1,7 @@
 // A comment box: plain text, `@` opens a list of the case's members to mention (arrows, Enter or Tab).
 
 import { errorMessage } from "../api/errors";
+import { t } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
 import { toEditable, toMarkup } from "./mentions";
@@ -12,6 +13,11 @@ export interface ComposerOptions {
   members: Person[];
   /** The body to start from (markup), when editing. */
   initial?: string;
+  /**
+   * Where the text being written is kept (by `key`, in the room's drafts), so a box built again (the
+   * language changed) opens with it; it goes once sent or cancelled.
+   */
+  draft?: { key: string; store: Map<string, unknown> };
   /** Sends the body (with mention markup); a thrown error is shown and the text kept. */
   onSubmit: (body: string) => Promise<void>;
   onCancel?: () => void;
@@ -34,21 +40,36 @@ function mentionQuery(text: string, caret: number): { start: number; query: stri
   return { start: caret - match[1].length - 1, query: match[1] };
 }
 
+interface Draft {
+  text: string;
+  mentioned: Person[];
+}
+
+function isDraft(value: unknown): value is Draft {
+  return typeof value === "object" && value !== null && typeof (value as Draft).text === "string" && Array.isArray((value as Draft).mentioned);
+}
+
+/** Whether a composer with this draft key has text waiting. */
+export function hasDraft(store: Map<string, unknown>, key: string): boolean {
+  return isDraft(store.get(key));
+}
+
 export function composer(options: ComposerOptions): Composer {
   const listId = `mention-list-${++composerCount}`;
-  const editable = toEditable(options.initial ?? "");
+  const kept = options.draft ? options.draft.store.get(options.draft.key) : undefined;
+  const editable = isDraft(kept) ? kept : toEditable(options.initial ?? "");
   const picked = new Map<string, Person>(editable.mentioned.map((p) => [p.id, p]));
   const input = h("textarea", {
     rows: 3,
     "aria-label": options.label,
-    placeholder: "Write a comment; type @ to mention someone",
+    placeholder: t("comments.composer.placeholder"),
     "aria-autocomplete": "list",
     "aria-controls": listId,
     "aria-expanded": "false",
     "data-testid": "comment-input",
   });
   input.value = editable.text;
-  const list = h("ul", { class: "mention-list", role: "listbox", id: listId, "aria-label": "People to mention", hidden: true });
+  const list = h("ul", { class: "mention-list", role: "listbox", id: listId, "aria-label": t("comments.composer.people"), hidden: true });
   const send = h("button", { type: "submit", class: "button-primary" }, options.submitLabel);
   const notice = noticeArea();
   let suggestions: Person[] = [];
@@ -70,6 +91,7 @@ export function composer(options: ComposerOptions): Composer {
     const at = query.start + insert.length;
     input.setSelectionRange(at, at);
     picked.set(person.id, person);
+    keep();
     close();
     input.focus();
   }
@@ -110,7 +132,16 @@ export function composer(options: ComposerOptions): Composer {
     show();
   }
 
+  function keep(): void {
+    if (options.draft) options.draft.store.set(options.draft.key, { text: input.value, mentioned: [...picked.values()] } satisfies Draft);
+  }
+
+  function forget(): void {
+    options.draft?.store.delete(options.draft.key);
+  }
+
   input.addEventListener("input", refresh);
+  input.addEventListener("input", keep);
   input.addEventListener("blur", close);
   input.addEventListener("keydown", (event) => {
     if (!list.hidden && suggestions.length > 0) {
@@ -135,6 +166,7 @@ export function composer(options: ComposerOptions): Composer {
       event.preventDefault();
       form.requestSubmit();
     } else if (event.key === "Escape" && options.onCancel) {
+      forget();
       options.onCancel();
     }
   });
@@ -147,7 +179,9 @@ export function composer(options: ComposerOptions): Composer {
     h(
       "div",
       { class: "composer-actions" },
-      options.onCancel ? h("button", { type: "button", class: "button-quiet", onclick: () => options.onCancel?.() }, "Cancel") : null,
+      options.onCancel
+        ? h("button", { type: "button", class: "button-quiet", onclick: () => { forget(); options.onCancel?.(); } }, t("common.cancel"))
+        : null,
       send,
     ),
   );
@@ -155,7 +189,7 @@ export function composer(options: ComposerOptions): Composer {
     event.preventDefault();
     const text = input.value.trim();
     if (!text) {
-      notice.show("Write something first.");
+      notice.show(t("comments.composer.empty"));
       input.focus();
       return;
     }
@@ -166,6 +200,7 @@ export function composer(options: ComposerOptions): Composer {
       .then(() => {
         input.value = "";
         picked.clear();
+        forget();
       })
       .catch((error: unknown) => notice.show(errorMessage(error)))
       .finally(() => {

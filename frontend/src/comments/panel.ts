@@ -11,6 +11,8 @@ import {
   CommentEventsDocument,
 } from "../api/generated/graphql";
 import type { CaseRole } from "../api/types";
+import { t } from "../i18n";
+import { formatNumber } from "../i18n/format";
 import { h, replaceChildren } from "../ui/dom";
 import { keepTimesFresh } from "../ui/fresh-times";
 import { noticeArea } from "../ui/notice";
@@ -26,6 +28,13 @@ import type { ChangedComment, Person, RootComment, Thread } from "./types";
 const PAGE_SIZE = 50;
 const RECHECK_MS = 800;
 const COMMENTERS: readonly CaseRole[] = ["OWNER", "EDITOR", "COMMENTER"];
+
+/** The room's draft that says a new comment is being written, and about which passage. */
+const COMPOSING = "comment:new:passage";
+
+interface Composing {
+  passage: Passage | null;
+}
 
 function newestFirst(a: Thread, b: Thread): number {
   return b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id);
@@ -55,17 +64,17 @@ export function commentsTab(room: Room, editorHost: HTMLElement): PanelTab {
   const openList = h("div", { class: "thread-list", "data-testid": "threads-open" });
   const orphanList = h("div", { class: "thread-list", "data-testid": "threads-orphaned" });
   const resolvedList = h("div", { class: "thread-list", "data-testid": "threads-resolved" });
-  const openEmpty = h("p", { class: "empty" }, "No open comments yet.");
+  const openEmpty = h("p", { class: "empty" }, t("comments.noOpen"));
   const orphanSection = h(
     "section",
-    { class: "thread-group", "aria-label": "Comments whose passage was deleted" },
-    h("h3", {}, "Passage deleted"),
-    h("p", { class: "hint" }, "The text these threads were about is no longer in the document."),
+    { class: "thread-group", "aria-label": t("comments.orphanedLabel") },
+    h("h3", {}, t("comments.orphaned")),
+    h("p", { class: "hint" }, t("comments.orphanedHint")),
     orphanList,
   );
-  const resolvedCount = h("span", { class: "count" });
-  const resolvedSection = h("details", { class: "thread-group" }, h("summary", {}, "Resolved ", resolvedCount), resolvedList);
-  const more = h("button", { type: "button", class: "button-quiet", hidden: true, onclick: () => void load() }, "Show older threads");
+  const resolvedSummary = h("summary", {});
+  const resolvedSection = h("details", { class: "thread-group" }, resolvedSummary, resolvedList);
+  const more = h("button", { type: "button", class: "button-quiet", hidden: true, onclick: () => void load() }, t("comments.older"));
   const start = h("div", { class: "new-comment" });
 
   function groupOf(thread: Thread): ThreadGroup {
@@ -80,10 +89,10 @@ export function commentsTab(room: Room, editorHost: HTMLElement): PanelTab {
     for (const view of views.values()) view.setActive(view.id === activeId);
     const range = thread.anchor ? highlights.show("active", thread.anchor) : null;
     if (range) scrollToPassage(editor, range.from);
-    else if (thread.anchor) notice.show("That passage is no longer in the document.", "info");
+    else if (thread.anchor) notice.show(t("comments.passageGone"), "info");
   }
 
-  const context = { canComment, members, select, changed: apply };
+  const context = { canComment, members, select, changed: apply, drafts: room.drafts };
 
   function render(): void {
     const lists: Record<ThreadGroup, HTMLElement> = { open: openList, orphaned: orphanList, resolved: resolvedList };
@@ -110,7 +119,7 @@ export function commentsTab(room: Room, editorHost: HTMLElement): PanelTab {
     openEmpty.hidden = placed.open.length > 0;
     orphanSection.hidden = placed.orphaned.length === 0;
     resolvedSection.hidden = placed.resolved.length === 0;
-    resolvedCount.textContent = `(${placed.resolved.length})`;
+    resolvedSummary.textContent = t("comments.resolved", { count: formatNumber(placed.resolved.length) });
     if (activeId && !threads.has(activeId)) {
       activeId = null;
       highlights.show("active", null);
@@ -184,35 +193,38 @@ export function commentsTab(room: Room, editorHost: HTMLElement): PanelTab {
 
   function idle(): void {
     highlights.show("pending", null);
+    room.drafts.delete(COMPOSING);
     if (!canComment) {
-      replaceChildren(start, h("p", { class: "hint" }, "You can read the comments; owners, editors and commenters write them."));
+      replaceChildren(start, h("p", { class: "hint" }, t("comments.readOnly")));
       return;
     }
     replaceChildren(
       start,
-      h("p", { class: "hint" }, "Select a passage in the document and choose Comment, or comment on the whole case."),
-      h("button", { type: "button", class: "button-quiet", "data-testid": "comment-case", onclick: () => compose(null) }, "Comment on the whole case"),
+      h("p", { class: "hint" }, t("comments.howTo")),
+      h("button", { type: "button", class: "button-quiet", "data-testid": "comment-case", onclick: () => compose(null) }, t("comments.onCase")),
     );
   }
 
-  function compose(passage: Passage | null): void {
+  function compose(passage: Passage | null, focus = true): void {
     notice.clear();
-    showTab();
+    if (focus) showTab();
     if (passage) highlights.show("pending", passage);
+    room.drafts.set(COMPOSING, { passage } satisfies Composing);
     const box = composer({
-      label: passage ? "Comment on the selected passage" : "Comment on the whole case",
-      submitLabel: "Comment",
+      label: passage ? t("comments.onPassage") : t("comments.onCase"),
+      submitLabel: t("comments.submit"),
       members,
       testId: "new-comment",
+      draft: { key: "comment:new", store: room.drafts },
       onSubmit: (body) => add(body, passage),
       onCancel: idle,
     });
     replaceChildren(
       start,
-      passage ? h("blockquote", { class: "pending-quote", "data-testid": "pending-quote" }, passage.quote) : h("p", { class: "hint" }, "About the whole case"),
+      passage ? h("blockquote", { class: "pending-quote", "data-testid": "pending-quote" }, passage.quote) : h("p", { class: "hint" }, t("comments.aboutCase")),
       box.el,
     );
-    box.focus();
+    if (focus) box.focus();
   }
 
   function showTab(): void {
@@ -264,14 +276,17 @@ export function commentsTab(room: Room, editorHost: HTMLElement): PanelTab {
     { class: "comments-panel", "data-testid": "comments-panel" },
     start,
     notice.el,
-    h("section", { class: "thread-group", "aria-label": "Open comments" }, openList, openEmpty),
+    h("section", { class: "thread-group", "aria-label": t("comments.openLabel") }, openList, openEmpty),
     orphanSection,
     resolvedSection,
     more,
   );
   room.onDispose(keepTimesFresh(el));
-  idle();
+  // A comment box that was open when the tab was last built (in another language) opens again.
+  const composing = room.drafts.get(COMPOSING) as Composing | undefined;
+  if (composing && canComment) compose(composing.passage, false);
+  else idle();
   render();
   void load();
-  return { id: "comments", label: "Comments", render: () => el };
+  return { id: "comments", label: t("warroom.tabs.comments"), render: () => el };
 }

@@ -2,6 +2,7 @@
 // and the same from the keyboard: Ctrl+Alt+M (⌘⌥M), as in other editors.
 
 import type { Editor } from "@tiptap/core";
+import { t } from "../i18n";
 import { h } from "../ui/dom";
 import { selectedPassage, type Passage } from "./anchor";
 
@@ -13,7 +14,7 @@ export function selectionAction(editor: Editor, host: HTMLElement, onComment: (p
       class: "selection-comment button-primary",
       "data-testid": "comment-selection",
       hidden: true,
-      title: "Comment on the selection (Ctrl+Alt+M)",
+      title: t("comments.selection.title"),
       // mousedown would move the focus and collapse the selection before the click reads it.
       onmousedown: (event) => event.preventDefault(),
       onclick: () => {
@@ -22,7 +23,7 @@ export function selectionAction(editor: Editor, host: HTMLElement, onComment: (p
         if (passage) onComment(passage);
       },
     },
-    "Comment",
+    t("comments.selection.button"),
   );
   host.append(button);
 

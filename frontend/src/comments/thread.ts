@@ -2,11 +2,13 @@
 
 import { request } from "../api/client";
 import { errorMessage } from "../api/errors";
+import { t } from "../i18n";
+import { slot, withNodes } from "../i18n/nodes";
 import { h, replaceChildren } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
 import { confirmDialog } from "../ui/confirm";
-import { timeElement } from "../ui/time";
-import { composer, type Composer } from "./composer";
+import { exactTime, timeElement } from "../ui/time";
+import { composer, hasDraft, type Composer } from "./composer";
 import { renderBody } from "./mentions";
 import {
   DeleteCommentDocument,
@@ -24,20 +26,22 @@ export interface ThreadContext {
   select: (thread: Thread) => void;
   /** Takes in a comment as a mutation returned it (a thread's first comment or a reply). */
   changed: (comment: ChangedComment) => void;
+  /** The room's drafts: replies and edits being written, kept while the tab is built again. */
+  drafts: Map<string, unknown>;
 }
 
 export type ThreadGroup = "open" | "orphaned" | "resolved";
 
 function quoteOf(thread: Thread, group: ThreadGroup): HTMLElement | null {
   const anchor = thread.anchor;
-  if (!anchor) return h("p", { class: "thread-scope" }, "About the whole case");
+  if (!anchor) return h("p", { class: "thread-scope" }, t("comments.aboutCase"));
   if (group === "orphaned") {
-    return h("p", { class: "thread-quote thread-quote-gone", "data-testid": "thread-quote" }, "Its passage was deleted: ", h("q", {}, anchor.quote));
+    return h("p", { class: "thread-quote thread-quote-gone", "data-testid": "thread-quote" }, t("comments.thread.passageDeleted"), h("q", {}, anchor.quote));
   }
   const now = anchor.currentQuote ?? anchor.quote;
   return h(
     "button",
-    { type: "button", class: "thread-quote", "data-testid": "thread-quote", title: "Show this passage in the document" },
+    { type: "button", class: "thread-quote", "data-testid": "thread-quote", title: t("comments.thread.showPassage") },
     h("q", {}, now),
   );
 }
@@ -63,6 +67,11 @@ export class ThreadView {
       if (this.thread.anchor && this.group !== "orphaned") this.context.select(this.thread);
     });
     this.render();
+    // Boxes that were open when the tab was last built (in another language) open again with their text.
+    if (hasDraft(context.drafts, `reply:${thread.id}`)) this.toggleReply();
+    for (const comment of [thread, ...thread.replies]) {
+      if (hasDraft(context.drafts, `edit:${comment.id}`)) this.startEdit(comment);
+    }
   }
 
   get id(): string {
@@ -101,9 +110,9 @@ export class ThreadView {
   private remove(comment: Reply): void {
     void this.run(async () => {
       const sure = await confirmDialog({
-        title: "Delete this comment?",
-        message: "Its text is removed for everyone; replies to it stay.",
-        confirmLabel: "Delete",
+        title: t("comments.thread.deleteTitle"),
+        message: t("comments.thread.deleteMessage"),
+        confirmLabel: t("comments.thread.delete"),
         danger: true,
       });
       if (!sure) return;
@@ -114,11 +123,12 @@ export class ThreadView {
 
   private startEdit(comment: Reply): void {
     const box = composer({
-      label: "Edit your comment",
-      submitLabel: "Save",
+      label: t("comments.thread.editLabel"),
+      submitLabel: t("common.save"),
       members: this.context.members,
       initial: comment.body,
       testId: "edit-composer",
+      draft: { key: `edit:${comment.id}`, store: this.context.drafts },
       onSubmit: async (body) => {
         const { editComment } = await request(EditCommentDocument, { commentId: comment.id, body });
         this.editing.delete(comment.id);
@@ -137,14 +147,16 @@ export class ThreadView {
   private toggleReply(): void {
     if (this.replyBox) {
       this.replyBox = null;
+      this.context.drafts.delete(`reply:${this.thread.id}`);
       this.render();
       return;
     }
     this.replyBox = composer({
-      label: "Reply",
-      submitLabel: "Reply",
+      label: t("comments.thread.reply"),
+      submitLabel: t("comments.thread.reply"),
       members: this.context.members,
       testId: "reply-composer",
+      draft: { key: `reply:${this.thread.id}`, store: this.context.drafts },
       onSubmit: async (body) => {
         const { replyToComment } = await request(ReplyToCommentDocument, { commentId: this.thread.id, body });
         this.replyBox = null;
@@ -160,10 +172,10 @@ export class ThreadView {
     const box = this.editing.get(comment.id);
     const actions: HTMLElement[] = [];
     if (!comment.deleted && comment.viewerCanEdit && this.context.canComment && !box) {
-      actions.push(h("button", { type: "button", class: "link-button", onclick: () => this.startEdit(comment) }, "Edit"));
+      actions.push(h("button", { type: "button", class: "link-button", onclick: () => this.startEdit(comment) }, t("comments.thread.edit")));
     }
     if (!comment.deleted && comment.viewerCanDelete) {
-      actions.push(h("button", { type: "button", class: "link-button", onclick: () => this.remove(comment) }, "Delete"));
+      actions.push(h("button", { type: "button", class: "link-button", onclick: () => this.remove(comment) }, t("comments.thread.delete")));
     }
     return h(
       "div",
@@ -173,12 +185,12 @@ export class ThreadView {
         { class: "comment-head" },
         h("span", { class: "comment-author" }, comment.author.name),
         timeElement(comment.createdAt),
-        comment.editedAt && !comment.deleted ? h("span", { class: "comment-edited", title: `Edited ${new Date(comment.editedAt).toLocaleString()}` }, "(edited)") : null,
+        comment.editedAt && !comment.deleted ? h("span", { class: "comment-edited", title: t("comments.thread.editedAt", { time: exactTime(comment.editedAt) }) }, t("comments.thread.edited")) : null,
       ),
       box
         ? box.el
         : comment.deleted
-          ? h("p", { class: "comment-body comment-deleted" }, "This comment was deleted.")
+          ? h("p", { class: "comment-body comment-deleted" }, t("comments.thread.deleted"))
           : h("p", { class: "comment-body", "data-testid": "comment-body" }, ...renderBody(comment.body)),
       actions.length ? h("div", { class: "comment-actions" }, ...actions) : null,
     );
@@ -188,14 +200,14 @@ export class ThreadView {
     const thread = this.thread;
     const resolved = thread.resolvedAt !== null;
     this.el.dataset.state = this.group;
-    this.el.setAttribute("aria-label", `Comment by ${thread.author.name}`);
+    this.el.setAttribute("aria-label", t("comments.thread.by", { name: thread.author.name }));
     const quote = quoteOf(thread, this.group);
     if (quote?.tagName === "BUTTON") quote.addEventListener("click", () => this.context.select(this.thread));
     const actions: HTMLElement[] = [];
     if (this.context.canComment && !thread.deleted) {
-      if (!resolved) actions.push(h("button", { type: "button", class: "button-quiet", onclick: () => this.toggleReply(), "aria-expanded": String(this.replyBox !== null) }, "Reply"));
+      if (!resolved) actions.push(h("button", { type: "button", class: "button-quiet", onclick: () => this.toggleReply(), "aria-expanded": String(this.replyBox !== null) }, t("comments.thread.reply")));
       if (thread.viewerCanResolve) {
-        actions.push(h("button", { type: "button", class: "button-quiet", "data-testid": resolved ? "reopen" : "resolve", onclick: () => this.resolve() }, resolved ? "Reopen" : "Resolve"));
+        actions.push(h("button", { type: "button", class: "button-quiet", "data-testid": resolved ? "reopen" : "resolve", onclick: () => this.resolve() }, resolved ? t("comments.thread.reopen") : t("comments.thread.resolve")));
       }
     }
     replaceChildren(
@@ -204,7 +216,13 @@ export class ThreadView {
       this.comment(thread, "root"),
       thread.replies.length ? h("div", { class: "replies" }, ...thread.replies.map((reply) => this.comment(reply, "reply"))) : null,
       resolved
-        ? h("p", { class: "thread-resolved", "data-testid": "resolved-by" }, `Resolved by ${thread.resolvedBy?.name ?? "someone"} `, timeElement(thread.resolvedAt!))
+        ? h(
+            "p",
+            { class: "thread-resolved", "data-testid": "resolved-by" },
+            ...withNodes(t("comments.thread.resolvedBy", { name: thread.resolvedBy?.name ?? t("common.someone"), time: slot("time") }), {
+              time: timeElement(thread.resolvedAt!),
+            }),
+          )
         : null,
       this.notice.el,
       actions.length ? h("div", { class: "thread-actions" }, ...actions) : null,

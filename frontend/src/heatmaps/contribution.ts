@@ -1,43 +1,49 @@
 // The contribution heatmap as a table: people × days (or weeks), a tooltip on every cell.
 
+import { t } from "../i18n";
+import { formatDate, formatNames, formatNumber } from "../i18n/format";
 import { h } from "../ui/dom";
 import { colorFor, legend } from "./scale";
 import type { ActivityKind, ContributionHeatmap } from "./types";
 
-const KIND_NAMES: Record<ActivityKind, [string, string]> = {
-  DOC_CHARS_INSERTED: ["character written", "characters written"],
-  DOC_CHARS_DELETED: ["character deleted", "characters deleted"],
-  COMMENTS: ["comment", "comments"],
-  SNAPSHOTS: ["named version", "named versions"],
-  PAIN_POINTS: ["pain point", "pain points"],
-  ADOPTIONS: ["adoption", "adoptions"],
-};
-
+/** A score as the attributes carry it (machine-readable): "3" or "2.5". */
 function score(value: number): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(1);
 }
 
+/** A score as people read it, in the UI's language. */
+function shownScore(value: number): string {
+  return formatNumber(value, { maximumFractionDigits: 1, minimumFractionDigits: Number.isInteger(value) ? 0 : 1 });
+}
+
 function counted(kind: ActivityKind, count: number): string {
-  const [one, many] = KIND_NAMES[kind];
-  return `${count.toLocaleString()} ${count === 1 ? one : many}`;
+  return t(`heatmaps.kinds.${kind}`, { count });
 }
 
 /** What a column header shows: the day of the month (or the week number); the full label on hover. */
 function shortLabel(label: string): string {
   const week = /W(\d+)$/.exec(label);
-  if (week) return `W${week[1]}`;
+  if (week) return t("heatmaps.weekShort", { week: Number(week[1]) });
   const day = /-(\d\d)$/.exec(label);
   return day ? String(Number(day[1])) : label;
 }
 
+/** A column's label (2026-03-05, 2026-W10) as a date or a week people read. */
+export function columnTitle(label: string): string {
+  const week = /^(\d{4})-W(\d+)$/.exec(label);
+  if (week) return t("heatmaps.weekOfYear", { year: week[1], week: Number(week[2]) });
+  const day = /^\d{4}-\d\d-\d\d$/.test(label) ? new Date(`${label}T00:00:00Z`) : null;
+  return day && !Number.isNaN(day.getTime()) ? formatDate(day, { dateStyle: "medium", timeZone: "UTC" }) : label;
+}
+
 export function contributionTable(heatmap: ContributionHeatmap): HTMLElement {
-  const unit = heatmap.bucket === "DAY" ? "day" : "week";
+  const byDay = heatmap.bucket === "DAY";
   const head = h(
     "tr",
     {},
-    h("th", { scope: "col", class: "who" }, "Person"),
-    ...heatmap.columns.map((column) => h("th", { scope: "col", title: column.label, "data-label": column.label }, shortLabel(column.label))),
-    h("th", { scope: "col", class: "total" }, "Score"),
+    h("th", { scope: "col", class: "who" }, t("heatmaps.person")),
+    ...heatmap.columns.map((column) => h("th", { scope: "col", title: columnTitle(column.label), "data-label": column.label }, shortLabel(column.label))),
+    h("th", { scope: "col", class: "total" }, t("heatmaps.score")),
   );
   const rows = heatmap.rows.map((row) => {
     const byColumn = new Map(row.cells.map((cell) => [cell.column, cell]));
@@ -47,8 +53,9 @@ export function contributionTable(heatmap: ContributionHeatmap): HTMLElement {
       h("th", { scope: "row", class: "who", title: row.user.name }, row.user.name),
       ...heatmap.columns.map((column) => {
         const cell = byColumn.get(column.index);
-        const what = cell ? cell.counts.map((c) => counted(c.kind, c.count)).join(", ") : "nothing";
-        const tip = `${row.user.name}, ${column.label}: ${what}${cell ? ` (score ${score(cell.score)})` : ""}`;
+        const what = cell ? formatNames(cell.counts.map((c) => counted(c.kind, c.count))) : t("heatmaps.nothing");
+        const place = { name: row.user.name, column: columnTitle(column.label), what };
+        const tip = cell ? t("heatmaps.cellTip", { ...place, score: shownScore(cell.score) }) : t("heatmaps.cellTipEmpty", place);
         return h("td", {
           class: cell ? "cell active" : "cell",
           style: `background:${colorFor(cell?.score ?? 0, heatmap.maxScore)}`,
@@ -58,19 +65,24 @@ export function contributionTable(heatmap: ContributionHeatmap): HTMLElement {
           "data-score": cell ? score(cell.score) : "0",
         });
       }),
-      h("td", { class: "total", title: `${row.user.name}: score ${score(row.score)} over the period` }, score(row.score)),
+      h("td", { class: "total", title: t("heatmaps.rowTotal", { name: row.user.name, score: shownScore(row.score) }) }, shownScore(row.score)),
     );
   });
-  const weights = heatmap.weights.map((w) => `${KIND_NAMES[w.kind][1]} × ${w.weight}`).join(", ");
+  const weights = formatNames(heatmap.weights.map((w) => t("heatmaps.weight", { kind: t(`heatmaps.kindNames.${w.kind}`), weight: formatNumber(w.weight) })));
   return h(
     "div",
     { class: "heatmap" },
     h(
       "div",
       { class: "heatmap-scroll" },
-      h("table", { class: "heatmap-table by-day", "data-testid": "contribution-heatmap", "aria-label": `Contribution per person and ${unit}` }, h("thead", {}, head), h("tbody", {}, ...rows)),
+      h(
+        "table",
+        { class: "heatmap-table by-day", "data-testid": "contribution-heatmap", "aria-label": t(byDay ? "heatmaps.tableByDay" : "heatmaps.tableByWeek") },
+        h("thead", {}, head),
+        h("tbody", {}, ...rows),
+      ),
     ),
-    legend(heatmap.maxScore, score, `score per person and ${unit}`),
-    h("p", { class: "hint heatmap-weights" }, `Score: ${weights}.`),
+    legend(heatmap.maxScore, shownScore, t(byDay ? "heatmaps.legendByDay" : "heatmaps.legendByWeek")),
+    h("p", { class: "hint heatmap-weights" }, t("heatmaps.weights", { weights })),
   );
 }

@@ -6,6 +6,8 @@ import "../styles/heatmaps.css";
 import { request } from "../api/client";
 import { ContributionHeatmapDocument, SectionHeatmapDocument } from "../api/generated/graphql";
 import { errorMessage } from "../api/errors";
+import { t } from "../i18n";
+import { slot, withNodes } from "../i18n/nodes";
 import { h, replaceChildren } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
 import { timeElement } from "../ui/time";
@@ -18,6 +20,7 @@ import type { HeatmapBucket } from "./types";
 const STALE_RETRY_MS = 5_000;
 const STALE_RETRIES = 12; // the server's job runs within its delay (30 s by default)
 const DAYS = 14;
+const WEEKS = 12; // the server's default period of weeks
 
 interface Period {
   bucket: HeatmapBucket;
@@ -25,29 +28,29 @@ interface Period {
 }
 
 function periodOf(choice: string): Period {
-  if (choice === "weeks") return { bucket: "WEEK", from: null }; // the server's default: 12 weeks
+  if (choice === "weeks") return { bucket: "WEEK", from: null }; // the server's default: WEEKS weeks
   const start = new Date();
   start.setUTCDate(start.getUTCDate() - (DAYS - 1));
   return { bucket: "DAY", from: start.toISOString().slice(0, 10) };
 }
 
 function empty(): HTMLElement {
-  return h("p", { class: "empty", "data-testid": "heatmap-empty" }, "No activity yet.");
+  return h("p", { class: "empty", "data-testid": "heatmap-empty" }, t("heatmaps.empty"));
 }
 
 export function contributionPanel(room: Room): HTMLElement {
   const caseId = room.item.id;
   const period = h(
     "select",
-    { "aria-label": "Period" },
-    h("option", { value: "days", selected: true }, `Last ${DAYS} days`),
-    h("option", { value: "weeks" }, "Last 12 weeks"),
+    { "aria-label": t("heatmaps.period") },
+    h("option", { value: "days", selected: true }, t("heatmaps.lastDays", { count: DAYS })),
+    h("option", { value: "weeks" }, t("heatmaps.lastWeeks", { count: WEEKS })),
   );
-  const refresh = h("button", { type: "button", class: "button-quiet" }, "Refresh");
+  const refresh = h("button", { type: "button", class: "button-quiet" }, t("common.refresh"));
   const notice = noticeArea();
   const freshness = h("p", { class: "hint heatmap-freshness", "data-testid": "heatmap-freshness" });
-  const contribution = h("div", { class: "heatmap-holder" }, h("p", { class: "loading" }, "Loading…"));
-  const sections = h("div", { class: "heatmap-holder" }, h("p", { class: "loading" }, "Loading…"));
+  const contribution = h("div", { class: "heatmap-holder" }, h("p", { class: "loading" }, t("common.loading")));
+  const sections = h("div", { class: "heatmap-holder" }, h("p", { class: "loading" }, t("common.loading")));
   let retries = 0;
   let timer: number | undefined;
   let closed = false;
@@ -84,8 +87,8 @@ export function contributionPanel(room: Room): HTMLElement {
       const computed = heatmap.computedAt ?? bySection.computedAt;
       replaceChildren(
         freshness,
-        stale ? "Counting the latest edits; this updates by itself. " : null,
-        computed ? h("span", {}, "Document edits counted ", timeElement(computed), ".") : null,
+        stale ? t("heatmaps.stale") : null,
+        computed ? h("span", {}, ...withNodes(t("heatmaps.counted", { time: slot("time") }), { time: timeElement(computed) })) : null,
       );
       // Keep asking while edits wait to be counted, but only while the room is open.
       if (stale && retries < STALE_RETRIES && !closed) {
@@ -111,18 +114,18 @@ export function contributionPanel(room: Room): HTMLElement {
   const el = h(
     "div",
     { class: "contribution" },
-    h("div", { class: "heatmap-controls" }, h("label", { class: "inline" }, "Show ", period), refresh),
+    h("div", { class: "heatmap-controls" }, h("label", { class: "inline" }, t("heatmaps.show"), period), refresh),
     notice.el,
     h(
       "section",
       { class: "heatmap-section", "aria-labelledby": "contribution-heading" },
-      h("div", { class: "heatmap-head" }, h("h3", { id: "contribution-heading" }, "Who contributed when"), pictureButton(caseId, "contribution", pictureQuery, showError)),
+      h("div", { class: "heatmap-head" }, h("h3", { id: "contribution-heading" }, t("heatmaps.whoWhen")), pictureButton(caseId, "contribution", pictureQuery, showError)),
       contribution,
     ),
     h(
       "section",
       { class: "heatmap-section", "aria-labelledby": "sections-heading" },
-      h("div", { class: "heatmap-head" }, h("h3", { id: "sections-heading" }, "Whose text each section holds"), pictureButton(caseId, "sections", () => new URLSearchParams(), showError)),
+      h("div", { class: "heatmap-head" }, h("h3", { id: "sections-heading" }, t("heatmaps.whoseText")), pictureButton(caseId, "sections", () => new URLSearchParams(), showError)),
       sections,
     ),
     freshness,

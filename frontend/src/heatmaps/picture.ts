@@ -1,17 +1,21 @@
 // Saving a heatmap as the server draws it (/cases/{id}/heatmap.svg). The picture needs the Bearer
 // header, which an <img> or a plain link cannot send, so it is fetched and handed over as a blob.
 
-import { errorMessage } from "../api/errors";
+import { ApiError, errorMessage } from "../api/errors";
+import { t } from "../i18n";
 import { getToken } from "../session";
 import { h } from "../ui/dom";
 
 export type PictureKind = "contribution" | "sections";
 
+// The picture route answers a refusal as plain text with the status of its code (server/api/heatmap_images.py).
+const CODE_OF_STATUS: Record<number, string> = { 400: "BAD_INPUT", 401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND", 429: "RATE_LIMITED" };
+
 async function download(caseId: string, query: URLSearchParams, filename: string): Promise<void> {
   const response = await fetch(`/cases/${encodeURIComponent(caseId)}/heatmap.svg?${query}`, {
     headers: { Authorization: `Bearer ${getToken() ?? ""}` },
   });
-  if (!response.ok) throw new Error((await response.text()) || `The picture could not be made (status ${response.status}).`);
+  if (!response.ok) throw new ApiError(CODE_OF_STATUS[response.status] ?? "SERVER_STATUS", await response.text(), { status: response.status });
   const url = URL.createObjectURL(await response.blob());
   const link = h("a", { href: url, download: filename });
   link.click();
@@ -21,7 +25,7 @@ async function download(caseId: string, query: URLSearchParams, filename: string
 
 /** A button that saves the picture; `query` gives its current parameters (kind, bucket, from). */
 export function pictureButton(caseId: string, kind: PictureKind, query: () => URLSearchParams, onError: (message: string) => void): HTMLButtonElement {
-  const button = h("button", { type: "button", class: "button-quiet picture-button" }, "Save as SVG");
+  const button = h("button", { type: "button", class: "button-quiet picture-button" }, t("heatmaps.saveSvg"));
   button.addEventListener("click", () => {
     button.disabled = true;
     const params = query();

@@ -1,5 +1,6 @@
 // The colour scale shared by both heatmaps: five steps from pale to deep blue, and its legend.
 
+import { t } from "../i18n";
 import { h } from "../ui/dom";
 
 const STEPS = ["#dbe4fb", "#a9bff3", "#7096e6", "#3f6bd6", "#1e3f9e"];
@@ -25,7 +26,7 @@ export function legend(max: number, format: (value: number) => string, caption: 
   const width = max / STEPS.length;
   return h(
     "div",
-    { class: "heatmap-legend", "aria-label": `Colour scale: ${caption}` },
+    { class: "heatmap-legend", "aria-label": t("heatmaps.scale", { caption }) },
     h("span", {}, format(0)),
     ...STEPS.map((color, i) =>
       h("span", {

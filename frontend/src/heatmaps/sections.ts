@@ -1,30 +1,39 @@
 // The section heatmap as a table: people × the document's sections, by the text of each that is still there.
 
+import { t } from "../i18n";
+import { formatNumber } from "../i18n/format";
 import { h } from "../ui/dom";
 import { colorFor, isDeep, legend } from "./scale";
 import type { SectionHeatmap } from "./types";
 
+/** A share as the attributes carry it: "40%". */
 function percent(share: number): string {
   return `${Math.round(share * 100)}%`;
+}
+
+/** A share as people read it, in the UI's language. */
+function shownPercent(share: number): string {
+  return formatNumber(share, { style: "percent" });
 }
 
 export function sectionTable(heatmap: SectionHeatmap): HTMLElement {
   const head = h(
     "tr",
     {},
-    h("th", { scope: "col", class: "who" }, "Person"),
-    ...heatmap.sections.map((section) =>
-      h(
+    h("th", { scope: "col", class: "who" }, t("heatmaps.person")),
+    ...heatmap.sections.map((section) => {
+      const sizes = { title: section.title, count: section.totalChars, total: formatNumber(section.totalChars), unknown: formatNumber(section.unattributedChars) };
+      return h(
         "th",
         {
           scope: "col",
           class: "section-title",
-          title: `${section.title}: ${section.totalChars.toLocaleString()} characters${section.unattributedChars ? `, ${section.unattributedChars.toLocaleString()} of them by unknown authors` : ""}`,
+          title: section.unattributedChars ? t("heatmaps.sectionUnknown", sizes) : t("heatmaps.section", sizes),
         },
         section.title,
-      ),
-    ),
-    h("th", { scope: "col", class: "total" }, "Chars"),
+      );
+    }),
+    h("th", { scope: "col", class: "total" }, t("heatmaps.chars")),
   );
   const rows = heatmap.rows.map((row) => {
     const bySection = new Map(row.cells.map((cell) => [cell.section, cell]));
@@ -35,8 +44,15 @@ export function sectionTable(heatmap: SectionHeatmap): HTMLElement {
       ...heatmap.sections.map((section) => {
         const cell = bySection.get(section.index);
         const tip = cell
-          ? `${row.user.name}: ${cell.chars.toLocaleString()} of the ${section.totalChars.toLocaleString()} characters in “${section.title}” (${percent(cell.share)}) are theirs and still there`
-          : `${row.user.name}: none of the text in “${section.title}”`;
+          ? t("heatmaps.theirs", {
+              name: row.user.name,
+              chars: formatNumber(cell.chars),
+              count: section.totalChars,
+              total: formatNumber(section.totalChars),
+              title: section.title,
+              share: shownPercent(cell.share),
+            })
+          : t("heatmaps.noneOfIt", { name: row.user.name, title: section.title });
         return h(
           "td",
           {
@@ -47,10 +63,10 @@ export function sectionTable(heatmap: SectionHeatmap): HTMLElement {
             "data-testid": "section-cell",
             "data-share": cell ? percent(cell.share) : "0%",
           },
-          cell ? percent(cell.share) : "",
+          cell ? shownPercent(cell.share) : "",
         );
       }),
-      h("td", { class: "total" }, row.chars.toLocaleString()),
+      h("td", { class: "total" }, formatNumber(row.chars)),
     );
   });
   return h(
@@ -59,8 +75,8 @@ export function sectionTable(heatmap: SectionHeatmap): HTMLElement {
     h(
       "div",
       { class: "heatmap-scroll" },
-      h("table", { class: "heatmap-table by-section", "data-testid": "section-heatmap", "aria-label": "Surviving text per person and section" }, h("thead", {}, head), h("tbody", {}, ...rows)),
+      h("table", { class: "heatmap-table by-section", "data-testid": "section-heatmap", "aria-label": t("heatmaps.sectionsLabel") }, h("thead", {}, head), h("tbody", {}, ...rows)),
     ),
-    legend(1, percent, "share of the section's text"),
+    legend(1, shownPercent, t("heatmaps.shareCaption")),
   );
 }

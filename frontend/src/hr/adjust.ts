@@ -4,6 +4,8 @@ import { request } from "../api/client";
 import { AdjustPointsDocument, TeamBalancesDocument } from "../api/generated/graphql";
 import { errorMessage } from "../api/errors";
 import type { Teammate } from "../points/types";
+import { t } from "../i18n";
+import { formatPoints } from "../i18n/format";
 import { h, replaceChildren } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
 
@@ -11,19 +13,19 @@ const SEARCH_DELAY_MS = 200;
 
 export function adjustPoints(): HTMLElement {
   const notice = noticeArea();
-  const search = h("input", { type: "search", placeholder: "Search people by name or email", "aria-label": "Search teammates" });
-  const people = h("ul", { class: "people-list", "aria-label": "Teammates" });
-  const who = h("p", { class: "hint", "data-testid": "adjust-who" }, "Choose a person above.");
-  const delta = h("input", { type: "number", required: true, placeholder: "+20 or -5", "aria-label": "Points to add (negative to take)", class: "narrow" });
-  const reason = h("input", { required: true, maxlength: 500, placeholder: "Reason (the person sees it)", "aria-label": "Reason" });
-  const submit = h("button", { type: "submit", class: "button-primary", disabled: true }, "Adjust");
+  const search = h("input", { type: "search", placeholder: t("common.searchPeople"), "aria-label": t("hr.adjust.search") });
+  const people = h("ul", { class: "people-list", "aria-label": t("hr.adjust.teammates") });
+  const who = h("p", { class: "hint", "data-testid": "adjust-who" }, t("hr.adjust.choose"));
+  const delta = h("input", { type: "number", required: true, placeholder: t("hr.adjust.deltaPlaceholder"), "aria-label": t("hr.adjust.delta"), class: "narrow" });
+  const reason = h("input", { required: true, maxlength: 500, placeholder: t("hr.adjust.reasonPlaceholder"), "aria-label": t("hr.adjust.reason") });
+  const submit = h("button", { type: "submit", class: "button-primary", disabled: true }, t("hr.adjust.submit"));
   let chosen: Teammate | null = null;
   let timer: number | undefined;
   let latest = 0;
 
   function choose(person: Teammate): void {
     chosen = person;
-    who.textContent = `${person.name} has ${person.pointsBalance} points.`;
+    who.textContent = t("hr.adjust.has", { name: person.name, count: person.pointsBalance, points: formatPoints(person.pointsBalance) });
     submit.disabled = false;
     for (const item of people.querySelectorAll("[aria-pressed]")) item.setAttribute("aria-pressed", String(item.getAttribute("data-user-id") === person.id));
   }
@@ -44,12 +46,12 @@ export function adjustPoints(): HTMLElement {
               { type: "button", class: "person", "data-user-id": person.id, "data-email": person.email, "aria-pressed": String(chosen?.id === person.id), onclick: () => choose(person) },
               h("span", { class: "member-name" }, person.name),
               h("span", { class: "member-email" }, person.email),
-              h("span", { class: "num" }, `${person.pointsBalance} pts`),
+              h("span", { class: "num" }, t("hr.adjust.pts", { points: formatPoints(person.pointsBalance) })),
             ),
           ),
         ),
       );
-      if (users.nodes.length === 0) people.append(h("li", { class: "empty" }, "Nobody in your team matches."));
+      if (users.nodes.length === 0) people.append(h("li", { class: "empty" }, t("common.nobodyMatches")));
     } catch (error) {
       notice.show(errorMessage(error));
     }
@@ -67,12 +69,12 @@ export function adjustPoints(): HTMLElement {
         reason: reason.value.trim(),
       });
       if (done.entry) {
-        notice.show(`${chosen.name} now has ${done.entry.balanceAfter} points.`, "info");
+        notice.show(t("hr.adjust.nowHas", { name: chosen.name, count: done.entry.balanceAfter, points: formatPoints(done.entry.balanceAfter) }), "info");
         chosen = { ...chosen, pointsBalance: done.entry.balanceAfter };
-        who.textContent = `${chosen.name} has ${done.entry.balanceAfter} points.`;
+        who.textContent = t("hr.adjust.has", { name: chosen.name, count: done.entry.balanceAfter, points: formatPoints(done.entry.balanceAfter) });
       } else {
         // Above the approval threshold: nothing moves until another HR person approves it.
-        notice.show(`That is a large adjustment: it waits for another HR person to approve it.`, "info");
+        notice.show(t("hr.adjust.waits"), "info");
       }
       delta.value = "";
       reason.value = "";
@@ -93,7 +95,7 @@ export function adjustPoints(): HTMLElement {
   return h(
     "section",
     { class: "card", "aria-labelledby": "adjust-title" },
-    h("h2", { id: "adjust-title" }, "Adjust points"),
+    h("h2", { id: "adjust-title" }, t("hr.adjust.title")),
     search,
     people,
     h("form", { class: "inline-form", onsubmit: (event) => void adjust(event) }, who, delta, reason, submit),

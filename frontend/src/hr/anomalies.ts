@@ -4,9 +4,11 @@
 import { request } from "../api/client";
 import { PointAnomaliesDocument } from "../api/generated/graphql";
 import { errorMessage } from "../api/errors";
+import { t } from "../i18n";
+import { formatNumber, formatPoints } from "../i18n/format";
 import { h, replaceChildren } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
-import { plural } from "../ui/plural";
+import { dayOf } from "../ui/time";
 
 export function pointAnomalies(): HTMLElement {
   const notice = noticeArea();
@@ -17,10 +19,13 @@ export function pointAnomalies(): HTMLElement {
     notice.clear();
     try {
       const { pointAnomalies: report } = await request(PointAnomaliesDocument, { first: 20 });
-      rule.textContent =
-        `Since ${new Date(report.since).toLocaleDateString(undefined, { timeZone: "UTC" })}: ${plural(report.pairsSeen, "pair", "pairs")} of teammates granted points (either way) ` +
-        `(median ${report.medianPairPoints}). A pair is listed when both award each other, together at least ${report.floor} points ` +
-        `and more than ${report.factor} times the median of the other pairs.`;
+      rule.textContent = t("hr.anomalies.rule", {
+        since: dayOf(report.since),
+        count: report.pairsSeen,
+        median: formatNumber(report.medianPairPoints),
+        floor: formatPoints(report.floor),
+        factor: formatNumber(report.factor),
+      });
       replaceChildren(
         body,
         ...report.pairs.map((pair) =>
@@ -28,14 +33,14 @@ export function pointAnomalies(): HTMLElement {
             "tr",
             { "data-testid": "anomaly-pair" },
             h("td", {}, `${pair.a.name} ⇄ ${pair.b.name}`),
-            h("td", { class: "num" }, `${pair.aFromB} (${pair.aAwards})`),
-            h("td", { class: "num" }, `${pair.bFromA} (${pair.bAwards})`),
-            h("td", { class: "num" }, String(pair.total)),
-            h("td", { class: "num" }, pair.timesMedian === null || pair.timesMedian === undefined ? "—" : `×${pair.timesMedian}`),
+            h("td", { class: "num" }, `${formatPoints(pair.aFromB)} (${formatNumber(pair.aAwards)})`),
+            h("td", { class: "num" }, `${formatPoints(pair.bFromA)} (${formatNumber(pair.bAwards)})`),
+            h("td", { class: "num" }, formatPoints(pair.total)),
+            h("td", { class: "num" }, pair.timesMedian === null || pair.timesMedian === undefined ? "—" : `×${formatNumber(pair.timesMedian)}`),
           ),
         ),
       );
-      if (report.pairs.length === 0) body.append(h("tr", {}, h("td", { colspan: 5, class: "empty" }, "No pair stands out.")));
+      if (report.pairs.length === 0) body.append(h("tr", {}, h("td", { colspan: 5, class: "empty" }, t("hr.anomalies.none"))));
     } catch (error) {
       notice.show(errorMessage(error));
     }
@@ -45,23 +50,23 @@ export function pointAnomalies(): HTMLElement {
   return h(
     "section",
     { class: "card", "aria-labelledby": "anomalies-title" },
-    h("div", { class: "card-head" }, h("h2", { id: "anomalies-title" }, "Points anomalies"), h("button", { type: "button", class: "button-quiet", onclick: () => void load() }, "Refresh")),
+    h("div", { class: "card-head" }, h("h2", { id: "anomalies-title" }, t("hr.anomalies.title")), h("button", { type: "button", class: "button-quiet", onclick: () => void load() }, t("common.refresh"))),
     rule,
     notice.el,
     h(
       "table",
-      { class: "data-table", "aria-label": "Points anomalies" },
+      { class: "data-table", "aria-label": t("hr.anomalies.title") },
       h(
         "thead",
         {},
         h(
           "tr",
           {},
-          h("th", {}, "Pair"),
-          h("th", { class: "num" }, "First earned from second (awards)"),
-          h("th", { class: "num" }, "Second earned from first (awards)"),
-          h("th", { class: "num" }, "Total"),
-          h("th", { class: "num" }, "× median of other pairs"),
+          h("th", {}, t("hr.anomalies.pair")),
+          h("th", { class: "num" }, t("hr.anomalies.firstFromSecond")),
+          h("th", { class: "num" }, t("hr.anomalies.secondFromFirst")),
+          h("th", { class: "num" }, t("hr.anomalies.total")),
+          h("th", { class: "num" }, t("hr.anomalies.timesMedian")),
         ),
       ),
       body,

@@ -5,25 +5,26 @@ import { ApproveRedemptionDocument, FulfilRedemptionDocument, RedemptionQueueDoc
 import { errorMessage } from "../api/errors";
 import { redemptionList } from "../points/redemptions";
 import type { Redemption, RedemptionStatus } from "../points/types";
+import { t } from "../i18n";
 import { h } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
 
-const FILTERS: { value: RedemptionStatus | ""; label: string }[] = [
-  { value: "REQUESTED", label: "Pending" },
-  { value: "APPROVED", label: "Approved, to hand over" },
-  { value: "FULFILLED", label: "Fulfilled" },
-  { value: "REJECTED", label: "Rejected" },
-  { value: "", label: "All" },
+const FILTERS: { value: RedemptionStatus | ""; label: () => string }[] = [
+  { value: "REQUESTED", label: () => t("points.statuses.REQUESTED") },
+  { value: "APPROVED", label: () => t("hr.queue.toHandOver") },
+  { value: "FULFILLED", label: () => t("points.statuses.FULFILLED") },
+  { value: "REJECTED", label: () => t("points.statuses.REJECTED") },
+  { value: "", label: () => t("hr.queue.all") },
 ];
 
 export function redemptionQueue(): { el: HTMLElement; reload: () => Promise<void> } {
   const notice = noticeArea();
   const filter = h(
     "select",
-    { "aria-label": "Show redemptions", "data-testid": "queue-filter" },
-    ...FILTERS.map((f) => h("option", { value: f.value }, f.label)),
+    { "aria-label": t("hr.queue.filter"), "data-testid": "queue-filter" },
+    ...FILTERS.map((f) => h("option", { value: f.value }, f.label())),
   );
-  const more = h("button", { type: "button", class: "button-quiet", hidden: true }, "Show more");
+  const more = h("button", { type: "button", class: "button-quiet", hidden: true }, t("common.showMore"));
   let cursor: string | null = null;
 
   async function decide(run: () => Promise<Redemption>, done: string): Promise<void> {
@@ -32,14 +33,14 @@ export function redemptionQueue(): { el: HTMLElement; reload: () => Promise<void
       const updated = await run();
       // The row stays where it is with its new status, so the next step (fulfil) is one click away.
       list.upsert(updated);
-      notice.show(`${updated.reward.name} for ${updated.requester.name}: ${done}`, "info");
+      notice.show(t("hr.queue.done", { reward: updated.reward.name, name: updated.requester.name, outcome: done }), "info");
     } catch (error) {
       notice.show(errorMessage(error));
     }
   }
 
   function rejectForm(item: Redemption, holder: HTMLElement): void {
-    const reason = h("input", { required: true, maxlength: 500, placeholder: "Why (the requester sees this)", "aria-label": "Reason for rejecting" });
+    const reason = h("input", { required: true, maxlength: 500, placeholder: t("hr.reasonPlaceholder"), "aria-label": t("hr.queue.rejectReason") });
     const form = h(
       "form",
       {
@@ -48,13 +49,13 @@ export function redemptionQueue(): { el: HTMLElement; reload: () => Promise<void
           event.preventDefault();
           void decide(
             async () => (await request(RejectRedemptionDocument, { id: item.id, reason: reason.value.trim() })).rejectRedemption,
-            "rejected; the points went back.",
+            t("hr.queue.rejected"),
           );
         },
       },
       reason,
-      h("button", { type: "submit", class: "button-primary" }, "Reject"),
-      h("button", { type: "button", class: "button-quiet", onclick: () => form.remove() }, "Cancel"),
+      h("button", { type: "submit", class: "button-primary" }, t("common.reject")),
+      h("button", { type: "button", class: "button-quiet", onclick: () => form.remove() }, t("common.cancel")),
     );
     holder.append(form);
     reason.focus();
@@ -64,15 +65,15 @@ export function redemptionQueue(): { el: HTMLElement; reload: () => Promise<void
     if (item.status !== "REQUESTED" && item.status !== "APPROVED") return null;
     const holder = h("div", { class: "row-actions" });
     if (item.status === "REQUESTED") {
-      holder.append(h("button", { type: "button", class: "button-primary", onclick: () => void decide(async () => (await request(ApproveRedemptionDocument, { id: item.id })).approveRedemption, "approved.") }, "Approve"));
+      holder.append(h("button", { type: "button", class: "button-primary", onclick: () => void decide(async () => (await request(ApproveRedemptionDocument, { id: item.id })).approveRedemption, t("hr.queue.approved")) }, t("common.approve")));
     } else {
-      holder.append(h("button", { type: "button", class: "button-primary", onclick: () => void decide(async () => (await request(FulfilRedemptionDocument, { id: item.id })).fulfilRedemption, "handed over.") }, "Mark fulfilled"));
+      holder.append(h("button", { type: "button", class: "button-primary", onclick: () => void decide(async () => (await request(FulfilRedemptionDocument, { id: item.id })).fulfilRedemption, t("hr.queue.handedOver")) }, t("hr.queue.markFulfilled")));
     }
-    holder.append(h("button", { type: "button", class: "button-quiet", onclick: () => { if (!holder.querySelector("form")) rejectForm(item, holder); } }, "Reject…"));
+    holder.append(h("button", { type: "button", class: "button-quiet", onclick: () => { if (!holder.querySelector("form")) rejectForm(item, holder); } }, t("common.rejectMore")));
     return holder;
   }
 
-  const list = redemptionList({ emptyText: "Nothing here.", showRequester: true, actions });
+  const list = redemptionList({ emptyText: t("hr.queue.empty"), showRequester: true, actions });
 
   async function load(reset: boolean): Promise<void> {
     if (reset) cursor = null;
@@ -101,7 +102,7 @@ export function redemptionQueue(): { el: HTMLElement; reload: () => Promise<void
   const el = h(
     "section",
     { class: "card", "aria-labelledby": "queue-title", "data-testid": "redemption-queue" },
-    h("div", { class: "card-head" }, h("h2", { id: "queue-title" }, "Redemptions"), filter, h("button", { type: "button", class: "button-quiet", onclick: () => void load(true) }, "Refresh")),
+    h("div", { class: "card-head" }, h("h2", { id: "queue-title" }, t("hr.queue.title")), filter, h("button", { type: "button", class: "button-quiet", onclick: () => void load(true) }, t("common.refresh"))),
     notice.el,
     list.el,
     more,

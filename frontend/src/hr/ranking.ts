@@ -3,21 +3,31 @@
 import { request } from "../api/client";
 import { ContributionRankingDocument } from "../api/generated/graphql";
 import { errorMessage } from "../api/errors";
-import { ACTION_LABELS } from "../points/labels";
+import { actionLabel } from "../points/labels";
+import { t } from "../i18n";
+import { formatDate, formatNumber, formatPoints } from "../i18n/format";
 import { h, replaceChildren } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
+import { dayOf } from "../ui/time";
 
 type Granularity = "year" | "half" | "quarter" | "month";
 
-const PARTS: Record<Granularity, { value: string; label: string }[]> = {
-  year: [],
-  half: ["H1", "H2"].map((p) => ({ value: p, label: p })),
-  quarter: ["Q1", "Q2", "Q3", "Q4"].map((p) => ({ value: p, label: p })),
-  month: Array.from({ length: 12 }, (_, i) => {
-    const value = String(i + 1).padStart(2, "0");
-    return { value, label: new Date(Date.UTC(2000, i, 1)).toLocaleString(undefined, { month: "long", timeZone: "UTC" }) };
-  }),
-};
+/** The parts of a year the API names (H1, Q3, 05), as the UI's language says them. */
+function partsOf(granularity: Granularity): { value: string; label: string }[] {
+  switch (granularity) {
+    case "year":
+      return [];
+    case "half":
+      return (["H1", "H2"] as const).map((p) => ({ value: p, label: t(`hr.ranking.parts.${p}`) }));
+    case "quarter":
+      return (["Q1", "Q2", "Q3", "Q4"] as const).map((p) => ({ value: p, label: t(`hr.ranking.parts.${p}`) }));
+    case "month":
+      return Array.from({ length: 12 }, (_, i) => ({
+        value: String(i + 1).padStart(2, "0"),
+        label: formatDate(Date.UTC(2000, i, 1), { month: "long", timeZone: "UTC" }),
+      }));
+  }
+}
 
 /** The period string the API reads: 2026, 2026-H1, 2026-Q3 or 2026-05. */
 export function periodOf(year: number, granularity: Granularity, part: string): string {
@@ -37,20 +47,20 @@ export function contributionRanking(): HTMLElement {
   const notice = noticeArea();
   const granularity = h(
     "select",
-    { "aria-label": "Period length", "data-testid": "ranking-granularity" },
-    h("option", { value: "year" }, "Year"),
-    h("option", { value: "half" }, "Half year"),
-    h("option", { value: "quarter" }, "Quarter"),
-    h("option", { value: "month" }, "Month"),
+    { "aria-label": t("hr.ranking.granularity"), "data-testid": "ranking-granularity" },
+    h("option", { value: "year" }, t("hr.ranking.year")),
+    h("option", { value: "half" }, t("hr.ranking.half")),
+    h("option", { value: "quarter" }, t("hr.ranking.quarter")),
+    h("option", { value: "month" }, t("hr.ranking.month")),
   );
-  const year = h("input", { type: "number", min: 2000, max: 2100, value: now.getUTCFullYear(), "aria-label": "Year", class: "narrow" });
-  const part = h("select", { "aria-label": "Part of the year", hidden: true });
+  const year = h("input", { type: "number", min: 2000, max: 2100, value: now.getUTCFullYear(), "aria-label": t("hr.ranking.yearField"), class: "narrow" });
+  const part = h("select", { "aria-label": t("hr.ranking.part"), hidden: true });
   const caption = h("p", { class: "hint", "data-testid": "ranking-period" });
   const body = h("tbody", {});
 
   function fillParts(): void {
     const g = granularity.value as Granularity;
-    replaceChildren(part, ...PARTS[g].map((p) => h("option", { value: p.value, selected: p.value === currentPart(g, now) }, p.label)));
+    replaceChildren(part, ...partsOf(g).map((p) => h("option", { value: p.value, selected: p.value === currentPart(g, now) }, p.label)));
     part.hidden = g === "year";
   }
 
@@ -59,22 +69,26 @@ export function contributionRanking(): HTMLElement {
     const period = periodOf(Number(year.value), granularity.value as Granularity, part.value);
     try {
       const { contributionRanking: ranking } = await request(ContributionRankingDocument, { period });
-      caption.textContent = `${ranking.period}: ${new Date(ranking.start).toLocaleDateString(undefined, { timeZone: "UTC" })} to ${new Date(new Date(ranking.end).getTime() - 1).toLocaleDateString(undefined, { timeZone: "UTC" })} (UTC).`;
+      caption.textContent = t("hr.ranking.caption", {
+        period: ranking.period,
+        start: dayOf(ranking.start),
+        end: dayOf(new Date(new Date(ranking.end).getTime() - 1)),
+      });
       replaceChildren(
         body,
         ...ranking.rows.map((row) =>
           h(
             "tr",
             { "data-testid": "ranking-row" },
-            h("td", { class: "num" }, String(row.rank)),
+            h("td", { class: "num" }, formatNumber(row.rank)),
             h("td", {}, row.user.name),
-            h("td", { class: "num" }, String(row.points)),
-            h("td", { class: "num" }, String(row.awards)),
-            h("td", { class: "hint" }, row.byAction.map((a) => `${ACTION_LABELS[a.action] ?? a.action}: ${a.points}`).join(" · ")),
+            h("td", { class: "num" }, formatPoints(row.points)),
+            h("td", { class: "num" }, formatNumber(row.awards)),
+            h("td", { class: "hint" }, row.byAction.map((a) => t("hr.ranking.byActionItem", { action: actionLabel(a.action), points: formatPoints(a.points) })).join(" · ")),
           ),
         ),
       );
-      if (ranking.rows.length === 0) body.append(h("tr", {}, h("td", { colspan: 5, class: "empty" }, "Nobody earned points in this period.")));
+      if (ranking.rows.length === 0) body.append(h("tr", {}, h("td", { colspan: 5, class: "empty" }, t("hr.ranking.nobody"))));
     } catch (error) {
       notice.show(errorMessage(error));
     }
@@ -92,13 +106,13 @@ export function contributionRanking(): HTMLElement {
   return h(
     "section",
     { class: "card", "aria-labelledby": "ranking-title" },
-    h("div", { class: "card-head" }, h("h2", { id: "ranking-title" }, "Contribution ranking"), granularity, year, part),
+    h("div", { class: "card-head" }, h("h2", { id: "ranking-title" }, t("hr.ranking.title")), granularity, year, part),
     caption,
     notice.el,
     h(
       "table",
-      { class: "data-table", "aria-label": "Contribution ranking" },
-      h("thead", {}, h("tr", {}, h("th", { class: "num" }, "Rank"), h("th", {}, "Person"), h("th", { class: "num" }, "Points"), h("th", { class: "num" }, "Awards"), h("th", {}, "By action"))),
+      { class: "data-table", "aria-label": t("hr.ranking.title") },
+      h("thead", {}, h("tr", {}, h("th", { class: "num" }, t("hr.ranking.rank")), h("th", {}, t("hr.ranking.person")), h("th", { class: "num" }, t("hr.ranking.points")), h("th", { class: "num" }, t("hr.ranking.awards")), h("th", {}, t("hr.ranking.byAction")))),
       body,
     ),
   );

@@ -3,13 +3,14 @@
 import { request } from "../api/client";
 import { CreateRewardDocument, RewardsDocument, UpdateRewardDocument, type UpdateRewardInput } from "../api/generated/graphql";
 import { errorMessage } from "../api/errors";
-import { KIND_LABELS } from "../points/labels";
+import { kindLabel } from "../points/labels";
 import { REWARD_KINDS, type Reward, type RewardKind } from "../points/types";
+import { t } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
 
 function kindSelect(selected: RewardKind): HTMLSelectElement {
-  return h("select", { "aria-label": "Kind" }, ...REWARD_KINDS.map((k) => h("option", { value: k, selected: k === selected }, KIND_LABELS[k])));
+  return h("select", { "aria-label": t("hr.rewards.kind") }, ...REWARD_KINDS.map((k) => h("option", { value: k, selected: k === selected }, kindLabel(k))));
 }
 
 /** A blank stock field means unlimited (null). */
@@ -25,7 +26,7 @@ export function rewardEditor(): HTMLElement {
     notice.clear();
     try {
       const { updateReward } = await request(UpdateRewardDocument, { id: reward.id, input });
-      notice.show(`${updateReward.name} is saved${updateReward.active ? "" : " (withdrawn: members no longer see it)"}.`, "info");
+      notice.show(updateReward.active ? t("hr.rewards.saved", { name: updateReward.name }) : t("hr.rewards.savedWithdrawn", { name: updateReward.name }), "info");
       await load();
     } catch (error) {
       notice.show(errorMessage(error));
@@ -33,11 +34,11 @@ export function rewardEditor(): HTMLElement {
   }
 
   function row(reward: Reward): HTMLElement {
-    const name = h("input", { value: reward.name, required: true, maxlength: 200, "aria-label": "Name" });
+    const name = h("input", { value: reward.name, required: true, maxlength: 200, "aria-label": t("hr.rewards.name") });
     const kind = kindSelect(reward.kind);
-    const cost = h("input", { type: "number", min: 1, value: reward.cost, required: true, "aria-label": "Cost", class: "narrow" });
-    const stock = h("input", { type: "number", min: 0, value: reward.stock ?? "", placeholder: "unlimited", "aria-label": "Stock", class: "narrow" });
-    const active = h("input", { type: "checkbox", checked: reward.active, "aria-label": "Offered" });
+    const cost = h("input", { type: "number", min: 1, value: reward.cost, required: true, "aria-label": t("hr.rewards.cost"), class: "narrow" });
+    const stock = h("input", { type: "number", min: 0, value: reward.stock ?? "", placeholder: t("hr.rewards.unlimited"), "aria-label": t("hr.rewards.stock"), class: "narrow" });
+    const active = h("input", { type: "checkbox", checked: reward.active, "aria-label": t("hr.rewards.offered") });
     return h(
       "tr",
       { "data-reward-id": reward.id, "data-testid": "reward-edit", class: reward.active ? "" : "inactive" },
@@ -45,7 +46,7 @@ export function rewardEditor(): HTMLElement {
       h("td", {}, kind),
       h("td", {}, cost),
       h("td", {}, stock),
-      h("td", {}, h("label", { class: "inline" }, active, "offered")),
+      h("td", {}, h("label", { class: "inline" }, active, t("hr.rewards.offeredLabel"))),
       h(
         "td",
         {},
@@ -63,7 +64,7 @@ export function rewardEditor(): HTMLElement {
                 active: active.checked,
               }),
           },
-          "Save",
+          t("common.save"),
         ),
       ),
     );
@@ -73,18 +74,18 @@ export function rewardEditor(): HTMLElement {
     try {
       const { rewards } = await request(RewardsDocument, { includeInactive: true, first: 100 });
       replaceChildren(body, ...rewards.nodes.map(row));
-      if (rewards.nodes.length === 0) body.append(h("tr", {}, h("td", { colspan: 6, class: "empty" }, "No rewards yet. Add the first one above.")));
+      if (rewards.nodes.length === 0) body.append(h("tr", {}, h("td", { colspan: 6, class: "empty" }, t("hr.rewards.empty"))));
     } catch (error) {
       notice.show(errorMessage(error));
     }
   }
 
-  const newName = h("input", { required: true, maxlength: 200, placeholder: "e.g. Leadership course", "aria-label": "New reward name" });
+  const newName = h("input", { required: true, maxlength: 200, placeholder: t("hr.rewards.namePlaceholder"), "aria-label": t("hr.rewards.newName") });
   const newKind = kindSelect("TRAINING");
-  newKind.setAttribute("aria-label", "New reward kind");
-  const newCost = h("input", { type: "number", min: 1, required: true, placeholder: "cost", "aria-label": "New reward cost", class: "narrow" });
-  const newStock = h("input", { type: "number", min: 0, placeholder: "unlimited", "aria-label": "New reward stock", class: "narrow" });
-  const newDescription = h("input", { maxlength: 1000, placeholder: "Description (optional)", "aria-label": "New reward description" });
+  newKind.setAttribute("aria-label", t("hr.rewards.newKind"));
+  const newCost = h("input", { type: "number", min: 1, required: true, placeholder: t("hr.rewards.costPlaceholder"), "aria-label": t("hr.rewards.newCost"), class: "narrow" });
+  const newStock = h("input", { type: "number", min: 0, placeholder: t("hr.rewards.unlimited"), "aria-label": t("hr.rewards.newStock"), class: "narrow" });
+  const newDescription = h("input", { maxlength: 1000, placeholder: t("hr.rewards.descriptionPlaceholder"), "aria-label": t("hr.rewards.newDescription") });
 
   async function create(event: Event): Promise<void> {
     event.preventDefault();
@@ -100,7 +101,7 @@ export function rewardEditor(): HTMLElement {
         },
       });
       (event.target as HTMLFormElement).reset();
-      notice.show(`${createReward.name} is in the catalogue.`, "info");
+      notice.show(t("hr.rewards.created", { name: createReward.name }), "info");
       await load();
     } catch (error) {
       notice.show(errorMessage(error));
@@ -111,7 +112,7 @@ export function rewardEditor(): HTMLElement {
   return h(
     "section",
     { class: "card", "aria-labelledby": "catalogue-title", "data-testid": "reward-catalogue" },
-    h("h2", { id: "catalogue-title" }, "Reward catalogue"),
+    h("h2", { id: "catalogue-title" }, t("hr.rewards.title")),
     h(
       "form",
       { class: "inline-form new-reward", onsubmit: (event) => void create(event) },
@@ -120,13 +121,13 @@ export function rewardEditor(): HTMLElement {
       newCost,
       newStock,
       newDescription,
-      h("button", { type: "submit", class: "button-primary" }, "Add reward"),
+      h("button", { type: "submit", class: "button-primary" }, t("hr.rewards.add")),
     ),
     notice.el,
     h(
       "table",
-      { class: "data-table", "aria-label": "Reward catalogue" },
-      h("thead", {}, h("tr", {}, h("th", {}, "Name"), h("th", {}, "Kind"), h("th", {}, "Cost"), h("th", {}, "Stock"), h("th", {}, "Offered"), h("th", {}, ""))),
+      { class: "data-table", "aria-label": t("hr.rewards.title") },
+      h("thead", {}, h("tr", {}, h("th", {}, t("hr.rewards.name")), h("th", {}, t("hr.rewards.kind")), h("th", {}, t("hr.rewards.cost")), h("th", {}, t("hr.rewards.stock")), h("th", {}, t("hr.rewards.offered")), h("th", {}, ""))),
       body,
     ),
   );

@@ -4,21 +4,36 @@
 import { request } from "../api/client";
 import { PointRulesDocument, UpdatePointRuleDocument } from "../api/generated/graphql";
 import { errorMessage } from "../api/errors";
-import { ACTION_LABELS } from "../points/labels";
+import { t } from "../i18n";
+import { formatList, formatPoints } from "../i18n/format";
+import { actionLabel } from "../points/labels";
 import type { PointRule } from "../points/types";
 import { h, replaceChildren } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
 import { timeElement } from "../ui/time";
+
+/** "Order won now earns 30 points, at most 60 a day and 600 a month (switched off)." */
+function savedMessage(rule: PointRule): string {
+  const limits = [
+    rule.dailyCap === null || rule.dailyCap === undefined ? null : t("hr.rules.daily", { cap: formatPoints(rule.dailyCap) }),
+    rule.monthlyCap === null || rule.monthlyCap === undefined ? null : t("hr.rules.monthly", { cap: formatPoints(rule.monthlyCap) }),
+  ].filter((limit): limit is string => limit !== null);
+  let text = t("hr.rules.earns", { action: actionLabel(rule.action), count: rule.points, points: formatPoints(rule.points) });
+  if (limits.length) text = t("hr.rules.withLimits", { text, limits: formatList(limits) });
+  if (!rule.active) text = t("hr.rules.switchedOff", { text });
+  return t("hr.rules.sentence", { text });
+}
 
 export function pointRules(): HTMLElement {
   const notice = noticeArea();
   const body = h("tbody", {});
 
   function row(rule: PointRule): HTMLElement {
-    const points = h("input", { type: "number", value: rule.points, required: true, "aria-label": `Points for ${ACTION_LABELS[rule.action]}`, class: "narrow" });
-    const cap = h("input", { type: "number", min: 0, value: rule.dailyCap ?? "", placeholder: "no cap", "aria-label": `Daily cap for ${ACTION_LABELS[rule.action]}`, class: "narrow" });
-    const monthly = h("input", { type: "number", min: 0, value: rule.monthlyCap ?? "", placeholder: "no cap", "aria-label": `Monthly cap for ${ACTION_LABELS[rule.action]}`, class: "narrow" });
-    const active = h("input", { type: "checkbox", checked: rule.active, "aria-label": `${ACTION_LABELS[rule.action]} earns points` });
+    const action = actionLabel(rule.action);
+    const points = h("input", { type: "number", value: rule.points, required: true, "aria-label": t("hr.rules.pointsFor", { action }), class: "narrow" });
+    const cap = h("input", { type: "number", min: 0, value: rule.dailyCap ?? "", placeholder: t("hr.rules.noCap"), "aria-label": t("hr.rules.dailyCapFor", { action }), class: "narrow" });
+    const monthly = h("input", { type: "number", min: 0, value: rule.monthlyCap ?? "", placeholder: t("hr.rules.noCap"), "aria-label": t("hr.rules.monthlyCapFor", { action }), class: "narrow" });
+    const active = h("input", { type: "checkbox", checked: rule.active, "aria-label": t("hr.rules.earnsPoints", { action }) });
 
     async function save(): Promise<void> {
       notice.clear();
@@ -32,11 +47,7 @@ export function pointRules(): HTMLElement {
             active: active.checked,
           },
         });
-        const limits = [
-          updatePointRule.dailyCap === null || updatePointRule.dailyCap === undefined ? null : `at most ${updatePointRule.dailyCap} a day`,
-          updatePointRule.monthlyCap === null || updatePointRule.monthlyCap === undefined ? null : `${updatePointRule.monthlyCap} a month`,
-        ].filter(Boolean);
-        notice.show(`${ACTION_LABELS[updatePointRule.action]} now earns ${updatePointRule.points} points${limits.length ? `, ${limits.join(" and ")}` : ""}${updatePointRule.active ? "" : " (switched off)"}.`, "info");
+        notice.show(savedMessage(updatePointRule), "info");
         await load();
       } catch (error) {
         notice.show(errorMessage(error));
@@ -46,13 +57,13 @@ export function pointRules(): HTMLElement {
     return h(
       "tr",
       { "data-action": rule.action, "data-testid": "point-rule" },
-      h("td", {}, ACTION_LABELS[rule.action]),
+      h("td", {}, action),
       h("td", {}, points),
       h("td", {}, cap),
       h("td", {}, monthly),
-      h("td", {}, h("label", { class: "inline" }, active, "active")),
+      h("td", {}, h("label", { class: "inline" }, active, t("hr.rules.activeLabel"))),
       h("td", {}, timeElement(rule.updatedAt)),
-      h("td", {}, h("button", { type: "button", class: "button-quiet", onclick: () => void save() }, "Save")),
+      h("td", {}, h("button", { type: "button", class: "button-quiet", onclick: () => void save() }, t("common.save"))),
     );
   }
 
@@ -69,17 +80,27 @@ export function pointRules(): HTMLElement {
   return h(
     "section",
     { class: "card", "aria-labelledby": "rules-title" },
-    h("h2", { id: "rules-title" }, "Point rules"),
-    h(
-      "p",
-      { class: "hint" },
-      "Your team's rules. Caps count points per person per action per day and per calendar month (UTC); an award beyond a cap is written with the points left (possibly 0) and says which cap stopped it. Every change is audited.",
-    ),
+    h("h2", { id: "rules-title" }, t("hr.rules.title")),
+    h("p", { class: "hint" }, t("hr.rules.hint")),
     notice.el,
     h(
       "table",
-      { class: "data-table", "aria-label": "Point rules" },
-      h("thead", {}, h("tr", {}, h("th", {}, "Action"), h("th", {}, "Points"), h("th", {}, "Daily cap"), h("th", {}, "Monthly cap"), h("th", {}, "Active"), h("th", {}, "Changed"), h("th", {}, ""))),
+      { class: "data-table", "aria-label": t("hr.rules.title") },
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          h("th", {}, t("hr.rules.action")),
+          h("th", {}, t("hr.rules.points")),
+          h("th", {}, t("hr.rules.dailyCap")),
+          h("th", {}, t("hr.rules.monthlyCap")),
+          h("th", {}, t("hr.rules.active")),
+          h("th", {}, t("hr.rules.changed")),
+          h("th", {}, ""),
+        ),
+      ),
       body,
     ),
   );

@@ -4,6 +4,7 @@ import { request } from "../api/client";
 import { errorMessage } from "../api/errors";
 import { ChangePasswordDocument, SignOutEverywhereDocument } from "../api/generated/graphql";
 import { resetSubscriptions } from "../api/subscriptions";
+import { t } from "../i18n";
 import { navigate } from "../router";
 import { clearSession, getUser } from "../session";
 import { h } from "../ui/dom";
@@ -19,14 +20,14 @@ export function accountPage(): Page {
   const current = passwordInput("current", "current-password");
   const fresh = passwordInput("new", "new-password");
   const again = passwordInput("again", "new-password");
-  const change = h("button", { type: "submit", class: "button-primary" }, "Change password");
+  const change = h("button", { type: "submit", class: "button-primary" }, t("account.changePassword"));
   const changed = noticeArea();
 
   async function changePassword(event: Event): Promise<void> {
     event.preventDefault();
     changed.clear();
     if (fresh.value !== again.value) {
-      changed.show("The two new passwords differ.");
+      changed.show(t("account.passwordsDiffer"));
       return;
     }
     change.disabled = true;
@@ -37,19 +38,17 @@ export function accountPage(): Page {
       });
       form.reset();
       changed.show(
-        others === 0
-          ? "Your password is changed."
-          : `Your password is changed; ${others} other session${others === 1 ? " was" : "s were"} signed out.`,
+        others === 0 ? t("account.changed") : t("account.changedSignedOut", { count: others }),
         "info",
       );
     } catch (error) {
-      changed.show(errorMessage(error));
+      changed.show(errorMessage(error, "account"));
     } finally {
       change.disabled = false;
     }
   }
 
-  const everywhere = h("button", { type: "button", class: "button-quiet" }, "Sign out everywhere");
+  const everywhere = h("button", { type: "button", class: "button-quiet" }, t("account.signOutEverywhere"));
   const signedOut = noticeArea();
 
   async function signOutEverywhere(): Promise<void> {
@@ -70,24 +69,24 @@ export function accountPage(): Page {
   const form = h(
     "form",
     { class: "signin-form account-form", onsubmit: (event) => void changePassword(event) },
-    h("h2", {}, "Change password"),
-    h("label", {}, "Current password", current),
-    h("label", {}, "New password (at least 8 characters)", fresh),
-    h("label", {}, "New password again", again),
+    h("h2", {}, t("account.changePassword")),
+    h("label", {}, t("account.current"), current),
+    h("label", {}, t("account.new"), fresh),
+    h("label", {}, t("account.again"), again),
     changed.el,
     change,
   );
   const el = h(
     "section",
     { class: "account" },
-    h("h1", {}, "Your account"),
+    h("h1", {}, t("account.heading")),
     user ? h("p", {}, `${user.name} · ${user.email}`) : null,
     form,
     h(
       "section",
       { class: "account-sessions" },
-      h("h2", {}, "Sessions"),
-      h("p", { class: "hint" }, "Signs you out on every device and browser, this one included."),
+      h("h2", {}, t("account.sessions")),
+      h("p", { class: "hint" }, t("account.sessionsHint")),
       signedOut.el,
       everywhere,
     ),

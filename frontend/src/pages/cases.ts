@@ -4,6 +4,7 @@ import { request } from "../api/client";
 import { errorMessage } from "../api/errors";
 import { CasesDocument, CreateCaseDocument } from "../api/generated/graphql";
 import type { CaseSummary } from "../api/types";
+import { t } from "../i18n";
 import { casePath, navigate } from "../router";
 import { h, replaceChildren } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
@@ -20,15 +21,15 @@ function caseRow(item: CaseSummary): HTMLElement {
       h("span", { class: "case-title" }, item.title),
       h("span", { class: "case-customer" }, item.customer),
     ),
-    h("span", { class: `badge role-${item.myRole.toLowerCase()}` }, item.myRole),
+    h("span", { class: `badge role-${item.myRole.toLowerCase()}` }, t(`roles.case.${item.myRole}`)),
     timeElement(item.createdAt),
   );
 }
 
 function newCaseForm(): HTMLElement {
-  const title = h("input", { name: "title", required: true, maxlength: 200, placeholder: "e.g. 华东物流 renewal" });
-  const customer = h("input", { name: "customer", required: true, maxlength: 200, placeholder: "Customer name" });
-  const submit = h("button", { type: "submit", class: "button-primary" }, "Create case");
+  const title = h("input", { name: "title", required: true, maxlength: 200, placeholder: t("cases.titlePlaceholder") });
+  const customer = h("input", { name: "customer", required: true, maxlength: 200, placeholder: t("cases.customerPlaceholder") });
+  const submit = h("button", { type: "submit", class: "button-primary" }, t("cases.create"));
   const notice = noticeArea();
 
   async function create(event: Event): Promise<void> {
@@ -49,9 +50,9 @@ function newCaseForm(): HTMLElement {
   return h(
     "form",
     { class: "card new-case", onsubmit: (event) => void create(event) },
-    h("h2", {}, "New case"),
-    h("label", {}, "Title", title),
-    h("label", {}, "Customer", customer),
+    h("h2", {}, t("cases.newCase")),
+    h("label", {}, t("cases.title"), title),
+    h("label", {}, t("cases.customer"), customer),
     notice.el,
     submit,
   );
@@ -59,7 +60,7 @@ function newCaseForm(): HTMLElement {
 
 export function casesPage(): Page {
   const list = h("ul", { class: "case-list", "aria-live": "polite" });
-  const more = h("button", { type: "button", class: "button-quiet", hidden: true }, "Show more");
+  const more = h("button", { type: "button", class: "button-quiet", hidden: true }, t("common.showMore"));
   const notice = noticeArea();
   let cursor: string | null = null;
 
@@ -68,7 +69,7 @@ export function casesPage(): Page {
     try {
       const { cases } = await request(CasesDocument, { first: 50, after: cursor });
       if (cursor === null && cases.nodes.length === 0) {
-        replaceChildren(list, h("li", { class: "empty" }, "You are not in any case yet. Create one to start."));
+        replaceChildren(list, h("li", { class: "empty" }, t("cases.empty")));
       }
       list.append(...cases.nodes.map(caseRow));
       cursor = cases.pageInfo.endCursor;
@@ -86,7 +87,7 @@ export function casesPage(): Page {
   const el = h(
     "div",
     { class: "cases-page" },
-    h("section", { class: "cases" }, h("h1", {}, "My cases"), notice.el, list, more),
+    h("section", { class: "cases" }, h("h1", {}, t("cases.heading")), notice.el, list, more),
     newCaseForm(),
   );
   return { el };

@@ -15,12 +15,14 @@ import { followClusters } from "../clusters/live";
 import { pagedPainPoints } from "../clusters/members";
 import { reclusterControl } from "../clusters/recluster";
 import type { ClusterEvent, ClusterFilter, ClusterPage } from "../painpoints/types";
+import { t } from "../i18n";
+import { formatNumber } from "../i18n/format";
+import { slot, withNodes } from "../i18n/nodes";
 import { getUser } from "../session";
 import { h, replaceChildren } from "../ui/dom";
 import { keepTimesFresh } from "../ui/fresh-times";
 import { noticeArea } from "../ui/notice";
 import type { Page } from "../ui/page";
-import { plural } from "../ui/plural";
 import { timeElement } from "../ui/time";
 
 const CLUSTERS_PER_PAGE = 12;
@@ -28,21 +30,24 @@ const UNCLUSTERED_PER_PAGE = 20;
 const MAX_PAGE = 100; // the most the API gives at once
 
 function describeChanges(events: ClusterEvent[]): string {
-  if (events.some((event) => event.kind === "RUN_FINISHED")) return "A re-clustering finished: the clusters below are its run.";
+  if (events.some((event) => event.kind === "RUN_FINISHED")) return t("clusters.live.runFinished");
   const grown = new Set(events.map((event) => event.clusterId)).size;
   const added = events.reduce((sum, event) => sum + event.added, 0);
-  return `${plural(added, "new pain point", "new pain points")} joined ${grown === 1 ? "a cluster" : plural(grown, "cluster", "clusters")}.`;
+  return t("clusters.live.joined", {
+    added: t("clusters.live.newPainPoints", { count: added }),
+    clusters: grown === 1 ? t("clusters.live.aCluster") : t("clusters.clusterCount", { count: grown }),
+  });
 }
 
 /** What the cards say when there are none: a filter that matches nothing, or why nothing is clustered. */
 function noClusters(page: ClusterPage, filtered: boolean): string {
-  if (filtered) return "No cluster matches the filter.";
+  if (filtered) return t("clusters.none.filtered");
   const waiting = page.unclusteredCount;
   if (!page.run) {
-    if (waiting === 0) return "No clusters yet: your team has recorded no pain points.";
-    return `No clusters yet: ${plural(waiting, "pain point waits", "pain points wait")} for the first clustering. Re-cluster now to group them.`;
+    if (waiting === 0) return t("clusters.none.nothingRecorded");
+    return t("clusters.none.waiting", { count: waiting });
   }
-  return `The latest clustering formed no cluster: similar pain points are grouped once there are a few of them. ${plural(waiting, "pain point is", "pain points are")} listed below.`;
+  return t("clusters.none.formedNone", { count: waiting });
 }
 
 export function clustersPage(): Page {
@@ -56,16 +61,16 @@ export function clustersPage(): Page {
   const liveLine = h("p", { class: "hint live-line", role: "status", "data-testid": "clusters-live", hidden: true });
   const runLine = h("p", { class: "hint run-line", "data-testid": "cluster-run" });
   const cards = h("div", { class: "cluster-cards", "aria-live": "polite" });
-  const moreClusters = h("button", { type: "button", class: "button-quiet", hidden: true }, "Show more clusters");
-  const unclusteredHeading = h("h2", { id: "unclustered-heading" }, "Not in any cluster");
+  const moreClusters = h("button", { type: "button", class: "button-quiet", hidden: true }, t("clusters.moreClusters"));
+  const unclusteredHeading = h("h2", { id: "unclustered-heading" }, t("clusters.unclustered.heading"));
   const unclustered = pagedPainPoints({
-    label: "Pain points in no cluster",
+    label: t("clusters.unclustered.label"),
     pageSize: UNCLUSTERED_PER_PAGE,
     canAdopt,
-    emptyText: "Every pain point that matches is in a cluster.",
+    emptyText: t("clusters.unclustered.empty"),
     fetch: async (first, after) => {
       const data = await request(UnclusteredPainPointsDocument, { filter, first, after });
-      unclusteredHeading.textContent = `Not in any cluster (${data.painPointClusters.unclusteredCount.toLocaleString()})`;
+      unclusteredHeading.textContent = t("clusters.unclustered.headingCount", { count: formatNumber(data.painPointClusters.unclusteredCount) });
       return data.painPointClusters.unclustered;
     },
   });
@@ -81,15 +86,18 @@ export function clustersPage(): Page {
   function showRun(page: ClusterPage): void {
     const run = page.run;
     if (!run) {
-      replaceChildren(runLine, "Your team's pain points have not been clustered yet. Re-cluster to group them.");
+      replaceChildren(runLine, t("clusters.run.never"));
       return;
     }
-    replaceChildren(
-      runLine,
-      "Clustered ",
-      timeElement(run.createdAt),
-      ` · ${plural(run.painPointCount, "pain point", "pain points")} in ${plural(run.clusterCount, "cluster", "clusters")}, ${run.unclusteredCount.toLocaleString()} in none · ${run.method}, ${run.model}`,
-    );
+    const summary = t("clusters.run.summary", {
+      time: slot("time"),
+      painPoints: t("clusters.painPoints", { count: run.painPointCount }),
+      clusters: t("clusters.clusterCount", { count: run.clusterCount }),
+      unclustered: formatNumber(run.unclusteredCount),
+      method: run.method,
+      model: run.model,
+    });
+    replaceChildren(runLine, ...withNodes(summary, { time: timeElement(run.createdAt) }));
   }
 
   /** `keep`: as many cards as are shown (a live reload), so the page keeps its length and scroll. */
@@ -126,8 +134,8 @@ export function clustersPage(): Page {
     // The re-clustering started here says itself when it is done: no "finished" line beside its progress.
     const shown = recluster.running() ? events.filter((event) => event.kind !== "RUN_FINISHED") : events;
     if (shown.length > 0) {
-      const open = detailHolder.hidden ? "" : " The cluster opened here is shown as it was; go back to all clusters to see the change.";
-      replaceChildren(liveLine, `${describeChanges(shown)}${open} Updated `, timeElement(shown[shown.length - 1].at));
+      const message = t(detailHolder.hidden ? "clusters.live.updated" : "clusters.live.updatedOpen", { changes: describeChanges(shown), time: slot("time") });
+      replaceChildren(liveLine, ...withNodes(message, { time: timeElement(shown[shown.length - 1].at) }));
       liveLine.hidden = false;
     }
     void loadClusters(true, true);
@@ -165,10 +173,10 @@ export function clustersPage(): Page {
     h(
       "header",
       { class: "clusters-head" },
-      h("div", {}, h("h1", {}, "Pain-point clusters"), runLine),
+      h("div", {}, h("h1", {}, t("clusters.heading")), runLine),
       recluster.el,
     ),
-    canAdopt ? null : h("p", { class: "hint" }, "You see the clusters of your own cases. Only R&D can adopt a pain point."),
+    canAdopt ? null : h("p", { class: "hint" }, t("clusters.readOnly")),
     filtersForm((chosen) => {
       filter = chosen;
       reloadAll();

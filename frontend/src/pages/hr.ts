@@ -10,19 +10,20 @@ import { redemptionQueue } from "../hr/queue";
 import { contributionRanking } from "../hr/ranking";
 import { rewardEditor } from "../hr/rewards";
 import { pointRules } from "../hr/rules";
+import { t } from "../i18n";
 import { h } from "../ui/dom";
 import type { Page } from "../ui/page";
 
 export function hrPage(): Page {
   const role = getUser()?.role;
   if (!approvesOrders(role)) {
-    return { el: h("p", { class: "notice notice-error", role: "alert" }, "The HR page is for HR, finance and admins. ", h("a", { href: "#/wallet" }, "Go to my wallet.")) };
+    return { el: h("p", { class: "notice notice-error", role: "alert" }, t("hr.onlyFor"), h("a", { href: "#/wallet" }, t("hr.toWallet"))) };
   }
-  if (!isHr(role)) return { el: h("div", { class: "hr-page" }, h("h1", {}, "Approvals"), approvals({ adjustments: false })) };
+  if (!isHr(role)) return { el: h("div", { class: "hr-page" }, h("h1", {}, t("hr.approvals.title")), approvals({ adjustments: false })) };
   const el = h(
     "div",
     { class: "hr-page" },
-    h("h1", {}, "HR"),
+    h("h1", {}, t("hr.heading")),
     approvals({ adjustments: true }),
     h("div", { class: "hr-grid" }, redemptionQueue().el, adjustPoints()),
     rewardEditor(),

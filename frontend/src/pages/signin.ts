@@ -4,6 +4,8 @@ import { request } from "../api/client";
 import { errorMessage } from "../api/errors";
 import { DemoLoginsDocument, LoginDocument } from "../api/generated/graphql";
 import type { DemoLogin } from "../api/types";
+import { t } from "../i18n";
+import { languageSwitch } from "../i18n/switch";
 import { navigate } from "../router";
 import { saveSession } from "../session";
 import { h, replaceChildren } from "../ui/dom";
@@ -13,9 +15,9 @@ import type { Page } from "../ui/page";
 function demoList(logins: DemoLogin[], fill: (login: DemoLogin) => void): HTMLElement {
   return h(
     "section",
-    { class: "demo-logins", "aria-label": "Demo accounts" },
-    h("h2", {}, "Demo accounts"),
-    h("p", { class: "hint" }, "This server runs the demo team. Pick someone to fill in the form."),
+    { class: "demo-logins", "aria-label": t("signin.demoTitle") },
+    h("h2", {}, t("signin.demoTitle")),
+    h("p", { class: "hint" }, t("signin.demoHint")),
     h(
       "ul",
       {},
@@ -27,7 +29,7 @@ function demoList(logins: DemoLogin[], fill: (login: DemoLogin) => void): HTMLEl
             "button",
             { type: "button", class: "demo-login", "data-email": login.email, onclick: () => fill(login) },
             h("span", { class: "demo-name" }, login.name),
-            h("span", { class: "badge" }, login.role),
+            h("span", { class: "badge" }, t(`roles.user.${login.role}`)),
             h("span", { class: "demo-email" }, login.email),
           ),
         ),
@@ -44,7 +46,7 @@ export function signInPage(next: string | null): Page {
     autocomplete: "current-password",
     required: true,
   });
-  const submit = h("button", { type: "submit", class: "button-primary" }, "Sign in");
+  const submit = h("button", { type: "submit", class: "button-primary" }, t("signin.submit"));
   const notice = noticeArea();
   const demos = h("div", {});
 
@@ -60,7 +62,7 @@ export function signInPage(next: string | null): Page {
       saveSession(login.token, login.user);
       navigate(next && next.startsWith("/") ? next : "/cases");
     } catch (error) {
-      notice.show(errorMessage(error));
+      notice.show(errorMessage(error, "signin"));
     } finally {
       submit.disabled = false;
     }
@@ -69,9 +71,9 @@ export function signInPage(next: string | null): Page {
   const form = h(
     "form",
     { class: "signin-form", onsubmit: (event) => void signIn(event) },
-    h("h1", {}, "Sign in to Warroom"),
-    h("label", {}, "Email", email),
-    h("label", {}, "Password", password),
+    h("h1", {}, t("signin.title")),
+    h("label", {}, t("signin.email"), email),
+    h("label", {}, t("signin.password"), password),
     notice.el,
     submit,
   );
@@ -92,5 +94,5 @@ export function signInPage(next: string | null): Page {
       // The demo list is a convenience: without it the form still works.
     });
 
-  return { el: h("div", { class: "signin" }, form, demos) };
+  return { el: h("div", { class: "signin" }, h("div", { class: "signin-language" }, languageSwitch()), form, demos) };
 }

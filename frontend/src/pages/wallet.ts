@@ -11,6 +11,8 @@ import { redemptionList } from "../points/redemptions";
 import { rewardCatalogue } from "../points/catalogue";
 import { redeem } from "../points/redeem";
 import type { PointsEvent, Reward } from "../points/types";
+import { t } from "../i18n";
+import { formatPoints } from "../i18n/format";
 import { h } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
 import type { Page } from "../ui/page";
@@ -23,21 +25,21 @@ export function walletPage(): Page {
   const caps = capsTable();
   const notice = noticeArea();
   const ledger = ledgerTable();
-  const moreLedger = h("button", { type: "button", class: "button-quiet", hidden: true }, "Show older entries");
-  const mine = redemptionList({ emptyText: "You have not redeemed anything yet." });
+  const moreLedger = h("button", { type: "button", class: "button-quiet", hidden: true }, t("wallet.olderEntries"));
+  const mine = redemptionList({ emptyText: t("wallet.noRedemptions") });
   const catalogue = rewardCatalogue((reward) => void onRedeem(reward));
   let balance = 0;
   let ledgerCursor: string | null = null;
 
   function setBalance(value: number): void {
     balance = value;
-    balanceEl.textContent = String(value);
+    balanceEl.textContent = formatPoints(value);
     catalogue.setBalance(value);
     // A negative balance is a debt: points already spent were taken back (a rejected pain point).
     debtEl.hidden = value >= 0;
     debtEl.textContent =
       value < 0
-        ? `You owe ${-value} points: points you had already spent were taken back. Your next awards repay the debt; rewards can be redeemed once it is repaid.`
+        ? t("wallet.debt", { count: -value, points: formatPoints(-value) })
         : "";
   }
 
@@ -95,7 +97,7 @@ export function walletPage(): Page {
     setBalance(after);
     mine.upsert(redemption);
     if (hold) ledger.prepend(hold);
-    notice.show(`You asked for ${redemption.reward.name}. ${redemption.cost} points are held until HR decides.`, "info");
+    notice.show(t("wallet.asked", { name: redemption.reward.name, count: redemption.cost, points: formatPoints(redemption.cost) }), "info");
     void loadRewards(); // the stock changed
   }
 
@@ -119,26 +121,26 @@ export function walletPage(): Page {
   const el = h(
     "div",
     { class: "wallet-page" },
-    h("h1", {}, "My wallet"),
+    h("h1", {}, t("wallet.heading")),
     notice.el,
     h(
       "section",
-      { class: "card balance-card", "aria-label": "Balance" },
-      h("span", { class: "balance-label" }, "Balance"),
+      { class: "card balance-card", "aria-label": t("wallet.balance") },
+      h("span", { class: "balance-label" }, t("wallet.balance")),
       balanceEl,
-      h("span", { class: "balance-unit" }, "points"),
+      h("span", { class: "balance-unit" }, t("wallet.unit")),
     ),
     debtEl,
-    h("section", { class: "card", "aria-labelledby": "rewards-title" }, h("h2", { id: "rewards-title" }, "Rewards"), catalogue.el),
-    h("section", { class: "card", "aria-labelledby": "my-redemptions-title" }, h("h2", { id: "my-redemptions-title" }, "My redemptions"), mine.el),
+    h("section", { class: "card", "aria-labelledby": "rewards-title" }, h("h2", { id: "rewards-title" }, t("wallet.rewards")), catalogue.el),
+    h("section", { class: "card", "aria-labelledby": "my-redemptions-title" }, h("h2", { id: "my-redemptions-title" }, t("wallet.myRedemptions")), mine.el),
     h(
       "section",
       { class: "card", "aria-labelledby": "caps-title" },
-      h("h2", { id: "caps-title" }, "Earning caps"),
-      h("p", { class: "hint" }, "Points per action per day and per calendar month (UTC). An award beyond a cap is written with the points left, and its note says which cap stopped it."),
+      h("h2", { id: "caps-title" }, t("wallet.caps.title")),
+      h("p", { class: "hint" }, t("wallet.caps.hint")),
       caps.el,
     ),
-    h("section", { class: "card", "aria-labelledby": "ledger-title" }, h("h2", { id: "ledger-title" }, "Ledger"), ledger.el, moreLedger),
+    h("section", { class: "card", "aria-labelledby": "ledger-title" }, h("h2", { id: "ledger-title" }, t("wallet.ledger.title")), ledger.el, moreLedger),
   );
   return { el, dispose: unsubscribe };
 }

@@ -1,45 +1,81 @@
 // The war room of one case: live editor, presence, connection state, members and the side panel.
+// The document (Y.Doc, socket, editor) lives as long as the page; what surrounds it is built again when the
+// language changes, so the text of the document, offline edits included, and the open tabs stay.
 
 import type { Editor } from "@tiptap/core";
 import { request } from "../api/client";
 import { errorMessage } from "../api/errors";
 import { CaseDocument } from "../api/generated/graphql";
-import { canEdit, type CaseDetail } from "../api/types";
+import { canEdit, type CaseDetail, type CaseRole, type User } from "../api/types";
 import { commentsTab } from "../comments/panel";
 import { contributionPanel } from "../heatmaps/panel";
+import { t } from "../i18n";
 import { painPointsPanel } from "../painpoints/panel";
 import { getToken, getUser } from "../session";
+import { keepFields, restoreFields } from "../ui/carry-over";
 import { h, replaceChildren } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
 import type { Page } from "../ui/page";
 import { versionsTab } from "../versions/panel";
 import { colorFor } from "../warroom/colors";
-import { connectionIndicator } from "../warroom/connection";
+import { closeMessage, connectionIndicator, type RoomClose } from "../warroom/connection";
 import { createEditor } from "../warroom/editor";
 import { membersDialog } from "../warroom/members";
 import { presenceAvatars } from "../warroom/presence";
 import type { Room } from "../warroom/room";
-import { sidePanel } from "../warroom/side-panel";
-import { connectCase } from "../warroom/sync";
+import { sidePanel, type PanelState, type PanelTab } from "../warroom/side-panel";
+import { connectCase, type CaseSync } from "../warroom/sync";
 import { toolbar } from "../warroom/toolbar";
 
-const ROLE_HINTS: Record<string, string> = {
-  COMMENTER: "You can read and comment; only owners and editors change the text.",
-  VIEWER: "You can read this case; only owners and editors change the text.",
-};
-
-/** "VIEWER" as "Viewer". */
-function roleName(role: string): string {
-  return role.charAt(0) + role.slice(1).toLowerCase();
+/** The open room: what outlives a change of language. */
+interface Live {
+  item: CaseDetail;
+  me: User;
+  sync: CaseSync;
+  editor: Editor;
+  editorHost: HTMLElement;
+  drafts: Map<string, unknown>;
+  closed: RoomClose | null;
 }
 
-function panelTabs(room: Room, editorHost: HTMLElement): HTMLElement {
-  return sidePanel([
+/** Cleanups that run once: a cleanup added after `dispose` runs at once. */
+interface Scope {
+  add: (cleanup: () => void) => void;
+  dispose: () => void;
+}
+
+function scope(): Scope {
+  let cleanups: (() => void)[] | null = [];
+  return {
+    add(cleanup) {
+      if (cleanups) cleanups.push(cleanup);
+      else cleanup();
+    },
+    dispose() {
+      const list = cleanups ?? [];
+      cleanups = null;
+      for (const cleanup of list) cleanup();
+    },
+  };
+}
+
+function roleHint(role: CaseRole): string | null {
+  if (role === "COMMENTER") return t("warroom.hint.commenter");
+  if (role === "VIEWER") return t("warroom.hint.viewer");
+  return null;
+}
+
+function loading(): HTMLElement {
+  return h("p", { class: "loading" }, t("app.openingCase"));
+}
+
+function panelTabs(room: Room, editorHost: HTMLElement): PanelTab[] {
+  return [
     commentsTab(room, editorHost),
     versionsTab(room),
-    { id: "pain-points", label: "Pain points", render: () => painPointsPanel(room) },
-    { id: "contribution", label: "Contribution", render: () => contributionPanel(room) },
-  ]);
+    { id: "pain-points", label: t("warroom.tabs.painPoints"), render: () => painPointsPanel(room) },
+    { id: "contribution", label: t("warroom.tabs.contribution"), render: () => contributionPanel(room) },
+  ];
 }
 
 function header(item: CaseDetail, extras: HTMLElement[]): HTMLElement {
@@ -51,83 +87,66 @@ function header(item: CaseDetail, extras: HTMLElement[]): HTMLElement {
       { class: "room-title" },
       h("h1", {}, item.title),
       h("span", { class: "room-customer" }, item.customer),
-      h("span", { class: `badge role-${item.myRole.toLowerCase()}`, "data-testid": "my-role" }, item.myRole),
+      h("span", { class: `badge role-${item.myRole.toLowerCase()}`, "data-testid": "my-role" }, t(`roles.case.${item.myRole}`)),
     ),
     h("div", { class: "room-status" }, ...extras),
   );
 }
 
 export function warRoomPage(caseId: string): Page {
-  const el = h("div", { class: "warroom" }, h("p", { class: "loading" }, "Opening the case…"));
-  const cleanups: (() => void)[] = [];
+  const el = h("div", { class: "warroom" }, loading());
+  let documentScope: Scope = scope(); // the socket and the editor
+  let ui: Scope = scope(); // everything built around them
+  let live: Live | null = null;
+  let panel: ReturnType<typeof sidePanel> | null = null;
+  let failure: { error: unknown } | null = null;
   let disposed = false;
-
   let opening = 0;
 
-  /** Builds the room; `roleChanged` when it is built again because the server said my role changed. */
-  async function open(roleChanged = false): Promise<void> {
-    const attempt = ++opening;
-    let item: CaseDetail;
-    try {
-      item = (await request(CaseDocument, { id: caseId })).case;
-    } catch (error) {
-      if (attempt !== opening) return;
-      release();
-      replaceChildren(el, h("p", { class: "notice notice-error", role: "alert" }, errorMessage(error)), h("a", { href: "#/cases" }, "Back to my cases"));
-      return;
-    }
-    const token = getToken();
-    const me = getUser();
-    if (disposed || attempt !== opening || !token || !me) return;
-    // A role change starts over on a fresh Y.Doc: updates the server dropped (or will now refuse) must not
-    // stay in this tab's document, where later edits would depend on them and never apply anywhere else.
-    release();
-    document.title = `${item.title} · Warroom`;
+  function showFailure(error: unknown): void {
+    replaceChildren(el, h("p", { class: "notice notice-error", role: "alert" }, errorMessage(error)), h("a", { href: "#/cases" }, t("warroom.backToCases")));
+  }
 
-    const sync = connectCase(item.id);
-    cleanups.push(() => sync.destroy());
-    const editorHost = h("div", { class: "editor", "data-testid": "editor" });
-    const editor: Editor = createEditor({
-      element: editorHost,
-      doc: sync.doc,
-      provider: sync.provider,
-      user: { id: me.id, name: me.name, color: colorFor(me.id) },
-    });
-    cleanups.unshift(() => editor.destroy());
-
+  /** Builds what surrounds the document; returns its notice area. */
+  function build(room: Live, state?: PanelState): ReturnType<typeof noticeArea> {
     const notice = noticeArea();
-    const connection = connectionIndicator(
-      sync.provider,
-      (message) => {
-        notice.show(message);
-        editor.setEditable(false);
+    const connection = connectionIndicator(room.sync.provider, {
+      closed: room.closed,
+      onClosed: (close) => {
+        room.closed = close;
+        notice.show(closeMessage(close));
+        room.editor.setEditable(false);
       },
-      () => {
-        editor.setEditable(false); // until the room is open again under the new role
+      onRoleChanged: () => {
+        room.editor.setEditable(false); // until the room is open again under the new role
         void open(true);
       },
-    );
-    const presence = presenceAvatars(sync.provider.awareness, me.id);
-    const tools = toolbar(editor);
-    cleanups.push(connection.dispose, presence.dispose, tools.dispose);
+    });
+    const presence = presenceAvatars(room.sync.provider.awareness, room.me.id);
+    const tools = toolbar(room.editor);
+    ui.add(connection.dispose);
+    ui.add(presence.dispose);
+    ui.add(tools.dispose);
 
-    // Editing starts once the server's state has arrived, so nobody types into a blank page that is
-    // about to fill up (and two people opening an empty case do not each create a first paragraph).
-    const editable = canEdit(item.myRole);
-    const whenSynced = (synced: boolean): void => {
-      if (!synced) return;
-      sync.provider.off("sync", whenSynced);
-      editor.setEditable(editable);
+    const editable = canEdit(room.item.myRole);
+    const dialog = membersDialog(room.item.id, room.item.members, room.item.myRole === "OWNER", (members) => {
+      room.item = { ...room.item, members };
+    });
+    const membersButton = h("button", { type: "button", class: "button-quiet", "data-testid": "members-button", onclick: () => dialog.showModal() }, t("warroom.members.button"));
+    const hint = roleHint(room.item.myRole);
+    const tabs: Room = {
+      item: room.item,
+      me: room.me,
+      editor: room.editor,
+      sync: room.sync,
+      drafts: room.drafts,
+      onDispose: ui.add,
     };
-    sync.provider.on("sync", whenSynced);
-
-    const dialog = membersDialog(item.id, item.members, item.myRole === "OWNER");
-    const membersButton = h("button", { type: "button", class: "button-quiet", onclick: () => dialog.showModal() }, "Members");
-    const hint = ROLE_HINTS[item.myRole];
+    panel = sidePanel(panelTabs(tabs, room.editorHost), state);
 
     replaceChildren(
       el,
-      header(item, [presence.el, connection.el, membersButton]),
+      header(room.item, [presence.el, connection.el, membersButton]),
       notice.el,
       h(
         "div",
@@ -137,17 +156,72 @@ export function warRoomPage(caseId: string): Page {
           { class: "document", "data-editable": String(editable) },
           hint ? h("p", { class: "hint read-only-hint", "data-testid": "read-only" }, hint) : null,
           tools.el,
-          editorHost,
+          room.editorHost,
         ),
-        panelTabs({ item, me, editor, sync, onDispose: (cleanup) => cleanups.push(cleanup) }, editorHost),
+        panel.el,
       ),
       dialog,
     );
-    if (roleChanged) notice.show(`Your role in this case changed to ${roleName(item.myRole)}.`, "info");
+    if (room.closed) notice.show(closeMessage(room.closed));
+    return notice;
+  }
+
+  /** Opens the room; `roleChanged` when it is opened again because the server said my role changed. */
+  async function open(roleChanged = false): Promise<void> {
+    const attempt = ++opening;
+    let item: CaseDetail;
+    try {
+      item = (await request(CaseDocument, { id: caseId })).case;
+    } catch (error) {
+      if (attempt !== opening) return;
+      release();
+      failure = { error };
+      showFailure(error);
+      return;
+    }
+    const token = getToken();
+    const me = getUser();
+    if (disposed || attempt !== opening || !token || !me) return;
+    // A role change starts over on a fresh Y.Doc: updates the server dropped (or will now refuse) must not
+    // stay in this tab's document, where later edits would depend on them and never apply anywhere else.
+    release();
+    failure = null;
+    document.title = `${item.title} · Warroom`;
+
+    const sync = connectCase(item.id);
+    const editorHost = h("div", { class: "editor", "data-testid": "editor" });
+    const editor = createEditor({
+      element: editorHost,
+      doc: sync.doc,
+      provider: sync.provider,
+      user: { id: me.id, name: me.name, color: colorFor(me.id) },
+    });
+    // The editor goes before the document it is bound to.
+    documentScope.add(() => editor.destroy());
+    documentScope.add(() => sync.destroy());
+    const room: Live = { item, me, sync, editor, editorHost, drafts: new Map(), closed: null };
+    live = room;
+
+    // Editing starts once the server's state has arrived, so nobody types into a blank page that is
+    // about to fill up (and two people opening an empty case do not each create a first paragraph).
+    const whenSynced = (synced: boolean): void => {
+      if (!synced) return;
+      sync.provider.off("sync", whenSynced);
+      if (!room.closed) editor.setEditable(canEdit(room.item.myRole));
+    };
+    sync.provider.on("sync", whenSynced);
+
+    const notice = build(room);
+    if (roleChanged) notice.show(t("warroom.roleChanged", { role: t(`roles.caseName.${item.myRole}`) }), "info");
   }
 
   function release(): void {
-    for (const cleanup of cleanups.splice(0)) cleanup();
+    ui.dispose();
+    ui = scope();
+    documentScope.dispose();
+    documentScope = scope();
+    live = null;
+    panel = null;
   }
 
   void open();
@@ -157,6 +231,21 @@ export function warRoomPage(caseId: string): Page {
       disposed = true;
       document.title = "Warroom";
       release();
+    },
+    relocalize() {
+      if (!live) {
+        if (failure) showFailure(failure.error);
+        else replaceChildren(el, loading());
+        return;
+      }
+      const kept = keepFields(el);
+      const state = panel?.state();
+      ui.dispose();
+      ui = scope();
+      build(live, state);
+      restoreFields(el, kept);
+      // The editor's placeholder and label are read on each update: this one shows them in the new language.
+      if (!live.editor.isDestroyed) live.editor.view.dispatch(live.editor.state.tr);
     },
   };
 }

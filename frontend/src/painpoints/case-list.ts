@@ -3,6 +3,8 @@
 import { request } from "../api/client";
 import { CasePainPointsDocument } from "../api/generated/graphql";
 import { errorMessage } from "../api/errors";
+import { t } from "../i18n";
+import { formatNumber } from "../i18n/format";
 import { h, replaceChildren } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
 import { timeElement } from "../ui/time";
@@ -16,12 +18,12 @@ const MAX_PAGE = 100; // the most the API gives at once
 function clusterChip(painPoint: CasePainPoint): HTMLElement | null {
   if (painPoint.status === "REJECTED") return null; // withdrawn ones leave their cluster
   if (!painPoint.cluster) {
-    return h("span", { class: "cluster-chip cluster-none", "data-testid": "pain-point-cluster", title: "Placed into a cluster when one is close enough" }, "Not in a cluster yet");
+    return h("span", { class: "cluster-chip cluster-none", "data-testid": "pain-point-cluster", title: t("painpoints.list.noClusterTitle") }, t("painpoints.list.noCluster"));
   }
   const size = painPoint.cluster.size;
   return h(
     "span",
-    { class: "cluster-chip", "data-testid": "pain-point-cluster", title: size ? `A cluster of ${size} pain points` : "Its cluster" },
+    { class: "cluster-chip", "data-testid": "pain-point-cluster", title: size ? t("painpoints.list.clusterOf", { count: size }) : t("painpoints.list.itsCluster") },
     painPoint.cluster.label,
   );
 }
@@ -40,17 +42,17 @@ function painPointRow(painPoint: CasePainPoint, isOwner: boolean, onWithdrawn: (
       "div",
       { class: "pain-point-details" },
       h("span", {}, details),
-      painPoint.submittedByMe ? h("span", { class: "by-me" }, "by you") : null,
+      painPoint.submittedByMe ? h("span", { class: "by-me" }, t("painpoints.list.byYou")) : null,
       timeElement(painPoint.createdAt),
     ),
     painPoint.status === "DUPLICATE" && painPoint.duplicateSimilarity !== null
-      ? h("p", { class: "hint" }, `Repeats an earlier pain point of this case (${Math.round(painPoint.duplicateSimilarity * 100)}% alike).`)
+      ? h("p", { class: "hint" }, t("painpoints.list.repeats", { alike: formatNumber(painPoint.duplicateSimilarity, { style: "percent" }) }))
       : null,
     painPoint.status === "ADOPTED"
-      ? h("p", { class: "hint" }, `Adopted by R&D${painPoint.adoptionNote ? `: ${painPoint.adoptionNote}` : "."}`)
+      ? h("p", { class: "hint" }, painPoint.adoptionNote ? t("painpoints.list.adoptedNote", { note: painPoint.adoptionNote }) : t("painpoints.list.adopted"))
       : null,
     painPoint.status === "REJECTED" && painPoint.withdrawalReason
-      ? h("p", { class: "hint" }, `Withdrawn: ${painPoint.withdrawalReason}`)
+      ? h("p", { class: "hint" }, t("painpoints.list.withdrawn", { reason: painPoint.withdrawalReason }))
       : null,
     withdrawable
       ? withdrawControl(painPoint, (withdrawn) => {
@@ -66,7 +68,7 @@ function painPointRow(painPoint: CasePainPoint, isOwner: boolean, onWithdrawn: (
  * are shown and leaves a row alone while its withdraw form is open. */
 export function casePainPoints(caseId: string, isOwner: boolean): { el: HTMLElement; reload: () => Promise<void>; refresh: () => Promise<void> } {
   const list = h("ul", { class: "pain-point-list", "data-testid": "pain-point-list", "aria-live": "polite" });
-  const more = h("button", { type: "button", class: "button-quiet", hidden: true }, "Show more");
+  const more = h("button", { type: "button", class: "button-quiet", hidden: true }, t("common.showMore"));
   const notice = noticeArea();
   let cursor: string | null = null;
   let loading = 0; // a newer load makes the answers of older ones stale
@@ -108,7 +110,7 @@ export function casePainPoints(caseId: string, isOwner: boolean): { el: HTMLElem
       const rows = casePainPoints.nodes.map((painPoint) => rowFor(painPoint, shown));
       if (mode === "more") list.append(...rows);
       else replaceChildren(list, ...rows);
-      if (list.childElementCount === 0) list.append(h("li", { class: "empty" }, "No pain points recorded in this case yet."));
+      if (list.childElementCount === 0) list.append(h("li", { class: "empty" }, t("painpoints.list.empty")));
       cursor = casePainPoints.pageInfo.endCursor;
       more.hidden = !casePainPoints.pageInfo.hasNextPage;
       notice.clear();
@@ -120,6 +122,6 @@ export function casePainPoints(caseId: string, isOwner: boolean): { el: HTMLElem
   }
 
   more.addEventListener("click", () => void load("more"));
-  const el = h("section", { class: "case-pain-points", "aria-label": "Pain points of this case" }, h("h3", {}, "In this case"), notice.el, list, more);
+  const el = h("section", { class: "case-pain-points", "aria-label": t("painpoints.list.label") }, h("h3", {}, t("painpoints.list.heading")), notice.el, list, more);
   return { el, reload: () => load("reset"), refresh: () => load("refresh") };
 }

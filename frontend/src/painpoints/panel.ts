@@ -4,6 +4,7 @@
 
 import "../styles/painpoints.css";
 import { followClusters } from "../clusters/live";
+import { t } from "../i18n";
 import { h } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
 import { keepTimesFresh } from "../ui/fresh-times";
@@ -34,12 +35,13 @@ export function painPointsPanel(room: Room): HTMLElement {
   };
   // Viewers read a case; everyone else on it may record what the customer said (as the server decides).
   if (item.myRole === "VIEWER") {
-    return shown(h("div", { class: "pain-points" }, h("p", { class: "hint" }, "Viewers can read the pain points of this case but not record them."), list.el));
+    return shown(h("div", { class: "pain-points" }, h("p", { class: "hint" }, t("painpoints.viewerHint")), list.el));
   }
   const tickets = openTickets(item.id, (ticket) => form.correct(ticket));
   const form = submitForm({
     caseId: item.id,
     customer: item.customer,
+    drafts: room.drafts,
     onAccepted: () => void list.reload(),
     onTicketsChanged: () => void tickets.reload(),
   });

@@ -3,6 +3,8 @@
 import { request } from "../api/client";
 import { ResubmitTicketDocument, SubmitPainPointDocument } from "../api/generated/graphql";
 import { errorMessage } from "../api/errors";
+import { hasMessage, language, t, translate } from "../i18n";
+import { formatNumber } from "../i18n/format";
 import { h, replaceChildren } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
 import type { PainPoint, PainPointInput, Rejection, SubmitResult, Ticket } from "./types";
@@ -14,7 +16,11 @@ export interface SubmitFormOptions {
   onAccepted: (painPoint: PainPoint) => void;
   /** A refusal (new or again) and a successful correction both change the open tickets. */
   onTicketsChanged: () => void;
+  /** The room's drafts: the ticket being corrected, so a form built again (another language) still corrects it. */
+  drafts: Map<string, unknown>;
 }
+
+const CORRECTING = "painpoint:ticket";
 
 export interface SubmitForm {
   el: HTMLElement;
@@ -29,21 +35,31 @@ function splitTags(value: string): string[] {
     .filter(Boolean);
 }
 
+/**
+ * Why the quality gate refused a text. The server writes it in English, naming the problem precisely: the
+ * English UI shows its words, the Chinese UI the message of its stable code.
+ */
+function rejectionText(reason: Rejection): string {
+  const key = `painpoints.rejections.${reason.code}`;
+  return language() === "en" || !hasMessage(key) ? reason.message : translate(key);
+}
+
 export function reasonList(reasons: Rejection[]): HTMLElement {
   return h(
     "ul",
     { class: "reasons" },
-    ...reasons.map((reason) => h("li", { "data-code": reason.code }, reason.message)),
+    ...reasons.map((reason) => h("li", { "data-code": reason.code }, rejectionText(reason))),
   );
 }
 
 function acceptedMessage(painPoint: PainPoint, corrected: boolean): string {
-  const done = corrected ? "Corrected and recorded." : "Recorded.";
+  const done = corrected ? t("painpoints.form.corrected") : t("painpoints.form.recorded");
   if (painPoint.status === "DUPLICATE") {
-    const alike = painPoint.duplicateSimilarity === null ? "" : ` (${Math.round(painPoint.duplicateSimilarity * 100)}% alike)`;
-    return `${done} It repeats an earlier pain point of this case${alike}, so it is linked to that one and not counted twice.`;
+    return painPoint.duplicateSimilarity === null
+      ? t("painpoints.form.duplicate", { done })
+      : t("painpoints.form.duplicateAlike", { done, alike: formatNumber(painPoint.duplicateSimilarity, { style: "percent" }) });
   }
-  return `${done} It is in the list below.`;
+  return t("painpoints.form.inList", { done });
 }
 
 export function submitForm(options: SubmitFormOptions): SubmitForm {
@@ -52,26 +68,27 @@ export function submitForm(options: SubmitFormOptions): SubmitForm {
     rows: 3,
     required: true,
     maxlength: 4000,
-    placeholder: "e.g. Card payment declined twice at checkout",
+    placeholder: t("painpoints.form.textPlaceholder"),
   });
   const customer = h("input", { name: "customer", value: options.customer, maxlength: 200 });
-  const product = h("input", { name: "product", maxlength: 200, placeholder: "e.g. Payments" });
-  const tags = h("input", { name: "tags", maxlength: 300, placeholder: "e.g. checkout, mobile" });
-  const heading = h("h3", {}, "Record a pain point");
+  const product = h("input", { name: "product", maxlength: 200, placeholder: t("painpoints.form.productPlaceholder") });
+  const tags = h("input", { name: "tags", maxlength: 300, placeholder: t("painpoints.form.tagsPlaceholder") });
+  const heading = h("h3", {}, t("painpoints.form.heading"));
   const refusal = h("div", { class: "refusal", role: "alert", "data-testid": "rejection", hidden: true });
-  const submit = h("button", { type: "submit", class: "button-primary" }, "Submit pain point");
-  const startOver = h("button", { type: "button", class: "button-quiet", hidden: true }, "Record a new one instead");
+  const submit = h("button", { type: "submit", class: "button-primary" }, t("painpoints.form.submit"));
+  const startOver = h("button", { type: "button", class: "button-quiet", hidden: true }, t("painpoints.form.startOver"));
   const notice = noticeArea();
   let ticket: Ticket | null = null;
 
   function showRefusal(refused: Ticket, reasons: Rejection[]): void {
     ticket = refused;
-    heading.textContent = "Correct and resubmit";
+    options.drafts.set(CORRECTING, { ...refused, reasons } satisfies Ticket);
+    heading.textContent = t("painpoints.form.correctHeading");
     replaceChildren(
       refusal,
-      h("p", { class: "refusal-head" }, "This text was not recorded:"),
+      h("p", { class: "refusal-head" }, t("painpoints.form.notRecorded")),
       reasonList(reasons),
-      h("p", { class: "hint" }, "Correct the text below and resubmit. It is kept under “Your texts to correct” until then."),
+      h("p", { class: "hint" }, t("painpoints.form.correctHint")),
     );
     refusal.hidden = false;
     text.value = refused.latestText ?? refused.text;
@@ -80,14 +97,15 @@ export function submitForm(options: SubmitFormOptions): SubmitForm {
     tags.value = refused.tags.join(", ");
     // A correction changes the text only; the ticket keeps the customer, product and tags.
     for (const field of [customer, product, tags]) field.disabled = true;
-    submit.textContent = "Resubmit";
+    submit.textContent = t("painpoints.form.resubmit");
     startOver.hidden = false;
     text.focus();
   }
 
   function reset(): void {
     ticket = null;
-    heading.textContent = "Record a pain point";
+    options.drafts.delete(CORRECTING);
+    heading.textContent = t("painpoints.form.heading");
     refusal.hidden = true;
     replaceChildren(refusal);
     text.value = "";
@@ -95,7 +113,7 @@ export function submitForm(options: SubmitFormOptions): SubmitForm {
     product.value = "";
     tags.value = "";
     for (const field of [customer, product, tags]) field.disabled = false;
-    submit.textContent = "Submit pain point";
+    submit.textContent = t("painpoints.form.submit");
     startOver.hidden = true;
   }
 
@@ -144,17 +162,19 @@ export function submitForm(options: SubmitFormOptions): SubmitForm {
     { class: "pain-point-form", "data-testid": "pain-point-form", onsubmit: (event) => void send(event) },
     heading,
     refusal,
-    h("label", {}, "Pain point", text),
+    h("label", {}, t("painpoints.form.text"), text),
     h(
       "div",
       { class: "field-row" },
-      h("label", {}, "Customer", customer),
-      h("label", {}, "Product", product),
+      h("label", {}, t("painpoints.form.customer"), customer),
+      h("label", {}, t("painpoints.form.product"), product),
     ),
-    h("label", {}, "Tags (comma-separated)", tags),
+    h("label", {}, t("painpoints.form.tags"), tags),
     notice.el,
     h("div", { class: "form-actions" }, submit, startOver),
   );
+  const correcting = options.drafts.get(CORRECTING) as Ticket | undefined;
+  if (correcting) showRefusal(correcting, correcting.reasons);
   return {
     el,
     correct(open: Ticket) {

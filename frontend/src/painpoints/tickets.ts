@@ -3,6 +3,7 @@
 import { request } from "../api/client";
 import { MyRectificationTicketsDocument, type MyRectificationTicketsQuery } from "../api/generated/graphql";
 import { errorMessage } from "../api/errors";
+import { t } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
 import { timeElement } from "../ui/time";
@@ -41,8 +42,8 @@ function ticketRow(ticket: Ticket, onCorrect: (ticket: Ticket) => void): HTMLEle
       "div",
       { class: "ticket-meta" },
       timeElement(ticket.resubmittedAt ?? ticket.createdAt),
-      ticket.attempts > 1 ? h("span", {}, `${ticket.attempts} attempts`) : null,
-      h("button", { type: "button", class: "button-quiet", onclick: () => onCorrect(ticket) }, "Correct"),
+      ticket.attempts > 1 ? h("span", {}, t("painpoints.tickets.attempts", { count: ticket.attempts })) : null,
+      h("button", { type: "button", class: "button-quiet", onclick: () => onCorrect(ticket) }, t("painpoints.tickets.correct")),
     ),
   );
 }
@@ -52,8 +53,8 @@ export function openTickets(caseId: string, onCorrect: (ticket: Ticket) => void)
   const notice = noticeArea();
   const el = h(
     "section",
-    { class: "tickets", "aria-label": "Your texts to correct", "data-testid": "open-tickets", hidden: true },
-    h("h3", {}, "Your texts to correct"),
+    { class: "tickets", "aria-label": t("painpoints.tickets.title"), "data-testid": "open-tickets", hidden: true },
+    h("h3", {}, t("painpoints.tickets.title")),
     notice.el,
     list,
   );

@@ -3,18 +3,19 @@
 
 import { request } from "../api/client";
 import { WithdrawPainPointDocument } from "../api/generated/graphql";
+import { t } from "../i18n";
 import { inlineAction } from "../ui/inline-action";
 import type { PainPoint } from "./types";
 
 export function withdrawControl(painPoint: PainPoint, onWithdrawn: (withdrawn: PainPoint) => void): HTMLElement {
   return inlineAction({
     name: "withdraw",
-    button: "Withdraw",
-    formLabel: "Withdraw this pain point",
-    fieldLabel: "Why is it withdrawn?",
-    placeholder: "e.g. recorded in the wrong case",
+    button: t("painpoints.withdraw.button"),
+    formLabel: t("painpoints.withdraw.form"),
+    fieldLabel: t("painpoints.withdraw.field"),
+    placeholder: t("painpoints.withdraw.placeholder"),
     required: true,
-    confirm: "Withdraw pain point",
+    confirm: t("painpoints.withdraw.confirm"),
     run: async (reason) =>
       (await request(WithdrawPainPointDocument, { id: painPoint.id, reason })).withdrawPainPoint,
     done: onWithdrawn,

@@ -1,7 +1,9 @@
 // The rewards catalogue as a member sees it: name, kind, cost, stock, and a Redeem button.
 
+import { t } from "../i18n";
+import { formatPoints } from "../i18n/format";
 import { h, replaceChildren } from "../ui/dom";
-import { KIND_LABELS, stockLabel } from "./labels";
+import { kindLabel, stockLabel } from "./labels";
 import type { Reward } from "./types";
 
 export interface Catalogue {
@@ -13,11 +15,11 @@ export interface Catalogue {
 
 export function rewardCatalogue(onRedeem: (reward: Reward) => void): Catalogue {
   const body = h("tbody", {});
-  const empty = h("p", { class: "empty" }, "HR has not put any rewards in the catalogue yet.");
+  const empty = h("p", { class: "empty" }, t("wallet.catalogue.empty"));
   const table = h(
     "table",
-    { class: "data-table", "data-testid": "rewards", "aria-label": "Rewards" },
-    h("thead", {}, h("tr", {}, h("th", {}, "Reward"), h("th", {}, "Kind"), h("th", { class: "num" }, "Cost"), h("th", {}, "Stock"), h("th", {}, ""))),
+    { class: "data-table", "data-testid": "rewards", "aria-label": t("wallet.catalogue.label") },
+    h("thead", {}, h("tr", {}, h("th", {}, t("wallet.catalogue.reward")), h("th", {}, t("wallet.catalogue.kind")), h("th", { class: "num" }, t("wallet.catalogue.cost")), h("th", {}, t("wallet.catalogue.stock")), h("th", {}, ""))),
     body,
   );
   let rewards: Reward[] = [];
@@ -25,23 +27,28 @@ export function rewardCatalogue(onRedeem: (reward: Reward) => void): Catalogue {
   function row(reward: Reward, balance: number): HTMLElement {
     const short = balance < reward.cost;
     const out = reward.stock === 0;
+    const missing = reward.cost - balance;
     const button = h(
       "button",
       {
         type: "button",
         class: "button-primary",
-        "aria-label": `Redeem ${reward.name}`,
-        title: out ? "Out of stock" : short ? `You need ${reward.cost - balance} more points` : `Redeem for ${reward.cost} points`,
+        "aria-label": t("wallet.catalogue.redeemNamed", { name: reward.name }),
+        title: out
+          ? t("points.stock.out")
+          : short
+            ? t("wallet.catalogue.needMore", { count: missing, points: formatPoints(missing) })
+            : t("wallet.catalogue.redeemFor", { count: reward.cost, points: formatPoints(reward.cost) }),
         onclick: () => onRedeem(reward),
       },
-      "Redeem",
+      t("wallet.catalogue.redeem"),
     );
     return h(
       "tr",
       { "data-reward-id": reward.id, "data-testid": "reward" },
       h("td", {}, h("div", { class: "reward-name" }, reward.name), reward.description ? h("div", { class: "hint" }, reward.description) : null),
-      h("td", {}, KIND_LABELS[reward.kind]),
-      h("td", { class: "num" }, `${reward.cost}`),
+      h("td", {}, kindLabel(reward.kind)),
+      h("td", { class: "num" }, formatPoints(reward.cost)),
       h("td", {}, stockLabel(reward.stock)),
       // Not disabled when the balance is short: pressing it says why, which a greyed-out button does not.
       h("td", { class: "row-actions" }, button),

@@ -1,20 +1,22 @@
 // The ledger: every movement of a person's points, newest first, a page at a time.
 
+import { t } from "../i18n";
+import { formatPoints } from "../i18n/format";
 import { h, replaceChildren } from "../ui/dom";
 import { timeElement } from "../ui/time";
-import { ACTION_LABELS, signedPoints, subjectLabel } from "./labels";
+import { actionLabel, signedPoints, subjectLabel } from "./labels";
 import type { PointEntry } from "./types";
 
 function entryRow(entry: PointEntry): HTMLElement {
-  const why = [entry.note, entry.actor ? `by ${entry.actor.name}` : null].filter(Boolean).join(" · ");
+  const why = [entry.note, entry.actor ? t("wallet.ledger.by", { name: entry.actor.name }) : null].filter(Boolean).join(" · ");
   return h(
     "tr",
     { "data-entry-id": entry.id },
     h("td", {}, timeElement(entry.createdAt)),
-    h("td", {}, ACTION_LABELS[entry.action] ?? entry.action, entry.reversesId ? h("span", { class: "badge" }, "reversal") : null),
+    h("td", {}, actionLabel(entry.action), entry.reversesId ? h("span", { class: "badge" }, t("wallet.ledger.reversal")) : null),
     h("td", { class: "ledger-subject", title: entry.subject }, subjectLabel(entry.subject), why ? h("div", { class: "hint" }, why) : null),
     h("td", { class: `num ${entry.delta < 0 ? "debit" : "credit"}` }, signedPoints(entry.delta)),
-    h("td", { class: "num" }, String(entry.balanceAfter)),
+    h("td", { class: "num" }, formatPoints(entry.balanceAfter)),
   );
 }
 
@@ -29,14 +31,14 @@ export interface LedgerView {
 
 export function ledgerTable(): LedgerView {
   const body = h("tbody", {});
-  const empty = h("p", { class: "empty" }, "No points yet. Contributions that earn points show up here.");
+  const empty = h("p", { class: "empty" }, t("wallet.ledger.empty"));
   const table = h(
     "table",
-    { class: "data-table", "data-testid": "ledger", "aria-label": "Points ledger" },
+    { class: "data-table", "data-testid": "ledger", "aria-label": t("wallet.ledger.label") },
     h(
       "thead",
       {},
-      h("tr", {}, h("th", {}, "When"), h("th", {}, "Action"), h("th", {}, "Subject"), h("th", { class: "num" }, "Points"), h("th", { class: "num" }, "Balance")),
+      h("tr", {}, h("th", {}, t("wallet.ledger.when")), h("th", {}, t("wallet.ledger.action")), h("th", {}, t("wallet.ledger.subject")), h("th", { class: "num" }, t("wallet.ledger.points")), h("th", { class: "num" }, t("wallet.ledger.balance"))),
     ),
     body,
   );

@@ -2,7 +2,9 @@
 
 import { request } from "../api/client";
 import { RedeemRewardDocument } from "../api/generated/graphql";
-import { ApiError, errorMessage } from "../api/errors";
+import { errorMessage } from "../api/errors";
+import { t } from "../i18n";
+import { formatPoints } from "../i18n/format";
 import { confirmDialog } from "../ui/confirm";
 import type { Redeemed, Reward } from "./types";
 
@@ -13,22 +15,17 @@ function requestKey(): string {
   return typeof crypto.randomUUID === "function" ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
-/** A refusal as a sentence that says what to do about it. */
-export function redeemErrorMessage(error: unknown): string {
-  if (error instanceof ApiError && error.code === "INSUFFICIENT_POINTS") return `Not enough points: ${error.message}`;
-  if (error instanceof ApiError && error.code === "IN_DEBT") return `In debt: ${error.message}`;
-  if (error instanceof ApiError && error.code === "OUT_OF_STOCK") return `${error.message} Choose another reward or ask HR when it is back.`;
-  return errorMessage(error);
+/** A refusal as a sentence that says what to do about it (errors.redeem.* in the locale files). */
+export function redeemErrorMessage(error: unknown, reward: Reward, balance: number): string {
+  return errorMessage(error, "redeem", { name: reward.name, cost: formatPoints(reward.cost), balance: formatPoints(balance) });
 }
 
 /** Asks for confirmation, then redeems; null when the person cancelled. */
 export async function redeem(reward: Reward, balance: number): Promise<RedeemOutcome> {
   const after = balance - reward.cost;
-  const question =
-    after >= 0
-      ? `Redeem ${reward.name} for ${reward.cost} points? Your balance goes from ${balance} to ${after}; the points are held until HR decides.`
-      : `Redeem ${reward.name} for ${reward.cost} points? Your balance is ${balance}.`;
-  if (!(await confirmDialog(question, "Redeem"))) return null;
+  const values = { name: reward.name, count: reward.cost, cost: formatPoints(reward.cost), balance: formatPoints(balance), after: formatPoints(after) };
+  const question = after >= 0 ? t("wallet.redeem.confirm", values) : t("wallet.redeem.confirmShort", values);
+  if (!(await confirmDialog(question, t("wallet.catalogue.redeem")))) return null;
   try {
     const { redeemReward } = await request(RedeemRewardDocument, {
       rewardId: reward.id,
@@ -36,6 +33,6 @@ export async function redeem(reward: Reward, balance: number): Promise<RedeemOut
     });
     return { ok: true, redeemed: redeemReward };
   } catch (error) {
-    return { ok: false, message: redeemErrorMessage(error) };
+    return { ok: false, message: redeemErrorMessage(error, reward, balance) };
   }
 }

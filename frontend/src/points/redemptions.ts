@@ -1,8 +1,10 @@
 // A list of redemptions: reward, cost, status and what happened; HR rows carry their decision buttons.
 
+import { t } from "../i18n";
+import { formatPoints } from "../i18n/format";
 import { h, replaceChildren } from "../ui/dom";
 import { timeElement } from "../ui/time";
-import { KIND_LABELS, statusBadge } from "./labels";
+import { kindLabel, statusBadge } from "./labels";
 import type { Redemption } from "./types";
 
 export interface RedemptionListOptions {
@@ -23,10 +25,14 @@ export interface RedemptionList {
 }
 
 function outcome(item: Redemption): string {
-  if (item.status === "REJECTED") return `Rejected${item.decidedBy ? ` by ${item.decidedBy.name}` : ""}: ${item.reason ?? "no reason given"}. The points were returned.`;
-  if (item.status === "FULFILLED") return "Handed over.";
-  if (item.status === "APPROVED") return `Approved${item.decidedBy ? ` by ${item.decidedBy.name}` : ""}; waiting to be handed over.`;
-  return "Waiting for HR; the points are held.";
+  const by = item.decidedBy?.name;
+  if (item.status === "REJECTED") {
+    const reason = item.reason ?? t("wallet.redemptions.noReason");
+    return by ? t("wallet.redemptions.rejectedBy", { name: by, reason }) : t("wallet.redemptions.rejected", { reason });
+  }
+  if (item.status === "FULFILLED") return t("wallet.redemptions.fulfilled");
+  if (item.status === "APPROVED") return by ? t("wallet.redemptions.approvedBy", { name: by }) : t("wallet.redemptions.approved");
+  return t("wallet.redemptions.requested");
 }
 
 export function redemptionList(options: RedemptionListOptions): RedemptionList {
@@ -42,8 +48,8 @@ export function redemptionList(options: RedemptionListOptions): RedemptionList {
         "div",
         { class: "redemption-main" },
         h("span", { class: "redemption-reward" }, item.reward.name),
-        h("span", { class: "badge" }, KIND_LABELS[item.reward.kind]),
-        h("span", { class: "redemption-cost" }, `${item.cost} points`),
+        h("span", { class: "badge" }, kindLabel(item.reward.kind)),
+        h("span", { class: "redemption-cost" }, t("wallet.points", { count: item.cost, points: formatPoints(item.cost) })),
         statusBadge(item.status),
         timeElement(item.createdAt),
       ),

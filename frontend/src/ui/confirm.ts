@@ -2,13 +2,14 @@
 // button and a cancel button.
 
 import "../styles/dialogs.css";
+import { t } from "../i18n";
 import { h } from "./dom";
 
 export interface ConfirmOptions {
   title: string;
   message: string;
   confirmLabel: string;
-  /** A red confirm button, and Cancel has the focus: for what cannot be taken back. */
+  /** A red confirm button, and cancel has the focus: for what cannot be taken back. */
   danger?: boolean;
   testId?: string;
 }
@@ -23,12 +24,12 @@ export function confirmDialog(first: string | ConfirmOptions, label?: string): P
     const confirm = h(
       "button",
       { type: "button", class: options?.danger ? "button-danger" : "button-primary", "data-testid": "confirm" },
-      options?.confirmLabel ?? label ?? "OK",
+      options?.confirmLabel ?? label ?? t("common.ok"),
     );
-    const cancel = h("button", { type: "button", class: "button-quiet" }, "Cancel");
+    const cancel = h("button", { type: "button", class: "button-quiet" }, t("common.cancel"));
     const dialog = h(
       "dialog",
-      { class: "confirm-dialog", "aria-label": options?.title ?? "Confirm", "data-testid": options?.testId ?? null },
+      { class: "confirm-dialog", "aria-label": options?.title ?? t("common.confirm"), "data-testid": options?.testId ?? null },
       options ? h("h2", {}, options.title) : null,
       h("p", {}, options?.message ?? String(first)),
       h("div", { class: "dialog-actions" }, cancel, confirm),

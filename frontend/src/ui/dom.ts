@@ -44,12 +44,28 @@ export function replaceChildren(parent: Element, ...children: Child[]): void {
   append(parent, ...children);
 }
 
-/** Initials for an avatar: first letters of two words, else the first character of a CJK name. */
+const HAN_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/u;
+const BRACKETED = /[(（[【][^)）\]】]*[)）\]】]?/gu;
+
+/**
+ * Initials for an avatar. A Chinese name shows its last two characters, as Chinese apps do ("王芳" → "王芳",
+ * "欧阳娜娜" → "娜娜"); other names the first letters of their first and last words ("Alice Chen" → "AC").
+ * What is in brackets is not the name: "王芳 (Finance BP)" → "王芳".
+ */
 export function initials(name: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean);
+  const bare = name.replace(BRACKETED, " ").trim() || name.trim();
+  const han = HAN_RUN.exec(bare);
+  if (han) return Array.from(han[0]).slice(-2).join("");
+  const words = bare
+    .split(/\s+/)
+    .map((word) => word.replace(/^[^\p{L}\p{N}]+/u, ""))
+    .filter(Boolean);
   if (words.length === 0) return "?";
-  const first = Array.from(words[0]);
-  if (words.length > 1) return (first[0] + Array.from(words[1])[0]).toUpperCase();
-  // A Chinese name reads well as its first character; a Latin one as its first two letters.
-  return (/[\u3000-\u9fff\uac00-\ud7af]/.test(first[0]) ? first[0] : first.slice(0, 2).join("")).toUpperCase();
+  if (words.length === 1) return Array.from(words[0]).slice(0, 2).join("").toUpperCase();
+  return (Array.from(words[0])[0] + Array.from(words[words.length - 1])[0]).toUpperCase();
+}
+
+/** Whether initials are Chinese characters (two of them need a smaller font in a round avatar). */
+export function isHan(text: string): boolean {
+  return HAN_RUN.test(text);
 }

@@ -1,7 +1,8 @@
 // A button that opens a one-field form under itself (a note, a reason), sends it, and hands the answer on:
-// "Adopt" on a clusters card, "Withdraw" on a pain point. Refusals are shown as sentences in the form.
+// adopting on a clusters card, "Withdraw" on a pain point. Refusals are shown as sentences in the form.
 
 import { errorMessage } from "../api/errors";
+import { t } from "../i18n";
 import { h } from "./dom";
 import { noticeArea } from "./notice";
 
@@ -23,7 +24,7 @@ export function inlineAction<T>(action: InlineAction<T>): HTMLElement {
   const open = h("button", { type: "button", class: `button-quiet ${action.name}-button` }, action.button);
   const field = h("input", { name: "text", required: action.required, maxlength: 500, placeholder: action.placeholder });
   const confirm = h("button", { type: "submit", class: "button-primary" }, action.confirm);
-  const cancel = h("button", { type: "button", class: "button-quiet" }, "Cancel");
+  const cancel = h("button", { type: "button", class: "button-quiet" }, t("common.cancel"));
   const notice = noticeArea();
   const form = h(
     "form",

@@ -1,9 +1,12 @@
-// The frame around every page once signed in: brand, navigation, who is signed in, sign out.
+// The frame around every page once signed in: brand, navigation, the language switch, who is signed in,
+// sign out.
 
 import { request } from "../api/client";
 import { LogoutDocument } from "../api/generated/graphql";
 import { resetSubscriptions } from "../api/subscriptions";
 import { approvesOrders, isHr } from "../hr/access";
+import { t } from "../i18n";
+import { languageSwitch } from "../i18n/switch";
 import { navigate } from "../router";
 import { clearSession, getUser } from "../session";
 import { h } from "./dom";
@@ -19,26 +22,31 @@ async function signOut(): Promise<void> {
   navigate("/signin");
 }
 
-/** Wraps a page's element in the top bar. */
-export function shell(content: HTMLElement): HTMLElement {
+/** The top bar in the current language. */
+export function topBar(): HTMLElement {
   const user = getUser();
-  const bar = h(
+  return h(
     "header",
     { class: "topbar" },
-    h("a", { class: "brand", href: "#/cases" }, "Warroom"),
+    h("a", { class: "brand", href: "#/cases" }, t("shell.brand")),
     h(
       "nav",
       { class: "topnav" },
-      h("a", { href: "#/cases" }, "Cases"),
+      h("a", { href: "#/cases" }, t("shell.cases")),
       // Everyone may read the clusters of their own cases, but the page is R&D's tool (and admins').
-      user && (user.role === "RD" || user.role === "ADMIN") ? h("a", { href: "#/clusters" }, "Clusters") : null,
-      h("a", { href: "#/wallet" }, "Wallet"),
-      isHr(user?.role) ? h("a", { href: "#/hr" }, "HR") : approvesOrders(user?.role) ? h("a", { href: "#/hr" }, "Approvals") : null,
+      user && (user.role === "RD" || user.role === "ADMIN") ? h("a", { href: "#/clusters" }, t("shell.clusters")) : null,
+      h("a", { href: "#/wallet" }, t("shell.wallet")),
+      isHr(user?.role) ? h("a", { href: "#/hr" }, t("shell.hr")) : approvesOrders(user?.role) ? h("a", { href: "#/hr" }, t("shell.approvals")) : null,
     ),
     h("span", { class: "spacer" }),
+    languageSwitch(),
     // The name opens the account page (password, sessions).
     user ? h("a", { class: "whoami", href: "#/account", title: user.email, "data-testid": "whoami" }, user.name) : null,
-    h("button", { class: "button-quiet", type: "button", onclick: () => void signOut() }, "Sign out"),
+    h("button", { class: "button-quiet", type: "button", onclick: () => void signOut() }, t("shell.signOut")),
   );
-  return h("div", { class: "app" }, bar, h("main", { class: "main" }, content));
+}
+
+/** Wraps a page's element in the top bar. */
+export function shell(content: HTMLElement): HTMLElement {
+  return h("div", { class: "app" }, topBar(), h("main", { class: "main" }, content));
 }

@@ -1,7 +1,9 @@
-// Timestamps as people read them: relative ("5 minutes ago") with the exact local time on hover.
+// Timestamps as people read them: relative ("5 minutes ago", "5分钟前") with the exact local time on hover,
+// in the UI's language.
 
-const RELATIVE = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
-const EXACT = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
+import { formatDate, formatRelative } from "../i18n/format";
+
+const EXACT: Intl.DateTimeFormatOptions = { dateStyle: "medium", timeStyle: "medium" };
 
 const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
   ["second", 60],
@@ -16,14 +18,19 @@ const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
 export function relativeTime(iso: string, now: Date = new Date()): string {
   let amount = (new Date(iso).getTime() - now.getTime()) / 1000;
   for (const [unit, size] of STEPS) {
-    if (Math.abs(amount) < size) return RELATIVE.format(Math.round(amount), unit);
+    if (Math.abs(amount) < size) return formatRelative(Math.round(amount), unit);
     amount /= size;
   }
-  return EXACT.format(new Date(iso));
+  return exactTime(iso);
 }
 
 export function exactTime(iso: string): string {
-  return EXACT.format(new Date(iso));
+  return formatDate(iso, EXACT);
+}
+
+/** A day as the calendar shows it (a UTC day unless `timeZone` says otherwise): "3/5/2026", "2026/3/5". */
+export function dayOf(iso: string | Date, timeZone = "UTC"): string {
+  return formatDate(iso, { year: "numeric", month: "numeric", day: "numeric", timeZone });
 }
 
 /** A <time> element showing relative time, the exact time as its tooltip. */

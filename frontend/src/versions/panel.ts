@@ -15,6 +15,7 @@ import {
 } from "../api/generated/graphql";
 import { canEdit } from "../api/types";
 import { confirmDialog } from "../ui/confirm";
+import { t } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
 import { keepTimesFresh } from "../ui/fresh-times";
 import { noticeArea } from "../ui/notice";
@@ -26,20 +27,14 @@ import type { Snapshot, SnapshotEvent } from "./types";
 
 const PAGE_SIZE = 20;
 
-const KIND_LABELS: Record<Snapshot["kind"], string> = {
-  AUTO: "Automatic",
-  NAMED: "Named",
-  BEFORE_RESTORE: "Before restore",
-};
-
 function nameOf(snapshot: Snapshot): string {
-  return snapshot.label ?? "Automatic version";
+  return snapshot.label ?? t("versions.automaticVersion");
 }
 
 type View = "preview" | "diff";
 
 export function versionsTab(room: Room): PanelTab {
-  return { id: "versions", label: "Versions", render: () => versionsPanel(room) };
+  return { id: "versions", label: t("warroom.tabs.versions"), render: () => versionsPanel(room) };
 }
 
 function versionsPanel(room: Room): HTMLElement {
@@ -51,8 +46,8 @@ function versionsPanel(room: Room): HTMLElement {
 
   const notice = noticeArea();
   const list = h("ol", { class: "version-list", "data-testid": "versions" });
-  const empty = h("p", { class: "empty" }, "No versions yet: one is taken automatically after some editing, or name the current one.");
-  const more = h("button", { type: "button", class: "button-quiet", hidden: true, onclick: () => void load() }, "Show older versions");
+  const empty = h("p", { class: "empty" }, t("versions.empty"));
+  const more = h("button", { type: "button", class: "button-quiet", hidden: true, onclick: () => void load() }, t("versions.older"));
 
   function put(snapshot: Snapshot): void {
     snapshots.set(snapshot.id, snapshot);
@@ -71,8 +66,8 @@ function versionsPanel(room: Room): HTMLElement {
   function row(snapshot: Snapshot): HTMLElement {
     const viewer = h("div", { class: "version-view", "data-testid": "version-view", hidden: true });
     const buttons: Record<View, HTMLButtonElement> = {
-      preview: h("button", { type: "button", class: "link-button", "aria-expanded": "false", onclick: () => toggle("preview", () => preview(snapshot)) }, "Preview"),
-      diff: h("button", { type: "button", class: "link-button", "aria-expanded": "false", onclick: () => toggle("diff", () => compare(snapshot)) }, "Compare with now"),
+      preview: h("button", { type: "button", class: "link-button", "aria-expanded": "false", onclick: () => toggle("preview", () => preview(snapshot)) }, t("versions.preview")),
+      diff: h("button", { type: "button", class: "link-button", "aria-expanded": "false", onclick: () => toggle("diff", () => compare(snapshot)) }, t("versions.compare")),
     };
     const toggle = (view: View, load: () => Promise<HTMLElement>): void => {
       const shown = open.get(snapshot.id) === view ? null : view;
@@ -84,7 +79,7 @@ function versionsPanel(room: Room): HTMLElement {
       }
       open.set(snapshot.id, view);
       viewer.hidden = false;
-      replaceChildren(viewer, h("p", { class: "loading" }, "Loading…"));
+      replaceChildren(viewer, h("p", { class: "loading" }, t("common.loading")));
       load()
         .then((content) => {
           if (open.get(snapshot.id) === view) replaceChildren(viewer, content);
@@ -99,7 +94,7 @@ function versionsPanel(room: Room): HTMLElement {
         "div",
         { class: "version-head" },
         h("span", { class: "version-name", "data-testid": "version-name" }, nameOf(snapshot)),
-        h("span", { class: `badge kind-${snapshot.kind.toLowerCase()}` }, KIND_LABELS[snapshot.kind]),
+        h("span", { class: `badge kind-${snapshot.kind.toLowerCase()}` }, t(`versions.kinds.${snapshot.kind}`)),
       ),
       h("div", { class: "version-meta" }, by, timeElement(snapshot.createdAt)),
       h(
@@ -107,7 +102,7 @@ function versionsPanel(room: Room): HTMLElement {
         { class: "version-actions" },
         buttons.preview,
         buttons.diff,
-        writer ? h("button", { type: "button", class: "link-button", onclick: () => void restore(snapshot) }, "Restore") : null,
+        writer ? h("button", { type: "button", class: "link-button", onclick: () => void restore(snapshot) }, t("versions.restore")) : null,
       ),
       viewer,
     );
@@ -119,7 +114,7 @@ function versionsPanel(room: Room): HTMLElement {
     const { snapshot: full } = await request(SnapshotDocument, { id: snapshot.id });
     return full.text.trim()
       ? h("div", { class: "version-text", "data-testid": "version-text" }, full.text)
-      : h("p", { class: "empty" }, "This version is empty.");
+      : h("p", { class: "empty" }, t("versions.emptyVersion"));
   }
 
   async function compare(snapshot: Snapshot): Promise<HTMLElement> {
@@ -130,9 +125,9 @@ function versionsPanel(room: Room): HTMLElement {
   async function restore(snapshot: Snapshot): Promise<void> {
     notice.clear();
     const sure = await confirmDialog({
-      title: `Restore “${nameOf(snapshot)}”?`,
-      message: `The document will read as it did on ${exactTime(snapshot.createdAt)}, for everyone in the case at once. The current text is kept as a version first, so nothing is lost.`,
-      confirmLabel: "Restore",
+      title: t("versions.restoreTitle", { name: nameOf(snapshot) }),
+      message: t("versions.restoreMessage", { time: exactTime(snapshot.createdAt) }),
+      confirmLabel: t("versions.restore"),
       testId: "restore-dialog",
     });
     if (!sure) return;
@@ -142,8 +137,8 @@ function versionsPanel(room: Room): HTMLElement {
       render();
       notice.show(
         restoreSnapshot.changed
-          ? `Restored “${nameOf(snapshot)}”. The text from just before is kept in the timeline.`
-          : `The document already read as “${nameOf(snapshot)}”.`,
+          ? t("versions.restored", { name: nameOf(snapshot) })
+          : t("versions.alreadyRead", { name: nameOf(snapshot) }),
         "info",
       );
     } catch (error) {
@@ -152,8 +147,8 @@ function versionsPanel(room: Room): HTMLElement {
   }
 
   function nameForm(): HTMLElement {
-    const label = h("input", { type: "text", maxlength: 200, placeholder: "e.g. Sent to the customer", "aria-label": "Version name", required: true, "data-testid": "version-label" });
-    const save = h("button", { type: "submit", class: "button-primary" }, "Name this version");
+    const label = h("input", { type: "text", maxlength: 200, placeholder: t("versions.namePlaceholder"), "aria-label": t("versions.name"), required: true, "data-testid": "version-label" });
+    const save = h("button", { type: "submit", class: "button-primary" }, t("versions.nameThis"));
     const form = h("form", { class: "name-version" }, label, save);
     form.addEventListener("submit", (event) => {
       event.preventDefault();
@@ -164,7 +159,7 @@ function versionsPanel(room: Room): HTMLElement {
           put(createSnapshot);
           render();
           label.value = "";
-          notice.show(`Named the current version “${nameOf(createSnapshot)}”.`, "info");
+          notice.show(t("versions.named", { name: nameOf(createSnapshot) }), "info");
         })
         .catch((error: unknown) => notice.show(errorMessage(error)))
         .finally(() => {
@@ -194,7 +189,7 @@ function versionsPanel(room: Room): HTMLElement {
     if (event.before) put(event.before);
     render();
     if (event.kind === "RESTORED" && event.actor && event.actor.id !== room.me.id) {
-      notice.show(`${event.actor.name} restored “${nameOf(event.snapshot)}”.`, "info");
+      notice.show(t("versions.restoredBy", { actor: event.actor.name, name: nameOf(event.snapshot) }), "info");
     }
   }
 
@@ -209,7 +204,7 @@ function versionsPanel(room: Room): HTMLElement {
   const el = h(
     "div",
     { class: "versions-panel", "data-testid": "versions-panel" },
-    writer ? nameForm() : h("p", { class: "hint" }, "Owners and editors name and restore versions; you can look at them and compare."),
+    writer ? nameForm() : h("p", { class: "hint" }, t("versions.readOnly")),
     notice.el,
     list,
     empty,

@@ -3,53 +3,62 @@
 
 import type { WebsocketProvider } from "y-websocket";
 import { notifyUnauthenticated } from "../api/client";
+import { language, t } from "../i18n";
 import { h } from "../ui/dom";
 
 export type ConnectionState = "connecting" | "online" | "reconnecting" | "offline" | "closed";
 
+/** How the server ended the room for good (a close code of 4400-4499 and its reason). */
+export interface RoomClose {
+  code: number;
+  reason: string;
+}
+
 // After this many failed attempts in a row the server is treated as unreachable, not just slow.
 const OFFLINE_AFTER_ATTEMPTS = 3;
-
-const LABELS: Record<ConnectionState, string> = {
-  connecting: "Connecting…",
-  online: "Online",
-  reconnecting: "Reconnecting…",
-  offline: "Offline: edits merge when back",
-  closed: "Disconnected",
-};
-
-const CLOSE_REASONS: Record<number, string> = {
-  4403: "You are not a member of this case any more.",
-  4404: "This case does not exist, or it is not shared with you.",
-};
 
 // The server closes with this when the member's write permission changed (a role change): the room is
 // opened again under the new role rather than ended.
 export const CLOSE_ROLE_CHANGED = 4409;
 
-const OFFLINE_HINT = "Keep this tab open: your edits are kept here and merge when the connection returns.";
+function label(state: ConnectionState): string {
+  return t(`warroom.connection.${state}`);
+}
 
-/**
- * The indicator for `provider`; `onClosed` gets a sentence when the server ends the room for good,
- * `onRoleChanged` is called when it closed the room because the member's role changed.
- */
-export function connectionIndicator(
-  provider: WebsocketProvider,
-  onClosed: (message: string) => void,
-  onRoleChanged?: () => void,
-): { el: HTMLElement; dispose: () => void } {
-  const label = h("span", { class: "connection-label" });
-  const el = h("span", { class: "connection", role: "status", "data-testid": "connection" }, h("span", { class: "dot" }), label);
-  let everOnline = false;
+/** Why the room was closed, as a sentence in the UI's language. */
+export function closeMessage(close: RoomClose): string {
+  if (close.code === 4403) return t("warroom.connection.closedForbidden");
+  if (close.code === 4404) return t("warroom.connection.closedNotFound");
+  // Any other close carries the server's reason, in English: shown as it is in the English UI.
+  return language() === "en" && close.reason ? close.reason : t("warroom.connection.closedOther");
+}
+
+export interface ConnectionOptions {
+  /** The server ended the room for good. */
+  onClosed: (close: RoomClose) => void;
+  /** The server closed the room because the member's role changed. */
+  onRoleChanged?: () => void;
+  /** The room was closed before this indicator was built (the page was built again in another language). */
+  closed?: RoomClose | null;
+}
+
+/** The indicator for `provider`. */
+export function connectionIndicator(provider: WebsocketProvider, options: ConnectionOptions): { el: HTMLElement; dispose: () => void } {
+  const text = h("span", { class: "connection-label" });
+  const el = h("span", { class: "connection", role: "status", "data-testid": "connection" }, h("span", { class: "dot" }), text);
+  let everOnline = provider.synced;
+  let ended = options.closed ?? null;
 
   function show(state: ConnectionState, detail = ""): void {
     el.dataset.state = state;
-    label.textContent = LABELS[state];
-    el.title = detail || (state === "offline" || state === "reconnecting" ? OFFLINE_HINT : LABELS[state]);
+    text.textContent = label(state);
+    el.title = detail || (state === "offline" || state === "reconnecting" ? t("warroom.connection.offlineHint") : label(state));
   }
 
   function refresh(): void {
-    if (provider.wsconnected && provider.synced) {
+    if (ended) {
+      show("closed", closeMessage(ended));
+    } else if (provider.wsconnected && provider.synced) {
       everOnline = true;
       show("online");
     } else if (!navigator.onLine || provider.wsUnsuccessfulReconnects >= OFFLINE_AFTER_ATTEMPTS) {
@@ -59,19 +68,19 @@ export function connectionIndicator(
     }
   }
 
-  function closed(event: { code: number; reason: string }): void {
+  function closed(event: RoomClose): void {
     if (event.code === 4401) {
       notifyUnauthenticated();
       return;
     }
-    if (event.code === CLOSE_ROLE_CHANGED && onRoleChanged) {
-      show("reconnecting", "Your role in this case changed; opening it again.");
-      onRoleChanged();
+    if (event.code === CLOSE_ROLE_CHANGED && options.onRoleChanged) {
+      show("reconnecting", t("warroom.connection.roleChanged"));
+      options.onRoleChanged();
       return;
     }
-    const message = CLOSE_REASONS[event.code] ?? (event.reason || "The server closed this room.");
-    show("closed", message);
-    onClosed(message);
+    ended = { code: event.code, reason: event.reason };
+    refresh();
+    options.onClosed(ended);
   }
 
   provider.on("status", refresh);

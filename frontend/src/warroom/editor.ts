@@ -7,6 +7,7 @@ import { Placeholder } from "@tiptap/extensions";
 import StarterKit from "@tiptap/starter-kit";
 import type { WebsocketProvider } from "y-websocket";
 import type * as Y from "yjs";
+import { t } from "../i18n";
 import type { PresenceUser } from "./presence";
 import "../styles/prosemirror.css";
 
@@ -51,12 +52,13 @@ export function createEditor({ element, doc, provider, user }: EditorOptions): E
         heading: { levels: [1, 2, 3] },
         link: { openOnClick: false, autolink: true, defaultProtocol: "https" },
       }),
-      Placeholder.configure({ placeholder: "Write the case: the customer, what they need, what we learn…" }),
+      // Functions, read on every update: a language change shows once the war room dispatches a transaction.
+      Placeholder.configure({ placeholder: () => t("warroom.editor.placeholder") }),
       Collaboration.configure({ document: doc, field: BODY_FIELD }),
       CollaborationCaret.configure({ provider, user: { ...user }, render: caret }),
     ],
     editorProps: {
-      attributes: { class: "prose", "aria-label": "Case document", spellcheck: "true" },
+      attributes: () => ({ class: "prose", "aria-label": t("warroom.editor.label"), spellcheck: "true" }),
     },
   });
 }

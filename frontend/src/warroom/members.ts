@@ -4,6 +4,7 @@ import { request } from "../api/client";
 import { errorMessage } from "../api/errors";
 import { AddCaseMemberDocument, UsersDocument } from "../api/generated/graphql";
 import { CASE_ROLES, type CaseMember, type CaseRole, type User } from "../api/types";
+import { t } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
 
@@ -15,7 +16,7 @@ function memberRow(member: CaseMember): HTMLElement {
     { class: "member", "data-user-id": member.user.id },
     h("span", { class: "member-name" }, member.user.name),
     h("span", { class: "member-email" }, member.user.email),
-    h("span", { class: `badge role-${member.role.toLowerCase()}` }, member.role),
+    h("span", { class: `badge role-${member.role.toLowerCase()}` }, t(`roles.case.${member.role}`)),
   );
 }
 
@@ -24,9 +25,9 @@ function addMemberForm(
   roleOf: (userId: string) => CaseRole | undefined,
   onAdded: (member: CaseMember) => void,
 ): HTMLElement {
-  const search = h("input", { type: "search", placeholder: "Search people by name or email", "aria-label": "Search people" });
-  const results = h("ul", { class: "user-results", role: "listbox", "aria-label": "People found" });
-  const role = h("select", { "aria-label": "Role" }, ...CASE_ROLES.map((r) => h("option", { value: r, selected: r === "EDITOR" }, r)));
+  const search = h("input", { type: "search", placeholder: t("common.searchPeople"), "aria-label": t("warroom.members.search") });
+  const results = h("ul", { class: "user-results", role: "listbox", "aria-label": t("warroom.members.found") });
+  const role = h("select", { "aria-label": t("warroom.members.role") }, ...CASE_ROLES.map((r) => h("option", { value: r, selected: r === "EDITOR" }, t(`roles.case.${r}`))));
   const notice = noticeArea();
   let timer: number | undefined;
   let latest = 0;
@@ -41,7 +42,7 @@ function addMemberForm(
       });
       onAdded(addCaseMember);
       void find();
-      notice.show(`${user.name} now has the ${addCaseMember.role.toLowerCase()} role in this case.`, "info");
+      notice.show(t("warroom.members.added", { name: user.name, role: t(`roles.caseName.${addCaseMember.role}`) }), "info");
     } catch (error) {
       notice.show(errorMessage(error));
     }
@@ -63,12 +64,12 @@ function addMemberForm(
               { type: "button", class: "user-result", "data-email": user.email, onclick: () => void add(user) },
               h("span", { class: "member-name" }, user.name),
               h("span", { class: "member-email" }, user.email),
-              h("span", { class: "add-hint" }, roleOf(user.id) ? "Change role" : "Add"),
+              h("span", { class: "add-hint" }, roleOf(user.id) ? t("warroom.members.changeRole") : t("warroom.members.add")),
             ),
           ),
         ),
       );
-      if (users.nodes.length === 0) results.append(h("li", { class: "empty" }, "Nobody in your team matches."));
+      if (users.nodes.length === 0) results.append(h("li", { class: "empty" }, t("common.nobodyMatches")));
     } catch (error) {
       notice.show(errorMessage(error));
     }
@@ -82,34 +83,35 @@ function addMemberForm(
   return h(
     "div",
     { class: "add-member" },
-    h("h3", {}, "Add a person"),
-    h("div", { class: "add-member-controls" }, search, h("label", { class: "inline" }, "as ", role)),
+    h("h3", {}, t("warroom.members.addPerson")),
+    h("div", { class: "add-member-controls" }, search, h("label", { class: "inline" }, t("warroom.members.as"), role)),
     results,
     notice.el,
   );
 }
 
-/** A dialog listing the case's members; owners also get the add form. */
-export function membersDialog(caseId: string, members: CaseMember[], isOwner: boolean): HTMLDialogElement {
+/** A dialog listing the case's members; owners also get the add form. `onChange` gets the list after an add. */
+export function membersDialog(caseId: string, members: CaseMember[], isOwner: boolean, onChange?: (members: CaseMember[]) => void): HTMLDialogElement {
   const list = h("ul", { class: "member-list" }, ...members.map(memberRow));
   const current = new Map(members.map((m) => [m.user.id, m]));
 
   function added(member: CaseMember): void {
     current.set(member.user.id, member);
     replaceChildren(list, ...[...current.values()].map(memberRow));
+    onChange?.([...current.values()]);
   }
 
   const dialog = h(
     "dialog",
-    { class: "members-dialog", "aria-label": "Case members" },
+    { class: "members-dialog", "aria-label": t("warroom.members.dialog") },
     h(
       "div",
       { class: "dialog-head" },
-      h("h2", {}, "Members"),
-      h("button", { type: "button", class: "button-quiet", onclick: () => dialog.close() }, "Close"),
+      h("h2", {}, t("warroom.members.title")),
+      h("button", { type: "button", class: "button-quiet", onclick: () => dialog.close() }, t("common.close")),
     ),
     list,
-    isOwner ? addMemberForm(caseId, (id) => current.get(id)?.role, added) : h("p", { class: "hint" }, "Only the case owner can add people."),
+    isOwner ? addMemberForm(caseId, (id) => current.get(id)?.role, added) : h("p", { class: "hint" }, t("warroom.members.ownerOnly")),
   );
   return dialog;
 }

@@ -1,7 +1,8 @@
 // Who is here: one avatar per person whose browser is in the room (from Yjs awareness).
 
 import type { Awareness } from "y-protocols/awareness";
-import { h, initials, replaceChildren } from "../ui/dom";
+import { t } from "../i18n";
+import { h, initials, isHan, replaceChildren } from "../ui/dom";
 
 /** What each browser publishes about its user in awareness (`user` field, also read by the carets). */
 export interface PresenceUser {
@@ -27,22 +28,23 @@ export function peopleHere(awareness: Awareness): PresenceUser[] {
 }
 
 export function presenceAvatars(awareness: Awareness, meId: string): { el: HTMLElement; dispose: () => void } {
-  const el = h("ul", { class: "presence", "aria-label": "People here", "data-testid": "presence" });
+  const el = h("ul", { class: "presence", "aria-label": t("warroom.presence.label"), "data-testid": "presence" });
 
   function render(): void {
     replaceChildren(
       el,
       ...peopleHere(awareness).map((person) => {
         const me = person.id === meId;
+        const letters = initials(person.name);
         return h(
           "li",
           {
-            class: me ? "avatar avatar-me" : "avatar",
+            class: ["avatar", me ? "avatar-me" : "", isHan(letters) ? "avatar-han" : ""].filter(Boolean).join(" "),
             style: `--avatar-color: ${person.color}`,
-            title: me ? `${person.name} (you)` : person.name,
+            title: me ? t("warroom.presence.you", { name: person.name }) : person.name,
             "data-user-name": person.name,
           },
-          initials(person.name),
+          letters,
         );
       }),
     );

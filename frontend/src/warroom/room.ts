@@ -9,6 +9,11 @@ export interface Room {
   me: User;
   editor: Editor;
   sync: CaseSync;
-  /** Runs `cleanup` when the war room closes (subscriptions, listeners). */
+  /** Runs `cleanup` when the tabs close (the war room closes, or its tabs are built in another language). */
   onDispose: (cleanup: () => void) => void;
+  /**
+   * What someone was writing (an open comment box, the pain point being corrected), by a key of the tab's
+   * choosing: the tabs are built anew when the language changes, and must open the same boxes again.
+   */
+  drafts: Map<string, unknown>;
 }

@@ -1,5 +1,6 @@
 // The war room's side panel: tabs (comments, versions, pain points, contribution), one visible at a time.
 
+import { t } from "../i18n";
 import { h } from "../ui/dom";
 
 export interface PanelTab {
@@ -9,24 +10,35 @@ export interface PanelTab {
   render: () => HTMLElement;
 }
 
-export function sidePanel(tabs: PanelTab[]): HTMLElement {
+/** Which tab is shown and which were opened (in that order): a panel built again opens the same ones. */
+export interface PanelState {
+  selected: string | null;
+  opened: string[];
+}
+
+export function sidePanel(tabs: PanelTab[], initial: PanelState = { selected: null, opened: [] }): { el: HTMLElement; state: () => PanelState } {
   const tabList = h("div", { class: "tabs", role: "tablist" });
   const body = h("div", { class: "tab-panels" });
   const panels = new Map<string, HTMLElement>();
   const buttons = new Map<string, HTMLButtonElement>();
+  let selected: string | null = null;
+
+  function build(tab: PanelTab): HTMLElement {
+    const panel = h("div", { class: "tab-panel", role: "tabpanel", id: `panel-${tab.id}`, "aria-labelledby": `tab-${tab.id}` }, tab.render());
+    panels.set(tab.id, panel);
+    body.append(panel);
+    return panel;
+  }
 
   function select(id: string): void {
+    selected = id;
     for (const tab of tabs) {
-      const selected = tab.id === id;
-      buttons.get(tab.id)!.setAttribute("aria-selected", String(selected));
-      buttons.get(tab.id)!.tabIndex = selected ? 0 : -1;
+      const isSelected = tab.id === id;
+      buttons.get(tab.id)!.setAttribute("aria-selected", String(isSelected));
+      buttons.get(tab.id)!.tabIndex = isSelected ? 0 : -1;
       let panel = panels.get(tab.id);
-      if (selected && !panel) {
-        panel = h("div", { class: "tab-panel", role: "tabpanel", id: `panel-${tab.id}`, "aria-labelledby": `tab-${tab.id}` }, tab.render());
-        panels.set(tab.id, panel);
-        body.append(panel);
-      }
-      if (panel) panel.hidden = !selected;
+      if (isSelected && !panel) panel = build(tab);
+      if (panel) panel.hidden = !isSelected;
     }
   }
 
@@ -39,6 +51,14 @@ export function sidePanel(tabs: PanelTab[]): HTMLElement {
     buttons.set(tab.id, button);
     tabList.append(button);
   }
-  if (tabs.length > 0) select(tabs[0].id);
-  return h("aside", { class: "side-panel", "aria-label": "Case tools" }, tabList, body);
+  for (const id of initial.opened) {
+    const tab = tabs.find((candidate) => candidate.id === id);
+    if (tab && !panels.has(id)) build(tab).hidden = true;
+  }
+  const first = tabs.find((tab) => tab.id === initial.selected) ?? tabs[0];
+  if (first) select(first.id);
+  return {
+    el: h("aside", { class: "side-panel", "aria-label": t("warroom.panel.label") }, tabList, body),
+    state: () => ({ selected, opened: [...panels.keys()] }),
+  };
 }
