@@ -1,5 +1,5 @@
-"""`python -m server`: serve, worker, migrate, users, demo, export-schema, audit, painpoints (the account
-actions under `users` are in cli_accounts.py)."""
+"""`python -m server`: serve, worker, migrate, users, demo, export-schema, audit, keys, painpoints (the
+account actions under `users` are in cli_accounts.py, the key commands in cli_keys.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from server import cli_accounts
+from server import cli_accounts, cli_keys
 from server.infra.config import ConfigError, Settings
 
 if TYPE_CHECKING:
@@ -362,6 +362,8 @@ def parser() -> argparse.ArgumentParser:
     audit = commands.add_parser("audit", help="verify the hash-chained audit log and points ledger")
     audit.add_argument("action", choices=["verify"])
     audit.set_defaults(run=_audit)
+
+    cli_keys.add_commands(commands)
 
     painpoints = commands.add_parser("painpoints", help="maintain pain points")
     painpoint_commands = painpoints.add_subparsers(dest="painpoints_command", required=True, metavar="ACTION")
