@@ -192,8 +192,11 @@ class S3Store:
     def _last_part(self, upload: dict[str, Any]) -> datetime:
         """When a multipart upload last received a part (a slow upload is still alive)."""
         parts = self.client.list_parts(Bucket=self.bucket, Key=upload["Key"], UploadId=upload["UploadId"])
-        times = [part["LastModified"] for part in parts.get("Parts", [])]
-        return max([upload["Initiated"], *times])
+        times: list[datetime] = [
+            upload["Initiated"],
+            *(part["LastModified"] for part in parts.get("Parts", [])),
+        ]
+        return max(times)
 
     async def close(self) -> None:
         await asyncio.to_thread(self.client.close)
