@@ -18,6 +18,7 @@ from starlette.types import Receive, Scope, Send
 from server.api.context import Services
 from server.api.heatmap_images import HeatmapImages
 from server.api.http import GraphQLApp
+from server.api.material_content import MaterialContent
 from server.api.material_uploads import PATH as UPLOAD_PATH
 from server.api.material_uploads import MaterialUploads
 from server.api.signin_gate import DEFAULT_CONCURRENCY as DEFAULT_SIGN_INS
@@ -274,6 +275,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/cases/{id}/heatmap.svg", images.case, methods=["GET", "HEAD"]),
         Route("/teams/{id}/heatmap.svg", images.team, methods=["GET", "HEAD"]),
         Route("/cases/{case_id}/materials", uploads.upload, methods=["POST"]),
+        Route("/materials/{id}/content", MaterialContent(services), methods=["GET"]),
         # A bound method, so Starlette calls it with a Request (an instance would be taken for an ASGI app).
         Route("/", frontend.__call__, methods=["GET", "HEAD"]),
         Route("/{path:path}", frontend.__call__, methods=["GET", "HEAD"]),

@@ -28,6 +28,7 @@ from server.api.mutations.auth import AuthMutations
 from server.api.mutations.cases import CaseMutations
 from server.api.mutations.clusters import ClusterMutations
 from server.api.mutations.comments import CommentMutations
+from server.api.mutations.material_access import MaterialAccessMutations
 from server.api.mutations.materials import MaterialMutations
 from server.api.mutations.notifications import NotificationMutations
 from server.api.mutations.orders import OrderMutations
@@ -43,6 +44,7 @@ from server.api.queries.cases import CaseQueries
 from server.api.queries.clusters import ClusterQueries
 from server.api.queries.comments import CommentQueries
 from server.api.queries.heatmaps import HeatmapQueries
+from server.api.queries.material_access import MaterialAccessQueries
 from server.api.queries.materials import MaterialQueries
 from server.api.queries.notifications import NotificationQueries
 from server.api.queries.painpoints import PainPointQueries
@@ -75,6 +77,7 @@ Query = merge_types(
         PainPointQueries,
         ClusterQueries,
         MaterialQueries,
+        MaterialAccessQueries,
     ),
 )
 Mutation = merge_types(
@@ -95,6 +98,7 @@ Mutation = merge_types(
         ClusterMutations,
         SyncMutations,
         MaterialMutations,
+        MaterialAccessMutations,
     ),
 )
 Subscription = merge_types(

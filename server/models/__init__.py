@@ -9,6 +9,7 @@ from server.models.comments import Comment
 from server.models.documents import DocCheckpoint, DocUpdate
 from server.models.heatmaps import HeatmapEditDay, HeatmapState
 from server.models.jobs import Job, JobStatus
+from server.models.material_access import AccessRequestStatus, MaterialAccessRequest, MaterialGrant
 from server.models.materials import Material, SummaryStatus
 from server.models.notifications import Notification, NotificationKind
 from server.models.orders import ApprovalStatus, Order, OrderPainPoint
@@ -28,6 +29,7 @@ from server.models.users import AuthToken, Team, User, UserRole
 
 __all__ = [
     "EARNING_ACTIONS",
+    "AccessRequestStatus",
     "AdjustmentRequest",
     "ApprovalStatus",
     "AuditEvent",
@@ -47,6 +49,8 @@ __all__ = [
     "Job",
     "JobStatus",
     "Material",
+    "MaterialAccessRequest",
+    "MaterialGrant",
     "MembershipSource",
     "Notification",
     "NotificationKind",

@@ -1,4 +1,5 @@
-"""What a person should look at: a mention, a reply to their thread, their thread resolved."""
+"""What a person should look at: a mention, a reply to their thread, their thread resolved, a request for
+access to raw material and its outcome."""
 
 from __future__ import annotations
 
@@ -15,6 +16,11 @@ class NotificationKind(enum.StrEnum):
     MENTION = "mention"
     REPLY = "reply"
     RESOLVED = "resolved"
+    # to the case owners and the team's legal people: someone asks to open a material
+    ACCESS_REQUESTED = "access_requested"
+    # to the requester: both approvals are in (a grant exists), or the request was rejected
+    ACCESS_GRANTED = "access_granted"
+    ACCESS_REJECTED = "access_rejected"
 
 
 class Notification(Base):
@@ -29,5 +35,8 @@ class Notification(Base):
     actor_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
     case_id: Mapped[str | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
     comment_id: Mapped[str | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    access_request_id: Mapped[str | None] = mapped_column(
+        ForeignKey("material_access_requests.id", ondelete="CASCADE")
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]

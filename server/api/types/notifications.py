@@ -13,16 +13,19 @@ from server.api.context import Info
 from server.api.types.cases import Case
 from server.api.types.comments import Comment, comment_views
 from server.api.types.common import PageInfo
+from server.api.types.material_access import MaterialAccessRequest, request_views
 from server.api.types.users import User
 from server.domain.cases import actions as cases
 from server.domain.comments import actions as comments
 from server.domain.comments import reads as comment_reads
+from server.domain.material_access import reads as access_reads
 
 NotificationKind = strawberry.enum(
     models.NotificationKind,
     name="NotificationKind",
     description="MENTION: you were mentioned; REPLY: someone replied in your thread; RESOLVED: your thread "
-    "was resolved by someone else.",
+    "was resolved by someone else; ACCESS_REQUESTED: someone asks to open a material you decide on (as an "
+    "owner of its case, or legal); ACCESS_GRANTED, ACCESS_REJECTED: your request to open one was decided.",
 )
 
 
@@ -35,6 +38,9 @@ class Notification:
     actor: User | None = strawberry.field(description="Who caused it.")
     case: Case | None
     comment: Comment | None = strawberry.field(description="The comment it is about, as it is now.")
+    material_access_request: MaterialAccessRequest | None = strawberry.field(
+        description="The request to open a material it is about, as it is now."
+    )
 
 
 @strawberry.type
@@ -66,9 +72,13 @@ async def notification_views(info: Info, rows: Sequence[models.Notification]) ->
         found = await comments.by_ids(session, [n.comment_id for n in rows if n.comment_id])
         case_rows = await cases.by_ids(session, list(roles))
         actors = await comment_reads.people(session, [], *(n.actor_id for n in rows))
+        access = await access_reads.visible_requests(
+            session, viewer, [n.access_request_id for n in rows if n.access_request_id]
+        )
     views = {
         c.id: c for c in await comment_views(info, list(found.values()), roles=roles, with_replies=False)
     }
+    requests = {str(r.id): r for r in await request_views(info, list(access.values()))}
     return [
         Notification(
             id=strawberry.ID(n.id),
@@ -78,6 +88,7 @@ async def notification_views(info: Info, rows: Sequence[models.Notification]) ->
             actor=User.of(actors[n.actor_id]) if n.actor_id in actors else None,
             case=Case.of(case_rows[n.case_id], roles[n.case_id]) if n.case_id in case_rows else None,
             comment=views.get(strawberry.ID(n.comment_id)) if n.comment_id else None,
+            material_access_request=requests.get(n.access_request_id) if n.access_request_id else None,
         )
         for n in rows
     ]
