@@ -30,6 +30,7 @@ from server.domain.accounts import tokens
 from server.domain.accounts.watch import SessionWatch
 from server.domain.heatmaps.refresh import ActivityDebouncer, refresh_delay
 from server.domain.job_registry import REGISTRY
+from server.domain.materials.sweep import Sweeper
 from server.domain.materials.vault import Vault
 from server.domain.painpoints.config import PainPointConfig
 from server.domain.painpoints.submit import Submissions
@@ -81,6 +82,7 @@ class _Runtime:
         self.snapshots: SnapshotScheduler | None = None
         self.services: Services | None = None
         self.vault: Vault | None = None
+        self.sweeper: Sweeper | None = None
         self.sync: SyncEndpoint | None = None
         self.graphql: GraphQLApp | None = None
         self.nightly: Daily | None = None
@@ -118,6 +120,8 @@ class _Runtime:
             ),
         )
         self.snapshots = SnapshotScheduler(jobs, AutoPolicy.from_settings(self.settings))
+        self.sweeper = Sweeper.from_settings(self.db, self.vault.store, self.settings)
+        self.sweeper.start()
         self.rooms.activity_listeners.append(self.snapshots.on_activity)
         self.rooms.activity_listeners.append(ActivityDebouncer(jobs, refresh_delay(self.settings)))
         self.services = Services(
@@ -162,6 +166,8 @@ class _Runtime:
 
     async def stop(self) -> None:
         await self.sessions.stop()
+        if self.sweeper is not None:
+            await self.sweeper.stop()
         if self.nightly is not None:
             await self.nightly.stop()
         if self.rooms is not None:

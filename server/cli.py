@@ -1,5 +1,6 @@
-"""`python -m server`: serve, worker, migrate, users, demo, export-schema, audit, painpoints (the account
-actions under `users` are in cli_accounts.py, the `audit` actions in cli_audit.py)."""
+"""`python -m server`: serve, worker, migrate, users, demo, export-schema, audit, keys, painpoints (the
+account actions under `users` are in cli_accounts.py, the `audit` actions in cli_audit.py, the key commands
+in cli_keys.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from server import cli_accounts, cli_audit
+from server import cli_accounts, cli_audit, cli_keys
 from server.infra.config import ConfigError, Settings
 
 if TYPE_CHECKING:
@@ -327,6 +328,8 @@ def parser() -> argparse.ArgumentParser:
     export.set_defaults(run=_export_schema)
 
     cli_audit.add_commands(commands)
+
+    cli_keys.add_commands(commands)
 
     painpoints = commands.add_parser("painpoints", help="maintain pain points")
     painpoint_commands = painpoints.add_subparsers(dest="painpoints_command", required=True, metavar="ACTION")

@@ -29,6 +29,7 @@ from server.api.mutations.cases import CaseMutations
 from server.api.mutations.clusters import ClusterMutations
 from server.api.mutations.comments import CommentMutations
 from server.api.mutations.material_access import MaterialAccessMutations
+from server.api.mutations.materials import MaterialMutations
 from server.api.mutations.notifications import NotificationMutations
 from server.api.mutations.orders import OrderMutations
 from server.api.mutations.painpoints import PainPointMutations
@@ -47,6 +48,7 @@ from server.api.queries.clusters import ClusterQueries
 from server.api.queries.comments import CommentQueries
 from server.api.queries.heatmaps import HeatmapQueries
 from server.api.queries.material_access import MaterialAccessQueries
+from server.api.queries.materials import MaterialQueries
 from server.api.queries.notifications import NotificationQueries
 from server.api.queries.painpoints import PainPointQueries
 from server.api.queries.points import PointsQueries
@@ -61,6 +63,7 @@ from server.api.subscriptions.notifications import NotificationSubscriptions
 from server.api.subscriptions.painpoints import PainPointSubscriptions
 from server.api.subscriptions.points import PointsSubscriptions
 from server.api.subscriptions.snapshots import SnapshotSubscriptions
+from server.api.types.common import SCALARS
 from server.infra.config import Settings
 from server.infra.speedups import GRAPHQL, choose
 
@@ -78,6 +81,7 @@ Query = merge_types(
         HeatmapQueries,
         PainPointQueries,
         ClusterQueries,
+        MaterialQueries,
         MaterialAccessQueries,
         AuditQueries,
         ProposalQueries,
@@ -103,6 +107,7 @@ Mutation = merge_types(
         ProposalMutations,
         WebhookMutations,
         SyncMutations,
+        MaterialMutations,
         MaterialAccessMutations,
     ),
 )
@@ -161,7 +166,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=256),
     ]
-    config: Any = StrawberryConfig(disable_field_suggestions=not debug)
+    config: Any = StrawberryConfig(disable_field_suggestions=not debug, scalar_map=SCALARS)
     return Schema(
         query=Query,
         mutation=Mutation,

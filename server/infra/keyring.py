@@ -88,6 +88,12 @@ def write_key(path: Path, key: bytes) -> None:
         os.fsync(handle.fileno())
 
 
+def new_key() -> Kek:
+    """A new random key, in memory only."""
+    key = secrets.token_bytes(KEY_BYTES)
+    return Kek(fingerprint(key), key)
+
+
 def create_key(path: Path) -> Kek:
     """A new random key in a new file at `path`."""
     key = secrets.token_bytes(KEY_BYTES)

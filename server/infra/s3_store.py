@@ -172,6 +172,7 @@ class S3Store:
         return await asyncio.to_thread(scan)
 
     async def discard_incomplete(self, moment: datetime) -> int:
+        # Only uploads with no part since `moment`: S3 dates an upload by its start, and a slow one lives on.
         def discard() -> int:
             count = 0
             pages = self.client.get_paginator("list_multipart_uploads").paginate(
@@ -179,7 +180,7 @@ class S3Store:
             )
             for page in pages:
                 for upload in page.get("Uploads", []):
-                    if upload["Initiated"] < moment:
+                    if upload["Initiated"] < moment and self._last_part(upload) < moment:
                         self.client.abort_multipart_upload(
                             Bucket=self.bucket, Key=upload["Key"], UploadId=upload["UploadId"]
                         )
@@ -187,6 +188,15 @@ class S3Store:
             return count
 
         return await asyncio.to_thread(discard)
+
+    def _last_part(self, upload: dict[str, Any]) -> datetime:
+        """When a multipart upload last received a part (a slow upload is still alive)."""
+        parts = self.client.list_parts(Bucket=self.bucket, Key=upload["Key"], UploadId=upload["UploadId"])
+        times: list[datetime] = [
+            upload["Initiated"],
+            *(part["LastModified"] for part in parts.get("Parts", [])),
+        ]
+        return max(times)
 
     async def close(self) -> None:
         await asyncio.to_thread(self.client.close)

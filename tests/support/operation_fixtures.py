@@ -187,6 +187,15 @@ FIXTURES: dict[str, Fixture] = {
         lambda w: {"fromId": w.v1, "toId": w.v2},
         foreign=lambda w: [{"fromId": w.foreign_snapshot_id}, {"toId": w.foreign_snapshot_id}],
     ),
+    # materials.graphql
+    "CaseMaterials": Fixture(
+        lambda w: {"caseId": w.case_id}, foreign=lambda w: [{"caseId": w.foreign_case_id}]
+    ),
+    "Material": Fixture(lambda w: {"id": w.material_id}, foreign=lambda w: [{"id": w.foreign_material_id}]),
+    "UpdateMaterialSummary": Fixture(
+        lambda w: {"id": w.material_id, "summary": "交付周期的讨论 (delivery lead time)"},
+        foreign=lambda w: [{"id": w.foreign_material_id}],
+    ),
     "CreateSnapshot": Fixture(
         lambda w: {"caseId": w.case_id, "label": "Before the customer call"},
         foreign=lambda w: [{"caseId": w.foreign_case_id}],

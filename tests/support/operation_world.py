@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from server.domain.comments.mentions import mention_markup
 from server.infra.ids import new_id
 from server.models import Cluster, ClusterRun, Job, PainPoint, RectificationTicket, User, UserRole
+from tests.support import materials
 from tests.support.documents import write
 from tests.support.live import Live, Member
 from tests.support.people import make_person
@@ -42,6 +43,8 @@ class World:
     foreign_job_id: str
     foreign_order_id: str
     foreign_adjustment_id: str
+    material_id: str = ""
+    foreign_material_id: str = ""
 
 
 CREATE = "mutation($c: ID!, $l: String!) { createSnapshot(caseId: $c, label: $l) { id } }"
@@ -173,10 +176,23 @@ async def build_world(live: Live) -> World:
     rd_person = await make_person(live.db, f"rd-{uuid.uuid4().hex[:8]}@a.com", role=UserRole.RD)
     rd = Member(rd_person, await live.gql.login(rd_person.email, rd_person.password))
     await live.gql.add_member(case.owner.token, case.id, rd.person.id, "VIEWER")
-    return World(
+    world = World(
         live, case.owner, case.members["editor"], case.members["viewer"], case.id, v1, v2,
         outsider, foreign_case_id, foreign_snapshot_id, hr, foreign_hr, reward_id, foreign_reward_id,
         foreign_redemption_id, foreign_team_id, foreign_comment_id, foreign_notification_id,
         rd, await _team_id(live, case.owner), *team_b,
         await pending_order(live, outsider, foreign_case_id), await pending_adjustment(live, foreign_hr, outsider),
     )  # fmt: skip
+    world.material_id = await _material(live, case.owner.token, case.id, "客户需求.txt")
+    world.foreign_material_id = await _material(live, outsider.token, foreign_case_id, "theirs.txt")
+    return world
+
+
+async def _material(live: Live, token: str, case_id: str, name: str) -> str:
+    body = materials.form(
+        name=name, data="交付周期 delivery lead time\n".encode(), note="From the kickoff call"
+    )
+    response = await materials.upload(live.gql.client, case_id, token, body)
+    assert response.status_code == 201, response.text
+    material_id: str = response.json()["id"]
+    return material_id

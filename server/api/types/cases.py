@@ -11,6 +11,7 @@ from server.api.context import Info
 from server.api.selection import selects
 from server.api.types.comments import CommentConnection, case_comments
 from server.api.types.common import PageInfo
+from server.api.types.materials import Material, case_materials
 from server.api.types.snapshots import SnapshotConnection
 from server.api.types.users import User
 from server.domain.cases import actions as case_actions
@@ -72,6 +73,10 @@ class Case:
         async with info.context.read() as session:
             rows = await case_actions.members(session, str(self.id))
         return [CaseMember.of(member, user) for member, user in rows]
+
+    @strawberry.field(description="Raw customer files on the case, newest first, as redacted summaries.")
+    async def materials(self, info: Info) -> list[Material]:
+        return await case_materials(info, str(self.id))
 
     @strawberry.field(description="Versions of the document, newest first.")
     async def snapshots(self, info: Info, first: int = 20, after: str | None = None) -> SnapshotConnection:

@@ -91,14 +91,16 @@ class Upload:
         chunk = bytes(self._buffer)
         self._buffer = bytearray()
         await self._seal(chunk, last=True)
-        await self._writer.complete()
-        # Wrapped last, under the key current now: a rotation during a long upload finds this one done.
+        # Wrapped at the end, under the key current now: a rotation during a long upload finds this one done.
+        # And before the object completes: nothing can then fail between a complete object and its row.
         kek = self._vault.keyring.current()
+        wrapped = envelope.wrap(kek.key, self._data_key, self.material_id)
+        await self._writer.complete()
         return Sealed(
             size=self.size,
             sha256=self._hash.hexdigest(),
             chunk_size=self._chunk_size,
-            wrapped_key=envelope.wrap(kek.key, self._data_key, self.material_id),
+            wrapped_key=wrapped,
             kek_id=kek.id,
         )
 
