@@ -31,6 +31,7 @@ def _create(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _rotate(settings: Settings, args: argparse.Namespace) -> int:
     from server.domain.materials import rotation
+    from server.domain.webhooks import secrets
     from server.infra.db import Database
     from server.infra.keyring import Keyring, new_key, read_key
 
@@ -51,14 +52,18 @@ async def _rotate(settings: Settings, args: argparse.Namespace) -> int:
 
     db = Database.from_settings(settings)
     try:
-        report = await rotation.rewrap(db, keyring, batch=args.batch, progress=progress)
+        resealed = await secrets.reseal_all(db, keyring)
+        report = await rotation.rewrap(
+            db, keyring, batch=args.batch, progress=progress, named_elsewhere=secrets.usage
+        )
     finally:
         await db.dispose()
+    print(f"Sealed {resealed} webhook secrets again under key {keyring.current().id}.")
     print(f"Re-wrapped {report.rewrapped} data keys in {report.batches} batches under key {report.kek_id}.")
     for kek_id in report.removed:
         print(f"Removed key {kek_id}: no material names it any more.")
     for kek_id, count in sorted(report.kept.items()):
-        print(f"Kept key {kek_id}: {count} materials still name it (run `keys rotate --resume`).")
+        print(f"Kept key {kek_id}: {count} materials or webhooks still name it (run `keys rotate --resume`).")
     for kek_id, count in sorted(report.unreadable.items()):
         print(
             f"{count} materials name key {kek_id}, which is not in {keyring.directory}: "

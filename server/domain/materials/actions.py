@@ -149,7 +149,7 @@ async def of_case(session: AsyncSession, case_id: str) -> Sequence[tuple[Materia
         .where(Material.case_id == case_id)
         .order_by(Material.uploaded_at.desc(), Material.id.desc())
     )
-    return [(material, uploader) for material, uploader in rows.tuples()]
+    return [(material, uploader) for material, uploader in rows.all()]
 
 
 async def update_summary(session: AsyncSession, user: User, material_id: str, summary: str) -> Material:

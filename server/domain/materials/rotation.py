@@ -21,6 +21,8 @@ from server.models import Material
 DEFAULT_BATCH = 500
 
 Progress = Callable[[int, int], Awaitable[None]]
+# Other rows sealed under a key (webhook secrets): how many name each key id, so their key is not deleted.
+Usage = Callable[[Database], Awaitable[dict[str, int]]]
 
 
 @dataclass
@@ -35,7 +37,12 @@ class RotationReport:
 
 
 async def rewrap(
-    db: Database, keyring: Keyring, *, batch: int = DEFAULT_BATCH, progress: Progress | None = None
+    db: Database,
+    keyring: Keyring,
+    *,
+    batch: int = DEFAULT_BATCH,
+    progress: Progress | None = None,
+    named_elsewhere: Usage | None = None,
 ) -> RotationReport:
     """Re-wrap every data key not under the current key, then delete the key files no row names."""
     target = keyring.current()
@@ -72,7 +79,7 @@ async def rewrap(
         report.batches += 1
         if progress is not None:
             await progress(report.rewrapped, report.batches)
-    await _prune(db, keyring, report)
+    await _prune(db, keyring, report, await named_elsewhere(db) if named_elsewhere else {})
     async with db.transaction() as session:
         await audit.record(
             session,
@@ -89,14 +96,14 @@ async def rewrap(
     return report
 
 
-async def _prune(db: Database, keyring: Keyring, report: RotationReport) -> None:
+async def _prune(db: Database, keyring: Keyring, report: RotationReport, elsewhere: dict[str, int]) -> None:
     current = keyring.current().id
     for kek_id in sorted(keyring.archived()):
         if kek_id == current:
             continue
         async with db.sessions() as session:
             query = select(func.count()).select_from(Material).where(Material.kek_id == kek_id)
-            naming = (await session.execute(query)).scalar_one()
+            naming = (await session.execute(query)).scalar_one() + elsewhere.get(kek_id, 0)
         if naming:
             report.kept[kek_id] = int(naming)
         elif keyring.remove(kek_id):
@@ -107,4 +114,4 @@ async def usage(db: Database) -> dict[str, int]:
     """How many materials each key id wraps."""
     async with db.sessions() as session:
         rows = await session.execute(select(Material.kek_id, func.count()).group_by(Material.kek_id))
-        return {kek_id: int(count) for kek_id, count in rows.tuples()}
+        return {str(kek_id): int(count) for kek_id, count in rows.all()}

@@ -9,12 +9,14 @@ import pytest
 from sqlalchemy import select
 
 from server.domain.errors import BadInput, Forbidden, NotFound
+from server.domain.materials import rotation
 from server.domain.webhooks import actions as webhooks
 from server.domain.webhooks import events as webhook_events
 from server.domain.webhooks import secrets
 from server.domain.webhooks.actions import WebhookInput
 from server.infra.config import Settings
 from server.infra.db import Database
+from server.infra.keyring import Keyring, new_key
 from server.models import DeliveryStatus, User, UserRole, Webhook, WebhookDelivery
 from tests.support.outbox import Followups
 from tests.support.people import make_user
@@ -176,8 +178,36 @@ async def test_the_secret_is_stored_sealed_and_opens_only_with_its_key(
     assert secrets.open_sealed(settings, row.id, row.secret_sealed, row.kek_id) == secret
     elsewhere = webhook_settings(tmp_path / "another-host", database_url)
     secrets.seal(elsewhere, "x", "y")  # that host made a key of its own
-    with pytest.raises(secrets.SecretUnavailable, match="must share WARROOM_KEK_FILE"):
+    with pytest.raises(secrets.SecretUnavailable, match="no key-encryption key"):
         secrets.open_sealed(elsewhere, row.id, row.secret_sealed, row.kek_id)
+
+
+async def test_key_rotation_seals_the_secret_again_and_keeps_its_key_while_a_webhook_names_it(
+    db: Database, settings: Settings
+) -> None:
+    admin = await make_user(db, "admin@a.com", role=UserRole.ADMIN)
+    async with running_receiver() as receiver:
+        hook = await _webhook(db, settings, admin, receiver)
+    keyring = Keyring.from_settings(settings)
+    old = keyring.install(new_key())
+    # Materials alone name no key: without the webhooks' count the old key would be deleted here.
+    kept = await rotation.rewrap(db, keyring, named_elsewhere=secrets.usage)
+    assert (kept.removed, kept.kept) == ([], {old.id: 1})
+    assert secrets.open_sealed(settings, hook.id, *await _sealed(db, hook.id)) == receiver.secret
+
+    assert await secrets.reseal_all(db, keyring) == 1
+    sealed, kek_id = await _sealed(db, hook.id)
+    assert kek_id == keyring.current().id != old.id
+    done = await rotation.rewrap(db, keyring, named_elsewhere=secrets.usage)
+    assert done.removed == [old.id]
+    assert secrets.open_sealed(settings, hook.id, sealed, kek_id) == receiver.secret
+    assert await secrets.reseal_all(db, keyring) == 0
+
+
+async def _sealed(db: Database, webhook_id: str) -> tuple[bytes, str]:
+    async with db.sessions() as session:
+        row = await session.get_one(Webhook, webhook_id)
+        return row.secret_sealed, row.kek_id
 
 
 async def test_admins_manage_their_own_teams_webhooks_only(db: Database, settings: Settings) -> None:
