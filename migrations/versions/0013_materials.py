@@ -32,7 +32,7 @@ def upgrade() -> None:
         sa.Column("kek_id", sa.String(length=64), nullable=False),
         sa.Column("transcript", sa.LargeBinary(), nullable=True),
         sa.Column("duration_seconds", sa.Float(), nullable=True),
-        sa.Column("summary", sa.Text(), nullable=False),
+        sa.Column("summary_sealed", sa.LargeBinary(), nullable=True),
         sa.Column(
             "summary_status",
             sa.Enum("pending", "ready", "failed", name="summarystatus", native_enum=False, length=16),

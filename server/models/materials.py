@@ -41,7 +41,9 @@ class Material(Base):
     transcript: Mapped[bytes | None] = mapped_column(LargeBinary)
     # Of audio and video, when their metadata tells it.
     duration_seconds: Mapped[float | None] = mapped_column(Float)
-    summary: Mapped[str] = mapped_column(Text, default="")
+    # The redacted summary is still the customer's content: sealed under the material's data key like the
+    # file (the database never holds its text). None until the summary job or the uploader writes one.
+    summary_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     summary_status: Mapped[SummaryStatus] = mapped_column(
         Enum(
             SummaryStatus, native_enum=False, length=16, values_callable=lambda kind: [m.value for m in kind]

@@ -98,6 +98,9 @@ async def test_only_the_uploader_rewords_a_summary_and_the_audit_keeps_no_text(l
     assert event.data["after_length"] == len(wording)
     assert event.data["after_sha256"] == hashlib.sha256(wording.encode()).hexdigest()
     assert wording not in str(event.data)
-    # The summary job, had it run late, leaves the uploader's wording alone.
-    assert material.summary == wording
+    # Stored sealed like the file; the summary job, had it run late, leaves the uploader's wording alone.
+    assert material.summary_sealed is not None
+    assert wording.encode() not in material.summary_sealed
     assert material.summary_edited_by == case.members["editor"].person.id
+    read = (await live.gql.data(ONE, {"id": material_id}, case.owner.token))["material"]
+    assert read["summary"] == wording

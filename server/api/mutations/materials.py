@@ -18,5 +18,7 @@ class MaterialMutations:
     async def update_material_summary(self, info: Info, id: strawberry.ID, summary: str) -> Material:
         user = await info.context.user()
         async with info.context.command() as session:
-            material = await materials.update_summary(session, user, str(id), summary)
-        return Material.of(material, user)
+            material, text = await materials.update_summary(
+                session, user, str(id), summary, info.context.services.vault
+            )
+        return Material.of(material, user, text)

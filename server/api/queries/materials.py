@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from server.api.context import Info
-from server.api.types.materials import Material
+from server.api.types.materials import Material, summary_of
 from server.domain.materials import actions as materials
 from server.models import User
 
@@ -19,4 +19,4 @@ class MaterialQueries:
             material, _role = await materials.visible(session, str(id), user)
             uploader = await session.get(User, material.uploaded_by)
         assert uploader is not None
-        return Material.of(material, uploader)
+        return Material.of(material, uploader, summary_of(info.context.services.vault, material))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 import strawberry
@@ -11,6 +12,11 @@ from server.api.context import Info
 from server.api.types.common import Long
 from server.api.types.users import User
 from server.domain.materials import actions as materials
+from server.domain.materials.vault import Vault
+from server.infra.envelope import TamperedError
+from server.infra.keyring import UnknownKeyError
+
+log = logging.getLogger("warroom.materials")
 
 SummaryStatus = strawberry.enum(
     models.SummaryStatus,
@@ -39,7 +45,7 @@ class Material:
     summary_edited_at: datetime | None = strawberry.field(description="When the uploader last reworded it.")
 
     @classmethod
-    def of(cls, material: models.Material, uploader: models.User) -> Material:
+    def of(cls, material: models.Material, uploader: models.User, summary: str) -> Material:
         return cls(
             id=strawberry.ID(material.id),
             case_id=strawberry.ID(material.case_id),
@@ -48,7 +54,7 @@ class Material:
             content_type=material.content_type,
             sha256=material.sha256,
             note=material.note,
-            summary=material.summary,
+            summary=summary,
             summary_status=material.summary_status,
             duration_seconds=material.duration_seconds,
             uploaded_at=material.uploaded_at,
@@ -57,8 +63,19 @@ class Material:
         )
 
 
+def summary_of(vault: Vault, material: models.Material) -> str:
+    """The material's summary, opened; "" (and an error in the log) when its key is missing or it was changed,
+    so that one unreadable material does not hide the others."""
+    try:
+        return vault.summary(material)
+    except (UnknownKeyError, TamperedError):
+        log.exception("a material's summary cannot be opened", extra={"material_id": material.id})
+        return ""
+
+
 async def case_materials(info: Info, case_id: str) -> list[Material]:
     """A case's materials, newest first (the caller is a member)."""
     async with info.context.read() as session:
         rows = await materials.of_case(session, case_id)
-    return [Material.of(material, uploader) for material, uploader in rows]
+    vault = info.context.services.vault
+    return [Material.of(material, uploader, summary_of(vault, material)) for material, uploader in rows]

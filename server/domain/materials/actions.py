@@ -14,7 +14,7 @@ from server.domain import audit, job_names, outbox
 from server.domain.cases import actions as cases
 from server.domain.errors import BadInput, Forbidden, NotFound
 from server.domain.materials.config import MAX_NAME_CHARS, MAX_NOTE_CHARS
-from server.domain.materials.vault import Sealed
+from server.domain.materials.vault import Sealed, Vault
 from server.infra.ids import is_id
 from server.models import Case, CaseRole, Material, SummaryStatus, User
 from server.models.base import utcnow
@@ -98,7 +98,7 @@ async def record_upload(
         wrapped_key=sealed.wrapped_key,
         kek_id=sealed.kek_id,
         transcript=transcript,
-        summary="",
+        summary_sealed=None,
         summary_status=SummaryStatus.PENDING,
         uploaded_by=user.id,
         uploaded_at=utcnow(),
@@ -152,16 +152,19 @@ async def of_case(session: AsyncSession, case_id: str) -> Sequence[tuple[Materia
     return [(material, uploader) for material, uploader in rows.all()]
 
 
-async def update_summary(session: AsyncSession, user: User, material_id: str, summary: str) -> Material:
-    """The uploader's own wording of the summary; audited with lengths and hashes, never the text."""
+async def update_summary(
+    session: AsyncSession, user: User, material_id: str, summary: str, vault: Vault
+) -> tuple[Material, str]:
+    """The uploader's own wording of the summary (sealed like the file); audited with lengths and hashes,
+    never the text. Returns the material and the text as stored."""
     material, _role = await visible(session, material_id, user)
     if material.uploaded_by != user.id:
         raise Forbidden("Only the person who uploaded this material can edit its summary.")
     text = summary.strip()
     if len(text) > MAX_SUMMARY_CHARS:
         raise BadInput(f"The summary is longer than {MAX_SUMMARY_CHARS} characters.")
-    before = material.summary
-    material.summary = text
+    before = vault.summary(material)
+    material.summary_sealed = vault.seal_summary(material, text)
     material.summary_status = SummaryStatus.READY
     material.summary_edited_by = user.id
     material.summary_edited_at = utcnow()
@@ -179,4 +182,4 @@ async def update_summary(session: AsyncSession, user: User, material_id: str, su
             "after_sha256": hashlib.sha256(text.encode()).hexdigest(),
         },
     )
-    return material
+    return material, text

@@ -50,7 +50,7 @@ async def summarize_material(ctx: JobContext, material_id: str) -> str | None:
     if material is None or material.summary_status is not SummaryStatus.PENDING:
         return None
     vault = vault_of(ctx)
-    summary, status, duration = "", SummaryStatus.FAILED, None
+    sealed, status, duration = None, SummaryStatus.FAILED, None
     try:
         open_plaintext = vault.plaintext_opener(material)
         transcript = vault.transcript(material)
@@ -65,7 +65,8 @@ async def summarize_material(ctx: JobContext, material_id: str) -> str | None:
             )
 
         result = await asyncio.to_thread(run)
-        summary, status, duration = result.text, SummaryStatus.READY, result.duration_seconds
+        sealed = vault.seal_summary(material, result.text)
+        status, duration = SummaryStatus.READY, result.duration_seconds
     except Exception:  # a material that cannot be read or parsed is marked, not retried for ever
         log.exception("material summary failed", extra={"material_id": material_id})
     async with db.transaction() as session:
@@ -77,7 +78,7 @@ async def summarize_material(ctx: JobContext, material_id: str) -> str | None:
                 Material.summary_status == SummaryStatus.PENDING,
                 Material.summary_edited_by.is_(None),
             )
-            .values(summary=summary, summary_status=status, duration_seconds=duration)
+            .values(summary_sealed=sealed, summary_status=status, duration_seconds=duration)
         )
     log.info("material summarized", extra={"material_id": material_id, "status": status.value})
     return status.value

@@ -22,6 +22,7 @@ from server.infra.object_store import ObjectStore, ObjectWriter, store_from_sett
 from server.models import Material
 
 TRANSCRIPT: Final = "transcript"
+SUMMARY: Final = "summary"
 HEAD_BYTES: Final = 64 * 1024
 
 
@@ -174,6 +175,16 @@ class Vault:
         if material.transcript is None:
             return None
         return self.cipher(material).open_extra(TRANSCRIPT, material.transcript)
+
+    def seal_summary(self, material: Material, text: str) -> bytes:
+        """A summary sealed under the material's data key, for its row."""
+        return self.cipher(material).seal_extra(SUMMARY, text.encode())
+
+    def summary(self, material: Material) -> str:
+        """The material's summary ("" while none is written)."""
+        if material.summary_sealed is None:
+            return ""
+        return self.cipher(material).open_extra(SUMMARY, material.summary_sealed).decode()
 
     async def delete(self, key: str) -> None:
         """Remove a stored object (nothing when it is gone already)."""
