@@ -26,8 +26,9 @@ function clusterChip(painPoint: CasePainPoint): HTMLElement | null {
   );
 }
 
-/** One pain point of the case; `isOwner`: I own the case, so I may withdraw anyone's (authors their own). */
-export function painPointRow(painPoint: CasePainPoint, isOwner: boolean): HTMLElement {
+/** One pain point of the case; `isOwner`: I own the case, so I may withdraw anyone's (authors their own).
+ * `onWithdrawn` hears when this row was withdrawn here, so the list can drop answers read before. */
+function painPointRow(painPoint: CasePainPoint, isOwner: boolean, onWithdrawn: () => void): HTMLElement {
   const details = [painPoint.customer, painPoint.product, ...painPoint.tags.map((tag) => `#${tag}`)].filter(Boolean).join(" · ");
   const withdrawable = (painPoint.submittedByMe || isOwner) && (painPoint.status === "SUBMITTED" || painPoint.status === "DUPLICATE");
   const row: HTMLElement = h(
@@ -51,7 +52,12 @@ export function painPointRow(painPoint: CasePainPoint, isOwner: boolean): HTMLEl
     painPoint.status === "REJECTED" && painPoint.withdrawalReason
       ? h("p", { class: "hint" }, `Withdrawn: ${painPoint.withdrawalReason}`)
       : null,
-    withdrawable ? withdrawControl(painPoint, (withdrawn) => row.replaceWith(painPointRow({ ...withdrawn, cluster: null }, isOwner))) : null,
+    withdrawable
+      ? withdrawControl(painPoint, (withdrawn) => {
+          row.replaceWith(painPointRow({ ...withdrawn, cluster: null }, isOwner, onWithdrawn));
+          onWithdrawn();
+        })
+      : null,
   );
   return row;
 }
@@ -73,7 +79,7 @@ export function casePainPoints(caseId: string, isOwner: boolean): { el: HTMLElem
 
   /** The row to show: the one already shown if the user is withdrawing it or nothing in it changed. */
   function rowFor(painPoint: CasePainPoint, shown: Map<string, HTMLElement>): HTMLElement {
-    const fresh = painPointRow(painPoint, isOwner);
+    const fresh = painPointRow(painPoint, isOwner, withdrawnHere);
     fresh.dataset.state = JSON.stringify(painPoint);
     const old = shown.get(painPoint.id);
     const withdrawing = old?.querySelector<HTMLElement>(".withdraw-form:not([hidden])");
@@ -81,17 +87,24 @@ export function casePainPoints(caseId: string, isOwner: boolean): { el: HTMLElem
     return fresh;
   }
 
+  /** A withdrawal made here: an answer read before it would bring the row back as it was, so any load in
+   * flight is stale and the list is read again. */
+  function withdrawnHere(): void {
+    void load("refresh");
+  }
+
   async function load(mode: "reset" | "more" | "refresh"): Promise<void> {
     const attempt = ++loading;
     more.disabled = true;
-    const shown = shownRows();
     try {
       const { casePainPoints } = await request(CasePainPointsDocument, {
         caseId,
-        first: mode === "refresh" ? Math.min(Math.max(PAGE_SIZE, shown.size), MAX_PAGE) : PAGE_SIZE,
+        first: mode === "refresh" ? Math.min(Math.max(PAGE_SIZE, shownRows().size), MAX_PAGE) : PAGE_SIZE,
         after: mode === "more" ? cursor : null,
       });
       if (attempt !== loading) return;
+      // The rows as shown now, not when the load began: one replaced meanwhile (withdrawn) must not come back.
+      const shown = shownRows();
       const rows = casePainPoints.nodes.map((painPoint) => rowFor(painPoint, shown));
       if (mode === "more") list.append(...rows);
       else replaceChildren(list, ...rows);
