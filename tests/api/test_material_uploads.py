@@ -62,7 +62,7 @@ async def test_a_material_is_sealed_at_rest_and_reads_back_exactly(
         "id": body["id"],
         "name": "客户需求.txt",
         "size": len(data),
-        "contentType": "text/plain",
+        "contentType": "text/plain; charset=utf-8",
         "sha256": m.sha256(data),
     }
 
@@ -95,6 +95,15 @@ async def test_a_material_is_sealed_at_rest_and_reads_back_exactly(
 
     vault = Vault.from_settings(m.vault_settings(tmp_path, **ENV))
     assert b"".join([piece async for piece in vault.read(material)]) == data
+    # What members read instead: the personal data masked, in the Chinese line and the English one.
+    summary = vault.summary(material)
+    assert summary.startswith("text/plain")
+    assert "客户未公开需求" in summary
+    assert "138****5678" in summary
+    assert "z***@example.com" in summary
+    assert "110105********002X" in summary
+    for personal in ("13812345678", "138 1234 5678", "zhang.san@", "11010519491231002X"):
+        assert personal not in summary
     edges = [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK - 1, 2 * CHUNK + 5, len(data) - 1, len(data)]
     for start in edges:
         for end in edges:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.domain import audit, job_names, outbox
 from server.domain.cases import actions as cases
 from server.domain.errors import BadInput, Forbidden, NotFound
+from server.domain.materials import sniffing
 from server.domain.materials.config import MAX_NAME_CHARS, MAX_NOTE_CHARS
 from server.domain.materials.vault import Sealed, Vault
 from server.infra.ids import is_id
@@ -49,18 +50,7 @@ def clean_note(raw: str | None) -> str | None:
 
 def content_type_of(head: bytes, name: str) -> str:
     """The type the bytes show (the client's word is never taken)."""
-    # Until the sniffer (sniffing.py) lands: magic numbers, else text when the head decodes as UTF-8.
-    import filetype  # type: ignore[import-untyped]
-
-    found = filetype.guess_mime(head)
-    if found:
-        return str(found)
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as error:
-        if error.start < len(head) - 4:
-            return "application/octet-stream"
-    return "text/plain"
+    return sniffing.sniff(head, name)
 
 
 async def require_uploader(session: AsyncSession, case_id: str, user: User) -> Case:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from typing import BinaryIO, cast
 
 from sqlalchemy import update
 
+from server.domain.materials import summaries
 from server.domain.materials.vault import Vault
 from server.infra.job_context import JobContext
 from server.models import Material, SummaryStatus
@@ -28,20 +30,6 @@ def vault_of(ctx: JobContext) -> Vault:
     return vault
 
 
-@dataclass(frozen=True)
-class _Summary:
-    text: str
-    duration_seconds: float | None = None
-
-
-def _summarize(
-    *, name: str, content_type: str, size: int, open_plaintext: object, transcript: bytes | None
-) -> _Summary:
-    # Until the redaction package lands: what the metadata says, nothing of the content.
-    del open_plaintext, transcript
-    return _Summary(f"{name} · {content_type} · {size} bytes")
-
-
 async def summarize_material(ctx: JobContext, material_id: str) -> str | None:
     """Write a pending material's redacted summary (READY) or mark it FAILED; safe to run twice."""
     db = ctx["db"]
@@ -55,12 +43,13 @@ async def summarize_material(ctx: JobContext, material_id: str) -> str | None:
         open_plaintext = vault.plaintext_opener(material)
         transcript = vault.transcript(material)
 
-        def run() -> _Summary:
-            return _summarize(
+        def run() -> summaries.Summary:
+            return summaries.summarize(
                 name=material.name,
                 content_type=material.content_type,
                 size=material.size,
-                open_plaintext=open_plaintext,
+                # a RawIOBase over the chunks: read, seek and tell as a binary file has them
+                open_plaintext=cast(Callable[[], BinaryIO], open_plaintext),
                 transcript=transcript,
             )
 
