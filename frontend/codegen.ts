@@ -19,7 +19,7 @@ const config: CodegenConfig = {
         enumsAsTypes: true,
         useTypeImports: true,
         strictScalars: true,
-        scalars: { Date: "string", DateTime: "string", Decimal: "string", JSON: "unknown" },
+        scalars: { Date: "string", DateTime: "string", Decimal: "string", JSON: "unknown", Long: "number" },
       },
     },
   },
