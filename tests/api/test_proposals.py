@@ -15,17 +15,9 @@ from server.infra.ids import new_id
 from server.models import AuditEvent, PointAction, PointEntry, UserRole
 from tests.support.audit import served_chain_intact
 from tests.support.graphql import GraphQL
-from tests.support.painpoints import PAIN_POINT
+from tests.support.painpoints import CHECKOUT, PAIN_POINT, WELDING
 from tests.support.points import sign_in
-from tests.support.proposals import (
-    ADOPT_CLUSTER,
-    CHECKOUT,
-    PROPOSAL,
-    PROPOSALS,
-    UPDATE_PROPOSAL,
-    WELDING,
-    clustered_team,
-)
+from tests.support.proposals import ADOPT_CLUSTER, PROPOSAL, PROPOSALS, UPDATE_PROPOSAL, clustered_team
 
 pytestmark = pytest.mark.model
 

@@ -9,23 +9,8 @@ from typing import Any
 from server.infra.db import Database
 from server.models import UserRole
 from tests.support.graphql import GraphQL
-from tests.support.painpoints import all_clusters, recluster, submit_many
+from tests.support.painpoints import CHECKOUT, WELDING, all_clusters, recluster, submit_many
 from tests.support.points import SignedIn, sign_in
-
-CHECKOUT = [
-    "Card payment fails at checkout during the evening peak",
-    "Customers see 'payment declined' at checkout although the bank approved it",
-    "结账时银行卡支付失败，晚高峰尤其严重",
-    "顾客结账时提示支付被拒绝，但银行那边显示已批准",
-    "收银台付款一直失败，客户只好换现金",
-]
-WELDING = [
-    "The welding robot's seam drifts about two millimetres off the programmed path",
-    "Weld trajectory of robot arm 3 deviates after each tool change",
-    "焊接机器人的焊缝偏离编程轨迹约两毫米",
-    "三号机械臂换枪后焊接轨迹出现偏移",
-    "机器人焊接路径漂移，焊缝不在工件中心",
-]
 
 PROPOSAL_FIELDS = (
     "id title problemStatement status clusterId note createdAt updatedAt markdownUrl jsonUrl "
