@@ -15,12 +15,15 @@ from tests.support.operation_world import (
     ADJUST,
     RESOLVE_COMMENT,
     World,
+    access_request,
     add_comment,
+    live_grant,
     notification,
     pending_adjustment,
     pending_order,
     redemption,
     snapshot,
+    team_legal,
 )
 from tests.support.people import PASSWORD, make_person
 
@@ -41,6 +44,26 @@ async def _fresh_token(world: World) -> str:
 async def _team_admin(world: World) -> str:
     """A fresh admin of team A (the world's people), signed in."""
     return (await world.live.member(f"admin-{uuid.uuid4().hex[:8]}@a.com", role=UserRole.ADMIN)).token
+
+
+async def _authorization(world: World) -> Variables:
+    return {"requestId": await access_request(world), "evidence": "客户邮件 2026-12-01 (customer's e-mail)"}
+
+
+async def _approval(world: World) -> Variables:
+    return {"requestId": await access_request(world), "hours": 48, "downloads": 2}
+
+
+async def _legal_token(world: World) -> str:
+    return (await team_legal(world)).token
+
+
+async def _rejection(world: World) -> Variables:
+    return {"requestId": await access_request(world), "reason": "客户未同意 (no consent)"}
+
+
+async def _revocation(world: World) -> Variables:
+    return {"grantId": await live_grant(world)}
 
 
 async def _teammate(world: World) -> Variables:
@@ -196,6 +219,30 @@ FIXTURES: dict[str, Fixture] = {
         lambda w: {"id": w.material_id, "summary": "交付周期的讨论 (delivery lead time)"},
         foreign=lambda w: [{"id": w.foreign_material_id}],
     ),
+    # material_access.graphql
+    "MaterialAccessRequests": Fixture(
+        lambda w: {"materialId": w.material_id}, foreign=lambda w: [{"materialId": w.foreign_material_id}]
+    ),
+    "MyMaterialGrants": Fixture(lambda _w: {}, token=lambda w: w.editor.token),
+    "MaterialAccessLog": Fixture(
+        lambda w: {"materialId": w.material_id}, foreign=lambda w: [{"materialId": w.foreign_material_id}]
+    ),
+    "RequestMaterialAccess": Fixture(
+        lambda w: {"materialId": w.material_id, "reason": "核对客户原话 (the customer's exact words)"},
+        foreign=lambda w: [{"materialId": w.foreign_material_id}],
+        token=lambda w: w.viewer.token,
+    ),
+    "RecordCustomerAuthorization": Fixture(
+        _authorization,
+        foreign=lambda w: [{"requestId": w.foreign_access_request_id}],
+    ),
+    "ApproveMaterialAccess": Fixture(
+        _approval, foreign=lambda w: [{"requestId": w.foreign_access_request_id}], token=_legal_token
+    ),
+    "RejectMaterialAccess": Fixture(
+        _rejection, foreign=lambda w: [{"requestId": w.foreign_access_request_id}]
+    ),
+    "RevokeMaterialAccess": Fixture(_revocation, foreign=lambda w: [{"grantId": w.foreign_grant_id}]),
     "CreateSnapshot": Fixture(
         lambda w: {"caseId": w.case_id, "label": "Before the customer call"},
         foreign=lambda w: [{"caseId": w.foreign_case_id}],

@@ -45,6 +45,8 @@ class World:
     foreign_adjustment_id: str
     material_id: str = ""
     foreign_material_id: str = ""
+    foreign_access_request_id: str = ""
+    foreign_grant_id: str = ""
 
 
 CREATE = "mutation($c: ID!, $l: String!) { createSnapshot(caseId: $c, label: $l) { id } }"
@@ -185,7 +187,61 @@ async def build_world(live: Live) -> World:
     )  # fmt: skip
     world.material_id = await _material(live, case.owner.token, case.id, "客户需求.txt")
     world.foreign_material_id = await _material(live, outsider.token, foreign_case_id, "theirs.txt")
+    world.foreign_access_request_id = (
+        await live.gql.data(
+            REQUEST_ACCESS, {"m": world.foreign_material_id, "r": "Their audit"}, outsider.token
+        )
+    )["requestMaterialAccess"]["id"]
+    world.foreign_grant_id = await foreign_grant(world)
     return world
+
+
+REQUEST_ACCESS = "mutation($m: ID!, $r: String!) { requestMaterialAccess(materialId: $m, reason: $r) { id } }"
+AUTHORIZE_ACCESS = (
+    'mutation($r: ID!) { recordCustomerAuthorization(requestId: $r, evidence: "邮件 2026-12-01") { id } }'
+)
+APPROVE_ACCESS = "mutation($r: ID!) { approveMaterialAccess(requestId: $r) { grant { id } } }"
+
+
+async def access_request(world: World) -> str:
+    """The editor's pending request to open a new material of the case (one per material and person)."""
+    material_id = await _material(world.live, world.owner.token, world.case_id, "现场录音转写.txt")
+    variables = {"m": material_id, "r": "Check the customer's exact wording"}
+    data = await world.live.gql.data(REQUEST_ACCESS, variables, world.editor.token)
+    request_id: str = data["requestMaterialAccess"]["id"]
+    return request_id
+
+
+async def team_legal(world: World) -> Member:
+    """A fresh person of team A with role legal, signed in."""
+    return await world.live.member(f"legal-{uuid.uuid4().hex[:8]}@a.com", role=UserRole.LEGAL)
+
+
+async def live_grant(world: World) -> str:
+    """A grant the editor holds: requested, authorized by the owner and approved by legal."""
+    request_id = await access_request(world)
+    await world.live.gql.data(AUTHORIZE_ACCESS, {"r": request_id}, world.owner.token)
+    legal = await team_legal(world)
+    data = await world.live.gql.data(APPROVE_ACCESS, {"r": request_id}, legal.token)
+    grant_id: str = data["approveMaterialAccess"]["grant"]["id"]
+    return grant_id
+
+
+ADD_MEMBER = "mutation($c: ID!, $u: ID!) { addCaseMember(caseId: $c, userId: $u, role: VIEWER) { role } }"
+
+
+async def foreign_grant(world: World) -> str:
+    """A grant of team B: a viewer of its case asked, its owner and its legal person agreed."""
+    live, gql = world.live, world.live.gql
+    asker = await live.member(f"b-{uuid.uuid4().hex[:8]}@b.com", team="Team B")
+    await gql.data(ADD_MEMBER, {"c": world.foreign_case_id, "u": asker.person.id}, world.outsider.token)
+    variables = {"m": world.foreign_material_id, "r": "Their audit"}
+    request_id = (await gql.data(REQUEST_ACCESS, variables, asker.token))["requestMaterialAccess"]["id"]
+    await gql.data(AUTHORIZE_ACCESS, {"r": request_id}, world.outsider.token)
+    legal = await live.member(f"legal-{uuid.uuid4().hex[:8]}@b.com", team="Team B", role=UserRole.LEGAL)
+    data = await gql.data(APPROVE_ACCESS, {"r": request_id}, legal.token)
+    grant_id: str = data["approveMaterialAccess"]["grant"]["id"]
+    return grant_id
 
 
 async def _material(live: Live, token: str, case_id: str, name: str) -> str:
