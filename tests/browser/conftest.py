@@ -54,7 +54,9 @@ VICTOR = Person("victor.browser@test.warroom", "Victor Viewer")
 HANNA = Person("hanna.browser@test.warroom", "Hanna HR", role="hr")
 # R&D of a team of their own: its clusters page starts empty, whatever the other tests record.
 RUTH = Person("ruth.browser@test.warroom", "Ruth R&D", role="rd", team="Browser R&D")
-PEOPLE = (ALICE, LINA, VICTOR, HANNA, RUTH)
+# Legal of the Default team: approves access to raw material (a second person besides the case owner).
+LEGAL = Person("wang.legal.browser@test.warroom", "王律师", role="legal")
+PEOPLE = (ALICE, LINA, VICTOR, HANNA, RUTH, LEGAL)
 
 
 def _free_port() -> int:
@@ -209,6 +211,16 @@ class Api:
             self.call(owner, "AddCaseMember", caseId=case_id, userId=self.user_id(person), role=role)
         return case_id
 
+    def upload_material(self, person: Person, case_id: str, name: str, data: bytes) -> str:
+        """A file uploaded to the case as `person` (POST /cases/{id}/materials); returns its id."""
+        response = self._client.post(
+            f"/cases/{case_id}/materials",
+            files={"file": (name, data, "application/octet-stream")},
+            headers={"Authorization": f"Bearer {self.token(person)}"},
+        )
+        assert response.status_code == 201, response.text
+        return str(response.json()["id"])
+
     def close(self) -> None:
         self._client.close()
 
@@ -244,6 +256,7 @@ class People:
     victor: Person
     hr: Person = HANNA
     rd: Person = RUTH
+    legal: Person = LEGAL
 
 
 @pytest.fixture(scope="session")

@@ -176,6 +176,8 @@ def world(api: Api, people: People) -> World:
     done = api.call(bob, "AddComment", input={"caseId": case_id, "body": "合同模板已更新。"})["addComment"]
     api.call(alice, "ResolveComment", commentId=done["id"])
     api.call(alice, "CreateSnapshot", caseId=case_id, label="发给客户的版本")
+    material = api.upload_material(alice, case_id, "运费报价.txt", "运费报价：联系人 13812345678\n".encode())
+    api.call(bob, "RequestMaterialAccess", materialId=material, reason="核对报价原文")
     for text in ("退款一直没到账，客户等了两周", "[图片]"):  # one accepted, one refused (a ticket to correct)
         pain_point = {
             "caseId": case_id,
@@ -250,6 +252,10 @@ def _war_room_pages(page: Page, world: World, language: str, shot: Callable[[Pag
     _tab(page, "contribution")
     expect(page.get_by_test_id("contribution-heatmap")).to_be_visible()
     check(page, language, "warroom-contribution", shot)
+    _tab(page, "materials")
+    expect(page.get_by_test_id("material-summary")).to_contain_text("138****5678")
+    expect(page.get_by_test_id("material-request")).to_have_count(1)
+    check(page, language, "warroom-materials", shot)
 
 
 def _every_page(
@@ -363,7 +369,7 @@ def test_the_header_switch_renders_each_page_in_the_other_language_and_is_rememb
         page.goto(path)
         _both_ways(page, name, screenshot)
     _room(page, world)
-    for tab in ("comments", "versions", "pain-points", "contribution"):
+    for tab in ("comments", "versions", "pain-points", "contribution", "materials"):
         _tab(page, tab)
         _switch(page, "zh-CN")
         expect(page.locator(f"#tab-{tab}")).to_have_attribute("aria-selected", "true")

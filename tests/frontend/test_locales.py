@@ -116,8 +116,15 @@ def test_no_message_is_empty_or_a_stray_brace() -> None:
             assert PLACEHOLDER.sub("", message).count("{") == 0, f"{language}: {key} has a broken placeholder"
 
 
-# Messages that read the same in both languages: the product's name, formatting letters, a formula.
-SAME_IN_BOTH = {"shell.brand", "warroom.toolbar.boldLabel", "warroom.toolbar.italicLabel", "heatmaps.weight"}
+# Messages that read the same in both languages: the product's name, formatting letters, a formula, units.
+SAME_IN_BOTH = {
+    "shell.brand",
+    "warroom.toolbar.boldLabel",
+    "warroom.toolbar.italicLabel",
+    "heatmaps.weight",
+    "materials.size.kib",
+    "materials.size.mib",
+}
 
 
 def test_only_language_neutral_messages_are_the_same_in_both_files() -> None:

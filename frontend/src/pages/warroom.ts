@@ -10,6 +10,7 @@ import { canEdit, type CaseDetail, type CaseRole, type User } from "../api/types
 import { commentsTab } from "../comments/panel";
 import { contributionPanel } from "../heatmaps/panel";
 import { t } from "../i18n";
+import { materialsPanel } from "../materials/panel";
 import { painPointsPanel } from "../painpoints/panel";
 import { getToken, getUser } from "../session";
 import { keepFields, restoreFields } from "../ui/carry-over";
@@ -75,6 +76,7 @@ function panelTabs(room: Room, editorHost: HTMLElement): PanelTab[] {
     versionsTab(room),
     { id: "pain-points", label: t("warroom.tabs.painPoints"), render: () => painPointsPanel(room) },
     { id: "contribution", label: t("warroom.tabs.contribution"), render: () => contributionPanel(room) },
+    { id: "materials", label: t("warroom.tabs.materials"), render: () => materialsPanel(room) },
   ];
 }
 

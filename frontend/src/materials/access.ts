@@ -1,0 +1,183 @@
+// Who may open a material's content, under it in the list: my request and grant, and what the case's owner
+// (the customer's authorization) and legal (the approval) still have to do. The server decides every step;
+// the buttons show who is expected to act.
+
+import { request } from "../api/client";
+import { errorMessage } from "../api/errors";
+import {
+  ApproveMaterialAccessDocument,
+  MaterialAccessRequestsDocument,
+  RecordCustomerAuthorizationDocument,
+  RejectMaterialAccessDocument,
+  RequestMaterialAccessDocument,
+  RevokeMaterialAccessDocument,
+  type MaterialAccessRequestFieldsFragment as AccessRequest,
+  type MaterialGrantFieldsFragment as Grant,
+} from "../api/generated/graphql";
+import { t } from "../i18n";
+import { formatDate } from "../i18n/format";
+import { h, replaceChildren } from "../ui/dom";
+import { inlineAction } from "../ui/inline-action";
+import { noticeArea } from "../ui/notice";
+import type { Room } from "../warroom/room";
+import { downloadContent } from "./download";
+
+function when(iso: string): string {
+  return formatDate(iso, { dateStyle: "medium", timeStyle: "short" });
+}
+
+function grantLine(grant: Grant, mine: boolean, name: string, changed: () => void, notice: ReturnType<typeof noticeArea>): HTMLElement {
+  const state = h("span", { class: "hint", "data-testid": "grant-state" }, t(`materials.grant.state.${grant.state}`, { until: when(grant.expiresAt), left: grant.downloadsLeft }));
+  const download =
+    mine && grant.state === "LIVE"
+      ? h(
+          "button",
+          {
+            type: "button",
+            class: "button-primary",
+            "data-testid": "material-download",
+            onclick: async () => {
+              notice.clear();
+              try {
+                await downloadContent(grant.contentUrl, name);
+              } catch (error) {
+                notice.show(errorMessage(error));
+              }
+              changed();
+            },
+          },
+          t("materials.grant.download", { left: grant.downloadsLeft }),
+        )
+      : null;
+  return h("div", { class: "material-grant" }, state, download);
+}
+
+function requestItem(item: AccessRequest, room: Room, name: string, changed: () => void): HTMLElement {
+  const me = room.me;
+  const notice = noticeArea();
+  const mine = item.requester?.id === me.id;
+  const isOwner = room.item.myRole === "OWNER";
+  const isLegal = me.role === "LEGAL";
+  const pending = item.status === "PENDING";
+  const actions: HTMLElement[] = [];
+  if (pending && isOwner && !mine && item.missing.includes("CUSTOMER_AUTHORIZATION") && item.approval?.by?.id !== me.id) {
+    actions.push(
+      inlineAction({
+        name: "authorize",
+        button: t("materials.access.authorize"),
+        formLabel: t("materials.access.authorize"),
+        fieldLabel: t("materials.access.evidence"),
+        placeholder: t("materials.access.evidencePlaceholder"),
+        required: true,
+        confirm: t("materials.access.authorizeConfirm"),
+        run: async (evidence) => (await request(RecordCustomerAuthorizationDocument, { requestId: item.id, evidence })).recordCustomerAuthorization,
+        done: changed,
+      }),
+    );
+  }
+  if (pending && isLegal && !mine && item.missing.includes("LEGAL_APPROVAL") && item.authorization?.by?.id !== me.id) {
+    actions.push(
+      h(
+        "button",
+        {
+          type: "button",
+          class: "button-primary",
+          onclick: async () => {
+            notice.clear();
+            try {
+              await request(ApproveMaterialAccessDocument, { requestId: item.id });
+              changed();
+            } catch (error) {
+              notice.show(errorMessage(error));
+            }
+          },
+        },
+        t("materials.access.approve"),
+      ),
+    );
+  }
+  if (pending && (isOwner || isLegal) && !mine) {
+    actions.push(
+      inlineAction({
+        name: "reject-access",
+        button: t("materials.access.reject"),
+        formLabel: t("materials.access.reject"),
+        fieldLabel: t("materials.access.rejectReason"),
+        placeholder: "",
+        required: true,
+        confirm: t("materials.access.rejectConfirm"),
+        run: async (reason) => (await request(RejectMaterialAccessDocument, { requestId: item.id, reason })).rejectMaterialAccess,
+        done: changed,
+      }),
+    );
+  }
+  const grant = item.grant;
+  if (grant && grant.state === "LIVE" && (isOwner || isLegal)) {
+    actions.push(
+      h(
+        "button",
+        {
+          type: "button",
+          class: "button-quiet",
+          onclick: async () => {
+            try {
+              await request(RevokeMaterialAccessDocument, { grantId: grant.id });
+              changed();
+            } catch (error) {
+              notice.show(errorMessage(error));
+            }
+          },
+        },
+        t("materials.access.revoke"),
+      ),
+    );
+  }
+  const waiting = pending ? item.missing.map((missing) => t(`materials.access.missing.${missing}`)).join(t("materials.access.separator")) : "";
+  return h(
+    "li",
+    { class: "material-request", "data-testid": "material-request", "data-status": item.status },
+    h("p", {}, t(mine ? "materials.access.mine" : "materials.access.theirs", { name: item.requester?.name ?? "—", reason: item.reason })),
+    h("p", { class: "hint" }, t(`materials.access.status.${item.status}`), waiting ? ` · ${t("materials.access.waitingFor", { what: waiting })}` : "", item.rejection ? ` · ${item.rejection.reason}` : ""),
+    grant ? grantLine(grant, mine, name, changed, notice) : null,
+    actions.length ? h("div", { class: "form-actions" }, ...actions) : null,
+    notice.el,
+  );
+}
+
+/** The access part of one material's row; re-reads itself after every step. */
+export function accessSection(room: Room, materialId: string, name: string): HTMLElement {
+  const list = h("ul", { class: "material-requests" });
+  const notice = noticeArea();
+  const asking = h("div", { class: "material-ask" });
+  const el = h("div", { class: "material-access", "data-testid": "material-access" }, list, asking, notice.el);
+
+  async function load(): Promise<void> {
+    try {
+      const { materialAccessRequests } = await request(MaterialAccessRequestsDocument, { materialId, first: 50 });
+      const items = materialAccessRequests.nodes;
+      replaceChildren(list, ...items.map((item) => requestItem(item, room, name, () => void load())));
+      const open = items.some((item) => item.requester?.id === room.me.id && (item.status === "PENDING" || item.grant?.state === "LIVE"));
+      replaceChildren(
+        asking,
+        open
+          ? null
+          : inlineAction({
+              name: "request-access",
+              button: t("materials.access.request"),
+              formLabel: t("materials.access.request"),
+              fieldLabel: t("materials.access.reason"),
+              placeholder: t("materials.access.reasonPlaceholder"),
+              required: true,
+              confirm: t("materials.access.requestConfirm"),
+              run: async (reason) => (await request(RequestMaterialAccessDocument, { materialId, reason })).requestMaterialAccess,
+              done: () => void load(),
+            }),
+      );
+      notice.clear();
+    } catch (error) {
+      notice.show(errorMessage(error));
+    }
+  }
+  void load();
+  return el;
+}
