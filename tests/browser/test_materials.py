@@ -58,11 +58,18 @@ def test_a_material_is_uploaded_summarised_masked_and_opened_by_two_people(
     expect(row).to_contain_text("From the kickoff call")
     screenshot(lina, "materials-uploaded")
 
+    # The uploader rewords the summary; a viewer gets no such button.
+    row.get_by_test_id("material-summary-edit").click()
+    row.get_by_label("Summary (keep personal data masked)").fill("产线节拍需求；联系人 138****5678。")
+    row.get_by_role("button", name="Save summary").click()
+    expect(row.get_by_test_id("material-summary")).to_have_text("产线节拍需求；联系人 138****5678。")
+
     # A viewer reads the summary, cannot upload, and asks for the file.
     victor = war_room(people.victor, case_id)
     _materials(victor)
     expect(victor.get_by_test_id("material-no-upload")).to_be_visible()
     expect(victor.get_by_test_id("material-upload")).to_have_count(0)
+    expect(victor.get_by_test_id("material-summary-edit")).to_have_count(0)
     theirs = victor.get_by_test_id("material").filter(has_text="客户需求.txt")
     expect(theirs.get_by_test_id("material-summary")).to_contain_text("138****5678")
     theirs.get_by_role("button", name="Request access").click()
@@ -87,9 +94,10 @@ def test_a_material_is_uploaded_summarised_masked_and_opened_by_two_people(
 
     legal = war_room(people.legal, case_id)
     _materials(legal)
-    legal.get_by_test_id("material-request").filter(has_text="Victor Viewer").get_by_role(
-        "button", name="Approve (legal)"
-    ).click()
+    to_approve = legal.get_by_test_id("material-request").filter(has_text="Victor Viewer")
+    to_approve.get_by_label("Hours open").fill("48")
+    to_approve.get_by_label("Downloads").fill("2")
+    to_approve.get_by_role("button", name="Approve (legal)").click()
     expect(legal.get_by_test_id("material-request").filter(has_text="Victor Viewer")).to_have_attribute(
         "data-status", "GRANTED"
     )
@@ -99,7 +107,7 @@ def test_a_material_is_uploaded_summarised_masked_and_opened_by_two_people(
     victor.reload()
     _materials(victor)
     download_button = victor.get_by_test_id("material-download")
-    expect(download_button).to_have_text("Download (3 left)")
+    expect(download_button).to_have_text("Download (2 left)")
     with victor.expect_download() as caught:
         download_button.click()
     download = caught.value
@@ -107,5 +115,5 @@ def test_a_material_is_uploaded_summarised_masked_and_opened_by_two_people(
     assert (
         hashlib.sha256(Path(download.path()).read_bytes()).hexdigest() == hashlib.sha256(CONTENT).hexdigest()
     )
-    expect(victor.get_by_test_id("material-download")).to_have_text("Download (2 left)")
+    expect(victor.get_by_test_id("material-download")).to_have_text("Download (1 left)")
     screenshot(victor, "materials-downloaded")

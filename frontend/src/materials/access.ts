@@ -52,6 +52,32 @@ function grantLine(grant: Grant, mine: boolean, name: string, changed: () => voi
   return h("div", { class: "material-grant" }, state, download);
 }
 
+/** Legal's approval with the grant's limits (the server caps hours at 168). */
+function approveForm(requestId: string, notice: ReturnType<typeof noticeArea>, changed: () => void): HTMLElement {
+  const hours = h("input", { type: "number", name: "hours", min: 1, max: 168, value: 24, required: true });
+  const downloads = h("input", { type: "number", name: "downloads", min: 1, max: 20, value: 3, required: true });
+  const send = h("button", { type: "submit", class: "button-primary" }, t("materials.access.approve"));
+  const form = h(
+    "form",
+    { class: "material-approve", "aria-label": t("materials.access.approveLabel") },
+    h("label", {}, t("materials.access.hours"), hours),
+    h("label", {}, t("materials.access.downloads"), downloads),
+    send,
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    notice.clear();
+    send.disabled = true;
+    request(ApproveMaterialAccessDocument, { requestId, hours: Number(hours.value), downloads: Number(downloads.value) })
+      .then(changed)
+      .catch((error: unknown) => {
+        notice.show(errorMessage(error));
+        send.disabled = false;
+      });
+  });
+  return form;
+}
+
 function requestItem(item: AccessRequest, room: Room, name: string, changed: () => void): HTMLElement {
   const me = room.me;
   const notice = noticeArea();
@@ -76,25 +102,7 @@ function requestItem(item: AccessRequest, room: Room, name: string, changed: () 
     );
   }
   if (pending && isLegal && !mine && item.missing.includes("LEGAL_APPROVAL") && item.authorization?.by?.id !== me.id) {
-    actions.push(
-      h(
-        "button",
-        {
-          type: "button",
-          class: "button-primary",
-          onclick: async () => {
-            notice.clear();
-            try {
-              await request(ApproveMaterialAccessDocument, { requestId: item.id });
-              changed();
-            } catch (error) {
-              notice.show(errorMessage(error));
-            }
-          },
-        },
-        t("materials.access.approve"),
-      ),
-    );
+    actions.push(approveForm(item.id, notice, changed));
   }
   if (pending && (isOwner || isLegal) && !mine) {
     actions.push(

@@ -4,7 +4,7 @@
 import "../styles/materials.css";
 import { request } from "../api/client";
 import { errorMessage } from "../api/errors";
-import { CaseMaterialsDocument, type MaterialFieldsFragment as Material } from "../api/generated/graphql";
+import { CaseMaterialsDocument, UpdateMaterialSummaryDocument, type MaterialFieldsFragment as Material } from "../api/generated/graphql";
 import { t } from "../i18n";
 import { formatNumber } from "../i18n/format";
 import { h, replaceChildren } from "../ui/dom";
@@ -37,13 +37,55 @@ function summaryText(summary: string): HTMLElement {
   return el;
 }
 
-function row(material: Material, room: Room): HTMLElement {
+/** The uploader rewords the summary (the server audits it); the masks are theirs to keep. */
+function summaryEditor(material: Material, shown: HTMLElement, changed: () => void): HTMLElement {
+  const open = h("button", { type: "button", class: "button-quiet", "data-testid": "material-summary-edit" }, t("materials.summaryEdit.open"));
+  const text = h("textarea", { name: "summary", rows: 5, required: true, maxlength: 4000 });
+  const save = h("button", { type: "submit", class: "button-primary" }, t("materials.summaryEdit.save"));
+  const cancel = h("button", { type: "button", class: "button-quiet" }, t("common.cancel"));
+  const notice = noticeArea();
+  const form = h(
+    "form",
+    { class: "material-summary-form", hidden: true, "aria-label": t("materials.summaryEdit.label") },
+    h("label", {}, t("materials.summaryEdit.field"), text),
+    h("div", { class: "form-actions" }, save, cancel),
+    notice.el,
+  );
+  open.addEventListener("click", () => {
+    text.value = material.summary;
+    open.hidden = true;
+    shown.hidden = true;
+    form.hidden = false;
+    text.focus();
+  });
+  cancel.addEventListener("click", () => {
+    form.hidden = true;
+    open.hidden = false;
+    shown.hidden = false;
+    notice.clear();
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    save.disabled = true;
+    notice.clear();
+    request(UpdateMaterialSummaryDocument, { id: material.id, summary: text.value.trim() })
+      .then(changed)
+      .catch((error: unknown) => {
+        notice.show(errorMessage(error));
+        save.disabled = false;
+      });
+  });
+  return h("div", { class: "material-summary-editor" }, open, form);
+}
+
+function row(material: Material, room: Room, changed: () => void): HTMLElement {
   const summary =
     material.summaryStatus === "PENDING"
       ? h("p", { class: "hint", "data-testid": "material-summary-pending" }, t("materials.summaryPending"))
       : material.summaryStatus === "FAILED"
         ? h("p", { class: "hint" }, t("materials.summaryFailed"))
         : summaryText(material.summary);
+  const editable = material.summaryStatus !== "PENDING" && material.uploadedBy?.id === room.me.id;
   return h(
     "li",
     { class: "material", "data-testid": "material", "data-material-id": material.id },
@@ -56,6 +98,7 @@ function row(material: Material, room: Room): HTMLElement {
     ),
     material.note ? h("p", { class: "material-note" }, material.note) : null,
     summary,
+    editable ? summaryEditor(material, summary, changed) : null,
     accessSection(room, material.id, material.name),
   );
 }
@@ -76,7 +119,7 @@ export function materialsPanel(room: Room): HTMLElement {
       const { case: item } = await request(CaseMaterialsDocument, { caseId: room.item.id });
       if (disposed) return;
       const materials = item.materials;
-      replaceChildren(list, ...(materials.length ? materials.map((material) => row(material, room)) : [h("li", { class: "empty" }, t("materials.empty"))]));
+      replaceChildren(list, ...(materials.length ? materials.map((material) => row(material, room, () => void load())) : [h("li", { class: "empty" }, t("materials.empty"))]));
       notice.clear();
       // A summary is written seconds after the upload: look again until none is pending.
       if (materials.some((material) => material.summaryStatus === "PENDING")) timer = window.setTimeout(() => void load(), POLL_MS);
