@@ -13,6 +13,7 @@ import { clustersPage } from "./pages/clusters";
 import { hrPage } from "./pages/hr";
 import { signInPage } from "./pages/signin";
 import { walletPage } from "./pages/wallet";
+import { accessRequestsPage } from "./pages/access-requests";
 import { navigate, onRouteChange, parseRoute, signInPath, type Route } from "./router";
 import { clearSession, getToken } from "./session";
 import { keepFields, restoreFields } from "./ui/carry-over";
@@ -76,6 +77,8 @@ function pageFor(route: Route): Page {
       return inShell(hrPage());
     case "account":
       return inShell(accountPage());
+    case "access-requests":
+      return inShell(accessRequestsPage());
     case "not-found":
       return { el: shell(h("p", { class: "notice notice-error" }, t("app.notFound"), h("a", { href: "#/cases" }, t("app.toMyCases")))) };
   }

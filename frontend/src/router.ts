@@ -9,6 +9,7 @@ export type Route =
   | { page: "wallet" }
   | { page: "hr" }
   | { page: "account" }
+  | { page: "access-requests" }
   | { page: "not-found"; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -24,6 +25,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === "wallet" && parts.length === 1) return { page: "wallet" };
   if (parts[0] === "hr" && parts.length === 1) return { page: "hr" };
   if (parts[0] === "account" && parts.length === 1) return { page: "account" };
+  if (parts[0] === "access-requests" && parts.length === 1) return { page: "access-requests" };
   return { page: "not-found", path };
 }
 

@@ -160,6 +160,7 @@ class World:
     rd: Person
     case_id: str
     thread_id: str
+    legal: Person
 
 
 @pytest.fixture(scope="module")
@@ -199,7 +200,7 @@ def world(api: Api, people: People) -> World:
         input={"name": f"领导力课程 {suffix}", "kind": "TRAINING", "cost": 100, "stock": 5},
     )
     api.call(alice, "RedeemReward", rewardId=reward["createReward"]["id"])
-    return World(alice, hana, zhou, rita, case_id, thread["id"])
+    return World(alice, hana, zhou, rita, case_id, thread["id"], people.legal)
 
 
 def _open(new_page: Callable[..., Page], locale: str) -> Page:
@@ -311,6 +312,12 @@ def _every_page(
     finance.goto("/#/hr")
     expect(finance.get_by_test_id("pending-order")).not_to_have_count(0)
     check(finance, language, "approvals", shot)
+
+    legal = _open(new_page, locale)
+    _sign_in(legal, world.legal)
+    legal.goto("/#/access-requests")
+    expect(legal.get_by_test_id("access-requests").locator("li")).not_to_have_count(0)
+    check(legal, language, "access-requests", shot)
 
 
 @pytest.mark.parametrize(("language", "locale"), [("zh-CN", "zh-CN"), ("en", "en-US")])

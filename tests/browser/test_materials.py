@@ -117,3 +117,30 @@ def test_a_material_is_uploaded_summarised_masked_and_opened_by_two_people(
     )
     expect(victor.get_by_test_id("material-download")).to_have_text("Download (1 left)")
     screenshot(victor, "materials-downloaded")
+
+
+def test_legal_who_is_not_on_the_case_approves_from_the_access_requests_page(
+    api: Api,
+    people: People,
+    signed_in: Callable[[Person], Page],
+    screenshot: Callable[[Page, str], Path],
+) -> None:
+    case_id = api.create_case(people.alice, "Beta site survey", "Beta Corp", {people.victor: "VIEWER"})
+    material = api.upload_material(people.alice, case_id, "现场视频说明.txt", "现场联系人 13900001111\n".encode())
+    asked = api.call(people.victor, "RequestMaterialAccess", materialId=material, reason="复核现场条件")
+    request_id = asked["requestMaterialAccess"]["id"]
+    api.call(people.alice, "RecordCustomerAuthorization", requestId=request_id, evidence="客户签字表 BETA-7")
+
+    legal = signed_in(people.legal)
+    legal.get_by_test_id("nav-access-requests").click()
+    waiting = legal.get_by_test_id("material-request").filter(has_text="复核现场条件")
+    expect(waiting).to_contain_text("waiting for legal's approval")
+    expect(waiting.get_by_role("link", name="现场视频说明.txt")).to_be_visible()
+    screenshot(legal, "materials-legal-requests")
+    waiting.get_by_label("Hours open").fill("12")
+    waiting.get_by_label("Downloads").fill("1")
+    waiting.get_by_role("button", name="Approve (legal)").click()
+    expect(legal.get_by_test_id("access-requests")).to_contain_text("No pending requests.")
+
+    mine = api.call(people.victor, "MaterialAccessRequests", materialId=material)["materialAccessRequests"]["nodes"]
+    assert [(r["status"], r["grant"]["downloadsAllowed"], r["approval"]["hours"]) for r in mine] == [("GRANTED", 1, 12)]

@@ -78,11 +78,10 @@ function approveForm(requestId: string, notice: ReturnType<typeof noticeArea>, c
   return form;
 }
 
-function requestItem(item: AccessRequest, room: Room, name: string, changed: () => void): HTMLElement {
-  const me = room.me;
+/** One request with the steps the signed-in person may take on it (`isOwner`: of the request's case). */
+export function requestItem(item: AccessRequest, me: { id: string; role: string }, isOwner: boolean, name: string, changed: () => void): HTMLElement {
   const notice = noticeArea();
   const mine = item.requester?.id === me.id;
-  const isOwner = room.item.myRole === "OWNER";
   const isLegal = me.role === "LEGAL";
   const pending = item.status === "PENDING";
   const actions: HTMLElement[] = [];
@@ -163,7 +162,7 @@ export function accessSection(room: Room, materialId: string, name: string): HTM
     try {
       const { materialAccessRequests } = await request(MaterialAccessRequestsDocument, { materialId, first: 50 });
       const items = materialAccessRequests.nodes;
-      replaceChildren(list, ...items.map((item) => requestItem(item, room, name, () => void load())));
+      replaceChildren(list, ...items.map((item) => requestItem(item, room.me, room.item.myRole === "OWNER", name, () => void load())));
       const open = items.some((item) => item.requester?.id === room.me.id && (item.status === "PENDING" || item.grant?.state === "LIVE"));
       replaceChildren(
         asking,

@@ -36,6 +36,7 @@ export function topBar(): HTMLElement {
       // Everyone may read the clusters of their own cases, but the page is R&D's tool (and admins').
       user && (user.role === "RD" || user.role === "ADMIN") ? h("a", { href: "#/clusters" }, t("shell.clusters")) : null,
       h("a", { href: "#/wallet" }, t("shell.wallet")),
+      user?.role === "LEGAL" ? h("a", { href: "#/access-requests", "data-testid": "nav-access-requests" }, t("materials.legalPage.nav")) : null,
       isHr(user?.role) ? h("a", { href: "#/hr" }, t("shell.hr")) : approvesOrders(user?.role) ? h("a", { href: "#/hr" }, t("shell.approvals")) : null,
     ),
     h("span", { class: "spacer" }),
