@@ -126,7 +126,9 @@ def test_legal_who_is_not_on_the_case_approves_from_the_access_requests_page(
     screenshot: Callable[[Page, str], Path],
 ) -> None:
     case_id = api.create_case(people.alice, "Beta site survey", "Beta Corp", {people.victor: "VIEWER"})
-    material = api.upload_material(people.alice, case_id, "现场视频说明.txt", "现场联系人 13900001111\n".encode())
+    material = api.upload_material(
+        people.alice, case_id, "现场视频说明.txt", "现场联系人 13900001111\n".encode()
+    )
     asked = api.call(people.victor, "RequestMaterialAccess", materialId=material, reason="复核现场条件")
     request_id = asked["requestMaterialAccess"]["id"]
     api.call(people.alice, "RecordCustomerAuthorization", requestId=request_id, evidence="客户签字表 BETA-7")
@@ -142,5 +144,9 @@ def test_legal_who_is_not_on_the_case_approves_from_the_access_requests_page(
     waiting.get_by_role("button", name="Approve (legal)").click()
     expect(legal.get_by_test_id("access-requests")).to_contain_text("No pending requests.")
 
-    mine = api.call(people.victor, "MaterialAccessRequests", materialId=material)["materialAccessRequests"]["nodes"]
-    assert [(r["status"], r["grant"]["downloadsAllowed"], r["approval"]["hours"]) for r in mine] == [("GRANTED", 1, 12)]
+    mine = api.call(people.victor, "MaterialAccessRequests", materialId=material)["materialAccessRequests"][
+        "nodes"
+    ]
+    assert [(r["status"], r["grant"]["downloadsAllowed"], r["approval"]["hours"]) for r in mine] == [
+        ("GRANTED", 1, 12)
+    ]
