@@ -92,11 +92,26 @@ export function commentsTab(room: Room, editorHost: HTMLElement): PanelTab {
     else if (thread.anchor) notice.show(t("comments.passageGone"), "info");
   }
 
+  // A click on a lit passage opens its thread, as a click on the thread lights its passage.
+  const openFromPassage = (event: MouseEvent): void => {
+    const lit = (event.target as Element | null)?.closest?.("[data-thread-id]");
+    const thread = lit ? threads.get(lit.getAttribute("data-thread-id") ?? "") : undefined;
+    if (thread && thread.id !== activeId) {
+      select(thread);
+      views.get(thread.id)?.el.scrollIntoView({ block: "nearest" });
+    }
+  };
+  editor.view.dom.addEventListener("click", openFromPassage);
+  room.onDispose(() => {
+    if (!editor.isDestroyed) editor.view.dom.removeEventListener("click", openFromPassage);
+  });
+
   const context = { canComment, members, select, changed: apply, drafts: room.drafts };
 
   function render(): void {
     const lists: Record<ThreadGroup, HTMLElement> = { open: openList, orphaned: orphanList, resolved: resolvedList };
     const placed: Record<ThreadGroup, HTMLElement[]> = { open: [], orphaned: [], resolved: [] };
+    const lit = new Map<string, { start: string; end: string }>();
     for (const thread of [...threads.values()].sort(newestFirst)) {
       const group = groupOf(thread);
       let view = views.get(thread.id);
@@ -108,6 +123,7 @@ export function commentsTab(room: Room, editorHost: HTMLElement): PanelTab {
       }
       view.setActive(thread.id === activeId);
       placed[group].push(view.el);
+      if (group === "open" && thread.anchor) lit.set(thread.id, thread.anchor);
     }
     for (const [id, view] of views) {
       if (!threads.has(id)) {
@@ -115,6 +131,8 @@ export function commentsTab(room: Room, editorHost: HTMLElement): PanelTab {
         views.delete(id);
       }
     }
+    // Open threads stay lit for everyone, resolved ones not: the same render runs on each client's events.
+    highlights.setOpen(lit);
     for (const group of ["open", "orphaned", "resolved"] as const) replaceChildren(lists[group], ...placed[group]);
     openEmpty.hidden = placed.open.length > 0;
     orphanSection.hidden = placed.orphaned.length === 0;

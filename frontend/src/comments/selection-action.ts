@@ -50,10 +50,26 @@ export function selectionAction(editor: Editor, host: HTMLElement, onComment: (p
     onComment(passage);
   };
 
+  // The button belongs to a live selection: gone when focus moves elsewhere (its own click keeps the
+  // focus through preventDefault above) or the tab is hidden, back when the editor has focus again.
+  const hide = (): void => {
+    button.hidden = true;
+  };
+  const onVisibility = (): void => {
+    if (document.hidden) hide();
+  };
   editor.on("selectionUpdate", place);
+  editor.on("blur", hide);
+  editor.on("focus", place);
+  document.addEventListener("visibilitychange", onVisibility);
+  window.addEventListener("blur", hide);
   editor.view.dom.addEventListener("keydown", shortcut);
   return () => {
     editor.off("selectionUpdate", place);
+    editor.off("blur", hide);
+    editor.off("focus", place);
+    document.removeEventListener("visibilitychange", onVisibility);
+    window.removeEventListener("blur", hide);
     if (!editor.isDestroyed) editor.view.dom.removeEventListener("keydown", shortcut);
     button.remove();
   };
