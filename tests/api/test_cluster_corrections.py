@@ -168,7 +168,17 @@ async def test_corrections_hold_through_the_next_run_and_undo_frees_them(
     assert undone["undoneAt"] is not None
     assert undone["undoneById"] == rd.id
     assert (await recluster(api, rd.token))["status"] == "SUCCEEDED"
-    assert _owners(await all_clusters(api, rd.token))[loose] is not None
+    latest = await all_clusters(api, rd.token)
+    assert _owners(latest)[loose] is not None
+
+    # a split without groups re-clusters only the cluster's members: the merged two come apart again
+    auto = (await api.data(SPLIT, {"id": survivor["id"], "g": None}, rd.token))["splitCluster"]
+    parts = auto["data"]["groups"]
+    assert len(parts) >= 2
+    whole = next(n for n in latest["nodes"] if n["id"] == survivor["id"])
+    assert sorted(m for part in parts for m in part) == _members(whole)
+    owners = _owners(await all_clusters(api, rd.token))
+    assert len({owners[part[0]] for part in parts}) == len(parts)
 
 
 async def _team_of(db: Database, case_id: str) -> str:
