@@ -30,12 +30,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from clustering import DAY, default_view, load_part, scores  # noqa: E402 - benchmarks/ is on sys.path
+from clustering import DAY, default_view, load_part, scores
 
-from server.clustering.models import BILINGUAL  # noqa: E402 - clustering.py made the repo importable
-from server.domain.clusters import constraints as kinds  # noqa: E402
-from server.domain.clusters.runs import RunInputs, compute  # noqa: E402
-from server.models import ClusterCorrection  # noqa: E402
+from server.clustering.models import BILINGUAL
+from server.domain.clusters import constraints as kinds
+from server.domain.clusters.runs import RunInputs, compute
+from server.models import ClusterCorrection
 
 
 def _inputs(
