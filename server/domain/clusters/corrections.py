@@ -10,22 +10,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.clustering import ClusteringParams, class_keywords, cluster, label_from_keywords
 from server.domain import audit, outbox
 from server.domain.clusters import constraints as kinds
 from server.domain.clusters import events as cluster_events
-from server.domain.clusters.placement import SPACE_KEY, current_run
+from server.domain.clusters.placement import current_run
+from server.domain.clusters.refresh import recluster_members, refresh
 from server.domain.errors import BadInput, Forbidden, NotFound
 from server.domain.pagination import Page, paginate
-from server.domain.painpoints import vectors as painpoint_vectors
-from server.domain.painpoints.config import PainPointConfig
 from server.infra.config import Settings
 from server.infra.ids import is_id, new_id
-from server.models import Cluster, ClusterCorrection, ClusterMembership, ClusterRun, PainPoint, User, UserRole
+from server.models import Cluster, ClusterCorrection, ClusterMembership, ClusterRun, User, UserRole
 from server.models.base import utcnow
 
 ROLES = (UserRole.RD, UserRole.ADMIN)
@@ -161,7 +158,7 @@ async def merge(
         .values(cluster_id=survivor.cluster_id)
     )
     await session.execute(delete(Cluster).where(Cluster.run_id == run.id, Cluster.cluster_id.in_(merged)))
-    await _refresh(session, settings, run, [survivor.cluster_id])
+    await refresh(session, settings, run, [survivor.cluster_id])
     members = await _members(session, run, survivor.cluster_id)
     return await _store(
         session,
@@ -189,7 +186,7 @@ async def split(
     target = await _cluster(session, run, cluster_id)
     members = await _members(session, run, cluster_id)
     if groups is None:
-        chosen = await _recluster(session, settings, run, members)
+        chosen = await recluster_members(session, settings, run, members)
     else:
         chosen = [list(dict.fromkeys(str(m) for m in group)) for group in groups if group]
         named = [m for group in chosen for m in group]
@@ -224,7 +221,7 @@ async def split(
             .where(ClusterMembership.run_id == run.id, ClusterMembership.pain_point_id.in_(group))
             .values(cluster_id=part_id)
         )
-    await _refresh(session, settings, run, [cluster_id, *new_ids], relabel=True)
+    await refresh(session, settings, run, [cluster_id, *new_ids], relabel=True)
     return await _store(
         session,
         user,
@@ -253,7 +250,7 @@ async def move(
     anchors = await _members(session, run, to_cluster_id)
     membership.cluster_id = to_cluster_id
     await session.flush()
-    await _refresh(session, settings, run, [c for c in (source, to_cluster_id) if c is not None])
+    await refresh(session, settings, run, [c for c in (source, to_cluster_id) if c is not None])
     return await _store(
         session,
         user,
@@ -277,7 +274,7 @@ async def uncluster(
     membership.cluster_id = None
     await session.flush()
     if source is not None:
-        await _refresh(session, settings, run, [source])
+        await refresh(session, settings, run, [source])
     return await _store(
         session,
         user,
@@ -337,78 +334,3 @@ async def merged_into(session: AsyncSession, team_id: str, cluster_id: str) -> s
         if correction.kind == kinds.MERGE and cluster_id in correction.data.get("merged", []):
             return correction.cluster_id
     return None
-
-
-async def _vectors(
-    session: AsyncSession, settings: Settings, run: ClusterRun, ids: Sequence[str]
-) -> tuple[list[str], np.ndarray]:
-    kept, vectors = await painpoint_vectors.load(session, list(ids), run.model)
-    if not kept:
-        return kept, vectors
-    view = PainPointConfig.from_settings(settings).view(run.model, vectors.shape[1])
-    return kept, view.project(vectors, view.space_of(run.params.get(SPACE_KEY)))
-
-
-async def _recluster(
-    session: AsyncSession, settings: Settings, run: ClusterRun, members: Sequence[str]
-) -> list[list[str]]:
-    """Groups of the members that clustering them alone finds (its outliers stay with the first)."""
-    ids, vectors = await _vectors(session, settings, run, members)
-    if len(ids) < 4:
-        return []
-    texts = await _texts(session, ids)
-    result = cluster(vectors, [texts[i] for i in ids], [utcnow()] * len(ids), params=ClusteringParams())
-    return [[ids[i] for i in summary.members] for summary in result.clusters]
-
-
-async def _texts(session: AsyncSession, ids: Sequence[str]) -> dict[str, str]:
-    rows = await session.execute(select(PainPoint.id, PainPoint.normalized_text).where(PainPoint.id.in_(ids)))
-    return dict(rows.all())
-
-
-async def _refresh(
-    session: AsyncSession,
-    settings: Settings,
-    run: ClusterRun,
-    cluster_ids: Sequence[str],
-    *,
-    relabel: bool = False,
-) -> None:
-    """Recompute the size, centroid, cases, customers and representatives of clusters a correction changed."""
-    texts: list[str] = []
-    labels: list[int] = []
-    rows_of: dict[int, Cluster] = {}
-    for position, cluster_id in enumerate(cluster_ids):
-        row = await session.get(Cluster, (run.id, cluster_id))
-        if row is None:
-            continue
-        members = await _members(session, run, cluster_id)
-        rows = (
-            await session.execute(
-                select(PainPoint.id, PainPoint.case_id, PainPoint.customer, PainPoint.normalized_text).where(
-                    PainPoint.id.in_(members)
-                )
-            )
-        ).all()
-        row.size = len(members)
-        row.case_ids = sorted({r[1] for r in rows})
-        row.customers = sorted({r[2] for r in rows})
-        ids, vectors = await _vectors(session, settings, run, members)
-        if ids:
-            centroid = vectors.mean(axis=0)
-            centroid /= max(float(np.linalg.norm(centroid)), 1e-12)
-            row.centroid = painpoint_vectors.to_bytes(centroid.astype(np.float32))
-            order = np.argsort(-(vectors @ centroid), kind="stable")[:5]
-            row.representatives = [ids[i] for i in order.tolist()]
-        texts.extend(r[3] for r in rows)
-        labels.extend([position] * len(rows))
-        rows_of[position] = row
-    if relabel and texts:
-        # keywords of the parts against each other, as a run describes its clusters
-        for position, words in class_keywords(texts, labels, top_n=10).items():
-            if words and position in rows_of:
-                rows_of[position].label = label_from_keywords(words)[:MAX_LABEL]
-                rows_of[position].keywords = [
-                    {"term": k.term, "score": round(float(k.score), 6)} for k in words
-                ]
-    await session.flush()
