@@ -26,6 +26,7 @@ from server.api.mutations.accounts import AccountMutations
 from server.api.mutations.approvals import ApprovalMutations
 from server.api.mutations.auth import AuthMutations
 from server.api.mutations.cases import CaseMutations
+from server.api.mutations.cluster_corrections import ClusterCorrectionMutations
 from server.api.mutations.clusters import ClusterMutations
 from server.api.mutations.comments import CommentMutations
 from server.api.mutations.material_access import MaterialAccessMutations
@@ -104,6 +105,7 @@ Mutation = merge_types(
         ApprovalMutations,
         PainPointMutations,
         ClusterMutations,
+        ClusterCorrectionMutations,
         ProposalMutations,
         WebhookMutations,
         SyncMutations,

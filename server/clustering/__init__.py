@@ -7,6 +7,7 @@ so importing this package costs nothing at server start.
 from server.clustering.agglomerate import AgglomerationParams
 from server.clustering.assign import DEFAULT_MIN_SIMILARITY, Centroids, Placement, place
 from server.clustering.cluster import HdbscanParams
+from server.clustering.constraints import Constraints
 from server.clustering.duplicates import DEFAULT_DUPLICATE_SIMILARITY, Duplicate, find_duplicates
 from server.clustering.embedding import DEFAULT_MODEL, Embedder, shared_embedder
 from server.clustering.keywords import Keyword, class_keywords, label_from_keywords, tokenize
@@ -25,6 +26,7 @@ __all__ = [
     "ClusterSummary",
     "ClusteringParams",
     "ClusteringResult",
+    "Constraints",
     "Duplicate",
     "Embedder",
     "HdbscanParams",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,15 +36,30 @@ class Placement:
 
 
 def place(
-    embeddings: Embeddings, centroids: Centroids, *, min_similarity: float = DEFAULT_MIN_SIMILARITY
+    embeddings: Embeddings,
+    centroids: Centroids,
+    *,
+    min_similarity: float = DEFAULT_MIN_SIMILARITY,
+    forbidden: Sequence[Collection[str]] | None = None,
 ) -> list[Placement]:
-    """Return a placement per embedding: its nearest centroid if the cosine reaches `min_similarity`."""
+    """Return a placement per embedding: its nearest centroid if the cosine reaches `min_similarity`.
+
+    `forbidden[i]` names clusters embedding i may not join (its cannot-links sit there): the nearest allowed
+    centroid decides instead.
+    """
     if len(centroids.ids) == 0 or len(embeddings) == 0:
         return [Placement(None, 0.0) for _ in range(len(embeddings))]
     sims = embeddings @ centroids.vectors.T
+    if forbidden is not None:
+        column = {cluster_id: j for j, cluster_id in enumerate(centroids.ids)}
+        sims = sims.copy()
+        for row, banned in enumerate(forbidden):
+            for cluster_id in banned:
+                if cluster_id in column:
+                    sims[row, column[cluster_id]] = -np.inf
     best = sims.argmax(axis=1)
     scores = sims[np.arange(len(embeddings)), best]
     return [
-        Placement(centroids.ids[b] if s >= min_similarity else None, float(s))
+        Placement(centroids.ids[b] if s >= min_similarity else None, float(max(s, -1.0)))
         for b, s in zip(best.tolist(), scores.tolist(), strict=True)
     ]

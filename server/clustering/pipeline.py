@@ -14,6 +14,8 @@ from numpy.typing import NDArray
 from server.clustering.agglomerate import AgglomerationParams, agglomerate
 from server.clustering.assign import DEFAULT_MIN_SIMILARITY
 from server.clustering.cluster import HdbscanParams, assign_outliers, centroids, run_hdbscan
+from server.clustering.constraints import Constraints
+from server.clustering.constraints import apply as apply_constraints
 from server.clustering.keywords import Keyword, class_keywords, label_from_keywords
 from server.clustering.matching import DEFAULT_MIN_JACCARD, match_clusters
 from server.clustering.reduce import ReductionParams, reduce_dimensions
@@ -97,6 +99,7 @@ def cluster(
     previous: Mapping[str, Collection[str]] | None = None,
     params: ClusteringParams | None = None,
     new_id: Callable[[], str] | None = None,
+    constraints: Constraints | None = None,
 ) -> ClusteringResult:
     """Cluster pain points and describe each cluster; deterministic for the same input and parameters.
 
@@ -105,6 +108,8 @@ def cluster(
         ids: the pain points' ids; needed with `previous` to keep cluster ids stable across runs.
         previous: the last run's clusters as {cluster id: member pain-point ids}.
         new_id: makes ids for clusters that match no previous one (default: random UUIDs).
+        constraints: people's corrections as must-link / cannot-link / excluded indices, honoured after the
+            density step and refinement (`server.clustering.constraints`).
     """
     params = params or ClusteringParams()
     n = len(embeddings)
@@ -129,6 +134,8 @@ def cluster(
         )
     elif params.outlier_min_similarity is not None:
         labels = assign_outliers(embeddings, raw_labels, params.outlier_min_similarity)
+    if constraints:
+        labels = apply_constraints(embeddings, labels, constraints)
     seconds["cluster"], clock = _lap(clock)
 
     numbers, means = centroids(embeddings, labels)

@@ -4,7 +4,13 @@ from server.models.adjustments import AdjustmentRequest
 from server.models.audit import AuditCheckpoint, AuditEvent
 from server.models.base import Base
 from server.models.cases import Case, CaseMember, CaseRole
-from server.models.clusters import Cluster, ClusterMembership, ClusterRun, MembershipSource
+from server.models.clusters import (
+    Cluster,
+    ClusterCorrection,
+    ClusterMembership,
+    ClusterRun,
+    MembershipSource,
+)
 from server.models.comments import Comment
 from server.models.documents import DocCheckpoint, DocUpdate
 from server.models.heatmaps import HeatmapEditDay, HeatmapState
@@ -42,6 +48,7 @@ __all__ = [
     "CaseMember",
     "CaseRole",
     "Cluster",
+    "ClusterCorrection",
     "ClusterMembership",
     "ClusterRun",
     "Comment",

@@ -80,3 +80,27 @@ class ClusterMembership(Base):
         )
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ClusterCorrection(Base):
+    """A person's correction of the clusters, kept as data so every later run honours it until undone.
+
+    `data` holds what the constraints are built from, in pain-point ids as they were at the correction:
+    rename {label, members}; merge {merged, members}; split {groups}; move {from, members} (the target's
+    members); unclustered {from}.
+    """
+
+    __tablename__ = "cluster_corrections"
+    __table_args__ = (Index("ix_cluster_corrections_team_id_created_at", "team_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    cluster_id: Mapped[str | None] = mapped_column(String(36))
+    pain_point_id: Mapped[str | None] = mapped_column(ForeignKey("pain_points.id", ondelete="CASCADE"))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    reason: Mapped[str | None] = mapped_column(String(1000))
+    created_by: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    undone_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    undone_at: Mapped[datetime | None]

@@ -7,6 +7,7 @@ from datetime import datetime
 import strawberry
 
 from server.api.context import Info
+from server.api.types.cluster_corrections import ClusterCorrection, ClusterCorrectionConnection
 from server.api.types.clusters import (
     ClusterRun,
     ClusterRunConnection,
@@ -16,10 +17,12 @@ from server.api.types.clusters import (
 from server.api.types.common import PageInfo
 from server.api.types.jobs import Job
 from server.domain import jobs
+from server.domain.clusters import corrections
 from server.domain.clusters import runs as cluster_runs
 from server.domain.clusters import views as cluster_views
 from server.domain.clusters.placement import current_run
 from server.domain.clusters.views import ClusterFilter
+from server.domain.errors import NotFound
 
 
 @strawberry.input(
@@ -87,8 +90,33 @@ class ClusterQueries:
         flt = filter.to_domain() if filter is not None else ClusterFilter()
         async with info.context.read() as session:
             run = await cluster_views.resolve_run(session, user, flt.run_id)
-            view = await cluster_views.cluster(session, user, run, str(id), flt)
+            try:
+                view = await cluster_views.cluster(session, user, run, str(id), flt)
+            except NotFound:
+                # a cluster merged away answers with its survivor's clusters, naming it in mergedInto
+                survivor = (
+                    await corrections.merged_into(session, user.team_id, str(id)) if user.team_id else None
+                )
+                if survivor is None or flt.run_id is not None:
+                    raise
+                view = await cluster_views.cluster(session, user, run, survivor, flt)
+                return PainPointCluster.of(view, flt, asked=str(id))
         return PainPointCluster.of(view, flt)
+
+    @strawberry.field(
+        description="Your team's corrections of its clusters, newest first (undone ones too). R&D and admins "
+        "only (FORBIDDEN otherwise)."
+    )
+    async def cluster_corrections(
+        self, info: Info, first: int = 20, after: str | None = None
+    ) -> ClusterCorrectionConnection:
+        user = await info.context.user()
+        async with info.context.read() as session:
+            page = await corrections.listing(session, user, first=first, after=after)
+        return ClusterCorrectionConnection(
+            nodes=[ClusterCorrection.of(row) for row in page.items],
+            page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor),
+        )
 
     @strawberry.field(description="Your team's clustering runs, newest first, with their parameters.")
     async def cluster_runs(

@@ -26,6 +26,9 @@ async def _view(info: Info, user: User, event: Event) -> ClusterEvent | None:
             ids = await painpoint_access.visible_ids(session, user, ids)
         if not ids:
             return None
+    elif kind == cluster_events.CLUSTER_CORRECTED:
+        async with info.context.read() as session:
+            ids = await painpoint_access.visible_ids(session, user, ids) if ids else []
     elif kind != cluster_events.RUN_FINISHED:
         return None
     cluster_id = event.get("clusterId")

@@ -10,8 +10,10 @@ from strawberry.scalars import JSON
 
 from server import models
 from server.api.context import Info
+from server.api.types.cluster_corrections import ClusterCorrection, ClusterCorrectionConnection
 from server.api.types.common import PageInfo
 from server.api.types.painpoints import PainPoint
+from server.domain.clusters import corrections as cluster_corrections
 from server.domain.clusters import events as cluster_events
 from server.domain.clusters import views as cluster_views
 from server.domain.clusters.views import ClusterFilter, ClusterView
@@ -47,11 +49,17 @@ class PainPointCluster:
     case_count: int = strawberry.field(description="How many cases its pain points come from.")
     customers: list[str]
     filter: strawberry.Private[ClusterFilter]
+    merged_into: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Set when the cluster you asked for was merged into this one (its id): the rest "
+        "describes the survivor.",
+    )
 
     @classmethod
-    def of(cls, view: ClusterView, flt: ClusterFilter) -> PainPointCluster:
+    def of(cls, view: ClusterView, flt: ClusterFilter, *, asked: str | None = None) -> PainPointCluster:
         return cls(
-            id=strawberry.ID(view.cluster_id),
+            merged_into=strawberry.ID(view.cluster_id) if asked is not None else None,
+            id=strawberry.ID(asked if asked is not None else view.cluster_id),
             run_id=strawberry.ID(view.run_id),
             label=view.label,
             keywords=[k.term for k in view.keywords],
@@ -62,6 +70,23 @@ class PainPointCluster:
             case_count=view.case_count,
             customers=view.customers,
             filter=flt,
+        )
+
+    @strawberry.field(
+        description="People's corrections of this cluster, newest first (undone ones too); R&D and admins "
+        "only (FORBIDDEN otherwise)."
+    )
+    async def corrections(
+        self, info: Info, first: int = 20, after: str | None = None
+    ) -> ClusterCorrectionConnection:
+        user = await info.context.user()
+        async with info.context.read() as session:
+            page = await cluster_corrections.listing(
+                session, user, first=first, after=after, cluster_id=str(self.merged_into or self.id)
+            )
+        return ClusterCorrectionConnection(
+            nodes=[ClusterCorrection.of(row) for row in page.items],
+            page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor),
         )
 
     @strawberry.field(description="Its pain points, newest first; `after` is the last id you received.")
@@ -154,11 +179,13 @@ class PainPointClusterConnection:
 
 
 @strawberry.enum(
-    description="RUN_FINISHED: a re-clustering stored a new run; CLUSTER_GREW: pain points joined."
+    description="RUN_FINISHED: a re-clustering stored a new run; CLUSTER_GREW: pain points joined; "
+    "CLUSTER_CORRECTED: a person renamed, merged, split or moved pain points of the cluster (or undid it)."
 )
 class ClusterEventKind(enum.Enum):
     RUN_FINISHED = cluster_events.RUN_FINISHED
     CLUSTER_GREW = cluster_events.CLUSTER_GREW
+    CLUSTER_CORRECTED = cluster_events.CLUSTER_CORRECTED
 
 
 @strawberry.type(description="Something happened to your team's clusters.")

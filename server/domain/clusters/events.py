@@ -19,6 +19,7 @@ from server.models.base import utcnow
 
 RUN_FINISHED = "RUN_FINISHED"
 CLUSTER_GREW = "CLUSTER_GREW"
+CLUSTER_CORRECTED = "CLUSTER_CORRECTED"
 
 
 def topic(team_id: str) -> str:
@@ -55,3 +56,14 @@ def grown(session: AsyncSession, settled: Settled) -> None:
     for team_id, (run_id, clusters) in settled.grown.items():
         for cluster_id, pain_point_ids in clusters.items():
             outbox.event(session, topic(team_id), cluster_grew(run_id, cluster_id, pain_point_ids))
+
+
+def cluster_corrected(run_id: str, cluster_id: str, pain_point_ids: list[str]) -> dict[str, Any]:
+    """A person renamed, merged, split or moved pain points of a cluster (or undid that)."""
+    return {
+        "kind": CLUSTER_CORRECTED,
+        "runId": run_id,
+        "clusterId": cluster_id,
+        "painPointIds": pain_point_ids,
+        "at": utcnow().isoformat(),
+    }

@@ -8,9 +8,10 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.clustering import Centroids, place
+from server.clustering import Centroids, Placement, place
 from server.clustering.types import Embeddings
 from server.clustering.views import View
+from server.domain.clusters import constraints as cluster_constraints
 from server.domain.painpoints.vectors import Encoded, from_bytes, stack
 from server.models import Cluster, ClusterMembership, ClusterRun, MembershipSource
 
@@ -91,9 +92,17 @@ async def place_into(
     clusters = known if known is not None else await centroids(session, run.id)
     space = view.space_of(run.params.get(SPACE_KEY))
     vectors = view.project(encoded.vectors[todo], space)
-    placements = place(vectors, clusters, min_similarity=view.placement(space))
+    pinned, forbidden = await _corrections(session, run, [ids[i] for i in todo])
+    placements = place(
+        vectors,
+        clusters,
+        min_similarity=view.placement(space),
+        forbidden=[forbidden.get(ids[i], set()) for i in todo] if forbidden else None,
+    )
     grown: Grown = {}
     for index, placement in zip(todo, placements, strict=True):
+        if ids[index] in pinned:
+            placement = Placement(pinned[ids[index]], placement.similarity)
         session.add(
             ClusterMembership(
                 run_id=run.id,
@@ -107,3 +116,19 @@ async def place_into(
             grown.setdefault(placement.cluster_id, []).append(ids[index])
     await session.flush()
     return grown
+
+
+async def _corrections(
+    session: AsyncSession, run: ClusterRun, ids: Sequence[str]
+) -> tuple[dict[str, str | None], dict[str, set[str]]]:
+    """Where people's corrections pin these pain points, and the clusters their split-offs forbid."""
+    corrections = await cluster_constraints.active(session, run.team_id)
+    if not corrections:
+        return {}, {}
+    rows = await session.execute(
+        select(ClusterMembership.pain_point_id, ClusterMembership.cluster_id).where(
+            ClusterMembership.run_id == run.id
+        )
+    )
+    cluster_of = dict(rows.all())
+    return cluster_constraints.placement_rules(corrections, ids, cluster_of)

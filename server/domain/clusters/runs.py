@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,6 +21,7 @@ from server.clustering import ClusteringParams, ClusteringResult, ClusterSummary
 from server.clustering.types import Embeddings
 from server.clustering.views import Space, View
 from server.domain import job_names, jobs, outbox
+from server.domain.clusters import constraints as cluster_constraints
 from server.domain.clusters import events as cluster_events
 from server.domain.clusters.placement import SPACE_KEY, current_run, place_into
 from server.domain.errors import NotFound, RateLimited
@@ -32,6 +33,7 @@ from server.infra.config import Settings, float_setting
 from server.infra.ids import new_id
 from server.models import (
     Cluster,
+    ClusterCorrection,
     ClusterMembership,
     ClusterRun,
     Job,
@@ -61,6 +63,8 @@ class RunInputs:
     customers: list[str]
     # the previous run's clusters as {cluster id: member ids}, so ids carry over
     previous: dict[str, list[str]]
+    # people's corrections not undone, newest first: constraints the run honours (`constraints.py`)
+    corrections: list[ClusterCorrection] = field(default_factory=list)
 
 
 async def load_inputs(session: AsyncSession, team_id: str, model: str) -> RunInputs:
@@ -107,6 +111,7 @@ async def load_inputs(session: AsyncSession, team_id: str, model: str) -> RunInp
         case_ids=[r[3] for r in rows],
         customers=[r[4] for r in rows],
         previous=previous,
+        corrections=await cluster_constraints.active(session, team_id),
     )
 
 
@@ -131,7 +136,9 @@ def compute(inputs: RunInputs, view: View, params: ClusteringParams | None = Non
         previous=inputs.previous,
         params=params,
         new_id=new_id,
+        constraints=cluster_constraints.build(inputs.corrections, inputs.ids),
     )
+    result = cluster_constraints.renamed(inputs.corrections, result, inputs.ids)
     return Computed(result, space)
 
 
