@@ -49,7 +49,10 @@ def pdf(pages: list[list[tuple[str, str]]]) -> bytes:
         y = 780
         for language, text in lines:
             if language == "zh":
-                stream += b"/F2 14 Tf 1 0 0 1 50 %d Tm <%s> Tj\n" % (y, text.encode("utf-16-be").hex().encode())
+                stream += b"/F2 14 Tf 1 0 0 1 50 %d Tm <%s> Tj\n" % (
+                    y,
+                    text.encode("utf-16-be").hex().encode(),
+                )
             else:
                 escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
                 stream += b"/F1 12 Tf 1 0 0 1 50 %d Tm (%s) Tj\n" % (y, escaped.encode("cp1252"))
@@ -59,7 +62,8 @@ def pdf(pages: list[list[tuple[str, str]]]) -> bytes:
         page_ids.append(
             add(
                 b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] /Contents %d 0 R "
-                b"/Resources << /Font << /F1 %d 0 R /F2 %d 0 R >> >> >>" % (pages_id, content, helvetica, song)
+                b"/Resources << /Font << /F1 %d 0 R /F2 %d 0 R >> >> >>"
+                % (pages_id, content, helvetica, song)
             )
         )
     objects[catalog - 1] = b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id
@@ -76,7 +80,9 @@ def pdf(pages: list[list[tuple[str, str]]]) -> bytes:
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
     for offset in offsets:
         out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, catalog, xref))
+    out.write(
+        b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, catalog, xref)
+    )
     return out.getvalue()
 
 
@@ -135,7 +141,12 @@ def png(width: int, height: int) -> bytes:
 
     rows = b"".join(b"\x00" + b"\x80\x80\x80" * width for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 def mp4(duration_ms: int, brand: bytes = b"isom", padding: int = 0) -> bytes:
@@ -148,7 +159,10 @@ def mp4(duration_ms: int, brand: bytes = b"isom", padding: int = 0) -> bytes:
     ftyp = box(b"ftyp", brand + b"\x00\x00\x02\x00" + brand + b"mp41")
     mvhd = box(
         b"mvhd",
-        b"\x00\x00\x00\x00" + struct.pack(">IIII", 0, 0, 1000, duration_ms) + b"\x00\x01\x00\x00\x01\x00" + b"\x00" * 70,
+        b"\x00\x00\x00\x00"
+        + struct.pack(">IIII", 0, 0, 1000, duration_ms)
+        + b"\x00\x01\x00\x00\x01\x00"
+        + b"\x00" * 70,
     )
     return ftyp + box(b"mdat", b"\x00" * padding) + box(b"moov", mvhd)
 
