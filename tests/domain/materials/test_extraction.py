@@ -101,10 +101,9 @@ def docx_with(replace: dict[str, bytes | None]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
         for info in source.infolist():
-            if info.filename not in replace:
-                package.writestr(info, source.read(info))
-            elif replace[info.filename] is not None:
-                package.writestr(info.filename, replace[info.filename])
+            content = replace.get(info.filename, source.read(info))
+            if content is not None:
+                package.writestr(info.filename, content)
     return out.getvalue()
 
 
