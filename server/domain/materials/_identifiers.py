@@ -25,7 +25,7 @@ _MOBILE = re.compile(
 # 010 (Beijing), 02x (the other big cities) and 0[3-9]xx: the area codes in use; 01x other than 010 is none.
 _AREA = r"(?:010|02\d|0[3-9]\d\d)"
 _LANDLINE = re.compile(
-    rf"{NOT_AFTER}(?<!\+)(?P<main>(?:\(\s?{_AREA}\s?\)|（{_AREA}）|{_AREA})[ -]?[1-9]\d{{2,3}}[ -]?\d{{4}})"
+    rf"{NOT_AFTER}(?<!\+)(?P<main>(?:\(\s?{_AREA}\s?\)|{_AREA})[ -]?[1-9]\d{{2,3}}[ -]?\d{{4}})"
     rf"(?P<ext>\s?(?:-|转|分机|ext\.?|x)\s?\d{{1,6}})?{NOT_BEFORE}{_NOT_DECIMAL}"
 )
 _INTERNATIONAL = re.compile(
@@ -88,7 +88,7 @@ _ID_CHECK = "10X98765432"
 # Runs of digit groups; which contiguous groups form a card is decided in code (Luhn, lengths, prefix).
 # Possessive: a long run that ends badly must not be retried from every group inside it.
 _DIGIT_RUN = re.compile(rf"{NOT_AFTER}\d++(?:[ -]\d++)*+")
-_BAD_END = re.compile(r"[0-9A-Za-z*]|\.\d")
+_BAD_END = re.compile(r"[0-9A-Za-z*]|\.\d|[-/][0-9A-Za-z]")
 _GROUP = re.compile(r"\d+")
 _CARD_DIGITS = range(13, 20)
 # 19 digits in groups of at least three.

@@ -7,8 +7,9 @@ from typing import NamedTuple
 
 # ASCII-only edges: Chinese characters count as `\w` in Python, and "电话13812345678" must still match. A
 # `*` on either side means the text around is already masked, which keeps `mask` idempotent.
-NOT_AFTER = r"(?<![0-9A-Za-z*])"
-NOT_BEFORE = r"(?![0-9A-Za-z*])"
+# A hyphen or slash joining letters and digits makes one code ("X200-13812345678-B"): not a number on its own.
+NOT_AFTER = r"(?<![0-9A-Za-z*])(?<![0-9A-Za-z][-/])"
+NOT_BEFORE = r"(?![0-9A-Za-z*])(?![-/][0-9A-Za-z])"
 
 _NON_DIGITS = re.compile(r"\D")
 

@@ -27,8 +27,9 @@ MAX_PAGES = 200
 MAX_CHARS = 200_000
 """Characters of text kept at most, whatever the type."""
 MAX_DOCX_XML_BYTES = 64 * 1024 * 1024
-"""A DOCX whose main part would decompress to more than this is not opened (a zip bomb, or no memo)."""
+"""A DOCX whose parts other than media would decompress to more than this is not opened (a zip bomb)."""
 
+_DOCX_MEDIA = ("word/media/", "word/embeddings/")
 _TEXT_TYPES = frozenset({PLAIN, MARKDOWN})
 _SUBTITLE_TYPES = frozenset({SRT, VTT})
 # UTF-8 takes at most four bytes a character: reading more could not give more characters.
@@ -106,18 +107,25 @@ def _decoded(data: bytes | BinaryIO, charset: str | None) -> tuple[str, bool]:
         raw = data.read(_MAX_TEXT_BYTES + 1)
     truncated = len(raw) > _MAX_TEXT_BYTES
     raw = raw[:_MAX_TEXT_BYTES]
-    charsets = [_CHARSET_ALIASES.get(charset, charset)] if charset else ["utf-8-sig", "gb18030"]
+    charsets = ["utf-8-sig", "gb18030"]
+    if charset and _known(charset):
+        charsets = [_CHARSET_ALIASES.get(charset, charset)]
     for name in charsets:
         try:
             # Not final when cut: the cap may fall inside a character.
             decoder = codecs.getincrementaldecoder(name)(errors="strict")
             return _lines(decoder.decode(raw, final=not truncated)), truncated
-        except (UnicodeDecodeError, LookupError):
+        except UnicodeDecodeError:
             continue
+    return _lines(raw.decode(charsets[0], errors="replace")), truncated
+
+
+def _known(charset: str) -> bool:
     try:
-        return _lines(raw.decode(charsets[0], errors="replace")), truncated
+        codecs.lookup(charset)
     except LookupError:
-        return _lines(raw.decode("gb18030", errors="replace")), truncated
+        return False
+    return True
 
 
 def _lines(text: str) -> str:
@@ -163,15 +171,7 @@ def _pdf(stream: BinaryIO) -> Extracted | None:
 
 
 def _docx(stream: BinaryIO) -> Extracted | None:
-    with zipfile.ZipFile(stream) as package:
-        try:
-            size = package.getinfo("word/document.xml").file_size
-        except KeyError:
-            return None
-    if size > MAX_DOCX_XML_BYTES:
-        return None
-    stream.seek(0)
-    document = docx.Document(stream)
+    document = docx.Document(_without_media(stream))
     texts: list[str] = []
     length = 0
     for text in _blocks(document.iter_inner_content()):
@@ -180,6 +180,29 @@ def _docx(stream: BinaryIO) -> Extracted | None:
         if length > MAX_CHARS:
             break
     return _cap("\n".join(texts))
+
+
+def _without_media(stream: BinaryIO) -> BinaryIO:
+    """The package with its images and embedded files emptied: python-docx loads every part, and a DOCX
+    of drawings is mostly pictures. The other parts together may not decompress past the cap."""
+    copy = io.BytesIO()
+    budget = MAX_DOCX_XML_BYTES
+    with zipfile.ZipFile(stream) as package, zipfile.ZipFile(copy, "w", zipfile.ZIP_STORED) as slim:
+        names = set(package.namelist())
+        if "word/document.xml" not in names:
+            raise ValueError("not a Word document: no word/document.xml")
+        for info in package.infolist():
+            if info.is_dir():
+                continue
+            if info.filename.startswith(_DOCX_MEDIA):
+                slim.writestr(info.filename, b"")
+                continue
+            budget -= info.file_size
+            if budget < 0:
+                raise ValueError("the parts of this document decompress past the cap")
+            slim.writestr(info.filename, package.read(info))
+    copy.seek(0)
+    return copy
 
 
 def _blocks(blocks: Iterator[Paragraph | Table]) -> Iterator[str]:

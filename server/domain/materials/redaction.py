@@ -43,6 +43,10 @@ _FINDERS: tuple[Callable[[str], Iterator[Hit]], ...] = (
     find_addresses,
 )
 
+# Full-width digits, letters and signs ("１３８…", "＋８６") are matched as their ASCII forms; one character
+# for one, so positions hold. The masked forms come out in ASCII.
+_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
 
 @dataclass(frozen=True, slots=True)
 class MaskedSpan:
@@ -63,7 +67,8 @@ class Masked:
 
 def mask(text: str) -> Masked:
     """`text` with every recognised piece of personal data masked."""
-    hits = [(rank, hit) for rank, finder in enumerate(_FINDERS) for hit in finder(text)]
+    folded = text.translate(_HALF_WIDTH)
+    hits = [(rank, hit) for rank, finder in enumerate(_FINDERS) for hit in finder(folded)]
     chosen = _without_overlaps(hits)
     pieces: list[str] = []
     spans: list[MaskedSpan] = []

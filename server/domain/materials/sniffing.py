@@ -35,7 +35,10 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BO
 # Control characters plain text never holds (tab, line feed, form feed, carriage return and escape may).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]")
 # GB18030 decodes many byte soups; text from a Chinese Windows machine is mostly CJK and full-width forms.
-_CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\u2000-\u206f\u00b7\u00d7]")
+_CJK = re.compile(
+    r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u2000-\u206f\u00b7\u00d7"
+    r"\U00020000-\U0003134f]"
+)
 _MIN_CJK_SHARE = 0.9
 
 _VTT_HEAD = re.compile(r"\AWEBVTT(?:[ \t].*)?(?:\r?\n|\Z)")

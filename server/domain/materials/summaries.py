@@ -76,9 +76,10 @@ def summarize(
     details = [_SHORT_NAMES.get(kind, kind)]
     body: Masked | None = None
     duration: float | None = None
+    cut = False
     try:
         if has_text(content_type):
-            details, body = _text_summary(kind, content_type, open_plaintext)
+            details, body, cut = _text_summary(kind, content_type, open_plaintext)
         elif kind.startswith(("audio/", "video/")):
             with open_plaintext() as source:
                 duration = duration_of(source)
@@ -93,15 +94,19 @@ def summarize(
         log.warning("could not read a %s material for its summary", kind, exc_info=True)
         details = [_SHORT_NAMES.get(kind, kind)]
         body = None
+        cut = False
     if transcript is not None and body is None and kind.startswith(("audio/", "video/")):
         body = _transcript(transcript)
     details.append(human_size(size))
+    if cut:
+        details.append(f"first {_binary_size(READ_CAP)} read")
     return _assemble(_SEPARATOR.join(details), body, duration)
 
 
 def _text_summary(
     kind: str, content_type: str, open_plaintext: Callable[[], BinaryIO]
-) -> tuple[list[str], Masked | None]:
+) -> tuple[list[str], Masked | None, bool]:
+    """The metadata, the masked excerpt, and whether the read cap stopped the reading."""
     details = [_SHORT_NAMES.get(kind, kind)]
     with open_plaintext() as source:
         if kind in (PDF, DOCX):
@@ -115,9 +120,7 @@ def _text_summary(
             details.append(f"{lines:,} line{'' if lines == 1 else 's'}")
     if extracted is not None and extracted.pages is not None:
         details.append(f"{extracted.pages:,} page{'' if extracted.pages == 1 else 's'}")
-    if cut:
-        details.append(f"first {READ_CAP // 2**20} MiB read")
-    return details, _excerpt(extracted)
+    return details, _excerpt(extracted), cut
 
 
 def _transcript(data: bytes) -> Masked | None:
@@ -175,6 +178,13 @@ def _count_lines(source: BinaryIO, charset: str | None) -> tuple[int, bool]:
         last = text[-1:] or last
     cut = bool(source.read(1))
     return lines + (1 if last and last != "\n" else 0), cut
+
+
+def _binary_size(size: int) -> str:
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if size >= scale:
+            return f"{size / scale:g} {unit}"
+    return f"{size} B"
 
 
 def _python_charset(charset: str | None) -> str:

@@ -134,7 +134,7 @@ def wav(seconds: float, rate: int = 8000) -> bytes:
 
 
 def png(width: int, height: int) -> bytes:
-    """An RGB PNG of `width` by `height` grey pixels."""
+    """An RGB PNG of grey pixels, `width` wide and `height` high."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
