@@ -108,9 +108,10 @@ class _Collect(logging.Handler):
 
 def test_uvicorns_per_connection_lines_are_debug() -> None:
     root, uvicorn = logging.getLogger(), logging.getLogger("uvicorn.error")
-    saved = root.handlers[:], root.level, uvicorn.filters[:]
+    saved = root.handlers[:], root.level, uvicorn.filters[:], uvicorn.level
     seen: list[logging.LogRecord] = []
     try:
+        uvicorn.setLevel(logging.NOTSET)  # an in-process uvicorn of another test may have raised it
         configure_logging("info", "json")
         root.addHandler(_Collect(seen))
         uvicorn.info("connection open")
@@ -122,6 +123,7 @@ def test_uvicorns_per_connection_lines_are_debug() -> None:
     finally:
         root.handlers[:], uvicorn.filters[:] = saved[0], saved[2]
         root.setLevel(saved[1])
+        uvicorn.setLevel(saved[3])
 
 
 async def _connect_and_leave(live: Live) -> str:

@@ -107,6 +107,9 @@ async def running_receiver(statuses: Iterable[int] = ()) -> AsyncIterator[Receiv
         host="127.0.0.1",
         port=receiver.port,
         log_level="warning",
+        # uvicorn's own logging config would stop `uvicorn.*` records reaching the root logger for the rest
+        # of the session (tests/infra/test_logs.py then saw nothing).
+        log_config=None,
         lifespan="off",
         ws="none",
         http="h11",
