@@ -29,6 +29,11 @@ export function selectionAction(editor: Editor, host: HTMLElement, onComment: (p
 
   function place(): void {
     if (editor.isDestroyed) return;
+    if (document.hidden) {
+      // a selection update arriving while the tab is hidden (a remote edit) must not bring it back
+      button.hidden = true;
+      return;
+    }
     const { empty, to } = editor.state.selection;
     if (empty || !editor.state.doc.textBetween(editor.state.selection.from, to, " ").trim()) {
       button.hidden = true;
