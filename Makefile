@@ -17,7 +17,7 @@ run: install frontend
 	WARROOM_DEMO=1 $(BIN)/python -m server serve
 
 test: install-dev test-deps lint typecheck
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=25
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
@@ -57,7 +57,8 @@ upgrade: lock
 frontend:
 	scripts/build-frontend
 
-test-deps: frontend tests/js/node_modules/.package-lock.json tests/heatmaps/js/node_modules/.package-lock.json
+test-deps: frontend tests/js/node_modules/.package-lock.json tests/heatmaps/js/node_modules/.package-lock.json \
+		tests/browser/js/node_modules/.package-lock.json
 	scripts/install-browser
 
 tests/js/node_modules/.package-lock.json: tests/js/package-lock.json
@@ -65,6 +66,9 @@ tests/js/node_modules/.package-lock.json: tests/js/package-lock.json
 
 tests/heatmaps/js/node_modules/.package-lock.json: tests/heatmaps/js/package-lock.json
 	cd tests/heatmaps/js && npm ci --no-audit --no-fund
+
+tests/browser/js/node_modules/.package-lock.json: tests/browser/js/package-lock.json
+	cd tests/browser/js && npm ci --no-audit --no-fund
 
 lint:
 	$(BIN)/ruff check .

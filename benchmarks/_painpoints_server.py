@@ -4,22 +4,19 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
-import signal
-import socket
-import sys
 import uuid
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
+from _postgres import admin
+from _served import served
 
 from server.infra import migrate
 
-ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "bench-password-1"
-PG_ADMIN = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "database": "postgres"}
 
 
 class Scratch:
@@ -36,73 +33,27 @@ class Scratch:
 
     async def __aenter__(self) -> str:
         if self.kind == "postgres":
-            await pg(f'CREATE DATABASE "{self.name}"')
+            await admin(f'CREATE DATABASE "{self.name}"')
         await asyncio.to_thread(migrate.upgrade, self.url)
         return self.url
 
     async def __aexit__(self, *_exc: object) -> None:
         if self.kind == "postgres":
-            await pg(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+            await admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
-async def pg(sql: str) -> None:
-    conn = await asyncpg.connect(**PG_ADMIN)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
-class Server:
-    """`python -m server serve` on a free port."""
-
-    def __init__(self, url: str, workdir: Path) -> None:
-        self.url = url
-        self.workdir = workdir
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
-        self.process: asyncio.subprocess.Process | None = None
-        self.log = workdir / f"server-{self.port}.log"
-
-    async def __aenter__(self) -> str:
-        env = {
-            **os.environ,
-            "WARROOM_DATABASE_URL": self.url,
-            "WARROOM_DATA_DIR": str(self.workdir),
-            "WARROOM_LOG_LEVEL": "warning",
-            "WARROOM_JOBS": "inprocess",
-            # The first submission's model load is one of the figures measured.
-            "WARROOM_EMBEDDING_WARMUP": "0",
-        }
-        with self.log.open("ab") as log:
-            self.process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "server",
-                "serve",
-                "--port",
-                str(self.port),
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=log,
-            )
-        base = f"http://127.0.0.1:{self.port}"
-        async with httpx.AsyncClient() as client:
-            for _ in range(300):
-                try:
-                    if (await client.get(f"{base}/readyz", timeout=1)).status_code == 200:
-                        return base
-                except httpx.HTTPError:
-                    pass
-                await asyncio.sleep(0.1)
-        raise RuntimeError(f"server did not start:\n{self.log.read_text()[-3000:]}")
-
-    async def __aexit__(self, *_exc: object) -> None:
-        if self.process is not None and self.process.returncode is None:
-            self.process.send_signal(signal.SIGTERM)
-            await self.process.wait()
+def server(url: str, workdir: Path) -> contextlib.AbstractAsyncContextManager[str]:
+    """`python -m server serve` on `url`, jobs in process; its base URL while the block runs."""
+    env = {
+        **os.environ,
+        "WARROOM_DATABASE_URL": url,
+        "WARROOM_DATA_DIR": str(workdir),
+        "WARROOM_LOG_LEVEL": "warning",
+        "WARROOM_JOBS": "inprocess",
+        # The first submission's model load is one of the figures measured.
+        "WARROOM_EMBEDDING_WARMUP": "0",
+    }
+    return served(env, workdir / f"server-{uuid.uuid4().hex[:8]}.log")
 
 
 class Api:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import httpx
+from _served import free_port, start
+from _served import stop as stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 JS_DIR = Path(__file__).resolve().parent / "js"
@@ -44,13 +45,6 @@ class Server(Protocol):
         ...
 
     async def stop(self) -> None: ...
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def ensure_js_installed() -> None:
@@ -105,17 +99,6 @@ def peak_rss_mb(pid: int) -> float:
     return total_kb / 1024
 
 
-async def _terminate(process: asyncio.subprocess.Process) -> None:
-    if process.returncode is None:
-        with contextlib.suppress(ProcessLookupError):
-            process.terminate()
-        try:
-            await asyncio.wait_for(process.wait(), 10)
-        except TimeoutError:
-            process.kill()
-            await process.wait()
-
-
 class ReferenceServer:
     """npm `@y/websocket-server` 0.1.1: y-websocket's own server, in memory, no auth, no persistence."""
 
@@ -153,7 +136,7 @@ class ReferenceServer:
 
     async def stop(self) -> None:
         """Terminate the server."""
-        await _terminate(self._process)
+        await stop_process(self._process)
 
 
 class WarroomServer:
@@ -161,11 +144,11 @@ class WarroomServer:
 
     name = "ours"
 
-    def __init__(self, process: asyncio.subprocess.Process, port: int, tokens: dict[str, str]) -> None:
+    def __init__(self, process: asyncio.subprocess.Process, base: str, tokens: dict[str, str]) -> None:
         self._process = process
         self.pid = process.pid
-        self.url = f"ws://127.0.0.1:{port}/sync"
-        self._graphql = f"http://127.0.0.1:{port}/graphql"
+        self.url = "ws" + base.removeprefix("http") + "/sync"
+        self._graphql = f"{base}/graphql"
         self._tokens = tokens
         self._observer_id = ""
 
@@ -185,15 +168,9 @@ class WarroomServer:
         for role, email in emails.items():
             create = ["users", "create", "--email", email, "--name", role.title(), "--role", "member"]
             await _run([*python, *create, "--password", _PASSWORD], env, log)
-        port = free_port()
-        with log.open("ab") as sink:
-            process = await asyncio.create_subprocess_exec(
-                *python, "serve", "--host", "127.0.0.1", "--port", str(port),
-                cwd=workdir, env=env, stdout=sink, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-        server = cls(process, port, {})
+        process, base = await start(env, log)
+        server = cls(process, base, {})
         try:
-            await _wait_listening(port, process, log)
             for role, email in emails.items():
                 login = await server._call(None, _LOGIN, {"e": email, "p": _PASSWORD})
                 server._tokens[role] = login["login"]["token"]
@@ -265,7 +242,7 @@ class WarroomServer:
 
     async def stop(self) -> None:
         """Terminate the server (SIGTERM, so that it flushes like in production)."""
-        await _terminate(self._process)
+        await stop_process(self._process)
 
 
 async def _run(command: list[str], env: dict[str, str], log: Path) -> None:

@@ -17,7 +17,6 @@ the last commit every event was linked, and that the chain verifies.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import statistics
@@ -28,13 +27,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import server.domain.audit as audit_package
+from benchmarks import _args
+from benchmarks._postgres import admin
 from benchmarks._report import table
 from server.domain import audit, users
 from server.domain.cases import actions as cases
@@ -44,14 +44,6 @@ from server.models import AuditEvent, User, UserRole
 from server.models.base import utcnow
 
 PG = os.environ.get("WARROOM_BENCH_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432")
-
-
-async def _admin(sql: str) -> None:
-    conn = await asyncpg.connect(host="127.0.0.1", port=5432, user="postgres", database="postgres")
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
 
 
 async def _old_record(
@@ -154,13 +146,13 @@ async def _run(url: str, design: str, seconds: float, writers: int) -> Run:
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=3, help="runs per design (default 3)")
+    parser = _args.parser(__doc__)
+    _args.runs(parser, 3, "runs per design (default 3)")
     parser.add_argument("--seconds", type=float, default=4.0, help="length of a run (default 4)")
     parser.add_argument("--writers", type=int, default=20, help="concurrent writers (default 20)")
     args = parser.parse_args()
     template = f"wr_bench_tpl_{uuid.uuid4().hex[:8]}"
-    await _admin(f'CREATE DATABASE "{template}"')
+    await admin(f'CREATE DATABASE "{template}"')
     created = [template]
     try:
         await asyncio.to_thread(migrate.upgrade, f"{PG}/{template}")
@@ -168,14 +160,14 @@ async def main() -> None:
         for n in range(args.runs):
             for design in ("old", "new"):
                 name = f"wr_bench_{uuid.uuid4().hex[:10]}"
-                await _admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+                await admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
                 created.append(name)
                 run = await _run(f"{PG}/{name}", design, args.seconds, args.writers)
                 runs.append(run)
                 print(f"run {n + 1} {design}: {run.rate:.0f} commands/s", flush=True)
     finally:
         for name in reversed(created):
-            await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     rows = [
         [
             run.design,

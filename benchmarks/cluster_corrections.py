@@ -19,13 +19,13 @@ in one; each split group in one cluster, the groups apart). An unclustered text 
 
 from __future__ import annotations
 
-import argparse
 import random
 import sys
 import time
 from collections import Counter
 from pathlib import Path
 
+import _args
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -158,11 +158,8 @@ def kept(correction: ClusterCorrection, owner: dict[str, str | None]) -> bool:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--data", type=Path, required=True)
-    parser.add_argument("--cache", type=Path, default=None)
+    parser = _args.parser(__doc__)
+    _args.labelled_sets(parser, required=True)
     parser.add_argument("--set", default="banking77")
     parser.add_argument("--split", default="test")
     parser.add_argument("--corrections", type=int, default=50)

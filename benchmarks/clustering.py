@@ -42,6 +42,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import _args
 import numpy as np
 from numpy.typing import NDArray
 
@@ -305,20 +306,15 @@ def bench_embedding(texts: list[str], rounds: int) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "--data", default=None, help="directory of the labelled sets (benchmarks/datasets.py)"
-    )
-    parser.add_argument("--cache", default=None, help="vector cache (default: DATA/cache)")
+    parser = _args.parser(__doc__)
+    _args.labelled_sets(parser)
     parser.add_argument("--split", default="test", choices=["train", "test"], help="split the quality reads")
     parser.add_argument("--sizes", default="1000,10003", help="BANKING77 train sizes timed, <= 10003")
     parser.add_argument("--parts", default="quality,time,placement,embedding")
     parser.add_argument("--embed-texts", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds of the embedding part")
     parser.add_argument("--reembed-texts", type=int, default=3_850)
-    parser.add_argument("--wait-quiet", type=float, default=60, help="seconds to wait for a quiet machine")
+    _args.wait_quiet(parser, 60)
     parser.add_argument("--one-size", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     data = datasets.data_dir(args.data)

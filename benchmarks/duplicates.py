@@ -15,12 +15,12 @@ Data sets: see benchmarks/datasets.py (where to get each file, licence, size).
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
 from pathlib import Path
 
+import _args
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,10 +43,8 @@ def _distinct(texts: list[str], labels: list[str]) -> tuple[list[str], list[str]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--data", help="data directory (see benchmarks/datasets.py)")
+    parser = _args.parser(__doc__)
+    _args.labelled_sets(parser, cache=False)
     parser.add_argument("--model", help="model name (default: the configured default)")
     parser.add_argument("--case-size", type=int, default=50, help="texts per case in the second figure")
     args = parser.parse_args()

@@ -15,7 +15,6 @@ so English keeps MiniLM's geometry while Chinese, which MiniLM cannot read, live
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import os
@@ -34,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # Run as a script, this folder comes first on sys.path, where datasets.py would shadow HF `datasets`.
 sys.path[0] = str(ROOT)
 
+from benchmarks import _args  # noqa: E402 - needs the path above
 from benchmarks.datasets import LabelledSet, data_dir, load  # noqa: E402 - needs the path above
 
 Vectors = NDArray[np.float32]
@@ -231,11 +231,8 @@ def _table(title: str, header: list[str], rows: list[list[Any]]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--data", help="data directory (default: WARROOM_BENCH_DATA or var/bench-data)")
-    parser.add_argument("--cache", help="embedding cache directory (default: DATA/cache)")
+    parser = _args.parser(__doc__)
+    _args.labelled_sets(parser)
     parser.add_argument(
         "--train-sample", type=int, default=2000, help="BANKING77 train texts used for tuning"
     )

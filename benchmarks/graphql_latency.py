@@ -11,21 +11,20 @@ Run it alone: flock /tmp/warroom-bench.lock python benchmarks/graphql_latency.py
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import os
 import random
-import socket
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
+import _args
 import httpx
+from _served import served
 from pycrdt import XmlElement, XmlText
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -171,15 +170,7 @@ async def _seed_comments(db: Database, owner_id: str, case_id: str, count: int, 
             roots.append(change.comment.id)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@asynccontextmanager
-async def server(url: str, workdir: Path) -> AsyncIterator[str]:
-    port = _free_port()
+def server(url: str, workdir: Path) -> AbstractAsyncContextManager[str]:
     env = {
         **os.environ,
         "WARROOM_DATABASE_URL": url,
@@ -187,34 +178,7 @@ async def server(url: str, workdir: Path) -> AsyncIterator[str]:
         "WARROOM_JOBS": "inprocess",
         "WARROOM_EMBEDDING_WARMUP": "0",  # no model load competing with the measured requests
     }
-    log = (workdir / "server.log").open("wb")
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "server",
-        "serve",
-        "--port",
-        str(port),
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=log,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        async with httpx.AsyncClient() as client:
-            for _ in range(300):
-                with contextlib.suppress(httpx.HTTPError):
-                    if (await client.get(f"{base}/readyz")).status_code == 200:
-                        break
-                await asyncio.sleep(0.1)
-            else:
-                raise RuntimeError("the server did not start; see " + str(workdir / "server.log"))
-        yield base
-    finally:
-        process.terminate()
-        await asyncio.wait_for(process.wait(), 15)
-        log.close()
+    return served(env, workdir / "server.log")
 
 
 async def _wait_quiet(limit: float) -> None:
@@ -284,18 +248,15 @@ def report(samples: dict[str, list[float]], sizes: dict[str, int]) -> None:
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--database-url", help="default: a fresh SQLite file in a temporary directory")
+    parser = _args.parser(__doc__)
+    _args.database_url(parser, "default: a fresh SQLite file in a temporary directory")
     parser.add_argument("--rounds", type=int, default=400)
     parser.add_argument("--versions", type=int, default=200)
     parser.add_argument("--comments", type=int, default=1000)
     parser.add_argument("--paragraphs", type=int, default=60)
-    parser.add_argument(
-        "--wait-quiet", type=float, default=0, metavar="SECONDS",
-        help="first wait up to this long for the machine's 1-minute load to drop below 1",
-    )  # fmt: skip
+    _args.wait_quiet(
+        parser, help="first wait up to this long for the machine's 1-minute load to drop below 1"
+    )
     args = parser.parse_args()
     await _wait_quiet(args.wait_quiet)
     with_comments = _has_comments()

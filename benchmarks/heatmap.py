@@ -11,7 +11,6 @@ log with its author and time, spread over eight weeks. Only the heatmap computat
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import random
 import statistics
@@ -19,6 +18,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+import _args
 from pycrdt import Doc, TransactionEvent, XmlElement, XmlFragment, XmlText
 
 from server.heatmaps.buckets import BucketSize, contribution_heatmap
@@ -171,10 +171,10 @@ def _collect(session: _Session, event: TransactionEvent) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--updates", type=int, default=50_000)
+    parser = _args.parser(__doc__)
+    _args.updates(parser, 50_000)
     parser.add_argument("--authors", type=int, default=20)
-    parser.add_argument("--repeat", type=int, default=3)
+    _args.repeat(parser, 3)
     args = parser.parse_args()
 
     began = time.perf_counter()

@@ -13,7 +13,6 @@ the server does every 500 updates). Timed, through `heatmap_store.refresh` exact
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import statistics
 import sys
@@ -24,12 +23,13 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 
-import asyncpg
 from sqlalchemy import delete, func, select
 
 # The case generator lives in the sibling script; import it as `benchmarks.heatmap` from the checkout.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks import _args
+from benchmarks._postgres import admin
 from benchmarks.heatmap import _CaseGenerator
 from server.domain import users
 from server.domain.cases import actions as cases
@@ -160,30 +160,22 @@ async def _run(url: str, updates: int, authors: int, repeat: int) -> None:
         await db.dispose()
 
 
-async def _admin(sql: str) -> None:
-    conn = await asyncpg.connect(host="127.0.0.1", user="postgres", database="postgres")
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--updates", type=int, default=50_000)
+    parser = _args.parser(__doc__)
+    _args.updates(parser, 50_000)
     parser.add_argument("--authors", type=int, default=20)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--postgres", action="store_true", help="a scratch PostgreSQL database (else SQLite)")
+    _args.repeat(parser, 3)
+    _args.postgres(parser)
     args = parser.parse_args()
     if args.postgres:
         name = f"warroom_bench_{uuid.uuid4().hex[:8]}"
         url = f"postgresql+asyncpg://postgres@127.0.0.1/{name}"
-        asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+        asyncio.run(admin(f'CREATE DATABASE "{name}"'))
         try:
             migrate.upgrade(url)
             asyncio.run(_run(url, args.updates, args.authors, args.repeat))
         finally:
-            asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         return
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{tmp}/bench.db"

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import _args
 import httpx
 from _sync_servers import ROOT, WarroomServer, cpu_seconds, ensure_js_installed, machine_busy_seconds
 from sync_fanout import _Loader, _percentile
@@ -258,22 +259,17 @@ def _report(phases: list[Phase], args: argparse.Namespace) -> bool:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = _args.parser(__doc__)
     parser.add_argument("--attempts", type=int, default=200, help="wrong-password sign-ins in the burst")
-    parser.add_argument("--repeat", type=int, default=3, help="repetitions (a fresh server each)")
-    parser.add_argument("--duration", type=float, default=4.0, help="seconds the writer writes per phase")
-    parser.add_argument("--warmup", type=float, default=0.5, help="first seconds left out of the latencies")
+    _args.repeat(parser, 3, "repetitions (a fresh server each)")
+    _args.writer_timing(parser, duration=4.0, warmup=0.5, duration_help="seconds the writer writes per phase")
     parser.add_argument(
         "--burst-at", type=float, default=1.0, help="seconds into the writing the burst starts"
     )
-    parser.add_argument("--interval-ms", type=float, default=10.0, help="the writer's interval")
-    parser.add_argument("--settle", type=float, default=1.0, help="seconds between connecting and writing")
     parser.add_argument(
         "--unthrottled",
         action="store_true",
-        help="raise the sign-in budgets: every attempt checks its password (the hashing threads alone)",
+        help="raise the sign-in budgets: every attempt checks its password (the hashing children alone)",
     )
     parser.add_argument(
         "--preconnect",

@@ -8,6 +8,7 @@ client's and the other middleware's share included in both, so the difference is
 See docs/benchmarks.md, "Sign-in under a guessing burst".
 
 Run it alone: flock /tmp/warroom-bench.lock .venv/bin/python benchmarks/login_refusal.py
+(`--server-logs 2>/dev/null` to count the server's log lines too)
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ import tempfile
 import time
 from pathlib import Path
 
+import _args
 import httpx
 
 from server.app import create_app
 from server.infra.config import Settings
+from server.infra.logs import configure_logging
 from server.infra.migrate import upgrade
 
 LOGIN = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }"
@@ -42,7 +45,12 @@ async def _cost(http: httpx.AsyncClient, document: str, count: int) -> float:
 
 
 async def main(args: argparse.Namespace) -> None:
-    logging.disable(logging.WARNING)  # the per-burst warning would be the same on both paths
+    if args.server_logs:
+        # as the server logs (JSON lines on stderr: run with 2>/dev/null), the in-process client excepted
+        configure_logging("info", "json")
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+    else:
+        logging.disable(logging.WARNING)  # the per-burst warning would be the same on both paths
     with tempfile.TemporaryDirectory() as workdir:
         url = f"sqlite+aiosqlite:///{Path(workdir) / 'bench.db'}"
         await asyncio.to_thread(upgrade, url)
@@ -73,7 +81,12 @@ async def main(args: argparse.Namespace) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = _args.parser(__doc__)
     parser.add_argument("--count", type=int, default=400)
-    parser.add_argument("--repeat", type=int, default=5)
+    _args.repeat(parser, 5)
+    parser.add_argument(
+        "--server-logs",
+        action="store_true",
+        help="log as the server does (the access log line included; JSON on stderr) instead of not at all",
+    )
     asyncio.run(main(parser.parse_args()))

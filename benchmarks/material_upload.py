@@ -27,9 +27,11 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import _args
 import httpx
 from _report import table
-from _sync_servers import cpu_seconds, free_port
+from _served import start, stop
+from _sync_servers import cpu_seconds
 
 ROOT = Path(__file__).resolve().parents[1]
 MIB = 1024 * 1024
@@ -106,30 +108,8 @@ async def _serve(workdir: Path, extra: dict[str, str]) -> tuple[asyncio.subproce
     email = f"bench-{secrets.token_hex(4)}@bench.warroom"
     await _command(env, "users", "create", "--email", email, "--name", "Bench", "--role", "member",
                    "--password", PASSWORD)  # fmt: skip
-    port = free_port()
-    log = (workdir / "server.log").open("ab")
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "server",
-        "serve",
-        "--port",
-        str(port),
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=log,
-    )
-    url = f"http://127.0.0.1:{port}"
+    process, url = await start(env, workdir / "server.log")
     async with httpx.AsyncClient(base_url=url) as client:
-        deadline = time.monotonic() + 60
-        while True:
-            with contextlib.suppress(httpx.HTTPError):
-                if (await client.get("/readyz")).status_code == 200:
-                    break
-            if process.returncode is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the server did not start; see {workdir / 'server.log'}")
-            await asyncio.sleep(0.2)
         answer = await client.post(
             "/graphql", json={"query": LOGIN, "variables": {"e": email, "p": PASSWORD}}
         )
@@ -219,15 +199,14 @@ async def measure(size: int, runs: int, extra: dict[str, str]) -> list[Run]:
                         await _timed(client, process.pid, case_id, token, size, f"run-{run}".encode())
                     )
             finally:
-                process.terminate()
-                await process.wait()
+                await stop(process)
     return results
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = _args.parser(__doc__)
     parser.add_argument("--size", type=parse_size, default=1024 * MIB, help="upload size (default 1GiB)")
-    parser.add_argument("--runs", type=int, default=3)
+    _args.runs(parser, 3)
     parser.add_argument(
         "--materials-url", default="", help="WARROOM_MATERIALS_URL for the server (default: dir)"
     )

@@ -11,7 +11,6 @@ Run it alone: flock /tmp/warroom-bench.lock python benchmarks/offload.py
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import socket
 import threading
@@ -19,6 +18,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import _args
 from pycrdt import Doc, XmlElement, XmlFragment, XmlText
 
 from server.infra import offload
@@ -76,12 +76,10 @@ async def _child_loop(log: list[bytes], stop: threading.Event) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = _args.parser(__doc__)
     parser.add_argument("--peers", type=int, default=50, help="sockets per broadcast")
     parser.add_argument("--rounds", type=int, default=300, help="broadcasts per measurement")
-    parser.add_argument("--updates", type=int, default=2000, help="updates in the replayed log")
+    _args.updates(parser, 2000, "updates in the replayed log")
     args = parser.parse_args()
 
     pairs = [socket.socketpair() for _ in range(args.peers)]

@@ -21,13 +21,15 @@ import time
 import uuid
 from pathlib import Path
 
-import asyncpg
 import httpx
 from sqlalchemy import func, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks import _args
+from benchmarks._postgres import admin
 from benchmarks._report import table, wait_quiet
+from benchmarks._served import start, stop
 from server.domain import users
 from server.domain.cases import actions as cases
 from server.infra.db import Database, create_engine
@@ -37,14 +39,6 @@ PG = os.environ.get("WARROOM_BENCH_PG", "postgresql+asyncpg://postgres@127.0.0.1
 ADOPT = "mutation($id: ID!) { adoptPainPoint(id: $id) { id status } }"
 LOGIN = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }"
 PASSWORD = "bench-password-1"
-
-
-async def _admin(sql: str) -> None:
-    conn = await asyncpg.connect(host="127.0.0.1", port=5432, user="postgres", database="postgres")
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
 
 
 async def _seed(db: Database, people: int, count: int) -> list[str]:
@@ -79,8 +73,8 @@ def _pain_point(author: tuple[User, str], team_id: str, i: int) -> PainPoint:
     )
 
 
-async def _serve(root: Path, url: str, port: int, log: Path) -> asyncio.subprocess.Process:
-    env = {
+def _env(url: str, log: Path) -> dict[str, str]:
+    return {
         **os.environ,
         "WARROOM_DATABASE_URL": url,
         "WARROOM_JOBS": "inprocess",
@@ -88,20 +82,6 @@ async def _serve(root: Path, url: str, port: int, log: Path) -> asyncio.subproce
         "WARROOM_LOG_LEVEL": "warning",
         "WARROOM_DATA_DIR": str(log.parent),
     }
-    with log.open("ab") as out:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "server", "serve", "--port", str(port),
-            cwd=root, env=env, stdout=out, stderr=out,
-        )  # fmt: skip
-    async with httpx.AsyncClient() as client:
-        for _ in range(600):
-            try:
-                if (await client.get(f"http://127.0.0.1:{port}/readyz")).status_code == 200:
-                    return process
-            except httpx.HTTPError:
-                pass
-            await asyncio.sleep(0.1)
-    raise RuntimeError(f"server did not start: see {log}")
 
 
 async def _commits(db: Database) -> int:
@@ -124,10 +104,10 @@ async def _awarded(db: Database) -> int:
     return int(count or 0)
 
 
-async def _run(args: argparse.Namespace, root: Path, port: int) -> dict[str, float]:
+async def _run(args: argparse.Namespace, root: Path) -> dict[str, float]:
     name = f"wr_bench_outbox_{uuid.uuid4().hex[:8]}"
     url = f"{PG}/{name}"
-    await _admin(f'CREATE DATABASE "{name}"')
+    await admin(f'CREATE DATABASE "{name}"')
     log = Path(f"/tmp/{name}.log")
     try:
         migrate = await asyncio.create_subprocess_exec(
@@ -137,9 +117,9 @@ async def _run(args: argparse.Namespace, root: Path, port: int) -> dict[str, flo
         assert await migrate.wait() == 0
         db = Database(create_engine(url))
         ids = await _seed(db, args.people, args.adoptions)
-        server = await _serve(root, url, port, log)
+        server, served_at = await start(_env(url, log), log, root)
         try:
-            base = f"http://127.0.0.1:{port}/graphql"
+            base = f"{served_at}/graphql"
             limits = httpx.Limits(max_connections=args.concurrency)
             async with httpx.AsyncClient(timeout=60, limits=limits) as client:
                 login = await client.post(
@@ -172,11 +152,10 @@ async def _run(args: argparse.Namespace, root: Path, port: int) -> dict[str, flo
                 await asyncio.sleep(1.0)
                 commits = await _commits(db) - commits_before
         finally:
-            server.terminate()
-            await server.wait()
+            await stop(server)
             await db.dispose()
     finally:
-        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await asyncio.to_thread(log.unlink, missing_ok=True)
     latencies.sort()
     return {
@@ -190,7 +169,7 @@ async def _run(args: argparse.Namespace, root: Path, port: int) -> dict[str, flo
 
 async def main(args: argparse.Namespace, root: Path) -> int:
     load = wait_quiet(args.wait_quiet)
-    runs = [await _run(args, root, 18000 + i) for i in range(args.runs)]
+    runs = [await _run(args, root) for _ in range(args.runs)]
     rows = [
         [
             i + 1,
@@ -217,12 +196,12 @@ async def main(args: argparse.Namespace, root: Path) -> int:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = _args.parser(__doc__)
     parser.add_argument("--root", default=str(Path(__file__).resolve().parents[1]), help="checkout to serve")
     parser.add_argument("--adoptions", type=int, default=2000)
     parser.add_argument("--people", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=20)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--wait-quiet", type=float, default=0, help="seconds to wait for a quiet machine")
+    _args.runs(parser, 3)
+    _args.wait_quiet(parser)
     arguments = parser.parse_args()
     raise SystemExit(asyncio.run(main(arguments, Path(arguments.root).resolve())))

@@ -21,7 +21,6 @@ and once on the 10k team, with its stages timed.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import os
@@ -34,6 +33,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import _args
 import httpx
 import numpy as np
 from numpy.typing import NDArray
@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _painpoints_server import PASSWORD, Api, Scratch, Server  # noqa: E402 - benchmarks/ is on sys.path
+from _painpoints_server import PASSWORD, Api, Scratch, server  # noqa: E402 - benchmarks/ is on sys.path
 from _report import table, wait_quiet  # noqa: E402 - benchmarks/ is on sys.path
 
 from server.clustering import shared_embedder  # noqa: E402
@@ -120,7 +120,7 @@ async def bench_submission(url: str, workdir: Path, rounds: int) -> dict[str, An
     rows = _rows()
     rng = np.random.default_rng(5)
     figures: dict[str, Any] = {}
-    async with Server(url, workdir) as base, httpx.AsyncClient(base_url=base, timeout=120) as client:
+    async with server(url, workdir) as base, httpx.AsyncClient(base_url=base, timeout=120) as client:
         api = Api(client)
         rd, owner = await api.login(rd_email), await api.login(owner_email)
         case_id = (await api.data(CREATE_CASE, token=owner))["createCase"]["id"]
@@ -332,13 +332,11 @@ async def bench_job(url: str, n: int) -> dict[str, Any]:
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = _args.parser(__doc__)
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--job-size", type=int, default=10_000)
-    parser.add_argument("--wait-quiet", type=float, default=120, help="seconds to wait for a quiet machine")
+    _args.wait_quiet(parser, 120)
     args = parser.parse_args()
     print(f"cores: {len(os.sched_getaffinity(0))}, load average at start: {os.getloadavg()[0]:.2f}")
     submission_rows, job_rows = [], []

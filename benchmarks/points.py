@@ -23,7 +23,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import asyncpg
+import _args
+from _postgres import admin
 from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -44,14 +45,6 @@ from server.models import PointBalance, PointEntry, Redemption, Reward, RewardKi
 
 REDIS = os.environ.get("WARROOM_BENCH_REDIS", "redis://127.0.0.1:6379/0")
 PG = os.environ.get("WARROOM_BENCH_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432")
-
-
-async def _admin(sql: str) -> None:
-    conn = await asyncpg.connect(host="127.0.0.1", port=5432, user="postgres", database="postgres")
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
 
 
 async def _people(db: Database, count: int) -> tuple[User, User, list[User]]:
@@ -200,7 +193,7 @@ async def _overdrafts(db: Database) -> tuple[int, ledger.LedgerReport]:
 async def main(args: argparse.Namespace) -> int:
     name = f"wr_bench_points_{uuid.uuid4().hex[:8]}"
     url = f"{PG}/{name}"
-    await _admin(f'CREATE DATABASE "{name}"')
+    await admin(f'CREATE DATABASE "{name}"')
     try:
         await asyncio.to_thread(migrate.upgrade, url)
         db = Database(create_engine(url, pool_size=args.pool))
@@ -239,11 +232,11 @@ async def main(args: argparse.Namespace) -> int:
         finally:
             await db.dispose()
     finally:
-        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = _args.parser(__doc__)
     parser.add_argument("--awards", type=int, default=10_000)
     parser.add_argument("--people", type=int, default=200)
     parser.add_argument("--redemptions", type=int, default=2_000)

@@ -10,7 +10,6 @@ token ids; the median and the slowest are reported.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import statistics
@@ -21,10 +20,10 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
-import asyncpg
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks import _args
+from benchmarks._postgres import admin
 from benchmarks._report import table, wait_quiet
 from server.domain import users
 from server.domain.accounts import tokens
@@ -34,14 +33,6 @@ from server.models import AuthToken, UserRole
 from server.models.base import utcnow
 
 PG = os.environ.get("WARROOM_BENCH_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432")
-
-
-async def _admin(sql: str) -> None:
-    conn = await asyncpg.connect(host="127.0.0.1", port=5432, user="postgres", database="postgres")
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
 
 
 async def _seed(db: Database, count: int) -> list[str]:
@@ -92,18 +83,18 @@ async def _measure(url: str, sizes: list[int], repeat: int) -> list[list[str]]:
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = _args.parser(__doc__)
     parser.add_argument("--sizes", default="100,1000,10000")
-    parser.add_argument("--repeat", type=int, default=20)
+    _args.repeat(parser, 20)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     load = wait_quiet(60)
     name = f"wr_bench_sessions_{uuid.uuid4().hex[:8]}"
-    await _admin(f'CREATE DATABASE "{name}"')
+    await admin(f'CREATE DATABASE "{name}"')
     try:
         rows = await _measure(f"{PG}/{name}", sizes, args.repeat)
     finally:
-        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     with tempfile.TemporaryDirectory() as tmp:
         rows += await _measure(f"sqlite+aiosqlite:///{tmp}/bench.db", sizes, args.repeat)
     table(

@@ -10,13 +10,14 @@ Usage: flock /tmp/warroom-bench.lock python benchmarks/snapshot_diff.py [--updat
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import random
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import _args
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -37,10 +38,8 @@ from server.models.base import utcnow  # noqa: E402
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--updates", type=int, default=20_000)
+    parser = _args.parser(__doc__)
+    _args.updates(parser, 20_000)
     args = parser.parse_args()
     session, taken = simulate(args.updates, seed=1)
     with tempfile.TemporaryDirectory(prefix="warroom-diff-") as tmp:
@@ -78,9 +77,11 @@ async def main() -> None:
                 )
                 assert snapshot is not None
                 ids.append(snapshot.id)
+        if len(ids) < 2:
+            parser.error(f"--updates {args.updates} makes {len(ids)} version; a diff needs two (400 updates)")
         ranges = [
             ("adjacent versions", ids[-2], ids[-1]),
-            ("10 versions apart", ids[-11], ids[-1]),
+            *([("10 versions apart", ids[-11], ids[-1])] if len(ids) > 10 else []),
             ("half the session", ids[len(ids) // 2], ids[-1]),
             ("first to last version", ids[0], ids[-1]),
             ("first version to live", ids[0], None),

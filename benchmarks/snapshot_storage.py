@@ -14,7 +14,6 @@ Usage: python benchmarks/snapshot_storage.py [--updates 20000] [--seed 1]
 
 from __future__ import annotations
 
-import argparse
 import random
 import statistics
 import time
@@ -22,6 +21,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
+import _args
 from pycrdt import Doc, Snapshot, XmlElement, XmlFragment, XmlText
 
 ENGLISH = [
@@ -233,10 +233,8 @@ def _ms(seconds: float) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--updates", type=int, default=20_000)
+    parser = _args.parser(__doc__)
+    _args.updates(parser, 20_000)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
 

@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import _args
 from _sync_servers import (
     JS_DIR,
     ReferenceServer,
@@ -344,14 +345,10 @@ def print_table(results: list[Result], scenarios: dict[str, Scenario], duration:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options; every default is the documented load."""
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = _args.parser(__doc__)
     parser.add_argument("--servers", default="reference,ours", help="comma-separated: reference, ours")
     parser.add_argument("--scenarios", default="A,B", help="comma-separated: A, B")
-    parser.add_argument("--duration", type=float, default=5.0, help="seconds each writer writes")
-    parser.add_argument("--warmup", type=float, default=1.0, help="first seconds left out of the latencies")
-    parser.add_argument("--interval-ms", type=float, default=10.0, help="writer interval in scenario A")
+    _args.writer_timing(parser, duration=5.0, warmup=1.0, interval_help="writer interval in scenario A")
     parser.add_argument("--observers", type=int, default=50, help="observers in scenario A")
     parser.add_argument("--cases", type=int, default=20, help="cases in scenario B")
     parser.add_argument("--clients-per-case", type=int, default=10, help="clients per case in scenario B")
@@ -361,7 +358,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--writer-with-observers", action="store_true", help="one Node process for every client (experiment)"
     )
     parser.add_argument("--paragraph-chars", type=int, default=48, help="characters per written paragraph")
-    parser.add_argument("--settle", type=float, default=1.0, help="seconds between connecting and writing")
     parser.add_argument(
         "--late-ms",
         type=float,
@@ -369,12 +365,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="a delivery slower than this counts as late (where, per run)",
     )
     parser.add_argument("--drain", type=float, default=10.0, help="seconds to wait for late updates")
-    parser.add_argument("--repeat", type=int, default=1, help="runs per scenario and server, interleaved")
-    parser.add_argument("--wait-quiet", type=float, default=0, help="wait up to this many s before a run...")
+    _args.repeat(parser, 1, "runs per scenario and server, interleaved")
+    _args.wait_quiet(parser, help="wait up to this many s before a run...")
     parser.add_argument("--quiet-below", type=float, default=25, help="... until other load is below this %%")
     parser.add_argument("--max-others", type=float, help="redo a run in which others used more CPU (%%)")
     parser.add_argument("--retries", type=int, default=3, help="how often a run may be redone (--max-others)")
-    parser.add_argument("--database-url", help="our server's database (default: a fresh SQLite file)")
+    _args.database_url(parser, "our server's database (default: a fresh SQLite file)")
     parser.add_argument(
         "--workdir", type=Path, help="where logs and the SQLite file go (default: a temp dir)"
     )

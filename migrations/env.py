@@ -29,6 +29,22 @@ def _render_item(type_: str, obj: object, autogen_context: object) -> str | Lite
     return False
 
 
+# Tables a migration makes outside the models: SQLite's full-text index of the knowledge assets (0024) and
+# the shadow tables FTS5 keeps beside it.
+_UNMODELLED = ("knowledge_assets_fts",)
+# Indexes likewise: PostgreSQL's trigram index of the knowledge assets (0025; absent where pg_trgm could not
+# be created).
+_UNMODELLED_INDEXES = ("ix_knowledge_assets_search_trgm",)
+
+
+def _include_name(name: str | None, type_: str, parents: object) -> bool:
+    if type_ == "table" and name is not None:
+        return not any(name == prefix or name.startswith(f"{prefix}_") for prefix in _UNMODELLED)
+    if type_ == "index":
+        return name not in _UNMODELLED_INDEXES
+    return True
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
@@ -36,6 +52,7 @@ def _run(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=_render_item,
+        include_name=_include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -28,6 +28,7 @@ from server.clustering.models import canonical
 from server.domain import audit, job_names
 from server.domain.accounts import tokens
 from server.domain.accounts.watch import SessionWatch
+from server.domain.documents.search_text import TextIndexScheduler, index_delay
 from server.domain.heatmaps.refresh import ActivityDebouncer, refresh_delay
 from server.domain.job_registry import REGISTRY
 from server.domain.materials.sweep import Sweeper
@@ -40,6 +41,8 @@ from server.domain.points.adjustment_requests import approval_above
 from server.domain.signin import SignIn, SignInRules
 from server.domain.snapshots.actions import AutoPolicy
 from server.domain.snapshots.scheduler import SnapshotScheduler
+from server.domain.webhooks.config import WebhookConfig
+from server.domain.webhooks.sweep import DeliverySweeper
 from server.frontend import Frontend
 from server.infra import offload
 from server.infra.config import Settings, int_setting
@@ -62,7 +65,14 @@ log = logging.getLogger("warroom")
 
 MAX_BODY_BYTES = 1024 * 1024
 # What the jobs run in offload's child processes, imported there once at start-up.
-OFFLOADED = ("server.domain.documents.text", "server.heatmaps.log_pass", "server.yjs.states")
+# What the children import at startup, so the first call of each does not wait for it (the knowledge
+# redaction: ~1 s of a first publish).
+OFFLOADED = (
+    "server.domain.documents.text",
+    "server.domain.knowledge.redaction",
+    "server.heatmaps.log_pass",
+    "server.yjs.states",
+)
 
 
 class _Runtime:
@@ -83,6 +93,7 @@ class _Runtime:
         self.services: Services | None = None
         self.vault: Vault | None = None
         self.sweeper: Sweeper | None = None
+        self.webhook_sweeper: DeliverySweeper | None = None
         self.sync: SyncEndpoint | None = None
         self.graphql: GraphQLApp | None = None
         self.nightly: Daily | None = None
@@ -122,8 +133,12 @@ class _Runtime:
         self.snapshots = SnapshotScheduler(jobs, AutoPolicy.from_settings(self.settings))
         self.sweeper = Sweeper.from_settings(self.db, self.vault.store, self.settings)
         self.sweeper.start()
+        # Pending webhook tries whose job a dead worker took with it are queued again.
+        self.webhook_sweeper = DeliverySweeper(self.db, WebhookConfig.from_settings(self.settings))
+        self.webhook_sweeper.start()
         self.rooms.activity_listeners.append(self.snapshots.on_activity)
         self.rooms.activity_listeners.append(ActivityDebouncer(jobs, refresh_delay(self.settings)))
+        self.rooms.activity_listeners.append(TextIndexScheduler(jobs, index_delay(self.settings)))
         self.services = Services(
             db=self.db,
             settings=self.settings,
@@ -148,6 +163,7 @@ class _Runtime:
             self.sessions,
             idle=tokens.idle_limit(self.settings),
             max_buffered_bytes=2 * self.settings.max_frame_bytes,
+            access_check_seconds=self.settings.session_check_seconds,
         )
         if not self.settings.uses_arq:
             # the in-process jobs replay logs there (compaction, snapshots, heatmaps)
@@ -168,6 +184,8 @@ class _Runtime:
         await self.sessions.stop()
         if self.sweeper is not None:
             await self.sweeper.stop()
+        if self.webhook_sweeper is not None:
+            await self.webhook_sweeper.stop()
         if self.nightly is not None:
             await self.nightly.stop()
         if self.rooms is not None:

@@ -1,4 +1,4 @@
-"""`python -m server users deactivate|reactivate|set-role|set-password|sign-out EMAIL`: an operator's
+"""`python -m server users deactivate|reactivate|set-role|set-password|sign-out|update EMAIL`: an operator's
 account actions, the same domain actions as the admin's GraphQL mutations, audited with no actor.
 
 Open connections of the account close within WARROOM_SESSION_CHECK_SECONDS (the revocation's event is
@@ -86,6 +86,18 @@ async def _sign_out(session: AsyncSession, args: argparse.Namespace) -> str:
     return f"{ended} sessions of {user.email} ended."
 
 
+async def _update(session: AsyncSession, args: argparse.Namespace) -> str:
+    from server.domain.access import regions
+    from server.domain.accounts import _people
+
+    target = await _people.by_email(session, args.email)
+    if args.regions is not None:
+        names = [name for name in args.regions.replace("，", ",").split(",") if name.strip()]
+        target = await regions.set_regions(session, target, names, actor_id=None)
+    shown = "、".join(target.regions) if target.regions else "none"
+    return f"{target.email} works in regions: {shown}."
+
+
 def _read_password() -> str:
     """The new password from a prompt (asked twice) or one line of stdin; never from the command line,
     where other users of the machine and the shell history would see it."""
@@ -128,3 +140,11 @@ def add_commands(user_commands: argparse._SubParsersAction[argparse.ArgumentPars
     sign_out = user_commands.add_parser("sign-out", help="end every session of an account")
     sign_out.add_argument("email")
     sign_out.set_defaults(run=_command(_sign_out))
+
+    update = user_commands.add_parser("update", help="change an account's regions (audited)")
+    update.add_argument("email")
+    update.add_argument(
+        "--regions",
+        help="comma-separated team regions the person works in, e.g. 华南,华东 ('' for none)",
+    )
+    update.set_defaults(run=_command(_update))

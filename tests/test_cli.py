@@ -1,10 +1,8 @@
 """`python -m server` as an operator runs it."""
 
 import asyncio
-import os
+import json
 import sqlite3
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -16,19 +14,9 @@ from alembic.script import ScriptDirectory
 from server.domain.demo.content import PAIN_POINTS
 from server.domain.errors import Unauthenticated
 from server.infra import migrate
+from tests.support.cli import run_cli
 from tests.support.databases import admin
 from tests.support.services import pg_url, require_postgres
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _run(
-    args: list[str], env: dict[str, str], stdin: str = "", timeout: float = 60
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "server", *args],
-        cwd=ROOT, env={**os.environ, **env}, input=stdin, capture_output=True, text=True, timeout=timeout,
-    )  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -45,27 +33,28 @@ def _run(
         ["users", "set-role"],
         ["users", "set-password"],
         ["users", "sign-out"],
+        ["users", "update"],
         ["demo"],
         ["painpoints"],
         ["painpoints", "recheck-duplicates"],
     ],
 )
 def test_every_command_has_help(command: list[str]) -> None:
-    result = _run([*command, "--help"], {})
+    result = run_cli([*command, "--help"], {})
     assert result.returncode == 0, result.stderr
     assert "usage: python -m server" in result.stdout
 
 
 def test_migrate_users_and_demo_on_a_fresh_database(tmp_path: Path) -> None:
     env = {"WARROOM_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"}
-    assert _run(["migrate"], env).returncode == 0
-    created = _run(
+    assert run_cli(["migrate"], env).returncode == 0
+    created = run_cli(
         ["users", "create", "--email", "Ops@Example.com", "--name", "Ops", "--role", "admin"],
         env,
         "pw from stdin\n",
     )
     assert created.returncode == 0, created.stderr
-    duplicate = _run(
+    duplicate = run_cli(
         [
             "users",
             "create",
@@ -82,22 +71,46 @@ def test_migrate_users_and_demo_on_a_fresh_database(tmp_path: Path) -> None:
     )
     assert duplicate.returncode == 1
     assert "already exists" in duplicate.stderr
-    weak = _run(
+    weak = run_cli(
         ["users", "create", "--email", "w@example.com", "--name", "W", "--role", "hr", "--password", "short"],
         env,
     )
     assert weak.returncode == 1
     assert "at least 8" in weak.stderr
     for _ in range(2):
-        demo = _run(["demo", "--without-pain-points"], env)
+        demo = run_cli(["demo", "--without-pain-points"], env)
         assert demo.returncode == 0, demo.stderr
         assert "alice@demo.warroom" in demo.stdout
         assert "warroom-demo" in demo.stdout
-    listed = _run(["users", "list"], env).stdout
+    listed = run_cli(["users", "list"], env).stdout
     assert listed.count("@demo.warroom") == 9
     assert "ops@example.com\tOps\tadmin" in listed
-    assert _run(["audit", "verify"], env).stdout.startswith("Audit chain intact")
-    assert _run(["migrate", "--check"], env).returncode == 0
+    assert run_cli(["audit", "verify"], env).stdout.startswith("Audit chain intact")
+    assert run_cli(["migrate", "--check"], env).returncode == 0
+
+
+def test_users_update_sets_regions_from_the_team_list(tmp_path: Path) -> None:
+    env = {"WARROOM_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'regions.db'}"}
+    assert run_cli(["migrate"], env).returncode == 0
+    created = run_cli(
+        ["users", "create", "--email", "li@a.com", "--name", "李雷", "--role", "member"], env, "pw 12345678\n"
+    )
+    assert created.returncode == 0, created.stderr
+    with sqlite3.connect(tmp_path / "regions.db") as conn:
+        conn.execute("""UPDATE teams SET regions = '["华南", "华东", "EMEA"]'""")
+    updated = run_cli(["users", "update", "li@a.com", "--regions", "华南，华东"], env)
+    assert updated.returncode == 0, updated.stderr
+    assert "华南、华东" in updated.stdout
+    unknown = run_cli(["users", "update", "li@a.com", "--regions", "华南,华北"], env)
+    assert unknown.returncode == 1
+    assert "华北" in unknown.stderr
+    with sqlite3.connect(tmp_path / "regions.db") as conn:
+        (regions,) = conn.execute("SELECT regions FROM users WHERE email = 'li@a.com'").fetchone()
+        events = conn.execute(
+            "SELECT actor_id, data FROM audit_events WHERE action = 'user.regions_set'"
+        ).fetchall()
+    assert json.loads(regions) == ["华南", "华东"]
+    assert [(actor, json.loads(data)["after"]) for actor, data in events] == [(None, ["华南", "华东"])]
 
 
 def test_account_actions_as_an_operator_runs_them(tmp_path: Path) -> None:
@@ -108,9 +121,9 @@ def test_account_actions_as_an_operator_runs_them(tmp_path: Path) -> None:
     from server.infra.throttle import MemoryThrottle
 
     env = {"WARROOM_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'accounts.db'}"}
-    assert _run(["migrate"], env).returncode == 0
+    assert run_cli(["migrate"], env).returncode == 0
     for email, name, role in [("boss@a.com", "老板", "admin"), ("mei@a.com", "韩梅梅", "member")]:
-        created = _run(
+        created = run_cli(
             ["users", "create", "--email", email, "--name", name, "--role", role], env, "first password\n"
         )
         assert created.returncode == 0, created.stderr
@@ -136,27 +149,27 @@ def test_account_actions_as_an_operator_runs_them(tmp_path: Path) -> None:
 
     assert asyncio.run(signed_in("mei@a.com", "first password"))
     # The new password comes from stdin, never from the command line.
-    changed = _run(["users", "set-password", "MEI@a.com"], env, "新密码 second password\n")
+    changed = run_cli(["users", "set-password", "MEI@a.com"], env, "新密码 second password\n")
     assert changed.returncode == 0, changed.stderr
     assert all(revoked is not None for (revoked,) in tokens_of("mei@a.com")), "every session ended"
     assert not asyncio.run(signed_in("mei@a.com", "first password"))
     assert asyncio.run(signed_in("mei@a.com", "新密码 second password"))
-    assert _run(["users", "set-password", "mei@a.com"], env, "short\n").returncode == 1
+    assert run_cli(["users", "set-password", "mei@a.com"], env, "short\n").returncode == 1
 
-    signed_out = _run(["users", "sign-out", "mei@a.com"], env)
+    signed_out = run_cli(["users", "sign-out", "mei@a.com"], env)
     assert signed_out.returncode == 0, signed_out.stderr
     assert "1 sessions" in signed_out.stdout
-    assert _run(["users", "set-role", "mei@a.com", "hr"], env).returncode == 0
-    assert "mei@a.com\t韩梅梅\thr" in _run(["users", "list"], env).stdout
-    demote = _run(["users", "set-role", "boss@a.com", "member"], env)
+    assert run_cli(["users", "set-role", "mei@a.com", "hr"], env).returncode == 0
+    assert "mei@a.com\t韩梅梅\thr" in run_cli(["users", "list"], env).stdout
+    demote = run_cli(["users", "set-role", "boss@a.com", "member"], env)
     assert demote.returncode == 1
     assert "last active admin" in demote.stderr
-    assert _run(["users", "deactivate", "boss@a.com"], env).returncode == 1
-    assert _run(["users", "deactivate", "mei@a.com"], env).returncode == 0
+    assert run_cli(["users", "deactivate", "boss@a.com"], env).returncode == 1
+    assert run_cli(["users", "deactivate", "mei@a.com"], env).returncode == 0
     assert not asyncio.run(signed_in("mei@a.com", "新密码 second password"))
-    assert _run(["users", "reactivate", "mei@a.com"], env).returncode == 0
+    assert run_cli(["users", "reactivate", "mei@a.com"], env).returncode == 0
     assert asyncio.run(signed_in("mei@a.com", "新密码 second password"))
-    missing = _run(["users", "deactivate", "nobody@a.com"], env)
+    missing = run_cli(["users", "deactivate", "nobody@a.com"], env)
     assert missing.returncode == 1
     assert "No user with email nobody@a.com" in missing.stderr
     with sqlite3.connect(tmp_path / "accounts.db") as conn:
@@ -174,22 +187,22 @@ def test_account_actions_as_an_operator_runs_them(tmp_path: Path) -> None:
         "user.deactivated",
         "user.reactivated",
     ]
-    assert _run(["audit", "verify"], env).returncode == 0
+    assert run_cli(["audit", "verify"], env).returncode == 0
 
 
 @pytest.mark.model  # the demo's pain points go through the configured embedding model and are clustered
 @pytest.mark.timeout(400)
 def test_demo_seeds_pain_points_and_their_clustering_once(tmp_path: Path) -> None:
     env = {"WARROOM_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}", "WARROOM_REDIS_URL": ""}
-    assert _run(["migrate"], env).returncode == 0
-    first = _run(["demo"], env, timeout=300)
+    assert run_cli(["migrate"], env).returncode == 0
+    first = run_cli(["demo"], env, timeout=300)
     assert first.returncode == 0, first.stderr
     assert f"Demo pain points: {len(PAIN_POINTS)} submitted now." in first.stdout
     assert f"Clustered {len(PAIN_POINTS)} pain points into " in first.stdout
-    again = _run(["demo"], env, timeout=300)
+    again = run_cli(["demo"], env, timeout=300)
     assert again.returncode == 0, again.stderr
     assert "Demo pain points: 0 submitted now." in again.stdout
-    assert _run(["audit", "verify"], env).returncode == 0
+    assert run_cli(["audit", "verify"], env).returncode == 0
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -210,25 +223,25 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
 def test_migrate_says_whether_it_created_upgraded_or_found_the_schema(empty_database_url: str) -> None:
     env = {"WARROOM_DATABASE_URL": empty_database_url}
     head = ScriptDirectory.from_config(migrate.alembic_config(empty_database_url)).get_current_head()
-    created = _run(["migrate"], env)
+    created = run_cli(["migrate"], env)
     assert created.returncode == 0, created.stderr
     assert created.stdout == f"Database created at revision {head}.\n"
-    again = _run(["migrate"], env)
+    again = run_cli(["migrate"], env)
     assert again.stdout == f"Database schema is up to date (revision {head}).\n"
     migrate.downgrade(empty_database_url, "-1")
     behind = migrate.current(empty_database_url)
-    upgraded = _run(["migrate"], env)
+    upgraded = run_cli(["migrate"], env)
     assert upgraded.stdout == f"Database upgraded from revision {behind} to {head}.\n"
 
 
 def test_bad_configuration_is_reported_not_raised() -> None:
-    result = _run(["migrate"], {"WARROOM_DATABASE_URL": "mysql://nope"})
+    result = run_cli(["migrate"], {"WARROOM_DATABASE_URL": "mysql://nope"})
     assert result.returncode == 2
     assert "configuration error: WARROOM_DATABASE_URL" in result.stderr
 
 
 def test_worker_without_redis_explains_itself() -> None:
-    result = _run(["worker"], {"WARROOM_REDIS_URL": ""})
+    result = run_cli(["worker"], {"WARROOM_REDIS_URL": ""})
     assert result.returncode == 2
     assert "needs WARROOM_REDIS_URL" in result.stderr
 
@@ -244,7 +257,7 @@ def test_audit_verify_also_walks_the_points_ledger(tmp_path: Path) -> None:
 
     path = tmp_path / "points.db"
     env = {"WARROOM_DATABASE_URL": f"sqlite+aiosqlite:///{path}"}
-    assert _run(["migrate"], env).returncode == 0
+    assert run_cli(["migrate"], env).returncode == 0
 
     async def earn() -> None:
         db = Database(create_engine(env["WARROOM_DATABASE_URL"]))
@@ -267,12 +280,12 @@ def test_audit_verify_also_walks_the_points_ledger(tmp_path: Path) -> None:
             await db.dispose()
 
     asyncio.run(earn())
-    intact = _run(["audit", "verify"], env)
+    intact = run_cli(["audit", "verify"], env)
     assert intact.returncode == 0, intact.stderr
     assert "Points ledger intact: 4 entries in 1 accounts" in intact.stdout
     with sqlite3.connect(path) as conn:
         conn.execute("UPDATE point_entries SET delta = 50 WHERE delta = 5")
-    broken = _run(["audit", "verify"], env)
+    broken = run_cli(["audit", "verify"], env)
     assert broken.returncode == 1
     assert "Points ledger BROKEN at entry" in broken.stderr
 
@@ -295,7 +308,7 @@ def test_painpoints_recheck_duplicates_restores_the_distinct_ones_once(tmp_path:
     from tests.support.people import make_person
 
     url = f"sqlite+aiosqlite:///{tmp_path / 'recheck.db'}"
-    assert _run(["migrate"], {"WARROOM_DATABASE_URL": url}).returncode == 0
+    assert run_cli(["migrate"], {"WARROOM_DATABASE_URL": url}).returncode == 0
     # Chinese and English: original, distinct text, rewording of the original (MiniLM .76/.89, .71/.92),
     # submitted at a threshold that takes the distinct ones for copies too.
     texts = [
@@ -334,12 +347,12 @@ def test_painpoints_recheck_duplicates_restores_the_distinct_ones_once(tmp_path:
         "WARROOM_EMBEDDING_MODEL": MINILM,
         "WARROOM_DUPLICATE_THRESHOLD": "0.85",
     }
-    first = _run(["painpoints", "recheck-duplicates", "--team", team_id], env)
+    first = run_cli(["painpoints", "recheck-duplicates", "--team", team_id], env)
     assert first.returncode == 0, first.stderr
     assert f"team {team_id}: case 1/1" in first.stdout
     assert first.stdout.splitlines()[-1] == "checked 3, restored 2"
-    again = _run(["painpoints", "recheck-duplicates"], env)
+    again = run_cli(["painpoints", "recheck-duplicates"], env)
     assert again.returncode == 0, again.stderr
     assert again.stdout.splitlines()[-1] == "checked 1, restored 0"
-    verified = _run(["audit", "verify"], env)
+    verified = run_cli(["audit", "verify"], env)
     assert "Points ledger intact: 4 entries in 1 accounts" in verified.stdout

@@ -14,7 +14,7 @@ import pytest
 
 from server.domain import audit
 from server.infra.db import Database, create_engine
-from tests.test_cli import _run
+from tests.support.cli import run_cli
 
 
 def _openssl(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -69,14 +69,14 @@ def test_an_auditor_exports_a_checkpoint_and_later_finds_the_chain_cut_short(
     env: dict[str, str], tmp_path: Path
 ) -> None:
     url = env["WARROOM_DATABASE_URL"]
-    empty = _run(["audit", "checkpoint"], env)
+    empty = run_cli(["audit", "checkpoint"], env)
     assert (empty.returncode, empty.stderr.strip()) == (
         1,
         "error: The audit log is empty: there is nothing to sign yet.",
     )
 
     asyncio.run(_append(url, 12))
-    intact = _run(["audit", "verify"], env)
+    intact = run_cli(["audit", "verify"], env)
     assert intact.returncode == 0, intact.stderr
     first, ledger = intact.stdout.splitlines()
     assert first.startswith(
@@ -84,11 +84,11 @@ def test_an_auditor_exports_a_checkpoint_and_later_finds_the_chain_cut_short(
     )
     assert ledger.startswith("Points ledger intact")
 
-    exported = _run(["audit", "checkpoint", "--export", str(tmp_path / "cp.json")], env)
+    exported = run_cli(["audit", "checkpoint", "--export", str(tmp_path / "cp.json")], env)
     assert exported.returncode == 0, exported.stderr
     document = json.loads((tmp_path / "cp.json").read_text())
     assert (document["position"], document["previous"], document["every"]) == (12, 10, 5)
-    keyed = _run(["audit", "public-key", "--export", str(tmp_path / "audit.pub")], env)
+    keyed = run_cli(["audit", "public-key", "--export", str(tmp_path / "audit.pub")], env)
     assert keyed.returncode == 0, keyed.stderr
     assert document["fingerprint"] in keyed.stdout
 
@@ -117,7 +117,7 @@ def test_an_auditor_exports_a_checkpoint_and_later_finds_the_chain_cut_short(
         "--public-key",
         str(tmp_path / "audit.pub"),
     ]
-    held = _run(auditor, env)
+    held = run_cli(auditor, env)
     assert held.returncode == 0, held.stderr
     assert "(position 12) matches the chain" in held.stdout
 
@@ -129,7 +129,7 @@ def test_an_auditor_exports_a_checkpoint_and_later_finds_the_chain_cut_short(
             "DELETE FROM audit_checkpoints WHERE position > 10",
         )
     )
-    cut = _run(auditor, env)
+    cut = run_cli(auditor, env)
     assert cut.returncode == 1
     assert cut.stderr.strip() == (
         "Audit chain BROKEN at position 11: the chain was cut short: it ends at position 10, "
@@ -141,14 +141,14 @@ def test_an_auditor_exports_a_checkpoint_and_later_finds_the_chain_cut_short(
 def test_an_edited_event_and_an_untrusted_key_fail_the_command(env: dict[str, str], tmp_path: Path) -> None:
     url = env["WARROOM_DATABASE_URL"]
     asyncio.run(_append(url, 7))
-    assert _run(["audit", "verify"], env).returncode == 0
+    assert run_cli(["audit", "verify"], env).returncode == 0
     stranger = audit.SigningKey.generate()
     (tmp_path / "stranger.pub").write_text(stranger.public.pem())
-    untrusted = _run(["audit", "verify", "--public-key", str(tmp_path / "stranger.pub")], env)
+    untrusted = run_cli(["audit", "verify", "--public-key", str(tmp_path / "stranger.pub")], env)
     assert untrusted.returncode == 1
     assert "Audit chain BROKEN at position 5: the stored checkpoint is signed by key" in untrusted.stderr
     asyncio.run(_sql(url, "UPDATE audit_events SET subject = 'nobody' WHERE position = 3"))
-    edited = _run(["audit", "verify"], env)
+    edited = run_cli(["audit", "verify"], env)
     assert edited.returncode == 1
     assert (
         edited.stderr.strip()
@@ -161,8 +161,8 @@ def test_a_bad_key_setting_is_a_configuration_error(tmp_path: Path) -> None:
         "WARROOM_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'k.db'}",
         "WARROOM_AUDIT_SIGNING_KEY": str(tmp_path / "missing.pem"),
     }
-    assert _run(["migrate"], env).returncode == 0
-    result = _run(["audit", "verify"], env)
+    assert run_cli(["migrate"], env).returncode == 0
+    result = run_cli(["audit", "verify"], env)
     assert result.returncode == 2
     assert f"cannot read the audit signing key {tmp_path / 'missing.pem'}" in result.stderr
     assert not os.path.exists(tmp_path / "missing.pem")

@@ -75,7 +75,8 @@ def test_check_notices_a_model_change_without_migration(tmp_path: Path) -> None:
 
 
 async def _per_team_rules_from_0008(url: str) -> None:
-    """0010 copies the one rules table (with HR's changes) to every team and fills the missing caps."""
+    """0010 copies the one rules table (with HR's changes) to every team and fills the missing caps; 0022
+    gives every team the knowledge-asset rules."""
     from sqlalchemy import text
 
     off_loop(lambda: migrate.upgrade(url, "0008"))
@@ -103,6 +104,8 @@ async def _per_team_rules_from_0008(url: str) -> None:
     finally:
         await engine.dispose()
     expected = [
+        ("asset_reused", 3, 30, 300),
+        ("asset_subscribed", 1, 10, 100),
         ("comment_resolved", 2, 20, 100),
         ("order_won", 40, 300, 1500),
         ("pain_point_accepted", 5, 50, 500),

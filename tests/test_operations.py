@@ -17,7 +17,8 @@ from graphql import OperationDefinitionNode, OperationType, parse
 from server.infra.ids import new_id
 from tests.support.gqlws import GqlWs
 from tests.support.live import live_server
-from tests.support.operation_fixtures import FIXTURES, Variables
+from tests.support.operation_fixtures import FIXTURES
+from tests.support.operation_inputs import Variables
 from tests.support.operation_world import World, build_world
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,14 +10,21 @@ import { onLanguageChange, t } from "./i18n";
 import { accountPage } from "./pages/account";
 import { casesPage } from "./pages/cases";
 import { clustersPage } from "./pages/clusters";
+import { comparePage } from "./pages/compare";
+import { contributionPage } from "./pages/contribution";
+import { proposalPage, proposalsPage } from "./pages/proposals";
 import { hrPage } from "./pages/hr";
 import { signInPage } from "./pages/signin";
 import { walletPage } from "./pages/wallet";
 import { accessRequestsPage } from "./pages/access-requests";
-import { navigate, onRouteChange, parseRoute, signInPath, type Route } from "./router";
+import { inboxPage } from "./pages/inbox";
+import { adminAccessPage } from "./pages/admin-access";
+import { knowledgeAssetPage, knowledgePage } from "./pages/knowledge";
+import { navigate, onRouteChange, parseRoute, signInPath, type CaseFocus, type Route } from "./router";
 import { clearSession, getToken } from "./session";
 import { keepFields, restoreFields } from "./ui/carry-over";
 import { h } from "./ui/dom";
+import { keepTimesFresh } from "./ui/fresh-times";
 import type { Page } from "./ui/page";
 import { shell, topBar } from "./ui/shell";
 
@@ -25,7 +32,7 @@ const root = document.getElementById("app")!;
 let current: Page | null = null;
 
 // The editor (Tiptap, ProseMirror, Yjs) is most of the code: load it only when a case is opened.
-function warRoom(caseId: string): Page {
+function warRoom(caseId: string, focus: CaseFocus): Page {
   const loading = (): HTMLElement => h("p", { class: "loading" }, t("app.openingCase"));
   const holder = h("div", {}, loading());
   let page: Page | null = null;
@@ -33,10 +40,11 @@ function warRoom(caseId: string): Page {
   let failed = false;
   const showFailure = (): void =>
     holder.replaceChildren(h("p", { class: "notice notice-error", role: "alert" }, t("app.warRoomFailed")));
+  let asked = focus;
   import("./pages/warroom")
     .then(({ warRoomPage }) => {
       if (left) return;
-      page = warRoomPage(caseId);
+      page = warRoomPage(caseId, asked);
       holder.replaceChildren(page.el);
     })
     .catch(() => {
@@ -54,6 +62,15 @@ function warRoom(caseId: string): Page {
       else if (failed) showFailure();
       else holder.replaceChildren(loading());
     },
+    // Another link into the same case (a thread, a tab) opens it in the room already open.
+    follow(route) {
+      if (route.page !== "case" || route.caseId !== caseId || failed) return false;
+      if (!page) {
+        asked = route.focus;
+        return true;
+      }
+      return page.follow?.(route) ?? false;
+    },
   };
 }
 
@@ -68,9 +85,17 @@ function pageFor(route: Route): Page {
     case "cases":
       return { el: shell(casesPage().el) };
     case "case":
-      return warRoom(route.caseId);
+      return warRoom(route.caseId, route.focus);
+    case "compare":
+      return inShell(comparePage(route.caseId, route.from, route.to));
+    case "contribution":
+      return inShell(contributionPage(route.caseId));
     case "clusters":
       return inShell(clustersPage());
+    case "proposals":
+      return inShell(proposalsPage());
+    case "proposal":
+      return inShell(proposalPage(route.proposalId));
     case "wallet":
       return inShell(walletPage());
     case "hr":
@@ -79,6 +104,14 @@ function pageFor(route: Route): Page {
       return inShell(accountPage());
     case "access-requests":
       return inShell(accessRequestsPage());
+    case "inbox":
+      return inShell(inboxPage());
+    case "admin-access":
+      return inShell(adminAccessPage());
+    case "knowledge":
+      return inShell(knowledgePage());
+    case "knowledge-asset":
+      return inShell(knowledgeAssetPage(route.assetId, route.from, route.to));
     case "not-found":
       return { el: shell(h("p", { class: "notice notice-error" }, t("app.notFound"), h("a", { href: "#/cases" }, t("app.toMyCases")))) };
   }
@@ -89,6 +122,7 @@ function show(route: Route): void {
     navigate(signInPath());
     return;
   }
+  if (current?.follow?.(route)) return;
   current?.dispose?.();
   current = pageFor(route);
   root.replaceChildren(current.el);
@@ -117,4 +151,6 @@ onUnauthenticated(() => {
 });
 
 onLanguageChange(relocalize);
+// Every relative time of every page ("2 minutes ago") stays true while the page stays open.
+keepTimesFresh(document.body);
 onRouteChange(show);

@@ -8,10 +8,16 @@ from typing import Any
 
 from graphql import GraphQLError
 from server.domain.errors import DomainError, RateLimited
+from server.domain.material_access.errors import NoGrant
 
 log = logging.getLogger("warroom.graphql")
 
 UNEXPECTED = "Unexpected error."
+
+
+def retry_seconds(error: RateLimited) -> int:
+    """`retryAfter`: whole seconds, rounded up (a client that waits this long is let in), at least 1."""
+    return max(1, math.ceil(error.retry_after))
 
 
 def with_code(error: GraphQLError, request_id: str) -> GraphQLError:
@@ -20,8 +26,10 @@ def with_code(error: GraphQLError, request_id: str) -> GraphQLError:
     if isinstance(original, DomainError):
         extensions: dict[str, object] = {"code": original.code}
         if isinstance(original, RateLimited):
-            # whole seconds, rounded up: a client that waits this long is let in
-            extensions["retryAfter"] = max(1, math.ceil(original.retry_after))
+            extensions["retryAfter"] = retry_seconds(original)
+        if isinstance(original, NoGrant):
+            # what stands between the caller and the content, as GET /materials/{id}/content names it
+            extensions["missing"] = original.missing
         return GraphQLError(
             original.message, error.nodes, error.source, error.positions, error.path, extensions=extensions
         )

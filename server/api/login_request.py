@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 import orjson
 
@@ -23,31 +24,46 @@ from graphql import (
     VariableNode,
     parse,
 )
-from server.api.errors import with_code
+from server.api.errors import retry_seconds, with_code
 from server.domain.errors import RateLimited
 
 # A sign-in document is a line or two; longer ones (or batches, or other encodings) go the normal way.
 MAX_DOCUMENT = 4096
 
 
+# Refusals kept per document shape: a burst gets the same few answers (the wait in whole seconds).
+MAX_ANSWERS = 64
+
+
 @dataclass(frozen=True)
 class _Shape:
-    """Where a document's one `login` field is and where its email comes from."""
+    """Where a document's one `login` field is and where its email comes from; its refusals, built once."""
 
     field: FieldNode
     email: str | None  # the literal, or None when it is the variable `variable`
     variable: str
+    answers: dict[tuple[str, int], bytes] = dataclass_field(default_factory=dict, compare=False, repr=False)
+
+    def refused(self, error: RateLimited) -> bytes:
+        key = (error.message, retry_seconds(error))
+        answer = self.answers.get(key)
+        if answer is None:
+            located = GraphQLError(error.message, [self.field], path=[_key(self.field)], original_error=error)
+            answer = orjson.dumps({"data": None, "errors": [with_code(located, "").formatted]})
+            if len(self.answers) >= MAX_ANSWERS:
+                self.answers.clear()
+            self.answers[key] = answer
+        return answer
 
 
 @dataclass(frozen=True)
 class LoginCall:
     email: str
-    field: FieldNode
+    shape: _Shape
 
     def refused(self, error: RateLimited) -> bytes:
         """The response body the normal path gives this call when the resolver raises `error`."""
-        located = GraphQLError(error.message, [self.field], path=[_key(self.field)], original_error=error)
-        return orjson.dumps({"data": None, "errors": [with_code(located, "").formatted]})
+        return self.shape.refused(error)
 
 
 def _key(field: FieldNode) -> str:
@@ -103,6 +119,6 @@ def read_login(body: bytes) -> LoginCall | None:
     if shape is None:
         return None
     if shape.email is not None:
-        return LoginCall(shape.email, shape.field)
+        return LoginCall(shape.email, shape)
     email = variables.get(shape.variable) if isinstance(variables, dict) else None
-    return LoginCall(email, shape.field) if isinstance(email, str) else None
+    return LoginCall(email, shape) if isinstance(email, str) else None

@@ -1,10 +1,12 @@
 """`GET /materials/{id}/content`: a material's decrypted bytes, for the holder of a live grant.
 
-The same authorization as GraphQL (a Bearer token in the Authorization header, never in the URL) and the
-same answers: 401 without a valid token, 404 for a material the caller may not see exactly like a missing
-one, 403 NO_GRANT naming what is missing without a live grant. With one, the read is counted (see
-server/domain/material_access/downloads.py for when ranged reads count) and audited when it starts and when
-it ends, with the bytes sent. A revoked or expired grant stops a download under way at a chunk boundary.
+The same authorization as GraphQL (a Bearer token in the Authorization header, never in the URL), or a
+single-use `?ticket=` from `materialDownloadLink` (what a browser follows to save the file to disk as it
+streams; server/domain/material_access/tickets.py), and the same answers: 401 without a valid token (or
+ticket), 404 for a material the caller may not see exactly like a missing one, 403 NO_GRANT naming what
+is missing without a live grant. With one, the read is counted (see server/domain/material_access/
+downloads.py for when ranged reads count) and audited when it starts and when it ends, with the bytes sent.
+A revoked or expired grant stops a download under way at a chunk boundary.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from starlette.types import Receive, Scope, Send
 from server.api.bearer import bearer_user
 from server.api.content_stream import ByteRange, Outcome, StreamedBody, Unsatisfiable, attachment, parse_range
 from server.api.context import Services
+from server.domain.accounts.tokens import idle_limit
 from server.domain.errors import DomainError
-from server.domain.material_access import downloads
+from server.domain.material_access import downloads, tickets
 from server.domain.material_access.errors import NoGrant
 from server.models import Material, User
 
@@ -69,7 +72,7 @@ class MaterialContent:
         material_id = request.path_params["id"]
         range_header = request.headers.get("range")
         try:
-            user = await bearer_user(services, request)
+            user = await self._caller(services, request, material_id)
             async with services.db.sessions() as session:
                 material = await downloads.readable(
                     session, user, material_id, ranged=range_header is not None
@@ -90,6 +93,25 @@ class MaterialContent:
         except DomainError as error:
             return _refusal(error)
         return self._stream(services, user, download, wanted)
+
+    async def _caller(self, services: Services, request: Request, material_id: str) -> User:
+        """The bearer token's user, or, without an Authorization header, the one whose ticket this is (the
+        ticket is spent by this request, whatever it answers)."""
+        ticket = request.query_params.get("ticket")
+        if ticket is None or request.headers.get("authorization"):
+            return await bearer_user(services, request)
+        refused: DomainError | None = None
+        async with services.db.transaction() as session:
+            try:
+                user = await tickets.redeem(session, ticket, material_id, idle_limit(services.settings))
+            except DomainError as error:
+                refused = error  # caught inside, so the transaction commits: a refused ticket is spent too
+        if refused is not None:
+            raise refused
+        state = request.scope.get("state")
+        if isinstance(state, dict):
+            state["user_id"] = user.id  # the access log line names who asked
+        return user
 
     def _stream(
         self, services: Services, user: User, download: downloads.Download, wanted: ByteRange | None

@@ -46,6 +46,10 @@ _STATUS: Final[Mapping[str, int]] = {
 class TooLarge(DomainError):
     code = "PAYLOAD_TOO_LARGE"
 
+    def __init__(self, message: str, max_bytes: int | None = None) -> None:
+        super().__init__(message)
+        self.max_bytes = max_bytes
+
 
 class UnsupportedMediaType(DomainError):
     code = "UNSUPPORTED_MEDIA_TYPE"
@@ -54,8 +58,11 @@ class UnsupportedMediaType(DomainError):
 def error_response(error: DomainError) -> Response:
     """The JSON answer for a refused request."""
     headers = {"WWW-Authenticate": "Bearer"} if error.code == "UNAUTHENTICATED" else {}
+    body: dict[str, object] = {"code": error.code, "message": error.message}
+    if isinstance(error, TooLarge) and error.max_bytes is not None:
+        body["maxBytes"] = error.max_bytes  # so a client can say the limit in its own words
     return JSONResponse(
-        {"error": {"code": error.code, "message": error.message}},
+        {"error": body},
         status_code=_STATUS.get(error.code, 400),
         headers=headers,
     )
@@ -105,7 +112,7 @@ class MaterialUploads:
             raise UnsupportedMediaType("Send the file as multipart/form-data (field `file`).")
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > config.max_bytes + _FORM_ALLOWANCE:
-            raise TooLarge(_too_large(config.max_bytes))
+            raise TooLarge(_too_large(config.max_bytes), config.max_bytes)
         case_id = request.path_params["case_id"]
         async with services.db.reads() as session:
             await actions.require_uploader(session, case_id, user)
@@ -183,7 +190,7 @@ async def _take(form: _Form, data: bytes, upload: Upload, config: MaterialConfig
     if form.current == "file":
         await upload.write(data)
         if upload.size > config.max_bytes:
-            raise TooLarge(_too_large(config.max_bytes))
+            raise TooLarge(_too_large(config.max_bytes), config.max_bytes)
     elif form.current == "note":
         form.note += data
         if len(form.note) > 4 * MAX_NOTE_CHARS:

@@ -22,6 +22,7 @@ from strawberry.tools import merge_types
 from graphql import GraphQLError
 from server.api.errors import request_id, with_code
 from server.api.limits import Limits
+from server.api.mutations.access import AccessMutations
 from server.api.mutations.accounts import AccountMutations
 from server.api.mutations.approvals import ApprovalMutations
 from server.api.mutations.auth import AuthMutations
@@ -29,6 +30,7 @@ from server.api.mutations.cases import CaseMutations
 from server.api.mutations.cluster_corrections import ClusterCorrectionMutations
 from server.api.mutations.clusters import ClusterMutations
 from server.api.mutations.comments import CommentMutations
+from server.api.mutations.knowledge import KnowledgeMutations
 from server.api.mutations.material_access import MaterialAccessMutations
 from server.api.mutations.materials import MaterialMutations
 from server.api.mutations.notifications import NotificationMutations
@@ -42,12 +44,14 @@ from server.api.mutations.snapshots import SnapshotMutations
 from server.api.mutations.sync import SyncMutations
 from server.api.mutations.webhooks import WebhookMutations
 from server.api.one_login import OneLogin
+from server.api.queries.access import AccessQueries
 from server.api.queries.approvals import ApprovalQueries
 from server.api.queries.audit import AuditQueries
 from server.api.queries.cases import CaseQueries
 from server.api.queries.clusters import ClusterQueries
 from server.api.queries.comments import CommentQueries
 from server.api.queries.heatmaps import HeatmapQueries
+from server.api.queries.knowledge import KnowledgeQueries
 from server.api.queries.material_access import MaterialAccessQueries
 from server.api.queries.materials import MaterialQueries
 from server.api.queries.notifications import NotificationQueries
@@ -87,6 +91,8 @@ Query = merge_types(
         AuditQueries,
         ProposalQueries,
         WebhookQueries,
+        AccessQueries,
+        KnowledgeQueries,
     ),
 )
 Mutation = merge_types(
@@ -111,6 +117,8 @@ Mutation = merge_types(
         SyncMutations,
         MaterialMutations,
         MaterialAccessMutations,
+        AccessMutations,
+        KnowledgeMutations,
     ),
 )
 Subscription = merge_types(
@@ -151,7 +159,22 @@ def _fast_execution() -> type[StrawberryGraphQLCoreExecutionContext]:
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     """The schema as served; debug mode keeps introspection and field suggestions."""
     debug = settings.debug if settings is not None else True
-    limits = Limits.from_settings(settings)
+    # None: strawberry's own execution (switched off, or graphql-core changed under it).
+    execution = choose(GRAPHQL, settings is None or settings.fast_graphql, _fast_execution)
+    key = (debug, Limits.from_settings(settings), execution)
+    if key not in _BUILT:
+        _BUILT[key] = _schema(*key)
+    return _BUILT[key]
+
+
+# Built once per process and configuration: building takes 30-200 ms, and nothing in a schema belongs to one
+# app (extensions are factories: each request gets fresh state), so the apps of one process share it.
+_BUILT: dict[tuple[bool, Limits, type[StrawberryGraphQLCoreExecutionContext] | None], strawberry.Schema] = {}
+
+
+def _schema(
+    debug: bool, limits: Limits, execution: type[StrawberryGraphQLCoreExecutionContext] | None
+) -> strawberry.Schema:
     # The limiters build their validation rule classes when constructed; building them once keeps
     # the classes stable, so the validation cache (keyed by the rules) hits instead of filling up.
     rules = [
@@ -175,6 +198,5 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         subscription=Subscription,
         extensions=extensions,
         config=config,
-        # None: strawberry's own execution (switched off, or graphql-core changed under it).
-        execution_context_class=choose(GRAPHQL, settings is None or settings.fast_graphql, _fast_execution),
+        execution_context_class=execution,
     )

@@ -50,8 +50,26 @@ class ReductionParams:
         return self.n_neighbors or min(15, max(5, n // 5))
 
 
-def reduce_dimensions(embeddings: Embeddings, params: ReductionParams) -> NDArray[np.float32]:
-    """Return a low-dimensional copy of `embeddings` to cluster on; deterministic for a given random_state."""
+# (indices, cosine distances, None) of each row's nearest rows, itself usually first, as UMAP takes them
+Knn = tuple[NDArray[np.int64], NDArray[np.float32], None]
+
+
+def shared_knn(embeddings: Embeddings, params: ReductionParams, at_least: int) -> Knn | None:
+    """The exact neighbours UMAP would compute for these embeddings, with at least `at_least` columns, for
+    later steps to reuse (`reduce_dimensions(knn=...)`, the vote); None where UMAP finds its own."""
+    n = len(embeddings)
+    if params.method != "umap" or n < _EXACT_KNN_FROM:
+        return None
+    return _exact_cosine_knn(embeddings, min(max(params.neighbours_for(n), at_least), n - 1))
+
+
+def reduce_dimensions(
+    embeddings: Embeddings, params: ReductionParams, *, knn: Knn | None = None
+) -> NDArray[np.float32]:
+    """Return a low-dimensional copy of `embeddings` to cluster on; deterministic for a given random_state.
+
+    `knn` (from `shared_knn`) spares UMAP the neighbour search; its first columns are what UMAP would use.
+    """
     n = len(embeddings)
     if params.method == "none" or n < _MIN_POINTS_TO_REDUCE or n <= params.n_components + 1:
         return np.asarray(embeddings, dtype=np.float32)
@@ -61,7 +79,7 @@ def reduce_dimensions(embeddings: Embeddings, params: ReductionParams) -> NDArra
         components = min(params.n_components, n, embeddings.shape[1])
         pca = PCA(n_components=components, random_state=params.random_state)
         return np.asarray(pca.fit_transform(embeddings), dtype=np.float32)
-    return _umap(embeddings, params)
+    return _umap(embeddings, params, knn)
 
 
 def _numba_without_openmp() -> None:
@@ -82,12 +100,12 @@ def _numba_without_openmp() -> None:
 _UMAP_LOCK = threading.Lock()
 
 
-def _umap(embeddings: Embeddings, params: ReductionParams) -> NDArray[np.float32]:
+def _umap(embeddings: Embeddings, params: ReductionParams, known: Knn | None) -> NDArray[np.float32]:
     with _UMAP_LOCK:
-        return _umap_alone(embeddings, params)
+        return _umap_alone(embeddings, params, known)
 
 
-def _umap_alone(embeddings: Embeddings, params: ReductionParams) -> NDArray[np.float32]:
+def _umap_alone(embeddings: Embeddings, params: ReductionParams, known: Knn | None) -> NDArray[np.float32]:
     _numba_without_openmp()
     with warnings.catch_warnings():
         # umap announces that its optional TensorFlow variant is missing; we do not use that variant.
@@ -95,7 +113,11 @@ def _umap_alone(embeddings: Embeddings, params: ReductionParams) -> NDArray[np.f
         import umap
 
     n_neighbors = min(params.neighbours_for(len(embeddings)), len(embeddings) - 1)
-    knn = _exact_cosine_knn(embeddings, n_neighbors) if len(embeddings) >= _EXACT_KNN_FROM else None
+    knn: Knn | None = None
+    if known is not None and known[0].shape[1] >= n_neighbors:
+        knn = (known[0][:, :n_neighbors], known[1][:, :n_neighbors], None)
+    elif len(embeddings) >= _EXACT_KNN_FROM:
+        knn = _exact_cosine_knn(embeddings, n_neighbors)
     reducer = umap.UMAP(
         n_components=params.n_components,
         n_neighbors=n_neighbors,
@@ -113,7 +135,7 @@ def _umap_alone(embeddings: Embeddings, params: ReductionParams) -> NDArray[np.f
         return np.asarray(reducer.fit_transform(embeddings), dtype=np.float32)
 
 
-def _exact_cosine_knn(embeddings: Embeddings, k: int) -> tuple[NDArray[np.int64], NDArray[np.float32], None]:
+def _exact_cosine_knn(embeddings: Embeddings, k: int) -> Knn:
     """Return (indices, cosine distances, None) of each row's k nearest rows (itself first), as UMAP takes."""
     n = len(embeddings)
     block = min(max(_KNN_BLOCK_CELLS // n, 64), 1024)

@@ -2,7 +2,8 @@
 
 HDBSCAN decides in the reduced UMAP space, where a point near a border can land in the cluster whose centre
 is farther in the embeddings themselves. Moving every member to its nearest centroid, recomputing the
-centroids and repeating makes each pain point belong to the cluster `place` would put it in between runs.
+centroids and repeating makes each pain point belong to the cluster `place` would put it in between runs
+(until the neighbours' vote that follows in a full run, `vote.py`, moves the members its neighbours outvote).
 """
 
 from __future__ import annotations

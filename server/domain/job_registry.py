@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from server.domain import job_names as names
 from server.domain.documents.jobs import compact_document
+from server.domain.documents.search_text import index_document_text
 from server.domain.heatmaps.jobs import refresh_heatmaps
 from server.domain.materials.jobs import summarize_material
 from server.domain.painpoints.jobs import (
@@ -30,6 +31,7 @@ FUNCTIONS: dict[str, JobFunction] = {
     names.CATCH_UP_MODEL: catch_up_model,
     names.REFRESH_HEATMAPS: refresh_heatmaps,
     names.AUTO_SNAPSHOT: auto_snapshot,
+    names.INDEX_DOCUMENT_TEXT: index_document_text,
     names.SUMMARIZE_MATERIAL: summarize_material,
     names.DELIVER_WEBHOOK: deliver_webhook,
 }

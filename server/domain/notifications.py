@@ -12,7 +12,7 @@ from server.domain.errors import BadInput, NotFound
 from server.domain.pagination import MAX_PAGE, Page, paginate
 from server.infra import topics
 from server.infra.ids import is_id
-from server.models import CaseMember, Notification, NotificationKind, User
+from server.models import CaseMember, Notification, NotificationKind, RedemptionStatus, User
 from server.models.base import utcnow
 
 
@@ -24,16 +24,42 @@ async def notify(
     actor_id: str | None,
     case_id: str | None = None,
     comment_id: str | None = None,
+    pain_point_id: str | None = None,
+    redemption_id: str | None = None,
+    redemption_decision: RedemptionStatus | None = None,
+    knowledge_asset_id: str | None = None,
+    asset_version: int | None = None,
+    access_request_id: str | None = None,
 ) -> list[Notification]:
     """One notification per recipient (never the actor), in the caller's transaction."""
     created = [
-        Notification(user_id=user_id, kind=kind, actor_id=actor_id, case_id=case_id, comment_id=comment_id)
+        Notification(
+            user_id=user_id,
+            kind=kind,
+            actor_id=actor_id,
+            case_id=case_id,
+            comment_id=comment_id,
+            pain_point_id=pain_point_id,
+            redemption_id=redemption_id,
+            redemption_decision=redemption_decision,
+            knowledge_asset_id=knowledge_asset_id,
+            asset_version=asset_version,
+            access_request_id=access_request_id,
+        )
         for user_id in dict.fromkeys(recipients)
         if user_id != actor_id
     ]
     session.add_all(created)
     await session.flush()
     return created
+
+
+def announce(session: AsyncSession, created: Iterable[Notification]) -> None:
+    """Each recipient's bell hears of their new notification (on commit)."""
+    for note in created:
+        outbox.event(
+            session, topics.user_notifications(note.user_id), {"kind": "CREATED", "notificationId": note.id}
+        )
 
 
 def _visible_to(user: User) -> ColumnElement[bool]:

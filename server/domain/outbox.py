@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 # The row protocol (the lease, where a session lists its rows) is the dispatcher's: infra knows no feature.
-from server.infra.outbox import LEASE, NOT_BEFORE, WRITTEN
+from server.infra.outbox import LEASE, LEASE_INFO, NOT_BEFORE, WRITTEN
 from server.models import OutboxKind, OutboxMessage
 from server.models.base import utcnow
 
@@ -58,8 +58,9 @@ def events(session: AsyncSession, items: list[tuple[str, Event]]) -> None:
 
 def _add(session: AsyncSession, kind: OutboxKind, name: str, payload: dict[str, Any]) -> OutboxMessage:
     now = utcnow()
+    lease = session.info.get(LEASE_INFO, LEASE)
     row = OutboxMessage(
-        kind=kind, name=name, payload=payload, created_at=now, available_at=now + LEASE, attempts=0
+        kind=kind, name=name, payload=payload, created_at=now, available_at=now + lease, attempts=0
     )
     session.add(row)
     session.info.setdefault(WRITTEN, []).append(row)

@@ -12,12 +12,23 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.domain.access import cases as access_cases
 from server.domain.accounts import tokens
 from server.domain.cases import actions as cases
 from server.domain.errors import Forbidden, Unauthenticated
 from server.infra import auth
-from server.models import AuthToken, CaseMember, SyncTicket, User
+from server.models import AuthToken, Case, CaseMember, SyncTicket, User
 from server.models.base import utcnow
+
+
+class MaskedByPolicy(Forbidden):
+    """The only policies that open the case show its customer masked: the live document (which holds the
+    name as written) is not served; the reader reads the redacted copy (`Case.maskedDocument`)."""
+
+    def __init__(self, policy_names: list[str]) -> None:
+        names = ", ".join(policy_names)
+        super().__init__(f"customer details masked by policy {names}: read the masked copy")
+        self.policy_names = policy_names
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +45,8 @@ class Admission:
     user_name: str
     token_id: str
     member: CaseMember
+    via_policy: bool = False
+    """Let in by a visibility policy (read-only), not a membership: rechecked while connected."""
 
 
 # Built once: every ticket starts with these.
@@ -42,17 +55,6 @@ _REDEEM = (
     delete(SyncTicket)
     .where(SyncTicket.ticket_hash == bindparam("ticket_hash"))
     .returning(SyncTicket.token_id, SyncTicket.case_id, SyncTicket.expires_at)
-)
-_LIVE_TOKEN = (
-    select(User.id, User.name)
-    .join(AuthToken, AuthToken.user_id == User.id)
-    .where(
-        AuthToken.id == bindparam("token_id"),
-        AuthToken.revoked_at.is_(None),
-        AuthToken.expires_at > bindparam("now"),
-        AuthToken.last_used_at > bindparam("idle_since"),
-        User.active.is_(True),
-    )
 )
 
 
@@ -85,7 +87,9 @@ async def redeem(
 ) -> Admission:
     """Use up `ticket` to open `case_id`'s live sync; UNAUTHENTICATED when it is unknown, used, expired,
     for another case or its token is no longer valid (expired, revoked, unused for `idle`, account
-    disabled), FORBIDDEN when the person left the case. Opening the connection is a use of the token.
+    disabled), FORBIDDEN when the person left the case (or the policy that opened it no longer applies),
+    MaskedByPolicy (a FORBIDDEN) when only policies that mask the customer open it.
+    Opening the connection is a use of the token.
 
     The ticket is deleted by the statement that reads it, so of two connections presenting it at once only
     one gets its row, on PostgreSQL and SQLite alike; a ticket tried anywhere is spent.
@@ -99,14 +103,28 @@ async def redeem(
         raise Unauthenticated("expired ticket")
     if ticket_case != case_id:
         raise Unauthenticated("ticket for another case")
-    person = (
-        await session.execute(_LIVE_TOKEN, {"token_id": token_id, "now": now, "idle_since": now - idle})
-    ).first()
+    person = await tokens.owner_by_id(session, token_id, idle)
     if person is None:
         raise Unauthenticated("the ticket's token is expired or revoked")
-    user_id, name = person
-    member = await cases.membership(session, case_id, user_id)
+    member = await cases.membership(session, case_id, person.id)
+    via_policy = member is None
+    if member is None:
+        # Not a member: a visibility policy may still open the case, read-only.
+        member = await cases.case_role(session, case_id, person)
     if member is None:
         raise Forbidden("not a member of this case")
+    if via_policy:
+        case = await session.get_one(Case, case_id)
+        masking = await access_cases.masked_by(session, case, person)
+        if masking:
+            raise MaskedByPolicy([grant.name for grant in masking])
     await tokens.touch(session, [token_id])
-    return Admission(user_id=user_id, user_name=name, token_id=token_id, member=member)
+    return Admission(
+        user_id=person.id, user_name=person.name, token_id=token_id, member=member, via_policy=via_policy
+    )
+
+
+async def still_opens(session: AsyncSession, case_id: str, user_id: str) -> bool:
+    """Whether the person may still open the case (a membership, or a policy that still applies)."""
+    user = await session.get(User, user_id)
+    return user is not None and user.active and await cases.case_role(session, case_id, user) is not None

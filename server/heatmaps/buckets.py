@@ -32,6 +32,8 @@ class Activity(StrEnum):
     SNAPSHOTS = "snapshots"
     PAIN_POINTS = "pain_points"
     ADOPTIONS = "adoptions"
+    ASSET_REUSES = "asset_reuses"
+    ASSET_SUBSCRIPTIONS = "asset_subscriptions"
 
 
 WEIGHTS: Final[Mapping[Activity, float]] = MappingProxyType(
@@ -45,6 +47,10 @@ WEIGHTS: Final[Mapping[Activity, float]] = MappingProxyType(
         # Customer pain points are the war room's purpose; one adopted by R&D is worth most.
         Activity.PAIN_POINTS: 3.0,
         Activity.ADOPTIONS: 10.0,
+        # The case's knowledge reaching other people: a case started from its published asset weighs more
+        # than a pain point, a subscription as much as a comment (credited to the asset's authors).
+        Activity.ASSET_REUSES: 5.0,
+        Activity.ASSET_SUBSCRIPTIONS: 1.0,
     }
 )
 """Score of one unit of each activity; a cell's score is the weighted sum of its counts."""

@@ -170,6 +170,8 @@ _ACTIVITY_LABELS: Final[Mapping[Activity, str]] = {
     Activity.SNAPSHOTS: "named snapshots",
     Activity.PAIN_POINTS: "pain points",
     Activity.ADOPTIONS: "adoptions",
+    Activity.ASSET_REUSES: "cases started from the asset",
+    Activity.ASSET_SUBSCRIPTIONS: "asset subscriptions",
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from sqlalchemy import Executable, Row, event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
-from server.infra.config import Settings
+from server.infra.config import Settings, float_setting
 from server.infra.pool_liveness import check_on_checkout
 from server.infra.speedups import SQLITE_READS, choose
 
@@ -105,13 +106,28 @@ async def core_rows(
     return (await connection.execute(statement, params or {})).all()
 
 
+# Where each session's `info` holds how long the outbox rows it writes stay this process's to deliver.
+OUTBOX_LEASE = "outbox_lease"
+OUTBOX_LEASE_SECONDS = 10.0
+
+
 class Database:
     """The engine plus session factories; one per process."""
 
-    def __init__(self, engine: AsyncEngine, read_engine: AsyncEngine | None = None) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        read_engine: AsyncEngine | None = None,
+        *,
+        outbox_lease_seconds: float = OUTBOX_LEASE_SECONDS,
+    ) -> None:
         self.engine = engine
         self.read_engine = read_engine
-        self.sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self.outbox_lease = timedelta(seconds=outbox_lease_seconds)
+        """How long another process waits before it delivers an outbox row this one committed or took."""
+        self.sessions = async_sessionmaker(
+            engine, expire_on_commit=False, info={OUTBOX_LEASE: self.outbox_lease}
+        )
         self.reads = async_sessionmaker(read_engine or engine, expire_on_commit=False)
         """Sessions that only read: in the event loop on SQLite, autocommit on PostgreSQL."""
         self.committed: list[Callable[[AsyncSession], None]] = []
@@ -121,7 +137,12 @@ class Database:
     def from_settings(cls, settings: Settings) -> Database:
         url = settings.database_url
         engine = create_engine(url, sqlite_synchronous=settings.sqlite_synchronous)
-        return cls(engine, create_read_engine(engine, in_loop=settings.fast_sqlite_reads))
+        lease = float_setting(
+            settings.extra, "WARROOM_OUTBOX_LEASE_SECONDS", OUTBOX_LEASE_SECONDS, minimum=1.0
+        )
+        return cls(
+            engine, create_read_engine(engine, in_loop=settings.fast_sqlite_reads), outbox_lease_seconds=lease
+        )
 
     @property
     def is_sqlite(self) -> bool:

@@ -101,6 +101,22 @@ def create_key(path: Path) -> Kek:
     return Kek(fingerprint(key), key)
 
 
+_SHARED: dict[Path, Keyring] = {}
+
+
+def shared(settings: Settings) -> Keyring:
+    """This process's key ring for `settings`' key file, built on first use (see `Keyring.from_settings`).
+
+    A key ring notices rotations by itself (`current` stats its file, `key` reads the directory for an id
+    it has not seen), so one per key file serves every caller; it is built again when its file is gone.
+    """
+    path = (configured_path(settings) or default_path(settings)).absolute()
+    keyring = _SHARED.get(path)
+    if keyring is None or not path.is_file():
+        keyring = _SHARED[path] = Keyring.from_settings(settings)
+    return keyring
+
+
 class Keyring:
     """The current key and every older key in its directory."""
 

@@ -72,8 +72,19 @@ async def _reject(send: Send, max_bytes: int) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+# A request whose handler sets this in scope["state"] gets no access log line: it was logged elsewhere,
+# in fewer lines (a throttled sign-in: one warning per address per burst, not a line per guess).
+LOGGED_ELSEWHERE = "logged_elsewhere"
+
+
+def logged_elsewhere(scope: Scope) -> None:
+    """Leave this request out of the access log (its handler logs it its own way)."""
+    scope.setdefault("state", {})[LOGGED_ELSEWHERE] = True
+
+
 class AccessLog:
-    """Log method, path (never the query string: it may carry a token), status and duration."""
+    """Log method, path (never the query string: it may carry a token), status and duration; not the
+    requests marked `logged_elsewhere`."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -94,16 +105,21 @@ class AccessLog:
         try:
             await self.app(scope, receive, capture)
         finally:
-            extra: dict[str, Any] = {
-                "method": scope.get("method"),
-                "path": scope.get("path"),
-                "status": status,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-            }
-            user_id = scope.get("state", {}).get("user_id")
-            if user_id:
-                extra["user_id"] = user_id
-            log.info("request", extra=extra)
+            if not scope.get("state", {}).get(LOGGED_ELSEWHERE):
+                self._log(scope, status, started)
+
+    @staticmethod
+    def _log(scope: Scope, status: int, started: float) -> None:
+        extra: dict[str, Any] = {
+            "method": scope.get("method"),
+            "path": scope.get("path"),
+            "status": status,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+        }
+        user_id = scope.get("state", {}).get("user_id")
+        if user_id:
+            extra["user_id"] = user_id
+        log.info("request", extra=extra)
 
 
 # What the built war room needs (tests/browser/test_csp.py loads it under this policy): its own scripts and

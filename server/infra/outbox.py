@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.infra.db import Database
+from server.infra.db import OUTBOX_LEASE, OUTBOX_LEASE_SECONDS, Database
 from server.infra.events import OUTBOX_ID, EventBus
 from server.infra.job_queues import JobQueue
 from server.models import OutboxKind, OutboxMessage
@@ -34,8 +34,10 @@ from server.models.base import utcnow
 log = logging.getLogger("warroom.outbox")
 
 # The row protocol the domain writes by (server/domain/outbox.py) and this module delivers by.
-# How long the committing process keeps its rows to itself before any dispatcher may take them.
-LEASE = timedelta(seconds=10)
+# How long the committing process keeps its rows to itself before any dispatcher may take them: the
+# `Database`'s (WARROOM_OUTBOX_LEASE_SECONDS, 10 s by default), which its sessions carry in `info`.
+LEASE = timedelta(seconds=OUTBOX_LEASE_SECONDS)
+LEASE_INFO = OUTBOX_LEASE
 # Where `session.info` lists the rows written in the session's transaction, for the dispatcher.
 WRITTEN = "outbox"
 # The key an event carries its row's id under.
@@ -160,7 +162,8 @@ class Dispatcher:
     async def _steps(self) -> None:
         loop = asyncio.get_running_loop()
         next_poll = 0.0  # at once: rows left by a process that died
-        next_renewal = loop.time() + LEASE.total_seconds() / 3
+        lease = self.db.outbox_lease
+        next_renewal = loop.time() + lease.total_seconds() / 3
         next_record = 0.0
         while True:
             wake_at = next_poll
@@ -177,7 +180,7 @@ class Dispatcher:
             messages, self._ready = self._ready + claimed, []
             self._deliver(messages)
             if loop.time() >= next_renewal:
-                next_renewal = loop.time() + LEASE.total_seconds() / 3
+                next_renewal = loop.time() + lease.total_seconds() / 3
                 await self._renew()
             if self._stopping or loop.time() >= next_record:
                 # Deliveries are recorded together, at most every RECORD_EVERY: under load one delete for
@@ -209,7 +212,7 @@ class Dispatcher:
                 rows = await session.execute(
                     update(OutboxMessage)
                     .where(OutboxMessage.id.in_(ids.scalar_subquery()))
-                    .values(available_at=now + LEASE)
+                    .values(available_at=now + self.db.outbox_lease)
                     .returning(
                         OutboxMessage.id,
                         OutboxMessage.kind,
@@ -274,7 +277,7 @@ class Dispatcher:
                 await session.execute(
                     update(OutboxMessage)
                     .where(OutboxMessage.id.in_(running))
-                    .values(available_at=utcnow() + LEASE)
+                    .values(available_at=utcnow() + self.db.outbox_lease)
                 )
         except Exception as error:  # noqa: BLE001 - tried again at the next renewal
             log.error("renewing outbox leases failed: %s", error)

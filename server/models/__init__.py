@@ -1,5 +1,6 @@
 """The ORM models; importing this package registers every table on `Base.metadata`."""
 
+from server.models.access import AccessView, CaseAccess, PolicyScope, VisibilityPolicy
 from server.models.adjustments import AdjustmentRequest
 from server.models.audit import AuditCheckpoint, AuditEvent
 from server.models.base import Base
@@ -12,9 +13,17 @@ from server.models.clusters import (
     MembershipSource,
 )
 from server.models.comments import Comment
-from server.models.documents import DocCheckpoint, DocUpdate
+from server.models.documents import DocCheckpoint, DocText, DocUpdate
+from server.models.download_tickets import DownloadTicket
 from server.models.heatmaps import HeatmapEditDay, HeatmapState
 from server.models.jobs import Job, JobStatus
+from server.models.knowledge import (
+    AssetAudience,
+    KnowledgeAsset,
+    KnowledgeAssetVersion,
+    KnowledgeReuse,
+    KnowledgeSubscription,
+)
 from server.models.material_access import AccessRequestStatus, MaterialAccessRequest, MaterialGrant
 from server.models.materials import Material, SummaryStatus
 from server.models.notifications import Notification, NotificationKind
@@ -38,13 +47,16 @@ from server.models.webhooks import DeliveryStatus, Webhook, WebhookDelivery
 __all__ = [
     "EARNING_ACTIONS",
     "AccessRequestStatus",
+    "AccessView",
     "AdjustmentRequest",
     "ApprovalStatus",
+    "AssetAudience",
     "AuditCheckpoint",
     "AuditEvent",
     "AuthToken",
     "Base",
     "Case",
+    "CaseAccess",
     "CaseMember",
     "CaseRole",
     "Cluster",
@@ -54,11 +66,17 @@ __all__ = [
     "Comment",
     "DeliveryStatus",
     "DocCheckpoint",
+    "DocText",
     "DocUpdate",
+    "DownloadTicket",
     "HeatmapEditDay",
     "HeatmapState",
     "Job",
     "JobStatus",
+    "KnowledgeAsset",
+    "KnowledgeAssetVersion",
+    "KnowledgeReuse",
+    "KnowledgeSubscription",
     "Material",
     "MaterialAccessRequest",
     "MaterialGrant",
@@ -77,6 +95,7 @@ __all__ = [
     "PointEntry",
     "PointRule",
     "PointVoid",
+    "PolicyScope",
     "ProposalStatus",
     "RectificationTicket",
     "Redemption",
@@ -92,6 +111,7 @@ __all__ = [
     "TicketStatus",
     "User",
     "UserRole",
+    "VisibilityPolicy",
     "Webhook",
     "WebhookDelivery",
 ]

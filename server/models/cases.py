@@ -28,13 +28,19 @@ class CaseRole(enum.StrEnum):
 
 class Case(Base):
     __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_team_id_region", "team_id", "region"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     title: Mapped[str] = mapped_column(String(300))
     customer: Mapped[str] = mapped_column(String(300))
     team_id: Mapped[str | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    # One of the team's regions (Team.regions), or None.
+    region: Mapped[str | None] = mapped_column(String(100))
     created_by: Mapped[str] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Archived cases leave the case list (unless asked for) and keep everything else.
+    archived_at: Mapped[datetime | None] = mapped_column(default=None)
+    archived_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"), default=None)
 
 
 class CaseMember(Base):

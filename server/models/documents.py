@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, LargeBinary, String, false
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, LargeBinary, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.models.base import Base, utcnow
@@ -41,4 +41,21 @@ class DocCheckpoint(Base):
     )
     state: Mapped[bytes] = mapped_column(LargeBinary)
     updates_merged: Mapped[int] = mapped_column(BigInteger, default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DocText(Base):
+    """The plain text of a case document at one log position: what the case list searches and previews.
+
+    Kept by a job some seconds after activity (server.domain.documents.search_text) and by every snapshot;
+    an older position never overwrites a newer one.
+    """
+
+    __tablename__ = "doc_texts"
+
+    case_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(BigInteger)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -24,13 +24,15 @@ _BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class PointAction(enum.StrEnum):
-    """Why points moved: the five earning actions of the rules table, plus HR adjustments and redemptions."""
+    """Why points moved: the earning actions of the rules table, plus HR adjustments and redemptions."""
 
     PAIN_POINT_ACCEPTED = "pain_point_accepted"
     PAIN_POINT_ADOPTED = "pain_point_adopted"
     ORDER_WON = "order_won"
     COMMENT_RESOLVED = "comment_resolved"
     SNAPSHOT_NAMED = "snapshot_named"
+    ASSET_REUSED = "asset_reused"
+    ASSET_SUBSCRIBED = "asset_subscribed"
     ADJUSTMENT = "adjustment"
     REDEMPTION = "redemption"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.models.base import Base, new_id, utcnow
@@ -30,6 +30,8 @@ class Team(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # The names a case's region may take (server/domain/access/regions.py), in the admin's order.
+    regions: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -45,6 +47,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     team_id: Mapped[str | None] = mapped_column(ForeignKey("teams.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # The team regions this person works in: what a REGION_CASES policy reaches for them.
+    regions: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -27,6 +27,10 @@ log = logging.getLogger("warroom.sync")
 
 CLOSE_UNAUTHENTICATED = CLOSE_SESSION_ENDED
 CLOSE_FORBIDDEN = 4403
+# Only visibility policies that mask the customer open the case: the live document is not served to them
+# (the war room shows the redacted read-only copy, `Case.maskedDocument`).
+CLOSE_MASKED = 4451
+ACCESS_ENDED = "access ended: the visibility policy that opened this case no longer applies"
 CLOSE_PROTOCOL = 1002
 CLOSE_UNSUPPORTED = 1003
 CLOSE_INVALID_PAYLOAD = 1007
@@ -60,6 +64,8 @@ async def _authorise(db: Database, case_id: str, ticket: str | None, idle: timed
             admission = await sync_tickets.redeem(session, ticket, case_id, idle)
         except Unauthenticated as exc:
             refused = _Rejected(CLOSE_UNAUTHENTICATED, exc.message)
+        except sync_tickets.MaskedByPolicy as exc:
+            refused = _Rejected(CLOSE_MASKED, exc.message[:120])
         except Forbidden as exc:
             refused = _Rejected(CLOSE_FORBIDDEN, exc.message)
         else:
@@ -85,8 +91,11 @@ class SyncEndpoint:
         *,
         idle: timedelta,
         max_buffered_bytes: int = 16 * 1024 * 1024,
+        access_check_seconds: float = 10.0,
     ) -> None:
         self._db = db
+        # how often a connection a visibility policy let in asks whether the policy still applies
+        self._access_check = access_check_seconds
         self._rooms = rooms
         self._sessions = sessions
         self._idle = idle
@@ -121,7 +130,14 @@ class SyncEndpoint:
             user_name=admission.user_name,
             token_id=admission.token_id,
         )
-        await self._serve(connection, member.role.value, admission.token_id, started, direct.get("write"))
+        await self._serve(
+            connection,
+            member.role.value,
+            admission.token_id,
+            started,
+            direct.get("write"),
+            recheck=admission.via_policy,
+        )
 
     async def _serve(
         self,
@@ -130,6 +146,8 @@ class SyncEndpoint:
         token_id: str,
         started: float,
         write_now: Callable[[bytes], int] | None,
+        *,
+        recheck: bool = False,
     ) -> None:
         peer = OutboxPeer(
             conn.user_id,
@@ -141,6 +159,11 @@ class SyncEndpoint:
             user_name=conn.user_name,
         )
         pump = asyncio.create_task(peer.pump(), name=f"sync-pump-{conn.case_id}")
+        policy_watch = (
+            asyncio.create_task(self._watch_policy(conn, peer), name=f"sync-access-{conn.case_id}")
+            if recheck
+            else None
+        )
 
         def session_ended() -> None:
             peer.can_write = False  # nothing it sends from now on is applied
@@ -188,7 +211,9 @@ class SyncEndpoint:
                 self._rooms.release(room, peer)
             peer.close()
             pump.cancel()
-            await asyncio.gather(pump, return_exceptions=True)
+            if policy_watch is not None:
+                policy_watch.cancel()
+            await asyncio.gather(pump, *([policy_watch] if policy_watch else []), return_exceptions=True)
         code, reason = conn.close if conn.close is not None else (CLOSE_INTERNAL, "internal error")
         if not conn.client_gone and not peer.disconnected:
             with contextlib.suppress(Exception):  # the socket may be gone already; nothing to tell then
@@ -209,6 +234,21 @@ class SyncEndpoint:
                 "duration_ms": round((time.monotonic() - started) * 1000),
             },
         )
+
+    async def _watch_policy(self, conn: _Connection, peer: OutboxPeer) -> None:
+        """Close a connection a visibility policy let in once no membership or policy opens the case."""
+        while True:
+            await asyncio.sleep(self._access_check)
+            try:
+                async with self._db.reads() as session:
+                    still = await sync_tickets.still_opens(session, conn.case_id, conn.user_id)
+            except Exception:
+                log.warning("access recheck failed", exc_info=True, extra={"case_id": conn.case_id})
+                continue
+            if not still:
+                peer.can_write = False
+                peer.disconnect(CLOSE_FORBIDDEN, ACCESS_ENDED)
+                return
 
 
 class _Connection:

@@ -1,7 +1,9 @@
 import pytest
 
+from server.domain.documents.search_text import index_document_text
 from server.infra.db import Database
 from server.infra.ids import new_id
+from tests.support.documents import write
 from tests.support.graphql import GraphQL
 from tests.support.people import make_person
 
@@ -103,3 +105,83 @@ async def test_users_lists_only_my_team(api: GraphQL, app_db: Database) -> None:
     assert [u["email"] for u in data["users"]["nodes"]] == ["ben@a.com"]
     assert sorted(u["email"] for u in data["all"]["nodes"]) == ["ana@a.com", "ben@a.com"]
     assert (await api.error("{ users(first: 1000) { nodes { id } } }", token=token)).codes == ["BAD_INPUT"]
+
+
+LIST = """
+query($q: String, $customer: String, $role: CaseRole, $archived: Boolean = false) {
+  cases(query: $q, customer: $customer, myRole: $role, archived: $archived) {
+    nodes { title archivedAt preview lastEditedAt lastEditor { name } }
+  }
+}
+"""
+ARCHIVE = "mutation($c: ID!) { archiveCase(caseId: $c) { id archivedAt } }"
+UNARCHIVE = "mutation($c: ID!) { unarchiveCase(caseId: $c) { id archivedAt } }"
+
+
+async def _titles(api: GraphQL, token: str, **variables: object) -> list[str]:
+    data = await api.data(LIST, variables, token)
+    return [node["title"] for node in data["cases"]["nodes"]]
+
+
+async def test_search_and_filter_the_case_list_in_chinese_and_english(api: GraphQL, app_db: Database) -> None:
+    owner = await make_person(app_db, "owner@a.com", name="王芳")
+    mate = await make_person(app_db, "mate@a.com")
+    stranger = await make_person(app_db, "stranger@a.com")
+    owner_token = await api.login(owner.email, owner.password)
+    mate_token = await api.login(mate.email, mate.password)
+    stranger_token = await api.login(stranger.email, stranger.password)
+    hospital = await api.create_case(owner_token, title="手术室紧急故障处置", customer="协和医院")
+    renewal = await api.create_case(owner_token, title="Renewal risk", customer="Contoso")
+    await api.add_member(owner_token, hospital, mate.id, "VIEWER")
+    await api.add_member(owner_token, renewal, mate.id, "EDITOR")
+    await write(app_db, renewal, owner.id, "客户要求远程诊断", "Budget approved in Q3")
+    await index_document_text({"db": app_db}, renewal)
+
+    assert await _titles(api, mate_token, q="故障") == ["手术室紧急故障处置"]
+    assert await _titles(api, mate_token, q="远程诊断") == ["Renewal risk"]
+    assert await _titles(api, mate_token, q="budget Q3") == ["Renewal risk"]
+    assert await _titles(api, mate_token, q="RENEWAL") == ["Renewal risk"]
+    assert await _titles(api, mate_token, customer="协和医院") == ["手术室紧急故障处置"]
+    assert await _titles(api, mate_token, role="EDITOR") == ["Renewal risk"]
+    assert await _titles(api, mate_token, role="OWNER") == []
+    for query in ("故障", "远程诊断", "Renewal", "协和医院", ""):
+        assert await _titles(api, stranger_token, q=query, archived=None) == []
+    listed = (await api.data(LIST, {"q": "budget"}, mate_token))["cases"]["nodes"][0]
+    assert listed["preview"] == "客户要求远程诊断\nBudget approved in Q3"
+    assert listed["lastEditor"] == {"name": "王芳"}
+    assert listed["lastEditedAt"] is not None
+    customers = await api.data("{ caseCustomers }", token=mate_token)
+    assert customers == {"caseCustomers": ["Contoso", "协和医院"]}
+    assert await api.data("{ caseCustomers }", token=stranger_token) == {"caseCustomers": []}
+
+    too_long = await api.error(LIST, {"q": "故" * 201}, mate_token)
+    assert too_long.codes == ["BAD_INPUT"]
+    assert "200 characters" in too_long.errors[0]["message"]
+
+
+async def test_only_owners_archive_and_archived_cases_leave_the_list(api: GraphQL, app_db: Database) -> None:
+    owner = await make_person(app_db, "owner@a.com")
+    editor = await make_person(app_db, "editor@a.com")
+    stranger = await make_person(app_db, "stranger@a.com")
+    owner_token = await api.login(owner.email, owner.password)
+    editor_token = await api.login(editor.email, editor.password)
+    stranger_token = await api.login(stranger.email, stranger.password)
+    case_id = await api.create_case(owner_token, title="旧项目 Old deal", customer="Contoso")
+    await api.add_member(owner_token, case_id, editor.id, "EDITOR")
+
+    assert (await api.error(ARCHIVE, {"c": case_id}, editor_token)).codes == ["FORBIDDEN"]
+    assert (await api.error(ARCHIVE, {"c": case_id}, stranger_token)).codes == ["NOT_FOUND"]
+    archived = (await api.data(ARCHIVE, {"c": case_id}, owner_token))["archiveCase"]
+    assert archived["archivedAt"] is not None
+    assert (await api.error(ARCHIVE, {"c": case_id}, owner_token)).codes == ["CONFLICT"]
+
+    assert await _titles(api, editor_token) == []
+    assert await _titles(api, editor_token, archived=True) == ["旧项目 Old deal"]
+    assert await _titles(api, editor_token, archived=None, q="旧项目") == ["旧项目 Old deal"]
+    case = await api.data("query($id: ID!) { case(id: $id) { archivedAt } }", {"id": case_id}, editor_token)
+    assert case["case"]["archivedAt"] is not None
+
+    assert (await api.error(UNARCHIVE, {"c": case_id}, editor_token)).codes == ["FORBIDDEN"]
+    assert (await api.data(UNARCHIVE, {"c": case_id}, owner_token))["unarchiveCase"]["archivedAt"] is None
+    assert (await api.error(UNARCHIVE, {"c": case_id}, owner_token)).codes == ["CONFLICT"]
+    assert await _titles(api, editor_token) == ["旧项目 Old deal"]

@@ -6,10 +6,12 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from pycrdt import XmlElement, XmlText
 from sqlalchemy import select
 
 from server.api.mutations import comments as comment_mutations
 from server.domain.comments.mentions import mention_markup
+from server.domain.documents.text import body as body_of
 from server.infra.db import Database
 from server.infra.ids import new_id
 from server.models import AuditEvent
@@ -19,6 +21,7 @@ from tests.support.comments import (
     COMMENT,
     DELETE,
     EDIT,
+    MOVE,
     REOPEN,
     REPLY,
     RESOLVE,
@@ -27,6 +30,7 @@ from tests.support.comments import (
     Team,
     anchor_on,
     make_team,
+    store_document,
 )
 from tests.support.graphql import GraphQL
 
@@ -360,3 +364,55 @@ async def test_a_thread_resolved_by_someone_else_earns_its_author_points_once(
     await asyncio.sleep(0.3)
     assert await _balance(api, team.tokens["commenter"], 2) == 2
     assert await _balance(api, team.tokens["editor"], 0) == 0  # resolving your own thread earns nothing
+
+
+async def test_an_editor_anchors_a_passage_again_where_a_paragraph_split_wrote_it_anew(
+    api: GraphQL, team: Team, app_db: Database
+) -> None:
+    thread = await _add(
+        api, team, "commenter", "哪些支付？", anchor=anchor_on(team.doc, "payments"), quote="payments"
+    )
+    case_wide = await _add(api, team, "commenter", "Whole case.")
+    reply = (await api.data(REPLY, {"c": thread["id"], "b": "Cards."}, team.tokens["editor"]))[
+        "replyToComment"
+    ]
+    # Enter after "Acme Retail " as the browser's editor writes it: the rest of the line is a new paragraph
+    # with its text written anew, and the old positions name deleted text.
+    first = body_of(team.doc).children[0]
+    assert isinstance(first, XmlElement)
+    text = first.children[0]
+    assert isinstance(text, XmlText)
+    cut = len("Acme Retail ")
+    tail = str(text)[cut:]
+    with team.doc.transaction():
+        del text[cut:]
+        paragraph = XmlElement("paragraph")
+        body_of(team.doc).children.insert(1, paragraph)
+        written = XmlText()
+        paragraph.children.append(written)
+        written.insert(0, tail)
+    await store_document(app_db, team.case_id, team.people["editor"].id, team.doc)
+    before = (await api.data(COMMENT, {"id": thread["id"]}, team.tokens["editor"]))["comment"]["anchor"]
+    assert before["orphaned"] is True
+
+    anchor = anchor_on(team.doc, "payments")
+    variables = {"c": thread["id"], "a": anchor}
+    for who in ("commenter", "viewer"):
+        assert (await api.error(MOVE, variables, team.tokens[who])).codes == ["FORBIDDEN"]
+    assert (await api.error(MOVE, variables, team.tokens["stranger"])).codes == ["NOT_FOUND"]
+    for other in (case_wide, reply):
+        assert (await api.error(MOVE, {"c": other["id"], "a": anchor}, team.tokens["editor"])).codes == [
+            "BAD_INPUT"
+        ]
+
+    moved = (await api.data(MOVE, variables, team.tokens["editor"]))["moveCommentAnchor"]
+    assert moved["anchor"] == {
+        **anchor,
+        "quote": "payments",
+        "startIndex": len("Acme Retail \nsees card "),
+        "endIndex": len("Acme Retail \nsees card payments"),
+        "currentQuote": "payments",
+        "orphaned": False,
+    }
+    assert moved["body"] == "哪些支付？"
+    assert moved["editedAt"] is None

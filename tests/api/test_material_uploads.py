@@ -144,6 +144,7 @@ async def test_over_the_cap_is_refused_and_nothing_is_kept(sqlite_server: Live, 
     answer = await m.raw_request(sqlite_server.server.port, case.id, token, huge, send=0)
     assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
     assert b'"PAYLOAD_TOO_LARGE"' in answer
+    assert f'"maxBytes":{3 * m.MIB}'.encode() in answer
     # Declared within the form's allowance, the file one byte over the cap: refused as it grows.
     over = m.form(generated_size=3 * m.MIB + 1)
     answer = await m.raw_request(sqlite_server.server.port, case.id, token, over, send=over.length)
@@ -157,6 +158,8 @@ async def test_over_the_cap_is_refused_and_nothing_is_kept(sqlite_server: Live, 
     )
     assert response.status_code == 413, response.text
     assert response.json()["error"]["code"] == "PAYLOAD_TOO_LARGE"
+    # The limit, for a client to say in its own language.
+    assert response.json()["error"]["maxBytes"] == 3 * m.MIB
     assert await m.eventually(lambda: _nothing_kept(sqlite_server, tmp_path))
     # Exactly at the cap is fine.
     exact = await m.upload(sqlite_server.gql.client, case.id, token, m.form(generated_size=3 * m.MIB))

@@ -74,6 +74,8 @@ async def test_rules_are_public_and_hr_edits_them(api: GraphQL, app_db: Database
         "ORDER_WON": (30, 300, 1500),
         "COMMENT_RESOLVED": (2, 10, 100),
         "SNAPSHOT_NAMED": (1, 3, 30),
+        "ASSET_REUSED": (3, 30, 300),
+        "ASSET_SUBSCRIBED": (1, 10, 100),
     }
     assert {r["action"]: (r["points"], r["dailyCap"], r["monthlyCap"]) for r in rules} == defaults
     assert (await api.error(UPDATE_RULE, {"a": "ORDER_WON", "i": {"points": 1}}, ana.token)).codes == [

@@ -71,3 +71,45 @@ async def test_an_event_reaches_a_subscriber_on_another_server(postgres_url: str
             await one.gql.data(ADJUST, {"u": ana_id, "d": 12, "r": "Across servers"}, hr)
             event = (await events.next())["pointsEvents"]
         assert (event["entry"]["note"], event["balance"]) == ("Across servers", 12)
+
+
+REWARD_EVENTS = "subscription { rewardEvents { rewardId reward { name cost stock active } } }"
+UPDATE_REWARD = "mutation($id: ID!, $i: UpdateRewardInput!) { updateReward(id: $id, input: $i) { id } }"
+
+
+async def test_the_catalogue_follows_hr_per_team(live: Live) -> None:
+    hr = await live.member("hr@a.com", role=UserRole.HR)
+    ana = await live.member("ana@a.com")
+    other_hr = await live.member("hr@b.com", team="Team B", role=UserRole.HR)
+    bob = await live.member("bob@b.com", team="Team B")
+    async with (
+        subscribe(live.server.ws_url, REWARD_EVENTS, token=ana.token) as anas,
+        subscribe(live.server.ws_url, REWARD_EVENTS, token=bob.token) as bobs,
+    ):
+        created = await live.gql.data(
+            CREATE_REWARD,
+            {"i": {"name": "Leadership course 领导力课程", "kind": "TRAINING", "cost": 30}},
+            hr.token,
+        )
+        reward_id = created["createReward"]["id"]
+        event = (await anas.next())["rewardEvents"]
+        assert event == {
+            "rewardId": reward_id,
+            "reward": {"name": "Leadership course 领导力课程", "cost": 30, "stock": None, "active": True},
+        }
+        # Another team's change reaches only that team.
+        await live.gql.data(
+            CREATE_REWARD, {"i": {"name": "Day off", "kind": "LEAVE", "cost": 99}}, other_hr.token
+        )
+        assert (await bobs.next())["rewardEvents"]["reward"]["name"] == "Day off"
+        # Withdrawn: members no longer see it, so the event says it left their catalogue.
+        await live.gql.data(UPDATE_REWARD, {"id": reward_id, "i": {"active": False}}, hr.token)
+        assert (await anas.next())["rewardEvents"] == {"rewardId": reward_id, "reward": None}
+        await live.gql.data(UPDATE_REWARD, {"id": reward_id, "i": {"active": True, "stock": 2}}, hr.token)
+        assert (await anas.next())["rewardEvents"]["reward"]["stock"] == 2
+        # A redemption moves the stock: everyone's catalogue shows what is left.
+        await live.gql.data(ADJUST, {"u": ana.person.id, "d": 40, "r": "Seed"}, hr.token)
+        await live.gql.data(REDEEM, {"r": reward_id}, ana.token)
+        assert (await anas.next())["rewardEvents"]["reward"]["stock"] == 1
+        with pytest.raises(TimeoutError):
+            await bobs.next(timeout=1)

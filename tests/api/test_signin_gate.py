@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from datetime import timedelta
 
 import httpx
+import pytest
 from starlette.types import Receive, Scope, Send
 
 from server.api.signin_gate import SignInGate
 from server.domain.signin import SignIn, SignInRules
 from server.infra.db import Database
+from server.infra.middleware import AccessLog
 from server.infra.throttle import Budget, MemoryThrottle, RedisThrottle, hashed
 
 LOGIN = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }"
@@ -116,3 +119,27 @@ async def test_without_an_answer_from_the_throttle_the_sign_in_goes_the_normal_w
     await _post_many(gate, LOGIN, 2)  # where the resolver fails closed (INTERNAL)
     assert (len(recorder.bodies), gate.refused) == (2, 0)
     await unreachable.close()
+
+
+async def test_a_refusal_at_the_gate_costs_no_access_log_line(
+    db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    throttle = MemoryThrottle()
+    signin = SignIn(db, throttle, RULES, timedelta(hours=1))
+    recorder = Recorder()
+    gate = SignInGate(recorder, concurrency=1, signin=lambda: signin)
+    logged = AccessLog(gate)
+    for email in ("王芳@a.com", "wang@a.com"):
+        for _ in range(2):
+            await throttle.acquire([(hashed("login-account", email), RULES.account)])
+    caplog.set_level(logging.DEBUG)
+    transport = httpx.ASGITransport(app=logged, client=("10.0.0.1", 1234))
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        for email in ("王芳@a.com", "wang@a.com", "ana@a.com"):  # two refused, one the normal way
+            await http.post("/graphql", json={"query": LOGIN, "variables": {"e": email, "p": "x"}})
+    assert (len(recorder.bodies), gate.refused) == (1, 2)
+    lines = [r for r in caplog.records if r.name == "warroom.http"]
+    assert [(r.getMessage(), getattr(r, "status", None)) for r in lines] == [("request", 200)]
+    # the burst is logged once, by the sign-in (a warning for the address, then debug lines)
+    throttled = [r.levelname for r in caplog.records if r.getMessage() == "sign-in throttled"]
+    assert throttled == ["WARNING", "DEBUG"]

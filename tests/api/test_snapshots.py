@@ -3,11 +3,15 @@
 import asyncio
 
 import pytest
+from pycrdt import XmlElement, XmlText
 
+from server.domain.documents import store as documents
+from server.domain.documents.text import body
 from server.infra.db import Database
+from server.models.base import utcnow
+from tests.support.crew import Crew
 from tests.support.documents import write
 from tests.support.graphql import GraphQL
-from tests.support.people import Person, make_person
 
 FIELDS = "id kind label auto size createdAt restoredFromId author { id name } text"
 CREATE = f"mutation($c: ID!, $l: String!) {{ createSnapshot(caseId: $c, label: $l) {{ {FIELDS} }} }}"
@@ -23,36 +27,22 @@ DIFF = (
 )
 
 
-class Team:
-    def __init__(self, api: GraphQL, db: Database) -> None:
-        self.api = api
-        self.db = db
-        self.tokens: dict[str, str] = {}
-        self.people: dict[str, Person] = {}
-
-    async def add(self, name: str, team: str = "Team A") -> str:
-        person = await make_person(self.db, f"{name}@example.com", team=team)
-        self.people[name] = person
-        self.tokens[name] = await self.api.login(person.email, person.password)
-        return self.tokens[name]
-
-
 @pytest.fixture
-async def team(api: GraphQL, app_db: Database) -> Team:
-    crew = Team(api, app_db)
+async def team(api: GraphQL, app_db: Database) -> Crew:
+    crew = Crew(api, app_db)
     for name in ("owner", "editor", "commenter", "viewer", "stranger"):
         await crew.add(name)
     return crew
 
 
-async def _case(team: Team) -> str:
+async def _case(team: Crew) -> str:
     case_id = await team.api.create_case(team.tokens["owner"])
     for role in ("editor", "commenter", "viewer"):
         await team.api.add_member(team.tokens["owner"], case_id, team.people[role].id, role.upper())
     return case_id
 
 
-async def test_name_list_and_read_versions(team: Team) -> None:
+async def test_name_list_and_read_versions(team: Crew) -> None:
     api = team.api
     case_id = await _case(team)
     await write(team.db, case_id, team.people["editor"].id, "First draft", "需要更快的交付")
@@ -93,7 +83,7 @@ async def test_name_list_and_read_versions(team: Team) -> None:
     assert one["snapshot"] == created
 
 
-async def test_who_may_name_and_restore(team: Team) -> None:
+async def test_who_may_name_and_restore(team: Crew) -> None:
     api = team.api
     case_id = await _case(team)
     await write(team.db, case_id, team.people["owner"].id, "text")
@@ -111,7 +101,7 @@ async def test_who_may_name_and_restore(team: Team) -> None:
     assert (await api.error(CREATE, {"c": case_id, "l": "x"})).codes == ["UNAUTHENTICATED"]
 
 
-async def test_compare_versions_and_the_live_document(team: Team) -> None:
+async def test_compare_versions_and_the_live_document(team: Crew) -> None:
     api = team.api
     case_id = await _case(team)
     owner, editor = team.people["owner"], team.people["editor"]
@@ -143,7 +133,7 @@ async def test_compare_versions_and_the_live_document(team: Team) -> None:
     assert (await api.error(DIFF, {"f": missing}, team.tokens["viewer"])).codes == ["NOT_FOUND"]
 
 
-async def test_restore_makes_the_document_read_as_the_version_and_keeps_the_before(team: Team) -> None:
+async def test_restore_makes_the_document_read_as_the_version_and_keeps_the_before(team: Crew) -> None:
     api = team.api
     case_id = await _case(team)
     await write(team.db, case_id, team.people["owner"].id, "Version one")
@@ -167,7 +157,7 @@ async def test_restore_makes_the_document_read_as_the_version_and_keeps_the_befo
     assert [n["kind"] for n in listed] == ["BEFORE_RESTORE", "BEFORE_RESTORE", "NAMED"]
 
 
-async def test_naming_a_version_earns_its_author_a_point_once(team: Team) -> None:
+async def test_naming_a_version_earns_its_author_a_point_once(team: Crew) -> None:
     api = team.api
     case_id = await _case(team)
     await write(team.db, case_id, team.people["editor"].id, "Scope agreed")
@@ -188,3 +178,31 @@ async def test_naming_a_version_earns_its_author_a_point_once(team: Team) -> Non
         await asyncio.sleep(0.05)
     await asyncio.sleep(0.2)  # a restore's BEFORE_RESTORE version must not add a third point
     assert await balance() == 2, "one point per named version (SNAPSHOT_NAMED), none for the others"
+
+
+async def _write_heading(db: Database, case_id: str, author_id: str, text: str, level: int) -> None:
+    async with db.transaction() as session:
+        doc = await documents.load_doc(session, case_id)
+        before = doc.get_state()
+        with doc.transaction():
+            heading = body(doc).children.append(XmlElement("heading", {"level": str(level)}))
+            heading.children.append(XmlText(text))
+        update = doc.get_update(before)
+        await documents.append(session, [documents.NewUpdate(case_id, author_id, update, utcnow())])
+
+
+async def test_a_version_says_which_lines_of_its_text_are_headings(team: Crew) -> None:
+    api = team.api
+    case_id = await _case(team)
+    editor = team.people["editor"].id
+    await _write_heading(team.db, case_id, editor, "客户现状 Situation", 1)
+    await write(team.db, case_id, editor, "Freight is late 运费延误")
+    await _write_heading(team.db, case_id, editor, "下一步 Next steps", 2)
+    created = (await api.data(CREATE, {"c": case_id, "l": "Outline"}, team.tokens["editor"]))[
+        "createSnapshot"
+    ]
+    query = "query($id: ID!) { snapshot(id: $id) { text headings { line level } } }"
+    read = (await api.data(query, {"id": created["id"]}, team.tokens["viewer"]))["snapshot"]
+    assert read["text"] == "客户现状 Situation\nFreight is late 运费延误\n下一步 Next steps"
+    assert read["headings"] == [{"line": 0, "level": 1}, {"line": 2, "level": 2}]
+    assert (await api.error(query, {"id": created["id"]}, team.tokens["stranger"])).codes == ["NOT_FOUND"]

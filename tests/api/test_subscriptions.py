@@ -106,8 +106,16 @@ async def test_anyone_but_a_member_is_refused_and_hears_nothing(live: Live) -> N
 async def test_notifications_arrive_live_and_read_marks_follow(live: Live) -> None:
     case = await live.case(commenter="COMMENTER")
     commenter = case.members["commenter"]
+    await live.gql.data(
+        ADD, {"i": {"caseId": case.id, "body": mention_markup("Wang", commenter.person.id)}}, case.owner.token
+    )
     client = await GqlWs.signed_in(_url(live), commenter.token)
     await client.subscribed("n", NOTES)
+    # First the unread count as the server starts listening: nothing made after it is missed.
+    first = (await client.next_data("n"))["notificationEvents"]
+    assert first == {"kind": "COUNT", "unreadCount": 1, "notification": None}
+    await live.gql.data("mutation { markAllNotificationsRead }", token=commenter.token)
+    assert (await client.next_data("n"))["notificationEvents"]["kind"] == "READ"
     body = f"{mention_markup('Wang', commenter.person.id)} please check"
     made, delay = await _timed(
         client, "n", live.gql.data(ADD, {"i": {"caseId": case.id, "body": body}}, case.owner.token)
@@ -154,6 +162,7 @@ async def test_a_comment_made_on_one_server_reaches_a_subscriber_on_another(pair
     await comments.subscribed("c", EVENTS, {"caseId": case.id})
     notes = await GqlWs.signed_in(_url(two), commenter.token)
     await notes.subscribed("n", NOTES)
+    assert (await notes.next_data("n"))["notificationEvents"]["kind"] == "COUNT"
     body = f"{mention_markup('Wang', commenter.person.id)} can you check?"
     event, delay = await _timed(
         comments, "c", one.gql.data(ADD, {"i": {"caseId": case.id, "body": body}}, case.owner.token)

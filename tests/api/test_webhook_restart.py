@@ -24,6 +24,8 @@ ENV = {
     "WARROOM_JOBS": "inprocess",
     "WARROOM_WEBHOOK_ALLOW_PRIVATE": "1",
     "WARROOM_WEBHOOK_BACKOFF_SECONDS": "1",
+    # The restarted server takes the try the dead one held once its lease runs out (10 s by default).
+    "WARROOM_OUTBOX_LEASE_SECONDS": "2",
 }
 
 
@@ -89,7 +91,7 @@ async def test_a_delivery_in_flight_when_the_server_is_killed_is_delivered_after
 
             restarted = await ServerProcess.start(database_url, tmp_path, env=ENV, name="second")
             try:
-                async with asyncio.timeout(60):  # the dead server's lease on the try runs out first (10 s)
+                async with asyncio.timeout(60):  # the dead server's lease on the try runs out first
                     while (await _deliveries(db))[0].status is DeliveryStatus.PENDING:
                         await asyncio.sleep(0.2)
             finally:

@@ -100,6 +100,8 @@ async def test_subscriptions_per_connection_are_capped(live: Live) -> None:
     client = await GqlWs.signed_in(_url(live), member.token)
     for i in range(3):
         await client.subscribe(str(i), ME)
+        # Each starts with the unread count, once the server listens.
+        assert await client.next_data(str(i)) == {"notificationEvents": {"kind": "COUNT", "unreadCount": 0}}
     await client.subscribe("3", ME)
     message = await client.receive()
     assert message["type"] == "error"
@@ -108,6 +110,7 @@ async def test_subscriptions_per_connection_are_capped(live: Live) -> None:
     # Completing one frees a place.
     await client.send({"id": "0", "type": "complete"})
     await client.subscribe("4", ME)
+    assert (await client.next_data("4"))["notificationEvents"]["kind"] == "COUNT"
     await client.send({"type": "ping"})
     assert (await client.receive())["type"] == "pong"
 

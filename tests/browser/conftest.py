@@ -19,6 +19,9 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
+from tests.browser.clustered import ClusteredTeam, clustered_team
+from tests.browser.pages import Shaped, World, make_shaped, make_world
+
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "test-output"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -33,6 +36,8 @@ CHROMIUM_ARGS = [
 ]
 PASSWORD = "browser-test-pw"
 SERVER_START_SECONDS = 60
+# The test server's WARROOM_MATERIAL_MAX_BYTES: small, so a browser can upload past it.
+MATERIAL_MAX_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,27 @@ HANNA = Person("hanna.browser@test.warroom", "Hanna HR", role="hr")
 RUTH = Person("ruth.browser@test.warroom", "Ruth R&D", role="rd", team="Browser R&D")
 # Legal of the Default team: approves access to raw material (a second person besides the case owner).
 LEGAL = Person("wang.legal.browser@test.warroom", "王律师", role="legal")
-PEOPLE = (ALICE, LINA, VICTOR, HANNA, RUTH, LEGAL)
+# Chinese names of two and four characters: avatars show "王芳" and "娜娜" (tests/browser/test_cases.py).
+WANG_FANG = Person("wangfang.browser@test.warroom", "王芳")
+OUYANG = Person("ouyang.browser@test.warroom", "欧阳娜娜")
+# Notified only by tests/browser/test_notifications.py, so its inbox counts hold whatever ran before.
+MEI = Person("mei.notifications@test.warroom", "李梅")
+# A long name in Chinese and English: the full-width views show it whole (test_heatmaps.py).
+LONG_NAME = Person(
+    "long.name.browser@test.warroom", "欧阳娜娜 Nana Ouyang-Fitzgerald（客户成功部 Customer Success）"
+)
+# A team whose Chinese and English pain points are clustered once (clustered.py): requirement proposals.
+OLIVIA = Person("olivia.proposals@test.warroom", "Olivia Owner", team="Browser proposals")
+CHEN = Person("chen.rd.proposals@test.warroom", "陈晨", role="rd", team="Browser proposals")
+# A team of its own for the visibility policies (test_admin_access.py): its admin, a regional director, an
+# owner of cases in its regions.
+ACCESS_ADMIN = Person("admin.access@test.warroom", "管理员 Ada", role="admin", team="Browser access")
+DIRECTOR = Person("director.access@test.warroom", "区域总监 Dora", team="Browser access")
+REGION_OWNER = Person("owner.access@test.warroom", "Owen Owner", team="Browser access")
+PEOPLE = (
+    ALICE, LINA, VICTOR, HANNA, RUTH, LEGAL, WANG_FANG, OUYANG, MEI, LONG_NAME, OLIVIA, CHEN,
+    ACCESS_ADMIN, DIRECTOR, REGION_OWNER,
+)  # fmt: skip
 
 
 def _free_port() -> int:
@@ -115,6 +140,10 @@ def server_url(server_data: Path, server_database_url: str, frontend_dist: Path)
         "WARROOM_JOBS": "inprocess",
         # the clusters tests re-cluster one team several times in a row
         "WARROOM_RECLUSTER_MIN_INTERVAL_SECONDS": "0",
+        # the cases tests search for text just typed
+        "WARROOM_SEARCH_TEXT_DELAY_SECONDS": "0.5",
+        # the materials tests upload a file past it and see the refusal (test_material_transfers.py)
+        "WARROOM_MATERIAL_MAX_BYTES": str(MATERIAL_MAX_BYTES),
     }
     env.pop("WARROOM_REDIS_URL", None)
 
@@ -179,8 +208,10 @@ class Api:
     """Runs the named operations of graphql/operations to arrange test data (the browser is under test)."""
 
     def __init__(self, base_url: str) -> None:
-        # 60 s: the first call that records pain points loads the embedding model in the server.
-        self._client = httpx.Client(base_url=base_url, timeout=60)
+        # 60 s: the first call that records pain points loads the embedding model in the server. Idle
+        # connections are dropped after 2 s, before uvicorn closes them (5 s): a call sent just as the server
+        # closed its connection failed with "Connection reset by peer" (tests that wait seconds between calls).
+        self._client = httpx.Client(base_url=base_url, timeout=60, limits=httpx.Limits(keepalive_expiry=2))
         self._documents = _operation_documents()
         self._tokens: dict[str, str] = {}
 
@@ -193,6 +224,13 @@ class Api:
         payload = self._client.post("/graphql", json=body, headers=headers).json()
         assert not payload.get("errors"), payload["errors"]
         return dict(payload["data"])
+
+    def errors(self, person: Person, operation: str, **variables: Any) -> list[dict[str, Any]]:
+        """The errors the operation answers `person` with (none: it succeeded)."""
+        headers = {"Authorization": f"Bearer {self.token(person)}"}
+        body = {"query": self._documents[operation], "operationName": operation, "variables": variables}
+        payload = self._client.post("/graphql", json=body, headers=headers).json()
+        return list(payload.get("errors") or [])
 
     def token(self, person: Person) -> str:
         if person.email not in self._tokens:
@@ -257,6 +295,10 @@ class People:
     hr: Person = HANNA
     rd: Person = RUTH
     legal: Person = LEGAL
+    wang_fang: Person = WANG_FANG
+    ouyang: Person = OUYANG
+    mei: Person = MEI
+    long_name: Person = LONG_NAME
 
 
 @pytest.fixture(scope="session")
@@ -340,6 +382,25 @@ def war_room(signed_in: Callable[[Person], Page]) -> Callable[[Person, str], Pag
         return page
 
     return open_room
+
+
+@pytest.fixture(scope="session")
+def proposals_team(api: Api) -> ClusteredTeam:
+    """Team "Browser proposals": two themes in Chinese and English, clustered by a real run."""
+    return clustered_team(api, OLIVIA, CHEN)
+
+
+@pytest.fixture(scope="session")
+def world(api: Api, people: People) -> World:
+    """A case of the demo team with comments, versions, pain points and a material; points, a reward and
+    approvals: what every page shows (pages.py; the language and accessibility tests)."""
+    return make_world(api, people)
+
+
+@pytest.fixture(scope="session")
+def shaped(api: Api, proposals_team: ClusteredTeam) -> Shaped:
+    """A cluster R&D renamed and adopted: its correction history and its requirement proposal."""
+    return make_shaped(api, proposals_team)
 
 
 @pytest.fixture(scope="session")

@@ -21,3 +21,27 @@ def document_text(page: Page) -> str:
             }"""
         )
     )
+
+
+def select_text(page: Page, text: str) -> None:
+    """Selects `text` in the document as a drag would (a double-click cuts Chinese into words)."""
+    editor(page).click()
+    found = editor(page).evaluate(
+        """(el, text) => {
+            const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                const at = node.textContent.indexOf(text);
+                if (at < 0) continue;
+                const range = document.createRange();
+                range.setStart(node, at);
+                range.setEnd(node, at + text.length);
+                const selection = window.getSelection();
+                selection.removeAllRanges();
+                selection.addRange(range);
+                return true;
+            }
+            return false;
+        }""",
+        text,
+    )
+    assert found, f"{text!r} is not in the document"

@@ -4,32 +4,18 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from server.domain.demo import team as demo
+from tests.browser.pages import demo_person
 
 if TYPE_CHECKING:  # the fixtures' types; conftest is not imported at run time
     from tests.browser.conftest import Api, People, Person
 
 pytestmark = pytest.mark.browser
-
-
-def _demo(people: People, email: str) -> Person:
-    """A person of the demo team the browser tests' server seeds (its finance and HR people among them)."""
-    found = next(p for p in demo.PEOPLE if p.email == email)
-    return replace(
-        people.alice,
-        email=found.email,
-        name=found.name,
-        password=demo.PASSWORD,
-        role=found.role.value,
-        team=demo.TEAM,
-    )
 
 
 def _balance(api: Api, person: Person) -> int:
@@ -40,7 +26,7 @@ def test_finance_approves_an_order_and_a_second_hr_person_a_large_adjustment(
     api: Api, people: People, signed_in: Callable[[Person], Page], screenshot: Callable[[Page, str], Path]
 ) -> None:
     alice, bob, zhou, hana, admin = (
-        _demo(people, f"{name}@demo.warroom") for name in ("alice", "bob", "zhou", "hana", "admin")
+        demo_person(people, f"{name}@demo.warroom") for name in ("alice", "bob", "zhou", "hana", "admin")
     )
     suffix = uuid.uuid4().hex[:6]
     case_id = api.create_case(alice, f"华润续约 {suffix}", "华润万家", {})
@@ -89,3 +75,56 @@ def test_finance_approves_an_order_and_a_second_hr_person_a_large_adjustment(
     theirs.get_by_role("button", name="Approve").click()
     expect(second.get_by_role("status")).to_contain_text("approved")
     assert _balance(api, bob) == bob_before + 2000
+
+
+def test_a_case_owner_records_an_order_won_and_its_pain_point_author_earns(
+    api: Api,
+    people: People,
+    war_room: Callable[[Person, str], Page],
+    signed_in: Callable[[Person], Page],
+    screenshot: Callable[[Page, str], Path],
+) -> None:
+    suffix = uuid.uuid4().hex[:6]
+    title = f"华润续约 {suffix}"
+    case_id = api.create_case(people.alice, title, "华润万家", {people.lina: "COMMENTER"})
+    text = f"门店收银高峰期卡顿，客户要求优化 {suffix}"
+    submitted = api.call(people.lina, "SubmitPainPoint", input={"caseId": case_id, "text": text, "tags": []})
+    assert submitted["submitPainPoint"]["__typename"] == "PainPoint"
+    pain_id = submitted["submitPainPoint"]["id"]
+    reference = f"SO-{suffix}"
+
+    # Only owners get the form; a commenter reads where orders are recorded in the wallet instead.
+    commenter = war_room(people.lina, case_id)
+    commenter.get_by_role("tab", name="Pain points").click()
+    expect(commenter.get_by_test_id("pain-point-form")).to_be_visible()
+    expect(commenter.get_by_test_id("order-won")).to_have_count(0)
+
+    owner = war_room(people.alice, case_id)
+    owner.get_by_role("tab", name="Pain points").click()
+    order = owner.get_by_test_id("order-won")
+    order.get_by_text("Record an order won").click()
+    expect(order).to_contain_text("Once HR or finance approves the order")
+    order.get_by_label("Order number").fill(reference)
+    order.get_by_label("Amount").fill("88000.50")
+    order.get_by_role("button", name="Record order").click()
+    expect(order.get_by_role("alert")).to_have_text("Tick at least one pain point that helped win the order.")
+    order.get_by_label(text).check()
+    order.get_by_role("button", name="Record order").click()
+    expect(order.get_by_role("status")).to_have_text(
+        f"Order {reference} is recorded with 1 pain point. It waits for HR or finance to approve it; "
+        "then its author earns points."
+    )
+    screenshot(owner, "order-won")
+    pending = {
+        n["reference"]: n for n in api.call(people.hr, "PendingOrders", first=100)["pendingOrders"]["nodes"]
+    }
+    assert pending[reference]["painPointIds"] == [pain_id]
+
+    api.call(people.hr, "ApproveOrder", orderId=pending[reference]["id"])
+    wallet = signed_in(people.lina)
+    wallet.get_by_role("link", name="Wallet", exact=True).click()
+    won = wallet.get_by_test_id("ledger").get_by_role("row").filter(has_text="Order won")
+    expect(won.first).to_contain_text("+30", timeout=15_000)
+    expect(won.first.get_by_role("link", name=f"Pain point in “{title}”")).to_have_attribute(
+        "href", f"#/cases/{case_id}?tab=pain-points&painPoint={pain_id}"
+    )

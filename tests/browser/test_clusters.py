@@ -146,6 +146,10 @@ def test_rd_reclusters_reads_filters_and_adopts_from_the_clusters_page(
 ) -> None:
     owner = _token(api, OWNER)
     case_id = _demo_case(api, owner)
+    # Pain points the session's shared fixtures recorded in the demo team before this test (none are clustered).
+    waiting = api.call_with_token(_token(api, RD), "PainPointClusters")["painPointClusters"][
+        "unclusteredCount"
+    ]
     results = api.call_with_token(owner, "SubmitPainPoints", inputs=_inputs(case_id))["submitPainPoints"]
     assert [r["__typename"] for r in results] == ["PainPoint"] * len(results)
 
@@ -162,7 +166,8 @@ def test_rd_reclusters_reads_filters_and_adopts_from_the_clusters_page(
     _sign_in(watcher, RD)
     watcher.get_by_role("link", name="Clusters").click()
     expect(watcher.get_by_test_id("no-clusters")).to_have_text(
-        f"No clusters yet: {len(results)} pain points wait for the first clustering. Re-cluster now to group them."
+        f"No clusters yet: {waiting + len(results)} pain points wait for the first clustering. Re-cluster now to "
+        "group them."
     )
     watcher_filters = watcher.get_by_role("form", name="Filter clusters")
     watcher_filters.get_by_label("Product").fill("Refunds")
@@ -184,8 +189,12 @@ def test_rd_reclusters_reads_filters_and_adopts_from_the_clusters_page(
     cards = rita.get_by_test_id("cluster-card")
     expect(cards.first).to_be_visible()
     assert cards.count() >= 3, f"expected the four themes to form at least 3 clusters, got {cards.count()}"
-    refunds = cards.filter(has=rita.locator(".keywords li", has_text=re.compile(r"^refund")))
-    expect(refunds).to_have_count(1)
+    # The refund theme's cluster: the largest card with a refund keyword (cards come largest first). In a
+    # team under 120 pain points a cluster may hold 3 (docs/clustering.md), and a few of the theme's twelve
+    # texts can form one of their own beside it, depending on what else the session's team holds; most of
+    # the theme is in the first (checked below: at least eight).
+    refunds = cards.filter(has=rita.locator(".keywords li", has_text=re.compile(r"^refund"))).first
+    expect(refunds).to_be_visible()
     expect(refunds.get_by_test_id("cluster-size")).to_have_text(re.compile(r"^\d+ pain points$"))
     expect(refunds.locator(".representatives li")).to_have_count(5)
     expect(refunds.get_by_test_id("sparkline")).to_have_attribute(
@@ -197,8 +206,8 @@ def test_rd_reclusters_reads_filters_and_adopts_from_the_clusters_page(
     watched = watcher.get_by_test_id("cluster-card")
     expect(watcher.get_by_test_id("clusters-live")).to_contain_text("A re-clustering finished")
     expect(
-        watched.filter(has=watcher.locator(".keywords li", has_text=re.compile(r"^refund")))
-    ).to_have_count(1)
+        watched.filter(has=watcher.locator(".keywords li", has_text=re.compile(r"^refund"))).first
+    ).to_be_visible()
     # (each card shows only the refund texts: without the filter the card payments would be there too)
     examples = watcher.locator(".representatives li")
     expect(examples.first).to_be_visible()
@@ -221,11 +230,11 @@ def test_rd_reclusters_reads_filters_and_adopts_from_the_clusters_page(
     filters.get_by_role("button", name="Apply").click()
     expect(rita.get_by_test_id("no-clusters")).to_have_text("No cluster matches the filter.")
     filters.get_by_role("button", name="Clear").click()
-    expect(refunds).to_have_count(1)
+    expect(refunds).to_be_visible()
 
     # Drill into the refunds cluster: its members come ten at a time; adopt one of them.
     size = int(refunds.get_by_test_id("cluster-size").inner_text().split()[0])
-    assert size >= 5
+    assert size >= 8, f"the refund theme's twelve texts: only {size} in its largest cluster"
     refunds.get_by_role("button", name="Open cluster").click()
     detail = rita.get_by_test_id("cluster-detail")
     members = detail.get_by_test_id("cluster-member")
@@ -250,7 +259,9 @@ def test_rd_reclusters_reads_filters_and_adopts_from_the_clusters_page(
     screenshot(rita, "cluster-adopted")
 
     # Another member records a refund pain point: it joins a cluster, and every page shows it live.
-    watched_refunds = watched.filter(has=watcher.locator(".keywords li", has_text=re.compile(r"^refund")))
+    watched_refunds = watched.filter(
+        has=watcher.locator(".keywords li", has_text=re.compile(r"^refund"))
+    ).first
     before = int(watched_refunds.get_by_test_id("cluster-size").inner_text().split()[0])
     joined = {
         "caseId": case_id,

@@ -219,3 +219,26 @@ def test_a_thread_whose_passage_is_deleted_moves_apart(
     # Opened afresh, the server says the same.
     again = war_room(people.alice, case_id)
     expect(_threads(again, "orphaned").filter(has_text="Finance disagrees.")).to_have_count(1)
+
+
+def test_comment_times_tick_while_the_war_room_stays_open_in_either_language(
+    api: Api, people: People, war_room: Callable[[Person, str], Page]
+) -> None:
+    # The app keeps every relative time of the document fresh; the comments tab has no timer of its own.
+    case_id = api.create_case(people.alice, "Ticking comment times", "Acme", {people.lina: "EDITOR"})
+    api.call(
+        people.alice, "AddComment", input={"caseId": case_id, "body": "运费谁来承担? Who pays the freight?"}
+    )
+    lina = war_room(people.lina, case_id)
+    lina.clock.install()
+    lina.reload()
+    thread = _threads(lina, "open").filter(has_text="Who pays the freight?")
+    posted = thread.locator("time").first
+    expect(posted).to_have_text(re.compile(r"^(now|\d+ seconds? ago)$"))
+    lina.clock.fast_forward("10:00")
+    expect(posted).to_have_text(re.compile(r"^1[01] minutes ago$"))
+
+    lina.locator("[data-testid=language-switch] [data-lang=zh-CN]").click()
+    expect(posted).to_have_text(re.compile(r"^1[01]\s?分钟前$"))
+    lina.clock.fast_forward("10:00")
+    expect(posted).to_have_text(re.compile(r"^2[01]\s?分钟前$"))

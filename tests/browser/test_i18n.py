@@ -5,11 +5,9 @@ Chinese one in the English UI); switching keeps what was typed. Screenshots: tes
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,38 +15,36 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.sync_api import Page, expect
 
-from server.domain.demo import team as demo
+from tests.browser.pages import (
+    ROOT,
+    Shaped,
+    World,
+    every_page,
+    messages,
+    open_page,
+    room,
+    settle,
+    sign_in,
+    tab,
+)
 
 if TYPE_CHECKING:  # the fixtures' types; conftest is not imported at run time
-    from tests.browser.conftest import Api, People, Person
+    from tests.browser.conftest import Api, People
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-LOCALES = ROOT / "frontend" / "src" / "i18n" / "locales"
 OUTPUT = ROOT / "test-output"
 PLACEHOLDER = re.compile(r"{{[^}]*}}")
-# Sends, reads and the rendering that follows them: a page is checked once none is under way.
-_COUNT_REQUESTS = """
-(() => {
-  let pending = 0;
-  const settle = () => setTimeout(() => { pending--; }, 0);
-  const fetch = window.fetch.bind(window);
-  window.fetch = (...args) => { pending++; return fetch(...args).finally(settle); };
-  const json = Response.prototype.json;
-  Response.prototype.json = function () { pending++; return json.call(this).finally(settle); };
-  window.__pendingRequests = () => pending;
-})();
-"""
 # Every string a person may read: text nodes, the text of elements that mix text and elements
 # ("Clustered <time> · …"), and the attributes shown as tooltips, placeholders and accessible names.
+# What people wrote, marked translate="no" (a document's preview), is theirs in any language.
 _COLLECT = """
 () => {
   const out = [["title", document.title]];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const text = node.textContent.trim();
-    if (text && !node.parentElement.closest("script, style")) out.push(["text", text]);
+    if (text && !node.parentElement.closest("script, style, [translate=no]")) out.push(["text", text]);
   }
   for (const el of document.body.querySelectorAll("*")) {
     for (const name of ["placeholder", "title", "aria-label"]) {
@@ -63,23 +59,10 @@ _COLLECT = """
 """
 
 
-def _leaves(tree: dict[str, object], prefix: str = "") -> Iterator[tuple[str, str]]:
-    for key, value in tree.items():
-        if isinstance(value, dict):
-            yield from _leaves(value, f"{prefix}{key}.")
-        else:
-            yield f"{prefix}{key}", str(value)
-
-
-@cache
-def _messages(language: str) -> dict[str, str]:
-    return dict(_leaves(json.loads((LOCALES / f"{language}.json").read_text(encoding="utf-8"))))
-
-
 @cache
 def _keys() -> frozenset[str]:
     """Every key, with and without its plural suffix: none may show as text."""
-    keys = set(_messages("en")) | set(_messages("zh-CN"))
+    keys = set(messages("en")) | set(messages("zh-CN"))
     return frozenset(keys | {re.sub(r"_(one|other)$", "", key) for key in keys})
 
 
@@ -88,11 +71,11 @@ def _foreign(language: str) -> tuple[frozenset[str], tuple[re.Pattern[str], ...]
     """The other language's messages that must not show in `language`: whole messages, and templates (their
     placeholders filled with anything), whose fixed text has a word of that language."""
     other = "en" if language == "zh-CN" else "zh-CN"
-    own = _messages(language)
+    own = messages(language)
     words = re.compile(r"[A-Za-z]{3,}") if other == "en" else re.compile(r"[\u4e00-\u9fff]{2,}")
     exact: set[str] = set()
     templates: list[re.Pattern[str]] = []
-    for key, message in _messages(other).items():
+    for key, message in messages(other).items():
         plain = message.strip()
         base = re.sub(r"_(one|other)$", "", key)
         if plain == own.get(key, own.get(f"{base}_other", "")).strip():
@@ -102,14 +85,22 @@ def _foreign(language: str) -> tuple[frozenset[str], tuple[re.Pattern[str], ...]
         if not PLACEHOLDER.search(plain):
             exact.add(plain)
         else:
-            parts = [re.escape(part.strip()) for part in PLACEHOLDER.split(plain)]
+            # A fixed part is a word of its own: "{{count}} day" is not the end of "since Monday".
+            parts = [_word(part.strip()) for part in PLACEHOLDER.split(plain)]
             templates.append(re.compile(r"^" + r"\s*.+?\s*".join(parts) + r"$", re.DOTALL))
     return frozenset(exact), tuple(templates)
 
 
+def _word(fixed: str) -> str:
+    """A template's fixed text as a pattern that does not match inside a longer Latin word."""
+    if not fixed:
+        return ""
+    return rf"(?<![A-Za-z]){re.escape(fixed)}(?![A-Za-z])"
+
+
 def check(page: Page, language: str, name: str, screenshot: Callable[[Page, str], Path]) -> None:
     """Fails when the page shows a raw key, misses a message or shows the other language's messages."""
-    page.wait_for_function("() => window.__pendingRequests && window.__pendingRequests() === 0")
+    settle(page)
     expect(page.locator("html")).to_have_attribute("lang", language)
     missing = page.evaluate("window.__i18nMissing ?? []")
     assert missing == [], f"{name} ({language}): messages missing: {missing}"
@@ -137,198 +128,20 @@ def _note_latin(name: str, texts: list[tuple[str, str]]) -> None:
     (OUTPUT / f"i18n-zh-CN-{name}-latin.txt").write_text("\n".join(latin) + "\n", encoding="utf-8")
 
 
-def _demo(people: People, email: str) -> Person:
-    """A person of the demo team the server seeds: bilingual data, finance and HR among them."""
-    found = next(p for p in demo.PEOPLE if p.email == email)
-    return replace(
-        people.alice,
-        email=found.email,
-        name=found.name,
-        password=demo.PASSWORD,
-        role=found.role.value,
-        team=demo.TEAM,
-    )
-
-
-@dataclass(frozen=True)
-class World:
-    """What the pages show: a case with comments, versions and pain points; points, a reward, approvals."""
-
-    owner: Person
-    hr: Person
-    finance: Person
-    rd: Person
-    case_id: str
-    thread_id: str
-    legal: Person
-
-
-@pytest.fixture(scope="module")
-def world(api: Api, people: People) -> World:
-    alice, bob, sam, hana, zhou, rita = (
-        _demo(people, f"{name}@demo.warroom") for name in ("alice", "bob", "sam", "hana", "zhou", "rita")
-    )
-    suffix = uuid.uuid4().hex[:6]
-    case_id = api.create_case(alice, f"华东物流续约 {suffix}", "华东物流", {bob: "EDITOR"})
-    thread = api.call(alice, "AddComment", input={"caseId": case_id, "body": "报价里的运费谁来确认？"})[
-        "addComment"
-    ]
-    api.call(bob, "ReplyToComment", commentId=thread["id"], body="我来，周四前给答复。")
-    done = api.call(bob, "AddComment", input={"caseId": case_id, "body": "合同模板已更新。"})["addComment"]
-    api.call(alice, "ResolveComment", commentId=done["id"])
-    api.call(alice, "CreateSnapshot", caseId=case_id, label="发给客户的版本")
-    material = api.upload_material(alice, case_id, "运费报价.txt", "运费报价：联系人 13812345678\n".encode())
-    api.call(bob, "RequestMaterialAccess", materialId=material, reason="核对报价原文")
-    for text in ("退款一直没到账，客户等了两周", "[图片]"):  # one accepted, one refused (a ticket to correct)
-        pain_point = {
-            "caseId": case_id,
-            "text": text,
-            "customer": "华东物流",
-            "product": "支付",
-            "tags": ["退款"],
-        }
-        api.call(alice, "SubmitPainPoint", input=pain_point)
-    api.call(
-        alice, "RecordOrderWon", caseId=case_id, amount="120000", painPointIds=[], reference=f"SO-{suffix}"
-    )
-    api.call(hana, "AdjustPoints", userId=api.user_id(alice), delta=300, reason="季度优秀贡献")
-    # Large: it waits for another HR person's approval.
-    api.call(hana, "AdjustPoints", userId=api.user_id(sam), delta=2000, reason="年度供应链奖")
-    reward = api.call(
-        hana,
-        "CreateReward",
-        input={"name": f"领导力课程 {suffix}", "kind": "TRAINING", "cost": 100, "stock": 5},
-    )
-    api.call(alice, "RedeemReward", rewardId=reward["createReward"]["id"])
-    return World(alice, hana, zhou, rita, case_id, thread["id"], people.legal)
-
-
-def _open(new_page: Callable[..., Page], locale: str) -> Page:
-    page = new_page(locale)
-    page.add_init_script(_COUNT_REQUESTS)
-    return page
-
-
-def _sign_in(page: Page, person: Person) -> None:
-    """Through the form, found by its fields' names (its labels are in the browser's language)."""
-    page.goto("/#/signin")
-    page.locator("input[name=email]").fill(person.email)
-    page.locator("input[name=password]").fill(person.password)
-    page.locator("form.signin-form button[type=submit]").click()
-    expect(page.get_by_test_id("whoami")).to_have_text(person.name)
-
-
-def _room(page: Page, world: World) -> None:
-    page.goto(f"/#/cases/{world.case_id}")
-    expect(page.get_by_test_id("connection")).to_have_attribute("data-state", "online")
-
-
-def _tab(page: Page, tab: str) -> None:
-    page.locator(f"#tab-{tab}").click()
-    expect(page.locator(f"#panel-{tab}")).to_be_visible()
-
-
-def _war_room_pages(page: Page, world: World, language: str, shot: Callable[[Page, str], Path]) -> None:
-    _room(page, world)
-    expect(page.get_by_test_id("threads-open").get_by_test_id("comment-thread")).to_have_count(1)
-    page.locator("details.thread-group summary").click()  # the resolved thread
-    check(page, language, "warroom-comments", shot)
-    page.get_by_test_id("members-button").click()
-    expect(page.locator("dialog.members-dialog")).to_be_visible()
-    check(page, language, "warroom-members", shot)
-    page.keyboard.press("Escape")
-    _tab(page, "versions")
-    version = page.get_by_test_id("version").filter(has_text="发给客户的版本")
-    version.locator(".version-actions button").nth(1).click()  # compare with now
-    expect(version.get_by_test_id("diff")).to_be_visible()
-    check(page, language, "warroom-versions", shot)
-    version.locator(".version-actions button").nth(2).click()  # restore: the confirmation
-    expect(page.get_by_test_id("restore-dialog")).to_be_visible()
-    check(page, language, "warroom-restore", shot)
-    page.keyboard.press("Escape")
-    _tab(page, "pain-points")
-    expect(page.get_by_test_id("pain-point")).to_have_count(1)
-    expect(page.get_by_test_id("ticket")).to_have_count(1)
-    check(page, language, "warroom-painpoints", shot)
-    _tab(page, "contribution")
-    expect(page.get_by_test_id("contribution-heatmap")).to_be_visible()
-    check(page, language, "warroom-contribution", shot)
-    _tab(page, "materials")
-    expect(page.get_by_test_id("material-summary")).to_contain_text("138****5678")
-    expect(page.get_by_test_id("material-request")).to_have_count(1)
-    check(page, language, "warroom-materials", shot)
-
-
-def _every_page(
-    new_page: Callable[..., Page], world: World, language: str, locale: str, shot: Callable[[Page, str], Path]
-) -> None:
-    anonymous = _open(new_page, locale)
-    anonymous.goto("/#/signin")
-    expect(anonymous.locator("button.demo-login").first).to_be_visible()
-    check(anonymous, language, "signin", shot)
-    anonymous.locator("input[name=email]").fill(world.owner.email)
-    anonymous.locator("input[name=password]").fill("not the password")
-    anonymous.locator("form.signin-form button[type=submit]").click()
-    # The server's UNAUTHENTICATED, said by the sign-in form in the page's language (English: the server's words).
-    wrong = _messages(language)["errors.signin.UNAUTHENTICATED"].replace(
-        "{{server}}", "Wrong email or password."
-    )
-    expect(anonymous.get_by_role("alert")).to_have_text(wrong)
-    check(anonymous, language, "signin-refused", shot)
-
-    owner = _open(new_page, locale)
-    _sign_in(owner, world.owner)
-    expect(owner.locator("a.case-link").first).to_be_visible()
-    check(owner, language, "cases", shot)
-    _war_room_pages(owner, world, language, shot)
-    owner.goto("/#/wallet")
-    expect(owner.get_by_test_id("redemption")).not_to_have_count(0)
-    check(owner, language, "wallet", shot)
-    owner.get_by_test_id("reward").first.locator("button").click()  # redeem: the confirmation
-    expect(owner.get_by_role("dialog")).to_be_visible()
-    check(owner, language, "wallet-redeem", shot)
-    owner.keyboard.press("Escape")
-    owner.goto("/#/account")
-    check(owner, language, "account", shot)
-    owner.goto("/#/nowhere")
-    check(owner, language, "not-found", shot)
-
-    rd = _open(new_page, locale)
-    _sign_in(rd, world.rd)
-    rd.goto("/#/clusters")
-    expect(rd.get_by_test_id("cluster-run")).not_to_be_empty()
-    check(rd, language, "clusters", shot)
-
-    hr = _open(new_page, locale)
-    _sign_in(hr, world.hr)
-    hr.goto("/#/hr")
-    expect(hr.get_by_test_id("pending-adjustment")).not_to_have_count(0)
-    expect(hr.get_by_test_id("redemption")).not_to_have_count(0)
-    expect(hr.get_by_test_id("point-rule")).not_to_have_count(0)
-    check(hr, language, "hr", shot)
-
-    finance = _open(new_page, locale)
-    _sign_in(finance, world.finance)
-    finance.goto("/#/hr")
-    expect(finance.get_by_test_id("pending-order")).not_to_have_count(0)
-    check(finance, language, "approvals", shot)
-
-    legal = _open(new_page, locale)
-    _sign_in(legal, world.legal)
-    legal.goto("/#/access-requests")
-    expect(legal.get_by_test_id("access-requests").locator("li")).not_to_have_count(0)
-    check(legal, language, "access-requests", shot)
-
-
+# The first test to run clusters the proposals team (the shaped fixture) with the real model.
+@pytest.mark.timeout(300)
 @pytest.mark.parametrize(("language", "locale"), [("zh-CN", "zh-CN"), ("en", "en-US")])
 def test_every_page_speaks_the_browsers_language(
     new_page: Callable[..., Page],
     world: World,
+    shaped: Shaped,
     screenshot: Callable[[Page, str], Path],
     language: str,
     locale: str,
 ) -> None:
-    _every_page(new_page, world, language, locale, screenshot)
+    every_page(
+        new_page, world, shaped, language, locale, lambda page, name: check(page, language, name, screenshot)
+    )
 
 
 @pytest.mark.parametrize(
@@ -338,7 +151,7 @@ def test_every_page_speaks_the_browsers_language(
 def test_chinese_browsers_get_chinese_and_the_others_english(
     new_page: Callable[..., Page], locale: str, language: str
 ) -> None:
-    page = _open(new_page, locale)
+    page = open_page(new_page, locale)
     page.goto("/#/signin")
     expect(page.locator("html")).to_have_attribute("lang", language)
     expect(page.locator("[data-testid=language-switch] [aria-pressed=true]")).to_have_attribute(
@@ -360,36 +173,43 @@ def _both_ways(page: Page, name: str, shot: Callable[[Page, str], Path]) -> None
     check(page, "en", f"switched-back-{name}", shot)
 
 
+@pytest.mark.timeout(300)
 def test_the_header_switch_renders_each_page_in_the_other_language_and_is_remembered(
-    new_page: Callable[..., Page], world: World, screenshot: Callable[[Page, str], Path]
+    new_page: Callable[..., Page], world: World, shaped: Shaped, screenshot: Callable[[Page, str], Path]
 ) -> None:
-    page = _open(new_page, "en-US")
+    page = open_page(new_page, "en-US")
     page.goto("/#/signin")
     _both_ways(page, "signin", screenshot)
-    _sign_in(page, world.owner)
+    sign_in(page, world.owner)
     for name, path in (
         ("cases", "/#/cases"),
         ("wallet", "/#/wallet"),
+        ("inbox", "/#/inbox"),
         ("account", "/#/account"),
+        ("knowledge", "/#/knowledge"),
         ("not-found", "/#/x"),
+        ("contribution-full", f"/#/cases/{world.case_id}/contribution"),
+        ("compare", f"/#/cases/{world.case_id}/compare"),
     ):
         page.goto(path)
         _both_ways(page, name, screenshot)
-    _room(page, world)
-    for tab in ("comments", "versions", "pain-points", "contribution", "materials"):
-        _tab(page, tab)
+    room(page, world)
+    for name in ("comments", "versions", "pain-points", "contribution", "materials"):
+        tab(page, name)
         _switch(page, "zh-CN")
-        expect(page.locator(f"#tab-{tab}")).to_have_attribute("aria-selected", "true")
-        check(page, "zh-CN", f"switched-warroom-{tab}", screenshot)
+        expect(page.locator(f"#tab-{name}")).to_have_attribute("aria-selected", "true")
+        check(page, "zh-CN", f"switched-warroom-{name}", screenshot)
         _switch(page, "en")
-        check(page, "en", f"switched-warroom-{tab}", screenshot)
+        check(page, "en", f"switched-warroom-{name}", screenshot)
     for person, name, path in (
         (world.rd, "clusters", "/#/clusters"),
+        (shaped.rd, "proposals", "/#/proposals"),
+        (shaped.rd, "proposal", f"/#/proposals/{shaped.proposal_id}"),
         (world.hr, "hr", "/#/hr"),
         (world.finance, "approvals", "/#/hr"),
     ):
-        other = _open(new_page, "en-US")
-        _sign_in(other, person)
+        other = open_page(new_page, "en-US")
+        sign_in(other, person)
         other.goto(path)
         _both_ways(other, name, screenshot)
 
@@ -403,9 +223,9 @@ def test_the_header_switch_renders_each_page_in_the_other_language_and_is_rememb
 def test_switching_language_in_the_war_room_keeps_what_is_being_typed(
     new_page: Callable[..., Page], world: World, people: People, api: Api
 ) -> None:
-    page = _open(new_page, "en-US")
-    _sign_in(page, world.owner)
-    _room(page, world)
+    page = open_page(new_page, "en-US")
+    sign_in(page, world.owner)
+    room(page, world)
     draft = f"草稿 {uuid.uuid4().hex[:6]}：客户希望下周签约"
     editor = page.get_by_test_id("editor").locator(".ProseMirror")
     editor.click()
@@ -413,9 +233,9 @@ def test_switching_language_in_the_war_room_keeps_what_is_being_typed(
     page.keyboard.press("Enter")
     page.keyboard.type(draft)
 
-    _tab(page, "pain-points")
+    tab(page, "pain-points")
     page.get_by_test_id("pain-point-form").locator("textarea[name=text]").fill("发票抬头总是填错")
-    _tab(page, "comments")
+    tab(page, "comments")
     page.get_by_test_id("comment-case").click()
     page.get_by_test_id("new-comment").locator("textarea").fill("整体方案需要法务再看一遍")
     thread = page.get_by_test_id("comment-thread").filter(
@@ -438,7 +258,7 @@ def test_switching_language_in_the_war_room_keeps_what_is_being_typed(
     expect(page.get_by_test_id("connection")).to_have_attribute("data-state", "online")
 
     # The document stayed live through the switch: the text typed before it reaches the server and others.
-    other = _open(new_page, "en-US")
-    _sign_in(other, world.owner)
-    _room(other, world)
+    other = open_page(new_page, "en-US")
+    sign_in(other, world.owner)
+    room(other, world)
     expect(other.get_by_test_id("editor")).to_contain_text(draft)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 if TYPE_CHECKING:  # the fixtures' types; conftest is not imported at run time
     from tests.browser.conftest import Api, People, Person
@@ -131,3 +133,115 @@ def test_a_garbled_pain_point_is_refused_with_its_reason_corrected_and_listed(
     theirs.get_by_role("button", name="Withdraw pain point").click()
     mine = lina.get_by_test_id("pain-point").filter(has_text="Chargebacks are not reported")
     expect(mine.get_by_test_id("pain-point-status")).to_have_text("REJECTED", timeout=LIVE_MS)
+
+
+def _hold_submissions(page: Page) -> list[Route]:
+    """Holds each SubmitPainPoint request until the test lets it go (the server still answers it)."""
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        body = route.request.post_data_json
+        if isinstance(body, dict) and body.get("operationName") == "SubmitPainPoint":
+            held.append(route)
+        else:
+            route.fallback()
+
+    page.route("**/graphql", hold)
+    return held
+
+
+def _release(page: Page, held: list[Route]) -> None:
+    deadline = time.monotonic() + 10
+    while not held:
+        assert time.monotonic() < deadline, "no submission was sent"
+        page.wait_for_timeout(50)
+    held.pop().continue_()
+
+
+def test_the_form_says_it_is_preparing_and_keeps_what_was_typed_meanwhile(
+    api: Api,
+    people: People,
+    war_room: Callable[[Person, str], Page],
+    screenshot: Callable[[Page, str], Path],
+) -> None:
+    title = f"Billing pilot {uuid.uuid4().hex[:6]}"
+    case_id = api.create_case(people.alice, title, "Acme Retail", {people.lina: "COMMENTER"})
+    lina = war_room(people.lina, case_id)
+    lina.get_by_role("tab", name="Pain points").click()
+    form = lina.get_by_test_id("pain-point-form")
+    held = _hold_submissions(lina)
+
+    sent = "Invoices cannot be split across cost centres"
+    form.get_by_label("Pain point").fill(sent)
+    form.get_by_label("Product").fill("Billing")
+    form.get_by_role("button", name="Submit pain point").click()
+    preparing = form.get_by_test_id("preparing")
+    expect(preparing).to_be_visible()
+    expect(preparing).to_contain_text("Preparing…")
+    expect(preparing.locator(".spinner")).to_be_visible()
+    expect(form.get_by_role("button", name="Submit pain point")).to_be_disabled()
+    screenshot(lina, "painpoints-preparing")
+    # Typed while the submission is on its way: none of it may be lost when the form resets.
+    form.get_by_label("Pain point").fill(f"{sent}，两家子公司都受影响")
+    form.get_by_label("Tags (comma-separated)").fill("billing, 发票")
+    _release(lina, held)
+    expect(form.get_by_role("status").filter(has_text="Recorded.")).to_have_text(
+        "Recorded. It is in the list below.", timeout=MODEL_MS
+    )
+    expect(preparing).to_be_hidden()
+    expect(form.get_by_label("Pain point")).to_have_value(f"{sent}，两家子公司都受影响")
+    expect(form.get_by_label("Tags (comma-separated)")).to_have_value("billing, 发票")
+    expect(form.get_by_label("Product")).to_have_value("")  # untouched since it was sent
+    expect(lina.get_by_test_id("pain-point").filter(has_text=sent)).to_have_count(1)
+    form.get_by_label("Pain point").fill("")
+    form.get_by_label("Tags (comma-separated)").fill("")
+
+    # A refused text, then a brand-new one in the same form: a new pain point, not attempt 2.
+    form.get_by_label("Pain point").fill(MOJIBAKE)
+    form.get_by_label("Product").fill("Payments")
+    form.get_by_role("button", name="Submit pain point").click()
+    _release(lina, held)
+    expect(lina.get_by_test_id("rejection")).to_contain_text("garbled by an encoding error")
+    mode = form.get_by_test_id("form-mode")
+    expect(mode).to_have_text("This corrects the refused text (attempt 2).")
+    expect(form.get_by_label("Product")).to_be_enabled()
+    expect(form.get_by_label("Product")).to_have_value("Payments")
+    fresh = "发票抬头无法修改，财务只能手工处理"
+    form.get_by_label("Pain point").fill(fresh)
+    expect(mode).to_have_text(
+        "This is a new pain point: the refused text stays under “Your texts to correct”."
+    )
+    expect(form.get_by_role("heading", name="Record a pain point")).to_be_visible()
+    form.get_by_label("Product").fill("Billing")
+    form.get_by_role("button", name="Submit pain point").click()
+    _release(lina, held)
+    expect(form.get_by_role("status").filter(has_text="Recorded.")).to_have_text(
+        "Recorded. It is in the list below."
+    )
+    expect(lina.get_by_test_id("pain-point").filter(has_text=fresh)).to_contain_text("Billing")
+    tickets = lina.get_by_test_id("open-tickets").get_by_test_id("ticket")
+    expect(tickets).to_have_count(1)
+    expect(tickets).to_contain_text(MOJIBAKE)
+    expect(tickets).not_to_contain_text("2 attempts")
+    open_tickets = api.call(people.lina, "MyRectificationTickets", status="OPEN", first=50)
+    mine = [t for t in open_tickets["myRectificationTickets"]["nodes"] if t["caseId"] == case_id]
+    assert [(t["attempts"], t["latestText"] or t["text"]) for t in mine] == [(1, MOJIBAKE)]
+
+    # In Chinese: the same preparing state.
+    lina.locator("[data-testid=language-switch] [data-lang=zh-CN]").click()
+    form = lina.get_by_test_id("pain-point-form")
+    form.get_by_label("痛点描述").fill("客户希望结账时支持微信支付")
+    form.get_by_role("button", name="提交痛点").click()
+    expect(form.get_by_test_id("preparing")).to_contain_text("正在准备…")
+    _release(lina, held)
+    expect(form.get_by_role("status").filter(has_text="已记录")).to_have_text("已记录。可在下方列表中查看。")
+    lina.unroute("**/graphql")
+
+    # The wallet's ledger links the pain point that earned points: the war room opens it.
+    lina.goto("/#/wallet")
+    link = lina.get_by_test_id("ledger").get_by_role("link", name=f"「{title}」中的痛点").first
+    expect(link).to_be_visible(timeout=LIVE_MS)
+    link.click()
+    expect(lina.get_by_role("tab", name="痛点")).to_have_attribute("aria-selected", "true")
+    expect(lina.locator(".pain-point.linked")).to_have_count(1)
+    lina.locator("[data-testid=language-switch] [data-lang=en]").click()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 import uuid
 from collections.abc import Callable, Coroutine
@@ -184,11 +185,15 @@ def test_hr_edits_the_catalogue_rules_and_points_and_reads_the_ranking(
     _open_hr(hr)
 
     catalogue = hr.get_by_test_id("reward-catalogue")
-    catalogue.get_by_label("New reward name").fill(voucher)
-    catalogue.get_by_label("New reward kind").select_option("OTHER")
-    catalogue.get_by_label("New reward cost").fill("30")
-    catalogue.get_by_label("New reward stock").fill("5")
-    catalogue.get_by_role("button", name="Add reward").click()
+    # Each field of the new reward has a visible label (not only a placeholder).
+    new = catalogue.get_by_role("form", name="New reward")
+    new.get_by_label("Name").fill(voucher)
+    new.get_by_label("Kind").select_option("OTHER")
+    new.get_by_label("Cost (points)").fill("30")
+    new.get_by_label("Stock (empty: unlimited)").fill("5")
+    for label in ("Name", "Kind", "Cost (points)", "Stock (empty: unlimited)", "Description (optional)"):
+        expect(new.locator("label").filter(has_text=label)).to_be_visible()
+    new.get_by_role("button", name="Add reward").click()
     expect(catalogue.get_by_role("status")).to_have_text(f"{voucher} is in the catalogue.")
     edit = catalogue.get_by_test_id("reward-edit").filter(has=hr.locator(f'input[value="{voucher}"]'))
     edit.get_by_label("Stock").fill("")
@@ -200,6 +205,8 @@ def test_hr_edits_the_catalogue_rules_and_points_and_reads_the_ranking(
     assert (saved["stock"], saved["active"]) == (None, False)
 
     rule = hr.get_by_test_id("point-rule").filter(has_text="Suggestion resolved")
+    expect(rule).to_contain_text("Someone else resolves a comment thread you started")
+    expect(hr.get_by_test_id("point-rule").filter(has_text="Order won")).to_contain_text("Pain points tab")
     rule.get_by_label("Daily cap for Suggestion resolved").fill("12")
     rule.get_by_label("Monthly cap for Suggestion resolved").fill("90")
     rule.get_by_role("button", name="Save").click()
@@ -233,6 +240,12 @@ def test_hr_edits_the_catalogue_rules_and_points_and_reads_the_ranking(
     ranking.get_by_label("Period length").select_option("quarter")
     expect(ranking.get_by_test_id("ranking-period")).to_contain_text("-Q")
     expect(alice_row).to_contain_text("Version named")
+    # The ranking's points are value points, not a case's activity score: said where they are shown.
+    expect(ranking.get_by_test_id("ranking-scale")).to_contain_text("Value points: the points people earned")
+    expect(ranking.get_by_role("columnheader", name="Value points")).to_be_visible()
+    expect(ranking.locator("abbr.scale-help")).to_have_attribute(
+        "title", re.compile("Not the activity score")
+    )
     screenshot(hr, "hr")
 
 
@@ -333,6 +346,11 @@ def test_hr_sees_a_pair_who_award_each_other_and_the_member_sees_the_debt(
     capped = (
         page.get_by_test_id("ledger").get_by_role("row").filter(has_text="Daily cap of 60 points reached.")
     )
+    expect(capped).to_have_count(0)  # folded under "… entries capped today"
+    folds = page.get_by_test_id("ledger").get_by_test_id("capped-fold")
+    expect(folds.first).to_be_visible()
+    for n in range(folds.count()):
+        folds.nth(n).get_by_role("button").click()
     expect(capped).to_have_count(2)
     expect(page.get_by_test_id("ledger").get_by_role("row").filter(has_text="owed as a debt")).to_have_count(
         1
@@ -348,3 +366,125 @@ def test_hr_sees_a_pair_who_award_each_other_and_the_member_sees_the_debt(
         expect(report.get_by_test_id("anomaly-pair").filter(has_text=colleague.name)).to_have_count(0)
     expect(report.get_by_test_id("anomaly-rule")).to_contain_text("more than 5 times the median")
     screenshot(hr, "hr-anomalies")
+
+
+def _ledger_nodes(api: Api, person: Person) -> list[dict[str, Any]]:
+    nodes: list[dict[str, Any]] = api.call(person, "MyPoints", first=50)["me"]["pointsLedger"]["nodes"]
+    return nodes
+
+
+def test_the_wallet_stays_live_folds_capped_entries_and_links_them(
+    api: Api,
+    people: People,
+    signed_in: Callable[[Person], Page],
+    screenshot: Callable[[Page, str], Path],
+) -> None:
+    suffix = uuid.uuid4().hex[:6]
+    title = f"版本命名 {suffix}"
+    case_id = api.create_case(people.victor, title, "Acme Retail", {})
+    # Five named versions: the daily cap (3 points, 1 each) leaves the last ones at 0 points.
+    snapshots = {
+        f"snapshot:{api.call(people.victor, 'CreateSnapshot', caseId=case_id, label=f'v{n}')['createSnapshot']['id']}"
+        for n in range(5)
+    }
+    deadline = time.monotonic() + 15
+    while not snapshots <= {e["subject"] for e in _ledger_nodes(api, people.victor)}:
+        assert time.monotonic() < deadline, "the five SNAPSHOT_NAMED awards were not written"
+        time.sleep(0.2)
+    nodes = _ledger_nodes(api, people.victor)
+    capped = 0
+    for entry in nodes:  # the newest run of 0-point entries is folded into one row
+        if entry["delta"] != 0 or entry["reversesId"]:
+            break
+        capped += 1
+    assert capped >= 2
+
+    victor = signed_in(people.victor)
+    _open_wallet(victor)
+    ledger = victor.get_by_test_id("ledger")
+    fold = ledger.get_by_test_id("capped-fold")
+    expect(fold).to_have_count(1)
+    expect(fold).to_contain_text(f"{capped} entries capped today (no points)")
+    expect(fold).to_contain_text("Version named")
+    cap_rows = ledger.get_by_role("row").filter(has_text="Daily cap of 3 points reached.")
+    expect(cap_rows).to_have_count(0)  # folded: hidden rows have no role
+    toggle = fold.get_by_role("button")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    toggle.click()
+    expect(cap_rows).to_have_count(capped)
+    expect(fold.get_by_role("button")).to_have_attribute("aria-expanded", "true")
+    fold.get_by_role("button").click()
+    expect(cap_rows).to_have_count(0)
+
+    # A subject links to where it happened.
+    link = ledger.get_by_role("link", name=f"Version in “{title}”").first
+    expect(link).to_have_attribute("href", f"#/cases/{case_id}")
+
+    # How points are earned, rule by rule, and where.
+    earning = victor.get_by_test_id("earning")
+    expect(earning.get_by_test_id("earning-rule")).to_have_count(7)
+    expect(earning.get_by_test_id("earning-rule").filter(has_text="Order won")).to_contain_text(
+        "records an order won in the case's Pain points tab"
+    )
+    expect(earning.get_by_test_id("earning-rule").filter(has_text="Suggestion resolved")).to_contain_text(
+        "resolves a comment thread you started"
+    )
+
+    # The catalogue follows HR without a reload (rewardEvents).
+    tea = f"Tea set 茶具 {suffix}"
+    tea_id = _reward(api, people.hr, tea, "OTHER", 10, 4)
+    row = victor.get_by_test_id("reward").filter(has_text=tea)
+    expect(row).to_contain_text("4 left", timeout=LIVE_MS)
+    api.call(people.hr, "UpdateReward", id=tea_id, input={"cost": 12})
+    expect(row).to_contain_text("12", timeout=LIVE_MS)
+
+    # The "points are held" notice goes once HR decides.
+    api.call(people.hr, "AdjustPoints", userId=api.user_id(people.victor), delta=20, reason=f"Tea {suffix}")
+    expect(victor.get_by_test_id("balance")).not_to_have_text("…")
+    _redeem(victor, tea)
+    held = victor.get_by_role("status").filter(has_text=f"You asked for {tea}")
+    expect(held).to_contain_text("held until HR decides")
+    expect(row).to_contain_text("3 left")
+    redemption = next(
+        r
+        for r in api.call(people.victor, "MyRedemptions", first=20)["redemptions"]["nodes"]
+        if r["reward"]["name"] == tea
+    )
+    api.call(people.hr, "ApproveRedemption", id=redemption["id"])
+    expect(_my_redemption(victor, tea).get_by_test_id("redemption-status")).to_have_text(
+        "Approved", timeout=LIVE_MS
+    )
+    expect(held).to_have_count(0)
+
+    api.call(people.hr, "UpdateReward", id=tea_id, input={"active": False})
+    expect(row).to_have_count(0, timeout=LIVE_MS)
+    screenshot(victor, "wallet-folded")
+
+    # The same wallet in Chinese.
+    victor.locator("[data-testid=language-switch] [data-lang=zh-CN]").click()
+    expect(victor.get_by_role("heading", name="我的积分")).to_be_visible()
+    fold = victor.get_by_test_id("capped-fold")
+    expect(fold).to_contain_text(f"今日有 {capped} 条记录因达到上限未得分")
+    expect(fold).to_contain_text("命名版本")
+    expect(
+        victor.get_by_test_id("ledger").get_by_role("link", name=f"「{title}」中的版本").first
+    ).to_be_visible()
+    expect(victor.get_by_test_id("earning").get_by_role("heading")).to_have_text("如何获得积分")
+    expect(victor.get_by_test_id("earning-rule").filter(has_text="赢单")).to_contain_text("登记赢单")
+    screenshot(victor, "wallet-folded-zh")
+    victor.locator("[data-testid=language-switch] [data-lang=en]").click()
+    expect(victor.get_by_role("heading", name="My wallet")).to_be_visible()
+
+
+def test_relative_times_tick_while_the_page_stays_open(
+    api: Api, people: People, signed_in: Callable[[Person], Page]
+) -> None:
+    api.call(people.hr, "AdjustPoints", userId=api.user_id(people.lina), delta=1, reason="Clock check")
+    lina = signed_in(people.lina)
+    lina.clock.install()
+    lina.reload()
+    _open_wallet(lina)
+    newest = lina.get_by_test_id("ledger").locator("tbody time").first
+    expect(newest).to_have_text(re.compile(r"^(now|\d+ seconds? ago)$"))
+    lina.clock.fast_forward("10:00")
+    expect(newest).to_have_text(re.compile(r"1[01] minutes ago"))

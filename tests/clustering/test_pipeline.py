@@ -8,6 +8,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from server.clustering import ClusteringParams, ClusteringResult, cluster
 from server.clustering.types import Embeddings
+from server.clustering.vote import vote
 from tests.clustering.helpers import CHECKOUT, WELDING, LabelledSet
 
 pytestmark = pytest.mark.model  # loads the bundled sentence-transformers model
@@ -130,6 +131,16 @@ def test_without_outlier_assignment_more_stay_unclustered(
     )
     assert raw.rescued_outliers == 0
     assert len(raw.unclustered) == len(result.unclustered) + result.rescued_outliers
+
+
+def test_the_neighbours_vote_only_from_its_team_size(labelled: LabelledSet, result: ClusteringResult) -> None:
+    # 332 pain points: below `vote_from`, so the default run keeps its refined clusters
+    voted = cluster(
+        labelled.embeddings, labelled.texts, labelled.created_at, params=ClusteringParams(vote_from=0)
+    )
+    expected = vote(labelled.embeddings, result.labels, neighbours=ClusteringParams().vote_neighbours)
+    assert not np.array_equal(expected, result.labels)
+    assert voted.labels.tolist() == expected.tolist()
 
 
 def test_small_and_empty_inputs() -> None:

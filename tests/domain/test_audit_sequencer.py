@@ -146,3 +146,20 @@ async def test_stopping_links_what_was_just_committed(db: Database) -> None:
         await audit.record(session, actor_id=None, action="user.login", subject="last words", data={})
     await sequencer.stop()
     assert await _count(db, AuditEvent.position.is_(None)) == 0
+
+
+async def test_stopping_at_any_point_of_a_pass_links_everything(db: Database) -> None:
+    """A server shut down right after a request stops its sequencer somewhere in the pass for that commit:
+    wherever that is, the pass is not cut off mid-transaction (on SQLite its write lock would outlive it,
+    and the last link would wait it out and fail), and every event ends up linked."""
+    policy = audit.Policy(every=1000, minutes=60)
+    for point in range(60):
+        sequencer = audit.Sequencer(db, KEY, policy, poll_seconds=3600)
+        sequencer.start()
+        async with db.transaction() as session:
+            await audit.record(session, actor_id=None, action="user.login", subject=f"李雷 {point}", data={})
+        for _ in range(point):
+            await asyncio.sleep(0)
+        await sequencer.stop()
+        assert await _count(db, AuditEvent.position.is_(None)) == 0, f"stopped after {point} steps"
+    assert (await _verified(db, policy.every)).events == 60

@@ -92,18 +92,18 @@ def test_a_schema_change_that_breaks_an_operation_fails_codegen(copy: Path) -> N
 
 
 def test_a_field_the_code_reads_but_the_operation_does_not_select_fails_tsc(copy: Path) -> None:
-    # pages/cases.ts shows each case's role from the Cases query.
+    # cases/row.ts shows each case's preview from the Cases query's CaseListFields.
     _edit(
         copy.parent / "graphql" / "operations" / "cases.graphql",
-        "      createdAt\n      myRole\n",
-        "      createdAt\n",
+        "  archivedAt\n  preview\n",
+        "  archivedAt\n",
     )
     generated = _codegen(copy)
     assert generated.returncode == 0, generated.stdout + generated.stderr
     checked = _tsc(copy)
     assert checked.returncode != 0
-    assert "src/pages/cases.ts" in checked.stdout
-    assert "Property 'myRole' does not exist" in checked.stdout
+    assert "src/cases/row.ts" in checked.stdout
+    assert "Property 'preview' does not exist" in checked.stdout
 
 
 def test_a_message_key_that_is_not_in_the_english_messages_fails_tsc(copy: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -112,6 +113,30 @@ async def test_rows_a_dead_process_left_are_taken_once_their_lease_ran_out(
         await dispatcher.settle()
     assert await _rows(db) == []
     assert await _entries(db, ana.id) == 1
+
+
+async def test_a_process_holds_its_rows_for_its_configured_lease(database_url: str, tmp_path: Path) -> None:
+    """WARROOM_OUTBOX_LEASE_SECONDS: how long the rows a process commits stay its own (10 s by default)."""
+    lengths: list[timedelta] = []
+    for extra in ({}, {"WARROOM_OUTBOX_LEASE_SECONDS": "3"}):
+        db = Database.from_settings(
+            Settings.from_env(
+                {"WARROOM_DATABASE_URL": database_url, "WARROOM_DATA_DIR": str(tmp_path), **extra}
+            )
+        )
+        try:
+            async with db.transaction() as session:
+                outbox.event(session, "topic", {"kind": "租约 lease"})
+            async with db.sessions() as session:
+                rows = (
+                    await session.execute(select(OutboxMessage).order_by(OutboxMessage.id.desc()))
+                ).scalars()
+                row = rows.first()
+            assert row is not None
+            lengths.append(row.available_at - row.created_at)
+        finally:
+            await db.dispose()
+    assert lengths == [timedelta(seconds=10), timedelta(seconds=3)]
 
 
 async def test_a_job_running_here_keeps_its_row_until_it_finished(db: Database, settings: Settings) -> None:

@@ -95,7 +95,8 @@ async def test_an_award_whose_server_was_killed_after_the_commit_arrives_once_af
 ) -> None:
     require_postgres()
     db = Database(create_engine(postgres_url))
-    env = {"WARROOM_JOBS": "inprocess"}
+    # The dead server's lease on its rows runs out before the restarted one takes them (10 s by default).
+    env = {"WARROOM_JOBS": "inprocess", "WARROOM_OUTBOX_LEASE_SECONDS": "2"}
     author = await make_user(db, "ana@a.com")
     rd = await make_person(db, "rd@a.com", role=UserRole.RD)
     (pain_point,) = await _pain_points(db, author, await case_with(db, author), 1)
@@ -216,6 +217,13 @@ async def test_awards_queued_while_redis_is_down_arrive_once_it_is_back(
             token = await api.login(rd.email, rd.password)
             for pain_point in pain_points[:5]:
                 await api.data(ADOPT, {"id": pain_point}, token)
+
+            async def first_awarded() -> bool:
+                return await _adopted_awards(db, author.id) == 5
+
+            # This Redis keeps nothing on disk: a job still waiting in its queue would go down with it, so
+            # the first five run before it stops (what is tested is what commits while it is away).
+            await _until(first_awarded, 60, "the first five awards")
             subprocess.run(  # noqa: ASYNC221 - a second's command
                 ["redis-cli", "-p", str(port), "shutdown"], check=False, capture_output=True
             )
@@ -258,7 +266,8 @@ async def test_a_dispatcher_that_dies_mid_batch_neither_loses_nor_repeats_an_eve
     require_redis()
     prefix = f"test-{uuid.uuid4().hex[:8]}"
     env = {"WARROOM_REDIS_URL": REDIS_URL, "WARROOM_REDIS_PREFIX": prefix, "WARROOM_JOBS": "inprocess"}
-    db = Database(create_engine(postgres_url))
+    # This process plays the dying one: the server takes its rows once their lease runs out (10 s by default).
+    db = Database(create_engine(postgres_url), outbox_lease_seconds=2)
     hr = await make_person(db, "hr@a.com", role=UserRole.HR)
     ana = await make_person(db, "ana@a.com")
     server = await ServerProcess.start(postgres_url, tmp_path, env=env)

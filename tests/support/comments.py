@@ -33,6 +33,10 @@ EDIT = f"mutation($c: ID!, $b: String!) {{ editComment(commentId: $c, body: $b) 
 RESOLVE = f"mutation($c: ID!) {{ resolveComment(commentId: $c) {{ {COMMENT_FIELDS} }} }}"
 REOPEN = f"mutation($c: ID!) {{ reopenComment(commentId: $c) {{ {COMMENT_FIELDS} }} }}"
 DELETE = f"mutation($c: ID!) {{ deleteComment(commentId: $c) {{ {COMMENT_FIELDS} }} }}"
+MOVE = (
+    "mutation($c: ID!, $a: CommentAnchorInput!) { moveCommentAnchor(commentId: $c, anchor: $a) "
+    f"{{ {COMMENT_FIELDS} }} }}"
+)
 COMMENT = f"query($id: ID!) {{ comment(id: $id) {{ {COMMENT_FIELDS} }} }}"
 THREADS = (
     "query($id: ID!, $first: Int, $after: String, $all: Boolean) { case(id: $id) { text "

@@ -195,8 +195,9 @@ def error_of(response: httpx.Response) -> dict[str, Any]:
 
 async def events(team: Team, action: str, count: int) -> list[AuditEvent]:
     """The material's audit events of `action`, once there are `count` (a download's end is written after its
-    stream ends, so a client that stops reading may get there first)."""
-    for _ in range(200):
+    stream ends, so a client that stops reading may get there first; waits up to 30 s, as a loaded CI machine
+    may need)."""
+    for _ in range(600):
         async with team.live.db.sessions() as session:
             rows = (
                 await session.scalars(

@@ -9,146 +9,20 @@ from typing import Any
 
 from server.domain.comments.mentions import mention_markup
 from server.infra.ids import new_id
-from server.models import User, UserRole
-from tests.support.live import Member
+from tests.support import operation_inputs as inputs
+from tests.support.operation_inputs import Variables
 from tests.support.operation_world import (
     ADJUST,
-    RESOLVE_COMMENT,
     World,
-    access_request,
     add_comment,
-    live_grant,
-    notification,
-    pending_adjustment,
-    pending_order,
-    redemption,
     snapshot,
-    team_legal,
 )
-from tests.support.people import PASSWORD, make_person
+from tests.support.people import PASSWORD
 
-Variables = dict[str, Any]
 PAIN_POINT_OPERATIONS = "tests/api/test_painpoint_operations.py"
 CLUSTER_EVENTS = "tests/api/test_cluster_events.py"
-
-
-async def _fresh_login(world: World) -> Variables:
-    person = await make_person(world.live.db, f"{uuid.uuid4().hex[:8]}@a.com")
-    return {"email": person.email, "password": person.password}
-
-
-async def _fresh_token(world: World) -> str:
-    return (await world.live.member()).token
-
-
-async def _team_admin(world: World) -> str:
-    """A fresh admin of team A (the world's people), signed in."""
-    return (await world.live.member(f"admin-{uuid.uuid4().hex[:8]}@a.com", role=UserRole.ADMIN)).token
-
-
-async def _authorization(world: World) -> Variables:
-    return {"requestId": await access_request(world), "evidence": "客户邮件 2026-12-01 (customer's e-mail)"}
-
-
-async def _approval(world: World) -> Variables:
-    return {"requestId": await access_request(world), "hours": 48, "downloads": 2}
-
-
-async def _legal_token(world: World) -> str:
-    return (await team_legal(world)).token
-
-
-async def _rejection(world: World) -> Variables:
-    return {"requestId": await access_request(world), "reason": "客户未同意 (no consent)"}
-
-
-async def _revocation(world: World) -> Variables:
-    return {"grantId": await live_grant(world)}
-
-
-async def _teammate(world: World) -> Variables:
-    """A fresh person of team A for an admin to act on (the world's own people stay as they are)."""
-    return {"userId": (await world.live.member(f"{uuid.uuid4().hex[:8]}@a.com")).person.id}
-
-
-async def _deactivated(world: World) -> Variables:
-    variables = await _teammate(world)
-    async with world.live.db.transaction() as session:
-        user = await session.get_one(User, variables["userId"])
-        user.active = False
-    return variables
-
-
-async def _new_role(world: World) -> Variables:
-    return {**await _teammate(world), "role": "RD"}
-
-
-async def _redeemable(world: World) -> Variables:
-    await world.live.gql.data(ADJUST, {"u": world.editor.person.id, "d": 10}, world.hr.token)
-    return {"rewardId": world.reward_id, "idempotencyKey": new_id()}
-
-
-async def _own_redemption(world: World) -> Variables:
-    return {"id": await redemption(world.live, world.hr, world.editor, world.reward_id)}
-
-
-async def _requested(world: World, reason: str | None = None) -> Variables:
-    redemption_id = await redemption(world.live, world.hr, world.editor, world.reward_id)
-    return {"id": redemption_id} if reason is None else {"id": redemption_id, "reason": reason}
-
-
-async def _approved(world: World) -> Variables:
-    return {"id": await redemption(world.live, world.hr, world.editor, world.reward_id, approved=True)}
-
-
-async def _pending_order(world: World, reason: str | None = None) -> Variables:
-    order_id = await pending_order(world.live, world.owner, world.case_id)
-    return {"orderId": order_id} if reason is None else {"orderId": order_id, "reason": reason}
-
-
-async def _pending_adjustment(world: World) -> Variables:
-    """Requested by a second HR person of team A, so `world.hr` may approve it."""
-    person = await make_person(world.live.db, f"hr2-{uuid.uuid4().hex[:8]}@a.com", role=UserRole.HR)
-    second = Member(person, await world.live.gql.login(person.email, person.password))
-    return {"requestId": await pending_adjustment(world.live, second, world.editor)}
-
-
-async def _own_pending_adjustment(world: World) -> Variables:
-    """Requested by `world.hr`, who may withdraw (reject) it."""
-    request_id = await pending_adjustment(world.live, world.hr, world.editor)
-    return {"requestId": request_id, "reason": "金额填错了"}
-
-
-async def _comment_id(world: World) -> Variables:
-    return {"id": await add_comment(world.live, world.owner, world.case_id)}
-
-
-async def _thread(world: World) -> Variables:
-    return {"commentId": await add_comment(world.live, world.owner, world.case_id)}
-
-
-async def _resolved(world: World) -> Variables:
-    thread = await add_comment(world.live, world.owner, world.case_id)
-    await world.live.gql.data(RESOLVE_COMMENT, {"c": thread}, world.owner.token)
-    return {"commentId": thread}
-
-
-async def _reply(world: World) -> Variables:
-    return {
-        "commentId": await add_comment(world.live, world.owner, world.case_id),
-        "body": "Yes, since Monday.",
-    }
-
-
-async def _edit(world: World) -> Variables:
-    return {
-        "commentId": await add_comment(world.live, world.owner, world.case_id),
-        "body": "Which gateway, exactly?",
-    }
-
-
-async def _unread(world: World) -> Variables:
-    return {"ids": [await notification(world.live, world.editor, world.owner, world.case_id)]}
+PROPOSAL_OPERATIONS = "tests/api/test_proposal_operations.py"
+KNOWLEDGE_OPERATIONS = "tests/api/test_knowledge_operations.py"
 
 
 @dataclass(frozen=True)
@@ -167,30 +41,41 @@ class Fixture:
 
 FIXTURES: dict[str, Fixture] = {
     # auth.graphql
-    "Login": Fixture(_fresh_login, anonymous=True),
-    "Logout": Fixture(lambda _w: {}, token=_fresh_token),
+    "Login": Fixture(inputs.fresh_login, anonymous=True),
+    "Logout": Fixture(lambda _w: {}, token=inputs.fresh_token),
     "Me": Fixture(lambda _w: {}),
     "DemoLogins": Fixture(lambda _w: {}, anonymous=True),
     # audit.graphql
-    "AuditVerification": Fixture(lambda _w: {}, token=_team_admin),
+    "AuditVerification": Fixture(lambda _w: {}, token=inputs.team_admin),
     # accounts.graphql
     "ChangePassword": Fixture(
-        lambda _w: {"current": PASSWORD, "new": "a new passphrase 新密码"}, token=_fresh_token
+        lambda _w: {"current": PASSWORD, "new": "a new passphrase 新密码"}, token=inputs.fresh_token
     ),
-    "SignOutEverywhere": Fixture(lambda _w: {}, token=_fresh_token),
+    "SignOutEverywhere": Fixture(lambda _w: {}, token=inputs.fresh_token),
     "DeactivateUser": Fixture(
-        _teammate, foreign=lambda w: [{"userId": w.outsider.person.id}], token=_team_admin
+        inputs.teammate, foreign=lambda w: [{"userId": w.outsider.person.id}], token=inputs.team_admin
     ),
     "ReactivateUser": Fixture(
-        _deactivated, foreign=lambda w: [{"userId": w.outsider.person.id}], token=_team_admin
+        inputs.deactivated, foreign=lambda w: [{"userId": w.outsider.person.id}], token=inputs.team_admin
     ),
     "SetUserRole": Fixture(
-        _new_role,
+        inputs.new_role,
         foreign=lambda w: [{"userId": w.outsider.person.id}],
-        token=_team_admin,
+        token=inputs.team_admin,
     ),
     # cases.graphql
-    "Cases": Fixture(lambda _w: {"first": 10}),
+    "Cases": Fixture(
+        lambda _w: {
+            "first": 10,
+            "query": "案例 case",
+            "customer": "Contoso",
+            "myRole": "OWNER",
+            "archived": None,
+        }
+    ),
+    "CaseCustomers": Fixture(lambda _w: {}),
+    "ArchiveCase": Fixture(inputs.own_case, foreign=lambda w: [{"caseId": w.foreign_case_id}]),
+    "UnarchiveCase": Fixture(inputs.archived_case, foreign=lambda w: [{"caseId": w.foreign_case_id}]),
     "Case": Fixture(lambda w: {"id": w.case_id}, foreign=lambda w: [{"id": w.foreign_case_id}]),
     "CreateCase": Fixture(lambda _w: {"input": {"title": "Renewal risk", "customer": "Contoso"}}),
     "AddCaseMember": Fixture(
@@ -233,16 +118,23 @@ FIXTURES: dict[str, Fixture] = {
         token=lambda w: w.viewer.token,
     ),
     "RecordCustomerAuthorization": Fixture(
-        _authorization,
+        inputs.authorization,
         foreign=lambda w: [{"requestId": w.foreign_access_request_id}],
     ),
     "ApproveMaterialAccess": Fixture(
-        _approval, foreign=lambda w: [{"requestId": w.foreign_access_request_id}], token=_legal_token
+        inputs.approval,
+        foreign=lambda w: [{"requestId": w.foreign_access_request_id}],
+        token=inputs.legal_token,
     ),
     "RejectMaterialAccess": Fixture(
-        _rejection, foreign=lambda w: [{"requestId": w.foreign_access_request_id}]
+        inputs.rejection, foreign=lambda w: [{"requestId": w.foreign_access_request_id}]
     ),
-    "RevokeMaterialAccess": Fixture(_revocation, foreign=lambda w: [{"grantId": w.foreign_grant_id}]),
+    "RevokeMaterialAccess": Fixture(inputs.revocation, foreign=lambda w: [{"grantId": w.foreign_grant_id}]),
+    "MaterialDownloadLink": Fixture(
+        inputs.granted_material,
+        foreign=lambda w: [{"materialId": w.foreign_material_id}],
+        token=lambda w: w.editor.token,
+    ),
     "CreateSnapshot": Fixture(
         lambda w: {"caseId": w.case_id, "label": "Before the customer call"},
         foreign=lambda w: [{"caseId": w.foreign_case_id}],
@@ -258,16 +150,29 @@ FIXTURES: dict[str, Fixture] = {
     "Rewards": Fixture(lambda _w: {"first": 10}),
     "Reward": Fixture(lambda w: {"id": w.reward_id}, foreign=lambda w: [{"id": w.foreign_reward_id}]),
     "RedeemReward": Fixture(
-        _redeemable, foreign=lambda w: [{"rewardId": w.foreign_reward_id}], token=lambda w: w.editor.token
+        inputs.redeemable,
+        foreign=lambda w: [{"rewardId": w.foreign_reward_id}],
+        token=lambda w: w.editor.token,
     ),
     "MyRedemptions": Fixture(lambda _w: {"first": 10}, token=lambda w: w.editor.token),
     "Redemption": Fixture(
-        _own_redemption, foreign=lambda w: [{"id": w.foreign_redemption_id}], token=lambda w: w.editor.token
+        inputs.own_redemption,
+        foreign=lambda w: [{"id": w.foreign_redemption_id}],
+        token=lambda w: w.editor.token,
     ),
     "PointsEvents": Fixture(
         lambda _w: {},
         token=lambda w: w.viewer.token,
         trigger=lambda w: w.live.gql.data(ADJUST, {"u": w.viewer.person.id, "d": 5}, w.hr.token),
+    ),
+    "RewardEvents": Fixture(
+        lambda _w: {},
+        token=lambda w: w.viewer.token,
+        trigger=lambda w: w.live.gql.data(
+            "mutation($id: ID!) { updateReward(id: $id, input: { cost: 13 }) { id } }",
+            {"id": w.reward_id},
+            w.hr.token,
+        ),
     ),
     # points.graphql: HR
     "UpdatePointRule": Fixture(
@@ -292,15 +197,15 @@ FIXTURES: dict[str, Fixture] = {
     ),
     "RedemptionQueue": Fixture(lambda _w: {"first": 20}, token=lambda w: w.hr.token),
     "ApproveRedemption": Fixture(
-        _requested, foreign=lambda w: [{"id": w.foreign_redemption_id}], token=lambda w: w.hr.token
+        inputs.requested, foreign=lambda w: [{"id": w.foreign_redemption_id}], token=lambda w: w.hr.token
     ),
     "RejectRedemption": Fixture(
-        lambda w: _requested(w, reason="Out of budget this quarter"),
+        lambda w: inputs.requested(w, reason="Out of budget this quarter"),
         foreign=lambda w: [{"id": w.foreign_redemption_id}],
         token=lambda w: w.hr.token,
     ),
     "FulfilRedemption": Fixture(
-        _approved, foreign=lambda w: [{"id": w.foreign_redemption_id}], token=lambda w: w.hr.token
+        inputs.approved, foreign=lambda w: [{"id": w.foreign_redemption_id}], token=lambda w: w.hr.token
     ),
     "ContributionRanking": Fixture(
         lambda _w: {"period": "2026"},
@@ -320,21 +225,23 @@ FIXTURES: dict[str, Fixture] = {
     # approvals.graphql
     "PendingOrders": Fixture(lambda _w: {"first": 20}, token=lambda w: w.hr.token),
     "ApproveOrder": Fixture(
-        _pending_order, foreign=lambda w: [{"orderId": w.foreign_order_id}], token=lambda w: w.hr.token
+        inputs.pending_order_variables,
+        foreign=lambda w: [{"orderId": w.foreign_order_id}],
+        token=lambda w: w.hr.token,
     ),
     "RejectOrder": Fixture(
-        lambda w: _pending_order(w, reason="订单号查不到"),
+        lambda w: inputs.pending_order_variables(w, reason="订单号查不到"),
         foreign=lambda w: [{"orderId": w.foreign_order_id}],
         token=lambda w: w.hr.token,
     ),
     "PendingAdjustments": Fixture(lambda _w: {"first": 20}, token=lambda w: w.hr.token),
     "ApproveAdjustment": Fixture(
-        _pending_adjustment,
+        inputs.pending_adjustment_variables,
         foreign=lambda w: [{"requestId": w.foreign_adjustment_id}],
         token=lambda w: w.hr.token,
     ),
     "RejectAdjustment": Fixture(
-        _own_pending_adjustment,
+        inputs.own_pending_adjustment,
         foreign=lambda w: [{"requestId": w.foreign_adjustment_id}],
         token=lambda w: w.hr.token,
     ),
@@ -342,18 +249,24 @@ FIXTURES: dict[str, Fixture] = {
     "CaseComments": Fixture(
         lambda w: {"caseId": w.case_id, "first": 20}, foreign=lambda w: [{"caseId": w.foreign_case_id}]
     ),
-    "Comment": Fixture(_comment_id, foreign=lambda w: [{"id": w.foreign_comment_id}]),
+    "Comment": Fixture(inputs.comment_id, foreign=lambda w: [{"id": w.foreign_comment_id}]),
     "AddComment": Fixture(
         lambda w: {"input": {"caseId": w.case_id, "body": "Which gateway?", "range": {"start": 0, "end": 8}}},
         foreign=lambda w: [
             {"input": {"caseId": w.foreign_case_id, "body": "x", "range": {"start": 0, "end": 3}}}
         ],
     ),
-    "ReplyToComment": Fixture(_reply, foreign=lambda w: [{"commentId": w.foreign_comment_id}]),
-    "EditComment": Fixture(_edit, foreign=lambda w: [{"commentId": w.foreign_comment_id}]),
-    "ResolveComment": Fixture(_thread, foreign=lambda w: [{"commentId": w.foreign_comment_id}]),
-    "ReopenComment": Fixture(_resolved, foreign=lambda w: [{"commentId": w.foreign_comment_id}]),
-    "DeleteComment": Fixture(_thread, foreign=lambda w: [{"commentId": w.foreign_comment_id}]),
+    "ReplyToComment": Fixture(inputs.reply, foreign=lambda w: [{"commentId": w.foreign_comment_id}]),
+    "EditComment": Fixture(inputs.edit, foreign=lambda w: [{"commentId": w.foreign_comment_id}]),
+    "ResolveComment": Fixture(inputs.thread, foreign=lambda w: [{"commentId": w.foreign_comment_id}]),
+    "ReopenComment": Fixture(inputs.resolved, foreign=lambda w: [{"commentId": w.foreign_comment_id}]),
+    "DeleteComment": Fixture(inputs.thread, foreign=lambda w: [{"commentId": w.foreign_comment_id}]),
+    # Needs a paragraph split in a live document first: tests/api/test_comments.py makes one.
+    "MoveCommentAnchor": Fixture(
+        inputs.moved_anchor,
+        foreign=lambda w: [{"commentId": w.foreign_comment_id}],
+        executed_in="tests/api/test_comments.py",
+    ),
     "CommentEvents": Fixture(
         lambda w: {"caseId": w.case_id},
         foreign=lambda w: [{"caseId": w.foreign_case_id}],
@@ -362,7 +275,7 @@ FIXTURES: dict[str, Fixture] = {
     ),
     # notifications.graphql
     "Notifications": Fixture(lambda _w: {"first": 20}),
-    "MarkNotificationsRead": Fixture(_unread, foreign=lambda w: [{"ids": [w.foreign_notification_id]}]),
+    "MarkNotificationsRead": Fixture(inputs.unread, foreign=lambda w: [{"ids": [w.foreign_notification_id]}]),
     "MarkAllNotificationsRead": Fixture(lambda _w: {}),
     "NotificationEvents": Fixture(
         lambda _w: {},
@@ -435,6 +348,58 @@ FIXTURES: dict[str, Fixture] = {
         executed_in=PAIN_POINT_OPERATIONS,
     ),
     "ClusterEvents": Fixture(lambda _w: {}, token=lambda w: w.rd.token, executed_in=CLUSTER_EVENTS),
+    # proposals.graphql
+    "AdoptCluster": Fixture(
+        lambda _w: {"id": new_id(), "note": "Q3 路线图"},
+        foreign=lambda w: [{"id": w.foreign_cluster_id}],
+        token=lambda w: w.rd.token,
+        executed_in=PROPOSAL_OPERATIONS,
+    ),
+    "RequirementProposals": Fixture(lambda _w: {"status": "OPEN"}, token=lambda w: w.rd.token),
+    "RequirementProposal": Fixture(
+        lambda _w: {"id": new_id()},
+        foreign=lambda w: [{"id": w.foreign_proposal_id}],
+        token=lambda w: w.rd.token,
+        executed_in=PROPOSAL_OPERATIONS,
+    ),
+    "UpdateRequirementProposal": Fixture(
+        lambda _w: {"id": new_id(), "input": {"status": "ACCEPTED"}},
+        foreign=lambda w: [{"id": w.foreign_proposal_id}],
+        token=lambda w: w.rd.token,
+        executed_in=PROPOSAL_OPERATIONS,
+    ),
+    # cluster_corrections.graphql
+    "ClusterCorrectionHistory": Fixture(
+        lambda _w: {"id": new_id()},
+        foreign=lambda w: [{"id": w.foreign_cluster_id}],
+        token=lambda w: w.rd.token,
+        executed_in=PROPOSAL_OPERATIONS,
+    ),
+    "ClusterChoices": Fixture(lambda _w: {}, token=lambda w: w.rd.token),
+    "MovePainPoint": Fixture(
+        lambda _w: {"id": new_id(), "toClusterId": new_id()},
+        foreign=lambda w: [{"id": w.foreign_pain_point_id}, {"toClusterId": w.foreign_cluster_id}],
+        token=lambda w: w.rd.token,
+        executed_in=PROPOSAL_OPERATIONS,
+    ),
+    "UnclusterPainPoint": Fixture(
+        lambda _w: {"id": new_id()},
+        foreign=lambda w: [{"id": w.foreign_pain_point_id}],
+        token=lambda w: w.rd.token,
+        executed_in=PROPOSAL_OPERATIONS,
+    ),
+    "RenameCluster": Fixture(
+        lambda _w: {"id": new_id(), "label": "结账失败 Checkout"},
+        foreign=lambda w: [{"id": w.foreign_cluster_id}],
+        token=lambda w: w.rd.token,
+        executed_in=PROPOSAL_OPERATIONS,
+    ),
+    "UndoClusterCorrection": Fixture(
+        lambda _w: {"id": new_id()},
+        foreign=lambda w: [{"id": w.foreign_correction_id}],
+        token=lambda w: w.rd.token,
+        executed_in=PROPOSAL_OPERATIONS,
+    ),
     "PainPointEvents": Fixture(
         lambda w: {"caseId": w.case_id},
         foreign=lambda w: [{"caseId": w.foreign_case_id}],
@@ -453,5 +418,64 @@ FIXTURES: dict[str, Fixture] = {
         foreign=lambda w: [{"caseId": w.foreign_case_id}],
         token=lambda w: w.viewer.token,
         trigger=lambda w: snapshot(w.live, w.owner.token, w.case_id, "Triggered"),
+    ),
+    # access.graphql
+    "TeamRegions": Fixture(lambda _w: {}),
+    "SetTeamRegions": Fixture(lambda _w: {"regions": inputs.REGIONS}, token=inputs.team_admin),
+    "AccessPeople": Fixture(lambda _w: {"first": 10}, token=inputs.team_admin),
+    "SetUserRegions": Fixture(
+        inputs.user_regions, foreign=lambda w: [{"userId": w.outsider.person.id}], token=inputs.team_admin
+    ),
+    "VisibilityPolicies": Fixture(lambda _w: {}, token=inputs.team_admin),
+    "CreateVisibilityPolicy": Fixture(
+        inputs.new_policy,
+        foreign=lambda w: [{"input": inputs.policy_input(w.outsider.person.id)}],
+        token=inputs.team_admin,
+    ),
+    "UpdateVisibilityPolicy": Fixture(
+        inputs.policy,
+        foreign=lambda w: [{"id": w.foreign_policy_id}, {"input": inputs.policy_input(w.outsider.person.id)}],
+        token=inputs.team_admin,
+    ),
+    "DeleteVisibilityPolicy": Fixture(
+        inputs.policy, foreign=lambda w: [{"id": w.foreign_policy_id}], token=inputs.team_admin
+    ),
+    "MyAccess": Fixture(lambda _w: {}),
+    "EffectiveAccess": Fixture(
+        lambda w: {"userId": w.editor.person.id},
+        foreign=lambda w: [{"userId": w.outsider.person.id}],
+        token=inputs.team_admin,
+    ),
+    "UpdateCase": Fixture(inputs.case_in_region, foreign=lambda w: [{"id": w.foreign_case_id}]),
+    # knowledge.graphql: a published case version is heavy setup, run in the test named; team B's TEAM asset
+    # answers NOT_FOUND here
+    "PreviewKnowledgeAsset": Fixture(lambda _w: {}, executed_in=KNOWLEDGE_OPERATIONS),
+    "PublishKnowledgeAsset": Fixture(lambda _w: {}, executed_in=KNOWLEDGE_OPERATIONS),
+    "KnowledgeAssets": Fixture(lambda _w: {}, executed_in=KNOWLEDGE_OPERATIONS),
+    "ClusterKnowledgeAssets": Fixture(
+        lambda _w: {"id": new_id()},
+        foreign=lambda w: [{"id": w.foreign_cluster_id}],
+        token=lambda w: w.rd.token,
+        executed_in="tests/api/test_knowledge_clusters.py",
+    ),
+    "SimilarKnowledgeAssets": Fixture(lambda _w: {}, executed_in=KNOWLEDGE_OPERATIONS),
+    "KnowledgeAsset": Fixture(
+        lambda _w: {}, foreign=lambda w: [{"id": w.foreign_asset_id}], executed_in=KNOWLEDGE_OPERATIONS
+    ),
+    "KnowledgeAssetDiff": Fixture(
+        lambda _w: {"fromVersion": 1},
+        foreign=lambda w: [{"assetId": w.foreign_asset_id}],
+        executed_in=KNOWLEDGE_OPERATIONS,
+    ),
+    "SubscribeToKnowledgeAsset": Fixture(
+        lambda _w: {}, foreign=lambda w: [{"id": w.foreign_asset_id}], executed_in=KNOWLEDGE_OPERATIONS
+    ),
+    "UnsubscribeFromKnowledgeAsset": Fixture(
+        lambda _w: {}, foreign=lambda w: [{"id": w.foreign_asset_id}], executed_in=KNOWLEDGE_OPERATIONS
+    ),
+    "CreateCaseFromKnowledgeAsset": Fixture(
+        lambda _w: {"input": {"title": "T", "customer": "C"}},
+        foreign=lambda w: [{"assetId": w.foreign_asset_id}],
+        executed_in=KNOWLEDGE_OPERATIONS,
     ),
 }

@@ -6,7 +6,17 @@ from dataclasses import dataclass
 
 from server.domain.comments.mentions import mention_markup
 from server.infra.ids import new_id
-from server.models import Cluster, ClusterRun, Job, PainPoint, RectificationTicket, User, UserRole
+from server.models import (
+    Cluster,
+    ClusterCorrection,
+    ClusterRun,
+    Job,
+    PainPoint,
+    RectificationTicket,
+    RequirementProposal,
+    User,
+    UserRole,
+)
 from tests.support import materials
 from tests.support.documents import write
 from tests.support.live import Live, Member
@@ -47,6 +57,10 @@ class World:
     foreign_material_id: str = ""
     foreign_access_request_id: str = ""
     foreign_grant_id: str = ""
+    foreign_proposal_id: str = ""
+    foreign_correction_id: str = ""
+    foreign_policy_id: str = ""
+    foreign_asset_id: str = ""
 
 
 CREATE = "mutation($c: ID!, $l: String!) { createSnapshot(caseId: $c, label: $l) { id } }"
@@ -193,9 +207,47 @@ async def build_world(live: Live) -> World:
         )
     )["requestMaterialAccess"]["id"]
     world.foreign_grant_id = await foreign_grant(world)
+    world.foreign_proposal_id, world.foreign_correction_id = await _team_b_proposal(world)
+    world.foreign_policy_id = await _team_b_policy(world)
+    draft = {"caseId": foreign_case_id, "snapshotId": foreign_snapshot_id, "title": "Their playbook"}
+    published = await live.gql.data(PUBLISH_ASSET, {"i": draft}, outsider.token)
+    world.foreign_asset_id = published["publishKnowledgeAsset"]["id"]
     return world
 
 
+CREATE_POLICY = "mutation($i: VisibilityPolicyInput!) { createVisibilityPolicy(input: $i) { id } }"
+
+
+async def _team_b_policy(world: World) -> str:
+    """Team B's visibility policy (for its own member), made by its admin."""
+    admin = await world.live.member(f"admin-{uuid.uuid4().hex[:8]}@b.com", team="Team B", role=UserRole.ADMIN)
+    policy = {
+        "name": "Theirs",
+        "appliesTo": {"userIds": [world.outsider.person.id]},
+        "scope": "TEAM_CASES",
+        "caseAccess": "NONE",
+        "views": ["COMMENTS"],
+    }
+    data = await world.live.gql.data(CREATE_POLICY, {"i": policy}, admin.token)
+    policy_id: str = data["createVisibilityPolicy"]["id"]
+    return policy_id
+
+
+async def _team_b_proposal(world: World) -> tuple[str, str]:
+    """Team B's requirement proposal and correction of its cluster, stored directly (adopting and correcting
+    need a real run: tests/api/test_proposal_operations.py)."""
+    team_id, author = world.foreign_team_id, world.outsider.person.id
+    async with world.live.db.transaction() as session:
+        proposal = RequirementProposal(team_id=team_id, cluster_id=world.foreign_cluster_id, run_id=new_id(),
+                                       title="theirs", problem_statement="theirs", evidence={}, adopted_by=author)  # fmt: skip
+        correction = ClusterCorrection(team_id=team_id, kind="rename", cluster_id=world.foreign_cluster_id,
+                                       data={"label": "theirs", "members": []}, created_by=author)  # fmt: skip
+        session.add_all([proposal, correction])
+        await session.flush()
+        return proposal.id, correction.id
+
+
+PUBLISH_ASSET = "mutation($i: PublishKnowledgeAssetInput!) { publishKnowledgeAsset(input: $i) { id } }"
 REQUEST_ACCESS = "mutation($m: ID!, $r: String!) { requestMaterialAccess(materialId: $m, reason: $r) { id } }"
 AUTHORIZE_ACCESS = (
     'mutation($r: ID!) { recordCustomerAuthorization(requestId: $r, evidence: "邮件 2026-12-01") { id } }'

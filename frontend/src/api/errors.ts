@@ -25,7 +25,7 @@ export type ErrorCode =
   | "SERVER";
 
 /** Where an error is shown, when the code's message can say more there (errors.<context>.<CODE>). */
-export type ErrorContext = "signin" | "account" | "redeem" | "approval";
+export type ErrorContext = "signin" | "account" | "redeem" | "approval" | "regions";
 
 export type ErrorDetails = Record<string, string | number>;
 
@@ -45,7 +45,7 @@ export class ApiError extends Error {
 
 interface WireError {
   message?: unknown;
-  extensions?: { code?: unknown; retryAfter?: unknown } | null;
+  extensions?: { code?: unknown; retryAfter?: unknown; missing?: unknown } | null;
 }
 
 function sentence(text: string): string {
@@ -62,8 +62,13 @@ export function fromGraphQLErrors(errors: readonly WireError[]): ApiError {
     .filter((m) => m !== "");
   const code = errors.map((e) => e.extensions?.code).find((c) => typeof c === "string");
   const retryAfter = errors.map((e) => e.extensions?.retryAfter).find((s) => typeof s === "number");
+  // NO_GRANT names what is missing (GRANT_REVOKED, DOWNLOADS_USED_UP, ...): the first says why.
+  const missing = errors.map((e) => e.extensions?.missing).find((m) => Array.isArray(m) && typeof m[0] === "string") as string[] | undefined;
   const unique = [...new Set(messages)];
-  return new ApiError(typeof code === "string" ? code : "SERVER", unique.join(" "), typeof retryAfter === "number" ? { retryAfter } : {});
+  const details: ErrorDetails = {};
+  if (typeof retryAfter === "number") details.retryAfter = retryAfter;
+  if (missing) details.missing = missing[0];
+  return new ApiError(typeof code === "string" ? code : "SERVER", unique.join(" "), details);
 }
 
 /**

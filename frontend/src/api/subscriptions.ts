@@ -11,6 +11,11 @@ const CLOSE_UNAUTHORIZED = 4401;
 
 let client: Client | null = null;
 
+/** The socket's state as graphql-ws reports it: `connected` after each (re)connection's acknowledgement. */
+export type ConnectionState = "connected" | "closed";
+const connectionListeners = new Set<(state: ConnectionState) => void>();
+let connectionState: ConnectionState = "closed";
+
 function socketUrl(): string {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
   return `${scheme}//${location.host}/graphql`;
@@ -25,13 +30,34 @@ function getClient(): Client {
       retryAttempts: Infinity,
       shouldRetry: (event) => !(isCloseEvent(event) && event.code === CLOSE_UNAUTHORIZED),
       on: {
+        connected: () => emitConnection("connected"),
         closed: (event) => {
+          emitConnection("closed");
           if (isCloseEvent(event) && event.code === CLOSE_UNAUTHORIZED) notifyUnauthenticated();
         },
       },
     });
   }
   return client;
+}
+
+function emitConnection(state: ConnectionState): void {
+  connectionState = state;
+  for (const listener of [...connectionListeners]) listener(state);
+}
+
+/**
+ * Calls `listener` each time the socket is (re)connected or closed; returns a function that stops. Events
+ * sent while the socket was down are lost: whoever keeps a state from them reads it again on `connected`.
+ */
+export function onConnection(listener: (state: ConnectionState) => void): () => void {
+  connectionListeners.add(listener);
+  return () => connectionListeners.delete(listener);
+}
+
+/** Whether the socket is connected (acknowledged) now. */
+export function isConnected(): boolean {
+  return client !== null && connectionState === "connected";
 }
 
 function isCloseEvent(value: unknown): value is CloseEvent {
@@ -41,6 +67,8 @@ function isCloseEvent(value: unknown): value is CloseEvent {
 export interface SubscriptionHandlers<T> {
   next: (data: T) => void;
   error?: (message: string) => void;
+  /** The stream ended (the server completed it, or the client was reset). */
+  complete?: () => void;
 }
 
 /** Subscribes to the operation; returns a function that unsubscribes. */
@@ -57,7 +85,7 @@ export function subscribe<TResult, TVariables>(
     error: (error) => {
       handlers.error?.(errorMessage(Array.isArray(error) ? fromGraphQLErrors(error) : new ApiError("LIVE_LOST")));
     },
-    complete: () => undefined,
+    complete: () => handlers.complete?.(),
   });
 }
 
@@ -65,4 +93,5 @@ export function subscribe<TResult, TVariables>(
 export function resetSubscriptions(): void {
   void client?.dispose();
   client = null;
+  connectionState = "closed";
 }

@@ -2,10 +2,10 @@
 // graphql/operations (src/api/generated/graphql.ts, `npm run codegen`).
 
 import type {
+  CaseListFieldsFragment,
   CaseMemberFieldsFragment,
   CaseQuery,
   CaseRole,
-  CasesQuery,
   DemoLoginsQuery,
   UserFieldsFragment,
 } from "./generated/graphql";
@@ -15,7 +15,7 @@ export type { CaseRole, UserRole } from "./generated/graphql";
 export const CASE_ROLES: readonly CaseRole[] = ["OWNER", "EDITOR", "COMMENTER", "VIEWER"];
 
 export type User = UserFieldsFragment;
-export type CaseSummary = CasesQuery["cases"]["nodes"][number];
+export type CaseSummary = CaseListFieldsFragment;
 export type CaseMember = CaseMemberFieldsFragment;
 export type CaseDetail = CaseQuery["case"];
 export type DemoLogin = DemoLoginsQuery["demoLogins"][number];

@@ -1,24 +1,40 @@
-// One cluster opened: its keywords with their weights, trend, and every member a page at a time.
+// One cluster opened: its keywords with their weights, trend, and every member a page at a time; for R&D
+// and admins also renaming it, adopting it as a requirement proposal, and its correction history.
 
 import { request } from "../api/client";
-import { PainPointClusterDocument } from "../api/generated/graphql";
+import { ClusterKnowledgeAssetsDocument, PainPointClusterDocument, RenameClusterDocument } from "../api/generated/graphql";
 import { errorMessage } from "../api/errors";
 import type { ClusterDetail, ClusterFilter } from "../painpoints/types";
 import { t } from "../i18n";
 import { formatNames, formatNumber } from "../i18n/format";
 import { h, replaceChildren } from "../ui/dom";
+import { formDialog } from "../ui/form-dialog";
+import { assetCard } from "../knowledge/card";
+import { adoptClusterControl } from "./adopt-cluster";
+import { correctionHistory } from "./corrections";
+import { moveControl } from "./move";
 import { pagedPainPoints } from "./members";
 import { sparkline } from "./sparkline";
 
 const PAGE_SIZE = 10;
 
-export function clusterDetail(id: string, filter: ClusterFilter, canAdopt: boolean, onBack: () => void): HTMLElement {
+/** `canShape`: the person may correct and adopt the cluster (R&D, admins). */
+export function clusterDetail(id: string, filter: ClusterFilter, canAdopt: boolean, canShape: boolean, onBack: () => void): HTMLElement {
+  const title = h("h2", { "data-testid": "cluster-label" });
+  const history = canShape ? correctionHistory(id) : null;
   const head = h("div", { class: "cluster-detail-head" }, h("p", { class: "loading" }, t("clusters.detail.opening")));
   const members = pagedPainPoints({
     label: t("clusters.detail.label"),
     pageSize: PAGE_SIZE,
     canAdopt,
     emptyText: t("clusters.detail.empty"),
+    action: canShape
+      ? (painPoint, row) =>
+          moveControl(id, painPoint, () => {
+            row.remove();
+            void history?.reload();
+          })
+      : undefined,
     fetch: async (first, after) => {
       const { painPointCluster } = await request(PainPointClusterDocument, { id, filter, first, after });
       showHead(painPointCluster);
@@ -31,9 +47,11 @@ export function clusterDetail(id: string, filter: ClusterFilter, canAdopt: boole
     if (shown) return;
     shown = true;
     const top = Math.max(...cluster.keywordScores.map((k) => k.score), 0);
+    title.textContent = cluster.label;
     replaceChildren(
       head,
-      h("h2", {}, cluster.label),
+      title,
+      canShape ? actions() : null,
       h("p", { class: "hint" }, `${t("clusters.detail.from", { painPoints: t("clusters.painPoints", { count: cluster.size }), cases: t("clusters.cases", { count: cluster.caseCount }) })}${cluster.customers.length ? ` · ${formatNames(cluster.customers)}` : ""}`),
       h(
         "ul",
@@ -46,6 +64,44 @@ export function clusterDetail(id: string, filter: ClusterFilter, canAdopt: boole
     );
   }
 
+  function rename(): void {
+    void formDialog({
+      title: t("clusters.rename.title"),
+      fields: [
+        { name: "label", label: t("clusters.rename.label"), value: title.textContent ?? "", required: true, maxLength: 300 },
+        { name: "reason", label: t("clusters.rename.reason"), placeholder: t("clusters.rename.reasonPlaceholder") },
+      ],
+      confirmLabel: t("clusters.rename.confirm"),
+      testId: "rename-cluster-dialog",
+      run: async ({ label, reason }) => (await request(RenameClusterDocument, { id, label, reason: reason || null })).renameCluster,
+    }).then((renamed) => {
+      if (!renamed) return;
+      const data = renamed.data as { label?: string } | null;
+      title.textContent = data?.label ?? title.textContent;
+      void history?.reload();
+    });
+  }
+
+  function actions(): HTMLElement {
+    return h(
+      "div",
+      { class: "cluster-actions" },
+      h("button", { type: "button", class: "button-quiet", "data-testid": "rename-cluster", onclick: rename }, t("clusters.rename.button")),
+      adoptClusterControl(id, () => title.textContent ?? "", () => void members.reload()),
+    );
+  }
+
+  // The playbooks closest in meaning to the cluster's problem (knowledge assets in the person's audience).
+  const related = h("ul", { class: "asset-list", "data-testid": "cluster-assets", "aria-busy": "true" }, h("li", { class: "loading" }, t("common.loading")));
+  request(ClusterKnowledgeAssetsDocument, { id })
+    .then(({ painPointCluster }) => {
+      const cards = painPointCluster.relatedKnowledgeAssets.map((match) => assetCard(match.asset, match.score));
+      replaceChildren(related, ...(cards.length ? cards : [h("li", { class: "empty" }, t("clusters.detail.noAssets"))]));
+    })
+    .catch((error: unknown) => replaceChildren(related, h("li", { class: "notice notice-error" }, errorMessage(error))))
+    .finally(() => related.setAttribute("aria-busy", "false"));
+
+  void history?.reload();
   void members.reload().catch((error: unknown) => replaceChildren(head, h("p", { class: "notice notice-error" }, errorMessage(error))));
   return h(
     "section",
@@ -54,5 +110,8 @@ export function clusterDetail(id: string, filter: ClusterFilter, canAdopt: boole
     head,
     h("h3", {}, t("clusters.detail.painPoints")),
     members.el,
+    h("h3", {}, t("clusters.detail.assets")),
+    related,
+    history?.el,
   );
 }

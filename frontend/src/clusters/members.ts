@@ -10,7 +10,10 @@ import { noticeArea } from "../ui/notice";
 import { timeElement } from "../ui/time";
 import { adoptControl } from "./adopt";
 
-export function painPointItem(painPoint: PainPoint, canAdopt: boolean): HTMLElement {
+/** What a list adds to each row besides adopting (an opened cluster's Move…); null for nothing. */
+export type RowAction = (painPoint: PainPoint, row: HTMLElement) => HTMLElement | null;
+
+export function painPointItem(painPoint: PainPoint, canAdopt: boolean, action?: RowAction): HTMLElement {
   const details = [painPoint.customer, painPoint.product, ...painPoint.tags.map((tag) => `#${tag}`)].filter(Boolean).join(" · ");
   const row = h("li", { class: "rd-pain-point", "data-testid": "cluster-member", "data-pain-point-id": painPoint.id });
   const adoptable = canAdopt && painPoint.status === "SUBMITTED";
@@ -23,7 +26,8 @@ export function painPointItem(painPoint: PainPoint, canAdopt: boolean): HTMLElem
       h("div", { class: "pain-point-details" }, statusBadge(painPoint.status), h("span", {}, details), timeElement(painPoint.createdAt)),
       painPoint.status === "ADOPTED" && painPoint.adoptionNote ? h("p", { class: "hint adoption-note" }, t("clusters.adoptedNote", { note: painPoint.adoptionNote })) : null,
     ),
-    adoptable ? adoptControl(painPoint, (adopted) => row.replaceWith(painPointItem(adopted, canAdopt))) : null,
+    adoptable ? adoptControl(painPoint, (adopted) => row.replaceWith(painPointItem(adopted, canAdopt, action))) : null,
+    action?.(painPoint, row),
   );
   return row;
 }
@@ -40,6 +44,7 @@ export function pagedPainPoints(options: {
   canAdopt: boolean;
   emptyText: string;
   fetch: (first: number, after: string | null) => Promise<PainPoint[]>;
+  action?: RowAction;
 }): PagedList {
   const list = h("ul", { class: "rd-pain-points", "aria-label": options.label });
   const more = h("button", { type: "button", class: "button-quiet", hidden: true }, t("common.showMore"));
@@ -54,7 +59,7 @@ export function pagedPainPoints(options: {
       const found = await options.fetch(options.pageSize + 1, reset ? null : last);
       if (attempt !== loading) return;
       const page = found.slice(0, options.pageSize);
-      const rows = page.map((painPoint) => painPointItem(painPoint, options.canAdopt));
+      const rows = page.map((painPoint) => painPointItem(painPoint, options.canAdopt, options.action));
       if (reset) replaceChildren(list, ...rows);
       else list.append(...rows);
       if (list.childElementCount === 0) list.append(h("li", { class: "empty" }, options.emptyText));

@@ -43,16 +43,66 @@ function fromBase64(text: string): Uint8Array {
   return bytes;
 }
 
+/** The anchor of the passage at `range` in the editor now. */
+export function anchorAt(editor: Editor, range: Range): { start: string; end: string } | null {
+  const sync = binding(editor);
+  if (!sync) return null;
+  const encode = (pos: number): string =>
+    toBase64(Y.encodeRelativePosition(absolutePositionToRelativePosition(pos, sync.type, sync.mapping) as Y.RelativePosition));
+  return { start: encode(range.from), end: encode(range.to) };
+}
+
 /** The passage the editor's selection covers, or null when nothing (or only blank space) is selected. */
 export function selectedPassage(editor: Editor): (Passage & Range) | null {
   const { from, to, empty } = editor.state.selection;
   if (empty) return null;
   const quote = editor.state.doc.textBetween(from, to, "\n").trim();
+  const anchor = quote ? anchorAt(editor, { from, to }) : null;
+  if (!anchor) return null;
+  return { ...anchor, quote, from, to };
+}
+
+/**
+ * Whether an end of the anchor names text (or a paragraph) that was deleted. Splitting or joining a
+ * paragraph, or making it a heading or a list item, writes its text anew in Yjs: the old positions then
+ * fall back to where the deleted text was, not to where the passage went.
+ */
+export function anchorBroken(editor: Editor, anchor: { start: string; end: string }): boolean {
   const sync = binding(editor);
-  if (!quote || !sync) return null;
-  const encode = (pos: number): string =>
-    toBase64(Y.encodeRelativePosition(absolutePositionToRelativePosition(pos, sync.type, sync.mapping) as Y.RelativePosition));
-  return { start: encode(from), end: encode(to), quote, from, to };
+  if (!sync) return false;
+  const deleted = (encoded: string): boolean => {
+    const position = Y.decodeRelativePosition(fromBase64(encoded));
+    const id = position.item ?? position.type;
+    return id !== null && Y.getItem(sync.doc.store, id).deleted;
+  };
+  try {
+    return deleted(anchor.start) || deleted(anchor.end);
+  } catch {
+    return false; // an item this copy has not received yet
+  }
+}
+
+/**
+ * Whether both ends of the anchor name live text again after this browser's own undo or redo: Yjs writes
+ * undone text anew and notes, in this copy only, which new text stands for the old ("redone"). Other copies
+ * do not know it, so such an anchor must be written anew (`anchorAt`) before it is shared.
+ */
+export function anchorRestored(editor: Editor, anchor: { start: string; end: string }): boolean {
+  const sync = binding(editor);
+  if (!sync) return false;
+  const live = (encoded: string): boolean => {
+    const position = Y.decodeRelativePosition(fromBase64(encoded));
+    const id = position.item ?? position.type;
+    if (id === null) return true;
+    let item = Y.getItem(sync.doc.store, id);
+    while (item.deleted && item.redone) item = Y.getItem(sync.doc.store, item.redone);
+    return !item.deleted;
+  };
+  try {
+    return live(anchor.start) && live(anchor.end);
+  } catch {
+    return false;
+  }
 }
 
 /** Where an anchor's passage is in the editor now; null when it was deleted (or cannot be read). */

@@ -32,10 +32,13 @@ export interface Composer {
 const MAX_SUGGESTIONS = 6;
 let composerCount = 0;
 
-/** The `@query` being typed just before the caret, if any. */
+/**
+ * The `@query` being typed just before the caret, if any. Chinese is written without spaces ("请@李娜",
+ * "吗？@李"): any `@` not inside an e-mail address (after a Latin letter, digit or . _ % + -) starts one.
+ */
 function mentionQuery(text: string, caret: number): { start: number; query: string } | null {
   const before = text.slice(0, caret);
-  const match = /(?:^|\s)@([^\s@]{0,40})$/u.exec(before);
+  const match = /(?:^|[^A-Za-z0-9._%+-])@([^\s@]{0,40})$/u.exec(before);
   if (!match) return null;
   return { start: caret - match[1].length - 1, query: match[1] };
 }

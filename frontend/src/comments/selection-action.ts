@@ -27,10 +27,19 @@ export function selectionAction(editor: Editor, host: HTMLElement, onComment: (p
   );
   host.append(button);
 
+  /** Whether the person is selecting in the document: its focus, or, in a read-only document (which takes
+   * no focus), no other element's. */
+  function selecting(): boolean {
+    if (editor.view.hasFocus()) return true;
+    const active = document.activeElement;
+    return !editor.isEditable && (active === null || active === document.body || editor.view.dom.contains(active));
+  }
+
   function place(): void {
     if (editor.isDestroyed) return;
-    if (document.hidden) {
-      // a selection update arriving while the tab is hidden (a remote edit) must not bring it back
+    if (document.hidden || !selecting()) {
+      // A selection update from a remote edit (the selection is mapped through it) arrives while the
+      // tab is hidden or the focus is elsewhere (the comment box, the margin): it must not bring it back.
       button.hidden = true;
       return;
     }

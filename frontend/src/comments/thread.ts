@@ -55,11 +55,12 @@ export class ThreadView {
   private readonly editing = new Map<string, Composer>();
   private replyBox: Composer | null = null;
 
-  constructor(thread: Thread, group: ThreadGroup, context: ThreadContext) {
+  /** `testId` tells the side list's view from the margin's. */
+  constructor(thread: Thread, group: ThreadGroup, context: ThreadContext, testId = "comment-thread") {
     this.thread = thread;
     this.group = group;
     this.context = context;
-    this.el = h("article", { class: "thread", "data-testid": "comment-thread", "data-thread-id": thread.id, tabindex: "-1" });
+    this.el = h("article", { class: "thread", "data-testid": testId, "data-thread-id": thread.id, tabindex: "-1" });
     this.el.addEventListener("click", (event) => {
       // Buttons, links and text boxes do their own thing; a click anywhere else shows the passage.
       const target = event.target as HTMLElement;
@@ -161,8 +162,13 @@ export class ThreadView {
         const { replyToComment } = await request(ReplyToCommentDocument, { commentId: this.thread.id, body });
         this.replyBox = null;
         this.context.changed(replyToComment);
+        // The box that had the focus is gone: keep the keyboard in the thread.
+        this.el.focus({ preventScroll: true });
       },
-      onCancel: () => this.toggleReply(),
+      onCancel: () => {
+        this.toggleReply();
+        this.el.focus({ preventScroll: true }); // the box that had the focus is gone
+      },
     });
     this.render();
     this.replyBox.focus();

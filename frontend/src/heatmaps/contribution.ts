@@ -43,7 +43,7 @@ export function contributionTable(heatmap: ContributionHeatmap): HTMLElement {
     {},
     h("th", { scope: "col", class: "who" }, t("heatmaps.person")),
     ...heatmap.columns.map((column) => h("th", { scope: "col", title: columnTitle(column.label), "data-label": column.label }, shortLabel(column.label))),
-    h("th", { scope: "col", class: "total" }, t("heatmaps.score")),
+    h("th", { scope: "col", class: "total" }, h("abbr", { class: "scale-help", title: t("heatmaps.scoreHelp") }, t("heatmaps.score"))),
   );
   const rows = heatmap.rows.map((row) => {
     const byColumn = new Map(row.cells.map((cell) => [cell.column, cell]));
@@ -74,7 +74,8 @@ export function contributionTable(heatmap: ContributionHeatmap): HTMLElement {
     { class: "heatmap" },
     h(
       "div",
-      { class: "heatmap-scroll" },
+      // Focusable, so that a keyboard can scroll a heatmap wider than the panel.
+      { class: "heatmap-scroll", role: "region", tabindex: "0", "aria-label": t(byDay ? "heatmaps.tableByDay" : "heatmaps.tableByWeek") },
       h(
         "table",
         { class: "heatmap-table by-day", "data-testid": "contribution-heatmap", "aria-label": t(byDay ? "heatmaps.tableByDay" : "heatmaps.tableByWeek") },
@@ -83,6 +84,6 @@ export function contributionTable(heatmap: ContributionHeatmap): HTMLElement {
       ),
     ),
     legend(heatmap.maxScore, shownScore, t(byDay ? "heatmaps.legendByDay" : "heatmaps.legendByWeek")),
-    h("p", { class: "hint heatmap-weights" }, t("heatmaps.weights", { weights })),
+    h("p", { class: "hint heatmap-weights" }, t("heatmaps.weights", { weights }), " ", h("span", { "data-testid": "heatmap-scale" }, t("heatmaps.scoreHelp"))),
   );
 }

@@ -1,6 +1,8 @@
 // The war room's "Contribution" tab: who contributed when (people × days or weeks) and whose text each
 // section is made of. Heatmaps are computed in the background; while newer edits wait to be counted
-// (`stale`), the tab asks again by itself a few times.
+// (`stale`), the tab asks again by itself a few times. The tab keeps a summary (the most active people, the
+// largest sections: heatmaps/summary.ts) and links to the full-width contribution page (#/cases/ID/contribution),
+// which shows the tables, names and section titles never cut.
 
 import "../styles/heatmaps.css";
 import { request } from "../api/client";
@@ -11,10 +13,11 @@ import { slot, withNodes } from "../i18n/nodes";
 import { h, replaceChildren } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
 import { timeElement } from "../ui/time";
-import type { Room } from "../warroom/room";
+import { contributionPath } from "../router";
 import { contributionTable } from "./contribution";
 import { pictureButton } from "./picture";
 import { sectionTable } from "./sections";
+import { contributorsSummary, sectionsSummary } from "./summary";
 import type { HeatmapBucket } from "./types";
 
 const STALE_RETRY_MS = 5_000;
@@ -38,8 +41,14 @@ function empty(): HTMLElement {
   return h("p", { class: "empty", "data-testid": "heatmap-empty" }, t("heatmaps.empty"));
 }
 
-export function contributionPanel(room: Room): HTMLElement {
-  const caseId = room.item.id;
+export interface ContributionOptions {
+  /** The full-width page rather than the side panel's tab. */
+  full?: boolean;
+  /** Told the case's title once the heatmaps arrive. */
+  onTitle?: (title: string) => void;
+}
+
+export function contributionPanel(caseId: string, onDispose: (cleanup: () => void) => void, options: ContributionOptions = {}): HTMLElement {
   const period = h(
     "select",
     { "aria-label": t("heatmaps.period") },
@@ -54,7 +63,7 @@ export function contributionPanel(room: Room): HTMLElement {
   let retries = 0;
   let timer: number | undefined;
   let closed = false;
-  room.onDispose(() => {
+  onDispose(() => {
     closed = true;
     window.clearTimeout(timer);
   });
@@ -77,11 +86,15 @@ export function contributionPanel(room: Room): HTMLElement {
       ]);
       const heatmap = c.contributionHeatmap;
       const bySection = s.sectionHeatmap;
-      replaceChildren(contribution, heatmap.rows.length ? contributionTable(heatmap) : empty());
+      if (heatmap.subject.title) options.onTitle?.(heatmap.subject.title);
+      const full = options.full === true;
+      if (!heatmap.rows.length) replaceChildren(contribution, empty());
+      else replaceChildren(contribution, full ? contributionTable(heatmap) : contributorsSummary(heatmap));
       // The newest columns matter most: start scrolled to the right end.
       const scroller = contribution.querySelector(".heatmap-scroll");
       if (scroller) scroller.scrollLeft = scroller.scrollWidth;
-      replaceChildren(sections, bySection.rows.length && bySection.sections.length ? sectionTable(bySection) : empty());
+      if (!bySection.rows.length || !bySection.sections.length) replaceChildren(sections, empty());
+      else replaceChildren(sections, full ? sectionTable(bySection) : sectionsSummary(bySection));
       notice.clear();
       const stale = heatmap.stale || bySection.stale;
       const computed = heatmap.computedAt ?? bySection.computedAt;
@@ -111,21 +124,25 @@ export function contributionPanel(room: Room): HTMLElement {
   refresh.addEventListener("click", reload);
   const showError = (message: string): void => notice.show(message);
 
+  const fullView = options.full
+    ? null
+    : h("a", { class: "full-view-link", href: `#${contributionPath(caseId)}`, "data-testid": "contribution-full-link" }, t("heatmaps.openFull"));
   const el = h(
     "div",
-    { class: "contribution" },
+    { class: options.full ? "contribution contribution-full" : "contribution" },
     h("div", { class: "heatmap-controls" }, h("label", { class: "inline" }, t("heatmaps.show"), period), refresh),
+    fullView,
     notice.el,
     h(
       "section",
       { class: "heatmap-section", "aria-labelledby": "contribution-heading" },
-      h("div", { class: "heatmap-head" }, h("h3", { id: "contribution-heading" }, t("heatmaps.whoWhen")), pictureButton(caseId, "contribution", pictureQuery, showError)),
+      h("div", { class: "heatmap-head" }, h("h3", { id: "contribution-heading" }, t("heatmaps.whoWhen")), options.full ? pictureButton(caseId, "contribution", pictureQuery, showError) : null),
       contribution,
     ),
     h(
       "section",
       { class: "heatmap-section", "aria-labelledby": "sections-heading" },
-      h("div", { class: "heatmap-head" }, h("h3", { id: "sections-heading" }, t("heatmaps.whoseText")), pictureButton(caseId, "sections", () => new URLSearchParams(), showError)),
+      h("div", { class: "heatmap-head" }, h("h3", { id: "sections-heading" }, t("heatmaps.whoseText")), options.full ? pictureButton(caseId, "sections", () => new URLSearchParams(), showError) : null),
       sections,
     ),
     freshness,

@@ -74,7 +74,8 @@ export function sectionTable(heatmap: SectionHeatmap): HTMLElement {
     { class: "heatmap" },
     h(
       "div",
-      { class: "heatmap-scroll" },
+      // Focusable, so that a keyboard can scroll a heatmap wider than the panel.
+      { class: "heatmap-scroll", role: "region", tabindex: "0", "aria-label": t("heatmaps.sectionsLabel") },
       h("table", { class: "heatmap-table by-section", "data-testid": "section-heatmap", "aria-label": t("heatmaps.sectionsLabel") }, h("thead", {}, head), h("tbody", {}, ...rows)),
     ),
     legend(1, shownPercent, t("heatmaps.shareCaption")),

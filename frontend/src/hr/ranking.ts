@@ -108,11 +108,12 @@ export function contributionRanking(): HTMLElement {
     { class: "card", "aria-labelledby": "ranking-title" },
     h("div", { class: "card-head" }, h("h2", { id: "ranking-title" }, t("hr.ranking.title")), granularity, year, part),
     caption,
+    h("p", { class: "hint", "data-testid": "ranking-scale" }, t("hr.ranking.pointsHelp")),
     notice.el,
     h(
       "table",
       { class: "data-table", "aria-label": t("hr.ranking.title") },
-      h("thead", {}, h("tr", {}, h("th", { class: "num" }, t("hr.ranking.rank")), h("th", {}, t("hr.ranking.person")), h("th", { class: "num" }, t("hr.ranking.points")), h("th", { class: "num" }, t("hr.ranking.awards")), h("th", {}, t("hr.ranking.byAction")))),
+      h("thead", {}, h("tr", {}, h("th", { class: "num" }, t("hr.ranking.rank")), h("th", {}, t("hr.ranking.person")), h("th", { class: "num" }, h("abbr", { class: "scale-help", title: t("hr.ranking.pointsHelp") }, t("hr.ranking.points"))), h("th", { class: "num" }, t("hr.ranking.awards")), h("th", {}, t("hr.ranking.byAction")))),
       body,
     ),
   );

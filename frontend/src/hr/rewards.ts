@@ -80,12 +80,14 @@ export function rewardEditor(): HTMLElement {
     }
   }
 
-  const newName = h("input", { required: true, maxlength: 200, placeholder: t("hr.rewards.namePlaceholder"), "aria-label": t("hr.rewards.newName") });
+  // Each field has a visible label: a placeholder alone disappears as soon as someone types.
+  const newName = h("input", { required: true, maxlength: 200, placeholder: t("hr.rewards.namePlaceholder") });
   const newKind = kindSelect("TRAINING");
-  newKind.setAttribute("aria-label", t("hr.rewards.newKind"));
-  const newCost = h("input", { type: "number", min: 1, required: true, placeholder: t("hr.rewards.costPlaceholder"), "aria-label": t("hr.rewards.newCost"), class: "narrow" });
-  const newStock = h("input", { type: "number", min: 0, placeholder: t("hr.rewards.unlimited"), "aria-label": t("hr.rewards.newStock"), class: "narrow" });
-  const newDescription = h("input", { maxlength: 1000, placeholder: t("hr.rewards.descriptionPlaceholder"), "aria-label": t("hr.rewards.newDescription") });
+  newKind.removeAttribute("aria-label");
+  const newCost = h("input", { type: "number", min: 1, required: true, class: "narrow" });
+  const newStock = h("input", { type: "number", min: 0, placeholder: t("hr.rewards.unlimited"), class: "narrow" });
+  const newDescription = h("input", { maxlength: 1000 });
+  const field = (label: string, control: HTMLElement): HTMLElement => h("label", { class: "field" }, h("span", { class: "field-label" }, label), control);
 
   async function create(event: Event): Promise<void> {
     event.preventDefault();
@@ -115,12 +117,12 @@ export function rewardEditor(): HTMLElement {
     h("h2", { id: "catalogue-title" }, t("hr.rewards.title")),
     h(
       "form",
-      { class: "inline-form new-reward", onsubmit: (event) => void create(event) },
-      newName,
-      newKind,
-      newCost,
-      newStock,
-      newDescription,
+      { class: "inline-form new-reward", "aria-label": t("hr.rewards.newTitle"), onsubmit: (event) => void create(event) },
+      field(t("hr.rewards.newName"), newName),
+      field(t("hr.rewards.newKind"), newKind),
+      field(t("hr.rewards.newCost"), newCost),
+      field(t("hr.rewards.newStock"), newStock),
+      field(t("hr.rewards.newDescription"), newDescription),
       h("button", { type: "submit", class: "button-primary" }, t("hr.rewards.add")),
     ),
     notice.el,

@@ -6,6 +6,7 @@ import { PointRulesDocument, UpdatePointRuleDocument } from "../api/generated/gr
 import { errorMessage } from "../api/errors";
 import { t } from "../i18n";
 import { formatList, formatPoints } from "../i18n/format";
+import { earnedWhere } from "../points/earning";
 import { actionLabel } from "../points/labels";
 import type { PointRule } from "../points/types";
 import { h, replaceChildren } from "../ui/dom";
@@ -57,7 +58,7 @@ export function pointRules(): HTMLElement {
     return h(
       "tr",
       { "data-action": rule.action, "data-testid": "point-rule" },
-      h("td", {}, action),
+      h("td", {}, action, h("div", { class: "hint" }, earnedWhere(rule.action) ?? "")),
       h("td", {}, points),
       h("td", {}, cap),
       h("td", {}, monthly),

@@ -111,3 +111,8 @@ export function setLanguage(lng: Language): void {
 }
 
 markDocument();
+
+/** A message in every language, for a search that matches whichever language a person types in. */
+export function inEveryLanguage(key: string): string[] {
+  return LANGUAGES.map((lng) => (i18next.getFixedT(lng) as unknown as (key: string) => string)(key));
+}

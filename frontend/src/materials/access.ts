@@ -14,20 +14,27 @@ import {
   type MaterialAccessRequestFieldsFragment as AccessRequest,
   type MaterialGrantFieldsFragment as Grant,
 } from "../api/generated/graphql";
-import { t } from "../i18n";
+import { hasMessage, t, translate } from "../i18n";
 import { formatDate } from "../i18n/format";
 import { h, replaceChildren } from "../ui/dom";
 import { inlineAction } from "../ui/inline-action";
 import { noticeArea } from "../ui/notice";
 import type { Room } from "../warroom/room";
-import { downloadContent } from "./download";
+import { downloadContent, missingOf } from "./download";
+
+/** Re-read the list, then show `message` (a refusal, or what just happened) under it. */
+export type Changed = (message?: string, kind?: "error" | "info") => void;
 
 function when(iso: string): string {
   return formatDate(iso, { dateStyle: "medium", timeStyle: "short" });
 }
 
-function grantLine(grant: Grant, mine: boolean, name: string, changed: () => void, notice: ReturnType<typeof noticeArea>): HTMLElement {
-  const state = h("span", { class: "hint", "data-testid": "grant-state" }, t(`materials.grant.state.${grant.state}`, { until: when(grant.expiresAt), left: grant.downloadsLeft }));
+/** After a followed link the server counts the download as the browser starts it: look again then. */
+const RECOUNT_MS = 1500;
+
+function grantLine(grant: Grant, mine: boolean, name: string, changed: Changed, notice: ReturnType<typeof noticeArea>): HTMLElement {
+  const left = grant.downloadsLeft;
+  const state = h("span", { class: "hint", "data-testid": "grant-state" }, t(`materials.grant.state.${grant.state}`, { until: when(grant.expiresAt), left, count: left }));
   const download =
     mine && grant.state === "LIVE"
       ? h(
@@ -36,24 +43,30 @@ function grantLine(grant: Grant, mine: boolean, name: string, changed: () => voi
             type: "button",
             class: "button-primary",
             "data-testid": "material-download",
-            onclick: async () => {
+            onclick: async (event: Event) => {
+              const button = event.currentTarget as HTMLButtonElement;
+              button.disabled = true;
               notice.clear();
               try {
-                await downloadContent(grant.contentUrl, name);
+                await downloadContent(grant.materialId, name);
+                notice.show(t("materials.download.started", { name }), "info");
+                window.setTimeout(() => changed(t("materials.download.started", { name }), "info"), RECOUNT_MS);
               } catch (error) {
-                notice.show(errorMessage(error));
+                const missing = missingOf(error);
+                // The grant ended since the list was read: say why, and show the list as it is now.
+                const why = missing ? `materials.download.refused.${missing}` : "";
+                changed(why && hasMessage(why) ? translate(why) : errorMessage(error));
               }
-              changed();
             },
           },
-          t("materials.grant.download", { left: grant.downloadsLeft }),
+          t("materials.grant.download", { left }),
         )
       : null;
   return h("div", { class: "material-grant" }, state, download);
 }
 
 /** Legal's approval with the grant's limits (the server caps hours at 168). */
-function approveForm(requestId: string, notice: ReturnType<typeof noticeArea>, changed: () => void): HTMLElement {
+function approveForm(requestId: string, notice: ReturnType<typeof noticeArea>, changed: Changed): HTMLElement {
   const hours = h("input", { type: "number", name: "hours", min: 1, max: 168, value: 24, required: true });
   const downloads = h("input", { type: "number", name: "downloads", min: 1, max: 20, value: 3, required: true });
   const send = h("button", { type: "submit", class: "button-primary" }, t("materials.access.approve"));
@@ -69,7 +82,7 @@ function approveForm(requestId: string, notice: ReturnType<typeof noticeArea>, c
     notice.clear();
     send.disabled = true;
     request(ApproveMaterialAccessDocument, { requestId, hours: Number(hours.value), downloads: Number(downloads.value) })
-      .then(changed)
+      .then(() => changed())
       .catch((error: unknown) => {
         notice.show(errorMessage(error));
         send.disabled = false;
@@ -79,7 +92,7 @@ function approveForm(requestId: string, notice: ReturnType<typeof noticeArea>, c
 }
 
 /** One request with the steps the signed-in person may take on it (`isOwner`: of the request's case). */
-export function requestItem(item: AccessRequest, me: { id: string; role: string }, isOwner: boolean, name: string, changed: () => void): HTMLElement {
+export function requestItem(item: AccessRequest, me: { id: string; role: string }, isOwner: boolean, name: string, changed: Changed): HTMLElement {
   const notice = noticeArea();
   const mine = item.requester?.id === me.id;
   const isLegal = me.role === "LEGAL";
@@ -96,7 +109,7 @@ export function requestItem(item: AccessRequest, me: { id: string; role: string 
         required: true,
         confirm: t("materials.access.authorizeConfirm"),
         run: async (evidence) => (await request(RecordCustomerAuthorizationDocument, { requestId: item.id, evidence })).recordCustomerAuthorization,
-        done: changed,
+        done: () => changed(),
       }),
     );
   }
@@ -114,7 +127,7 @@ export function requestItem(item: AccessRequest, me: { id: string; role: string 
         required: true,
         confirm: t("materials.access.rejectConfirm"),
         run: async (reason) => (await request(RejectMaterialAccessDocument, { requestId: item.id, reason })).rejectMaterialAccess,
-        done: changed,
+        done: () => changed(),
       }),
     );
   }
@@ -126,12 +139,15 @@ export function requestItem(item: AccessRequest, me: { id: string; role: string 
         {
           type: "button",
           class: "button-quiet",
-          onclick: async () => {
+          "data-testid": "material-revoke",
+          "aria-label": t("materials.access.revokeFor", { name: item.requester?.name ?? "—", material: name }),
+          onclick: async (event: Event) => {
+            (event.currentTarget as HTMLButtonElement).disabled = true;
             try {
               await request(RevokeMaterialAccessDocument, { grantId: grant.id });
-              changed();
+              changed(t("materials.access.revoked", { name: item.requester?.name ?? "—" }), "info");
             } catch (error) {
-              notice.show(errorMessage(error));
+              changed(errorMessage(error));
             }
           },
         },
@@ -158,11 +174,12 @@ export function accessSection(room: Room, materialId: string, name: string): HTM
   const asking = h("div", { class: "material-ask" });
   const el = h("div", { class: "material-access", "data-testid": "material-access" }, list, asking, notice.el);
 
-  async function load(): Promise<void> {
+  async function load(message?: string, kind: "error" | "info" = "error"): Promise<void> {
     try {
       const { materialAccessRequests } = await request(MaterialAccessRequestsDocument, { materialId, first: 50 });
       const items = materialAccessRequests.nodes;
-      replaceChildren(list, ...items.map((item) => requestItem(item, room.me, room.item.myRole === "OWNER", name, () => void load())));
+      const changed: Changed = (next, nextKind) => void load(next, nextKind);
+      replaceChildren(list, ...items.map((item) => requestItem(item, room.me, room.item.myRole === "OWNER", name, changed)));
       const open = items.some((item) => item.requester?.id === room.me.id && (item.status === "PENDING" || item.grant?.state === "LIVE"));
       replaceChildren(
         asking,
@@ -180,7 +197,8 @@ export function accessSection(room: Room, materialId: string, name: string): HTM
               done: () => void load(),
             }),
       );
-      notice.clear();
+      if (message) notice.show(message, kind);
+      else notice.clear();
     } catch (error) {
       notice.show(errorMessage(error));
     }

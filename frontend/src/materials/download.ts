@@ -1,27 +1,29 @@
-// Downloading a material's content while a grant lives: the Bearer token cannot ride on a plain link, so the
-// bytes are fetched and handed to the browser as a file (held in memory: fine for documents and clips).
+// Downloading a material's content while a grant lives, streamed to disk: the browser follows a single-use
+// link (`materialDownloadLink`, valid for a minute) and its download manager saves the file as the server
+// decrypts it, chunk by chunk; nothing of the file is held in the page, so a multi-GB recording downloads
+// like a small document. The Bearer token cannot ride on a link (and must never be in a URL), hence the
+// ticket. The server checks the grant when it mints the link, so a revoked or spent grant is refused here,
+// with what is missing, before anything is followed.
 
+import { request } from "../api/client";
 import { ApiError } from "../api/errors";
-import { getToken } from "../session";
+import { MaterialDownloadLinkDocument } from "../api/generated/graphql";
 
-export async function downloadContent(url: string, name: string): Promise<void> {
-  const token = getToken();
-  const response = await fetch(url, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
-  if (!response.ok) {
-    let code = "SERVER_STATUS";
-    try {
-      code = ((await response.json()) as { error?: { code?: string } }).error?.code ?? code;
-    } catch {
-      // not JSON
-    }
-    throw new ApiError(code, "", { status: response.status });
-  }
-  const blob = await response.blob();
+export async function downloadContent(materialId: string, name: string): Promise<void> {
+  const { materialDownloadLink } = await request(MaterialDownloadLinkDocument, { materialId });
   const link = document.createElement("a");
-  link.href = URL.createObjectURL(blob);
+  link.href = materialDownloadLink.url;
+  // Same origin: the file is saved under this name (the server's Content-Disposition says the same).
   link.download = name;
+  link.rel = "noopener";
+  link.hidden = true;
   document.body.append(link);
   link.click();
   link.remove();
-  window.setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+}
+
+/** What stands between the caller and the file, when a download was refused for want of a grant. */
+export function missingOf(error: unknown): string | null {
+  if (error instanceof ApiError && error.code === "NO_GRANT" && typeof error.details.missing === "string") return error.details.missing;
+  return null;
 }

@@ -8,7 +8,6 @@ import { CaseMaterialsDocument, UpdateMaterialSummaryDocument, type MaterialFiel
 import { t } from "../i18n";
 import { formatNumber } from "../i18n/format";
 import { h, replaceChildren } from "../ui/dom";
-import { keepTimesFresh } from "../ui/fresh-times";
 import { noticeArea } from "../ui/notice";
 import { timeElement } from "../ui/time";
 import type { Room } from "../warroom/room";
@@ -138,6 +137,5 @@ export function materialsPanel(room: Room): HTMLElement {
     notice.el,
     list,
   );
-  room.onDispose(keepTimesFresh(el));
   return el;
 }

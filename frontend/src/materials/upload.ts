@@ -15,15 +15,18 @@ function mebibytes(bytes: number): string {
 function refusal(status: number, body: string): string {
   let code = "";
   let message = "";
+  let maxBytes: number | undefined;
   try {
-    const parsed = JSON.parse(body) as { error?: { code?: string; message?: string } };
+    const parsed = JSON.parse(body) as { error?: { code?: string; message?: string; maxBytes?: number } };
     code = parsed.error?.code ?? "";
     message = parsed.error?.message ?? "";
+    maxBytes = parsed.error?.maxBytes;
   } catch {
     // not JSON: a proxy's page; the status says enough
   }
+  if (status === 413 && maxBytes !== undefined) return translate("materials.upload.errors.PAYLOAD_TOO_LARGE", { max: formatNumber(maxBytes / 2 ** 20, { maximumFractionDigits: 1 }) });
   const key = `materials.upload.errors.${code}`;
-  const known = ["PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "FORBIDDEN", "NOT_FOUND", "UNAUTHENTICATED", "BAD_INPUT"];
+  const known = ["UNSUPPORTED_MEDIA_TYPE", "FORBIDDEN", "NOT_FOUND", "UNAUTHENTICATED", "BAD_INPUT"];
   if (known.includes(code)) return translate(key, { message });
   return translate("materials.upload.errors.other", { status });
 }
@@ -34,9 +37,9 @@ export function uploadForm(caseId: string, onUploaded: (id: string) => void): HT
   const transcript = h("input", { type: "file", name: "transcript", accept: ".srt,.vtt,.txt" });
   const note = h("input", { name: "note", maxlength: 2000, placeholder: t("materials.upload.notePlaceholder") });
   const send = h("button", { type: "submit", class: "button-primary" }, t("materials.upload.submit"));
-  const cancel = h("button", { type: "button", class: "button-quiet", hidden: true }, t("common.cancel"));
-  const bar = h("progress", { max: 100, value: 0, "data-testid": "material-progress", hidden: true });
-  const progressText = h("span", { class: "hint", "data-testid": "material-progress-text" });
+  const cancel = h("button", { type: "button", class: "button-quiet", hidden: true, "data-testid": "material-upload-cancel" }, t("common.cancel"));
+  const bar = h("progress", { max: 100, value: 0, "data-testid": "material-progress", hidden: true, "aria-label": t("materials.upload.progressLabel") });
+  const progressText = h("span", { class: "hint", "data-testid": "material-progress-text", role: "status" });
   const notice = noticeArea();
   let running: XMLHttpRequest | null = null;
 
@@ -59,6 +62,7 @@ export function uploadForm(caseId: string, onUploaded: (id: string) => void): HT
 
   cancel.addEventListener("click", () => {
     running?.abort();
+    send.focus(); // the cancel button hides: keep the keyboard in the form
   });
 
   form.addEventListener("submit", (event) => {

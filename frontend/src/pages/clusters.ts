@@ -5,6 +5,7 @@
 
 import "../styles/painpoints.css";
 import "../styles/clusters.css";
+import "../styles/knowledge.css";
 import { request } from "../api/client";
 import { PainPointClustersDocument, UnclusteredPainPointsDocument } from "../api/generated/graphql";
 import { errorMessage } from "../api/errors";
@@ -20,7 +21,6 @@ import { formatNumber } from "../i18n/format";
 import { slot, withNodes } from "../i18n/nodes";
 import { getUser } from "../session";
 import { h, replaceChildren } from "../ui/dom";
-import { keepTimesFresh } from "../ui/fresh-times";
 import { noticeArea } from "../ui/notice";
 import type { Page } from "../ui/page";
 import { timeElement } from "../ui/time";
@@ -53,6 +53,8 @@ function noClusters(page: ClusterPage, filtered: boolean): string {
 export function clustersPage(): Page {
   // Only R&D may adopt (the server says FORBIDDEN to anyone else); others read the clusters of their cases.
   const canAdopt = getUser()?.role === "RD";
+  // Correcting clusters and adopting a whole one as a requirement proposal: R&D and admins.
+  const canShape = canAdopt || getUser()?.role === "ADMIN";
   let filter: ClusterFilter = {};
   let cursor: string | null = null;
   let loading = 0; // a newer load of the cards makes the answers of older ones stale
@@ -156,7 +158,7 @@ export function clustersPage(): Page {
 
   function openCluster(id: string): void {
     overview.hidden = true;
-    replaceChildren(detailHolder, clusterDetail(id, filter, canAdopt, showOverview));
+    replaceChildren(detailHolder, clusterDetail(id, filter, canAdopt, canShape, showOverview));
     detailHolder.hidden = false;
     window.scrollTo({ top: 0 });
   }
@@ -173,7 +175,13 @@ export function clustersPage(): Page {
     h(
       "header",
       { class: "clusters-head" },
-      h("div", {}, h("h1", {}, t("clusters.heading")), runLine),
+      h(
+        "div",
+        {},
+        h("h1", {}, t("clusters.heading")),
+        runLine,
+        canShape ? h("p", { class: "hint" }, h("a", { href: "#/proposals", "data-testid": "proposals-link" }, t("clusters.proposalsLink"))) : null,
+      ),
       recluster.el,
     ),
     canAdopt ? null : h("p", { class: "hint" }, t("clusters.readOnly")),
@@ -186,14 +194,12 @@ export function clustersPage(): Page {
     overview,
     detailHolder,
   );
-  const stopTimes = keepTimesFresh(el);
   const stopFollowing = followClusters(reloadLive, (message) => notice.show(message));
   return {
     el,
     dispose() {
       recluster.dispose();
       stopFollowing();
-      stopTimes();
     },
   };
 }

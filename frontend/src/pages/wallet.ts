@@ -1,11 +1,12 @@
-// The wallet: my balance (and debt), the rewards I can redeem, my redemptions, the caps I have used and the
-// ledger, kept live by pointsEvents.
+// The wallet: my balance (and debt), the rewards I can redeem, my redemptions, how points are earned and
+// the caps I have used, and the ledger; kept live by pointsEvents (mine) and rewardEvents (the catalogue).
 
 import { request } from "../api/client";
-import { MyPointsDocument, MyRedemptionsDocument, MyWalletDocument, PointsEventsDocument, RewardsDocument } from "../api/generated/graphql";
+import { MyPointsDocument, MyRedemptionsDocument, MyWalletDocument, PointsEventsDocument, RewardEventsDocument, RewardsDocument } from "../api/generated/graphql";
 import { errorMessage } from "../api/errors";
 import { subscribe } from "../api/subscriptions";
 import { capsTable } from "../points/caps";
+import { earningRules } from "../points/earning";
 import { ledgerTable } from "../points/ledger";
 import { redemptionList } from "../points/redemptions";
 import { rewardCatalogue } from "../points/catalogue";
@@ -30,6 +31,8 @@ export function walletPage(): Page {
   const catalogue = rewardCatalogue((reward) => void onRedeem(reward));
   let balance = 0;
   let ledgerCursor: string | null = null;
+  // The redemption the "points are held" notice is about: the notice goes once HR decides it.
+  let heldFor: string | null = null;
 
   function setBalance(value: number): void {
     balance = value;
@@ -97,6 +100,7 @@ export function walletPage(): Page {
     setBalance(after);
     mine.upsert(redemption);
     if (hold) ledger.prepend(hold);
+    heldFor = redemption.id;
     notice.show(t("wallet.asked", { name: redemption.reward.name, count: redemption.cost, points: formatPoints(redemption.cost) }), "info");
     void loadRewards(); // the stock changed
   }
@@ -107,12 +111,23 @@ export function walletPage(): Page {
       ledger.prepend(event.entry);
       void loadCaps();
     }
-    if (event.redemption) mine.upsert(event.redemption);
+    if (event.redemption) {
+      mine.upsert(event.redemption);
+      if (event.redemption.id === heldFor && event.redemption.status !== "REQUESTED") {
+        heldFor = null;
+        notice.clear();
+      }
+    }
   }
 
   moreLedger.addEventListener("click", () => void loadLedger());
-  const unsubscribe = subscribe(PointsEventsDocument, {}, {
+  const unsubscribePoints = subscribe(PointsEventsDocument, {}, {
     next: (data) => onEvent(data.pointsEvents),
+    error: (message) => notice.show(message),
+  });
+  // HR added, changed or withdrew a reward, or a redemption moved its stock: read the catalogue again.
+  const unsubscribeRewards = subscribe(RewardEventsDocument, {}, {
+    next: () => void loadRewards(),
     error: (message) => notice.show(message),
   });
   // The balance first: the catalogue reads it to say what each reward would leave.
@@ -133,6 +148,7 @@ export function walletPage(): Page {
     debtEl,
     h("section", { class: "card", "aria-labelledby": "rewards-title" }, h("h2", { id: "rewards-title" }, t("wallet.rewards")), catalogue.el),
     h("section", { class: "card", "aria-labelledby": "my-redemptions-title" }, h("h2", { id: "my-redemptions-title" }, t("wallet.myRedemptions")), mine.el),
+    earningRules(),
     h(
       "section",
       { class: "card", "aria-labelledby": "caps-title" },
@@ -142,5 +158,11 @@ export function walletPage(): Page {
     ),
     h("section", { class: "card", "aria-labelledby": "ledger-title" }, h("h2", { id: "ledger-title" }, t("wallet.ledger.title")), ledger.el, moreLedger),
   );
-  return { el, dispose: unsubscribe };
+  return {
+    el,
+    dispose() {
+      unsubscribePoints();
+      unsubscribeRewards();
+    },
+  };
 }

@@ -66,7 +66,15 @@ function painPointRow(painPoint: CasePainPoint, isOwner: boolean, onWithdrawn: (
 
 /** The case's list. `reload` starts again at the newest page; `refresh` (for live changes) keeps as many rows as
  * are shown and leaves a row alone while its withdraw form is open. */
-export function casePainPoints(caseId: string, isOwner: boolean): { el: HTMLElement; reload: () => Promise<void>; refresh: () => Promise<void> } {
+export interface CasePainPointList {
+  el: HTMLElement;
+  reload: () => Promise<void>;
+  refresh: () => Promise<void>;
+  /** Scrolls to one pain point and marks it (a link pointed at it). */
+  reveal: (id: string) => void;
+}
+
+export function casePainPoints(caseId: string, isOwner: boolean): CasePainPointList {
   const list = h("ul", { class: "pain-point-list", "data-testid": "pain-point-list", "aria-live": "polite" });
   const more = h("button", { type: "button", class: "button-quiet", hidden: true }, t("common.showMore"));
   const notice = noticeArea();
@@ -123,5 +131,14 @@ export function casePainPoints(caseId: string, isOwner: boolean): { el: HTMLElem
 
   more.addEventListener("click", () => void load("more"));
   const el = h("section", { class: "case-pain-points", "aria-label": t("painpoints.list.label") }, h("h3", {}, t("painpoints.list.heading")), notice.el, list, more);
-  return { el, reload: () => load("reset"), refresh: () => load("refresh") };
+  function reveal(id: string): void {
+    const row = list.querySelector<HTMLElement>(`li[data-pain-point-id="${CSS.escape(id)}"]`);
+    if (!row) return;
+    row.classList.add("linked");
+    row.tabIndex = -1;
+    row.scrollIntoView({ block: "center" });
+    row.focus({ preventScroll: true });
+  }
+
+  return { el, reload: () => load("reset"), refresh: () => load("refresh"), reveal };
 }

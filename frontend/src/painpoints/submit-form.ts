@@ -6,7 +6,9 @@ import { errorMessage } from "../api/errors";
 import { hasMessage, language, t, translate } from "../i18n";
 import { formatNumber } from "../i18n/format";
 import { h, replaceChildren } from "../ui/dom";
+import { confirmDialog } from "../ui/confirm";
 import { noticeArea } from "../ui/notice";
+import { correctsText } from "./same-text";
 import type { PainPoint, PainPointInput, Rejection, SubmitResult, Ticket } from "./types";
 
 export interface SubmitFormOptions {
@@ -21,11 +23,12 @@ export interface SubmitFormOptions {
 }
 
 const CORRECTING = "painpoint:ticket";
+const PREPARING_AFTER_MS = 300;
 
 export interface SubmitForm {
   el: HTMLElement;
-  /** Loads a refused text into the form to correct it. */
-  correct: (ticket: Ticket) => void;
+  /** Loads a refused text into the form to correct it (asking first if the form holds a text of its own). */
+  correct: (ticket: Ticket) => Promise<void>;
 }
 
 function splitTags(value: string): string[] {
@@ -62,6 +65,13 @@ function acceptedMessage(painPoint: PainPoint, corrected: boolean): string {
   return t("painpoints.form.inList", { done });
 }
 
+interface Sent {
+  text: string;
+  customer: string;
+  product: string;
+  tags: string;
+}
+
 export function submitForm(options: SubmitFormOptions): SubmitForm {
   const text = h("textarea", {
     name: "text",
@@ -75,15 +85,53 @@ export function submitForm(options: SubmitFormOptions): SubmitForm {
   const tags = h("input", { name: "tags", maxlength: 300, placeholder: t("painpoints.form.tagsPlaceholder") });
   const heading = h("h3", {}, t("painpoints.form.heading"));
   const refusal = h("div", { class: "refusal", role: "alert", "data-testid": "rejection", hidden: true });
+  // Whether the text in the form corrects the refused one or is a new pain point, said before it is sent.
+  const mode = h("p", { class: "hint form-mode", "data-testid": "form-mode", hidden: true });
   const submit = h("button", { type: "submit", class: "button-primary" }, t("painpoints.form.submit"));
   const startOver = h("button", { type: "button", class: "button-quiet", hidden: true }, t("painpoints.form.startOver"));
+  // The first pain point after a server start waits for the language model: say so while it is on its way.
+  const preparing = h(
+    "p",
+    { class: "preparing", role: "status", "data-testid": "preparing", hidden: true },
+    h("span", { class: "spinner", "aria-hidden": "true" }),
+    h("span", {}, t("painpoints.form.preparing")),
+  );
   const notice = noticeArea();
   let ticket: Ticket | null = null;
+  let sending = false;
+  let preparingTimer: number | undefined;
 
-  function showRefusal(refused: Ticket, reasons: Rejection[]): void {
+  function values(): Sent {
+    return { text: text.value, customer: customer.value, product: product.value, tags: tags.value };
+  }
+
+  /** A correction of the open ticket: the same customer, product and tags, and a text that shares its wording. */
+  function correcting(): Ticket | null {
+    if (!ticket) return null;
+    const same =
+      customer.value.trim() === ticket.customer &&
+      product.value.trim() === (ticket.product ?? "") &&
+      splitTags(tags.value).join(",") === ticket.tags.join(",");
+    const refused = ticket.latestText ? [ticket.text, ticket.latestText] : [ticket.text];
+    return same && refused.some((old) => correctsText(old, text.value)) ? ticket : null;
+  }
+
+  function showMode(): void {
+    const fixing = correcting();
+    heading.textContent = fixing ? t("painpoints.form.correctHeading") : t("painpoints.form.heading");
+    submit.textContent = fixing ? t("painpoints.form.resubmit") : t("painpoints.form.submit");
+    mode.hidden = ticket === null;
+    mode.textContent = !ticket ? "" : fixing ? t("painpoints.form.asCorrection", { attempt: ticket.attempts + 1 }) : t("painpoints.form.asNew");
+  }
+
+  /** Sets a field to `value` unless the person typed something else into it since `sent` was sent. */
+  function settle(field: HTMLInputElement | HTMLTextAreaElement, sent: string, value: string): void {
+    if (field.value === sent) field.value = value;
+  }
+
+  function showRefusal(refused: Ticket, reasons: Rejection[], sent: Sent | null = null): void {
     ticket = refused;
     options.drafts.set(CORRECTING, { ...refused, reasons } satisfies Ticket);
-    heading.textContent = t("painpoints.form.correctHeading");
     replaceChildren(
       refusal,
       h("p", { class: "refusal-head" }, t("painpoints.form.notRecorded")),
@@ -91,71 +139,89 @@ export function submitForm(options: SubmitFormOptions): SubmitForm {
       h("p", { class: "hint" }, t("painpoints.form.correctHint")),
     );
     refusal.hidden = false;
-    text.value = refused.latestText ?? refused.text;
-    customer.value = refused.customer;
-    product.value = refused.product ?? "";
-    tags.value = refused.tags.join(", ");
-    // A correction changes the text only; the ticket keeps the customer, product and tags.
-    for (const field of [customer, product, tags]) field.disabled = true;
-    submit.textContent = t("painpoints.form.resubmit");
+    const now = sent ?? values();
+    settle(text, now.text, refused.latestText ?? refused.text);
+    settle(customer, now.customer, refused.customer);
+    settle(product, now.product, refused.product ?? "");
+    settle(tags, now.tags, refused.tags.join(", "));
     startOver.hidden = false;
-    text.focus();
+    showMode();
+    if (!sent) text.focus();
   }
 
-  function reset(): void {
+  /** What the form holds for a ticket: its text, customer, product and tags. */
+  function ticketValues(of: Ticket): Sent {
+    return { text: of.latestText ?? of.text, customer: of.customer, product: of.product ?? "", tags: of.tags.join(", ") };
+  }
+
+  /** Back to a new pain point; a field is emptied only if it still holds `sent` (nothing typed is lost). */
+  function reset(sent: Sent): void {
     ticket = null;
     options.drafts.delete(CORRECTING);
-    heading.textContent = t("painpoints.form.heading");
     refusal.hidden = true;
     replaceChildren(refusal);
-    text.value = "";
-    customer.value = options.customer;
-    product.value = "";
-    tags.value = "";
-    for (const field of [customer, product, tags]) field.disabled = false;
-    submit.textContent = t("painpoints.form.submit");
+    settle(text, sent.text, "");
+    settle(customer, sent.customer, options.customer);
+    settle(product, sent.product, "");
+    settle(tags, sent.tags, "");
     startOver.hidden = true;
+    showMode();
+  }
+
+  function setSending(on: boolean): void {
+    sending = on;
+    submit.disabled = on;
+    submit.setAttribute("aria-busy", String(on));
+    // Shown once a submission takes noticeable time, so a quick one does not flash it.
+    window.clearTimeout(preparingTimer);
+    if (on) preparingTimer = window.setTimeout(() => (preparing.hidden = false), PREPARING_AFTER_MS);
+    else preparing.hidden = true;
   }
 
   async function send(event: Event): Promise<void> {
     event.preventDefault();
+    if (sending) return;
     notice.clear();
-    submit.disabled = true;
-    const correcting = ticket;
+    const sent = values();
+    const fixing = correcting();
+    setSending(true);
     try {
       let result: SubmitResult;
-      if (correcting) {
-        result = (await request(ResubmitTicketDocument, { id: correcting.id, text: text.value })).resubmitTicket;
+      if (fixing) {
+        result = (await request(ResubmitTicketDocument, { id: fixing.id, text: sent.text })).resubmitTicket;
       } else {
         const input: PainPointInput = {
           caseId: options.caseId,
-          text: text.value,
-          customer: customer.value.trim() || null,
-          product: product.value.trim() || null,
-          tags: splitTags(tags.value),
+          text: sent.text,
+          customer: sent.customer.trim() || null,
+          product: sent.product.trim() || null,
+          tags: splitTags(sent.tags),
         };
         result = (await request(SubmitPainPointDocument, { input })).submitPainPoint;
       }
       if (result.__typename === "PainPointRejected") {
-        showRefusal(result.ticket, result.reasons);
+        showRefusal(result.ticket, result.reasons, sent);
         options.onTicketsChanged();
         return;
       }
-      reset();
-      notice.show(acceptedMessage(result, correcting !== null), "info");
+      // A new text accepted while a refused one waits: that one stays open in the list to correct.
+      reset(sent);
+      notice.show(acceptedMessage(result, fixing !== null), "info");
       options.onAccepted(result);
-      if (correcting) options.onTicketsChanged();
+      if (fixing) options.onTicketsChanged();
     } catch (error) {
       notice.show(errorMessage(error));
     } finally {
-      submit.disabled = false;
+      setSending(false);
     }
   }
 
   startOver.addEventListener("click", () => {
-    reset();
+    if (ticket) reset(ticketValues(ticket));
     notice.clear();
+    text.focus();
   });
+  for (const field of [text, customer, product, tags]) field.addEventListener("input", showMode);
 
   const el = h(
     "form",
@@ -163,6 +229,7 @@ export function submitForm(options: SubmitFormOptions): SubmitForm {
     heading,
     refusal,
     h("label", {}, t("painpoints.form.text"), text),
+    mode,
     h(
       "div",
       { class: "field-row" },
@@ -171,15 +238,20 @@ export function submitForm(options: SubmitFormOptions): SubmitForm {
     ),
     h("label", {}, t("painpoints.form.tags"), tags),
     notice.el,
-    h("div", { class: "form-actions" }, submit, startOver),
+    h("div", { class: "form-actions" }, submit, startOver, preparing),
   );
-  const correcting = options.drafts.get(CORRECTING) as Ticket | undefined;
-  if (correcting) showRefusal(correcting, correcting.reasons);
+  const open = options.drafts.get(CORRECTING) as Ticket | undefined;
+  if (open) showRefusal(open, open.reasons);
   return {
     el,
-    correct(open: Ticket) {
+    async correct(chosen: Ticket) {
       notice.clear();
-      showRefusal(open, open.reasons);
+      // "Correct" loads the refused text; a text of the person's own in the form is replaced only if they say so.
+      const typed = text.value.trim() !== "" && (!ticket || text.value !== ticketValues(ticket).text);
+      if (typed && !(await confirmDialog(t("painpoints.form.replaceTyped"), t("painpoints.tickets.correct")))) return;
+      for (const field of [text, customer, product, tags]) field.value = "";
+      showRefusal(chosen, chosen.reasons, values());
+      text.focus();
       el.scrollIntoView({ block: "nearest" });
     },
   };

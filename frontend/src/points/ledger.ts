@@ -1,22 +1,57 @@
-// The ledger: every movement of a person's points, newest first, a page at a time.
+// The ledger: every movement of a person's points, newest first, a page at a time. Awards a cap cut to
+// nothing are folded into one row per day ("3 entries capped today"), opened on demand.
 
 import { t } from "../i18n";
 import { formatPoints } from "../i18n/format";
 import { h, replaceChildren } from "../ui/dom";
-import { timeElement } from "../ui/time";
-import { actionLabel, signedPoints, subjectLabel } from "./labels";
+import { dayOf, timeElement } from "../ui/time";
+import { actionLabel, capNote, signedPoints, subjectLink } from "./labels";
 import type { PointEntry } from "./types";
 
-function entryRow(entry: PointEntry): HTMLElement {
-  const why = [entry.note, entry.actor ? t("wallet.ledger.by", { name: entry.actor.name }) : null].filter(Boolean).join(" · ");
+function entryRow(entry: PointEntry, folded = false): HTMLElement {
+  const note = entry.note ? capNote(entry.note) : null;
+  const why = [note, entry.actor ? t("wallet.ledger.by", { name: entry.actor.name }) : null].filter(Boolean).join(" · ");
   return h(
     "tr",
-    { "data-entry-id": entry.id },
+    { "data-entry-id": entry.id, class: folded ? "capped-entry" : null, hidden: folded },
     h("td", {}, timeElement(entry.createdAt)),
     h("td", {}, actionLabel(entry.action), entry.reversesId ? h("span", { class: "badge" }, t("wallet.ledger.reversal")) : null),
-    h("td", { class: "ledger-subject", title: entry.subject }, subjectLabel(entry.subject), why ? h("div", { class: "hint" }, why) : null),
+    h("td", { class: "ledger-subject" }, subjectLink(entry), why ? h("div", { class: "hint" }, why) : null),
     h("td", { class: `num ${entry.delta < 0 ? "debit" : "credit"}` }, signedPoints(entry.delta)),
     h("td", { class: "num" }, formatPoints(entry.balanceAfter)),
+  );
+}
+
+/** An award a cap cut to nothing: it moved no points, and only says the cap was reached. */
+function capped(entry: PointEntry): boolean {
+  return entry.delta === 0 && !entry.reversesId;
+}
+
+function localDay(iso: string): string {
+  return dayOf(iso, Intl.DateTimeFormat().resolvedOptions().timeZone);
+}
+
+/** One row for a run of capped entries of one day; its button shows or hides them. */
+function foldRow(run: PointEntry[], day: string, open: boolean, toggle: () => void): HTMLElement {
+  const label =
+    day === localDay(new Date().toISOString())
+      ? t("wallet.ledger.cappedToday", { count: run.length })
+      : t("wallet.ledger.cappedOn", { count: run.length, day });
+  const actions = [...new Set(run.map((entry) => actionLabel(entry.action)))].join(" · ");
+  return h(
+    "tr",
+    { class: "capped-fold", "data-testid": "capped-fold", "data-day": day },
+    h(
+      "td",
+      { colspan: 5 },
+      h(
+        "button",
+        { type: "button", class: "button-quiet fold-toggle", "aria-expanded": String(open), onclick: toggle },
+        h("span", { "aria-hidden": "true" }, open ? "\u25be " : "\u25b8 "),
+        label,
+      ),
+      h("span", { class: "hint" }, ` ${actions}`),
+    ),
   );
 }
 
@@ -43,28 +78,54 @@ export function ledgerTable(): LedgerView {
     body,
   );
   const el = h("div", { class: "ledger" }, empty, table);
+  let entries: PointEntry[] = []; // newest first
+  const opened = new Set<string>(); // the days whose capped entries are shown
 
-  function refresh(): void {
-    const has = body.childElementCount > 0;
-    empty.hidden = has;
-    table.hidden = !has;
+  function render(): void {
+    const rows: HTMLElement[] = [];
+    for (let i = 0; i < entries.length; ) {
+      if (!capped(entries[i])) {
+        rows.push(entryRow(entries[i++]));
+        continue;
+      }
+      const day = localDay(entries[i].createdAt);
+      const run: PointEntry[] = [];
+      while (i < entries.length && capped(entries[i]) && localDay(entries[i].createdAt) === day) run.push(entries[i++]);
+      const open = opened.has(day);
+      rows.push(
+        foldRow(run, day, open, () => {
+          if (open) opened.delete(day);
+          else opened.add(day);
+          render();
+          body.querySelector<HTMLElement>(`[data-day="${CSS.escape(day)}"] .fold-toggle`)?.focus();
+        }),
+        ...run.map((entry) => entryRow(entry, !open)),
+      );
+    }
+    replaceChildren(body, ...rows);
+    empty.hidden = entries.length > 0;
+    table.hidden = entries.length === 0;
   }
 
-  refresh();
+  function has(id: string): boolean {
+    return entries.some((entry) => entry.id === id);
+  }
+
+  render();
   return {
     el,
-    append(entries) {
-      body.append(...entries.filter((e) => !body.querySelector(`[data-entry-id="${CSS.escape(e.id)}"]`)).map(entryRow));
-      refresh();
+    append(more) {
+      entries = [...entries, ...more.filter((entry) => !has(entry.id))];
+      render();
     },
     prepend(entry) {
-      if (body.querySelector(`[data-entry-id="${CSS.escape(entry.id)}"]`)) return;
-      body.prepend(entryRow(entry));
-      refresh();
+      if (has(entry.id)) return;
+      entries = [entry, ...entries];
+      render();
     },
     clear() {
-      replaceChildren(body);
-      refresh();
+      entries = [];
+      render();
     },
   };
 }

@@ -1,5 +1,6 @@
-// The war room's versions tab: a timeline of automatic and named versions; name, preview, compare with
-// now, restore (owners and editors); live through snapshotEvents.
+// The war room's versions tab: a timeline of automatic and named versions; name, preview, what changed since
+// (a few lines here; the changes themselves full width: pages/compare.ts), restore (owners and editors); live
+// through snapshotEvents.
 
 import "../styles/versions.css";
 import { request } from "../api/client";
@@ -14,15 +15,18 @@ import {
   SnapshotsDocument,
 } from "../api/generated/graphql";
 import { canEdit } from "../api/types";
+import { publishDialog } from "../knowledge/publish";
+import type { AssetSummary } from "../knowledge/types";
+import { comparePath, knowledgePath } from "../router";
 import { confirmDialog } from "../ui/confirm";
 import { t } from "../i18n";
 import { h, replaceChildren } from "../ui/dom";
-import { keepTimesFresh } from "../ui/fresh-times";
 import { noticeArea } from "../ui/notice";
 import { exactTime, timeElement } from "../ui/time";
 import type { PanelTab } from "../warroom/side-panel";
 import type { Room } from "../warroom/room";
-import { diffView } from "./diff";
+import { diffBrief } from "./diff";
+import { versionText } from "./text";
 import type { Snapshot, SnapshotEvent } from "./types";
 
 const PAGE_SIZE = 20;
@@ -40,11 +44,16 @@ export function versionsTab(room: Room): PanelTab {
 function versionsPanel(room: Room): HTMLElement {
   const caseId = room.item.id;
   const writer = canEdit(room.item.myRole);
+  // Owners publish a named version as a knowledge asset (knowledge/publish.ts).
+  const owner = room.item.myRole === "OWNER";
   const snapshots = new Map<string, Snapshot>();
   const open = new Map<string, View>();
   let after: string | null = null;
 
   const notice = noticeArea();
+  // The asset a publish from here made or added a version to, linked.
+  let lastPublished: AssetSummary | null = null;
+  const published = h("p", { class: "notice notice-info", role: "status", "data-testid": "published-asset", hidden: true });
   const list = h("ol", { class: "version-list", "data-testid": "versions" });
   const empty = h("p", { class: "empty" }, t("versions.empty"));
   const more = h("button", { type: "button", class: "button-quiet", hidden: true, onclick: () => void load() }, t("versions.older"));
@@ -102,7 +111,11 @@ function versionsPanel(room: Room): HTMLElement {
         { class: "version-actions" },
         buttons.preview,
         buttons.diff,
+        h("a", { class: "link-button", href: `#${comparePath(caseId, snapshot.id)}`, "data-testid": "open-compare", title: t("versions.full.openTip") }, t("versions.full.open")),
         writer ? h("button", { type: "button", class: "link-button", onclick: () => void restore(snapshot) }, t("versions.restore")) : null,
+        owner && snapshot.kind === "NAMED"
+          ? h("button", { type: "button", class: "link-button", "data-testid": "publish-version", onclick: () => void publish(snapshot) }, t("knowledge.publish.button"))
+          : null,
       ),
       viewer,
     );
@@ -112,14 +125,25 @@ function versionsPanel(room: Room): HTMLElement {
 
   async function preview(snapshot: Snapshot): Promise<HTMLElement> {
     const { snapshot: full } = await request(SnapshotDocument, { id: snapshot.id });
-    return full.text.trim()
-      ? h("div", { class: "version-text", "data-testid": "version-text" }, full.text)
-      : h("p", { class: "empty" }, t("versions.emptyVersion"));
+    return full.text.trim() ? versionText(full.text, full.headings) : h("p", { class: "empty" }, t("versions.emptyVersion"));
   }
 
   async function compare(snapshot: Snapshot): Promise<HTMLElement> {
     const { snapshotDiff } = await request(SnapshotDiffDocument, { fromId: snapshot.id });
-    return diffView(snapshotDiff);
+    return diffBrief(snapshotDiff, `#${comparePath(caseId, snapshot.id)}`);
+  }
+
+  async function publish(snapshot: Snapshot): Promise<void> {
+    notice.clear();
+    const asset = await publishDialog({ caseId, snapshotId: snapshot.id, name: nameOf(snapshot), previous: lastPublished });
+    if (!asset) return;
+    lastPublished = asset;
+    replaceChildren(
+      published,
+      t("knowledge.publish.done", { version: asset.version }),
+      h("a", { href: `#${knowledgePath(asset.id)}`, "data-testid": "published-asset-link" }, asset.title),
+    );
+    published.hidden = false;
   }
 
   async function restore(snapshot: Snapshot): Promise<void> {
@@ -206,10 +230,10 @@ function versionsPanel(room: Room): HTMLElement {
     { class: "versions-panel", "data-testid": "versions-panel" },
     writer ? nameForm() : h("p", { class: "hint" }, t("versions.readOnly")),
     notice.el,
+    published,
     list,
     empty,
     more,
   );
-  room.onDispose(keepTimesFresh(el));
   return el;
 }

@@ -11,3 +11,4 @@ export type SnapshotDiff = SnapshotDiffQuery["snapshotDiff"];
 export type DiffSegment = SnapshotDiff["changes"][number]["segments"][number];
 export type Person = DiffSegment["authors"][number];
 export type SnapshotEvent = SnapshotEventsSubscription["snapshotEvents"];
+export type DiffChange = SnapshotDiff["changes"][number];

@@ -16,7 +16,14 @@ export interface PanelState {
   opened: string[];
 }
 
-export function sidePanel(tabs: PanelTab[], initial: PanelState = { selected: null, opened: [] }): { el: HTMLElement; state: () => PanelState } {
+export interface SidePanel {
+  el: HTMLElement;
+  state: () => PanelState;
+  /** Shows the tab (false when there is none by that id). */
+  select: (id: string) => boolean;
+}
+
+export function sidePanel(tabs: PanelTab[], initial: PanelState = { selected: null, opened: [] }): SidePanel {
   const tabList = h("div", { class: "tabs", role: "tablist" });
   const body = h("div", { class: "tab-panels" });
   const panels = new Map<string, HTMLElement>();
@@ -42,15 +49,27 @@ export function sidePanel(tabs: PanelTab[], initial: PanelState = { selected: nu
     }
   }
 
-  for (const tab of tabs) {
+  /** The tab list's keys (WAI-ARIA tabs): the arrows, Home and End move to a tab and open it; Tab leaves the
+   * list for the open panel, as only the selected tab is in the tab order. */
+  function onKey(event: KeyboardEvent, index: number): void {
+    const last = tabs.length - 1;
+    const next: Record<string, number> = { ArrowRight: index === last ? 0 : index + 1, ArrowLeft: index === 0 ? last : index - 1, Home: 0, End: last };
+    const to = next[event.key];
+    if (to === undefined || event.altKey || event.ctrlKey || event.metaKey) return;
+    event.preventDefault();
+    select(tabs[to].id);
+    buttons.get(tabs[to].id)!.focus();
+  }
+
+  tabs.forEach((tab, index) => {
     const button = h(
       "button",
-      { type: "button", role: "tab", id: `tab-${tab.id}`, "aria-controls": `panel-${tab.id}`, onclick: () => select(tab.id) },
+      { type: "button", role: "tab", id: `tab-${tab.id}`, "aria-controls": `panel-${tab.id}`, onclick: () => select(tab.id), onkeydown: (event) => onKey(event as KeyboardEvent, index) },
       tab.label,
     );
     buttons.set(tab.id, button);
     tabList.append(button);
-  }
+  });
   for (const id of initial.opened) {
     const tab = tabs.find((candidate) => candidate.id === id);
     if (tab && !panels.has(id)) build(tab).hidden = true;
@@ -60,5 +79,10 @@ export function sidePanel(tabs: PanelTab[], initial: PanelState = { selected: nu
   return {
     el: h("aside", { class: "side-panel", "aria-label": t("warroom.panel.label") }, tabList, body),
     state: () => ({ selected, opened: [...panels.keys()] }),
+    select: (id) => {
+      if (!tabs.some((tab) => tab.id === id)) return false;
+      select(id);
+      return true;
+    },
   };
 }

@@ -66,13 +66,15 @@ async def _anchor(info: Info, case_id: str, input: AddCommentInput) -> Anchor | 
         return anchors.anchor_at(resolver, start=input.range.start, end=input.range.end, quote=input.quote)
     if input.anchor is None:
         return None
+    return await _checked(info, case_id, input.anchor, input.quote)
+
+
+async def _checked(info: Info, case_id: str, anchor: CommentAnchorInput, quote: str | None) -> Anchor:
     deadline = time.monotonic() + ANCHOR_CATCH_UP_SECONDS
     while True:
         resolver = await anchor_resolver(info.context, case_id)
         try:
-            return anchors.check_anchor(
-                resolver, start=input.anchor.start, end=input.anchor.end, quote=input.quote
-            )
+            return anchors.check_anchor(resolver, start=anchor.start, end=anchor.end, quote=quote)
         except AnchorNotYetKnown:
             if time.monotonic() >= deadline:
                 raise
@@ -121,6 +123,22 @@ class CommentMutations:
         user = await info.context.user()
         async with info.context.command() as session:
             change = await comments.reopen(session, user, comment_id=str(comment_id))
+        return await _view(info, change)
+
+    @strawberry.mutation(
+        description="Anchor a thread on where its passage is now, after an edit of yours wrote the passage "
+        "anew (a paragraph split or joined, made a heading or a list item); owners and editors."
+    )
+    async def move_comment_anchor(
+        self, info: Info, comment_id: strawberry.ID, anchor: CommentAnchorInput
+    ) -> Comment:
+        user = await info.context.user()
+        async with info.context.read() as session:
+            comment, _ = await comments.visible(session, str(comment_id), user)
+            case_id, quote = comment.case_id, comment.quote
+        checked = await _checked(info, case_id, anchor, quote)
+        async with info.context.command() as session:
+            change = await comments.move_anchor(session, user, comment_id=str(comment_id), anchor=checked)
         return await _view(info, change)
 
     @strawberry.mutation(description="Delete a comment (its author or a case owner); replies stay readable.")

@@ -1,13 +1,25 @@
 """Opening raw material by two-person approval: ask, authorize (for the customer), approve (legal), reject,
-revoke."""
+revoke; a one-time link that streams the content to disk."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import strawberry
 
 from server.api.context import Info
 from server.api.types.material_access import MaterialAccessRequest, MaterialGrant, grant_views, request_views
-from server.domain.material_access import grants, requests
+from server.domain.accounts.tokens import idle_limit
+from server.domain.material_access import grants, requests, tickets
+
+
+@strawberry.type
+class MaterialDownloadLink:
+    url: str = strawberry.field(
+        description="`/materials/{id}/content?ticket=…`: follow it (a plain link, no Authorization header) "
+        "once, before `expiresAt`; the browser saves the file as it streams in."
+    )
+    expires_at: datetime
 
 
 @strawberry.type
@@ -73,3 +85,18 @@ class MaterialAccessMutations:
         async with info.context.command() as session:
             grant = await grants.revoke(session, user, str(grant_id))
         return (await grant_views(info, [grant]))[0]
+
+    @strawberry.mutation(
+        description="A single-use link to a material's content for the holder of a live grant, valid for "
+        "60 s and while your token is: what a browser follows to save a large file to disk as it streams. "
+        "The read it opens is counted like any other. NO_GRANT (with `missing`) without a grant, NOT_FOUND "
+        "for a material you may not see."
+    )
+    async def material_download_link(self, info: Info, material_id: strawberry.ID) -> MaterialDownloadLink:
+        await info.context.user()
+        token = info.context.token
+        assert token is not None
+        async with info.context.command() as session:
+            issued = await tickets.issue(session, token, str(material_id), idle_limit(info.context.settings))
+        url = tickets.link(str(material_id), issued.ticket)
+        return MaterialDownloadLink(url=url, expires_at=issued.expires_at)

@@ -13,6 +13,7 @@ from server.api.types.painpoints import (
     RectificationTicket,
     RectificationTicketConnection,
     TicketStatus,
+    shown,
 )
 from server.domain.painpoints import access as painpoint_access
 from server.domain.painpoints import actions as painpoints
@@ -26,7 +27,8 @@ class PainPointQueries:
     async def pain_point(self, info: Info, id: strawberry.ID) -> PainPoint:
         user = await info.context.user()
         async with info.context.read() as session:
-            return PainPoint.of(await painpoint_access.require_visible(session, str(id), user))
+            found = await painpoint_access.require_visible(session, str(id), user)
+            return (await shown(session, user, [found]))[0]
 
     @strawberry.field(description="The pain points of a case you belong to, newest first.")
     async def case_pain_points(

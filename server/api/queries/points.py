@@ -33,7 +33,8 @@ class PointsQueries:
 
     @strawberry.field(
         description="Points earned per person in a period (2026, 2026-H1, 2026-Q3, 2026-05; UTC). "
-        "HR or admin; teamId defaults to yours (admins may read any team)."
+        "HR or admin, or through a visibility policy's RANKING view (over its cases and maxAgeDays); "
+        "teamId defaults to yours (admins may read any team)."
     )
     async def contribution_ranking(
         self, info: Info, period: str, team_id: strawberry.ID | None = None, first: int = 100

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import strawberry
 
+from server import models
 from server.api.context import Info
 from server.api.selection import selects
 from server.api.types.snapshots import Snapshot, SnapshotConnection, SnapshotDiff, snapshot_types
+from server.domain.access import cases as access_cases
 from server.domain.snapshots import actions as snapshots
 from server.domain.snapshots import diff as snapshot_diff
 
@@ -23,7 +25,9 @@ class SnapshotQueries:
             page = await snapshots.list_snapshots(
                 session, user, str(case_id), first=first, after=after, with_text=with_text
             )
-        return SnapshotConnection.of(page)
+            case = await session.get_one(models.Case, str(case_id))
+            masked = bool(await access_cases.masked_by(session, case, user))
+        return SnapshotConnection.of(page, masked_for=case.customer if masked else None)
 
     @strawberry.field(description="One version of a case you belong to; NOT_FOUND otherwise.")
     async def snapshot(self, info: Info, id: strawberry.ID) -> Snapshot:

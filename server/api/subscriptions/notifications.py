@@ -32,8 +32,11 @@ async def notification_event(info: Info, event: Event) -> NotificationEvent | No
 
 @strawberry.type
 class NotificationSubscriptions:
-    @strawberry.subscription(description="Your notifications as they arrive, and when some are marked read.")
+    @strawberry.subscription(
+        description="Your unread count first (COUNT, once listening: nothing after it is missed), then your "
+        "notifications as they arrive, and when some are marked read."
+    )
     async def notification_events(self, info: Info) -> AsyncGenerator[NotificationEvent, None]:
         user = await info.context.user()
-        events = await live.events(info, topics.user_notifications(user.id))
+        events = await live.events(info, topics.user_notifications(user.id), first={"kind": "COUNT"})
         return live.mapped(events, lambda event: notification_event(info, event))

@@ -1,4 +1,5 @@
-"""`pointsEvents`: the signed-in person's ledger entries and redemption changes, as they happen."""
+"""`pointsEvents`: the signed-in person's ledger entries and redemption changes, as they happen;
+`rewardEvents`: their team's reward catalogue as HR changes it (and as its stock moves)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ import strawberry
 from server.api import live
 from server.api.context import Info
 from server.api.types.points import PointEntry, point_entries
-from server.api.types.rewards import Redemption
+from server.api.types.rewards import Redemption, Reward
 from server.domain.errors import NotFound
-from server.domain.points import events, ledger, redemptions
+from server.domain.points import events, ledger, redemptions, rewards
 from server.models import User
 
 
@@ -53,6 +54,28 @@ async def _read(info: Info, user: User, event: events.Event) -> PointsEvent | No
     return PointsEvent(kind=PointsEventKind(kind), entry=entry, redemption=redemption, balance=balance)
 
 
+@strawberry.type(
+    description="A reward of your team's catalogue changed: added, edited, withdrawn, or its stock moved."
+)
+class RewardEvent:
+    reward_id: strawberry.ID
+    reward: Reward | None = strawberry.field(
+        description="The reward as you may see it now; null when it left your catalogue (withdrawn)."
+    )
+
+
+async def _reward(info: Info, user: User, event: events.Event) -> RewardEvent | None:
+    if event.get("kind") != events.REWARD:
+        return None
+    reward_id = str(event["rewardId"])
+    async with info.context.read() as session:
+        try:
+            found = Reward.of(await rewards.get_reward(session, user, reward_id))
+        except NotFound:
+            found = None
+    return RewardEvent(reward_id=strawberry.ID(reward_id), reward=found)
+
+
 @strawberry.type
 class PointsSubscriptions:
     @strawberry.subscription(
@@ -63,3 +86,14 @@ class PointsSubscriptions:
         user = await info.context.user()
         stream = await live.events(info, events.topic(user.id))
         return live.mapped(stream, lambda event: _read(info, user, event))
+
+    @strawberry.subscription(
+        description="Your team's reward catalogue as it changes (HR adds, edits or withdraws a reward; a "
+        "redemption moves its stock). Over graphql-transport-ws; sign in with connection_init {token}."
+    )
+    async def reward_events(self, info: Info) -> AsyncGenerator[RewardEvent, None]:
+        user = await info.context.user()
+        if user.team_id is None:
+            raise NotFound("You belong to no team, so there is no reward catalogue to follow.")
+        stream = await live.events(info, events.rewards_topic(user.team_id))
+        return live.mapped(stream, lambda event: _reward(info, user, event))

@@ -9,8 +9,16 @@ import strawberry
 from strawberry.scalars import JSON
 
 from server import models
+from server.api.context import Info
 from server.api.types.common import PageInfo
+from server.api.types.users import User
 from server.domain.clusters import constraints as kinds
+
+
+async def _person(info: Info, user_id: str) -> User | None:
+    async with info.context.read() as session:
+        user = await session.get(models.User, user_id)
+    return User.of(user) if user is not None else None
 
 
 @strawberry.enum(
@@ -43,6 +51,14 @@ class ClusterCorrection:
     created_at: datetime
     undone_by_id: strawberry.ID | None
     undone_at: datetime | None
+
+    @strawberry.field(description="Who made the correction.")
+    async def created_by(self, info: Info) -> User | None:
+        return await _person(info, str(self.created_by_id))
+
+    @strawberry.field(description="Who undid it; null while it holds.")
+    async def undone_by(self, info: Info) -> User | None:
+        return await _person(info, str(self.undone_by_id)) if self.undone_by_id else None
 
     @classmethod
     def of(cls, row: models.ClusterCorrection) -> ClusterCorrection:

@@ -12,11 +12,14 @@ from server import models
 from server.api.context import Info
 from server.api.types.cluster_corrections import ClusterCorrection, ClusterCorrectionConnection
 from server.api.types.common import PageInfo
-from server.api.types.painpoints import PainPoint
+from server.api.types.knowledge import KnowledgeAssetMatch, matches
+from server.api.types.painpoints import PainPoint, shown
 from server.domain.clusters import corrections as cluster_corrections
 from server.domain.clusters import events as cluster_events
 from server.domain.clusters import views as cluster_views
 from server.domain.clusters.views import ClusterFilter, ClusterView
+from server.domain.knowledge import search as knowledge_search
+from server.domain.knowledge.embedder import embedder_of
 
 
 @strawberry.type(description="How many of the cluster's pain points (that you see) arrived in one week.")
@@ -55,6 +58,18 @@ class PainPointCluster:
         "describes the survivor.",
     )
 
+    @strawberry.field(
+        description="Knowledge assets in your audience closest in meaning to this cluster (its label, "
+        "keywords and representative pain points), closest first."
+    )
+    async def related_knowledge_assets(self, info: Info, first: int = 5) -> list[KnowledgeAssetMatch]:
+        user = await info.context.user()
+        texts = [self.label, " ".join(self.keywords), *(p.text for p in self.representatives)]
+        embedder = embedder_of(info.context.settings)
+        async with info.context.read() as session:
+            found = await knowledge_search.similar(session, user, embedder, texts, first=first)
+        return await matches(info, found)
+
     @classmethod
     def of(cls, view: ClusterView, flt: ClusterFilter, *, asked: str | None = None) -> PainPointCluster:
         return cls(
@@ -66,7 +81,7 @@ class PainPointCluster:
             keyword_scores=[ClusterKeyword(term=k.term, score=k.score) for k in view.keywords],
             size=view.size,
             trend=[WeekCount(week=w.week, count=w.count) for w in view.trend],
-            representatives=[PainPoint.of(p) for p in view.representatives],
+            representatives=[PainPoint.of(p, masked=p.id in view.masked) for p in view.representatives],
             case_count=view.case_count,
             customers=view.customers,
             filter=flt,
@@ -104,7 +119,7 @@ class PainPointCluster:
                 first=first,
                 after=str(after) if after is not None else None,
             )
-        return [PainPoint.of(row) for row in rows]
+            return await shown(session, user, rows, models.AccessView.CLUSTERS)
 
 
 @strawberry.type(description="One clustering run of a team, stored as a whole with its parameters.")
@@ -167,7 +182,7 @@ class PainPointClusterConnection:
                 first=first,
                 after=str(after) if after is not None else None,
             )
-        return [PainPoint.of(row) for row in rows]
+            return await shown(session, user, rows, models.AccessView.CLUSTERS)
 
     @strawberry.field(description="How many pain points `unclustered` holds in all.")
     async def unclustered_count(self, info: Info) -> int:

@@ -77,6 +77,7 @@ class CommentEventKind(Enum):
     RESOLVED = "RESOLVED"
     REOPENED = "REOPENED"
     DELETED = "DELETED"
+    MOVED = "MOVED"
 
 
 @strawberry.type(description="A change to a case's comments, as it happens.")
@@ -124,13 +125,15 @@ async def comment_views(
     resolvers: dict[str, AnchorResolver] | None = None,
     replies: dict[str, list[CommentRow]] | None = None,
     people: dict[str, Person] | None = None,
+    closed: frozenset[str] = frozenset(),
 ) -> list[Comment]:
     """The GraphQL view of `rows` for the signed-in user, loaded in a fixed number of queries and one
     document read per case (never one per comment); pass `resolvers`, the threads' `replies` and
-    `people` already at hand."""
+    `people` already at hand. The documents of `closed` cases (whose comments alone a visibility policy
+    opens) are not read: their anchors keep only the quote they were made with."""
     viewer = await info.context.user()
     known = resolvers or {}
-    anchored = sorted({c.case_id for c in rows if c.anchor_start is not None} - known.keys())
+    anchored = sorted({c.case_id for c in rows if c.anchor_start is not None} - known.keys() - closed)
 
     async def load() -> tuple[dict[str, list[CommentRow]], dict[str, Person], dict[str, models.CaseRole]]:
         async with info.context.read() as session:

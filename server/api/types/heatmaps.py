@@ -19,7 +19,8 @@ ActivityKind = strawberry.enum(
     Activity,
     name="ActivityKind",
     description="A kind of contribution: characters written or deleted in the document, comments, "
-    "named snapshots, accepted pain points, pain points adopted by R&D (credited to their author).",
+    "named snapshots, accepted pain points, pain points adopted by R&D (credited to their author), cases "
+    "started from the case's knowledge asset and subscriptions to it (credited to the asset's authors).",
 )
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from server import models
 from server.api.context import Info
 from server.api.types.common import PageInfo
+from server.domain.access.masking import mask_name
 from server.domain.clusters import views as cluster_views
 from server.domain.errors import NotFound
 from server.domain.painpoints import access as painpoint_access
@@ -63,13 +66,14 @@ class PainPoint:
     row: strawberry.Private[models.PainPoint]
 
     @classmethod
-    def of(cls, row: models.PainPoint) -> PainPoint:
+    def of(cls, row: models.PainPoint, *, masked: bool = False) -> PainPoint:
+        """`row` as shown; `masked`: the customer masked (a visibility policy says so for this person)."""
         return cls(
             id=strawberry.ID(row.id),
             text=row.normalized_text,
             status=row.status,
             case_id=strawberry.ID(row.case_id),
-            customer=row.customer,
+            customer=mask_name(row.customer) if masked else row.customer,
             product=row.product,
             tags=list(row.tags),
             created_at=row.created_at,
@@ -92,9 +96,8 @@ class PainPoint:
         user = await info.context.user()
         async with info.context.read() as session:
             try:
-                return PainPoint.of(
-                    await painpoint_access.require_visible(session, self.row.duplicate_of, user)
-                )
+                original = await painpoint_access.require_visible(session, self.row.duplicate_of, user)
+                return (await shown(session, user, [original]))[0]
             except NotFound:
                 return None
 
@@ -109,6 +112,17 @@ class PainPoint:
         async with info.context.read() as session:
             view = await cluster_views.cluster_of(session, user, self.row)
         return PainPointCluster.of(view, cluster_views.ClusterFilter()) if view is not None else None
+
+
+async def shown(
+    session: AsyncSession,
+    user: models.User,
+    rows: Sequence[models.PainPoint],
+    view: models.AccessView = models.AccessView.PAIN_POINTS,
+) -> list[PainPoint]:
+    """Pain points read across cases, with the customer masked where `user`'s policies say so."""
+    masked = await painpoint_access.masked_for(session, user, [row.id for row in rows], view)
+    return [PainPoint.of(row, masked=row.id in masked) for row in rows]
 
 
 @strawberry.type
@@ -160,7 +174,8 @@ class RectificationTicket:
         user = await info.context.user()
         async with info.context.read() as session:
             try:
-                return PainPoint.of(await painpoint_access.require_visible(session, self.pain_point_id, user))
+                found = await painpoint_access.require_visible(session, self.pain_point_id, user)
+                return (await shown(session, user, [found]))[0]
             except NotFound:
                 return None
 

@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server import models
+from server.api.context import Info
 from server.api.types.common import PageInfo
-from server.domain.points import anomalies, ranking, wallet
+from server.domain.points import anomalies, ranking, subjects, wallet
 from server.domain.points.ledger import Entry
 
 if TYPE_CHECKING:
@@ -146,6 +147,31 @@ class PointAnomalyReport:
 
 
 @strawberry.type(
+    description="Where a ledger entry's subject is: its case and, inside it, the thread, pain point or "
+    "version. Given only for what you may open."
+)
+class PointSubjectPlace:
+    case_id: strawberry.ID
+    case_title: str
+    thread_id: strawberry.ID | None = strawberry.field(description="A comment thread (its first comment).")
+    pain_point_id: strawberry.ID | None
+    snapshot_id: strawberry.ID | None
+
+    @classmethod
+    def of(cls, place: subjects.SubjectPlace) -> PointSubjectPlace:
+        def opt(value: str | None) -> strawberry.ID | None:
+            return strawberry.ID(value) if value is not None else None
+
+        return cls(
+            case_id=strawberry.ID(place.case_id),
+            case_title=place.case_title,
+            thread_id=opt(place.thread_id),
+            pain_point_id=opt(place.pain_point_id),
+            snapshot_id=opt(place.snapshot_id),
+        )
+
+
+@strawberry.type(
     description="One immutable ledger entry; a correction is a new entry reversing an older one."
 )
 class PointEntry:
@@ -158,6 +184,16 @@ class PointEntry:
     created_at: datetime
     reverses_id: strawberry.ID | None = strawberry.field(description="The entry this one reverses, if any.")
     actor: _User | None = strawberry.field(description="Who caused the movement; null for the system.")
+
+    @strawberry.field(
+        description="Where the subject is, when you may open it (a case you are on); null otherwise "
+        "(adjustments, redemptions, deleted things)."
+    )
+    async def subject_place(self, info: Info) -> PointSubjectPlace | None:
+        viewer = await info.context.user()
+        async with info.context.read() as session:
+            place = (await subjects.locate(session, viewer, [self.subject])).get(self.subject)
+        return PointSubjectPlace.of(place) if place is not None else None
 
     @classmethod
     def of(cls, entry: Entry, actor: User | None) -> PointEntry:

@@ -13,6 +13,7 @@ from server import models
 from server.api.context import Info
 from server.api.types.common import PageInfo
 from server.api.types.users import User
+from server.domain.access.documents import masked_text
 from server.domain.documents import text_diff
 from server.domain.pagination import Page
 from server.domain.snapshots import actions as snapshots
@@ -24,6 +25,12 @@ SnapshotKind = strawberry.enum(
     name="SnapshotKind",
     description="AUTO after activity, NAMED by a person, BEFORE_RESTORE kept when a version is restored.",
 )
+
+
+@strawberry.type(description="A line of a version's text that is a heading.")
+class HeadingLine:
+    line: int = strawberry.field(description="Its index among the text's lines, 0 for the first.")
+    level: int = strawberry.field(description="1 for the largest heading.")
 
 
 @strawberry.type(description="A version of a case document; it never changes once taken.")
@@ -41,13 +48,23 @@ class Snapshot:
         description="For BEFORE_RESTORE: the version restored over this one."
     )
     loaded_text: strawberry.Private[str | None]
+    # The customer a masking visibility policy hides from the reader, in the text too.
+    masked_for: strawberry.Private[str | None] = None
 
     @strawberry.field(description="Plain text of this version, one line per paragraph or heading.")
     async def text(self, info: Info) -> str:
         if self.loaded_text is not None:
-            return self.loaded_text
+            text = self.loaded_text
+        else:
+            async with info.context.read() as session:
+                text = await snapshots.text_of(session, str(self.id))
+        return text if self.masked_for is None else masked_text(text, self.masked_for)
+
+    @strawberry.field(description="Which lines of `text` are headings, so it can be shown with them.")
+    async def headings(self, info: Info) -> list[HeadingLine]:
         async with info.context.read() as session:
-            return await snapshots.text_of(session, str(self.id))
+            lines = await snapshots.headings_of(session, str(self.id))
+        return [HeadingLine(line=heading.line, level=heading.level) for heading in lines]
 
     @classmethod
     def of(
@@ -100,9 +117,14 @@ class SnapshotConnection:
     page_info: PageInfo
 
     @classmethod
-    def of(cls, page: Page[snapshots.Listed]) -> SnapshotConnection:
+    def of(cls, page: Page[snapshots.Listed], *, masked_for: str | None = None) -> SnapshotConnection:
+        """`masked_for`: the customer whose name (and personal data) the reader sees masked in each text."""
+        nodes = [Snapshot.listed(row) for row in page.items]
+        if masked_for is not None:
+            for node in nodes:
+                node.masked_for = masked_for
         return cls(
-            nodes=[Snapshot.listed(row) for row in page.items],
+            nodes=nodes,
             page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor),
         )
 

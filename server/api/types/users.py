@@ -8,6 +8,7 @@ from server import models
 from server.api.context import Info
 from server.api.types.common import PageInfo
 from server.api.types.points import PointEntryConnection, PointsWallet, point_entries
+from server.domain.access import person_regions
 from server.domain.points import wallet
 from server.domain.users import Person
 
@@ -20,10 +21,24 @@ class User:
     email: str
     name: str
     role: UserRole  # type: ignore[valid-type]
+    # Known when built from a stored user (the team's list): no read per person.
+    known_regions: strawberry.Private[list[str] | None] = None
 
     @classmethod
     def of(cls, user: models.User | Person) -> User:
-        return cls(id=strawberry.ID(user.id), email=user.email, name=user.name, role=user.role)
+        regions = list(user.regions or []) if isinstance(user, models.User) else None
+        return cls(
+            id=strawberry.ID(user.id), email=user.email, name=user.name, role=user.role, known_regions=regions
+        )
+
+    @strawberry.field(description="The regions this person works in (yours, or a teammate's for an admin).")
+    async def regions(self, info: Info) -> list[str]:
+        viewer = await info.context.user()
+        if self.known_regions is not None:
+            person_regions.require_reader(viewer, str(self.id))
+            return self.known_regions
+        async with info.context.read() as session:
+            return await person_regions.regions_of(session, viewer, str(self.id))
 
     @strawberry.field(
         description="Value points available (yours, or a teammate's if you are HR); negative while in debt."

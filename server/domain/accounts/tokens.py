@@ -53,6 +53,19 @@ def token_params(token: str, idle: timedelta = DEFAULT_IDLE) -> dict[str, Any]:
     return {"token_hash": auth.token_digest(token), "now": now, "idle_since": now - idle}
 
 
+_OWNER_BY_ID = (
+    select(User)
+    .join(AuthToken, AuthToken.user_id == User.id)
+    .where(AuthToken.id == bindparam("token_id"), *_valid(bindparam("now"), bindparam("idle_since")))
+)
+
+
+async def owner_by_id(session: AsyncSession, token_id: str, idle: timedelta = DEFAULT_IDLE) -> User | None:
+    """The active owner of the token `token_id` while it is valid (what a ticket minted with it is worth)."""
+    now = utcnow()
+    return await session.scalar(_OWNER_BY_ID, {"token_id": token_id, "now": now, "idle_since": now - idle})
+
+
 @dataclass(frozen=True, slots=True)
 class SignedIn:
     """A valid token's owner, the token's id (what live connections are watched by) and its last use."""

@@ -38,6 +38,7 @@ class Sequencer:
         self._wake = asyncio.Event()
         self._linking = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
         self._refused: str | None = None
         self.linked = 0
         self.checkpoints = 0
@@ -51,9 +52,12 @@ class Sequencer:
         if self._committed in self.db.committed:
             self.db.committed.remove(self._committed)
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            # Asked, not cancelled: a linking transaction cancelled on SQLite keeps the write lock until its
+            # connection is collected (the last link below then waits out the busy timeout and fails), and
+            # Python 3.11's wait_for may swallow a cancel that meets a wake-up (stop then waits a poll).
+            self._stopping.set()
+            self._wake.set()
+            await self._task
             self._task = None
         try:
             await self.flush()
@@ -99,15 +103,14 @@ class Sequencer:
         return end.position > last.position and utcnow() - last.at >= self.policy.interval
 
     async def _loop(self) -> None:
-        while True:
+        while not self._stopping.is_set():
             try:
                 await self._step()
-            except asyncio.CancelledError:
-                raise
             except Exception:
                 # Never stop linking: what is not linked now is linked by a later pass.
                 log.exception("linking the audit chain failed; trying again in a second")
-                await asyncio.sleep(1.0)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), 1.0)
 
     async def _step(self) -> None:
         woken = True
@@ -115,6 +118,8 @@ class Sequencer:
             await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
         except TimeoutError:
             woken = False
+        if self._stopping.is_set():
+            return  # `stop` links what is left
         self._wake.clear()
         if woken:
             # Our own commits: wait for a linker elsewhere rather than leave them for the next poll.

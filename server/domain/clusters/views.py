@@ -16,16 +16,17 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.clustering import Keyword, WeekCount, class_keywords, label_from_keywords, weekly_counts
+from server.domain.access.masking import mask_name
 from server.domain.clusters.placement import current_run
 from server.domain.errors import BadInput, NotFound
 from server.domain.pagination import check_first, decode_cursor, encode_cursor
-from server.domain.painpoints.access import COUNTED, team_wide, visible
+from server.domain.painpoints.access import COUNTED, Sight, sight, visible
 from server.infra.ids import is_id
-from server.models import Cluster, ClusterMembership, ClusterRun, PainPoint, PainPointStatus, User
+from server.models import AccessView, Cluster, ClusterMembership, ClusterRun, PainPoint, PainPointStatus, User
 
 REPRESENTATIVES = 5
 KEYWORDS = 10
@@ -58,6 +59,8 @@ class ClusterView:
     case_count: int
     customers: list[str]
     representatives: list[PainPoint] = field(default_factory=list)
+    # the representatives whose customer the viewer sees masked (a visibility policy)
+    masked: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -77,8 +80,12 @@ async def resolve_run(session: AsyncSession, user: User, run_id: str | None) -> 
     return run
 
 
-def _conditions(user: User, flt: ClusterFilter) -> list[ColumnElement[bool]]:
-    conditions = [visible(user), COUNTED]
+async def _sight(session: AsyncSession, user: User) -> Sight:
+    return await sight(session, user, AccessView.CLUSTERS)
+
+
+def _conditions(seen: Sight, flt: ClusterFilter) -> list[ColumnElement[bool]]:
+    conditions = [visible(seen), COUNTED]
     if flt.since is not None:
         conditions.append(PainPoint.created_at >= flt.since)
     if flt.until is not None:
@@ -99,6 +106,55 @@ def _members(run_id: str, conditions: Sequence[ColumnElement[bool]]) -> Select[A
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """One visible membership of the run, with what the page needs of its pain point."""
+
+    cluster_id: str
+    pain_point_id: str
+    similarity: float
+    created_at: datetime
+    case_id: str
+    customer: str
+    text: str
+    counted: bool  # counts (not a repeat or withdrawn) and meets the filter
+    clear: bool  # shown with the customer as written
+
+
+def _closeness(row: _Seen) -> tuple[float, str]:
+    return (-row.similarity, row.pain_point_id)
+
+
+async def _visible_members(
+    session: AsyncSession, seen: Sight, run_id: str, flt: ClusterFilter, page: Sequence[str]
+) -> list[_Seen]:
+    """The memberships of the page's clusters whose pain point the viewer sees, read once: trends, cases,
+    customers, representatives and the partial views' descriptions are all counted from these rows (the
+    visibility condition runs in one statement, not in one per figure)."""
+    counted = and_(*_conditions(seen, flt)[1:])
+    text = PainPoint.normalized_text if not seen.team_wide else literal("")
+    query = (
+        select(
+            ClusterMembership.cluster_id,
+            ClusterMembership.pain_point_id,
+            ClusterMembership.similarity,
+            PainPoint.created_at,
+            PainPoint.case_id,
+            PainPoint.customer,
+            text.label("text"),
+            counted.label("counted"),
+            seen.clear.label("clear"),
+        )
+        .join(PainPoint, PainPoint.id == ClusterMembership.pain_point_id)
+        .where(ClusterMembership.run_id == run_id, ClusterMembership.cluster_id.in_(page), visible(seen))
+    )
+    return [
+        _Seen(c, pid, float(sim), created, case, customer, txt or "", bool(n), bool(clear))
+        for c, pid, sim, created, case, customer, txt, n, clear in (await session.execute(query)).all()
+        if c is not None  # never, by the query: the column's type allows it
+    ]
+
+
 async def clusters(
     session: AsyncSession,
     user: User,
@@ -112,11 +168,16 @@ async def clusters(
     """The run's clusters with at least `flt.min_size` visible pain points, largest first."""
     first = check_first(first)
     offset = _offset(after)
-    conditions = _conditions(user, flt)
-    counted = _members(run.id, conditions).add_columns(func.count()).group_by(ClusterMembership.cluster_id)
+    seen = await _sight(session, user)
+    # Sizes are counted in the database: every cluster of the run, before the page is known.
+    sized = (
+        _members(run.id, _conditions(seen, flt))
+        .add_columns(func.count())
+        .group_by(ClusterMembership.cluster_id)
+    )
     if only is not None:
-        counted = counted.where(ClusterMembership.cluster_id.in_(only))
-    sizes = {cluster_id: int(n) for cluster_id, n in (await session.execute(counted)).all() if cluster_id}
+        sized = sized.where(ClusterMembership.cluster_id.in_(only))
+    sizes = {cluster_id: int(n) for cluster_id, n in (await session.execute(sized)).all() if cluster_id}
     ordered = sorted((c for c, n in sizes.items() if n >= max(1, flt.min_size)), key=lambda c: (-sizes[c], c))
     page = ordered[offset : offset + first]
     has_next = len(ordered) > offset + first
@@ -124,6 +185,9 @@ async def clusters(
     if not page:
         return ClusterPage([], has_next, end)
 
+    by_cluster: dict[str, list[_Seen]] = {cluster_id: [] for cluster_id in page}
+    for row in await _visible_members(session, seen, run.id, flt, page):
+        by_cluster[row.cluster_id].append(row)
     stored = {
         row.cluster_id: row
         for row in (
@@ -132,34 +196,29 @@ async def clusters(
             )
         ).scalars()
     }
-    details = await session.execute(
-        _members(run.id, conditions)
-        .add_columns(PainPoint.created_at, PainPoint.case_id, PainPoint.customer)
-        .where(ClusterMembership.cluster_id.in_(page))
-    )
-    moments: dict[str, list[datetime]] = {}
-    case_ids: dict[str, set[str]] = {}
-    customers: dict[str, set[str]] = {}
-    for cluster_id, created_at, case_id, customer in details.all():
-        moments.setdefault(cluster_id, []).append(created_at)
-        case_ids.setdefault(cluster_id, set()).add(case_id)
-        customers.setdefault(cluster_id, set()).add(customer)
-    representatives = await _representatives(session, run.id, page, conditions)
-    described = await _descriptions(session, user, run.id, page, stored)
-    nodes = [
-        ClusterView(
-            run_id=run.id,
-            cluster_id=cluster_id,
-            label=described[cluster_id][0],
-            keywords=described[cluster_id][1],
-            size=sizes[cluster_id],
-            trend=weekly_counts(moments.get(cluster_id, []), since=flt.since, until=flt.until),
-            case_count=len(case_ids.get(cluster_id, ())),
-            customers=sorted(customers.get(cluster_id, ())),
-            representatives=representatives.get(cluster_id, []),
+    ranked = {c: sorted(by_cluster[c], key=_closeness) for c in page}
+    representatives = await _representatives(session, ranked)
+    masked = frozenset(
+        r.pain_point_id for members in ranked.values() for r in members if r.counted and not r.clear
+    ) & frozenset(p.id for chosen in representatives.values() for p in chosen)
+    described = await _descriptions(session, seen, run.id, ranked, stored)
+    nodes = []
+    for cluster_id in page:
+        counted = [r for r in by_cluster[cluster_id] if r.counted]
+        nodes.append(
+            ClusterView(
+                run_id=run.id,
+                cluster_id=cluster_id,
+                label=described[cluster_id][0],
+                keywords=described[cluster_id][1],
+                size=sizes[cluster_id],
+                trend=weekly_counts([r.created_at for r in counted], since=flt.since, until=flt.until),
+                case_count=len({r.case_id for r in counted}),
+                customers=sorted({r.customer if r.clear else mask_name(r.customer) for r in counted}),
+                representatives=representatives.get(cluster_id, []),
+                masked=masked,
+            )
         )
-        for cluster_id in page
-    ]
     return ClusterPage(nodes, has_next, end)
 
 
@@ -178,88 +237,63 @@ def _offset(after: str | None) -> int:
 
 
 async def _representatives(
-    session: AsyncSession, run_id: str, cluster_ids: Sequence[str], conditions: Sequence[ColumnElement[bool]]
+    session: AsyncSession, ranked: dict[str, list[_Seen]]
 ) -> dict[str, list[PainPoint]]:
-    """Up to REPRESENTATIVES visible members per cluster, closest to the centroid first, repeats skipped."""
-    ranked = await _closest(session, run_id, cluster_ids, conditions, REPRESENTATIVES * 3)
+    """Up to REPRESENTATIVES counted members per cluster, closest to the centroid first, repeats skipped
+    (among the REPRESENTATIVES * 3 closest)."""
+    chosen_ids: dict[str, list[str]] = {}
+    for cluster_id, members in ranked.items():
+        closest = [r.pain_point_id for r in members if r.counted][: REPRESENTATIVES * 3]
+        chosen_ids[cluster_id] = closest
+    wanted = [pid for ids in chosen_ids.values() for pid in ids]
+    loaded = (
+        {
+            p.id: p
+            for p in (await session.execute(select(PainPoint).where(PainPoint.id.in_(wanted)))).scalars()
+        }
+        if wanted
+        else {}
+    )
     result: dict[str, list[PainPoint]] = {}
-    seen: dict[str, set[str]] = {}
-    for cluster_id, pain_point in ranked:
+    for cluster_id, ids in chosen_ids.items():
         chosen = result.setdefault(cluster_id, [])
-        texts = seen.setdefault(cluster_id, set())
-        key = pain_point.normalized_text.casefold()
-        if len(chosen) < REPRESENTATIVES and key not in texts:
-            chosen.append(pain_point)
-            texts.add(key)
+        texts: set[str] = set()
+        for pain_point in (loaded[pid] for pid in ids if pid in loaded):
+            key = pain_point.normalized_text.casefold()
+            if len(chosen) < REPRESENTATIVES and key not in texts:
+                chosen.append(pain_point)
+                texts.add(key)
     return result
 
 
-async def _closest(
-    session: AsyncSession,
-    run_id: str,
-    cluster_ids: Sequence[str],
-    conditions: Sequence[ColumnElement[bool]],
-    limit: int,
-) -> list[tuple[str, PainPoint]]:
-    """The `limit` members of each cluster closest to its centroid, as (cluster id, pain point)."""
-    rank = (
-        func.row_number()
-        .over(
-            partition_by=ClusterMembership.cluster_id,
-            order_by=(ClusterMembership.similarity.desc(), ClusterMembership.pain_point_id),
-        )
-        .label("rank")
-    )
-    ranked = (
-        select(
-            ClusterMembership.cluster_id.label("cluster_id"),
-            ClusterMembership.pain_point_id.label("pid"),
-            rank,
-        )
-        .join(PainPoint, PainPoint.id == ClusterMembership.pain_point_id)
-        .where(ClusterMembership.run_id == run_id, ClusterMembership.cluster_id.in_(cluster_ids), *conditions)
-        .subquery()
-    )
-    query = (
-        select(ranked.c.cluster_id, PainPoint)
-        .join(PainPoint, PainPoint.id == ranked.c.pid)
-        .where(ranked.c.rank <= limit)
-        .order_by(ranked.c.cluster_id, ranked.c.rank)
-    )
-    return [(cluster_id, pain_point) for cluster_id, pain_point in (await session.execute(query)).all()]
-
-
 async def _descriptions(
-    session: AsyncSession, user: User, run_id: str, cluster_ids: Sequence[str], stored: dict[str, Cluster]
+    session: AsyncSession,
+    seen: Sight,
+    run_id: str,
+    ranked: dict[str, list[_Seen]],
+    stored: dict[str, Cluster],
 ) -> dict[str, tuple[str, list[Keyword]]]:
-    """Label and keywords per cluster: the run's, unless the viewer sees only part of the cluster."""
+    """Label and keywords per cluster: the run's, unless the viewer sees only part of the cluster (then
+    from the KEYWORD_SAMPLE visible members closest to its centroid)."""
     result = {
         cluster_id: (row.label, [Keyword(k["term"], float(k["score"])) for k in row.keywords])
         for cluster_id, row in stored.items()
     }
-    if team_wide(user):
+    if seen.team_wide:
         return result
     total = (
-        _members(run_id, []).add_columns(func.count()).where(ClusterMembership.cluster_id.in_(cluster_ids))
-    )
-    seen = (
-        _members(run_id, [visible(user)])
-        .add_columns(func.count())
-        .where(ClusterMembership.cluster_id.in_(cluster_ids))
+        _members(run_id, []).add_columns(func.count()).where(ClusterMembership.cluster_id.in_(list(ranked)))
     )
     totals: dict[str | None, int] = dict(
         (await session.execute(total.group_by(ClusterMembership.cluster_id))).all()
     )
-    counts: dict[str | None, int] = dict(
-        (await session.execute(seen.group_by(ClusterMembership.cluster_id))).all()
-    )
-    partial = [c for c in cluster_ids if counts.get(c, 0) < totals.get(c, 0)]
+    partial = [c for c, members in ranked.items() if len(members) < totals.get(c, 0)]
     if not partial:
         return result
-    ranked = await _closest(session, run_id, partial, [visible(user)], KEYWORD_SAMPLE)
     numbers = {cluster_id: n for n, cluster_id in enumerate(partial)}
-    texts = tuple(p.normalized_text for _, p in ranked)
-    labels = tuple(numbers[cluster_id] for cluster_id, _ in ranked)
+    sample = [(c, r.text) for c in partial for r in ranked[c][:KEYWORD_SAMPLE]]
+    texts = tuple(text for _, text in sample)
+    labels = tuple(numbers[cluster_id] for cluster_id, _ in sample)
     computed = await asyncio.to_thread(_keywords, texts, labels)
     for cluster_id, number in numbers.items():
         words = list(computed.get(number, ()))
@@ -290,14 +324,14 @@ async def cluster_members(
         .where(
             ClusterMembership.run_id == run_id,
             ClusterMembership.cluster_id == cluster_id,
-            *_conditions(user, flt),
+            *_conditions(await _sight(session, user), flt),
         )
     )
     return await _newest(session, query, first, after)
 
 
-def _unclustered_query(user: User, run: ClusterRun | None, flt: ClusterFilter, current: bool) -> Select[Any]:
-    query = select(PainPoint).where(PainPoint.team_id == user.team_id, *_conditions(user, flt))
+def _unclustered_query(seen: Sight, run: ClusterRun | None, flt: ClusterFilter, current: bool) -> Select[Any]:
+    query = select(PainPoint).where(PainPoint.team_id == seen.user.team_id, *_conditions(seen, flt))
     if run is None:
         return query
     if current:
@@ -325,14 +359,16 @@ async def unclustered(
     after: str | None,
 ) -> list[PainPoint]:
     """Visible, filtered pain points in no cluster of the run, newest first."""
-    return await _newest(session, _unclustered_query(user, run, flt, current), first, after)
+    seen = await _sight(session, user)
+    return await _newest(session, _unclustered_query(seen, run, flt, current), first, after)
 
 
 async def unclustered_count(
     session: AsyncSession, user: User, run: ClusterRun | None, flt: ClusterFilter, *, current: bool
 ) -> int:
     """How many pain points `unclustered` would list in all."""
-    inner = _unclustered_query(user, run, flt, current).with_only_columns(PainPoint.id).subquery()
+    seen = await _sight(session, user)
+    inner = _unclustered_query(seen, run, flt, current).with_only_columns(PainPoint.id).subquery()
     return int(await session.scalar(select(func.count()).select_from(inner)) or 0)
 
 

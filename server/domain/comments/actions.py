@@ -26,6 +26,7 @@ from server.models.base import utcnow
 
 MAX_BODY = 10_000
 COMMENTERS = (CaseRole.OWNER, CaseRole.EDITOR, CaseRole.COMMENTER)
+EDITORS = (CaseRole.OWNER, CaseRole.EDITOR)
 # Line breaks and tabs are text; other control characters are not.
 _ALLOWED_CONTROLS = {"\n", "\t"}
 
@@ -69,7 +70,8 @@ def _not_found(comment_id: str) -> NotFound:
 
 
 async def visible(session: AsyncSession, comment_id: str, user: User) -> tuple[Comment, CaseMember]:
-    """A comment on one of the caller's cases, with the caller's membership; NOT_FOUND otherwise."""
+    """A comment on a case the caller may open, with their membership (or the read-only one a visibility
+    policy gives); NOT_FOUND otherwise."""
     if not is_id(comment_id):
         raise _not_found(comment_id)
     row = (
@@ -79,9 +81,14 @@ async def visible(session: AsyncSession, comment_id: str, user: User) -> tuple[C
             .where(Comment.id == comment_id)
         )
     ).first()
-    if row is None:
+    if row is not None:
+        return row[0], row[1]
+    # Not a member: a visibility policy may open the comment's case, read-only.
+    comment = await session.get(Comment, comment_id)
+    member = await cases.case_role(session, comment.case_id, user) if comment is not None else None
+    if comment is None or member is None:
         raise _not_found(comment_id)
-    return row[0], row[1]
+    return comment, member
 
 
 def _require_commenter(member: CaseMember) -> None:
@@ -277,6 +284,24 @@ async def delete(session: AsyncSession, user: User, *, comment_id: str) -> Chang
             },
         )
     return _announced(session, comment_events.DELETED, Change(comment), user.id, comment.deleted_at)
+
+
+async def move_anchor(session: AsyncSession, user: User, *, comment_id: str, anchor: Anchor) -> Change:
+    """Anchor a thread on the passage where an edit moved it (owners and editors, whose edits move text).
+
+    The browser that splits or joins a paragraph, or turns it into a heading or a list, writes the moved
+    text anew, and the old positions point at deleted text; it sends where the passage is now.
+    """
+    comment, member = await visible(session, comment_id, user)
+    if member.role not in EDITORS:
+        raise Forbidden(f"Only owners and editors move a passage; you are a {member.role.value}.")
+    if not comment.is_root or comment.anchor_start is None:
+        raise BadInput("Only a thread on a passage has an anchor: pass the id of its first comment.")
+    _require_live(comment)
+    comment.anchor_start = anchor.start
+    comment.anchor_end = anchor.end
+    await session.flush()
+    return _announced(session, comment_events.MOVED, Change(comment), user.id, utcnow())
 
 
 def _announced(session: AsyncSession, kind: str, change: Change, actor_id: str, at: datetime) -> Change:

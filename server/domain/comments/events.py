@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.domain import notifications as notices
 from server.domain import outbox
 from server.infra import topics
 from server.models import Comment, Notification
@@ -20,6 +21,8 @@ EDITED = "EDITED"
 RESOLVED = "RESOLVED"
 REOPENED = "REOPENED"
 DELETED = "DELETED"
+# The passage moved (its anchor was written anew after an edit re-created its text).
+MOVED = "MOVED"
 
 
 def changed(
@@ -36,7 +39,4 @@ def changed(
         topics.case_comments(comment.case_id),
         {"kind": kind, "commentId": comment.id, "actorId": actor_id, "at": at.isoformat()},
     )
-    for note in notifications:
-        outbox.event(
-            session, topics.user_notifications(note.user_id), {"kind": "CREATED", "notificationId": note.id}
-        )
+    notices.announce(session, notifications)

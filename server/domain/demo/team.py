@@ -16,7 +16,8 @@ from server.domain import users
 from server.domain.cases import actions as cases
 from server.domain.demo.content import CASES, DemoCase
 from server.domain.documents import store as documents
-from server.domain.documents.text import body
+from server.domain.documents import texts
+from server.domain.documents.text import body, state_text
 from server.models import Case, Team, User, UserRole
 from server.models.base import utcnow
 
@@ -91,3 +92,5 @@ async def _seed_case(session: AsyncSession, team: Team, people: dict[str, User],
         await cases.add_member(session, owner, case_id=case.id, member_id=people[email].id, role=role)
     update = documents.NewUpdate(case.id, owner.id, _opening_update(demo_case.opening), utcnow())
     await documents.append(session, [update])
+    # Searchable and previewed in the case list from the start (the first update is log position 1).
+    await texts.store_text(session, case.id, state_text(update.data), 1)

@@ -14,6 +14,8 @@ in tables of their own features; each feature adds its provider to `PROVIDERS`:
 | SNAPSHOTS | named snapshots (not the automatic ones) | who named it | created_at |
 | PAIN_POINTS | pain points accepted by the quality gate | the author | created_at |
 | ADOPTIONS | pain points adopted by R&D | the pain point's author | adopted_at |
+| ASSET_REUSES | people starting a case from the case's asset | its authors, not the reuser | first reuse |
+| ASSET_SUBSCRIPTIONS | people subscribing to its asset | its authors, not the subscriber | first one |
 """
 
 from __future__ import annotations
@@ -26,8 +28,20 @@ from typing import Final, TypeAlias
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.domain.knowledge.subscriptions import SUBSCRIBED
 from server.heatmaps import Activity, ActivityEvent
-from server.models import Comment, HeatmapEditDay, PainPoint, PainPointStatus, Snapshot, SnapshotKind
+from server.models import (
+    AuditEvent,
+    Comment,
+    HeatmapEditDay,
+    KnowledgeAsset,
+    KnowledgeAssetVersion,
+    KnowledgeReuse,
+    PainPoint,
+    PainPointStatus,
+    Snapshot,
+    SnapshotKind,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +49,10 @@ class ActivityScope:
     """The cases whose activity a heatmap shows: one case, or the cases of a team the viewer may see."""
 
     case_ids: tuple[str, ...]
+    since: tuple[tuple[str, datetime], ...] = ()
+    """Cases of `case_ids` whose activity counts only from a moment on (a visibility policy's maxAgeDays
+    reaches them, nothing else does): (case id, moment). Providers never see it: `activity` asks them
+    for those cases over the shorter period."""
 
 
 ActivityProvider: TypeAlias = Callable[
@@ -142,6 +160,64 @@ async def adoptions(
     return _per_day([(author, at) for author, at in rows.all() if at is not None], Activity.ADOPTIONS)
 
 
+async def asset_credit(
+    session: AsyncSession, scope: ActivityScope, start: datetime, end: datetime
+) -> list[ActivityEvent]:
+    """Cases started from the knowledge asset published from a case of the scope, and subscriptions to it,
+    credited to the asset's authors on the day they happened, the way ASSET_REUSED and ASSET_SUBSCRIBED
+    points are: once per person who reuses or subscribes (their first time; a second case, or subscribing
+    again after unsubscribing, adds nothing), to every person who had published a version of the asset by
+    then, never to the reuser or subscriber themself.
+
+    Reuses come from `knowledge_reuses`; subscriptions from the audit trail, which keeps a subscription
+    that has ended (the points earned by it stay, and so does its credit here)."""
+    if not scope.case_ids:
+        return []
+    assets = list(
+        await session.scalars(select(KnowledgeAsset.id).where(KnowledgeAsset.case_id.in_(scope.case_ids)))
+    )
+    if not assets:
+        return []
+    first_reuse = func.min(KnowledgeReuse.created_at)
+    reuses = await session.execute(
+        select(KnowledgeReuse.asset_id, KnowledgeReuse.user_id, first_reuse)
+        .where(KnowledgeReuse.asset_id.in_(assets), KnowledgeReuse.created_at < end)
+        .group_by(KnowledgeReuse.asset_id, KnowledgeReuse.user_id)
+        .having(first_reuse >= start)
+    )
+    first_subscription = func.min(AuditEvent.at)
+    subscriptions = await session.execute(
+        select(AuditEvent.subject, AuditEvent.actor_id, first_subscription)
+        .where(AuditEvent.action == SUBSCRIBED, AuditEvent.subject.in_(assets), AuditEvent.at < end)
+        .group_by(AuditEvent.subject, AuditEvent.actor_id)
+        .having(first_subscription >= start)
+    )
+    done = [(Activity.ASSET_REUSES, asset, actor, at) for asset, actor, at in reuses.all()]
+    done += [
+        (Activity.ASSET_SUBSCRIPTIONS, asset, actor, at)
+        for asset, actor, at in subscriptions.all()
+        if actor is not None
+    ]
+    if not done:
+        return []
+    publishers: dict[str, list[tuple[str, datetime]]] = {}
+    for asset_id, author, at in await session.execute(
+        select(
+            KnowledgeAssetVersion.asset_id,
+            KnowledgeAssetVersion.published_by,
+            KnowledgeAssetVersion.published_at,
+        ).where(KnowledgeAssetVersion.asset_id.in_(assets))
+    ):
+        publishers.setdefault(asset_id, []).append((author, at))
+    credited: dict[Activity, list[tuple[str, datetime]]] = {}
+    for kind, asset_id, actor, at in done:
+        authors = {
+            author for author, since in publishers.get(asset_id, ()) if since <= at and author != actor
+        }
+        credited.setdefault(kind, []).extend((author, at) for author in sorted(authors))
+    return [event for kind, rows in credited.items() for event in _per_day(rows, kind)]
+
+
 def _per_day(rows: Sequence[tuple[str, datetime]], kind: Activity) -> list[ActivityEvent]:
     """One event per person and UTC day, its amount the number of rows."""
     days: dict[tuple[str, date], int] = {}
@@ -167,6 +243,7 @@ PROVIDERS: Final[tuple[ActivityProvider, ...]] = (
     named_snapshots,
     pain_points,
     adoptions,
+    asset_credit,
 )
 """Every source of contributions. Comments, snapshots, pain points and adoptions add theirs here."""
 
@@ -178,9 +255,19 @@ async def activity(
     end: datetime,
     providers: Sequence[ActivityProvider] = PROVIDERS,
 ) -> list[ActivityEvent]:
-    """Every contribution in the scope during [start, end), from every provider."""
+    """Every contribution in the scope during [start, end), from every provider; for the cases of
+    `scope.since`, only from their moment on."""
+    limited: dict[datetime, list[str]] = {}
+    for case_id, moment in scope.since:
+        limited.setdefault(moment, []).append(case_id)
+    cut = {case_id for ids in limited.values() for case_id in ids}
+    passes = [(ActivityScope(tuple(c for c in scope.case_ids if c not in cut)), start)]
+    passes += [(ActivityScope(tuple(ids)), max(start, moment)) for moment, ids in sorted(limited.items())]
     events: list[ActivityEvent] = []
-    for provider in providers:
-        # One session: providers run one after the other (an AsyncSession is not for concurrent use).
-        events.extend(await provider(session, scope, start, end))
+    for part, begin in passes:
+        if not part.case_ids or begin >= end:
+            continue
+        for provider in providers:
+            # One session: providers run one after the other (an AsyncSession is not for concurrent use).
+            events.extend(await provider(session, part, begin, end))
     return events

@@ -20,6 +20,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.domain.access.cases import scope_cases
+from server.domain.access.effective import access_of
 from server.domain.cases.actions import require_member
 from server.domain.errors import BadInput, NotFound
 from server.domain.heatmaps import store as heatmap_store
@@ -34,7 +36,7 @@ from server.heatmaps import (
 from server.heatmaps.buckets import bucket_range
 from server.infra.db import Database
 from server.infra.ids import is_id
-from server.models import Case, CaseMember, HeatmapState, Team, User, UserRole
+from server.models import AccessView, Case, CaseMember, HeatmapState, Team, User, UserRole
 
 RefreshRequest = Callable[[str], None]
 """Asks for the heatmap job of one case (debounced by the caller)."""
@@ -86,15 +88,35 @@ async def case_subject(session: AsyncSession, case_id: str, user: User) -> Subje
 
 
 async def team_subject(session: AsyncSession, team_id: str, user: User) -> Subject:
-    """The caller's own team, with the cases the caller may see in it; NOT_FOUND for any other team."""
+    """The caller's own team, with the cases the caller may see in it (theirs, or the whole team for HR and
+    admins, plus what their policies' HEATMAPS view reaches); NOT_FOUND for any other team."""
     team = await session.get(Team, team_id) if is_id(team_id) and user.team_id == team_id else None
     if team is None:
         raise NotFound(f"No team with id {team_id} is visible to you.")
     cases = select(Case.id).where(Case.team_id == team.id)
-    if user.role not in _SEES_WHOLE_TEAM:
-        cases = cases.join(CaseMember, CaseMember.case_id == Case.id).where(CaseMember.user_id == user.id)
-    case_ids = tuple((await session.scalars(cases.order_by(Case.id))).all())
-    return Subject("team", team.id, team.name, ActivityScope(case_ids))
+    if user.role in _SEES_WHOLE_TEAM:
+        case_ids = tuple((await session.scalars(cases.order_by(Case.id))).all())
+        return Subject("team", team.id, team.name, ActivityScope(case_ids))
+    # One's own cases in full; a visibility policy with the HEATMAPS view adds the cases of its scope (a
+    # region's, the team's), their activity younger than its maxAgeDays only.
+    access = await access_of(session, user)
+    full = set(await session.scalars(select(CaseMember.case_id).where(CaseMember.user_id == user.id)))
+    since: dict[str, datetime] = {}
+    for grant in access.grants:
+        reached = scope_cases(access, grant) if AccessView.HEATMAPS in grant.views else None
+        if reached is None:
+            continue
+        ids = set(await session.scalars(select(Case.id).where(Case.team_id == team.id, Case.id.in_(reached))))
+        if grant.max_age_days is None:
+            full |= ids
+            continue
+        moment = access.at - timedelta(days=grant.max_age_days)
+        for case_id in ids:
+            since[case_id] = min(moment, since.get(case_id, moment))
+    owned = set(await session.scalars(cases.where(Case.id.in_(full))))
+    limited = tuple(sorted((c, at) for c, at in since.items() if c not in owned))
+    case_ids = tuple(sorted(owned | {c for c, _ in limited}))
+    return Subject("team", team.id, team.name, ActivityScope(case_ids, limited))
 
 
 def period(

@@ -1,19 +1,19 @@
 """Who hears about a request for access: the case's owners and the team's legal people when it is made, the
-requester when it is granted or rejected. Written in the command's transaction; the badge events ride the
-outbox."""
+requester when it is granted or rejected, the grantee when their grant is revoked. Written in the command's
+transaction; the badge events ride the outbox."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain import notifications, outbox
-from server.infra import topics
+from server.domain import notifications
 from server.models import (
     Case,
     CaseMember,
     CaseRole,
     MaterialAccessRequest,
+    MaterialGrant,
     Notification,
     NotificationKind,
     User,
@@ -53,7 +53,7 @@ async def requested(session: AsyncSession, case: Case, request: MaterialAccessRe
     off_case = [user_id for user_id in recipients if user_id not in members]
     created = await _notify(session, on_case, NotificationKind.ACCESS_REQUESTED, request, case.id)
     created += await _notify(session, off_case, NotificationKind.ACCESS_REQUESTED, request, None)
-    _announce(session, created)
+    notifications.announce(session, created)
 
 
 async def decided(
@@ -61,7 +61,20 @@ async def decided(
 ) -> None:
     """Tell the requester their request was granted or rejected."""
     kind = NotificationKind.ACCESS_GRANTED if granted else NotificationKind.ACCESS_REJECTED
-    _announce(session, await _notify(session, [request.requested_by], kind, request, case.id, actor.id))
+    notifications.announce(
+        session, await _notify(session, [request.requested_by], kind, request, case.id, actor.id)
+    )
+
+
+async def revoked(session: AsyncSession, case: Case, grant: MaterialGrant, actor: User) -> None:
+    """Tell the grantee that their access to the material was ended (by whom: an owner or legal)."""
+    request = await session.get(MaterialAccessRequest, grant.request_id)
+    if request is None or grant.grantee_id == actor.id:
+        return
+    kind = NotificationKind.ACCESS_REVOKED
+    notifications.announce(
+        session, await _notify(session, [grant.grantee_id], kind, request, case.id, actor.id)
+    )
 
 
 async def _notify(
@@ -74,17 +87,11 @@ async def _notify(
 ) -> list[Notification]:
     if not recipients:
         return []
-    created = await notifications.notify(
-        session, recipients, kind=kind, actor_id=actor_id or request.requested_by, case_id=case_id
+    return await notifications.notify(
+        session,
+        recipients,
+        kind=kind,
+        actor_id=actor_id or request.requested_by,
+        case_id=case_id,
+        access_request_id=request.id,
     )
-    for note in created:
-        note.access_request_id = request.id
-    await session.flush()
-    return created
-
-
-def _announce(session: AsyncSession, created: list[Notification]) -> None:
-    for note in created:
-        outbox.event(
-            session, topics.user_notifications(note.user_id), {"kind": "CREATED", "notificationId": note.id}
-        )

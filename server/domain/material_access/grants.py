@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain import audit
 from server.domain.errors import Conflict, Forbidden, NotFound
+from server.domain.material_access import _notices
 from server.domain.material_access.errors import NoGrant
 from server.domain.material_access.seats import seat, subject
 from server.infra.ids import is_id
@@ -77,6 +78,7 @@ async def revoke(session: AsyncSession, user: User, grant_id: str) -> MaterialGr
         subject=subject(grant.material_id),
         data={"request_id": grant.request_id, "grant_id": grant.id, "grantee_id": grant.grantee_id},
     )
+    await _notices.revoked(session, place.case, grant, user)
     return grant
 
 

@@ -10,7 +10,7 @@ nothing.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from server.domain.materials._addresses import ADDRESS, find_addresses
@@ -28,13 +28,19 @@ from server.domain.materials._identifiers import (
 )
 from server.domain.materials._rules import Hit
 
+__all__ = ["KINDS", "Finder", "Hit", "Masked", "MaskedSpan", "mask"]
+
 KINDS = (PHONE, EMAIL, ID_NUMBER, BANK_CARD, PASSPORT, ADDRESS)
 """The stable kind names a span carries; clients switch on them."""
+
+Finder = Callable[[str], Iterator[Hit]]
+"""A rule: every hit it is sure of in a text (full-width forms already folded to ASCII)."""
+
 
 # When two rules claim the same characters the longer hit wins; on equal length the more specific rule
 # (earlier here) does: an 18-digit ID with a valid check digit may also pass Luhn, "+86 138 ..." is both
 # a mainland mobile and an international number.
-_FINDERS: tuple[Callable[[str], Iterator[Hit]], ...] = (
+_FINDERS: tuple[Finder, ...] = (
     find_id_numbers,
     find_emails,
     find_passports,
@@ -65,10 +71,12 @@ class Masked:
     spans: tuple[MaskedSpan, ...]
 
 
-def mask(text: str) -> Masked:
-    """`text` with every recognised piece of personal data masked."""
+def mask(text: str, extra: Sequence[Finder] = ()) -> Masked:
+    """`text` with every recognised piece of personal data masked; `extra` rules (e.g. one case's customer
+    name) rank before the built-in ones."""
     folded = text.translate(_HALF_WIDTH)
-    hits = [(rank, hit) for rank, finder in enumerate(_FINDERS) for hit in finder(folded)]
+    finders = (*extra, *_FINDERS)
+    hits = [(rank, hit) for rank, finder in enumerate(finders) for hit in finder(folded)]
     chosen = _without_overlaps(hits)
     pieces: list[str] = []
     spans: list[MaskedSpan] = []

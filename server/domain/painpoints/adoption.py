@@ -1,8 +1,9 @@
 """R&D taking pain points into the roadmap: one (adoptPainPoint) or a whole cluster's (adoptCluster).
 
 Both go the same way, in the caller's transaction: status ADOPTED with who and why, the author's award,
-the case's subscribers told, the team's webhooks sent `PAIN_POINT_ADOPTED`, and one audit event per pain
-point, written last (the chain's lock is held until the commit).
+the author notified (one notification per pain point: each names its own text and case), the case's
+subscribers told, the team's webhooks sent `PAIN_POINT_ADOPTED`, and one audit event per pain point, written
+last (the chain's lock is held until the commit).
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain import audit
+from server.domain import audit, notifications
 from server.domain.errors import BadInput
 from server.domain.painpoints import events as painpoint_events
 from server.domain.points import awards
 from server.domain.points.awards import AwardRequest
 from server.domain.webhooks import events as webhook_events
-from server.models import PainPoint, PainPointStatus, User
+from server.models import NotificationKind, PainPoint, PainPointStatus, User
 from server.models.base import utcnow
 
 MAX_NOTE = 2000
@@ -55,6 +56,16 @@ async def adopt_all(
     requests = [awards.pain_point_adopted(p.id, p.author_id, user.id) for p in pain_points]
     for request in requests:
         awards.queue_award(session, request)
+    for pain_point in pain_points:
+        created = await notifications.notify(
+            session,
+            [pain_point.author_id],
+            kind=NotificationKind.PAIN_POINT_ADOPTED,
+            actor_id=user.id,
+            case_id=pain_point.case_id,
+            pain_point_id=pain_point.id,
+        )
+        notifications.announce(session, created)
     painpoint_events.queue(
         session, [painpoint_events.changed(painpoint_events.ADOPTED, p, user.id) for p in pain_points]
     )

@@ -29,7 +29,13 @@ AWARD_JOB = job_names.AWARD_POINTS
 
 # Points for these are granted by someone else's decision; granting them to yourself earns nothing.
 THIRD_PARTY_ACTIONS = frozenset(
-    {PointAction.PAIN_POINT_ADOPTED, PointAction.COMMENT_RESOLVED, PointAction.ORDER_WON}
+    {
+        PointAction.PAIN_POINT_ADOPTED,
+        PointAction.COMMENT_RESOLVED,
+        PointAction.ORDER_WON,
+        PointAction.ASSET_REUSED,
+        PointAction.ASSET_SUBSCRIBED,
+    }
 )
 MAX_KEY = 200
 
@@ -125,6 +131,22 @@ def snapshot_named(snapshot_id: str, author_id: str) -> AwardRequest:
     subject = f"snapshot:{snapshot_id}"
     key = f"SNAPSHOT_NAMED:{subject}"
     return AwardRequest(PointAction.SNAPSHOT_NAMED, author_id, subject, key, actor_id=author_id)
+
+
+def asset_reused(asset_id: str, author_id: str, reused_by: str) -> AwardRequest:
+    """Someone started a case from an asset `author_id` published. One award per reuser and author:
+    key `ASSET_REUSED:knowledge_asset:<id>:by:<reuser>:to:<author>`."""
+    subject = f"knowledge_asset:{asset_id}"
+    key = f"ASSET_REUSED:{subject}:by:{reused_by}:to:{author_id}"
+    return AwardRequest(PointAction.ASSET_REUSED, author_id, subject, key, reused_by)
+
+
+def asset_subscribed(asset_id: str, author_id: str, subscriber: str) -> AwardRequest:
+    """Someone subscribed to an asset `author_id` published; subscribing again earns nothing more. Key
+    `ASSET_SUBSCRIBED:knowledge_asset:<id>:by:<subscriber>:to:<author>`."""
+    subject = f"knowledge_asset:{asset_id}"
+    key = f"ASSET_SUBSCRIBED:{subject}:by:{subscriber}:to:{author_id}"
+    return AwardRequest(PointAction.ASSET_SUBSCRIBED, author_id, subject, key, subscriber)
 
 
 def is_self_dealing(request: AwardRequest) -> bool:

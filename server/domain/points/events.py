@@ -1,5 +1,7 @@
-"""What the `pointsEvents` subscription carries: per person, the ids of new entries and of redemptions
-that changed. Subscribers read the current state by id, so an event is small and never stale.
+"""What the points subscriptions carry: per person (`pointsEvents`), the ids of new entries and of
+redemptions that changed; per team (`rewardEvents`), the ids of rewards that changed (added, edited,
+withdrawn, their stock moved). Subscribers read the current state by id, so an event is small and never
+stale.
 """
 
 from __future__ import annotations
@@ -11,16 +13,27 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain import outbox
 from server.domain.points.ledger import Entry
-from server.models import Redemption
+from server.models import Redemption, Reward
 
 Event = dict[str, Any]
 ENTRY = "ENTRY"
 REDEMPTION = "REDEMPTION"
+REWARD = "REWARD"
 
 
 def topic(user_id: str) -> str:
     """The event topic of one person's points."""
     return f"points:{user_id}"
+
+
+def rewards_topic(team_id: str) -> str:
+    """The event topic of one team's reward catalogue."""
+    return f"rewards:{team_id}"
+
+
+def reward_changed(session: AsyncSession, reward: Reward) -> None:
+    """Tell the reward's team its catalogue changed (on commit)."""
+    outbox.event(session, rewards_topic(reward.team_id), {"kind": REWARD, "rewardId": reward.id})
 
 
 def entries_written(session: AsyncSession, entries: Iterable[Entry | None]) -> None:

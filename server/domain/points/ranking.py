@@ -7,12 +7,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.domain.access.effective import access_of
 from server.domain.errors import BadInput, NotFound
-from server.domain.points.access import require_hr, require_team
-from server.models import EARNING_ACTIONS, PointAction, PointEntry, User, UserRole
+from server.domain.points.access import is_hr, require_hr, require_team
+from server.domain.points.reach import ranking_entries
+from server.models import EARNING_ACTIONS, PointAction, PointEntry, User
 
 MAX_ROWS = 1000
 _PERIOD = re.compile(r"^(\d{4})(?:-(?:(0[1-9]|1[0-2])|Q([1-4])|H([12])))?$")
@@ -70,12 +72,20 @@ class Ranking:
 async def contribution_ranking(
     session: AsyncSession, viewer: User, *, period: str, team_id: str | None = None, first: int = 100
 ) -> Ranking:
-    """Who earned most in the period, ties sharing a rank (1, 2, 2, 4). HR of the team, or an admin."""
-    require_hr(viewer, "read the contribution ranking")
+    """Who earned most in the period, ties sharing a rank (1, 2, 2, 4). HR or an admin of the team; or
+    someone a visibility policy's RANKING view opens it to, computed over the earnings in its reach."""
+    reached: ColumnElement[bool] = true()
+    if not is_hr(viewer):
+        opened = ranking_entries(await access_of(session, viewer))
+        if opened is None:
+            require_hr(viewer, "read the contribution ranking")
+        else:
+            reached = opened
     own_team = require_team(viewer)
     team = team_id or own_team
-    if team != own_team and viewer.role is not UserRole.ADMIN:
-        # As for any id: another team's answers exactly like one that does not exist.
+    if team != own_team:
+        # As for any id: another team's answers exactly like one that does not exist, admins included (an
+        # admin administers their own team; nothing of another team is visible to anyone).
         raise NotFound(f"No team with id {team} is visible to you.")
     if not 1 <= first <= MAX_ROWS:
         raise BadInput(f"`first` must be between 1 and {MAX_ROWS}.")
@@ -94,6 +104,7 @@ async def contribution_ranking(
             PointEntry.action.in_(EARNING_ACTIONS),
             PointEntry.created_at >= span.start,
             PointEntry.created_at < span.end,
+            reached,
         )
         .group_by(PointEntry.user_id, PointEntry.action)
     )

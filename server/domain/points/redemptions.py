@@ -1,4 +1,5 @@
-"""Redeeming points for rewards, and HR's queue: approve, reject (refund by reversal), fulfil.
+"""Redeeming points for rewards, and HR's queue: approve, reject (refund by reversal), fulfil. The person
+who asked is notified of an approval or a rejection.
 
 Locks are always taken in one order: the person's account, then the reward, then the redemption. Two
 requests therefore never wait on each other in a circle, and the balance check,
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain import audit
+from server.domain import audit, notifications
 from server.domain.errors import (
     BadInput,
     Conflict,
@@ -30,7 +31,7 @@ from server.domain.points.changes import clean_text
 from server.domain.points.ledger import Entry
 from server.domain.points.rewards import lock_reward
 from server.infra.ids import is_id, new_id
-from server.models import PointAction, Redemption, RedemptionStatus, Reward, User
+from server.models import NotificationKind, PointAction, Redemption, RedemptionStatus, Reward, User
 from server.models.base import utcnow
 
 MAX_REASON = 500
@@ -99,6 +100,7 @@ async def redeem(
     )
     if reward.stock is not None:
         reward.stock -= 1
+        events.reward_changed(session, reward)
     redemption = Redemption(
         id=redemption_id,
         user_id=user.id,
@@ -168,6 +170,8 @@ async def _move(
             f"this one is {redemption.status.value}."
         )
     events.redemption_changed(session, redemption)
+    if to is RedemptionStatus.APPROVED:
+        await _tell_requester(session, actor, redemption)
     await audit.record(
         session,
         actor_id=actor.id,
@@ -176,6 +180,19 @@ async def _move(
         data={"user_id": redemption.user_id, "reward_id": redemption.reward_id, "cost": redemption.cost},
     )
     return await _view(session, redemption)
+
+
+async def _tell_requester(session: AsyncSession, actor: User, redemption: Redemption) -> None:
+    """The person who asked hears HR's decision (its reason is on the redemption)."""
+    created = await notifications.notify(
+        session,
+        [redemption.user_id],
+        kind=NotificationKind.REDEMPTION_DECIDED,
+        actor_id=actor.id,
+        redemption_id=redemption.id,
+        redemption_decision=redemption.status,
+    )
+    notifications.announce(session, created)
 
 
 async def approve(session: AsyncSession, actor: User, redemption_id: str) -> RedemptionView:
@@ -221,6 +238,7 @@ async def reject(session: AsyncSession, actor: User, redemption_id: str, reason:
     )
     if reward.stock is not None:
         reward.stock += 1
+        events.reward_changed(session, reward)
     now = utcnow()
     locked.status = RedemptionStatus.REJECTED
     locked.reason = reason
@@ -229,6 +247,7 @@ async def reject(session: AsyncSession, actor: User, redemption_id: str, reason:
     locked.refund_entry_id = refund.id
     await session.flush()
     events.redemption_changed(session, locked, refund)
+    await _tell_requester(session, actor, locked)
     await audit.record(
         session,
         actor_id=actor.id,
@@ -280,3 +299,15 @@ async def get_redemption(session: AsyncSession, viewer: User, redemption_id: str
     if redemption is None or not visible:
         raise NotFound(f"No redemption with id {redemption_id} is visible to you.")
     return await _view(session, redemption)
+
+
+async def mine_by_ids(session: AsyncSession, viewer: User, ids: list[str]) -> dict[str, RedemptionView]:
+    """Those of `ids` that are the viewer's own redemptions (what their notifications are about)."""
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(Redemption, Reward)
+        .join(Reward, Reward.id == Redemption.reward_id)
+        .where(Redemption.id.in_(ids), Redemption.user_id == viewer.id)
+    )
+    return {redemption.id: RedemptionView(redemption, reward, viewer) for redemption, reward in rows.all()}

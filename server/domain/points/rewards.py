@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.domain import audit
 from server.domain.errors import BadInput, Conflict, NotFound
 from server.domain.pagination import Page, paginate
+from server.domain.points import events
 from server.domain.points.access import is_hr, require_hr, require_team
 from server.domain.points.changes import KEEP, Keep, clean_text
 from server.infra.ids import is_id
@@ -106,6 +107,7 @@ async def create_reward(session: AsyncSession, actor: User, new: NewReward) -> R
     await _refuse_duplicate_name(session, team_id, reward.name, None)
     session.add(reward)
     await session.flush()
+    events.reward_changed(session, reward)
     await audit.record(
         session, actor_id=actor.id, action="points.reward_created", subject=reward.id, data=_snapshot(reward)
     )
@@ -134,6 +136,7 @@ async def update_reward(session: AsyncSession, actor: User, reward_id: str, chan
         reward.active = change.active
     reward.updated_at = utcnow()
     await session.flush()
+    events.reward_changed(session, reward)
     await audit.record(
         session,
         actor_id=actor.id,

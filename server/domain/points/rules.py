@@ -25,7 +25,7 @@ class Default:
     monthly_cap: int | None
 
 
-# What a new team starts with (migration 0010 gave existing teams the same caps where they had none).
+# What a new team starts with (migrations 0010 and 0022 gave existing teams the same).
 # Caps are points per person per UTC day / UTC calendar month. Adoptions and orders are granted by
 # someone else, so two colleagues could farm them for each other without caps.
 DEFAULT_RULES: dict[PointAction, Default] = {
@@ -34,6 +34,9 @@ DEFAULT_RULES: dict[PointAction, Default] = {
     PointAction.ORDER_WON: Default(30, 300, 1500),
     PointAction.COMMENT_RESOLVED: Default(2, 10, 100),
     PointAction.SNAPSHOT_NAMED: Default(1, 3, 30),
+    # Another person's decision, and a cheap one: capped so two colleagues cannot farm each other.
+    PointAction.ASSET_REUSED: Default(3, 30, 300),
+    PointAction.ASSET_SUBSCRIBED: Default(1, 10, 100),
 }
 
 

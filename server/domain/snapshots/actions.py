@@ -20,8 +20,9 @@ from sqlalchemy.orm import undefer
 
 from server.domain.cases import actions as cases
 from server.domain.documents import store as documents
+from server.domain.documents import texts
 from server.domain.documents.live import LiveDocuments
-from server.domain.documents.text import state_text
+from server.domain.documents.text import HeadingLine, state_heading_lines, state_text
 from server.domain.errors import BadInput, NotFound
 from server.domain.pagination import Page, check_first, decode_cursor, encode_cursor
 from server.domain.points import awards
@@ -140,6 +141,11 @@ async def _new(
     )
 
 
+async def _keep_text(session: AsyncSession, snapshot: Snapshot) -> None:
+    # The text is read already: the case's searchable copy is brought to the snapshot's position for free.
+    await texts.store_text(session, snapshot.case_id, snapshot.text or "", snapshot.position)
+
+
 def clean_label(label: str) -> str:
     """A version name: one line, 1 to MAX_LABEL characters."""
     label = " ".join(label.split())
@@ -166,6 +172,7 @@ async def create_named(
     )
     session.add(snapshot)
     await session.flush()
+    await _keep_text(session, snapshot)
     snapshot_events.created(session, snapshot)
     awards.queue_award(session, awards.snapshot_named(snapshot.id, user.id))
     return snapshot
@@ -186,6 +193,7 @@ async def take_before_restore(
     )
     session.add(snapshot)
     await session.flush()
+    await _keep_text(session, snapshot)
     snapshot_events.created(session, snapshot)
     return snapshot
 
@@ -214,6 +222,7 @@ async def take_auto(
             session.add(snapshot)
     except IntegrityError:
         return None  # another server took this very position a moment ago
+    await _keep_text(session, snapshot)
     snapshot_events.created(session, snapshot)
     return snapshot
 
@@ -352,6 +361,12 @@ async def text_of(session: AsyncSession, snapshot_id: str) -> str:
     """The plain text of one snapshot."""
     text = await session.scalar(select(Snapshot.text).where(Snapshot.id == snapshot_id))
     return text or ""
+
+
+async def headings_of(session: AsyncSession, snapshot_id: str) -> list[HeadingLine]:
+    """Which lines of one snapshot's text are headings."""
+    state = await session.scalar(select(Snapshot.state).where(Snapshot.id == snapshot_id))
+    return await offload.run(state_heading_lines, state) if state else []
 
 
 async def authors(session: AsyncSession, user_ids: set[str]) -> dict[str, User]:

@@ -20,16 +20,23 @@ class WebhookConfig:
     backoff_seconds: float = 30.0
     # No try is scheduled later than this after the delivery was created (or redelivered): then FAILED.
     retry_seconds: float = 24 * 3600.0
+    # How often each server looks for pending deliveries whose try is overdue (0: never), and how late a try
+    # must be to count as lost (its job gone with a worker), not merely busy.
+    sweep_seconds: float = 300.0
+    overdue_seconds: float = 300.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WebhookConfig:
-        """Read WARROOM_WEBHOOK_ALLOW_PRIVATE, _TIMEOUT_SECONDS, _BACKOFF_SECONDS and _RETRY_SECONDS."""
+        """Read WARROOM_WEBHOOK_ALLOW_PRIVATE, _TIMEOUT_SECONDS, _BACKOFF_SECONDS, _RETRY_SECONDS,
+        _SWEEP_SECONDS and _OVERDUE_SECONDS."""
         env = settings.extra
         return cls(
             allow_private=(env.get("WARROOM_WEBHOOK_ALLOW_PRIVATE") or "").strip().lower() in _TRUE,
             timeout_seconds=float_setting(env, "WARROOM_WEBHOOK_TIMEOUT_SECONDS", cls.timeout_seconds, 0.1),
             backoff_seconds=float_setting(env, "WARROOM_WEBHOOK_BACKOFF_SECONDS", cls.backoff_seconds, 0.01),
             retry_seconds=float_setting(env, "WARROOM_WEBHOOK_RETRY_SECONDS", cls.retry_seconds, 0.0),
+            sweep_seconds=float_setting(env, "WARROOM_WEBHOOK_SWEEP_SECONDS", cls.sweep_seconds, 0.0),
+            overdue_seconds=float_setting(env, "WARROOM_WEBHOOK_OVERDUE_SECONDS", cls.overdue_seconds, 0.0),
         )
 
     def delay(self, failed_tries: int) -> float:

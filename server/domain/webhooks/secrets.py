@@ -4,8 +4,8 @@ The secret must be readable again to sign (HMAC needs it), so it cannot be hashe
 sealed with AES-256-GCM under the key-encryption key that also protects materials: the file named by
 `WARROOM_KEK_FILE`, or `<WARROOM_DATA_DIR>/keys/kek` (made on first use) in the embedded default. A copy of
 the database alone signs nothing. Servers and workers that share a database must share that key file.
-The key ring is the materials' (`server/infra/keyring.py`); `keys rotate` seals every secret again under the
-new key before it deletes an old one.
+The key ring is the materials' (`server/infra/keyring.py`), built once per process (`keyring.shared`);
+`keys rotate` seals every secret again under the new key before it deletes an old one.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import func, select
 
+from server.infra import keyring as keyrings
 from server.infra.config import Settings
 from server.infra.db import Database
 from server.infra.keyring import Keyring, UnknownKeyError
@@ -46,7 +47,7 @@ def signature(secret: str, body: bytes) -> str:
 
 def seal(settings: Settings, webhook_id: str, secret: str) -> tuple[bytes, str]:
     """The secret sealed for `webhook_id` under the current key, and that key's id."""
-    return seal_with(Keyring.from_settings(settings), webhook_id, secret)
+    return seal_with(keyrings.shared(settings), webhook_id, secret)
 
 
 def seal_with(keyring: Keyring, webhook_id: str, secret: str) -> tuple[bytes, str]:
@@ -57,7 +58,7 @@ def seal_with(keyring: Keyring, webhook_id: str, secret: str) -> tuple[bytes, st
 
 def open_sealed(settings: Settings, webhook_id: str, sealed: bytes, kek_id: str) -> str:
     """The secret `seal` sealed for `webhook_id`; SecretUnavailable when it cannot be opened here."""
-    return open_with(Keyring.from_settings(settings), webhook_id, sealed, kek_id)
+    return open_with(keyrings.shared(settings), webhook_id, sealed, kek_id)
 
 
 def open_with(keyring: Keyring, webhook_id: str, sealed: bytes, kek_id: str) -> str:

@@ -1,13 +1,14 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from server.domain import users
 from server.domain.cases import actions as cases
-from server.domain.errors import BadInput, Forbidden, NotFound
+from server.domain.errors import BadInput, Conflict, Forbidden, NotFound
 from server.infra.db import Database
 from server.infra.ids import new_id
-from server.models import CaseRole, User
+from server.models import AuditEvent, CaseRole, User
 from tests.support.people import make_person, make_user
 
 
@@ -100,3 +101,37 @@ async def test_member_by_token_answers_only_for_a_live_token_of_a_member(db: Dat
         account.active = False
     async with db.sessions() as session:
         assert await cases.member_by_token(session, case.id, live.token) is None
+
+
+async def test_only_owners_archive_and_unarchive_and_each_is_audited(db: Database) -> None:
+    owner = await make_user(db, "owner@a.com")
+    editor = await make_user(db, "editor@a.com")
+    stranger = await make_user(db, "stranger@a.com")
+    async with db.transaction() as session:
+        case = await cases.create_case(session, owner, title="T", customer="C")
+        await cases.add_member(session, owner, case_id=case.id, member_id=editor.id, role=CaseRole.EDITOR)
+    async with db.transaction() as session:
+        with pytest.raises(Forbidden, match="Only a case owner"):
+            await cases.set_archived(session, editor, case.id, archived=True)
+        with pytest.raises(NotFound):
+            await cases.set_archived(session, stranger, case.id, archived=True)
+    async with db.transaction() as session:
+        archived = await cases.set_archived(session, owner, case.id, archived=True)
+    assert archived.archived_at is not None
+    assert archived.archived_by == owner.id
+    async with db.transaction() as session:
+        with pytest.raises(Conflict, match="archived already"):
+            await cases.set_archived(session, owner, case.id, archived=True)
+    async with db.transaction() as session:
+        restored = await cases.set_archived(session, owner, case.id, archived=False)
+    assert (restored.archived_at, restored.archived_by) == (None, None)
+    async with db.transaction() as session:
+        with pytest.raises(Conflict, match="not archived already"):
+            await cases.set_archived(session, owner, case.id, archived=False)
+    async with db.sessions() as session:
+        events = await session.execute(
+            select(AuditEvent.action, AuditEvent.actor_id)
+            .where(AuditEvent.subject == case.id, AuditEvent.action.like("case.%archived"))
+            .order_by(AuditEvent.seq)
+        )
+        assert events.all() == [("case.archived", owner.id), ("case.unarchived", owner.id)]

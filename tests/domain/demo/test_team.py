@@ -13,6 +13,7 @@ from server.infra.db import Database
 from server.models import (
     Case,
     ClusterRun,
+    DocText,
     Job,
     JobStatus,
     PainPoint,
@@ -34,6 +35,9 @@ async def test_seed_is_idempotent(db: Database) -> None:
     async with db.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(User)) == len(demo.PEOPLE)
         assert await session.scalar(select(func.count()).select_from(Case)) == len(CASES)
+        # Each demo case's opening text is searchable and previewed in the case list from the start.
+        stored = dict((await session.execute(select(Case.title, DocText.text).join(DocText))).all())
+    assert stored == {case.title: "\n".join(text for _tag, text in case.opening) for case in CASES}
 
 
 def test_the_demo_pain_points_are_chinese_first_and_every_theme_speaks_both_languages() -> None:

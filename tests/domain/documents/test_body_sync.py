@@ -107,6 +107,51 @@ def test_a_concurrent_edit_merges_with_the_restore() -> None:
     assert "to be undone" not in plain_text(live)
 
 
+def _blocks_document() -> Doc[Any]:
+    """A checklist (its `checked` a boolean, as the browser writes it), a table, code and a callout."""
+    doc: Doc[Any] = Doc()
+    with doc.transaction():
+        root = body(doc)
+        tasks = root.children.append(XmlElement("taskList"))
+        for checked, text in ((True, "确认报价 confirm quote"), (False, "Send contract")):
+            attributes: Any = {"checked": checked}  # pycrdt types attribute values as strings
+            item = tasks.children.append(XmlElement("taskItem", attributes))
+            item.children.append(XmlElement("paragraph")).children.append(XmlText(text))
+        table = root.children.append(XmlElement("table"))
+        for tag, cells in (("tableHeader", ("功能", "Status")), ("tableCell", ("单点登录", "done"))):
+            row = table.children.append(XmlElement("tableRow"))
+            for cell in cells:
+                row.children.append(XmlElement(tag)).children.append(XmlElement("paragraph")).children.append(
+                    XmlText(cell)
+                )
+        root.children.append(XmlElement("codeBlock", {"language": "python"})).children.append(
+            XmlText("x = 1")
+        )
+        note = root.children.append(XmlElement("callout", {"kind": "warning"}))
+        note.children.append(XmlElement("paragraph")).children.append(XmlText("注意 careful"))
+        root.children.append(XmlElement("horizontalRule"))
+    return doc
+
+
+def test_a_restore_brings_back_checked_items_tables_code_and_callouts() -> None:
+    live = _blocks_document()
+    version = _copy(live)
+    with live.transaction():
+        root = body(live)
+        first = _element(_element(root, 0), 0)
+        first.attributes["checked"] = False  # a boolean, as Tiptap writes it
+        del _element(root, 1).children[1]
+        del root.children[2:]
+    assert plain_text(live) == "[ ] 确认报价 confirm quote\n[ ] Send contract\n功能\nStatus"
+
+    live.apply_update(restore_update(live.get_update(), version.get_update()) or b"")
+    assert same_body(live, version)
+    assert plain_text(live) == (
+        "[x] 确认报价 confirm quote\n[ ] Send contract\n功能\nStatus\n单点登录\ndone\nx = 1\n注意 careful"
+    )
+    assert _element(_element(body(live), 0), 0).attributes["checked"] is True
+
+
 def test_random_edit_sequences_always_restore_exactly() -> None:
     rng = random.Random(7)
     words = ["alpha", "beta", "中文", "交付", "🙂", "gamma", " ", "delta"]

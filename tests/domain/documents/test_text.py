@@ -2,7 +2,7 @@ from typing import Any
 
 from pycrdt import Doc, XmlElement, XmlText
 
-from server.domain.documents.text import body, plain_text, text_layout
+from server.domain.documents.text import HeadingLine, body, heading_lines, plain_text, text_layout
 
 
 def test_blocks_become_lines_and_marks_disappear() -> None:
@@ -78,3 +78,30 @@ def test_inline_elements_inside_a_line_are_joined_by_spaces() -> None:
     layout = text_layout(doc)
     assert layout.text == "see Alice Chen now"
     assert layout.texts[(0, 1, 1, 0)].start == len("see Alice ")
+
+
+def test_heading_lines_name_the_lines_that_are_headings_with_their_level() -> None:
+    doc: Doc[Any] = Doc()
+    fragment = body(doc)
+
+    def block(tag: str, attrs: dict[str, Any] | None, *children: XmlText | XmlElement) -> None:
+        element = XmlElement(tag, attrs)
+        fragment.children.append(element)
+        for child in children:
+            element.children.append(child)
+
+    block("heading", {"level": 1}, XmlText("客户现状 Situation"))
+    # A hard break makes two lines of one paragraph: the headings after it are counted past both.
+    block("paragraph", None, XmlText("运费 freight"), XmlElement("hardBreak"), XmlText("second line"))
+    block("heading", {"level": "2"}, XmlText("Next steps 下一步"))
+    block("paragraph", None, XmlText("Call customs."))
+    block("heading", {"level": 3.0}, XmlText("细节"))
+    block("heading", None, XmlText("No level"))
+    assert plain_text(doc).split("\n")[3] == "Next steps 下一步"
+    assert heading_lines(doc) == [
+        HeadingLine(0, 1),
+        HeadingLine(3, 2),
+        HeadingLine(5, 3),
+        HeadingLine(6, 1),
+    ]
+    assert heading_lines(Doc()) == []

@@ -5,7 +5,7 @@ from typing import Any
 
 from pycrdt import Doc, XmlElement, XmlFragment, XmlText
 
-from server.domain.documents.text import BODY, plain_text
+from server.domain.documents.text import BODY, plain_text, text_layout
 from server.domain.documents.text_diff import ChangeKind, diff_texts
 
 
@@ -46,8 +46,53 @@ def test_checklists_code_blocks_callouts_and_quotes_keep_their_text() -> None:
         _p("结尾 end"),
     )
     assert plain_text(doc) == (
-        "确认报价 confirm quote\nSend contract\nprint('你好')\nx = 1\n注意：客户数据保密\nQuoted words\n结尾 end"
+        "[x] 确认报价 confirm quote\n[ ] Send contract\nprint('你好')\nx = 1\n注意：客户数据保密\nQuoted words\n结尾 end"
     )
+
+
+def _task(checked: bool, *content: XmlElement) -> XmlElement:
+    # pycrdt types attribute values as strings; Yjs (and the browser) store any JSON value, here a boolean.
+    attributes: Any = {"checked": checked}
+    return XmlElement("taskItem", attributes, list(content))
+
+
+def test_a_checklist_item_reads_with_its_state_as_the_browser_stores_it() -> None:
+    # Tiptap writes `checked` as a boolean; nested items carry their own marker, an empty item none.
+    nested = XmlElement("taskList", None, [_task(False, _p("Send contract 发合同"))])
+    doc = _doc(
+        XmlElement(
+            "taskList",
+            None,
+            [
+                _task(True, _p("已完成"), nested),
+                _task(False, XmlElement("paragraph")),
+                _task(False, _p("todo")),
+            ],
+        ),
+        _p("之后 after"),
+    )
+    assert plain_text(doc) == "[x] 已完成\n[ ] Send contract 发合同\n[ ] todo\n之后 after"
+
+
+def test_the_marker_is_outside_every_text_so_offsets_point_at_the_item_words() -> None:
+    doc = _doc(XmlElement("taskList", None, [_task(True, _p("审计 audit"))]))
+    layout = text_layout(doc)
+    assert layout.text == "[x] 审计 audit"
+    span = layout.texts[(0, 0, 0, 0)]
+    assert span.start == len("[x] ")
+    assert layout.text[span.start :] == layout.text_of((0, 0, 0, 0))
+
+
+def test_ticking_an_item_shows_in_the_diff_in_chinese_and_english() -> None:
+    def version(first: bool, second: bool) -> str:
+        items = [_task(first, _p("确认报价")), _task(second, _p("Send contract"))]
+        return plain_text(_doc(XmlElement("taskList", None, items)))
+
+    diff = diff_texts(version(False, False), version(True, True))
+    assert [c.kind for c in diff.changes] == [ChangeKind.MODIFIED]
+    changed = [(s.op.value, s.text) for s in diff.changes[0].segments if s.op.value != "equal"]
+    assert changed == [("deleted", " "), ("inserted", "x")] * 2
+    assert diff.inserted_words == 2
 
 
 def test_a_changed_table_cell_shows_in_the_diff() -> None:

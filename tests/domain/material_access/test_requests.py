@@ -11,9 +11,18 @@ from sqlalchemy import func, select
 from server.domain.errors import BadInput, Conflict, DomainError, Forbidden, NotFound
 from server.domain.material_access import grants, reads, requests
 from server.domain.material_access.errors import SeparationOfDuties
+from server.infra import topics
 from server.infra.db import Database
 from server.infra.ids import new_id
-from server.models import AccessRequestStatus, MaterialGrant, Notification, NotificationKind, User
+from server.models import (
+    AccessRequestStatus,
+    MaterialGrant,
+    Notification,
+    NotificationKind,
+    OutboxKind,
+    OutboxMessage,
+    User,
+)
 from tests.domain.material_access.world import ask, granted, make_world
 
 EVIDENCE = "Customer e-mail of 2026-12-01, ref. ACME-4711"
@@ -61,6 +70,18 @@ async def test_the_grant_exists_once_both_approvals_are_in_in_either_order(db: D
     assert (step.grant.expires_at - step.grant.created_at).total_seconds() == 24 * 3600
 
 
+async def _bell(db: Database, user: User) -> list[str]:
+    """The ids of the notifications whose bell event the outbox holds for `user` (no dispatcher runs here)."""
+    async with db.sessions() as session:
+        rows = await session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.kind == OutboxKind.EVENT,
+                OutboxMessage.name == topics.user_notifications(user.id),
+            )
+        )
+        return [row.payload["notificationId"] for row in rows if row.payload["kind"] == "CREATED"]
+
+
 async def test_owners_and_legal_hear_of_a_request_and_the_requester_of_its_outcome(db: Database) -> None:
     world = await make_world(db)
     request_id = await ask(db, world.editor, world.material_id)
@@ -82,6 +103,29 @@ async def test_owners_and_legal_hear_of_a_request_and_the_requester_of_its_outco
     async with db.transaction() as session:
         await requests.reject(session, world.legal, other, "客户未同意 / the customer declined")
     assert [n.kind for n in await _notes(db, world.viewer)] == [NotificationKind.ACCESS_REJECTED]
+    # every notice rings its recipient's bell, on commit
+    for person in (world.owner, world.co_owner, world.legal, world.legal_owner, world.editor, world.viewer):
+        assert sorted(await _bell(db, person)) == sorted(n.id for n in await _notes(db, person))
+    assert await _bell(db, world.teammate) == []
+
+
+async def test_the_grantee_hears_that_their_grant_was_revoked_and_by_whom(db: Database) -> None:
+    world = await make_world(db)
+    request_id, grant_id = await granted(db, world)
+    async with db.transaction() as session:
+        await grants.revoke(session, world.owner, grant_id)
+    notes = await _notes(db, world.editor)
+    assert [n.kind for n in notes] == [NotificationKind.ACCESS_GRANTED, NotificationKind.ACCESS_REVOKED]
+    revoked = notes[1]
+    assert (revoked.actor_id, revoked.case_id, revoked.access_request_id) == (
+        world.owner.id,
+        world.case_id,
+        request_id,
+    )
+    assert revoked.id in await _bell(db, world.editor)
+    # nobody else hears of it: the revoking owner, the other owner, legal
+    for person in (world.owner, world.co_owner, world.legal, world.viewer):
+        assert NotificationKind.ACCESS_REVOKED not in [n.kind for n in await _notes(db, person)]
 
 
 async def test_the_requester_can_give_neither_approval(db: Database) -> None:

@@ -94,5 +94,7 @@ async def test_only_hr_reads_the_ranking_and_only_of_their_team(db: Database) ->
             await ranking.contribution_ranking(session, hr, period="2026", team_id=zoe.team_id)
         with pytest.raises(NotFound, match="No team with id"):
             await ranking.contribution_ranking(session, hr, period="2026", team_id=new_id())
-        other = await ranking.contribution_ranking(session, admin, period="2026", team_id=zoe.team_id)
-        assert other.team_id == zoe.team_id
+        with pytest.raises(NotFound, match="No team with id"):
+            await ranking.contribution_ranking(session, admin, period="2026", team_id=zoe.team_id)
+        own = await ranking.contribution_ranking(session, admin, period="2026", team_id=admin.team_id)
+        assert own.team_id == admin.team_id

@@ -2,11 +2,11 @@ import pytest
 from sqlalchemy import select
 
 from server.domain.errors import BadInput, Conflict, Forbidden, NotFound
-from server.domain.points import rewards
+from server.domain.points import redemptions, rewards
 from server.domain.points.rewards import NewReward, RewardChange
 from server.infra.db import Database
-from server.models import AuditEvent, RewardKind, UserRole
-from tests.domain.points.helpers import user
+from server.models import AuditEvent, OutboxMessage, RewardKind, UserRole
+from tests.domain.points.helpers import credit, user
 
 
 async def test_hr_keeps_the_catalogue_and_members_read_the_active_part(db: Database) -> None:
@@ -88,3 +88,29 @@ async def test_only_hr_manages_rewards_and_names_are_unique(db: Database) -> Non
     async with db.transaction() as session:
         with pytest.raises(Conflict):
             await rewards.update_reward(session, hr, other.id, RewardChange(name="Cash"))
+
+
+async def test_each_catalogue_change_tells_the_team_with_the_change(db: Database) -> None:
+    hr = await user(db, "hr@a.com", role=UserRole.HR)
+    ana = await user(db, "ana@a.com")
+    await credit(db, ana.id, 50, "seed")
+    async with db.transaction() as session:
+        course = await rewards.create_reward(
+            session, hr, NewReward("领导力课程", RewardKind.TRAINING, cost=20, stock=2)
+        )
+    async with db.transaction() as session:
+        await rewards.update_reward(session, hr, course.id, RewardChange(cost=25))
+    async with db.transaction() as session:
+        await redemptions.redeem(session, ana, reward_id=course.id, idempotency_key=None)
+    with pytest.raises(Conflict):  # a refused change writes nothing, so it tells nobody
+        async with db.transaction() as session:
+            await rewards.create_reward(session, hr, NewReward("领导力课程", RewardKind.TRAINING, cost=5))
+    async with db.sessions() as session:
+        rows = (
+            await session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.name == f"rewards:{hr.team_id}")
+                .order_by(OutboxMessage.id)
+            )
+        ).all()
+    assert [row.payload for row in rows] == [{"kind": "REWARD", "rewardId": course.id}] * 3

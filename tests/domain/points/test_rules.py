@@ -24,6 +24,8 @@ async def test_a_new_team_gets_the_default_rules(db: Database) -> None:
         (PointAction.ORDER_WON, 30, 300, 1500, True),
         (PointAction.COMMENT_RESOLVED, 2, 10, 100, True),
         (PointAction.SNAPSHOT_NAMED, 1, 3, 30, True),
+        (PointAction.ASSET_REUSED, 3, 30, 300, True),
+        (PointAction.ASSET_SUBSCRIBED, 1, 10, 100, True),
     ]
 
 

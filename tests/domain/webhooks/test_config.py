@@ -36,3 +36,12 @@ def test_settings_change_the_base_the_window_and_the_address_rule() -> None:
     assert WebhookConfig.from_settings(Settings.from_env({})).allow_private is False
     with pytest.raises(ConfigError, match="WARROOM_WEBHOOK_BACKOFF_SECONDS"):
         WebhookConfig.from_settings(Settings.from_env({"WARROOM_WEBHOOK_BACKOFF_SECONDS": "soon"}))
+
+
+def test_the_sweep_knobs_default_to_five_minutes_and_zero_turns_it_off() -> None:
+    assert (WebhookConfig().sweep_seconds, WebhookConfig().overdue_seconds) == (300.0, 300.0)
+    env = {"WARROOM_WEBHOOK_SWEEP_SECONDS": "0", "WARROOM_WEBHOOK_OVERDUE_SECONDS": "45"}
+    config = WebhookConfig.from_settings(Settings.from_env(env))
+    assert (config.sweep_seconds, config.overdue_seconds) == (0.0, 45.0)
+    with pytest.raises(ConfigError, match="WARROOM_WEBHOOK_SWEEP_SECONDS"):
+        WebhookConfig.from_settings(Settings.from_env({"WARROOM_WEBHOOK_SWEEP_SECONDS": "-1"}))

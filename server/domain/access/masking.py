@@ -1,0 +1,38 @@
+"""Customer fields shown masked outside one's own cases: "Acme Retail" → "A*** Retail", and the name
+wherever it appears in a case's title or preview: "阿里零售 续约" → "阿*** 续约"."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MASK = "***"
+
+
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def mask_name(value: str) -> str:
+    """`value` with all but its first character masked: a spaced name keeps its later words (a company's
+    kind, "Retail"); an unspaced CJK name keeps its last two characters once it has five or more (集团)."""
+    text = value.strip()
+    if not text:
+        return text
+    first, *rest = text.split()
+    head = first[0] + MASK
+    if rest:
+        return " ".join([head, *rest])
+    if len(first) >= 5 and _wide(first[-1]):
+        return head + first[-2:]
+    return head
+
+
+def mask_customer_in(text: str, customer: str) -> str:
+    """`text` (a case's title, its preview) with every occurrence of `customer`'s name, ignoring case and
+    the spaces between its words, replaced by the masked name: "阿里零售 续约" → "阿*** 续约"."""
+    name = " ".join(customer.split())
+    if not name:
+        return text
+    pattern = re.compile(r"\s+".join(re.escape(word) for word in name.split()), re.IGNORECASE)
+    return pattern.sub(lambda _found: mask_name(name), text)
