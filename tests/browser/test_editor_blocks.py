@@ -304,7 +304,8 @@ _CARET_IN = """(n) => {
     return state.selection.empty && state.selection.$from.parent.textContent === `段落 ${n} paragraph ${n}.`;
 }"""
 
-# Alice's editor, every 10 ms: her caret moves, and every tenth time a character arrives at the end.
+# Alice's editor, every 20 ms: her caret moves, and every tenth time a character arrives at the end. (Faster,
+# Lina's slowed page falls behind on a loaded machine and answers nothing for tens of seconds.)
 _BUSY_CO_AUTHOR = """() => {
     const editor = document.querySelector("[data-testid=editor] .ProseMirror").editor;
     let tick = 0;
@@ -313,7 +314,7 @@ _BUSY_CO_AUTHOR = """() => {
         if (tick % 10 === 9) editor.commands.insertContentAt(end, "+");
         else editor.commands.setTextSelection(tick % 2 ? end : end - 3);
         tick += 1;
-    }, 10);
+    }, 20);
 }"""
 
 
@@ -321,8 +322,9 @@ def test_a_click_lands_while_a_co_author_types_and_moves_her_caret(
     api: Api, people: People, war_room: Callable[[Person, str], Page]
 ) -> None:
     """Lina's caret sits in the first block; Alice's text and caret keep arriving while Lina clicks one
-    paragraph after another on a slow machine (CPU slowed 8x). Each click must be where her editor's caret
-    is, and Enter must make its new paragraph there. Before the fix, a co-author's change applied between
+    paragraph after another on a slow machine (CPU slowed 4x). Each click must be where her editor's caret
+    is (late is allowed: a slowed page answers late; elsewhere is not), and Enter, pressed at once after End,
+    must make its new paragraph there. Before the fix, a co-author's change applied between
     the click and the browser's `selectionchange` put the caret back where it had been."""
     case_id = api.create_case(people.alice, "Caret 光标", "Shanghai Port", {people.lina: "EDITOR"})
     alice = war_room(people.alice, case_id)
@@ -341,12 +343,12 @@ def test_a_click_lands_while_a_co_author_types_and_moves_her_caret(
     lina.keyboard.press("Home")
 
     alice.evaluate(_BUSY_CO_AUTHOR)
-    lina.context.new_cdp_session(lina).send("Emulation.setCPUThrottlingRate", {"rate": 8})
+    lina.context.new_cdp_session(lina).send("Emulation.setCPUThrottlingRate", {"rate": 4})
     for n in (3, 9, 5, 11, 2, 7, 10, 8):
         # A slowed page under a busy co-author takes its time to answer the click.
         paragraphs.nth(n - 1).click(timeout=30_000)
         try:
-            lina.wait_for_function(_CARET_IN, arg=n, timeout=5_000)
+            lina.wait_for_function(_CARET_IN, arg=n, timeout=15_000)
         except PlaywrightTimeoutError:
             raise AssertionError(f"Lina clicked paragraph {n}; her editor's caret stayed elsewhere") from None
     lina.keyboard.press("End")

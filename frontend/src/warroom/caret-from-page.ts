@@ -1,8 +1,10 @@
 // The caret as the page has it, read into the editor's state before a transaction that did not come from this
-// browser's own input could write an older one back (see `caretFromPage`).
+// browser's own input could write an older one back (see `caretFromPage`), and before a key acts on it.
 
 import { type Editor, Extension } from "@tiptap/core";
 import { yCursorPluginKey } from "@tiptap/y-tiptap";
+import { Plugin, PluginKey } from "@tiptap/pm/state";
+import type { EditorView } from "@tiptap/pm/view";
 import type * as Y from "yjs";
 
 /** What prosemirror-view keeps of the page's selection (internal to it: not in its types). */
@@ -16,13 +18,31 @@ interface DomObserver {
  * handlers (comment highlights, a language change) calls it first, or a click not yet read would be undone.
  */
 export function readCaretFromPage(editor: Editor): boolean {
-  if (editor.isDestroyed) return false;
-  const { view } = editor;
+  return !editor.isDestroyed && readInto(editor.view);
+}
+
+function readInto(view: EditorView): boolean {
   if (!view.hasFocus() || view.composing) return false;
   const before = view.state;
   (view as unknown as { domObserver: DomObserver }).domObserver.flush();
   return view.state !== before;
 }
+
+/**
+ * A key acts where the page's caret is. The browser runs input before other waiting tasks, so on a busy page
+ * a key can come before the `selectionchange` of the click or key that moved the caret; ProseMirror would
+ * then split the block where its state's caret still is (seen on a loaded machine: a click at the end of a
+ * paragraph, End, Enter — and the new paragraph did not come after it). Read first, before any key binding.
+ */
+const keysWhereTheCaretIs = new Plugin({
+  key: new PluginKey("caretFromPageKeys"),
+  props: {
+    handleKeyDown(view) {
+      readInto(view);
+      return false;
+    },
+  },
+});
 
 /**
  * Keeps a click or a key that moved the caret from being undone by a co-author's change.
@@ -50,6 +70,11 @@ export function caretFromPage(doc: Y.Doc): { extension: Extension; attach: (edit
 
   const extension = Extension.create({
     name: "caretFromPage",
+    // Its key handler runs before every extension's key bindings.
+    priority: 10_000,
+    addProseMirrorPlugins() {
+      return [keysWhereTheCaretIs];
+    },
     dispatchTransaction({ transaction, next }) {
       const carets: unknown = transaction.getMeta(yCursorPluginKey);
       const redraw = carets !== undefined && !transaction.docChanged && !transaction.selectionSet;
