@@ -170,7 +170,7 @@ async def main(runs: int) -> None:
     async with scratch("wr_bench_clusters") as url:
         db = Database(create_engine(url))
         member, agent, rd, wide, run = await _seed(db)
-        async with db.sessions() as session:
+        async with db.transaction() as session:  # committed: statistics from a rolled-back ANALYZE are lost
             await session.execute(text("ANALYZE"))
         for user in (member, agent, rd, wide):  # warm-up
             await _time(db, user, run, runs)
