@@ -139,7 +139,9 @@ async def test_adopting_a_cluster_makes_one_proposal_with_its_evidence(
 
     assert await served_chain_intact(app_db, settings)
     async with app_db.sessions() as session:
-        actions = (await session.execute(select(AuditEvent.action, AuditEvent.data))).all()
+        actions = (
+            await session.execute(select(AuditEvent.action, AuditEvent.data).order_by(AuditEvent.seq))
+        ).all()
     adoptions = [data for action, data in actions if action == "pain_point.adopted"]
     assert len(adoptions) == 5
     assert {a["proposal_id"] for a in adoptions} == {proposal["id"]}
