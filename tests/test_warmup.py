@@ -162,7 +162,7 @@ async def test_after_the_warm_up_the_first_meaning_search_reads_no_vectors_again
     embedding._shared_embedder.cache_clear()  # the vectors are written; the server starts without a model
     _load_segmenter.cache_clear()
     async with _serving(settings) as (app, http):
-        assert (await http.get("/readyz")).status_code == 200  # at once, the warm-up under way
+        assert (await http.get("/readyz")).status_code == 200
         warmup = _warmup(app)
         assert await asyncio.to_thread(warmup.wait, 240)
         assert warmup.error is None
