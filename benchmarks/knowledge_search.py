@@ -9,8 +9,12 @@ ranking's cost depends on how many vectors there are, not what they hold). A sec
 too (they see the ORGANIZATION half). Each search is asked 40 times; p50 and p99 are reported. The meaning
 search is timed as ranking alone (the query's vector given), through `search.similar` (the query's vector
 from the recent ones after the first run), and the encoding of each query by the real model on its own.
-Then a 50-page case (1,500 paragraphs, ~150k characters, with phone numbers and e-mails to mask) is published
-end to end: owner check, redaction of the Yjs document, the vector, the write; after each publish the first
+The first meaning search of a process is reported apart (the whole matrix read, each language's first
+encoding): in this process, as a server without the start-up warm-up finds it (the model loaded, nothing
+else), and through a real `python -m server serve` with its warm-up (`server/warmup.py`) once `/metrics`
+says it ended, beside 40 searches of new texts of each language and 40 of the same text, over HTTP. Then a
+50-page case (1,500 paragraphs, ~150k characters, with phone numbers and e-mails to mask) is published end
+to end: owner check, redaction of the Yjs document, the vector, the write; after each publish the first
 meaning search is timed (it puts the new vector in place) and the script counts whole-matrix reads.
 """
 
@@ -18,16 +22,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import statistics
 import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
+import httpx
 import numpy as np
 from _postgres import admin
+from _served import served
 from pycrdt import Doc, XmlElement, XmlText
 from sqlalchemy import insert
 
@@ -53,6 +61,8 @@ PHRASES = (
 WORD_SEARCHES = ("故障处置", "冷链 温控", "MES integration", "tender", "nothing-like-this")
 MEANING_SEARCHES = ("手术室的设备突然停电了怎么办", "a customer shipped back a broken item")
 RUNS = 40
+PASSWORD = "bench-password"
+SIMILAR = "query($t: String!) { similarKnowledgeAssets(text: $t, first: 10) { score } }"
 
 
 def _percentiles(times: list[float]) -> tuple[float, float]:
@@ -81,7 +91,7 @@ async def _people(db: Database) -> tuple[User, User]:
             email="a@bench.test",
             name="A",
             role=UserRole.MEMBER,
-            password="bench-password",
+            password=PASSWORD,
             team=home,
         )
         reader = await users.create_user(
@@ -89,10 +99,93 @@ async def _people(db: Database) -> tuple[User, User]:
             email="b@bench.test",
             name="B",
             role=UserRole.MEMBER,
-            password="bench-password",
+            password=PASSWORD,
             team=away,
         )
     return author, reader
+
+
+async def _first_searches(db: Database, user: User) -> None:
+    """This process's first meaning searches: the model is loaded (as a server's was before the warm-up
+    read the vectors and encoded), the vectors never read, no query encoded."""
+    embedder = shared_embedder(None)
+    times = []
+    for query in MEANING_SEARCHES:
+        async with db.sessions() as session:
+            started = time.perf_counter()
+            await search.similar(session, user, embedder, [query], first=10)
+            times.append(time.perf_counter() - started)
+    print(
+        "  first meaning searches of a process without the warm-up (model loaded): "
+        + ", ".join(
+            f"{query[:12]!r} {t * 1000:.1f} ms" for query, t in zip(MEANING_SEARCHES, times, strict=True)
+        )
+    )
+
+
+async def _served_searches(url: str, reader: User) -> None:
+    """A fresh `serve` on the database: its warm-up, then its first meaning searches, then 40 of each."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "WARROOM_DATABASE_URL": url, "WARROOM_DATA_DIR": tmp,
+               "WARROOM_LOG_LEVEL": "warning", "WARROOM_JOBS": "inprocess"}  # fmt: skip
+        env.pop("WARROOM_EMBEDDING_WARMUP", None)  # its default under `serve`: on
+        async with served(env, Path(tmp) / "server.log") as base, httpx.AsyncClient(base_url=base) as http:
+            started = time.monotonic()
+            while True:
+                lines = dict(
+                    line.split() for line in (await http.get("/metrics")).text.splitlines() if line[:1] != "#"
+                )
+                if lines.get("warroom_warm_up_done") == "1":
+                    break
+                if time.monotonic() - started > 300:
+                    raise RuntimeError("the warm-up did not end within 300 s")
+                await asyncio.sleep(0.2)
+            login = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }"
+            answer = (
+                await http.post(
+                    "/graphql", json={"query": login, "variables": {"e": reader.email, "p": PASSWORD}}
+                )
+            ).json()
+            headers = {"authorization": f"Bearer {answer['data']['login']['token']}"}
+
+            async def ask(query: str) -> None:
+                body = (
+                    await http.post(
+                        "/graphql", json={"query": SIMILAR, "variables": {"t": query}}, headers=headers
+                    )
+                ).json()
+                assert not body.get("errors"), body
+
+            firsts = []
+            for query in MEANING_SEARCHES:
+                begun = time.perf_counter()
+                await ask(query)
+                firsts.append(time.perf_counter() - begun)
+            warm_up = float(lines["warroom_warm_up_seconds"])
+            print(
+                f"  fresh server, warm-up {warm_up:.1f} s (readiness did not wait); "
+                "first meaning searches over HTTP: "
+                + ", ".join(
+                    f"{query[:12]!r} {t * 1000:.1f} ms"
+                    for query, t in zip(MEANING_SEARCHES, firsts, strict=True)
+                )
+            )
+            for query in MEANING_SEARCHES:
+                # New texts each time (encoded, as the first was), then the first again (its vector kept).
+                texts = iter(f"{query} {i}" for i in range(RUNS))
+
+                async def new_text(texts: Any = texts) -> None:
+                    await ask(next(texts))
+
+                async def again(query: str = query) -> None:
+                    await ask(query)
+
+                n50, n99, _ = await _timed(RUNS, new_text)
+                p50, p99, _ = await _timed(RUNS, again)
+                print(
+                    f"  fresh server, then {query[:20]!r:22} over HTTP: a new text p50 {n50:7.1f} ms  p99 "
+                    f"{n99:7.1f} ms; the same text again p50 {p50:7.1f} ms  p99 {p99:7.1f} ms"
+                )
 
 
 async def _fill(db: Database, author: User, count: int, model: str, dimension: int) -> None:
@@ -189,6 +282,7 @@ async def _run(url: str, count: int) -> None:
                 autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
                 await autocommit.exec_driver_sql("VACUUM ANALYZE")
         print(f"{count:,} assets; the author's team sees all, the other team {count // 2:,}")
+        await _first_searches(db, reader)
         for who, user in (("author", author), ("other team", reader)):
             for query in WORD_SEARCHES:
                 async with db.sessions() as session:
@@ -224,6 +318,7 @@ async def _run(url: str, count: int) -> None:
                 print(f"  meaning {who:10} {query[:20]!r:22} rank p50 {p50:7.1f} ms  p99 {p99:7.1f} ms; "
                       f"similar() p50 {e50:7.1f} ms  p99 {e99:7.1f} ms; "
                       f"encoding alone p50 {c50:7.1f} ms  p99 {c99:7.1f} ms")  # fmt: skip
+        await _served_searches(url, reader)
         await _publish_long_case(db, author)
     finally:
         await db.dispose()

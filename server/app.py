@@ -35,8 +35,6 @@ from server.domain.materials.sweep import Sweeper
 from server.domain.materials.vault import Vault
 from server.domain.painpoints.config import PainPointConfig
 from server.domain.painpoints.submit import Submissions
-from server.domain.painpoints.warmup import Warmup
-from server.domain.painpoints.warmup import enabled as warmup_enabled
 from server.domain.points.adjustment_requests import approval_above
 from server.domain.signin import SignIn, SignInRules
 from server.domain.snapshots.actions import AutoPolicy
@@ -60,6 +58,8 @@ from server.sync.endpoint import SyncEndpoint
 from server.sync.fanout import Fanout
 from server.sync.rooms import Rooms
 from server.sync.writer import UpdateWriter
+from server.warmup import Warmup
+from server.warmup import enabled as warmup_enabled
 
 log = logging.getLogger("warroom")
 
@@ -110,7 +110,8 @@ class _Runtime:
         # Before anything runs: a missing or bad key file stops the start (the default one is created).
         self.vault = Vault.from_settings(self.settings)
         if warmup_enabled(self.settings):
-            self.warmup = Warmup(painpoint_config.model)
+            # In the background: the model, a first encoding, the knowledge vectors (server/warmup.py).
+            self.warmup = Warmup(self.settings)
             self.warmup.start()
         await self.pubsub.start()
         self.writer.start()
@@ -181,6 +182,8 @@ class _Runtime:
             self.nightly.start()
 
     async def stop(self) -> None:
+        if self.warmup is not None:
+            await self.warmup.stop()
         await self.sessions.stop()
         if self.sweeper is not None:
             await self.sweeper.stop()
@@ -289,6 +292,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             f"warroom_outbox_pending {runtime.dispatcher.pending if runtime.dispatcher else 0}",
         ]
         lines += runtime.writer.latency.lines()
+        if runtime.warmup is not None:
+            lines += runtime.warmup.metric_lines()
         return PlainTextResponse("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")
 
     frontend = Frontend(settings.frontend_dir)

@@ -30,11 +30,10 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import os
     import signal
 
-    from server.domain.painpoints.warmup import VARIABLE
+    from server.warmup import VARIABLE
 
-    # A server loads the embedding model in the background at start-up unless told not to
-    # (server/domain/painpoints/warmup.py);
-    # uvicorn's factory reads the settings from the environment again.
+    # A server warms up in the background at start-up (the embedding model, the knowledge vectors) unless
+    # told not to (server/warmup.py); uvicorn's factory reads the settings from the environment again.
     os.environ.setdefault(VARIABLE, "1")
 
     from server.infra import offload

@@ -88,8 +88,10 @@ def create_read_engine(
     connector = choose(SQLITE_READS, in_loop, _in_loop_reads)
     if connector is None:
         return None
+    # The file's URL, though the connector opens it: what is cached per database (the knowledge vectors)
+    # is keyed by the engine's URL, the same for the reads as for the writes.
     return create_async_engine(
-        "sqlite+aiosqlite://",
+        engine.url,
         async_creator=connector(path),
         poolclass=AsyncAdaptedQueuePool,
         pool_size=pool_size,

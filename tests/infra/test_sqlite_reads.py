@@ -21,6 +21,7 @@ async def test_reads_see_commits_and_never_suspend(sqlite_url: str) -> None:
     db = Database.from_settings(Settings(database_url=sqlite_url))
     try:
         assert db.read_engine is not None
+        assert db.read_engine.url == db.engine.url  # what is cached per database is found by either
         async with db.transaction() as session:
             await session.execute(text("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)"))
             await session.execute(text("INSERT INTO notes (body) VALUES ('first'), ('second')"))

@@ -16,12 +16,12 @@ from websockets.http11 import Response
 from websockets.uri import parse_uri
 
 from server import cli
-from server.domain.painpoints.warmup import VARIABLE
 from server.infra import logs, speedups
 from server.infra.config import Settings
 from server.infra.speedups import Incompatible
 from server.sync import websocket
 from server.sync.websocket import SyncWebSocketProtocol, binary_frame
+from server.warmup import VARIABLE
 from tests.support.live import live_server
 from tests.support.ysocket import YSocket
 
