@@ -5,7 +5,7 @@ import pytest
 
 from server.clustering import DEFAULT_MODEL, Embedder, shared_embedder
 from server.clustering.embedding import ModelUnavailableError, resolve_model
-from server.clustering.encoders import has_cjk
+from server.clustering.encoders import FEW_TEXTS, has_cjk
 from server.clustering.models import BILINGUAL, MINILM, USE
 
 pytestmark = pytest.mark.model  # loads the bundled models
@@ -79,3 +79,13 @@ def test_unknown_model_fails_offline_instead_of_downloading() -> None:
     # Not on disk and HF_HUB_OFFLINE is forced: must fail at once, never reach a model hub.
     with pytest.raises(ModelUnavailableError, match="never downloaded"):
         Embedder("warroom-test/no-such-model").encode(["refund missing"])
+
+
+def test_a_few_texts_encode_on_one_thread_and_a_batch_on_every_core() -> None:
+    import torch
+
+    minilm = shared_embedder(MINILM)
+    minilm.encode(["the refund has not arrived"])
+    assert torch.get_num_threads() == 1
+    minilm.encode([f"invoice {i} shows the wrong VAT number" for i in range(FEW_TEXTS + 1)])
+    assert torch.get_num_threads() == minilm.threads
