@@ -17,15 +17,21 @@ def match_clusters(
     *,
     min_jaccard: float = DEFAULT_MIN_JACCARD,
     new_id: Callable[[], str] | None = None,
+    present: Collection[str] | None = None,
 ) -> list[str]:
     """Return an id for each current cluster (given as member ids), reusing previous ids where they match.
 
     Pairs are chosen by the Hungarian method on Jaccard overlap, so each previous id goes to at most one new
     cluster (the best-overlapping part of a split keeps it); a pair below `min_jaccard` is no match, and
-    an unmatched cluster gets `new_id()` (default: a random UUID).
+    an unmatched cluster gets `new_id()` (default: a random UUID). With `present` (every member id of this
+    run, clustered or not), previous members gone since (deleted, no longer counted) are left out of the
+    overlap: a cluster that lost some of its pain points is still the cluster it was.
     """
     make_id = new_id or (lambda: str(uuid.uuid4()))
     ids: list[str | None] = [None] * len(current)
+    if present is not None:
+        here = set(present)
+        previous = {c: kept for c, members in previous.items() if (kept := [m for m in members if m in here])}
     if previous and current:
         previous_ids = sorted(previous)
         overlap = _overlaps(previous, previous_ids, current)

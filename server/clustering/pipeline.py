@@ -164,7 +164,9 @@ def cluster(
     # largest first, then by first member, so the output order is stable
     drafts.sort(key=lambda d: (-len(d[0]), int(d[0][0])))
     current = [[ids[i] for i in d[0].tolist()] for d in drafts] if ids is not None else [[] for _ in drafts]
-    cluster_ids = match_clusters(previous or {}, current, min_jaccard=params.min_jaccard, new_id=new_id)
+    cluster_ids = match_clusters(
+        previous or {}, current, min_jaccard=params.min_jaccard, new_id=new_id, present=ids
+    )
     clusters = [
         ClusterSummary(
             id=cluster_id,

@@ -45,3 +45,13 @@ def test_small_overlap_is_no_match() -> None:
 def test_no_previous_run() -> None:
     ids = match_clusters({}, [["a"], ["b"]])
     assert len(set(ids)) == 2
+
+
+def test_members_gone_since_the_last_run_do_not_count_against_the_match() -> None:
+    # "refunds" had 10 pain points; 7 were deleted and 2 new ones joined the 3 left: 3 of 12 in common
+    # overall (below the 0.3 overlap), 3 of 5 among the pain points that still exist.
+    previous = {"refunds": {f"p{i}" for i in range(10)}}
+    current = [["p0", "p1", "p2", "n1", "n2"]]
+    present = ["p0", "p1", "p2", "n1", "n2", "n3"]
+    assert match_clusters(previous, current, new_id=lambda: "fresh") == ["fresh"]
+    assert match_clusters(previous, current, new_id=lambda: "fresh", present=present) == ["refunds"]

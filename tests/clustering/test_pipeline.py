@@ -105,7 +105,8 @@ def test_same_input_same_result_and_stable_ids(labelled: LabelledSet, result: Cl
 
 
 def test_ids_survive_new_pain_points(labelled: LabelledSet, result: ClusteringResult) -> None:
-    # a later run over 90% of the set plus nothing new: most clusters must keep their ids
+    # a later run over 90% of the set plus nothing new: most of the previous clusters keep their ids (14 of
+    # 19, into 21; 12 when the pain points left out still counted against the overlap)
     ids = [f"p{i}" for i in range(len(labelled.texts))]
     previous = {c.id: [ids[i] for i in c.members] for c in result.clusters}
     keep = [i for i in range(len(ids)) if i % 10 != 0]
@@ -117,7 +118,7 @@ def test_ids_survive_new_pain_points(labelled: LabelledSet, result: ClusteringRe
         previous=previous,
     )
     kept_ids = {c.id for c in later.clusters} & set(previous)
-    assert len(kept_ids) >= 0.6 * len(later.clusters)
+    assert len(kept_ids) >= 0.6 * len(previous), (len(kept_ids), len(previous), len(later.clusters))
 
 
 def test_without_outlier_assignment_more_stay_unclustered(
