@@ -6,7 +6,7 @@ import asyncio
 import shutil
 import uuid
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import asyncpg
@@ -30,45 +30,27 @@ async def admin(sql: str) -> None:
 
 
 class PostgresDatabases:
-    """Creates `wr_test_<random>` databases from one migrated template per test session.
-
-    Making a database from the template and dropping it took 0.5-3 s on a loaded machine, the largest setup
-    cost of the ~600 tests on PostgreSQL; both happen on a thread of their own while tests run: the next
-    database is made while the current test runs, and a finished one is dropped (`WITH (FORCE)`, ending any
-    connection left to it) after its test. Each test still gets a database nobody has used.
-    """
+    """Creates `wr_test_<random>` databases from one migrated template per test session."""
 
     def __init__(self) -> None:
         self.template = f"wr_tpl_{uuid.uuid4().hex[:10]}"
         self.created: list[str] = []
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pg-databases")
-        self._next: Future[str] | None = None
 
     def build_template(self) -> None:
         off_loop(lambda: asyncio.run(admin(f'CREATE DATABASE "{self.template}"')))
         off_loop(lambda: migrate.upgrade(pg_url(self.template)))
-        self._next = self._worker.submit(self._make)
-
-    def _make(self) -> str:
-        name = f"wr_test_{uuid.uuid4().hex[:12]}"
-        asyncio.run(admin(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"'))
-        self.created.append(name)
-        return name
 
     async def create(self) -> str:
-        made = self._next if self._next is not None else self._worker.submit(self._make)
-        name = await asyncio.wrap_future(made)
-        self._next = self._worker.submit(self._make)
+        name = f"wr_test_{uuid.uuid4().hex[:12]}"
+        await admin(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        self.created.append(name)
         return pg_url(name)
 
     async def drop(self, url: str) -> None:
-        """Dropped on the worker thread, after whatever it is doing; the test goes on at once."""
         name = url.rsplit("/", 1)[-1]
-        self._worker.submit(lambda: asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')))
+        await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def drop_template(self) -> None:
-        self._worker.shutdown(wait=True)
-
         async def _drop_all() -> None:
             for name in [*self.created, self.template]:
                 await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
