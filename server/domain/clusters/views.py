@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import asyncio
 import binascii
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, literal, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.clustering import Keyword, WeekCount, class_keywords, label_from_keywords, weekly_counts
 from server.domain.access.masking import mask_name
 from server.domain.clusters.placement import current_run
+from server.domain.clusters.seen import Seen, read_page
 from server.domain.errors import BadInput, NotFound
 from server.domain.pagination import check_first, decode_cursor, encode_cursor
 from server.domain.painpoints.access import COUNTED, Sight, sight, visible
@@ -32,6 +33,8 @@ REPRESENTATIVES = 5
 KEYWORDS = 10
 # Texts read per cluster to describe a partial view (the run reads the same number, see ClusteringParams).
 KEYWORD_SAMPLE = 300
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -97,62 +100,8 @@ def _conditions(seen: Sight, flt: ClusterFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _members(run_id: str, conditions: Sequence[ColumnElement[bool]]) -> Select[Any]:
-    """Cluster ids of the run's memberships whose pain point meets `conditions` (callers add columns)."""
-    return (
-        select(ClusterMembership.cluster_id)
-        .join(PainPoint, PainPoint.id == ClusterMembership.pain_point_id)
-        .where(ClusterMembership.run_id == run_id, ClusterMembership.cluster_id.is_not(None), *conditions)
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class _Seen:
-    """One visible membership of the run, with what the page needs of its pain point."""
-
-    cluster_id: str
-    pain_point_id: str
-    similarity: float
-    created_at: datetime
-    case_id: str
-    customer: str
-    text: str
-    counted: bool  # counts (not a repeat or withdrawn) and meets the filter
-    clear: bool  # shown with the customer as written
-
-
-def _closeness(row: _Seen) -> tuple[float, str]:
+def _closeness(row: Seen) -> tuple[float, str]:
     return (-row.similarity, row.pain_point_id)
-
-
-async def _visible_members(
-    session: AsyncSession, seen: Sight, run_id: str, flt: ClusterFilter, page: Sequence[str]
-) -> list[_Seen]:
-    """The memberships of the page's clusters whose pain point the viewer sees, read once: trends, cases,
-    customers, representatives and the partial views' descriptions are all counted from these rows (the
-    visibility condition runs in one statement, not in one per figure)."""
-    counted = and_(*_conditions(seen, flt)[1:])
-    text = PainPoint.normalized_text if not seen.team_wide else literal("")
-    query = (
-        select(
-            ClusterMembership.cluster_id,
-            ClusterMembership.pain_point_id,
-            ClusterMembership.similarity,
-            PainPoint.created_at,
-            PainPoint.case_id,
-            PainPoint.customer,
-            text.label("text"),
-            counted.label("counted"),
-            seen.clear.label("clear"),
-        )
-        .join(PainPoint, PainPoint.id == ClusterMembership.pain_point_id)
-        .where(ClusterMembership.run_id == run_id, ClusterMembership.cluster_id.in_(page), visible(seen))
-    )
-    return [
-        _Seen(c, pid, float(sim), created, case, customer, txt or "", bool(n), bool(clear))
-        for c, pid, sim, created, case, customer, txt, n, clear in (await session.execute(query)).all()
-        if c is not None  # never, by the query: the column's type allows it
-    ]
 
 
 async def clusters(
@@ -169,25 +118,23 @@ async def clusters(
     first = check_first(first)
     offset = _offset(after)
     seen = await _sight(session, user)
-    # Sizes are counted in the database: every cluster of the run, before the page is known.
-    sized = (
-        _members(run.id, _conditions(seen, flt))
-        .add_columns(func.count())
-        .group_by(ClusterMembership.cluster_id)
+    read = await read_page(
+        session,
+        seen,
+        run.id,
+        and_(*_conditions(seen, flt)[1:]),
+        min_size=flt.min_size,
+        offset=offset,
+        first=first,
+        only=only,
+        totals=not seen.team_wide,
     )
-    if only is not None:
-        sized = sized.where(ClusterMembership.cluster_id.in_(only))
-    sizes = {cluster_id: int(n) for cluster_id, n in (await session.execute(sized)).all() if cluster_id}
-    ordered = sorted((c for c, n in sizes.items() if n >= max(1, flt.min_size)), key=lambda c: (-sizes[c], c))
-    page = ordered[offset : offset + first]
-    has_next = len(ordered) > offset + first
+    page = read.clusters
+    has_next = read.qualifying > offset + first
     end = encode_cursor(f"o:{offset + len(page)}") if page else None
     if not page:
         return ClusterPage([], has_next, end)
 
-    by_cluster: dict[str, list[_Seen]] = {cluster_id: [] for cluster_id in page}
-    for row in await _visible_members(session, seen, run.id, flt, page):
-        by_cluster[row.cluster_id].append(row)
     stored = {
         row.cluster_id: row
         for row in (
@@ -196,25 +143,26 @@ async def clusters(
             )
         ).scalars()
     }
-    ranked = {c: sorted(by_cluster[c], key=_closeness) for c in page}
-    representatives = await _representatives(session, ranked)
+    ranked = {c: sorted(read.members[c], key=_closeness) for c in page}
+    representatives = await _representatives(session, ranked, texts=not seen.team_wide)
     masked = frozenset(
         r.pain_point_id for members in ranked.values() for r in members if r.counted and not r.clear
     ) & frozenset(p.id for chosen in representatives.values() for p in chosen)
-    described = await _descriptions(session, seen, run.id, ranked, stored)
+    described = await _descriptions(seen, ranked, read.totals, stored)
     nodes = []
     for cluster_id in page:
-        counted = [r for r in by_cluster[cluster_id] if r.counted]
+        counted = [r for r in read.members[cluster_id] if r.counted]
+        shown = {(r.customer, r.clear) for r in counted}
         nodes.append(
             ClusterView(
                 run_id=run.id,
                 cluster_id=cluster_id,
                 label=described[cluster_id][0],
                 keywords=described[cluster_id][1],
-                size=sizes[cluster_id],
+                size=read.sizes[cluster_id],
                 trend=weekly_counts([r.created_at for r in counted], since=flt.since, until=flt.until),
                 case_count=len({r.case_id for r in counted}),
-                customers=sorted({r.customer if r.clear else mask_name(r.customer) for r in counted}),
+                customers=sorted({name if clear else mask_name(name) for name, clear in shown}),
                 representatives=representatives.get(cluster_id, []),
                 masked=masked,
             )
@@ -237,15 +185,16 @@ def _offset(after: str | None) -> int:
 
 
 async def _representatives(
-    session: AsyncSession, ranked: dict[str, list[_Seen]]
+    session: AsyncSession, ranked: dict[str, list[Seen]], *, texts: bool
 ) -> dict[str, list[PainPoint]]:
     """Up to REPRESENTATIVES counted members per cluster, closest to the centroid first, repeats skipped
-    (among the REPRESENTATIVES * 3 closest)."""
-    chosen_ids: dict[str, list[str]] = {}
-    for cluster_id, members in ranked.items():
-        closest = [r.pain_point_id for r in members if r.counted][: REPRESENTATIVES * 3]
-        chosen_ids[cluster_id] = closest
-    wanted = [pid for ids in chosen_ids.values() for pid in ids]
+    (among the REPRESENTATIVES * 3 closest). With the members' texts at hand only the chosen are loaded."""
+    closest = {c: [r for r in members if r.counted][: REPRESENTATIVES * 3] for c, members in ranked.items()}
+    if texts:
+        chosen_ids = {c: _distinct(rows, lambda r: r.text) for c, rows in closest.items()}
+        wanted = [r.pain_point_id for rows in chosen_ids.values() for r in rows]
+    else:
+        wanted = [r.pain_point_id for rows in closest.values() for r in rows]
     loaded = (
         {
             p.id: p
@@ -255,22 +204,28 @@ async def _representatives(
         else {}
     )
     result: dict[str, list[PainPoint]] = {}
-    for cluster_id, ids in chosen_ids.items():
-        chosen = result.setdefault(cluster_id, [])
-        texts: set[str] = set()
-        for pain_point in (loaded[pid] for pid in ids if pid in loaded):
-            key = pain_point.normalized_text.casefold()
-            if len(chosen) < REPRESENTATIVES and key not in texts:
-                chosen.append(pain_point)
-                texts.add(key)
+    for cluster_id, rows in (chosen_ids if texts else closest).items():
+        found = [loaded[r.pain_point_id] for r in rows if r.pain_point_id in loaded]
+        result[cluster_id] = _distinct(found, lambda p: p.normalized_text)
     return result
 
 
+def _distinct(items: Sequence[_T], text: Callable[[_T], str]) -> list[_T]:
+    """The first REPRESENTATIVES of `items` whose texts differ (ignoring case), in order."""
+    chosen: list[_T] = []
+    texts: set[str] = set()
+    for item in items:
+        key = text(item).casefold()
+        if len(chosen) < REPRESENTATIVES and key not in texts:
+            chosen.append(item)
+            texts.add(key)
+    return chosen
+
+
 async def _descriptions(
-    session: AsyncSession,
     seen: Sight,
-    run_id: str,
-    ranked: dict[str, list[_Seen]],
+    ranked: dict[str, list[Seen]],
+    totals: dict[str, int],
     stored: dict[str, Cluster],
 ) -> dict[str, tuple[str, list[Keyword]]]:
     """Label and keywords per cluster: the run's, unless the viewer sees only part of the cluster (then
@@ -281,12 +236,6 @@ async def _descriptions(
     }
     if seen.team_wide:
         return result
-    total = (
-        _members(run_id, []).add_columns(func.count()).where(ClusterMembership.cluster_id.in_(list(ranked)))
-    )
-    totals: dict[str | None, int] = dict(
-        (await session.execute(total.group_by(ClusterMembership.cluster_id))).all()
-    )
     partial = [c for c, members in ranked.items() if len(members) < totals.get(c, 0)]
     if not partial:
         return result
