@@ -70,6 +70,7 @@ class PostgresDatabases:
 
     def __init__(self) -> None:
         self.template = f"wr_tpl_{uuid.uuid4().hex[:10]}"
+        # Names handed out; one a reset dropped is dropped again at the end, harmlessly (IF EXISTS).
         self.created: set[str] = set()
         self.resets: list[Future[str | None]] = []
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="test-db-reset")
@@ -132,21 +133,21 @@ class PostgresDatabases:
             await conn.close()
         if not reusable:
             await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            self.created.discard(name)
             return None
         await _end_sessions(name)
         return name
 
     def drop_template(self) -> None:
-        for reset in self.resets:
-            reset.result()
-        self.worker.shutdown()
+        """Drop every database of the session, then raise what a reset raised, if one did."""
+        self.worker.shutdown(wait=True)
 
         async def _drop_all() -> None:
             for name in [*self.created, self.template]:
                 await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
         off_loop(lambda: asyncio.run(_drop_all()))
+        for reset in self.resets:
+            reset.result()
 
 
 async def _end_sessions(name: str) -> None:
