@@ -81,11 +81,10 @@ def _worker(settings: Settings, _args: argparse.Namespace) -> int:
     if not settings.redis_url:
         print("The worker needs WARROOM_REDIS_URL; without it the server runs jobs itself.", file=sys.stderr)
         return 2
-    from arq.worker import run_worker
-
     from workers.settings import WorkerSettings
+    from workers.worker import run
 
-    run_worker(WorkerSettings)  # type: ignore[arg-type]
+    run(WorkerSettings)
     return 0
 
 

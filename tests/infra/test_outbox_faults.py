@@ -13,7 +13,7 @@ import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 
 import httpx
@@ -239,6 +239,7 @@ async def test_awards_queued_while_redis_is_down_arrive_once_it_is_back(
             await _redis_up(port)
 
             async def all_awarded() -> bool:
+                assert worker.returncode is None, (tmp_path / "worker.log").read_text()[-6000:]
                 return await _adopted_awards(db, author.id) == 10
 
             await _until(all_awarded, 90, "every award once Redis is back")
@@ -247,7 +248,8 @@ async def test_awards_queued_while_redis_is_down_arrive_once_it_is_back(
             assert worker.returncode is None, (tmp_path / "worker.log").read_text()
     finally:
         await server.stop()
-        worker.terminate()
+        with suppress(ProcessLookupError):  # unless it has ended already
+            worker.terminate()
         await asyncio.wait_for(worker.wait(), 15)
         worker_log.close()
         redis.terminate()
