@@ -195,6 +195,8 @@ async def split(
         stranger = next((m for m in named if m not in set(members)), None)
         if stranger is not None:
             raise NotFound(f"No pain point with id {stranger} is in cluster {cluster_id}.")
+    if len(chosen) < 2 and groups is None:
+        raise BadInput("Re-clustered alone, the cluster's pain points stay one group: name the groups.")
     if len(chosen) < 2:
         raise BadInput("A split needs at least two groups of the cluster's pain points.")
     rest = [m for m in members if m not in {x for group in chosen for x in group}]

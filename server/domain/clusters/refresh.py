@@ -46,6 +46,10 @@ async def recluster_members(
     if len(ids) < 4:
         return []
     texts = await _texts(session, ids)
+    # By text, then id, as a full run reads them: UMAP's layout depends on the order of its input, so the
+    # same members named in another order could split into other groups.
+    order = sorted(range(len(ids)), key=lambda i: (texts[ids[i]], ids[i]))
+    ids, vectors = [ids[i] for i in order], vectors[order]
     result = cluster(vectors, [texts[i] for i in ids], [utcnow()] * len(ids), params=ClusteringParams())
     return [[ids[i] for i in summary.members] for summary in result.clusters]
 
