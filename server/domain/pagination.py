@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select
+from sqlalchemy import Row, Select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -55,11 +55,33 @@ async def paginate(
 ) -> Page[Any]:
     """One page of `query`'s single entity, ordered by the unique string `key`."""
     first = check_first(first)
-    if after is not None:
-        mark = decode_cursor(after)
-        query = query.where(key < mark if newest_first else key > mark)
-    query = query.order_by(key.desc() if newest_first else key.asc()).limit(first + 1)
-    rows = list((await session.execute(query)).scalars())
+    rows = list((await session.execute(_paged(query, key, first, after, newest_first))).scalars())
     items = rows[:first]
     end = encode_cursor(getattr(items[-1], key.key)) if items else None
     return Page(items=items, has_next=len(rows) > first, end_cursor=end)
+
+
+async def paginate_rows(
+    session: AsyncSession,
+    query: Select[Any],
+    key: InstrumentedAttribute[str],
+    *,
+    first: int,
+    after: str | None,
+    newest_first: bool = True,
+) -> Page[Row[Any]]:
+    """As `paginate`, for a query of several columns whose first is the entity `key` belongs to."""
+    first = check_first(first)
+    rows = list((await session.execute(_paged(query, key, first, after, newest_first))).all())
+    items = rows[:first]
+    end = encode_cursor(getattr(items[-1][0], key.key)) if items else None
+    return Page(items=items, has_next=len(rows) > first, end_cursor=end)
+
+
+def _paged(
+    query: Select[Any], key: InstrumentedAttribute[str], first: int, after: str | None, newest_first: bool
+) -> Select[Any]:
+    if after is not None:
+        mark = decode_cursor(after)
+        query = query.where(key < mark if newest_first else key > mark)
+    return query.order_by(key.desc() if newest_first else key.asc()).limit(first + 1)

@@ -28,7 +28,7 @@ from server.domain.access.effective import Access
 from server.domain.access.masking import mask_customer_in
 from server.domain.cases.actions import MAX_TITLE
 from server.domain.errors import BadInput
-from server.domain.pagination import Page, paginate
+from server.domain.pagination import Page, paginate_rows
 from server.domain.users import Person
 from server.models import Case, CaseMember, CaseRole, DocText, DocUpdate, User
 
@@ -165,13 +165,13 @@ def _page_query(user_id: str, access: Access, wanted: CaseFilters, dialect: str)
 async def list_cases(
     session: AsyncSession, user: User, wanted: CaseFilters, *, first: int, after: str | None
 ) -> Page[ListedCase]:
-    """The cases the caller may open that pass `wanted`, newest first, each with its preview and last edit."""
+    """The cases the caller may open that pass `wanted`, newest first, each with its preview and last edit
+    (one statement: the page and its details together)."""
     access = await effective.access_of(session, user)
-    query = _page_query(user.id, access, wanted, session.get_bind().dialect.name)
-    page = await paginate(session, query, Case.id, first=first, after=after)
-    found = await _details(session, user, access, [case.id for case in page.items])
+    query = _with_details(_page_query(user.id, access, wanted, session.get_bind().dialect.name))
+    page = await paginate_rows(session, query, Case.id, first=first, after=after)
     return Page(
-        items=[found[case.id] for case in page.items if case.id in found],
+        items=[_listed(access, row) for row in page.items],
         has_next=page.has_next,
         end_cursor=page.end_cursor,
     )
@@ -194,38 +194,51 @@ async def _details(
 ) -> dict[str, ListedCase]:
     if not case_ids:
         return {}
-    # The newest row of the case's log: an index lookup on (case_id, id), however long the log is.
     member, visible = _visible(user.id, access)
-    log = aliased(DocUpdate, name="log")
-    newest = (
-        select(log.id).where(log.case_id == Case.id).order_by(log.id.desc()).limit(1).correlate(Case)
-    ).scalar_subquery()
-    rows = await session.execute(
-        select(
-            Case,
-            CaseMember.role,
-            func.substr(DocText.text, 1, _PREVIEW_READ),
-            DocUpdate.created_at,
-            User.id,
-            User.email,
-            User.name,
-            User.role,
-        )
-        .outerjoin(CaseMember, member)
-        .outerjoin(DocText, DocText.case_id == Case.id)
-        .outerjoin(DocUpdate, DocUpdate.id == newest)
-        .outerjoin(User, User.id == DocUpdate.author_id)
-        .where(Case.id.in_(list(case_ids)), visible)
+    query = select(Case).outerjoin(CaseMember, member).where(Case.id.in_(list(case_ids)), visible)
+    rows = await session.execute(_with_details(query))
+    return {row[0].id: _listed(access, row) for row in rows.all()}
+
+
+# Made once: building aliases and the subquery anew cost more than the statement takes to run.
+# Aliased: a search's subqueries on the texts stay their own, not correlated to this join.
+_TEXT = aliased(DocText, name="preview")
+_LAST = aliased(DocUpdate, name="last_edit")
+_EDITOR = aliased(User, name="editor")
+_LOG = aliased(DocUpdate, name="log")
+# The newest row of the case's log: an index lookup on (case_id, id), however long the log is.
+_NEWEST = (
+    select(_LOG.id).where(_LOG.case_id == Case.id).order_by(_LOG.id.desc()).limit(1).correlate(Case)
+).scalar_subquery()
+_DETAILS = (
+    CaseMember.role,
+    func.substr(_TEXT.text, 1, _PREVIEW_READ),
+    _LAST.created_at,
+    _EDITOR.id,
+    _EDITOR.email,
+    _EDITOR.name,
+    _EDITOR.role,
+)
+
+
+def _with_details(query: Select[Any]) -> Select[Any]:
+    """`query` (of `Case`, joined to the person's membership) with each case's role, the start of its text,
+    and its last edit and editor."""
+    return (
+        query.add_columns(*_DETAILS)
+        .outerjoin(_TEXT, _TEXT.case_id == Case.id)
+        .outerjoin(_LAST, _LAST.id == _NEWEST)
+        .outerjoin(_EDITOR, _EDITOR.id == _LAST.author_id)
     )
-    found: dict[str, ListedCase] = {}
-    for case, role, text, edited_at, *editor in rows.all():
-        person = Person(*editor) if editor[0] is not None else None
-        masked = role is None and access.masks(case)
-        start = mask_customer_in(text or "", case.customer) if masked else text or ""
-        found[case.id] = ListedCase(
-            case, role or CaseRole.VIEWER, preview_of(start), edited_at, person, masked
-        )
-    return found
+
+
+def _listed(access: Access, row: Sequence[Any]) -> ListedCase:
+    """One row of `_with_details` as the list shows it."""
+    case, role, text, edited_at, *who = row
+    person = Person(*who) if who[0] is not None else None
+    masked = role is None and access.masks(case)
+    start = mask_customer_in(text or "", case.customer) if masked else text or ""
+    return ListedCase(case, role or CaseRole.VIEWER, preview_of(start), edited_at, person, masked)
 
 
 async def customers(session: AsyncSession, user: User) -> list[str]:
