@@ -18,7 +18,6 @@ import asyncio
 import gc
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 import _access_world as world  # noqa: E402 - benchmarks/ is on sys.path
 import _args  # noqa: E402
+import _cluster_world as cluster_world  # noqa: E402
 from _postgres import scratch  # noqa: E402
 from sqlalchemy import insert, text  # noqa: E402
 
@@ -37,19 +37,11 @@ from server.models import (  # noqa: E402
     CaseAccess,
     CaseMember,
     CaseRole,
-    Cluster,
-    ClusterMembership,
     ClusterRun,
-    MembershipSource,
-    PainPoint,
     PolicyScope,
     User,
 )
-from server.models.base import new_id, utcnow  # noqa: E402
-
-PER_CASE = 2
-CLUSTERS = 100
-WORDS = ["结账支付失败", "invoice header wrong", "发货延迟", "login times out", "退款未到账"]
+from server.models.base import utcnow  # noqa: E402
 
 
 async def _seed(db: Database) -> tuple[User, User, User, User, ClusterRun]:
@@ -72,63 +64,7 @@ async def _seed(db: Database) -> tuple[User, User, User, User, ClusterRun]:
             for case_id in reach
         ]
         await session.execute(insert(CaseMember), members)
-        points = [
-            {
-                "id": new_id(),
-                "case_id": row["id"],
-                "team_id": team.id,
-                "author_id": admin.id,
-                "text": f"{row['customer']}: {WORDS[(n + k) % len(WORDS)]} #{n}",
-                "normalized_text": f"{WORDS[(n + k) % len(WORDS)]} {n}",
-                "customer": row["customer"],
-                "created_at": now - timedelta(days=(n + k) % 60),
-            }
-            for n, row in enumerate(cases)
-            for k in range(PER_CASE)
-        ]
-        await session.execute(insert(PainPoint), points)
-        run = ClusterRun(
-            team_id=team.id,
-            job_id=new_id(),
-            model="bench",
-            method="bench",
-            point_count=len(points),
-            cluster_count=CLUSTERS,
-            unclustered_count=0,
-        )
-        session.add(run)
-        await session.flush()
-        await session.execute(
-            insert(Cluster),
-            [
-                {
-                    "run_id": run.id,
-                    "cluster_id": f"c{c}",
-                    "label": WORDS[c % len(WORDS)],
-                    "keywords": [],
-                    "size": len(points) // CLUSTERS,
-                    "representatives": [],
-                    "case_ids": [],
-                    "customers": [],
-                    "trend": [],
-                    "centroid": b"",
-                }
-                for c in range(CLUSTERS)
-            ],
-        )
-        await session.execute(
-            insert(ClusterMembership),
-            [
-                {
-                    "run_id": run.id,
-                    "pain_point_id": p["id"],
-                    "cluster_id": f"c{n % CLUSTERS}",
-                    "similarity": 0.9,
-                    "source": MembershipSource.RUN,
-                }
-                for n, p in enumerate(points)
-            ],
-        )
+        run = await cluster_world.clustered_pain_points(session, team.id, admin.id, cases, now)
         for n, (scope, access, views_, age, mask) in enumerate(
             [
                 (PolicyScope.REGION_CASES, CaseAccess.NONE, [AccessView.CLUSTERS], 30, True),

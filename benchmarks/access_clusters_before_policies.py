@@ -29,35 +29,17 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import _args  # noqa: E402
 
 CASES = 10_000
-PER_CASE = 2
-CLUSTERS = 100
-REGIONS = [
-    "华南",
-    "华东",
-    "华北",
-    "EMEA",
-    "APAC",
-]  # as benchmarks/_access_world.py: only reach uses them here
-WORDS = ["结账支付失败", "invoice header wrong", "发货延迟", "login times out", "退款未到账"]
+# As in _access_world.py (here only for what the policies reach today)
+REGIONS = ["华南", "华东", "华北", "EMEA", "APAC"]
 PG = "postgresql+asyncpg://postgres@127.0.0.1:5432"
 
 
 async def _seed(db: Any) -> tuple[Any, ...]:
+    import _cluster_world as cluster_world  # after the checkout's path: its models
     from sqlalchemy import insert
 
     from server.domain import users
-    from server.models import (
-        Case,
-        CaseMember,
-        CaseRole,
-        Cluster,
-        ClusterMembership,
-        ClusterRun,
-        MembershipSource,
-        PainPoint,
-        User,
-        UserRole,
-    )
+    from server.models import Case, CaseMember, CaseRole, ClusterRun, User, UserRole
     from server.models.base import new_id, utcnow
 
     async with db.transaction() as session:
@@ -103,63 +85,7 @@ async def _seed(db: Any) -> tuple[Any, ...]:
             for case_id in reach
         ]
         await session.execute(insert(CaseMember), members)
-        points = [
-            {
-                "id": new_id(),
-                "case_id": row["id"],
-                "team_id": team.id,
-                "author_id": admin.id,
-                "text": f"{row['customer']}: {WORDS[(n + k) % len(WORDS)]} #{n}",
-                "normalized_text": f"{WORDS[(n + k) % len(WORDS)]} {n}",
-                "customer": row["customer"],
-                "created_at": now - timedelta(days=(n + k) % 60),
-            }
-            for n, row in enumerate(cases)
-            for k in range(PER_CASE)
-        ]
-        await session.execute(insert(PainPoint), points)
-        run = ClusterRun(
-            team_id=team.id,
-            job_id=new_id(),
-            model="bench",
-            method="bench",
-            point_count=len(points),
-            cluster_count=CLUSTERS,
-            unclustered_count=0,
-        )
-        session.add(run)
-        await session.flush()
-        await session.execute(
-            insert(Cluster),
-            [
-                {
-                    "run_id": run.id,
-                    "cluster_id": f"c{c}",
-                    "label": WORDS[c % len(WORDS)],
-                    "keywords": [],
-                    "size": len(points) // CLUSTERS,
-                    "representatives": [],
-                    "case_ids": [],
-                    "customers": [],
-                    "trend": [],
-                    "centroid": b"",
-                }
-                for c in range(CLUSTERS)
-            ],
-        )
-        await session.execute(
-            insert(ClusterMembership),
-            [
-                {
-                    "run_id": run.id,
-                    "pain_point_id": p["id"],
-                    "cluster_id": f"c{n % CLUSTERS}",
-                    "similarity": 0.9,
-                    "source": MembershipSource.RUN,
-                }
-                for n, p in enumerate(points)
-            ],
-        )
+        run = await cluster_world.clustered_pain_points(session, team.id, admin.id, cases, now)
     async with db.sessions() as session:
         people = [await session.get_one(User, person.id) for person in (member, agent, rd, wide)]
         return (*people, await session.get_one(ClusterRun, run.id))

@@ -54,11 +54,8 @@ async def paginate(
     newest_first: bool = True,
 ) -> Page[Any]:
     """One page of `query`'s single entity, ordered by the unique string `key`."""
-    first = check_first(first)
-    rows = list((await session.execute(_paged(query, key, first, after, newest_first))).scalars())
-    items = rows[:first]
-    end = encode_cursor(getattr(items[-1], key.key)) if items else None
-    return Page(items=items, has_next=len(rows) > first, end_cursor=end)
+    page = await paginate_rows(session, query, key, first=first, after=after, newest_first=newest_first)
+    return Page(items=[row[0] for row in page.items], has_next=page.has_next, end_cursor=page.end_cursor)
 
 
 async def paginate_rows(
@@ -72,16 +69,11 @@ async def paginate_rows(
 ) -> Page[Row[Any]]:
     """As `paginate`, for a query of several columns whose first is the entity `key` belongs to."""
     first = check_first(first)
-    rows = list((await session.execute(_paged(query, key, first, after, newest_first))).all())
-    items = rows[:first]
-    end = encode_cursor(getattr(items[-1][0], key.key)) if items else None
-    return Page(items=items, has_next=len(rows) > first, end_cursor=end)
-
-
-def _paged(
-    query: Select[Any], key: InstrumentedAttribute[str], first: int, after: str | None, newest_first: bool
-) -> Select[Any]:
     if after is not None:
         mark = decode_cursor(after)
         query = query.where(key < mark if newest_first else key > mark)
-    return query.order_by(key.desc() if newest_first else key.asc()).limit(first + 1)
+    query = query.order_by(key.desc() if newest_first else key.asc()).limit(first + 1)
+    rows = list((await session.execute(query)).all())
+    items = rows[:first]
+    end = encode_cursor(getattr(items[-1][0], key.key)) if items else None
+    return Page(items=items, has_next=len(rows) > first, end_cursor=end)
