@@ -2,7 +2,8 @@
 
 Same authorization as GraphQL (a Bearer token in the Authorization header, never in the URL), and
 the same answers: 404 for a case or team you cannot see exactly like a missing one, 400 with a
-sentence for a bad parameter, 401 without a valid token.
+sentence for a bad parameter, 401 without a valid token. The picture speaks Simplified Chinese or English:
+`lang=zh-CN|en`, else the first of them in Accept-Language, else Chinese.
 """
 
 from __future__ import annotations
@@ -20,13 +21,13 @@ from server.api.context import Services
 from server.domain.errors import BadInput, DomainError
 from server.domain.heatmaps import reads as heatmaps
 from server.domain.heatmaps.refresh import refresh_requester
-from server.heatmaps import BucketSize, contribution_svg, section_svg
+from server.heatmaps import LANGUAGES, BucketSize, Wording, contribution_svg, section_svg, wording_for
 from server.models.base import utcnow
 
 MEDIA_TYPE: Final = "image/svg+xml; charset=utf-8"
 MAX_AGE_SECONDS: Final = 15
 _KINDS: Final = ("contribution", "sections")
-_PARAMETERS: Final = frozenset({"kind", "from", "to", "bucket"})
+_PARAMETERS: Final = frozenset({"kind", "from", "to", "bucket", "lang"})
 _STATUS: Final[Mapping[str, int]] = {
     "BAD_INPUT": 400,
     "NOT_FOUND": 404,
@@ -36,7 +37,7 @@ _STATUS: Final[Mapping[str, int]] = {
 # A picture needs no script, style sheet or font from anywhere; if someone opens it as a page, keep it inert.
 _HEADERS: Final = {
     "Cache-Control": f"private, max-age={MAX_AGE_SECONDS}",
-    "Vary": "Authorization",
+    "Vary": "Authorization, Accept-Language",
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "default-src 'none'",
 }
@@ -77,6 +78,7 @@ class HeatmapImages:
             raise BadInput("Teams have contribution heatmaps only: use kind=contribution.")
         if picture == "sections" and params.keys() & {"from", "to", "bucket"}:
             raise BadInput("`from`, `to` and `bucket` apply to kind=contribution only.")
+        words = _wording(params.get("lang"), request.headers.get("accept-language", ""))
         user = await bearer_user(services, request)
         subject_id = request.path_params["id"]
         async with services.db.sessions() as session:
@@ -88,20 +90,40 @@ class HeatmapImages:
         if picture == "sections":
             sections = await heatmaps.sections(services.db, subject, request_refresh=refresh)
             names = {user_id: person.name for user_id, person in sections.people.items()}
-            return section_svg(sections.heatmap, names, title=f"Whose text is in {subject.title}")
+            title = words.sections.format(subject=subject.title)
+            return section_svg(sections.heatmap, names, title=title, words=words)
         size = _bucket(params.get("bucket", "day"))
         start, end = heatmaps.period(_time(params, "from"), _time(params, "to"), size, now=utcnow())
         view = await heatmaps.contribution(services.db, subject, start, end, size, request_refresh=refresh)
         names = {user_id: person.name for user_id, person in view.people.items()}
         buckets = view.heatmap.buckets
-        period = f"{buckets[0].label} to {buckets[-1].label}" if len(buckets) > 1 else buckets[0].label
-        return contribution_svg(view.heatmap, names, title=f"Contributions to {subject.title}, {period}")
+        period = (
+            words.period.format(first=buckets[0].label, last=buckets[-1].label)
+            if len(buckets) > 1
+            else buckets[0].label
+        )
+        title = words.contributions.format(subject=subject.title, period=period)
+        return contribution_svg(view.heatmap, names, title=title, words=words)
+
+
+def _wording(lang: str | None, accept_language: str) -> Wording:
+    """`lang` (zh-CN or en) when given; else the first Chinese or English tag of Accept-Language, in the
+    order the header lists them; else Chinese."""
+    if lang is not None:
+        if lang not in LANGUAGES:
+            raise BadInput(f"`lang` must be zh-CN or en, not {lang!r}.")
+        return wording_for(lang)
+    for tag in accept_language.split(","):
+        primary = tag.split(";", 1)[0].strip().lower().split("-", 1)[0]
+        if primary in ("zh", "en"):
+            return wording_for("zh-CN" if primary == "zh" else "en")
+    return wording_for("zh-CN")
 
 
 def _params(request: Request) -> dict[str, str]:
     unknown = sorted(set(request.query_params) - _PARAMETERS)
     if unknown:
-        raise BadInput(f"Unknown parameter {', '.join(unknown)}; use kind, from, to and bucket.")
+        raise BadInput(f"Unknown parameter {', '.join(unknown)}; use kind, from, to, bucket and lang.")
     params: dict[str, str] = {}
     for name in request.query_params:
         values = request.query_params.getlist(name)

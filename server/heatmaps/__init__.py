@@ -6,7 +6,7 @@ A worker job calls, in this order:
     timeline = contribution_heatmap(start=..., end=..., size=BucketSize.WEEK,
                                     edits=history.edits, events=[ActivityEvent(...), ...])
     sections = section_heatmap(state, history.client_authors)   # state: the current encoded document
-    contribution_svg(timeline, names, title=...); section_svg(sections, names, title=...)
+    contribution_svg(timeline, names, title=..., words=wording_for("zh-CN")); section_svg(sections, ...)
 """
 
 from server.heatmaps.buckets import (
@@ -23,10 +23,12 @@ from server.heatmaps.buckets import (
 from server.heatmaps.edits import EditHistory, EditLedger, LogEntry, UpdateEdits, read_edit_history
 from server.heatmaps.sections import INTRODUCTION, Section, SectionHeatmap, section_heatmap
 from server.heatmaps.svg import HeatGrid, contribution_svg, render_svg, section_svg
+from server.heatmaps.wording import LANGUAGES, Wording, wording_for
 from server.yjs.update import MalformedUpdateError
 
 __all__ = [
     "INTRODUCTION",
+    "LANGUAGES",
     "MAX_BUCKETS",
     "WEIGHTS",
     "Activity",
@@ -43,10 +45,12 @@ __all__ = [
     "Section",
     "SectionHeatmap",
     "UpdateEdits",
+    "Wording",
     "contribution_heatmap",
     "contribution_svg",
     "read_edit_history",
     "render_svg",
     "section_heatmap",
     "section_svg",
+    "wording_for",
 ]

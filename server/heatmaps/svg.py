@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape
 
 from server.heatmaps.buckets import Activity, ContributionHeatmap
 from server.heatmaps.sections import SectionHeatmap
+from server.heatmaps.wording import ENGLISH, Wording
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,8 @@ class HeatGrid:
     """tooltips[row][column], shown on hover and read by screen readers"""
     unit: str
     """What a value measures, for the legend: `score`, `surviving characters`."""
+    words: Wording = ENGLISH
+    """The language of what the picture says besides the labels and tooltips given."""
 
 
 PALETTE: Final = ("#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494")
@@ -111,13 +114,15 @@ def render_svg(grid: HeatGrid) -> str:
                 f'fill="{_colour(value, thresholds)}"><title>{_text(grid.tooltips[r][c])}</title></rect>'
             )
     if not rows or not columns:
-        out.append(f'<text x="{_MARGIN}" y="{top + 4}" fill="#57606a">Nothing to show yet.</text>')
+        out.append(f'<text x="{_MARGIN}" y="{top + 4}" fill="#57606a">{_text(grid.words.nothing)}</text>')
     out.extend(_legend(thresholds, grid.unit, _MARGIN, legend_top))
     out.append("</svg>")
     return "\n".join(out)
 
 
-def contribution_svg(heatmap: ContributionHeatmap, names: Mapping[str, str], *, title: str) -> str:
+def contribution_svg(
+    heatmap: ContributionHeatmap, names: Mapping[str, str], *, title: str, words: Wording = ENGLISH
+) -> str:
     """Users x buckets of weighted scores; `names` maps user ids to display names."""
     columns = [bucket.label for bucket in heatmap.buckets]
     values: list[list[float]] = []
@@ -129,21 +134,20 @@ def contribution_svg(heatmap: ContributionHeatmap, names: Mapping[str, str], *, 
         for index, bucket in enumerate(heatmap.buckets):
             cell = heatmap.cell(user_id, index)
             row_values.append(cell.score)
-            details = ", ".join(
-                f"{cell.counts[kind]:,} {_ACTIVITY_LABELS[kind]}"
-                for kind in Activity
-                if cell.counts.get(kind)
+            details = words.separator.join(
+                words.activity(kind, cell.counts[kind]) for kind in Activity if cell.counts.get(kind)
             )
-            row_tips.append(
-                f"{name} · {bucket.label}: score {cell.score:,.1f}" + (f" ({details})" if details else "")
-            )
+            tip = words.score_tip.format(name=name, column=bucket.label, score=f"{cell.score:,.1f}")
+            row_tips.append(tip + (words.details.format(list=details) if details else ""))
         values.append(row_values)
         tooltips.append(row_tips)
     labels = [names.get(user_id, user_id) for user_id in heatmap.users]
-    return render_svg(HeatGrid(title, labels, columns, values, tooltips, "score"))
+    return render_svg(HeatGrid(title, labels, columns, values, tooltips, words.score, words))
 
 
-def section_svg(heatmap: SectionHeatmap, names: Mapping[str, str], *, title: str) -> str:
+def section_svg(
+    heatmap: SectionHeatmap, names: Mapping[str, str], *, title: str, words: Wording = ENGLISH
+) -> str:
     """Users x document sections of surviving characters; `names` maps user ids to display names."""
     columns = [section.title for section in heatmap.sections]
     values: list[list[float]] = []
@@ -154,25 +158,16 @@ def section_svg(heatmap: SectionHeatmap, names: Mapping[str, str], *, title: str
         row_tips: list[str] = []
         for section in heatmap.sections:
             chars = section.chars_by_author.get(author, 0)
-            share = f" ({chars / section.total_chars:.0%} of the section)" if section.total_chars else ""
+            share = (
+                words.share.format(share=f"{chars / section.total_chars:.0%}") if section.total_chars else ""
+            )
             row_values.append(float(chars))
-            row_tips.append(f"{name} · {section.title}: {chars:,} surviving characters{share}")
+            tip = words.section_tip.format(name=name, section=section.title, chars=f"{chars:,}")
+            row_tips.append(tip + share)
         values.append(row_values)
         tooltips.append(row_tips)
     labels = [names.get(author, author) for author in heatmap.authors]
-    return render_svg(HeatGrid(title, labels, columns, values, tooltips, "surviving characters"))
-
-
-_ACTIVITY_LABELS: Final[Mapping[Activity, str]] = {
-    Activity.DOC_CHARS_INSERTED: "characters written",
-    Activity.DOC_CHARS_DELETED: "characters deleted",
-    Activity.COMMENTS: "comments",
-    Activity.SNAPSHOTS: "named snapshots",
-    Activity.PAIN_POINTS: "pain points",
-    Activity.ADOPTIONS: "adoptions",
-    Activity.ASSET_REUSES: "cases started from the asset",
-    Activity.ASSET_SUBSCRIPTIONS: "asset subscriptions",
-}
+    return render_svg(HeatGrid(title, labels, columns, values, tooltips, words.surviving, words))
 
 
 def _thresholds(peak: float) -> list[float]:
@@ -220,13 +215,18 @@ def _summary(grid: HeatGrid) -> str:
         ((value, r, c) for r, row in enumerate(grid.values) for c, value in enumerate(row)),
         default=(0.0, -1, -1),
     )
-    text = f"{grid.title}: heatmap of {len(grid.row_labels)} people by {len(grid.column_labels)} columns"
+    words = grid.words
+    text = words.summary.format(
+        title=grid.title, people=len(grid.row_labels), columns=len(grid.column_labels)
+    )
     if best[0] > 0:
-        text += (
-            f"; highest {grid.unit} {_number(best[0])} for {grid.row_labels[best[1]]}"
-            f" in {grid.column_labels[best[2]]}"
+        text += words.highest.format(
+            unit=grid.unit,
+            value=_number(best[0]),
+            name=grid.row_labels[best[1]],
+            column=grid.column_labels[best[2]],
         )
-    return text + "."
+    return text + words.stop
 
 
 def _number(value: float) -> str:

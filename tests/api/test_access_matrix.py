@@ -369,7 +369,8 @@ async def test_heatmaps_json_and_svg(matrix: Matrix, name: str) -> None:
     tips = [e.text or "" for e in ET.fromstring(response.content).iter() if e.tag == f"{SVG}title"]
     drawn: dict[str, int] = defaultdict(int)
     for tip in tips:
-        found = re.match(rf"{re.escape(owner.name)} · (\d{{4}}-\d\d-\d\d):.*?(\d+) comments", tip)
+        # in Chinese, the picture's default
+        found = re.match(rf"{re.escape(owner.name)} · (\d{{4}}-\d\d-\d\d)：.*?(\d+) 条评论", tip)
         if found:
             drawn[found.group(1)] += int(found.group(2))
     assert dict(drawn) == dict(expected)

@@ -52,22 +52,65 @@ async def test_the_contribution_picture_is_well_formed_svg_with_names_days_and_l
 ) -> None:
     case_id, _, token = await _case(app_db, api)
 
-    response = await api.client.get(f"/cases/{case_id}/heatmap.svg", params=RANGE, headers=_bearer(token))
+    response = await api.client.get(
+        f"/cases/{case_id}/heatmap.svg", params={**RANGE, "lang": "en"}, headers=_bearer(token)
+    )
 
     assert response.status_code == 200
     assert response.headers["content-type"] == "image/svg+xml; charset=utf-8"
     assert response.headers["cache-control"] == "private, max-age=15"
-    assert response.headers["vary"] == "Authorization"
+    assert response.headers["vary"] == "Authorization, Accept-Language"
     texts = _texts(response.content)
     assert "Contributions to Spare parts & pricing, 2025-03-03 to 2025-03-05" in texts
     assert {"Ann", "李娜 <script>", "2025-03-03", "2025-03-04", "2025-03-05", "Score"} <= set(texts)
     assert b"<script>" not in response.content
 
 
+@pytest.mark.parametrize(
+    ("lang", "accept_language", "title"),
+    [
+        (None, None, "Spare parts & pricing 的贡献，2025-03-03 至 2025-03-05"),
+        (None, "zh-TW,zh;q=0.9,en;q=0.8", "Spare parts & pricing 的贡献，2025-03-03 至 2025-03-05"),
+        (
+            None,
+            "fr-FR,en-US;q=0.8,zh;q=0.5",
+            "Contributions to Spare parts & pricing, 2025-03-03 to 2025-03-05",
+        ),
+        (None, "fr-FR", "Spare parts & pricing 的贡献，2025-03-03 至 2025-03-05"),
+        ("zh-CN", "en-US", "Spare parts & pricing 的贡献，2025-03-03 至 2025-03-05"),
+        ("en", None, "Contributions to Spare parts & pricing, 2025-03-03 to 2025-03-05"),
+    ],
+)
+async def test_the_picture_speaks_chinese_unless_english_is_asked_for(
+    api: GraphQL, app_db: Database, lang: str | None, accept_language: str | None, title: str
+) -> None:
+    case_id, _, token = await _case(app_db, api)
+    headers = _bearer(token) | ({"accept-language": accept_language} if accept_language else {})
+    params = RANGE | ({"lang": lang} if lang else {})
+
+    response = await api.client.get(f"/cases/{case_id}/heatmap.svg", params=params, headers=headers)
+
+    assert response.status_code == 200
+    texts = _texts(response.content)
+    assert title in texts
+    chinese = "的贡献" in title
+    assert ("活跃度得分" in texts) is chinese
+    assert ("Score" in texts) is not chinese
+    tips = [text for text in texts if text.startswith("李娜 <script> · 2025-03-04")]
+    assert tips == (
+        ["李娜 <script> · 2025-03-04：活跃度得分 0.1（写入 9 字）"]
+        if chinese
+        else ["李娜 <script> · 2025-03-04: score 0.1 (9 characters written)"]
+    )
+
+
 async def test_the_section_picture_names_the_headings(api: GraphQL, app_db: Database) -> None:
     case_id, _, token = await _case(app_db, api)
 
     response = await api.client.get(
+        f"/cases/{case_id}/heatmap.svg", params={"kind": "sections", "lang": "en"}, headers=_bearer(token)
+    )
+    chinese = await api.client.get(
         f"/cases/{case_id}/heatmap.svg", params={"kind": "sections"}, headers=_bearer(token)
     )
 
@@ -75,6 +118,9 @@ async def test_the_section_picture_names_the_headings(api: GraphQL, app_db: Data
     texts = _texts(response.content)
     assert {"Needs", "交付计划", "Surviving characters"} <= set(texts)
     assert any("李娜 <script> · 交付计划: 9 surviving characters" in text for text in texts)
+    texts = _texts(chinese.content)
+    assert {"Needs", "交付计划", "保留字数", "Spare parts & pricing 的文字出自谁"} <= set(texts)
+    assert any(text.startswith("李娜 <script> · 交付计划：保留 9 字（占本节") for text in texts)
 
 
 async def test_an_unchanged_picture_answers_304_to_its_etag(api: GraphQL, app_db: Database) -> None:
@@ -139,7 +185,9 @@ async def test_a_team_picture_for_its_hr(api: GraphQL, app_db: Database) -> None
         team_id = user.team_id
 
     response = await api.client.get(
-        f"/teams/{team_id}/heatmap.svg", params={**RANGE, "bucket": "WEEK"}, headers=_bearer(token)
+        f"/teams/{team_id}/heatmap.svg",
+        params={**RANGE, "bucket": "WEEK", "lang": "en"},
+        headers=_bearer(token),
     )
     sections = await api.client.get(f"/teams/{team_id}/heatmap.svg?kind=sections", headers=_bearer(token))
 
@@ -161,6 +209,7 @@ async def test_a_team_picture_for_its_hr(api: GraphQL, app_db: Database) -> None
         ("from=2020-01-01&to=2025-03-01", "more than 400 days"),
         ("bucket=day&bucket=week", "`bucket` is given 2 times"),
         ("kind=sections&bucket=week", "apply to kind=contribution only"),
+        ("lang=fr", "`lang` must be zh-CN or en"),
     ],
 )
 async def test_bad_parameters_are_400_with_a_reason(

@@ -131,11 +131,13 @@ async def test_reuses_and_subscriptions_credit_the_asset_authors_on_the_source_c
         f"/cases/{case_id}/heatmap.svg", headers={"authorization": f"Bearer {crew.tokens['owner']}"}
     )
     assert picture.status_code == 200
-    assert "2 cases started from the asset, 2 asset subscriptions" in picture.text
+    assert "2 个案例由所发布的知识开启，所发布的知识获 2 人订阅" in picture.text
     team_picture = await crew.api.client.get(
-        f"/teams/{team_a}/heatmap.svg", headers={"authorization": f"Bearer {crew.tokens['mate']}"}
+        f"/teams/{team_a}/heatmap.svg?lang=en", headers={"authorization": f"Bearer {crew.tokens['mate']}"}
     )
-    assert "1 cases started from the asset, 1 asset subscriptions" in team_picture.text
+    assert "1 case started from the published knowledge, 1 subscriber to the published knowledge" in (
+        team_picture.text
+    )
 
 
 async def test_a_policy_age_limit_cuts_the_credit_like_other_activity(crew: People) -> None:

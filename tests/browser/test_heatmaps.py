@@ -107,6 +107,7 @@ def test_contribution_tab_shows_both_heatmaps_with_legend_and_tooltips(
     assert saving.value.suggested_filename == "sections-heatmap.svg"
     assert picture.lstrip().startswith(("<svg", "<?xml"))
     assert "Next steps" in picture
+    assert "Whose text is in" in picture  # in the UI's language
     assert people.lina.name in picture
 
     alice.get_by_label("Period").select_option("weeks")

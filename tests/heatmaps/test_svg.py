@@ -7,7 +7,6 @@ from server.heatmaps.buckets import Activity, ActivityEvent, BucketSize, contrib
 from server.heatmaps.edits import UpdateEdits
 from server.heatmaps.sections import Section, SectionHeatmap
 from server.heatmaps.svg import (
-    _ACTIVITY_LABELS,
     EMPTY_FILL,
     PALETTE,
     HeatGrid,
@@ -15,6 +14,7 @@ from server.heatmaps.svg import (
     render_svg,
     section_svg,
 )
+from server.heatmaps.wording import CHINESE, ENGLISH, LANGUAGES, wording_for
 
 SVG = "{http://www.w3.org/2000/svg}"
 START = datetime(2025, 1, 6, tzinfo=UTC)
@@ -122,5 +122,36 @@ def test_section_svg_shows_surviving_characters_per_section() -> None:
     ]
 
 
-def test_every_activity_has_a_label() -> None:
-    assert set(_ACTIVITY_LABELS) == set(Activity)
+def test_every_activity_has_words_in_both_languages() -> None:
+    for language in LANGUAGES:
+        assert set(wording_for(language).activities) == set(Activity)
+    assert ENGLISH.activity(Activity.ASSET_REUSES, 1) == "1 case started from the published knowledge"
+    assert ENGLISH.activity(Activity.COMMENTS, 1_200) == "1,200 comments"
+    assert CHINESE.activity(Activity.COMMENTS, 1) == "1 条评论"
+
+
+def test_the_chinese_picture_says_everything_in_chinese() -> None:
+    edits = [UpdateEdits("u1", START + timedelta(days=1), chars_inserted=120, chars_deleted=1)]
+    events = [ActivityEvent("u2", START + timedelta(days=8), Activity.COMMENTS, 1)]
+    heatmap = contribution_heatmap(
+        start=START, end=START + timedelta(days=14), size=BucketSize.WEEK, edits=edits, events=events
+    )
+
+    root = ET.fromstring(contribution_svg(heatmap, {"u1": "李娜", "u2": "Ben"}, title="贡献", words=CHINESE))
+
+    assert [cell.findtext(f"{SVG}title") for cell in _cells(root)] == [
+        "李娜 · 2025-W02：活跃度得分 1.2（写入 120 字，删除 1 字）",
+        "李娜 · 2025-W03：活跃度得分 0.0",
+        "Ben · 2025-W02：活跃度得分 0.0",
+        "Ben · 2025-W03：活跃度得分 1.0（1 条评论）",
+    ]
+    assert "活跃度得分" in "".join(root.itertext())  # the legend
+    assert root.get("aria-label") == "贡献：2 人 × 2 列的热力图；活跃度得分最高为 李娜 在 2025-W02 的 1.2。"
+    empty = ET.fromstring(render_svg(HeatGrid("空", [], [], [], [], CHINESE.score, CHINESE)))
+    assert "暂无数据。" in "".join(empty.itertext())
+    sections = SectionHeatmap((Section(0, "风险", 1, "1:0", {"ann": 30, "ben": 10}),), ("ann",))
+    tips = [
+        cell.findtext(f"{SVG}title")
+        for cell in _cells(ET.fromstring(section_svg(sections, {}, title="谁写的", words=CHINESE)))
+    ]
+    assert tips == ["ann · 风险：保留 30 字（占本节 75%）"]

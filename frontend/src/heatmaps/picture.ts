@@ -2,7 +2,7 @@
 // header, which an <img> or a plain link cannot send, so it is fetched and handed over as a blob.
 
 import { ApiError, errorMessage } from "../api/errors";
-import { t } from "../i18n";
+import { language, t } from "../i18n";
 import { getToken } from "../session";
 import { h } from "../ui/dom";
 
@@ -30,6 +30,7 @@ export function pictureButton(caseId: string, kind: PictureKind, query: () => UR
     button.disabled = true;
     const params = query();
     params.set("kind", kind);
+    params.set("lang", language()); // the picture speaks the UI's language
     download(caseId, params, `${kind}-heatmap.svg`)
       .catch((error: unknown) => onError(errorMessage(error)))
       .finally(() => {
