@@ -1,8 +1,9 @@
 """The words of the heatmap pictures, in Simplified Chinese and English (the war room's two languages, in the
 frontend's words for the same things: frontend/src/i18n/locales/).
 
-`wording_for("zh-CN")` or `wording_for("en")`; Chinese is the default. English counts take a singular
-("1 comment"); Chinese needs no plural.
+`wording_for("zh-CN")` or `wording_for("en")`. The picture routes default to Chinese
+(server/api/heatmap_images.py); the drawing functions take English unless given words. English counts take a
+singular ("1 comment"); Chinese needs no plural.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ LANGUAGES: Final[tuple[Language, ...]] = ("zh-CN", "en")
 
 @dataclass(frozen=True)
 class Wording:
-    language: Language
     activities: dict[Activity, tuple[str, str]]  # one, many: "{n}" is the count
     score: str
     surviving: str
@@ -41,7 +41,6 @@ class Wording:
 
 
 ENGLISH: Final = Wording(
-    language="en",
     activities={
         Activity.DOC_CHARS_INSERTED: ("{n} character written", "{n} characters written"),
         Activity.DOC_CHARS_DELETED: ("{n} character deleted", "{n} characters deleted"),
@@ -75,7 +74,6 @@ ENGLISH: Final = Wording(
 )
 
 CHINESE: Final = Wording(
-    language="zh-CN",
     activities={
         Activity.DOC_CHARS_INSERTED: ("写入 {n} 字", "写入 {n} 字"),
         Activity.DOC_CHARS_DELETED: ("删除 {n} 字", "删除 {n} 字"),

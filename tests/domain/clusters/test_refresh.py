@@ -6,16 +6,15 @@ import random
 import pytest
 
 from server.clustering import shared_embedder
-from server.domain.cases import actions as cases
 from server.domain.clusters import runs as cluster_runs
 from server.domain.clusters.placement import SPACE_KEY
 from server.domain.clusters.refresh import recluster_members
 from server.domain.painpoints.config import PainPointConfig
 from server.infra.config import Settings
 from server.infra.db import Database
-from server.models import ClusterRun, User
+from server.models import ClusterRun
 from tests.support.painpoints import labelled_rows, seed
-from tests.support.people import make_person
+from tests.support.people import case_with, make_user
 
 pytestmark = pytest.mark.model
 
@@ -24,16 +23,12 @@ async def test_the_same_members_split_alike_in_any_order(db: Database, settings:
     rows = [row for row in labelled_rows() if row.lang == "zh"][:24] + [
         row for row in labelled_rows() if row.lang == "en"
     ][:24]
-    person = await make_person(db, "rd@a.com")
-    async with db.transaction() as session:
-        user = await session.get(User, person.id)
-        assert user is not None
-        case = await cases.create_case(session, user, title="Case", customer="Contoso")
-    ids = await seed(db, settings, person.id, [case.id], rows)
-    assert case.team_id is not None
+    author = await make_user(db, "rd@a.com")
+    ids = await seed(db, settings, author.id, [await case_with(db, author)], rows)
+    assert author.team_id is not None
     model = shared_embedder(PainPointConfig.from_settings(settings).model).model_name
     async with db.sessions() as session:
-        inputs = await cluster_runs.load_inputs(session, case.team_id, model)
+        inputs = await cluster_runs.load_inputs(session, author.team_id, model)
         assert sorted(inputs.ids) == sorted(ids)
         view = PainPointConfig.from_settings(settings).view(model, inputs.vectors.shape[1])
         run = ClusterRun(model=model, params={SPACE_KEY: list(view.team_space(inputs.vectors).weights)})
