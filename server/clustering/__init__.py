@@ -12,7 +12,13 @@ from server.clustering.duplicates import DEFAULT_DUPLICATE_SIMILARITY, Duplicate
 from server.clustering.embedding import DEFAULT_MODEL, Embedder, shared_embedder
 from server.clustering.keywords import Keyword, class_keywords, label_from_keywords, tokenize
 from server.clustering.matching import match_clusters
-from server.clustering.pipeline import ClusteringParams, ClusteringResult, ClusterSummary, cluster
+from server.clustering.pipeline import (
+    ClusteringParams,
+    ClusteringResult,
+    ClusterSummary,
+    cluster,
+    team_neighbours,
+)
 from server.clustering.reduce import ReductionParams
 from server.clustering.trend import WeekCount, weekly_counts
 from server.clustering.views import View
@@ -42,6 +48,7 @@ __all__ = [
     "match_clusters",
     "place",
     "shared_embedder",
+    "team_neighbours",
     "tokenize",
     "weekly_counts",
 ]

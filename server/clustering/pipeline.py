@@ -13,16 +13,19 @@ from numpy.typing import NDArray
 
 from server.clustering.agglomerate import AgglomerationParams, agglomerate
 from server.clustering.assign import DEFAULT_MIN_SIMILARITY
+from server.clustering.bridge import Bridge, join_languages
 from server.clustering.cluster import HdbscanParams, assign_outliers, centroids, run_hdbscan
 from server.clustering.constraints import Constraints
 from server.clustering.constraints import apply as apply_constraints
 from server.clustering.keywords import Keyword, class_keywords, label_from_keywords
+from server.clustering.knn import Knn
 from server.clustering.matching import DEFAULT_MIN_JACCARD, match_clusters
-from server.clustering.reduce import Knn, ReductionParams, reduce_dimensions, shared_knn
+from server.clustering.reduce import ReductionParams, neighbour_columns, reduce_dimensions, shared_knn
 from server.clustering.refine import refine
 from server.clustering.representatives import representatives
 from server.clustering.trend import WeekCount, weekly_counts
 from server.clustering.types import UNCLUSTERED, Embeddings, Labels
+from server.clustering.views import Space, View
 from server.clustering.vote import vote
 
 
@@ -107,6 +110,8 @@ def cluster(
     params: ClusteringParams | None = None,
     new_id: Callable[[], str] | None = None,
     constraints: Constraints | None = None,
+    knn: Knn | None = None,
+    bridge: Bridge | None = None,
 ) -> ClusteringResult:
     """Cluster pain points and describe each cluster; deterministic for the same input and parameters.
 
@@ -117,6 +122,11 @@ def cluster(
         new_id: makes ids for clusters that match no previous one (default: random UUIDs).
         constraints: people's corrections as must-link / cannot-link / excluded indices, honoured after the
             density step and refinement (`server.clustering.constraints`).
+        knn: each pain point's nearest ones (`server.clustering.knn`) when nearness is not the embeddings'
+            cosine (`View.neighbours`), with at least UMAP's neighbours and the vote's + 1 columns; UMAP and
+            the vote use them.
+        bridge: joins a mixed team's clusters across languages after refinement (`View.bridge`); teams of
+            UMAP's size only.
     """
     params = params or ClusteringParams()
     n = len(embeddings)
@@ -126,14 +136,14 @@ def cluster(
         raise ValueError("pass the pain points' ids to match clusters with a previous run")
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
-    knn: Knn | None = None
 
     if n < params.small_team.below:
         seconds["reduce"], clock = _lap(clock)
         raw_labels = agglomerate(embeddings, params.small_team)
     else:
         # from 4,096 points the exact neighbour search is shared by UMAP and the vote (~1 s at 10k)
-        knn = shared_knn(embeddings, params.reduction, at_least=params.vote_neighbours + 1)
+        if knn is None:
+            knn = shared_knn(embeddings, params.reduction, at_least=params.vote_neighbours + 1)
         reduced = reduce_dimensions(embeddings, params.reduction, knn=knn)
         seconds["reduce"], clock = _lap(clock)
         raw_labels = run_hdbscan(reduced, params.hdbscan)
@@ -148,6 +158,8 @@ def cluster(
             )
     elif params.outlier_min_similarity is not None:
         labels = assign_outliers(embeddings, raw_labels, params.outlier_min_similarity)
+    if bridge is not None and n >= params.small_team.below:
+        labels = join_languages(labels, bridge)
     if constraints:
         labels = apply_constraints(embeddings, labels, constraints)
     seconds["cluster"], clock = _lap(clock)
@@ -190,6 +202,15 @@ def cluster(
         rescued_outliers=int(((raw_labels == UNCLUSTERED) & (labels != UNCLUSTERED)).sum()),
         seconds=seconds,
     )
+
+
+def team_neighbours(view: View, vectors: Embeddings, space: Space, params: ClusteringParams) -> Knn | None:
+    """The `knn` to pass `cluster` for a team's whole `vectors` clustered in `space` (`View.neighbours`): None
+    where nearness there is the projected vectors' plain cosine, and for teams too small for UMAP."""
+    if len(vectors) < max(params.small_team.below, 2):
+        return None
+    columns = neighbour_columns(params.reduction, len(vectors), params.vote_neighbours + 1)
+    return view.neighbours(vectors, space, columns)
 
 
 def _keyword_sample(

@@ -10,6 +10,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from server.clustering.knn import Knn, exact_cosine_knn
 from server.clustering.types import Embeddings
 
 ReductionMethod = Literal["none", "pca", "umap"]
@@ -17,8 +18,6 @@ ReductionMethod = Literal["none", "pca", "umap"]
 # Below this many points UMAP computes exact neighbours itself; above, its NN-descent runs single-threaded
 # (a fixed random_state forbids threads), and a blocked exact search with BLAS is faster and deterministic.
 _EXACT_KNN_FROM = 4096
-# Rows per block of the similarity matrix: ~16M similarities (64 MB, plus the partition's indices) at a time.
-_KNN_BLOCK_CELLS = 2**24
 # With fewer points there is nothing for a manifold to learn; cluster the embeddings as they are.
 _MIN_POINTS_TO_REDUCE = 20
 
@@ -50,17 +49,18 @@ class ReductionParams:
         return self.n_neighbors or min(15, max(5, n // 5))
 
 
-# (indices, cosine distances, None) of each row's nearest rows, itself usually first, as UMAP takes them
-Knn = tuple[NDArray[np.int64], NDArray[np.float32], None]
-
-
 def shared_knn(embeddings: Embeddings, params: ReductionParams, at_least: int) -> Knn | None:
     """The exact neighbours UMAP would compute for these embeddings, with at least `at_least` columns, for
     later steps to reuse (`reduce_dimensions(knn=...)`, the vote); None where UMAP finds its own."""
     n = len(embeddings)
     if params.method != "umap" or n < _EXACT_KNN_FROM:
         return None
-    return _exact_cosine_knn(embeddings, min(max(params.neighbours_for(n), at_least), n - 1))
+    return exact_cosine_knn(embeddings, neighbour_columns(params, n, at_least))
+
+
+def neighbour_columns(params: ReductionParams, n: int, at_least: int) -> int:
+    """How many neighbours of each of n points UMAP and a step needing `at_least` of them share."""
+    return min(max(params.neighbours_for(n), at_least), n - 1)
 
 
 def reduce_dimensions(
@@ -117,7 +117,7 @@ def _umap_alone(embeddings: Embeddings, params: ReductionParams, known: Knn | No
     if known is not None and known[0].shape[1] >= n_neighbors:
         knn = (known[0][:, :n_neighbors], known[1][:, :n_neighbors], None)
     elif len(embeddings) >= _EXACT_KNN_FROM:
-        knn = _exact_cosine_knn(embeddings, n_neighbors)
+        knn = exact_cosine_knn(embeddings, n_neighbors)
     reducer = umap.UMAP(
         n_components=params.n_components,
         n_neighbors=n_neighbors,
@@ -133,20 +133,3 @@ def _umap_alone(embeddings: Embeddings, params: ReductionParams, known: Knn | No
         # It only says transform() is unavailable with precomputed neighbours; we never call it.
         warnings.filterwarnings("ignore", message=".*precomputed_knn.*", category=UserWarning)
         return np.asarray(reducer.fit_transform(embeddings), dtype=np.float32)
-
-
-def _exact_cosine_knn(embeddings: Embeddings, k: int) -> Knn:
-    """Return (indices, cosine distances, None) of each row's k nearest rows (itself first), as UMAP takes."""
-    n = len(embeddings)
-    block = min(max(_KNN_BLOCK_CELLS // n, 64), 1024)
-    indices = np.empty((n, k), dtype=np.int64)
-    distances = np.empty((n, k), dtype=np.float32)
-    for start in range(0, n, block):
-        sims = embeddings[start : start + block] @ embeddings.T
-        top = np.argpartition(sims, n - k, axis=1)[:, n - k :]
-        top_sims = np.take_along_axis(sims, top, axis=1)
-        order = np.argsort(-top_sims, axis=1, kind="stable")
-        indices[start : start + block] = np.take_along_axis(top, order, axis=1)
-        distances[start : start + block] = 1.0 - np.take_along_axis(top_sims, order, axis=1)
-    np.maximum(distances, 0.0, out=distances)
-    return indices, distances, None

@@ -5,7 +5,10 @@ holds an English model's and a multilingual model's), each with cosines of its o
   are English, the multilingual one otherwise), at that part's duplicate cosine.
 - Clusters: a team is clustered in a *space*, a weighting of the parts: the English part alone when every
   pain point has it, otherwise the parts blended (`View.mixed`), where a text without an English part lives on
-  the multilingual part alone, so Chinese and English reports of one problem can meet.
+  the multilingual part alone, so Chinese and English reports of one problem can meet. In the blend, two texts
+  that both have the English part find their neighbours mostly by that part (`View.neighbours`): the blend
+  keeps a Chinese and an English report of one problem together, and English texts keep what the English
+  model tells apart.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from server.clustering.bridge import Bridge
+from server.clustering.knn import Knn, exact_knn
 from server.clustering.types import Embeddings
 
 
@@ -45,6 +50,12 @@ class View:
 
     parts: tuple[Part, ...]
     mixed: Space
+    # In a space that blends the parts, how much of two texts' nearness (for UMAP's neighbourhoods and the
+    # vote) is their first part's cosine when both have it; the rest is the blend's. 0: the blend's alone.
+    first_part_neighbours: float = 0.0
+    # In such a space, a cluster mostly of texts with the first part and one mostly without it are joined from
+    # this cosine of their centroids on the last part (`server.clustering.bridge`). 0: never.
+    cross_language_join: float = 0.0
 
     @property
     def dimension(self) -> int:
@@ -84,6 +95,47 @@ class View:
         norms = np.linalg.norm(result, axis=1, keepdims=True)
         return np.ascontiguousarray(result / np.maximum(norms, 1e-12), dtype=np.float32)
 
+    def neighbours(self, vectors: Embeddings, space: Space, k: int) -> Knn | None:
+        """Each row's k nearest rows (itself first) when nearness in `space` is not its plain cosine: in a
+        blend, a pair of rows that both have the first part is at `first_part_neighbours` x that part's
+        cosine + the rest x the blend's. None when the space's cosine is what UMAP and the vote should use."""
+        n = len(vectors)
+        share = self.first_part_neighbours
+        if share == 0 or len(self.parts) == 1 or not any(space.weights[1:]) or n < 2:
+            return None
+        first = self.parts[0]
+        has = self.present(vectors)[:, 0]
+        # English rows first, so that the pairs to mix are one block of the matrix
+        order = np.argsort(~has, kind="stable")
+        projected = self.project(vectors, space)[order]
+        english = int(has.sum())
+        own = np.asarray(vectors[order[:english], first.start : first.stop], dtype=np.float32)
+        own = np.ascontiguousarray(own / np.linalg.norm(own, axis=1, keepdims=True))
+
+        def similarities(start: int, stop: int) -> NDArray[np.float32]:
+            sims = projected[start:stop] @ projected.T
+            rows = max(min(stop, english) - start, 0)
+            if rows:
+                pairs = sims[:rows, :english]
+                pairs *= 1 - share
+                pairs += share * (own[start : start + rows] @ own.T)
+            return sims
+
+        indices, distances, _ = exact_knn(n, min(k, n - 1), similarities)
+        back = np.empty(n, dtype=np.intp)
+        back[order] = np.arange(n)
+        return order[indices][back].astype(np.int64), distances[back], None
+
+    def bridge(self, vectors: Embeddings, space: Space) -> Bridge | None:
+        """What joining clusters across languages needs in `space` (`server.clustering.bridge`); None where
+        the view does not join them or the space does not blend the parts."""
+        if self.cross_language_join <= 0 or len(self.parts) == 1 or not any(space.weights[1:]):
+            return None
+        last = self.parts[-1]
+        shared = np.asarray(vectors[:, last.start : last.stop], dtype=np.float32)
+        shared = shared / np.maximum(np.linalg.norm(shared, axis=1, keepdims=True), 1e-12)
+        return Bridge(self.present(vectors)[:, 0], np.ascontiguousarray(shared), self.cross_language_join)
+
     def placement(self, space: Space) -> float:
         """The cosine to a centroid from which a pain point joins a cluster, in `space`."""
         return sum(w * w * part.placement for part, w in zip(self.parts, space.weights, strict=True))
@@ -112,12 +164,19 @@ def single(model: str, dimension: int, *, duplicate: float, placement: float) ->
     return View((Part(model, 0, dimension, duplicate, placement),), Space((1.0,)))
 
 
-def stacked(parts: Sequence[tuple[str, int, float, float]], mixed: Sequence[float]) -> View:
+def stacked(
+    parts: Sequence[tuple[str, int, float, float]],
+    mixed: Sequence[float],
+    *,
+    first_part_neighbours: float = 0.0,
+    cross_language_join: float = 0.0,
+) -> View:
     """The view of (model, dimension, duplicate, placement) parts laid side by side in this order, blended
-    with the weights `mixed` for teams whose pain points do not all have the first part."""
+    with the weights `mixed` for teams whose pain points do not all have the first part (`View` for the
+    keywords)."""
     start = 0
     built = []
     for model, dimension, duplicate, placement in parts:
         built.append(Part(model, start, start + dimension, duplicate, placement))
         start += dimension
-    return View(tuple(built), Space(tuple(mixed)))
+    return View(tuple(built), Space(tuple(mixed)), first_part_neighbours, cross_language_join)

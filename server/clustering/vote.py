@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from server.clustering.reduce import Knn
+from server.clustering.knn import Knn
 from server.clustering.types import UNCLUSTERED, Embeddings, Labels
 
 # Rows of the similarity matrix per block: ~16M similarities (64 MB) at a time.

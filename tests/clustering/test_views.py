@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from server.clustering import Embedder, find_duplicates
-from server.clustering.models import BILINGUAL, MIXED_WEIGHTS, view_for
+from server.clustering.models import BILINGUAL, MIXED_ENGLISH_NEIGHBOURS, MIXED_WEIGHTS, view_for
 from server.clustering.views import Space, stacked
 from tests.clustering.helpers import unit_rows
 
@@ -72,3 +72,34 @@ def test_the_defaults_mixed_space_keeps_translations_together(embedder: Embedder
     np.fill_diagonal(sims, -1)
     # each text's nearest neighbour is its translation
     assert sims.argmax(axis=1).tolist() == [i ^ 1 for i in range(len(texts))]
+
+
+def test_in_the_blend_two_english_texts_are_neighbours_mostly_by_the_english_part() -> None:
+    view = stacked([("en", 2, 0.95, 0.4), ("multi", 2, 0.9, 0.3)], (0.6, 0.8), first_part_neighbours=0.75)
+    # 0 and 1: English, far apart on the English part, alike on the multilingual one; 2: Chinese, like 1
+    # on the multilingual part; 3: English, the same as 0 on the English part, unlike it on the other
+    vectors = _rows([[1, 0], [0, 1], [0, 0], [1, 0]], [[1, 0], [1, 0], [1, 0], [0, 1]])
+    blend = view.project(vectors, view.mixed)
+    indices, distances, _ = view.neighbours(vectors, view.mixed, 4) or (None, None, None)
+    assert indices is not None
+    assert distances is not None
+    plain = blend @ blend.T
+    mixed = 0.75 * np.array([[1, 0, 0, 1], [0, 1, 0, 0], [0, 0, 0, 0], [1, 0, 0, 1]]) + 0.25 * plain
+    english = np.array([True, True, False, True])
+    expected = np.where(np.outer(english, english), mixed, plain)
+    for row in range(4):
+        assert indices[row, 0] == row
+        np.testing.assert_allclose(1 - distances[row], expected[row, indices[row]], atol=1e-6)
+        assert np.all(np.diff(1 - distances[row]) <= 1e-7)  # nearest first
+    # 0's nearest is 3 (same English part), not 1 (the blend alone would say 1: .64 + .36 * 0 vs .36)
+    assert indices[0, 1] == 3
+    # a pair with a Chinese text keeps the blend's cosine
+    assert 1 - distances[2, 1] == pytest.approx(plain[2, 1], abs=1e-6)
+
+
+def test_neighbours_are_the_plain_cosines_outside_a_blend() -> None:
+    view = stacked([("en", 2, 0.95, 0.4), ("multi", 2, 0.9, 0.3)], (0.6, 0.8), first_part_neighbours=0.75)
+    english = _rows([[1, 0], [0, 1], [1, 1]], [[1, 0], [0, 1], [1, 1]])
+    assert view.neighbours(english, Space((1.0, 0.0)), 2) is None  # an English team: MiniLM alone
+    assert VIEW.neighbours(english, VIEW.mixed, 2) is None  # a view without the share
+    assert view_for(BILINGUAL, 896).first_part_neighbours == MIXED_ENGLISH_NEIGHBOURS == 0.75

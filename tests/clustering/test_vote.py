@@ -2,7 +2,7 @@ import math
 
 import numpy as np
 
-from server.clustering.reduce import _exact_cosine_knn
+from server.clustering.knn import exact_cosine_knn
 from server.clustering.types import UNCLUSTERED
 from server.clustering.vote import nearest, vote
 from tests.clustering.helpers import unit_rows
@@ -66,7 +66,7 @@ def test_shared_neighbours_give_the_same_vote() -> None:
     vectors[7] = vectors[3]  # an identical text may come before a row's own index among its neighbours
     labels = rng.integers(0, 4, size=60)
     labels[::9] = UNCLUSTERED
-    known = _exact_cosine_knn(vectors, 15)
+    known = exact_cosine_knn(vectors, 15)
     assert set(known[0][3, :2].tolist()) == {3, 7}
     for k in (3, 10):
         shared = vote(vectors, labels, neighbours=k, known=known)

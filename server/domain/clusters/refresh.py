@@ -8,7 +8,8 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.clustering import ClusteringParams, class_keywords, cluster, label_from_keywords
+from server.clustering import ClusteringParams, class_keywords, cluster, label_from_keywords, team_neighbours
+from server.clustering.views import Space, View
 from server.domain.clusters.placement import SPACE_KEY
 from server.domain.painpoints import vectors as painpoint_vectors
 from server.domain.painpoints.config import PainPointConfig
@@ -28,21 +29,26 @@ async def _members(session: AsyncSession, run: ClusterRun, cluster_id: str) -> l
     return list(rows.scalars())
 
 
+def _view(settings: Settings, run: ClusterRun, dimension: int) -> tuple[View, Space]:
+    view = PainPointConfig.from_settings(settings).view(run.model, dimension)
+    return view, view.space_of(run.params.get(SPACE_KEY))
+
+
 async def _vectors(
     session: AsyncSession, settings: Settings, run: ClusterRun, ids: Sequence[str]
 ) -> tuple[list[str], np.ndarray]:
     kept, vectors = await painpoint_vectors.load(session, list(ids), run.model)
     if not kept:
         return kept, vectors
-    view = PainPointConfig.from_settings(settings).view(run.model, vectors.shape[1])
-    return kept, view.project(vectors, view.space_of(run.params.get(SPACE_KEY)))
+    view, space = _view(settings, run, vectors.shape[1])
+    return kept, view.project(vectors, space)
 
 
 async def recluster_members(
     session: AsyncSession, settings: Settings, run: ClusterRun, members: Sequence[str]
 ) -> list[list[str]]:
     """Groups of a cluster's members that clustering them alone finds (its outliers stay with the first)."""
-    ids, vectors = await _vectors(session, settings, run, members)
+    ids, vectors = await painpoint_vectors.load(session, list(members), run.model)
     if len(ids) < 4:
         return []
     texts = await _texts(session, ids)
@@ -50,7 +56,16 @@ async def recluster_members(
     # same members named in another order could split into other groups.
     order = sorted(range(len(ids)), key=lambda i: (texts[ids[i]], ids[i]))
     ids, vectors = [ids[i] for i in order], vectors[order]
-    result = cluster(vectors, [texts[i] for i in ids], [utcnow()] * len(ids), params=ClusteringParams())
+    view, space = _view(settings, run, vectors.shape[1])
+    params = ClusteringParams()
+    result = cluster(
+        view.project(vectors, space),
+        [texts[i] for i in ids],
+        [utcnow()] * len(ids),
+        params=params,
+        knn=team_neighbours(view, vectors, space, params),
+        bridge=view.bridge(vectors, space),
+    )
     return [[ids[i] for i in summary.members] for summary in result.clusters]
 
 

@@ -17,7 +17,7 @@ import numpy as np
 from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.clustering import ClusteringParams, ClusteringResult, ClusterSummary, cluster
+from server.clustering import ClusteringParams, ClusteringResult, ClusterSummary, cluster, team_neighbours
 from server.clustering.types import Embeddings
 from server.clustering.views import Space, View
 from server.domain import job_names, jobs, outbox
@@ -137,6 +137,8 @@ def compute(inputs: RunInputs, view: View, params: ClusteringParams | None = Non
         params=params,
         new_id=new_id,
         constraints=cluster_constraints.build(inputs.corrections, inputs.ids),
+        knn=team_neighbours(view, inputs.vectors, space, params),
+        bridge=view.bridge(inputs.vectors, space),
     )
     result = cluster_constraints.renamed(inputs.corrections, result, inputs.ids)
     return Computed(result, space)
@@ -163,7 +165,13 @@ async def store_run(
         job_id=job_id,
         model=inputs.model,
         method=METHOD,
-        params={**result.params.as_dict(), SPACE_KEY: list(computed.space.weights)},
+        params={
+            **result.params.as_dict(),
+            SPACE_KEY: list(computed.space.weights),
+            # how the space was read: English pairs' neighbours, joining clusters across languages
+            "first_part_neighbours": view.first_part_neighbours,
+            "cross_language_join": view.cross_language_join,
+        },
         point_count=len(inputs.ids),
         cluster_count=len(result.clusters),
         unclustered_count=len(result.unclustered),

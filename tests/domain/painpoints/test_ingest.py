@@ -4,7 +4,7 @@ model once put 43% of them down as DUPLICATE), rewordings in either language are
 import pytest
 from sqlalchemy import select
 
-from server.clustering.models import MIXED_WEIGHTS
+from server.clustering.models import MIXED_ENGLISH_NEIGHBOURS, MIXED_JOIN_LANGUAGES, MIXED_WEIGHTS
 from server.domain.clusters import runs as cluster_runs
 from server.domain.clusters.placement import current_run
 from server.domain.painpoints.actions import SubmissionInput
@@ -154,6 +154,9 @@ async def test_the_first_chinese_pain_point_of_an_english_team_has_the_team_clus
         rows = await session.execute(select(PainPoint.id, PainPoint.normalized_text))
         texts = {row[0]: row[1] for row in rows.all()}
     assert latest.params["space"] == pytest.approx(list(MIXED_WEIGHTS))
+    # the run records how it read the blend: English pairs' neighbours, joining clusters across languages
+    assert latest.params["first_part_neighbours"] == MIXED_ENGLISH_NEIGHBOURS
+    assert latest.params["cross_language_join"] == MIXED_JOIN_LANGUAGES
     together = {texts[p] for p, c in members.items() if c == members[chinese.pain_point.id]}
     assert "结账时银行卡支付失败" in together
     assert together & set(english[:4])  # beside the English checkout complaints
