@@ -132,7 +132,10 @@ class ClusterRun:
     pain_point_count: int
     cluster_count: int
     unclustered_count: int
-    seconds: JSON = strawberry.field(description="Time per stage (reduce, cluster, keywords, describe).")
+    seconds: JSON = strawberry.field(
+        description="Time per stage (reduce, cluster, keywords, describe; neighbours first in a team of both "
+        "languages)."
+    )
 
     @classmethod
     def of(cls, run: models.ClusterRun) -> ClusterRun:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -128,6 +129,9 @@ def compute(inputs: RunInputs, view: View, params: ClusteringParams | None = Non
     `asyncio.to_thread`); outliers join a cluster from that space's placement cosine."""
     space = view.team_space(inputs.vectors)
     params = replace(params or ClusteringParams(), outlier_min_similarity=view.placement(space))
+    started = time.perf_counter()
+    knn = team_neighbours(view, inputs.vectors, space, params)
+    neighbours = time.perf_counter() - started
     result = cluster(
         view.project(inputs.vectors, space),
         inputs.texts,
@@ -137,9 +141,11 @@ def compute(inputs: RunInputs, view: View, params: ClusteringParams | None = Non
         params=params,
         new_id=new_id,
         constraints=cluster_constraints.build(inputs.corrections, inputs.ids),
-        knn=team_neighbours(view, inputs.vectors, space, params),
+        knn=knn,
         bridge=view.bridge(inputs.vectors, space),
     )
+    if knn is not None:  # a mixed team's neighbours, found before the stages `cluster` times
+        result = replace(result, seconds={"neighbours": neighbours, **result.seconds})
     result = cluster_constraints.renamed(inputs.corrections, result, inputs.ids)
     return Computed(result, space)
 

@@ -9,7 +9,7 @@ import pytest
 
 from server.clustering import DEFAULT_MODEL, Embedder
 from server.clustering.embedding import resolve_model
-from server.clustering.models import MINILM
+from server.clustering.models import BILINGUAL, MINILM, MINILM_DIMENSION, USE_DIMENSION, view_for
 from server.domain.cases import actions as cases
 from server.domain.clusters import runs as cluster_runs
 from server.domain.painpoints import vectors as painpoint_vectors
@@ -17,6 +17,7 @@ from server.domain.painpoints.vectors import from_bytes
 from server.infra.config import Settings
 from server.infra.db import Database
 from server.models import PainPoint, PainPointEmbedding, User
+from server.models.base import utcnow
 from tests.support.painpoints import labelled_rows, seed
 from tests.support.people import make_person
 
@@ -61,3 +62,32 @@ async def test_a_run_reads_only_the_vectors_of_its_model(
     for inputs in (new, old):
         for row, pain_point_id in enumerate(inputs.ids):
             assert np.array_equal(inputs.vectors[row], stored[(pain_point_id, inputs.model)])
+
+
+def test_a_mixed_teams_run_times_its_neighbours_and_an_english_teams_has_none() -> None:
+    rng = np.random.default_rng(11)
+    english = rng.normal(size=(40, MINILM_DIMENSION))
+    multilingual = rng.normal(size=(40, USE_DIMENSION))
+    vectors = np.hstack([english, multilingual]).astype(np.float32)
+    view = view_for(BILINGUAL, vectors.shape[1])
+
+    def run(rows: np.ndarray) -> dict[str, float]:
+        inputs = cluster_runs.RunInputs(
+            team_id="team",
+            model=BILINGUAL,
+            ids=[f"p{i}" for i in range(len(rows))],
+            vectors=rows,
+            texts=[f"text {i}" for i in range(len(rows))],
+            created_at=[utcnow()] * len(rows),
+            case_ids=["case"] * len(rows),
+            customers=["Contoso"] * len(rows),
+            previous={},
+        )
+        return cluster_runs.compute(inputs, view).result.seconds
+
+    assert "neighbours" not in run(vectors)  # every row has the English part: MiniLM's space alone
+    mixed = vectors.copy()
+    mixed[::3, :MINILM_DIMENSION] = 0  # a third of the team writes Chinese
+    seconds = run(mixed)
+    assert next(iter(seconds)) == "neighbours"
+    assert seconds["neighbours"] > 0
