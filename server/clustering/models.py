@@ -39,8 +39,7 @@ class Thresholds:
 MIXED_WEIGHTS = (0.5, 0.75**0.5)
 # In that blend, two English texts are neighbours by 0.75 x MiniLM's cosine + 0.25 x the blend's: on the same
 # pooled train team it raised the English texts' NMI / ARI from .775 / .467 to .807 / .532 (another sample:
-# .763 / .429 to .802 / .517) and left the Chinese texts' and the translations' as they were
-# (docs/clustering.md, "Team spaces").
+# .763 / .429 to .802 / .517) and left the Chinese texts' as they were (docs/clustering.md, "Team spaces").
 MIXED_ENGLISH_NEIGHBOURS = 0.75
 # ... which lets an English and a Chinese report of one problem settle in two clusters; two such clusters are
 # joined from a cosine of 0.6 between their USE centroids. On two pooled train teams no pair of clusters was
