@@ -98,17 +98,20 @@ class View:
     def neighbours(self, vectors: Embeddings, space: Space, k: int) -> Knn | None:
         """Each row's k nearest rows (itself first) when nearness in `space` is not its plain cosine: in a
         blend, a pair of rows that both have the first part is at `first_part_neighbours` x that part's
-        cosine + the rest x the blend's. None when the space's cosine is what UMAP and the vote should use."""
+        cosine + the rest x the blend's. None when the space's cosine is what UMAP and the vote should use
+        (no such pair: a team without two English texts)."""
         n = len(vectors)
         share = self.first_part_neighbours
         if share == 0 or len(self.parts) == 1 or not any(space.weights[1:]) or n < 2:
             return None
         first = self.parts[0]
         has = self.present(vectors)[:, 0]
+        english = int(has.sum())
+        if english < 2:  # no pair to mix: a Chinese team's nearness is the blend's plain cosine
+            return None
         # English rows first, so that the pairs to mix are one block of the matrix
         order = np.argsort(~has, kind="stable")
         projected = self.project(vectors, space)[order]
-        english = int(has.sum())
         own = np.asarray(vectors[order[:english], first.start : first.stop], dtype=np.float32)
         own = np.ascontiguousarray(own / np.linalg.norm(own, axis=1, keepdims=True))
 

@@ -102,4 +102,7 @@ def test_neighbours_are_the_plain_cosines_outside_a_blend() -> None:
     english = _rows([[1, 0], [0, 1], [1, 1]], [[1, 0], [0, 1], [1, 1]])
     assert view.neighbours(english, Space((1.0, 0.0)), 2) is None  # an English team: MiniLM alone
     assert VIEW.neighbours(english, VIEW.mixed, 2) is None  # a view without the share
+    chinese = english.copy()
+    chinese[:, :2] = 0
+    assert view.neighbours(chinese, view.mixed, 2) is None  # no English pair to mix
     assert view_for(BILINGUAL, 896).first_part_neighbours == MIXED_ENGLISH_NEIGHBOURS == 0.75
