@@ -13,32 +13,25 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from server.clustering.knn import Knn
+from server.clustering.knn import Knn, top_k
 from server.clustering.types import UNCLUSTERED, Embeddings, Labels
-
-# Rows of the similarity matrix per block: ~16M similarities (64 MB) at a time.
-_BLOCK_CELLS = 2**24
 
 
 def nearest(embeddings: Embeddings, k: int) -> tuple[NDArray[np.intp], NDArray[np.float32]]:
     """Return (indices, cosines) of each row's k nearest other rows, nearest first; exact, deterministic."""
     n = len(embeddings)
     k = min(k, n - 1)
-    indices = np.empty((n, max(k, 0)), dtype=np.intp)
-    cosines = np.empty((n, max(k, 0)), dtype=np.float32)
     if k <= 0:
-        return indices, cosines
-    block = min(max(_BLOCK_CELLS // n, 64), 1024)
-    for start in range(0, n, block):
-        sims = embeddings[start : start + block] @ embeddings.T
+        return np.empty((n, 0), dtype=np.intp), np.empty((n, 0), dtype=np.float32)
+
+    def others(start: int, stop: int) -> NDArray[np.float32]:
+        sims = embeddings[start:stop] @ embeddings.T
         rows = np.arange(len(sims))
         sims[rows, rows + start] = -np.inf  # a point does not vote for itself
-        top = np.argpartition(sims, n - k, axis=1)[:, n - k :]
-        top_sims = np.take_along_axis(sims, top, axis=1)
-        order = np.argsort(-top_sims, axis=1, kind="stable")
-        indices[start : start + block] = np.take_along_axis(top, order, axis=1)
-        cosines[start : start + block] = np.take_along_axis(top_sims, order, axis=1)
-    return indices, cosines
+        return sims
+
+    indices, cosines = top_k(n, k, others)
+    return indices.astype(np.intp, copy=False), cosines
 
 
 def _without_self(known: Knn, k: int) -> tuple[NDArray[np.intp], NDArray[np.float32]]:
