@@ -16,8 +16,11 @@ run: install frontend
 	$(BIN)/python -m server demo
 	WARROOM_DEMO=1 $(BIN)/python -m server serve
 
+# Tests run on TEST_WORKERS processes (pytest-xdist); `make test TEST_WORKERS=0` runs them in this one.
+TEST_WORKERS ?= 2
+
 test: install-dev test-deps lint typecheck
-	$(BIN)/python -m pytest --durations=25
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --durations=25
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev

@@ -19,7 +19,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run the browser tests last: Playwright's sync API keeps an event loop running in the main thread
-    once started, which async tests collected after it could not run beside.
+    once started, which async tests collected after it could not run beside. Under pytest-xdist each
+    worker is sent tests in this order, so each runs its share of the browser tests after all its others.
     """
     items.sort(key=lambda item: "tests/browser/" in item.nodeid.replace("\\", "/"))
 
