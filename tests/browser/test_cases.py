@@ -53,7 +53,12 @@ def test_create_a_case_and_add_a_member(
 
 
 def _search(page: Page, text: str) -> None:
-    page.get_by_label("Search", exact=True).fill(text)
+    """Search at once (Enter) and wait for the answer: a list still showing what came before could pass
+    a check meant for the search, and a search landing late clears the notice of what was done after it."""
+    box = page.get_by_label("Search", exact=True)
+    box.fill(text)
+    box.press("Enter")
+    expect(page.locator(".case-list")).to_have_attribute("aria-busy", "false")
 
 
 def _rows(page: Page) -> Locator:
@@ -76,7 +81,8 @@ def test_search_cases_in_chinese_and_english_with_preview_and_last_editor(
     expect(editor(page)).to_contain_text("vendor sign-off")
 
     page.goto("/#/cases")
-    _search(page, f"故障 {tag}")  # a Chinese word inside a title, no spaces around it
+    # Typing searches after a pause; Alice's list held both cases before it.
+    page.get_by_label("Search", exact=True).fill(f"故障 {tag}")  # a Chinese word inside a title, no spaces
     expect(_rows(page)).to_have_count(1)
     expect(_rows(page).first).to_contain_text(f"手术室紧急故障处置 {tag}")
     _search(page, f"renewal {tag.upper()}")  # English, any case
