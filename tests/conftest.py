@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from xdist.scheduler import LoadScopeScheduling
 
 from server.infra.config import Settings
 from server.infra.db import Database, create_engine
@@ -19,10 +20,28 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run the browser tests last: Playwright's sync API keeps an event loop running in the main thread
-    once started, which async tests collected after it could not run beside. Under pytest-xdist each
-    worker is sent tests in this order, so each runs its share of the browser tests after all its others.
+    while it runs, which async tests could not run beside (under pytest-xdist see `BrowserTestsTogether`).
     """
-    items.sort(key=lambda item: "tests/browser/" in item.nodeid.replace("\\", "/"))
+    items.sort(key=lambda item: _in_browser(item.nodeid))
+
+
+def _in_browser(nodeid: str) -> bool:
+    return nodeid.replace("\\", "/").startswith("tests/browser/")
+
+
+class BrowserTestsTogether(LoadScopeScheduling):  # type: ignore[misc]
+    """pytest-xdist's scheduling for `make test`: the browser tests go, in their order, to the first worker
+    as one unit, beside the other worker's tests; every other test is a unit of its own, sent to whichever
+    worker is free. So the browser tests share one server and one Chromium, as in a single process, and
+    the worker that ran them runs its other tests after Playwright's package has ended.
+    """
+
+    def _split_scope(self, nodeid: str) -> str:
+        return "browser" if _in_browser(nodeid) else nodeid
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> BrowserTestsTogether:
+    return BrowserTestsTogether(config, log)
 
 
 @pytest.fixture(scope="session")
