@@ -40,8 +40,9 @@ class BrowserTestsTogether(LoadScopeScheduling):  # type: ignore[misc]
         return "browser" if _in_browser(nodeid) else nodeid
 
 
-def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> BrowserTestsTogether:
-    return BrowserTestsTogether(config, log)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> BrowserTestsTogether | None:
+    """Ours for `-n` alone (xdist's "load"); a `--dist` asked for by name keeps xdist's own."""
+    return BrowserTestsTogether(config, log) if config.getoption("dist") == "load" else None
 
 
 @pytest.fixture(scope="session")
