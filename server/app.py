@@ -28,6 +28,7 @@ from server.clustering.models import canonical
 from server.domain import audit, job_names
 from server.domain.accounts import tokens
 from server.domain.accounts.watch import SessionWatch
+from server.domain.documents.changes import ChangeNotices, notice_delay
 from server.domain.documents.search_text import TextIndexScheduler, index_delay
 from server.domain.heatmaps.refresh import ActivityDebouncer, refresh_delay
 from server.domain.job_registry import REGISTRY
@@ -99,6 +100,7 @@ class _Runtime:
         self.nightly: Daily | None = None
         self.warmup: Warmup | None = None
         self.dispatcher: Dispatcher | None = None
+        self.document_notices: ChangeNotices | None = None
         # Links the audit events that commands commit and signs the chain's checkpoints.
         self.audit = audit.Sequencer(
             self.db, audit.deployment_key(settings), audit.Policy.from_settings(settings)
@@ -140,6 +142,8 @@ class _Runtime:
         self.rooms.activity_listeners.append(self.snapshots.on_activity)
         self.rooms.activity_listeners.append(ActivityDebouncer(jobs, refresh_delay(self.settings)))
         self.rooms.activity_listeners.append(TextIndexScheduler(jobs, index_delay(self.settings)))
+        self.document_notices = ChangeNotices(self.events, notice_delay(self.settings))
+        self.rooms.activity_listeners.append(self.document_notices)
         self.services = Services(
             db=self.db,
             settings=self.settings,
@@ -194,6 +198,8 @@ class _Runtime:
         if self.rooms is not None:
             await self.rooms.close_all()
         await self.writer.stop()
+        if self.document_notices is not None:
+            self.document_notices.close()
         if self.snapshots is not None:
             await self.snapshots.stop()
         if self.services is not None:

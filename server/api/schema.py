@@ -64,6 +64,7 @@ from server.api.queries.users import UserQueries
 from server.api.queries.webhooks import WebhookQueries
 from server.api.subscriptions.clusters import ClusterSubscriptions
 from server.api.subscriptions.comments import CommentSubscriptions
+from server.api.subscriptions.documents import DocumentSubscriptions
 from server.api.subscriptions.notifications import NotificationSubscriptions
 from server.api.subscriptions.painpoints import PainPointSubscriptions
 from server.api.subscriptions.points import PointsSubscriptions
@@ -130,6 +131,7 @@ Subscription = merge_types(
         PointsSubscriptions,
         ClusterSubscriptions,
         PainPointSubscriptions,
+        DocumentSubscriptions,
     ),
 )
 

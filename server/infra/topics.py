@@ -17,6 +17,11 @@ def case_snapshots(case_id: str) -> str:
     return f"case:{case_id}:snapshots"
 
 
+def case_document(case_id: str) -> str:
+    """The live document of one case changed (edits, restores): at most one notice a second or so."""
+    return f"case:{case_id}:document"
+
+
 def user_notifications(user_id: str) -> str:
     """Notifications of one person created or read."""
     return f"user:{user_id}:notifications"

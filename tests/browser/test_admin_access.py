@@ -230,7 +230,7 @@ def test_a_masking_policy_shows_the_document_masked_and_read_only(
 ) -> None:
     """A director whom only masking policies let into a 华南 case reads its document with the customer's
     name and phone number masked, read-only, with both policies named (the note and the header's reasons),
-    in English and Chinese."""
+    in English and Chinese; the copy follows the owner's edits, masked."""
     suffix = uuid.uuid4().hex[:6]
     regions = api.call(ACCESS_ADMIN, "TeamRegions")["teamRegions"]
     if "华南" not in regions:
@@ -270,8 +270,8 @@ def test_a_masking_policy_shows_the_document_masked_and_read_only(
         director = signed_in(DIRECTOR)
         director.goto(f"/#/cases/{case_id}")
         expect(director.get_by_test_id("masked-by")).to_have_text(
-            f"Customer details masked by policy “{name}, {until}”: you read a masked copy, which does not follow"
-            " live edits."
+            f"Customer details masked by policy “{name}, {until}”: you read a masked copy, updated as members"
+            " edit it."
         )
         # The header gives every reason: both policies, the second with its end.
         reasons = director.get_by_test_id("access-reason")
@@ -282,11 +282,19 @@ def test_a_masking_policy_shows_the_document_masked_and_read_only(
         expect(editor(director)).to_have_text("深***光电采购部要求续约，联系 138****5678")
         expect(editor(director)).to_have_attribute("contenteditable", "false")
         expect(director.get_by_test_id("my-role")).to_have_text("VIEWER")
+        # The owner goes on writing: the director's copy follows, masked, without a reload.
+        editor(owner).click()
+        owner.keyboard.press("End")
+        owner.keyboard.press("Enter")
+        owner.keyboard.type("王经理 13900001111 确认深圳华星光电的报价")
+        expect(editor(director)).to_contain_text("139****1111 确认深***光电的报价")
+        expect(editor(director)).not_to_contain_text("深圳华星光电")
+        expect(editor(director)).to_have_attribute("contenteditable", "false")
         zh = open_page(new_page, "zh-CN")
         sign_in(zh, DIRECTOR)
         zh.goto(f"/#/cases/{case_id}")
         expect(zh.get_by_test_id("masked-by")).to_have_text(
-            f"客户信息已按策略“{name}, {until}”遮蔽：你看到的是遮蔽后的副本，不随实时编辑更新。"
+            f"客户信息已按策略“{name}, {until}”遮蔽：你看到的是遮蔽后的副本，成员编辑后随之更新。"
         )
         expect(editor(zh)).to_contain_text("深***光电采购部")
         expect(editor(zh)).not_to_contain_text("深圳华星光电")

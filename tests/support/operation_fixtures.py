@@ -23,6 +23,7 @@ PAIN_POINT_OPERATIONS = "tests/api/test_painpoint_operations.py"
 CLUSTER_EVENTS = "tests/api/test_cluster_events.py"
 PROPOSAL_OPERATIONS = "tests/api/test_proposal_operations.py"
 KNOWLEDGE_OPERATIONS = "tests/api/test_knowledge_operations.py"
+MASKED_DOCUMENT_EVENTS = "tests/api/test_masked_document_events.py"
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,13 @@ FIXTURES: dict[str, Fixture] = {
     ),
     # sync.graphql
     "SyncTicket": Fixture(lambda w: {"caseId": w.case_id}, foreign=lambda w: [{"caseId": w.foreign_case_id}]),
+    # A policy that masks the customer is what lets a reader subscribe: the world has none (a member is
+    # refused with NOT_FOUND like a foreigner), so the masked reader's test runs it.
+    "MaskedDocumentEvents": Fixture(
+        lambda w: {"caseId": w.case_id},
+        foreign=lambda w: [{"caseId": w.foreign_case_id}],
+        executed_in=MASKED_DOCUMENT_EVENTS,
+    ),
     # users.graphql
     "Users": Fixture(lambda _w: {"search": "user", "first": 10}),
     # snapshots.graphql

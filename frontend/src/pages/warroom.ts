@@ -26,6 +26,7 @@ import { readCaretFromPage } from "../warroom/caret-from-page";
 import { createEditor } from "../warroom/editor";
 import { accessVia } from "../warroom/access-via";
 import { editCase } from "../warroom/edit-case";
+import { followMaskedCopy } from "../warroom/masked-copy";
 import { membersDialog } from "../warroom/members";
 import { outline } from "../warroom/outline";
 import { presenceAvatars } from "../warroom/presence";
@@ -264,6 +265,8 @@ export function warRoomPage(caseId: string, focus: CaseFocus = { thread: null, t
     const notice = build(room, state);
     // A masked copy never syncs, and so never gets the label a sync's update applies: set it here.
     if (masked !== null) {
+      // Members' edits reach the copy as the server sends it again, redacted.
+      documentScope.add(followMaskedCopy(item.id, sync.doc, masked));
       editor.view.dispatch(editor.state.tr);
       editor.view.dom.setAttribute("aria-label", t("warroom.editor.label"));
       editor.view.dom.setAttribute("role", "textbox");

@@ -16,7 +16,7 @@ function syncUrl(): string {
   return `${scheme}//${location.host}/sync`;
 }
 
-function decode(base64: string): Uint8Array {
+export function decode(base64: string): Uint8Array {
   const bytes = atob(base64);
   const out = new Uint8Array(bytes.length);
   for (let i = 0; i < bytes.length; i += 1) out[i] = bytes.charCodeAt(i);

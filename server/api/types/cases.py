@@ -181,8 +181,8 @@ class Case:
 
     @strawberry.field(
         description="When `customerMaskedBy` is not empty: the document as you may read it, the customer and "
-        "personal data masked, as a base64 Yjs update (read-only; it does not follow live edits). Null "
-        "otherwise: open the live document through `syncTicket`."
+        "personal data masked, as a base64 Yjs update (read-only; `maskedDocumentEvents` sends it again "
+        "as the document changes). Null otherwise: open the live document through `syncTicket`."
     )
     async def masked_document(self, info: Info) -> str | None:
         if not self.masked:

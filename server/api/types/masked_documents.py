@@ -1,0 +1,32 @@
+"""A case's document as a reader whom only masking visibility policies let in reads it."""
+
+from __future__ import annotations
+
+import base64
+
+import strawberry
+
+from server.api.context import Info
+from server.domain.access import documents as access_documents
+
+
+@strawberry.type(
+    description="A case's document with the customer and personal data masked, for a reader whom only "
+    "masking visibility policies let in."
+)
+class MaskedDocument:
+    case_id: strawberry.ID
+    document: str = strawberry.field(
+        description="The whole redacted copy as a base64 Yjs update (read-only): show it in place of the "
+        "previous one; it is not a change to apply on top of it."
+    )
+
+
+async def masked_document(info: Info, case_id: str) -> MaskedDocument:
+    """The case's redacted copy as it is now, read as the subscriber (NOT_FOUND once they may not)."""
+    user = await info.context.user()
+    async with info.context.read() as session:
+        case = await access_documents.require_masked_reader(session, case_id, user)
+    doc = await info.context.services.rooms.read_doc(case_id)
+    redacted = await access_documents.redacted_doc(doc, case.customer)
+    return MaskedDocument(case_id=strawberry.ID(case_id), document=base64.b64encode(redacted.state).decode())
