@@ -4,7 +4,6 @@ once the policy stops applying, with no event needed; one that no policy gave go
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import update
@@ -12,7 +11,7 @@ from sqlalchemy import update
 from server.models import VisibilityPolicy
 from server.models.base import utcnow
 from tests.support.access import build
-from tests.support.gqlws import GqlWs
+from tests.support.gqlws import GqlWs, error_codes
 from tests.support.live import Live, live_server
 
 EVENTS = "subscription { clusterEvents { kind runId } }"
@@ -26,12 +25,6 @@ async def live(sqlite_url: str, tmp_path: Path) -> AsyncIterator[Live]:
         sqlite_url, tmp_path, {"WARROOM_GRAPHQL_WS_RECHECK_SECONDS": str(CHECK_SECONDS)}
     ) as up:
         yield up
-
-
-def _codes(message: dict[str, Any]) -> list[str]:
-    payload = message["payload"]
-    errors = payload if isinstance(payload, list) else payload.get("errors") or []
-    return [error["extensions"]["code"] for error in errors]
 
 
 async def test_a_cluster_subscription_ends_with_the_policy_that_gave_it(live: Live) -> None:
@@ -56,7 +49,7 @@ async def test_a_cluster_subscription_ends_with_the_policy_that_gave_it(live: Li
     assert time.monotonic() - ended < 30
     assert message["id"] == "a"
     assert message["type"] in ("error", "next"), message
-    assert _codes(message) == ["NOT_FOUND"], message
+    assert error_codes(message) == ["NOT_FOUND"], message
     # The member's subscription came from no policy: it goes on, nothing to end.
     with pytest.raises(TimeoutError):
         await member.receive(timeout=CHECK_SECONDS * 3)

@@ -6,7 +6,6 @@ import base64
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from pycrdt import Doc
@@ -17,7 +16,7 @@ from server.domain.documents.text import plain_text
 from server.models import Case, VisibilityPolicy
 from server.models.base import utcnow
 from tests.support.access import World, build, mask
-from tests.support.gqlws import GqlWs
+from tests.support.gqlws import GqlWs, error_codes
 from tests.support.live import Live, live_pair, live_server
 from tests.support.ysocket import YSocket
 
@@ -71,12 +70,6 @@ async def _until(socket: GqlWs, wanted: str, timeout: float = 15.0) -> list[str]
     return seen
 
 
-def _codes(message: dict[str, Any]) -> list[str]:
-    payload = message["payload"]
-    errors = payload if isinstance(payload, list) else payload.get("errors") or []
-    return [error["extensions"]["code"] for error in errors]
-
-
 async def test_the_masked_copy_follows_live_edits(live: Live) -> None:
     world = await _world(live)
     south = world.cases["south"]
@@ -113,7 +106,7 @@ async def test_only_masked_readers_may_subscribe(live: Live) -> None:
         socket = await _subscribed(live, world.tokens[who], case_id)
         message = await socket.receive(timeout=10)
         assert message["type"] == "error", (who, message)
-        assert _codes(message) == ["NOT_FOUND"], (who, message)
+        assert error_codes(message) == ["NOT_FOUND"], (who, message)
         await socket.close()
 
 
@@ -131,7 +124,7 @@ async def test_the_copy_stops_when_the_policy_does(live: Live) -> None:
     message = await director.receive(timeout=CHECK_SECONDS * 10)
     assert time.monotonic() - ended < CHECK_SECONDS * 10
     assert message["type"] in ("error", "next"), message
-    assert _codes(message) == ["NOT_FOUND"], message
+    assert error_codes(message) == ["NOT_FOUND"], message
     await director.close()
 
 

@@ -59,6 +59,13 @@ async def subscribe(
         await client.close()
 
 
+def error_codes(message: dict[str, Any]) -> list[str]:
+    """The `extensions.code` of each error an `error` or `next` message carries."""
+    payload = message["payload"]
+    errors = payload if isinstance(payload, list) else payload.get("errors") or []
+    return [error["extensions"]["code"] for error in errors]
+
+
 async def listening(http_url: str) -> int:
     """How many subscriptions the server at `http_url` listens for now."""
     return int((await metrics(http_url))[LISTENING])
