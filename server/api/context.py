@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info as _Info
 
+from server.domain.access.documents import RedactedCopies
 from server.domain.accounts import tokens
 from server.domain.accounts.tokens import SignedIn
 from server.domain.accounts.watch import SessionWatch
@@ -50,6 +51,8 @@ class Services:
     # links the audit events committed here and signs the chain's checkpoints
     audit: Sequencer
     anchors: ResolverCache = field(default_factory=ResolverCache)
+    # the redacted copy of each case's document, made once per change for all its masked readers here
+    masked_copies: RedactedCopies = field(default_factory=RedactedCopies)
 
 
 # A WebSocket connection lives for hours: its token is looked up again this often (by default), so

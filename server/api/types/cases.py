@@ -13,11 +13,11 @@ from server.api.context import Info
 from server.api.selection import selects
 from server.api.types.comments import CommentConnection, case_comments
 from server.api.types.common import PageInfo
+from server.api.types.masked_documents import masked_copy
 from server.api.types.materials import Material, case_materials
 from server.api.types.snapshots import SnapshotConnection
 from server.api.types.users import User
 from server.domain.access import cases as access_cases
-from server.domain.access import documents as access_documents
 from server.domain.access.masking import mask_customer_in, mask_name
 from server.domain.cases import actions as case_actions
 from server.domain.cases import listing
@@ -162,10 +162,9 @@ class Case:
         "and personal data masked when only masking visibility policies open the case."
     )
     async def text(self, info: Info) -> str:
-        doc = await info.context.services.rooms.read_doc(str(self.id))
         if self.masked:
-            return (await access_documents.redacted_doc(doc, self.customer_as_written)).text
-        return plain_text(doc)
+            return (await masked_copy(info, str(self.id), self.customer_as_written)).text
+        return plain_text(await info.context.services.rooms.read_doc(str(self.id)))
 
     @strawberry.field(
         description="The names of the visibility policies that show you this case's customer masked (the "
@@ -187,8 +186,7 @@ class Case:
     async def masked_document(self, info: Info) -> str | None:
         if not self.masked:
             return None
-        doc = await info.context.services.rooms.read_doc(str(self.id))
-        redacted = await access_documents.redacted_doc(doc, self.customer_as_written)
+        redacted = await masked_copy(info, str(self.id), self.customer_as_written)
         return base64.b64encode(redacted.state).decode("ascii")
 
     @strawberry.field(description="Comment threads, newest first; resolved ones only with includeResolved.")

@@ -5,6 +5,9 @@ is a VIEWER, so the redacted copy is read-only: the live document (the sync endp
 
 from __future__ import annotations
 
+import asyncio
+import weakref
+from collections import OrderedDict
 from typing import Any
 
 from pycrdt import Doc
@@ -20,6 +23,40 @@ from server.models import Case, User
 async def redacted_doc(doc: Doc[Any], customer: str) -> Redacted:
     """The redacted copy of a live (or stored) document: its encoded state, plain text and masks."""
     return await offload.run(redact_state, doc.get_update(), customer)
+
+
+class RedactedCopies:
+    """The redacted copy of each recently read case, made once per document state for every masked reader
+    of the case on this server. Redacting replays the whole document (`benchmarks/masked_copies.py`), and each
+    change reaches every subscribed reader (`maskedDocumentEvents`) at the same moment: they share one
+    redaction instead of making one each. A document is known unchanged by its identity and the version
+    its holder gives (see `Rooms.read_doc_version`), as `comments.anchors.ResolverCache` knows it.
+    """
+
+    def __init__(self, size: int = 64) -> None:
+        self._size = size
+        self._entries: OrderedDict[str, tuple[weakref.ref[Doc[Any]], int, str, asyncio.Future[Redacted]]] = (
+            OrderedDict()
+        )
+
+    async def of(self, case_id: str, doc: Doc[Any], version: int, customer: str) -> Redacted:
+        """The redacted copy of `doc` as it is now (made, or being made, once for all callers)."""
+        entry = self._entries.get(case_id)
+        if entry is None or entry[0]() is not doc or entry[1] != version or entry[2] != customer:
+            made = asyncio.ensure_future(redacted_doc(doc, customer))
+            entry = (weakref.ref(doc), version, customer, made)
+            self._entries[case_id] = entry
+            made.add_done_callback(lambda done: self._forget_failed(case_id, done))
+        self._entries.move_to_end(case_id)
+        while len(self._entries) > self._size:
+            self._entries.popitem(last=False)
+        # One caller giving up (a subscriber leaving) must not cancel the copy the others wait for.
+        return await asyncio.shield(entry[3])
+
+    def _forget_failed(self, case_id: str, done: asyncio.Future[Redacted]) -> None:
+        entry = self._entries.get(case_id)
+        if entry is not None and entry[3] is done and (done.cancelled() or done.exception() is not None):
+            del self._entries[case_id]
 
 
 def masked_text(text: str, customer: str) -> str:
