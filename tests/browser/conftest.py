@@ -36,6 +36,8 @@ CHROMIUM_ARGS = [
 ]
 PASSWORD = "browser-test-pw"
 SERVER_START_SECONDS = 60
+# The test server's WARROOM_GRAPHQL_WS_RECHECK_SECONDS (30 by default).
+RECHECK_SECONDS = 2
 # The test server's WARROOM_MATERIAL_MAX_BYTES: small, so a browser can upload past it.
 MATERIAL_MAX_BYTES = 16 * 1024 * 1024
 
@@ -144,6 +146,8 @@ def server_url(server_data: Path, server_database_url: str, frontend_dist: Path)
         "WARROOM_SEARCH_TEXT_DELAY_SECONDS": "0.5",
         # the materials tests upload a file past it and see the refusal (test_material_transfers.py)
         "WARROOM_MATERIAL_MAX_BYTES": str(MATERIAL_MAX_BYTES),
+        # a subscription a visibility policy gave ends within this once the policy does (test_admin_access.py)
+        "WARROOM_GRAPHQL_WS_RECHECK_SECONDS": str(RECHECK_SECONDS),
     }
     env.pop("WARROOM_REDIS_URL", None)
 

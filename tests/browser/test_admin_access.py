@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import ACCESS_ADMIN, DIRECTOR, REGION_OWNER
+from tests.browser.conftest import ACCESS_ADMIN, DIRECTOR, RECHECK_SECONDS, REGION_OWNER
 from tests.browser.editor import editor
 from tests.browser.pages import messages, open_page, sign_in
 
@@ -230,7 +230,7 @@ def test_a_masking_policy_shows_the_document_masked_and_read_only(
 ) -> None:
     """A director whom only masking policies let into a 华南 case reads its document with the customer's
     name and phone number masked, read-only, with both policies named (the note and the header's reasons),
-    in English and Chinese; the copy follows the owner's edits, masked."""
+    in English and Chinese; the copy follows the owner's edits, masked, until the policies end."""
     suffix = uuid.uuid4().hex[:6]
     regions = api.call(ACCESS_ADMIN, "TeamRegions")["teamRegions"]
     if "华南" not in regions:
@@ -298,6 +298,14 @@ def test_a_masking_policy_shows_the_document_masked_and_read_only(
         )
         expect(editor(zh)).to_contain_text("深***光电采购部")
         expect(editor(zh)).not_to_contain_text("深圳华星光电")
+        # The policies go: the copies stop following, and say so.
+        while made:
+            api.call(ACCESS_ADMIN, "DeleteVisibilityPolicy", id=made.pop())
+        ended = (RECHECK_SECONDS + 10) * 1000
+        expect(director.get_by_text("This copy is no longer updated: reload the page")).to_be_visible(
+            timeout=ended
+        )
+        expect(zh.get_by_text("副本已停止更新：请刷新页面查看最新内容。")).to_be_visible(timeout=ended)
     finally:
         for policy_id in made:
             api.call(ACCESS_ADMIN, "DeleteVisibilityPolicy", id=policy_id)

@@ -44,6 +44,8 @@ interface Live {
   editorHost: HTMLElement;
   drafts: Map<string, unknown>;
   closed: RoomClose | null;
+  /** A masked copy the server stopped sending (the policy that showed the case ended). */
+  copyEnded?: boolean;
 }
 
 /** Cleanups that run once: a cleanup added after `dispose` runs at once. */
@@ -206,6 +208,7 @@ export function warRoomPage(caseId: string, focus: CaseFocus = { thread: null, t
       dialog,
     );
     if (room.closed) notice.show(closeMessage(room.closed));
+    else if (room.copyEnded) notice.show(t("warroom.maskedCopyEnded"));
     return notice;
   }
 
@@ -266,7 +269,13 @@ export function warRoomPage(caseId: string, focus: CaseFocus = { thread: null, t
     // A masked copy never syncs, and so never gets the label a sync's update applies: set it here.
     if (masked !== null) {
       // Members' edits reach the copy as the server sends it again, redacted.
-      documentScope.add(followMaskedCopy(item.id, sync.doc, masked));
+      documentScope.add(
+        followMaskedCopy(item.id, sync.doc, masked, () => {
+          if (live !== room || room.copyEnded) return;
+          room.copyEnded = true;
+          rebuild(room);
+        }),
+      );
       editor.view.dispatch(editor.state.tr);
       editor.view.dom.setAttribute("aria-label", t("warroom.editor.label"));
       editor.view.dom.setAttribute("role", "textbox");

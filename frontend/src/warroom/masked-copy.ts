@@ -24,8 +24,11 @@ export function replaceMaskedCopy(doc: Y.Doc, maskedDocument: string): void {
   next.destroy();
 }
 
-/** Follows the case's redacted copy into `doc`, starting from the copy `shown`; returns a function that stops. */
-export function followMaskedCopy(caseId: string, doc: Y.Doc, shown: string): () => void {
+/**
+ * Follows the case's redacted copy into `doc`, starting from the copy `shown`; `onEnded` when the server
+ * stops sending it (the policy that showed the case no longer does). Returns a function that stops.
+ */
+export function followMaskedCopy(caseId: string, doc: Y.Doc, shown: string, onEnded: () => void): () => void {
   let last = shown;
   return subscribe(MaskedDocumentEventsDocument, { caseId }, {
     next: ({ maskedDocumentEvents }) => {
@@ -33,5 +36,6 @@ export function followMaskedCopy(caseId: string, doc: Y.Doc, shown: string): () 
       last = maskedDocumentEvents.document;
       replaceMaskedCopy(doc, last);
     },
+    error: onEnded,
   });
 }
