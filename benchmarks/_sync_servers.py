@@ -55,7 +55,8 @@ def ensure_js_installed() -> None:
     subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=JS_DIR, check=True)
 
 
-def _process_tree(pid: int) -> list[int]:
+def process_tree(pid: int) -> list[int]:
+    """A process and its descendants, by pid."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -74,7 +75,7 @@ def _process_tree(pid: int) -> list[int]:
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process and its descendants, in seconds."""
     total = 0
-    for member in _process_tree(pid):
+    for member in process_tree(pid):
         with contextlib.suppress(OSError):
             fields = (Path("/proc") / str(member) / "stat").read_text().rsplit(")", 1)[1].split()
             total += int(fields[11]) + int(fields[12])  # utime, stime
@@ -91,7 +92,7 @@ def machine_busy_seconds() -> float:
 def peak_rss_mb(pid: int) -> float:
     """Peak resident memory (VmHWM) of a process and its descendants, in MiB."""
     total_kb = 0
-    for member in _process_tree(pid):
+    for member in process_tree(pid):
         with contextlib.suppress(OSError):
             for line in (Path("/proc") / str(member) / "status").read_text().splitlines():
                 if line.startswith("VmHWM:"):

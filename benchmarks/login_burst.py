@@ -7,8 +7,9 @@ In the burst phase, --attempts concurrent `login` calls with wrong passwords for
 address (127.0.0.1) --burst-at seconds into the writing, and another account signs in 10 ms later from
 another address (127.0.0.2); in the quiet phase that account signs in at the same moment and nothing else
 happens. Reported: the observer's p99 in both phases and their ratio (must stay <= 1.2), the other
-account's sign-in time, and how the burst was answered. See docs/benchmarks.md, "Sign-in under a guessing
-burst".
+account's sign-in time, and how the burst was answered. `--server-cpus 0` keeps the server on CPU 0 and
+the clients on the others, as if they were other machines. See docs/benchmarks.md, "Sign-in under a
+guessing burst".
 
 Run it alone: flock /tmp/warroom-bench.lock .venv/bin/python benchmarks/login_burst.py
 """
@@ -31,7 +32,14 @@ from urllib.parse import urlsplit
 
 import _args
 import httpx
-from _sync_servers import ROOT, WarroomServer, cpu_seconds, ensure_js_installed, machine_busy_seconds
+from _sync_servers import (
+    ROOT,
+    WarroomServer,
+    cpu_seconds,
+    ensure_js_installed,
+    machine_busy_seconds,
+    process_tree,
+)
 from sync_fanout import _Loader, _percentile
 
 PASSWORD = "bench-password-1"
@@ -199,10 +207,19 @@ async def _phase(server: WarroomServer, kind: str, run: int, args: argparse.Name
     )
 
 
+def _pin(pid: int, cpus: set[int]) -> None:
+    """Every thread of the server's process tree on `cpus` (threads and children made later inherit it)."""
+    for member in process_tree(pid):
+        for task in Path(f"/proc/{member}/task").iterdir():
+            os.sched_setaffinity(int(task.name), cpus)
+
+
 async def _repetition(run: int, args: argparse.Namespace, workdir: Path) -> list[Phase]:
     database_url = f"sqlite+aiosqlite:///{workdir / f'warroom-{run}.db'}"
     log = workdir / f"server-{run}.log"
     server = await WarroomServer.start(database_url, workdir, log)
+    if args.server_cpus:
+        _pin(server.pid, {int(cpu) for cpu in args.server_cpus.split(",")})
     try:
         await _create_users(database_url, workdir, [args.victim, args.bystander])
         order = ["quiet", "burst"] if run % 2 == 0 else ["burst", "quiet"]
@@ -281,6 +298,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--bystander-address", default="127.0.0.2", help="where the other account signs in from"
     )
+    parser.add_argument(
+        "--server-cpus",
+        help="run the server (its threads and children) on these CPUs and every client (the writer, the "
+        "observer, the guessing) on the others, e.g. 0: as if the clients were other machines",
+    )
     return parser.parse_args(argv)
 
 
@@ -289,6 +311,11 @@ async def main_async(args: argparse.Namespace) -> bool:
     if args.unthrottled:
         # read by the servers this process starts
         os.environ["WARROOM_LOGIN_ACCOUNT_ATTEMPTS"] = os.environ["WARROOM_LOGIN_ADDRESS_ATTEMPTS"] = "100000"
+    if args.server_cpus:
+        # This process and what it starts (the Node clients) keep off the server's CPUs.
+        os.sched_setaffinity(
+            0, set(range(os.cpu_count() or 1)) - {int(c) for c in args.server_cpus.split(",")}
+        )
     workdir = Path(tempfile.mkdtemp(prefix="warroom-login-burst-"))
     phases: list[Phase] = []
     for run in range(args.repeat):
