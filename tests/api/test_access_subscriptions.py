@@ -6,11 +6,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
 
-from server.models import VisibilityPolicy
-from server.models.base import utcnow
-from tests.support.access import build
+from tests.support.access import build, end
 from tests.support.gqlws import GqlWs, error_codes
 from tests.support.live import Live, live_server
 
@@ -38,12 +35,7 @@ async def test_a_cluster_subscription_ends_with_the_policy_that_gave_it(live: Li
     with pytest.raises(TimeoutError):
         await agent.receive(timeout=CHECK_SECONDS * 3)
 
-    async with live.db.transaction() as session:
-        await session.execute(
-            update(VisibilityPolicy)
-            .where(VisibilityPolicy.id == world.policies["agent"])
-            .values(valid_until=utcnow())
-        )
+    await end(live.db, world, "agent")
     ended = time.monotonic()
     message = await agent.receive(timeout=30)
     assert time.monotonic() - ended < 30

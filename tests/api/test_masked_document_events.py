@@ -13,9 +13,8 @@ from sqlalchemy import update
 
 from server.domain.access.documents import masked_text
 from server.domain.documents.text import plain_text
-from server.models import Case, VisibilityPolicy
-from server.models.base import utcnow
-from tests.support.access import World, build, mask
+from server.models import Case
+from tests.support.access import World, build, end, mask
 from tests.support.gqlws import GqlWs, error_codes
 from tests.support.live import Live, live_pair, live_server
 from tests.support.ysocket import YSocket
@@ -114,12 +113,7 @@ async def test_the_copy_stops_when_the_policy_does(live: Live) -> None:
     world = await _world(live)
     director = await _subscribed(live, world.tokens["director"], world.cases["south"])
     assert await _text(director) == ""
-    async with live.db.transaction() as session:
-        await session.execute(
-            update(VisibilityPolicy)
-            .where(VisibilityPolicy.id == world.policies["director"])
-            .values(valid_until=utcnow())
-        )
+    await end(live.db, world, "director")
     ended = time.monotonic()
     message = await director.receive(timeout=CHECK_SECONDS * 10)
     assert time.monotonic() - ended < CHECK_SECONDS * 10

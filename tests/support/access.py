@@ -182,6 +182,16 @@ async def mask(db: Database, world: World, *names: str) -> None:
         )
 
 
+async def end(db: Database, world: World, name: str) -> None:
+    """Ends the named policy of `world` now (its `validUntil` is this moment)."""
+    async with db.transaction() as session:
+        await session.execute(
+            update(VisibilityPolicy)
+            .where(VisibilityPolicy.id == world.policies[name])
+            .values(valid_until=utcnow())
+        )
+
+
 async def add_pain_points(db: Database, world: World) -> None:
     """A pain point 5 days old and one 40 days old in each case (and one in team B's), written directly:
     what is visible does not depend on how they were recorded."""

@@ -6,11 +6,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
 
-from server.models import VisibilityPolicy
-from server.models.base import utcnow
-from tests.support.access import build
+from tests.support.access import build, end
 from tests.support.gqlws import GqlWs
 from tests.support.live import Live, live_server
 from tests.support.yjs_node import NodeYClient
@@ -44,12 +41,7 @@ async def test_an_expiring_policy_closes_the_live_document_and_the_subscription(
         first = await events.next_data("c", timeout=10)
         assert first["commentEvents"]["comment"]["body"] == "华南：续约风险评估"
 
-        async with live.db.transaction() as session:
-            await session.execute(
-                update(VisibilityPolicy)
-                .where(VisibilityPolicy.id == world.policies["director"])
-                .values(valid_until=utcnow())
-            )
+        await end(live.db, world, "director")
         expired = time.monotonic()
         closed = await doc.wait_closed(timeout=30)
         assert closed.code == 4403
