@@ -1,3 +1,4 @@
+import itertools
 import time
 import uuid
 
@@ -11,6 +12,22 @@ def test_ids_are_uuid7_and_sort_by_time() -> None:
     assert uuid.UUID(first).version == 7
     assert first < second
     assert len({new_id() for _ in range(1000)}) == 1000
+
+
+def test_ids_made_in_one_millisecond_still_increase_and_keep_their_shape() -> None:
+    before = time.time_ns() // 1_000_000
+    made = [new_id() for _ in range(20_000)]  # thousands in each millisecond
+    after = time.time_ns() // 1_000_000
+    assert made == sorted(made)
+    assert len(set(made)) == len(made)
+    for value in (uuid.UUID(made[0]), uuid.UUID(made[-1]), *(uuid.UUID(m) for m in made[::997])):
+        assert value.version == 7
+        assert value.variant == uuid.RFC_4122
+        assert before <= value.int >> 80 <= after + 1  # the time they were made (a step may borrow 1 ms)
+    # Within a millisecond the steps are random, not a counter: no two gaps alike.
+    same = [uuid.UUID(m).int for m in made if uuid.UUID(m).int >> 80 == uuid.UUID(made[0]).int >> 80]
+    gaps = {b - a for a, b in itertools.pairwise(same)}
+    assert len(gaps) == len(same) - 1
 
 
 def test_is_id_rejects_anything_else() -> None:
