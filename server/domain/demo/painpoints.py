@@ -1,17 +1,20 @@
 """The demo team's pain points, submitted as their authors would, and the team's first clustering run.
 
 Each pain point goes through `painpoint_submit.submit`, the path of submitPainPoints: the gate, vectors,
-duplicates, and the acceptance award (through the outbox, once per pain point by its key). Only the date
-is set afterwards, so that the clusters' weekly trends span the last six weeks as they would in use.
-Seeding again submits only what is missing, and asks for a run only while the team has none.
+duplicates, and the acceptance award (through the outbox, once per pain point by its key). They are
+submitted oldest first, dated on their day of the last six weeks, so that the clusters' weekly trends span
+them as they would in use, and their awards are dated and capped on those days: the people start with
+today's caps untouched, as in use. Seeding again submits only what is missing, and asks for a run only
+while the team has none.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from itertools import groupby
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from server.domain.clusters import runs as cluster_runs
 from server.domain.clusters.placement import current_run
@@ -58,31 +61,27 @@ async def seed(db: Database, jobs: JobQueue, config: PainPointConfig) -> Seeded:
         present = {(case_id, text) for case_id, text in rows.all()}
     case_of = {demo_case.key: case_ids[demo_case.title] for demo_case in CASES}
     missing = [p for p in PAIN_POINTS if (case_of[p.case], p.text) not in present]
-    for author in sorted({p.author for p in missing}):
-        await _submit(db, jobs, config, people[author], case_of, [p for p in missing if p.author == author])
+    now = utcnow()
+    for (days_ago, author), items in groupby(
+        sorted(missing, key=lambda p: (-p.days_ago, p.author)), key=lambda p: (p.days_ago, p.author)
+    ):
+        await _submit(db, config, people[author], case_of, list(items), now - timedelta(days=days_ago))
     return Seeded(team.id, len(missing), await _first_run(db, jobs, people[_RD], team.id))
 
 
 async def _submit(
     db: Database,
-    jobs: JobQueue,
     config: PainPointConfig,
     author: User,
     case_of: dict[str, str],
     items: list[DemoPainPoint],
+    recorded_at: datetime,
 ) -> None:
     inputs = [SubmissionInput(case_of[p.case], p.text, product=p.product) for p in items]
-    results = await painpoint_submit.submit(db, author, inputs, config)
-    now = utcnow()
-    async with db.transaction() as session:
-        for item, result in zip(items, results, strict=True):
-            if result.pain_point is None:
-                raise ValueError(f"the gate refused a demo pain point: {item.text!r} {result.rejections}")
-            await session.execute(
-                update(PainPoint)
-                .where(PainPoint.id == result.pain_point.id)
-                .values(created_at=now - timedelta(days=item.days_ago))
-            )
+    results = await painpoint_submit.submit(db, author, inputs, config, recorded_at=recorded_at)
+    for item, result in zip(items, results, strict=True):
+        if result.pain_point is None:
+            raise ValueError(f"the gate refused a demo pain point: {item.text!r} {result.rejections}")
 
 
 async def _first_run(db: Database, jobs: JobQueue, rd: User, team_id: str) -> str | None:

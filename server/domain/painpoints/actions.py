@@ -90,10 +90,12 @@ class SubmissionResult:
 
 @dataclass(frozen=True)
 class Submission:
-    """One caller's checked submissions (one request)."""
+    """One caller's checked submissions (one request), recorded now or at `recorded_at` (the demo's history:
+    its pain points and their acceptance awards are dated then)."""
 
     user: User
     plans: list[Planned]
+    recorded_at: datetime | None = None
 
 
 @dataclass
@@ -184,9 +186,16 @@ async def store(
     stored = Stored(results=[])
     accepted: list[PainPoint] = []
     for submission in submissions:
-        results = [_write(session, submission.user, item, now, accepted) for item in submission.plans]
+        when = submission.recorded_at or now
+        results = [_write(session, submission.user, item, when, accepted) for item in submission.plans]
         stored.results.append(results)
     await session.flush()
+    recorded_at = {
+        result.pain_point.id: submission.recorded_at
+        for submission, results in zip(submissions, stored.results, strict=True)
+        for result in results
+        if result.pain_point is not None and submission.recorded_at is not None
+    }
     for submission, results in zip(submissions, stored.results, strict=True):
         for item, result in zip(submission.plans, results, strict=True):
             if item.ticket is not None and result.pain_point is not None:
@@ -202,7 +211,7 @@ async def store(
             session, accepted, encoded, check_duplicates=[True] * len(accepted), config=config
         )
         stored.awards = [
-            awards.pain_point_accepted(p.id, p.author_id)
+            awards.pain_point_accepted(p.id, p.author_id, at=recorded_at.get(p.id))
             for p in accepted
             if p.status is PainPointStatus.SUBMITTED
         ]

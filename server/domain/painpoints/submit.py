@@ -17,6 +17,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from server.clustering import shared_embedder
 from server.domain.painpoints import actions as painpoints
@@ -54,11 +55,14 @@ class Submissions:
         self._task: asyncio.Task[None] | None = None
         self.groups = 0
 
-    async def submit(self, user: User, inputs: Sequence[SubmissionInput]) -> list[SubmissionResult]:
-        """Submit pain points; one result per input, in order."""
+    async def submit(
+        self, user: User, inputs: Sequence[SubmissionInput], *, recorded_at: datetime | None = None
+    ) -> list[SubmissionResult]:
+        """Submit pain points; one result per input, in order. `recorded_at` dates them (and their awards)
+        in the past: the demo's history."""
         async with self._db.sessions() as session:
             plans = await painpoints.plan(session, user, inputs, self._config)
-        return await self.store(Submission(user, plans))
+        return await self.store(Submission(user, plans, recorded_at))
 
     async def resubmit(self, user: User, ticket_id: str, text: str) -> SubmissionResult:
         """Try one of the caller's rectification tickets again with a corrected text."""
@@ -116,8 +120,13 @@ class Submissions:
 
 
 async def submit(
-    db: Database, user: User, inputs: Sequence[SubmissionInput], config: PainPointConfig
+    db: Database,
+    user: User,
+    inputs: Sequence[SubmissionInput],
+    config: PainPointConfig,
+    *,
+    recorded_at: datetime | None = None,
 ) -> list[SubmissionResult]:
     """Submit pain points outside a server (scripts, tests): one group of its own. Its follow-ups (events,
     awards, jobs) are in the outbox when it returns."""
-    return await Submissions(db, config).submit(user, inputs)
+    return await Submissions(db, config).submit(user, inputs, recorded_at=recorded_at)

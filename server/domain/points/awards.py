@@ -14,6 +14,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -24,6 +25,7 @@ from server.domain.errors import BadInput, NotFound
 from server.domain.points import caps, events, ledger
 from server.domain.points.ledger import Entry
 from server.models import PointAction, PointEntry, PointRule, PointVoid, User
+from server.models.base import utcnow
 
 AWARD_JOB = job_names.AWARD_POINTS
 
@@ -52,33 +54,58 @@ class AwardResult(enum.StrEnum):
 
 @dataclass(frozen=True)
 class AwardRequest:
-    """Points for `user_id` because of `subject`, decided by `actor_id` (None: the system)."""
+    """Points for `user_id` because of `subject`, decided by `actor_id` (None: the system).
+
+    `at` is when the contribution was made if not now (the demo's history): the entry is dated then and
+    counts toward that UTC day's and month's caps.
+    """
 
     action: PointAction
     user_id: str
     subject: str
     key: str
     actor_id: str | None = None
+    at: datetime | None = None
 
     def job_kwargs(self) -> dict[str, Any]:
         """The keyword arguments of the `award_points` job (plain strings, as arq pickles them)."""
-        return {
+        kwargs: dict[str, Any] = {
             "action": self.action.name,
             "user_id": self.user_id,
             "subject": self.subject,
             "key": self.key,
             "actor_id": self.actor_id,
         }
+        if self.at is not None:
+            kwargs["at"] = self.at.isoformat()
+        return kwargs
 
     @classmethod
     def from_job(
-        cls, *, action: str, user_id: str, subject: str, key: str, actor_id: str | None = None
+        cls,
+        *,
+        action: str,
+        user_id: str,
+        subject: str,
+        key: str,
+        actor_id: str | None = None,
+        at: str | None = None,
     ) -> AwardRequest:
         try:
             kind = PointAction[action]
         except KeyError:
             raise BadInput(f"{action!r} is not a points action.") from None
-        return cls(kind, user_id, subject, key, actor_id)
+        return cls(kind, user_id, subject, key, actor_id, None if at is None else _zoned_time(at))
+
+
+def _zoned_time(text: str) -> datetime:
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        when = None
+    if when is None or when.tzinfo is None:
+        raise BadInput(f"{text!r} is not an ISO 8601 time with its zone.")
+    return when
 
 
 @dataclass(frozen=True)
@@ -96,10 +123,12 @@ def pain_point_subject(pain_point_id: str) -> str:
     return f"pain_point:{pain_point_id}"
 
 
-def pain_point_accepted(pain_point_id: str, author_id: str) -> AwardRequest:
-    """The quality gate accepted a pain point. Key `PAIN_POINT_ACCEPTED:pain_point:<id>`."""
+def pain_point_accepted(pain_point_id: str, author_id: str, *, at: datetime | None = None) -> AwardRequest:
+    """The quality gate accepted a pain point (recorded at `at`, if not now). Key
+    `PAIN_POINT_ACCEPTED:pain_point:<id>`."""
     subject = pain_point_subject(pain_point_id)
-    return AwardRequest(PointAction.PAIN_POINT_ACCEPTED, author_id, subject, f"PAIN_POINT_ACCEPTED:{subject}")
+    key = f"PAIN_POINT_ACCEPTED:{subject}"
+    return AwardRequest(PointAction.PAIN_POINT_ACCEPTED, author_id, subject, key, at=at)
 
 
 def pain_point_adopted(pain_point_id: str, author_id: str, adopted_by: str) -> AwardRequest:
@@ -217,7 +246,8 @@ class _State:
 
     done: dict[str, Entry]  # entries already written under the batch's keys
     voided: set[str]
-    earned: dict[tuple[str, PointAction], caps.Earned]  # per person and capped action
+    earned: caps.Tally  # per person and capped action, on the days of the batch's awards
+    now: datetime  # the time of the batch's awards that give none
 
 
 async def _teams(session: AsyncSession, user_ids: set[str]) -> dict[str, str | None]:
@@ -248,6 +278,7 @@ async def _rules(session: AsyncSession, team_ids: set[str | None]) -> dict[tuple
 async def _read_state(
     session: AsyncSession, requests: Sequence[AwardRequest], rules: Sequence[Any]
 ) -> _State:
+    now = utcnow()
     used = await session.scalars(
         select(PointEntry).where(PointEntry.idempotency_key.in_({r.key for r in requests}))
     )
@@ -257,10 +288,15 @@ async def _read_state(
     return _State(
         done={row.idempotency_key: Entry.of(row) for row in used.all()},
         voided=set(voided.all()),
-        earned=await caps.earned(
+        earned=await caps.tally(
             session,
-            {(r.user_id, r.action) for r, rule in zip(requests, rules, strict=True) if caps.is_capped(rule)},
+            {
+                (r.user_id, r.action, r.at or now)
+                for r, rule in zip(requests, rules, strict=True)
+                if caps.is_capped(rule)
+            },
         ),
+        now=now,
     )
 
 
@@ -286,12 +322,10 @@ async def _decide(
             outcomes[i] = AwardOutcome(AwardResult.VOIDED)
         else:
             rule = rule_of[i]
+            at = request.at or state.now
             points, note = rule.points, None
-            so_far = state.earned.get((request.user_id, request.action))
-            if so_far is not None:
-                points, note = caps.allowance(rule, so_far)
-                so_far.today += points
-                so_far.month += points
+            if caps.is_capped(rule):
+                points, note = state.earned.take(rule, request.user_id, request.action, at)
             capped = points < rule.points
             draft = ledger.draft(
                 accounts[request.user_id],
@@ -301,6 +335,7 @@ async def _decide(
                 key=request.key,
                 actor_id=request.actor_id,
                 note=note,
+                at=at,
             )
             drafted.add(request.key)
             drafts.append((i, draft, capped))

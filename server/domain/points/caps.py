@@ -7,7 +7,7 @@ awards to one person are decided one at a time and the caps hold under any concu
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -50,17 +50,19 @@ def next_month(start: datetime) -> datetime:
 async def earned(
     session: AsyncSession, wanted: Iterable[tuple[str, PointAction]], *, now: datetime | None = None
 ) -> dict[tuple[str, PointAction], Earned]:
-    """Points each (person, action) earned today and this calendar month; reversals do not give room back."""
+    """Points each (person, action) earned on the UTC day of `now` (default: today) and in its calendar
+    month; reversals do not give room back."""
     wanted = set(wanted)
     if not wanted:
         return {}
     now = now or utcnow()
     day, month = day_start(now), month_start(now)
+    on_the_day = (PointEntry.created_at >= day) & (PointEntry.created_at < day + timedelta(days=1))
     rows = await session.execute(
         select(
             PointEntry.user_id,
             PointEntry.action,
-            func.sum(case((PointEntry.created_at >= day, PointEntry.delta), else_=0)),
+            func.sum(case((on_the_day, PointEntry.delta), else_=0)),
             func.sum(PointEntry.delta),
         )
         .where(
@@ -77,6 +79,39 @@ async def earned(
         for user_id, action, today, total in rows.all()
     }
     return {key: found.get(key, Earned()) for key in wanted}
+
+
+@dataclass
+class Tally:
+    """What a batch's earners earned per capped action, per UTC day and month of its awards, kept current as
+    the batch decides them, so that two awards of one batch share one day's cap."""
+
+    days: dict[tuple[str, PointAction, datetime], int] = field(default_factory=dict)
+    months: dict[tuple[str, PointAction, datetime], int] = field(default_factory=dict)
+
+    def take(
+        self, rule: CappedRule, user_id: str, action: PointAction, at: datetime
+    ) -> tuple[int, str | None]:
+        """The points one more award at `at` earns (see `allowance`), counted as earned."""
+        day, month = (user_id, action, day_start(at)), (user_id, action, month_start(at))
+        points, note = allowance(rule, Earned(self.days.get(day, 0), self.months.get(month, 0)))
+        self.days[day] = self.days.get(day, 0) + points
+        self.months[month] = self.months.get(month, 0) + points
+        return points, note
+
+
+async def tally(session: AsyncSession, wanted: Iterable[tuple[str, PointAction, datetime]]) -> Tally:
+    """What each (person, action) earned on the day and in the month of each `at` in `wanted`; one query per
+    distinct day (awards made now share one)."""
+    by_day: dict[datetime, set[tuple[str, PointAction]]] = {}
+    for user_id, action, at in wanted:
+        by_day.setdefault(day_start(at), set()).add((user_id, action))
+    found = Tally()
+    for day, pairs in sorted(by_day.items()):
+        for (user_id, action), so_far in (await earned(session, pairs, now=day)).items():
+            found.days[(user_id, action, day)] = so_far.today
+            found.months[(user_id, action, month_start(day))] = so_far.month
+    return found
 
 
 def allowance(rule: CappedRule, so_far: Earned) -> tuple[int, str | None]:

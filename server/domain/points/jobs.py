@@ -44,11 +44,18 @@ async def _apply(ctx: JobContext, request: AwardRequest) -> AwardOutcome:
 
 
 async def award_points(
-    ctx: JobContext, *, action: str, user_id: str, subject: str, key: str, actor_id: str | None = None
+    ctx: JobContext,
+    *,
+    action: str,
+    user_id: str,
+    subject: str,
+    key: str,
+    actor_id: str | None = None,
+    at: str | None = None,
 ) -> str:
     """Apply one award (see `server.domain.points.awards`); returns what happened."""
     request = AwardRequest.from_job(
-        action=action, user_id=user_id, subject=subject, key=key, actor_id=actor_id
+        action=action, user_id=user_id, subject=subject, key=key, actor_id=actor_id, at=at
     )
     try:
         outcome = await _apply(ctx, request)

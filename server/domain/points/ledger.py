@@ -15,7 +15,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Row, insert, select, update
@@ -159,6 +159,12 @@ class Draft:
         return self.entry.key
 
 
+def _utc(at: datetime) -> datetime:
+    if at.tzinfo is None:
+        raise ValueError("an entry's time needs its zone")
+    return at.astimezone(UTC)
+
+
 def draft(
     account: Account,
     *,
@@ -170,9 +176,10 @@ def draft(
     note: str | None = None,
     reverses_id: int | None = None,
     allow_debt: bool = False,
+    at: datetime | None = None,
 ) -> Draft:
     """Decide one entry on a locked account and move the account; a debit stops at zero unless
-    `allow_debt` (a reversal of points already spent)."""
+    `allow_debt` (a reversal of points already spent). The entry is dated `at` (default: now)."""
     balance_after = account.balance + delta
     if delta < 0 and balance_after < 0 and not allow_debt:
         raise InsufficientPoints(
@@ -190,7 +197,7 @@ def draft(
         actor_id=actor_id,
         note=note,
         balance_after=balance_after,
-        created_at=utcnow(),
+        created_at=utcnow() if at is None else _utc(at),
     )
     made = Draft(entry, account.head_hash, _hash_of(account.head_hash, entry))
     account.balance = balance_after

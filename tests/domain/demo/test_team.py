@@ -76,9 +76,14 @@ async def test_demo_pain_points_are_submitted_awarded_and_clustered_once(
         stored = list((await session.scalars(select(PainPoint))).all())
         job = await session.get(Job, first.cluster_job_id)
         runs = list((await session.scalars(select(ClusterRun))).all())
-        awarded = await session.scalar(
-            select(func.count()).where(PointEntry.action == PointAction.PAIN_POINT_ACCEPTED)
+        entries = list(
+            (
+                await session.scalars(
+                    select(PointEntry).where(PointEntry.action == PointAction.PAIN_POINT_ACCEPTED)
+                )
+            ).all()
         )
+        awarded = len(entries)
     # Every demo text passes the gate and none repeats another of its case.
     assert sorted(p.text for p in stored) == sorted(p.text for p in PAIN_POINTS)
     assert {p.status for p in stored} == {PainPointStatus.SUBMITTED}
@@ -86,8 +91,12 @@ async def test_demo_pain_points_are_submitted_awarded_and_clustered_once(
     ages = [now - p.created_at.replace(tzinfo=now.tzinfo) for p in stored]
     assert max(ages) > timedelta(days=35)
     assert min(ages) < timedelta(days=1)
-    # Awarded as a real submission is, once per pain point.
+    # Awarded as a real submission is, once per pain point, on the day it was recorded: no award was cut
+    # by a daily cap, and the demo people start with today's caps as they would in use.
     assert awarded == len(PAIN_POINTS)
+    recorded = {f"pain_point:{p.id}": p.created_at for p in stored}
+    assert {(e.delta, e.note) for e in entries} == {(5, None)}
+    assert {e.subject: e.created_at for e in entries} == recorded
     assert job is not None
     assert job.status is JobStatus.SUCCEEDED
     assert len(runs) == 1

@@ -1,9 +1,10 @@
 import asyncio
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
 
-from server.domain.errors import NotFound
+from server.domain.errors import BadInput, NotFound
 from server.domain.points import awards, ledger, rules, voids
 from server.domain.points.awards import AwardRequest, AwardResult
 from server.infra.db import Database
@@ -190,6 +191,18 @@ async def test_job_arguments_round_trip() -> None:
         "actor_id": "r",
     }
     assert request.key == "ORDER_WON:order:o:pain_point:p"
+
+
+async def test_a_dated_award_keeps_its_time_through_the_job() -> None:
+    at = datetime(2026, 3, 10, 9, 30, tzinfo=timezone(timedelta(hours=8)))
+    request = awards.pain_point_accepted("p", "u", at=at)
+    kwargs = request.job_kwargs()
+    assert kwargs["at"] == "2026-03-10T09:30:00+08:00"
+    assert AwardRequest.from_job(**kwargs) == request
+    assert "at" not in awards.pain_point_accepted("p", "u").job_kwargs()
+    for bad in ("yesterday", "2026-03-10T09:30:00", ""):
+        with pytest.raises(BadInput, match="ISO 8601 time with its zone"):
+            AwardRequest.from_job(**{**kwargs, "at": bad})
 
 
 async def test_a_batch_decides_each_award_as_if_alone(db: Database) -> None:

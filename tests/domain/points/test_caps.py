@@ -100,3 +100,52 @@ async def test_fifty_concurrent_awards_stop_at_the_cap_on_postgres(postgres_url:
         assert total == 60
     finally:
         await db.dispose()
+
+
+async def _award_many(db: Database, requests: list[AwardRequest]) -> list[awards.AwardOutcome]:
+    async with db.transaction() as session:
+        return await awards.award_many(session, requests)
+
+
+async def test_an_award_dated_in_the_past_counts_toward_its_own_day(db: Database) -> None:
+    """The demo's six weeks of pain points: each day's awards fill that day's cap, not today's."""
+    member = await user(db, "liu.yang@a.com", name="刘洋")
+    monday, tuesday = datetime(2026, 3, 9, 23, 59, tzinfo=UTC), datetime(2026, 3, 10, 0, 1, tzinfo=UTC)
+    # one batch, two days: 11 pain points on each (5 points each, 50 a day)
+    outcomes = await _award_many(
+        db,
+        [
+            awards.pain_point_accepted(new_id(), member.id, at=day)
+            for day in (monday, tuesday)
+            for _ in range(11)
+        ],
+    )
+    deltas = [o.entry.delta for o in outcomes if o.entry is not None]
+    assert deltas == ([5] * 10 + [0]) * 2
+    assert {o.entry.created_at for o in outcomes if o.entry is not None} == {monday, tuesday}
+    # Monday again, in a later batch: still full; today is untouched.
+    later = await _award(db, awards.pain_point_accepted(new_id(), member.id, at=monday))
+    assert (later.result, later.entry and later.entry.note) == (
+        AwardResult.CAPPED,
+        "Daily cap of 50 points reached.",
+    )
+    today = await _award(db, awards.pain_point_accepted(new_id(), member.id))
+    assert (today.result, today.entry and today.entry.delta) == (AwardResult.AWARDED, 5)
+    assert await balance(db, member.id) == 105
+    async with db.sessions() as session:
+        assert (await ledger.verify(session)).ok
+
+
+async def test_dated_awards_share_their_month_s_cap(db: Database) -> None:
+    hr = await user(db, "hr@a.com", role=UserRole.HR)
+    member = await user(db, "liu.yang@a.com", name="刘洋")
+    async with db.transaction() as session:
+        await rules.update_rule(
+            session, hr, PointAction.PAIN_POINT_ACCEPTED, RuleChange(daily_cap=None, monthly_cap=12)
+        )
+    march = [datetime(2026, 3, day, 12, tzinfo=UTC) for day in (2, 30, 31)]
+    april = datetime(2026, 4, 1, 12, tzinfo=UTC)
+    outcomes = await _award_many(
+        db, [awards.pain_point_accepted(new_id(), member.id, at=at) for at in [*march, april, march[0]]]
+    )
+    assert [o.entry.delta for o in outcomes if o.entry is not None] == [5, 5, 2, 5, 0]
