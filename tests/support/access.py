@@ -172,13 +172,13 @@ async def build(db: Database, api: GraphQL | None = None) -> World:
     )
 
 
-async def mask(db: Database, world: World, *names: str) -> None:
-    """Turns `maskCustomerFields` on for the named policies of `world`."""
+async def mask(db: Database, world: World, *names: str, on: bool = True) -> None:
+    """Turns `maskCustomerFields` on (or off) for the named policies of `world`."""
     async with db.transaction() as session:
         await session.execute(
             update(VisibilityPolicy)
             .where(VisibilityPolicy.id.in_([world.policies[name] for name in names]))
-            .values(mask_customer_fields=True)
+            .values(mask_customer_fields=on)
         )
 
 

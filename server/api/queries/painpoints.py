@@ -37,8 +37,9 @@ class PainPointQueries:
         user = await info.context.user()
         async with info.context.read() as session:
             page = await painpoints.case_pain_points(session, user, str(case_id), first=first, after=after)
+            nodes = await shown(session, user, page.items)
         return PainPointConnection(
-            nodes=[PainPoint.of(row) for row in page.items],
+            nodes=nodes,
             page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor),
         )
 

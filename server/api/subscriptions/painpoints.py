@@ -11,7 +11,7 @@ import strawberry
 from server import models
 from server.api import live
 from server.api.context import Info
-from server.api.types.painpoints import PainPoint
+from server.api.types.painpoints import PainPoint, shown
 from server.api.types.users import User
 from server.domain.painpoints import access as painpoint_access
 from server.domain.painpoints import events as painpoint_events
@@ -40,11 +40,12 @@ async def _view(info: Info, case_id: str, event: Event) -> PainPointEvent | None
     async with info.context.read() as session:
         found = await painpoint_access.visible_in_case(session, user, case_id, ids)
         actor = await session.get(models.User, str(event.get("actorId"))) if found else None
+        pain_points = await shown(session, user, found)
     if not found:
         return None
     return PainPointEvent(
         kind=PainPointEventKind(event["kind"]),
-        pain_points=[PainPoint.of(row) for row in found],
+        pain_points=pain_points,
         actor=User.of(actor) if actor is not None else None,
         at=datetime.fromisoformat(str(event["at"])),
     )

@@ -15,10 +15,12 @@ from server.api.context import Context, Info
 from server.api.types.common import PageInfo
 from server.api.types.users import User
 from server.domain.cases import actions as cases
+from server.domain.comments import reach
 from server.domain.comments import reads as comment_reads
 from server.domain.comments.anchors import AnchorResolver
 from server.domain.comments.mentions import mentions
 from server.domain.comments.reads import CommentRow
+from server.domain.knowledge.redaction import mask_line
 from server.domain.users import Person
 
 
@@ -93,19 +95,25 @@ def _b64(data: bytes) -> str:
 
 
 def anchor_view(
-    comment: models.Comment | CommentRow, resolver: AnchorResolver | None
+    comment: models.Comment | CommentRow, resolver: AnchorResolver | None, masked_for: str | None = None
 ) -> CommentAnchor | None:
-    """A stored anchor resolved against the document (None: the comment has no anchor)."""
+    """A stored anchor resolved against the document (None: the comment has no anchor). `masked_for`: the
+    customer the reader sees masked; the quotes are masked and no offsets are given (they index the live
+    text, not the masked copy the reader has)."""
     if comment.anchor_start is None or comment.anchor_end is None:
         return None
     span = resolver.stored_span(comment.anchor_start, comment.anchor_end) if resolver is not None else None
+    quote, current = comment.quote or "", span.text if span else None
+    if masked_for is not None:
+        quote = mask_line(quote, masked_for).text
+        current = None if current is None else mask_line(current, masked_for).text
     return CommentAnchor(
         start=_b64(comment.anchor_start),
         end=_b64(comment.anchor_end),
-        quote=comment.quote or "",
-        start_index=span.start if span else None,
-        end_index=span.end if span else None,
-        current_quote=span.text if span else None,
+        quote=quote,
+        start_index=span.start if span and masked_for is None else None,
+        end_index=span.end if span and masked_for is None else None,
+        current_quote=current,
         orphaned=span is None,
     )
 
@@ -135,7 +143,9 @@ async def comment_views(
     known = resolvers or {}
     anchored = sorted({c.case_id for c in rows if c.anchor_start is not None} - known.keys() - closed)
 
-    async def load() -> tuple[dict[str, list[CommentRow]], dict[str, Person], dict[str, models.CaseRole]]:
+    async def load() -> tuple[
+        dict[str, list[CommentRow]], dict[str, Person], dict[str, models.CaseRole], dict[str, str]
+    ]:
         async with info.context.read() as session:
             threads = replies
             if threads is None:
@@ -146,10 +156,11 @@ async def comment_views(
             found = (
                 roles if roles is not None else await cases.roles(session, viewer, {c.case_id for c in rows})
             )
-        return threads, named, found
+            masked = await reach.masked_customers(session, viewer, everyone)
+        return threads, named, found, masked
 
     # The documents are read beside the queries, not after them.
-    (threads, named, roles), read = await asyncio.gather(
+    (threads, named, roles, masked), read = await asyncio.gather(
         load(), asyncio.gather(*(anchor_resolver(info.context, case_id) for case_id in anchored))
     )
     resolvers = {**known, **dict(zip(anchored, read, strict=True))}
@@ -160,11 +171,13 @@ async def comment_views(
         may_comment = role is not None and role.can_comment
         mine = comment.author_id == viewer.id
         resolver = resolvers.get(comment.case_id)
+        customer = masked.get(comment.id)
+        body = comment.body if customer is None else mask_line(comment.body, customer).text
         return Comment(
             id=strawberry.ID(comment.id),
             case_id=strawberry.ID(comment.case_id),
             thread_id=strawberry.ID(comment.root_id),
-            body=comment.body if live else "",
+            body=body if live else "",
             deleted=not live,
             author=User.of(named[comment.author_id]),
             mentions=[User.of(named[m.user_id]) for m in mentions(comment.body) if m.user_id in named]
@@ -175,7 +188,7 @@ async def comment_views(
             resolved_at=comment.resolved_at,
             resolved_by=User.of(named[comment.resolved_by]) if comment.resolved_by in named else None,
             deleted_at=comment.deleted_at,
-            anchor=anchor_view(comment, resolver),
+            anchor=anchor_view(comment, resolver, customer),
             replies=replies,
             viewer_can_edit=live and mine and may_comment,
             viewer_can_delete=live and (mine or role is models.CaseRole.OWNER),

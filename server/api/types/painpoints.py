@@ -15,6 +15,7 @@ from server.api.types.common import PageInfo
 from server.domain.access.masking import mask_name
 from server.domain.clusters import views as cluster_views
 from server.domain.errors import NotFound
+from server.domain.knowledge.redaction import mask_line
 from server.domain.painpoints import access as painpoint_access
 from server.domain.painpoints.actions import SubmissionResult
 from server.domain.painpoints.quality import RejectionCode as _RejectionCode
@@ -67,10 +68,11 @@ class PainPoint:
 
     @classmethod
     def of(cls, row: models.PainPoint, *, masked: bool = False) -> PainPoint:
-        """`row` as shown; `masked`: the customer masked (a visibility policy says so for this person)."""
+        """`row` as shown; `masked`: the customer masked (a visibility policy says so for this person), in
+        its field and in the text, with the personal data the text holds."""
         return cls(
             id=strawberry.ID(row.id),
-            text=row.normalized_text,
+            text=mask_line(row.normalized_text, row.customer).text if masked else row.normalized_text,
             status=row.status,
             case_id=strawberry.ID(row.case_id),
             customer=mask_name(row.customer) if masked else row.customer,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -81,18 +81,21 @@ class Access:
     grants: tuple[Grant, ...]
     at: datetime
 
-    def _opening(self, case: Case) -> list[Grant]:
+    def _covers(self, grant: Grant, case: Case) -> bool:
+        """Whether `case` lies in `grant`'s scope beyond one's own cases (the team's, or one's regions')."""
         if self.team_id is None or case.team_id != self.team_id:
-            return []
+            return False
+        return grant.scope is PolicyScope.TEAM_CASES or (
+            grant.scope is PolicyScope.REGION_CASES and case.region in self.regions
+        )
+
+    def _opening(self, case: Case) -> list[Grant]:
         return [
             grant
             for grant in self.grants
             if grant.case_access is CaseAccess.VIEWER
             and AccessView.CASES in grant.views
-            and (
-                grant.scope is PolicyScope.TEAM_CASES
-                or (grant.scope is PolicyScope.REGION_CASES and case.region in self.regions)
-            )
+            and self._covers(grant, case)
         ]
 
     def opening(self, case: Case) -> tuple[Grant, ...]:
@@ -109,6 +112,17 @@ class Access:
         customer masked: every policy that opens it says maskCustomerFields."""
         opening = self._opening(case)
         return bool(opening) and all(grant.mask_customer_fields for grant in opening)
+
+    def reaching(self, case: Case, view: AccessView, created_at: datetime) -> tuple[Grant, ...]:
+        """The policies whose `view` reaches a record of `case` made at `created_at` (scope and age),
+        without opening the case; MEMBER_CASES reaches only one's own cases, which one reads anyway."""
+        return tuple(
+            grant
+            for grant in self.grants
+            if view in grant.views
+            and self._covers(grant, case)
+            and (grant.max_age_days is None or created_at >= self.at - timedelta(days=grant.max_age_days))
+        )
 
     def masked_by(self, case: Case) -> tuple[Grant, ...]:
         """The policies that open `case` with its customer masked, when every policy opening it masks (the

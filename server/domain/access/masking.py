@@ -1,10 +1,12 @@
-"""Customer fields shown masked outside one's own cases: "Acme Retail" → "A*** Retail", and the name
-wherever it appears in a case's title or preview: "阿里零售 续约" → "阿*** 续约"."""
+"""Customer fields shown masked outside one's own cases: "Acme Retail" → "A*** Retail", the name wherever it
+appears in a case's title or preview: "阿里零售 续约" → "阿*** 续约", and a keyword that is the name or a
+piece of it ("阿里", "acme")."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 MASK = "***"
 
@@ -36,3 +38,16 @@ def mask_customer_in(text: str, customer: str) -> str:
         return text
     pattern = re.compile(r"\s+".join(re.escape(word) for word in name.split()), re.IGNORECASE)
     return pattern.sub(lambda _found: mask_name(name), text)
+
+
+def names_customer(term: str, customers: Iterable[str]) -> bool:
+    """Whether a keyword is one of `customers`' names, holds one, or is a piece of one (two characters or
+    more), ignoring case and spaces: "阿里" and "阿里零售" of 阿里零售, "acme" and "retail" of Acme Retail."""
+    word = "".join(term.split()).casefold()
+    if not word:
+        return False
+    for customer in customers:
+        name = "".join(customer.split()).casefold()
+        if name and (name in word or (len(word) >= 2 and word in name)):
+            return True
+    return False

@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.clustering import Keyword, WeekCount, class_keywords, label_from_keywords, weekly_counts
-from server.domain.access.masking import mask_name
+from server.domain.access.masking import mask_name, names_customer
 from server.domain.clusters.placement import current_run
 from server.domain.clusters.seen import Seen, read_page
 from server.domain.errors import BadInput, NotFound
@@ -153,12 +153,13 @@ async def clusters(
     for cluster_id in page:
         counted = [r for r in read.members[cluster_id] if r.counted]
         shown = {(r.customer, r.clear) for r in counted}
+        label, keywords = _without_names(*described[cluster_id], {name for name, clear in shown if not clear})
         nodes.append(
             ClusterView(
                 run_id=run.id,
                 cluster_id=cluster_id,
-                label=described[cluster_id][0],
-                keywords=described[cluster_id][1],
+                label=label,
+                keywords=keywords,
                 size=read.sizes[cluster_id],
                 trend=weekly_counts([r.created_at for r in counted], since=flt.since, until=flt.until),
                 case_count=len({r.case_id for r in counted}),
@@ -248,6 +249,15 @@ async def _descriptions(
         words = list(computed.get(number, ()))
         result[cluster_id] = (label_from_keywords(words), words)
     return result
+
+
+def _without_names(label: str, keywords: list[Keyword], masked: set[str]) -> tuple[str, list[Keyword]]:
+    """A cluster's description for a viewer who sees the `masked` customers masked: a keyword that names one
+    (or a piece of its name) is masked like the name, and the label is made again from the keywords."""
+    if not masked or not any(names_customer(k.term, masked) for k in keywords):
+        return label, keywords
+    shown = [Keyword(mask_name(k.term), k.score) if names_customer(k.term, masked) else k for k in keywords]
+    return label_from_keywords(shown), shown
 
 
 @lru_cache(maxsize=256)

@@ -1,11 +1,14 @@
 """Comments a visibility policy's COMMENTS view opens outside the cases one may open: those of its scope's
 cases (REGION_CASES: the person's regions; TEAM_CASES: the team) younger than its maxAgeDays, read-only.
-Never another team's; anything else answers NOT_FOUND like a missing comment."""
+Never another team's; anything else answers NOT_FOUND like a missing comment. And which comments a reader
+sees masked: those only masking policies show them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +19,7 @@ from server.domain.comments import actions as comments
 from server.domain.errors import NotFound
 from server.domain.pagination import Page, paginate
 from server.infra.ids import is_id
-from server.models import AccessView, Case, CaseRole, Comment, PolicyScope, User
+from server.models import AccessView, Case, CaseMember, CaseRole, Comment, PolicyScope, User
 
 
 @dataclass(frozen=True)
@@ -83,3 +86,40 @@ async def reached_comments(session: AsyncSession, user: User, *, first: int, aft
         if access.opens(case) is not None:
             roles[case.id] = CaseRole.VIEWER
     return Reached(page, roles)
+
+
+class Written(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def case_id(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
+
+
+async def masked_customers(session: AsyncSession, user: User, comments: Sequence[Written]) -> dict[str, str]:
+    """The comments `user` reads with their case's customer and personal data masked, each with that
+    customer: those of cases they are no member of whose every path to them (a policy opening the case, a
+    COMMENTS view reaching the comment) masks customers. Anyone else reads comments as written."""
+    case_ids = {comment.case_id for comment in comments}
+    if not case_ids:
+        return {}
+    mine = await session.scalars(
+        select(CaseMember.case_id).where(CaseMember.user_id == user.id, CaseMember.case_id.in_(case_ids))
+    )
+    others = case_ids - set(mine.all())
+    if not others:
+        return {}
+    access = await access_of(session, user)
+    if not any(grant.mask_customer_fields for grant in access.grants):
+        return {}
+    found = await cases.by_ids(session, others)
+    masked: dict[str, str] = {}
+    for comment in comments:
+        case = found.get(comment.case_id)
+        if case is None:
+            continue
+        paths = (*access.opening(case), *access.reaching(case, AccessView.COMMENTS, comment.created_at))
+        if paths and all(grant.mask_customer_fields for grant in paths):
+            masked[comment.id] = case.customer
+    return masked

@@ -1,8 +1,9 @@
-"""Masked customer names keep a first letter and, for English names, the later words."""
+"""Masked customer names keep a first letter and, for English names, the later words; a keyword naming a
+masked customer is found."""
 
 import pytest
 
-from server.domain.access.masking import mask_name
+from server.domain.access.masking import mask_name, names_customer
 
 
 @pytest.mark.parametrize(
@@ -19,3 +20,23 @@ from server.domain.access.masking import mask_name
 )
 def test_mask_name(name: str, masked: str) -> None:
     assert mask_name(name) == masked
+
+
+@pytest.mark.parametrize(
+    ("term", "names"),
+    [
+        ("阿里零售", True),
+        ("阿里", True),  # a piece of the name, as jieba cuts it
+        ("零售", True),
+        ("阿里零售门店", True),
+        ("acme", True),
+        ("ACME retail", True),
+        ("Retail", True),
+        ("阿", False),  # one character says nothing
+        ("结账", False),
+        ("checkout", False),
+        ("", False),
+    ],
+)
+def test_a_keyword_names_a_customer_when_it_is_or_holds_a_piece_of_its_name(term: str, names: bool) -> None:
+    assert names_customer(term, ["阿里零售", "Acme Retail"]) is names
