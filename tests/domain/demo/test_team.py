@@ -1,4 +1,5 @@
 import re
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from server.infra.config import Settings
 from server.infra.db import Database
 from server.models import (
     Case,
+    ClusterMembership,
     ClusterRun,
     DocText,
     Job,
@@ -110,3 +112,18 @@ async def test_demo_pain_points_are_submitted_awarded_and_clustered_once(
         assert await session.scalar(select(func.count()).select_from(PointEntry)) == awarded
     # R&D sees the themes, each bringing its Chinese and English pain points together
     assert runs[0].cluster_count >= 3, f"the demo formed {runs[0].cluster_count} clusters, not the 4 themes"
+    async with db.sessions() as session:
+        rows = await session.execute(
+            select(PainPoint.text, ClusterMembership.cluster_id).join(
+                ClusterMembership, ClusterMembership.pain_point_id == PainPoint.id
+            )
+        )
+        cluster_of: dict[str, str | None] = dict(rows.all())
+    for theme, members in THEMES.items():
+        clusters = Counter(cluster_of[p.text] for p in members)
+        (largest, size), *_ = clusters.most_common(1)
+        assert largest is not None, (theme, clusters)
+        assert size >= 0.75 * len(members), (theme, clusters)
+        together = [p.text for p in members if cluster_of[p.text] == largest]
+        assert any(CHINESE.search(t) for t in together), (theme, together)
+        assert any(not CHINESE.search(t) for t in together), (theme, together)
