@@ -8,11 +8,13 @@ for the same problem. Pain points that joined the cluster since are adopted one 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.clustering.encoders import has_cjk
 from server.domain import audit
 from server.domain.clusters.placement import current_run
 from server.domain.errors import BadInput, NotFound
@@ -56,10 +58,15 @@ class ProposalChanges:
     status: ProposalStatus | None = None
 
 
-def problem_statement(cluster: Cluster) -> str:
-    """The first problem statement of a cluster's proposal: its label and keywords (editable later)."""
-    terms = ", ".join(str(k["term"]) for k in cluster.keywords[: evidence.KEYWORDS])
-    return f"{cluster.label}\n\n关键词 Keywords: {terms}" if terms else cluster.label
+def problem_statement(cluster: Cluster, pain_points: Sequence[PainPoint]) -> str:
+    """The first problem statement of a cluster's proposal (R&D edits it): the cluster's keywords, in the
+    language most of its pain points are written in (Chinese when half are); the label is its title."""
+    terms = [str(k["term"]) for k in cluster.keywords[: evidence.KEYWORDS]]
+    if not terms:
+        return cluster.label
+    if 2 * sum(has_cjk(p.normalized_text) for p in pain_points) >= len(pain_points):
+        return f"关键词：{'、'.join(terms)}"
+    return f"Keywords: {', '.join(terms)}"
 
 
 async def adopt_cluster(
@@ -95,7 +102,7 @@ async def adopt_cluster(
         cluster_id=found.cluster.cluster_id,
         run_id=found.run.id,
         title=(found.cluster.label.strip() or found.cluster.cluster_id)[:MAX_TITLE],
-        problem_statement=problem_statement(found.cluster),
+        problem_statement=problem_statement(found.cluster, found.pain_points),
         status=ProposalStatus.OPEN,
         evidence=await evidence.snapshot(session, found, adopting),
         adopted_by=user.id,
