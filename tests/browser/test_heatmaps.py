@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -81,7 +82,17 @@ def test_contribution_tab_shows_both_heatmaps_with_legend_and_tooltips(
     # The activity score is named and told apart from value points where it is shown.
     expect(contribution.get_by_role("columnheader", name="Activity score")).to_be_visible()
     expect(alice.get_by_test_id("heatmap-scale")).to_contain_text("it is not value points")
-    expect(contribution.locator("thead th")).to_have_count(1 + 14 + 1)
+    expect(contribution.locator("thead tr.days th")).to_have_count(1 + 14 + 1)
+    # The month stands above its days ("Nov" over 24 … 30, "Dec" over 1 …), the 14 days in all.
+    months = contribution.locator("thead tr.months th")
+    spans = months.evaluate_all("cells => cells.map(c => [c.dataset.month, c.colSpan, c.textContent])")
+    first_day = contribution.locator("thead tr.days th[data-label]").first.get_attribute("data-label")
+    assert first_day is not None
+    assert spans[0][0] == first_day[:7]
+    assert sum(span for _, span, _ in spans) == 14
+    assert [name for _, _, name in spans] == [
+        datetime.strptime(month, "%Y-%m").strftime("%b") for month, _, _ in spans
+    ]
     expect(alice.locator(".heatmap-legend").first).to_be_visible()
 
     # The section heatmap comes from the refresh job after the last edit (debounced): the tab polls for it.

@@ -20,12 +20,42 @@ function counted(kind: ActivityKind, count: number): string {
   return t(`heatmaps.kinds.${kind}`, { count });
 }
 
-/** What a column header shows: the day of the month (or the week number); the full label on hover. */
+/** What a column header shows: the day of the month (its month is in the row above) or the week number;
+ * the full label on hover. */
 function shortLabel(label: string): string {
   const week = /W(\d+)$/.exec(label);
   if (week) return t("heatmaps.weekShort", { week: Number(week[1]) });
   const day = /-(\d\d)$/.exec(label);
   return day ? String(Number(day[1])) : label;
+}
+
+/** The months the day columns span, each with how many columns it covers: [["2026-11", 7], ["2026-12", 7]]. */
+function monthRuns(labels: string[]): [string, number][] {
+  const runs: [string, number][] = [];
+  for (const label of labels) {
+    const month = label.slice(0, 7);
+    const last = runs[runs.length - 1];
+    if (last && last[0] === month) last[1] += 1;
+    else runs.push([month, 1]);
+  }
+  return runs;
+}
+
+/** A header row naming the month above its days ("Nov", "Dec" / "11月", "12月"). */
+function monthRow(labels: string[]): HTMLElement {
+  return h(
+    "tr",
+    { class: "months" },
+    h("td", { class: "who" }),
+    ...monthRuns(labels).map(([month, span]) =>
+      h(
+        "th",
+        { scope: "colgroup", colspan: String(span), "data-month": month },
+        formatDate(new Date(`${month}-01T00:00:00Z`), { month: "short", timeZone: "UTC" }),
+      ),
+    ),
+    h("td", { class: "total" }),
+  );
 }
 
 /** A column's label (2026-03-05, 2026-W10) as a date or a week people read. */
@@ -40,9 +70,11 @@ export function contributionTable(heatmap: ContributionHeatmap): HTMLElement {
   const byDay = heatmap.bucket === "DAY";
   const head = h(
     "tr",
-    {},
+    { class: "days" },
     h("th", { scope: "col", class: "who" }, t("heatmaps.person")),
-    ...heatmap.columns.map((column) => h("th", { scope: "col", title: columnTitle(column.label), "data-label": column.label }, shortLabel(column.label))),
+    ...heatmap.columns.map((column) =>
+      h("th", { scope: "col", title: columnTitle(column.label), "data-label": column.label }, shortLabel(column.label)),
+    ),
     h("th", { scope: "col", class: "total" }, h("abbr", { class: "scale-help", title: t("heatmaps.scoreHelp") }, t("heatmaps.score"))),
   );
   const rows = heatmap.rows.map((row) => {
@@ -79,7 +111,7 @@ export function contributionTable(heatmap: ContributionHeatmap): HTMLElement {
       h(
         "table",
         { class: "heatmap-table by-day", "data-testid": "contribution-heatmap", "aria-label": t(byDay ? "heatmaps.tableByDay" : "heatmaps.tableByWeek") },
-        h("thead", {}, head),
+        byDay ? h("thead", {}, monthRow(heatmap.columns.map((column) => column.label)), head) : h("thead", {}, head),
         h("tbody", {}, ...rows),
       ),
     ),
