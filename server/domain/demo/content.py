@@ -60,11 +60,8 @@ CASES = (
         (
             ("heading", "客户现状"),
             ("paragraph", "底盘焊接线 12 台机器人，连续运行数小时后焊缝位置偏移，返工率从 1% 升到 6%。"),
-            ("heading", "Next steps"),
-            (
-                "paragraph",
-                "Collect TCP calibration logs from the night shift and compare with the day shift.",
-            ),
+            ("heading", "下一步"),
+            ("paragraph", "收集夜班的 TCP 标定日志，与白班对比。"),
         ),
     ),
     DemoCase(
@@ -76,8 +73,8 @@ CASES = (
         (
             ("heading", "客户现状"),
             ("paragraph", "5.2 版本上线后，登录失败和 APP 闪退的投诉两周内翻倍。"),
-            ("heading", "Impact"),
-            ("paragraph", "Branch counters absorb the customers who cannot sign in; queues doubled."),
+            ("heading", "影响"),
+            ("paragraph", "登录不了的客户都涌到网点柜台，排队时间翻了一倍。"),
         ),
     ),
     DemoCase(
