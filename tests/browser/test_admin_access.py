@@ -14,8 +14,9 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import ACCESS_ADMIN, DIRECTOR, RECHECK_SECONDS, REGION_OWNER
-from tests.browser.editor import editor
+from tests.browser.editor import editor, select_text
 from tests.browser.pages import messages, open_page, sign_in
+from tests.browser.test_comments import _threads
 
 if TYPE_CHECKING:  # the fixtures' types; conftest is not imported at run time
     from tests.browser.conftest import Api, Person
@@ -282,6 +283,20 @@ def test_a_masking_policy_shows_the_document_masked_and_read_only(
         expect(editor(director)).to_have_text("深***光电采购部要求续约，联系 138****5678")
         expect(editor(director)).to_have_attribute("contenteditable", "false")
         expect(director.get_by_test_id("my-role")).to_have_text("VIEWER")
+        # The owner comments on a passage naming the customer: the director reads the thread masked, and
+        # finds its passage in the copy by the masked quote (the live document's positions name nothing there).
+        select_text(owner, "深圳华星光电采购部")
+        owner.get_by_test_id("comment-selection").click()
+        owner.get_by_test_id("new-comment").get_by_label("Comment on the selected passage").fill(
+            "深圳华星光电的报价确认了吗？ 13812345678"
+        )
+        owner.get_by_test_id("new-comment").get_by_role("button", name="Comment").click()
+        expect(_threads(owner, "open")).to_have_count(1)
+        director.reload()
+        thread = _threads(director, "open")
+        expect(thread).to_contain_text("深***光电的报价确认了吗？ 138****5678")
+        expect(thread).not_to_contain_text("深圳华星光电")
+        expect(director.locator(".comment-highlight-open")).to_have_text("深***光电采购部")
         # The owner goes on writing: the director's copy follows, masked, without a reload.
         editor(owner).click()
         owner.keyboard.press("End")

@@ -105,8 +105,45 @@ export function anchorRestored(editor: Editor, anchor: { start: string; end: str
   }
 }
 
+const byQuote = new WeakSet<Editor>();
+
+/**
+ * Passages in `editor` are found by their quote from now on: it shows a masked copy, built anew by the
+ * server, whose positions are not the live document's. The server masks a masked reader's quotes as it
+ * masks the copy, so a passage still as it was is found.
+ */
+export function findPassagesByQuote(editor: Editor): void {
+  byQuote.add(editor);
+}
+
+/** The first place `quote` stands in the editor's text (blocks joined by "\n", as quotes are made). */
+export function quoteRange(editor: Editor, quote: string): Range | null {
+  const wanted = quote.trim();
+  if (!wanted) return null;
+  let text = "";
+  const at: number[] = [];
+  editor.state.doc.descendants((node, pos) => {
+    if (node.isTextblock && text.length > 0) {
+      text += "\n";
+      at.push(-1);
+    }
+    if (node.isText && node.text) {
+      text += node.text;
+      for (let i = 0; i < node.text.length; i++) at.push(pos + i);
+    }
+    return true;
+  });
+  const found = text.indexOf(wanted);
+  if (found < 0) return null;
+  return { from: at[found], to: at[found + wanted.length - 1] + 1 };
+}
+
 /** Where an anchor's passage is in the editor now; null when it was deleted (or cannot be read). */
 export function passageRange(editor: Editor, anchor: { start: string; end: string }): Range | null {
+  if (byQuote.has(editor)) {
+    const { quote, currentQuote } = anchor as { quote?: string; currentQuote?: string | null };
+    return quoteRange(editor, currentQuote ?? quote ?? "");
+  }
   const sync = binding(editor);
   if (!sync) return null;
   try {

@@ -7,6 +7,7 @@ import { request } from "../api/client";
 import { errorMessage } from "../api/errors";
 import { CaseDocument } from "../api/generated/graphql";
 import { canEdit, type CaseDetail, type CaseRole, type User } from "../api/types";
+import { findPassagesByQuote } from "../comments/anchor";
 import { commentsTab, openThreadWhenReady } from "../comments/panel";
 import { contributionPanel } from "../heatmaps/panel";
 import { t } from "../i18n";
@@ -265,6 +266,8 @@ export function warRoomPage(caseId: string, focus: CaseFocus = { thread: null, t
       const tab = focus.tab ?? (focus.thread ? "comments" : null);
       if (tab) state = { selected: tab, opened: [] };
     }
+    // A masked copy's positions are not the live document's: threads find their passages by quote.
+    if (masked !== null) findPassagesByQuote(editor);
     const notice = build(room, state);
     // A masked copy never syncs, and so never gets the label a sync's update applies: set it here.
     if (masked !== null) {
