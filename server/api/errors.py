@@ -25,6 +25,8 @@ def with_code(error: GraphQLError, request_id: str) -> GraphQLError:
     original = error.original_error
     if isinstance(original, DomainError):
         extensions: dict[str, object] = {"code": original.code}
+        if original.reason is not None:
+            extensions["reason"] = original.reason.value
         if isinstance(original, RateLimited):
             extensions["retryAfter"] = retry_seconds(original)
         if isinstance(original, NoGrant):

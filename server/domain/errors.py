@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
+
+class Reason(StrEnum):
+    """Why an error happened, finer than its code, for clients to word it in their own language."""
+
+    DUPLICATE_NAME = "DUPLICATE_NAME"  # the team already has a reward of this name
+    ORDER_ALREADY_RECORDED = "ORDER_ALREADY_RECORDED"  # the order number is recorded with other details
+    ALREADY_DECIDED = "ALREADY_DECIDED"  # an approval is no longer pending: someone decided it
+
 
 class DomainError(Exception):
-    """Base of every expected failure; `message` is written for a person."""
+    """Base of every expected failure; `message` is written for a person, `reason` (if any) for a program."""
 
     code = "BAD_INPUT"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, reason: Reason | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.reason = reason
 
 
 class BadInput(DomainError):

@@ -28,6 +28,9 @@ async def test_owner_records_an_order_once_per_reference(api: GraphQL, app_db: D
         "recordOrderWon"
     ]
     assert (again["id"], again["created"]) == (first["id"], False)
+    # The same number with another amount: a different order under a number already taken.
+    taken = await api.error(RECORD, {"c": case_id, "a": "99", "p": [], "r": "SO-7"}, owner.token)
+    assert (taken.codes, taken.reasons) == (["CONFLICT"], ["ORDER_ALREADY_RECORDED"])
     assert (await api.error(RECORD, {"c": case_id, "a": "1", "p": [], "r": "SO-8"}, editor.token)).codes == [
         "FORBIDDEN"
     ]
@@ -66,7 +69,8 @@ async def test_orders_are_approved_by_hr_or_finance_of_the_team_only(api: GraphQ
     ]
     approved = (await api.data(APPROVE, {"o": order["id"]}, chen.token))["approveOrder"]
     assert (approved["status"], approved["decidedBy"]["id"]) == ("APPROVED", chen.id)
-    assert (await api.error(APPROVE, {"o": order["id"]}, wang.token)).codes == ["CONFLICT"]
+    decided = await api.error(APPROVE, {"o": order["id"]}, wang.token)
+    assert (decided.codes, decided.reasons) == (["CONFLICT"], ["ALREADY_DECIDED"])
     rejected = (await api.data(REJECT, {"o": other["id"], "r": "客户取消了订单"}, wang.token))["rejectOrder"]
     assert (rejected["status"], rejected["decisionNote"]) == ("REJECTED", "客户取消了订单")
     assert (await api.data(PENDING, token=chen.token))["pendingOrders"]["nodes"] == []

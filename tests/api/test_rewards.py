@@ -43,5 +43,22 @@ async def test_catalogue_errors(api: GraphQL, app_db: Database) -> None:
     assert (await api.error(CREATE_REWARD, {"i": {**good, "cost": 0}}, hr.token)).codes == ["BAD_INPUT"]
     assert (await api.error(CREATE_REWARD, {"i": {**good, "stock": -2}}, hr.token)).codes == ["BAD_INPUT"]
     await api.data(CREATE_REWARD, {"i": good}, hr.token)
-    assert (await api.error(CREATE_REWARD, {"i": good}, hr.token)).codes == ["CONFLICT"]
+    duplicate = await api.error(CREATE_REWARD, {"i": good}, hr.token)
+    assert (duplicate.codes, duplicate.reasons) == (["CONFLICT"], ["DUPLICATE_NAME"])
     assert (await api.error(UPDATE, {"id": "nope", "i": {"cost": 5}}, hr.token)).codes == ["NOT_FOUND"]
+
+
+async def test_a_second_reward_of_a_name_says_why_in_a_reason_clients_translate(
+    api: GraphQL, app_db: Database
+) -> None:
+    hr = await sign_in(api, app_db, "hr@a.com", UserRole.HR)
+    await reward(api, hr, "星巴克咖啡券", 50)
+    tea = await reward(api, hr, "奶茶券", 30)
+    again = {"name": "星巴克咖啡券", "kind": "OTHER", "cost": 60}
+    for refused in (
+        await api.error(CREATE_REWARD, {"i": again}, hr.token),
+        await api.error(UPDATE, {"id": tea, "i": {"name": "星巴克咖啡券"}}, hr.token),
+    ):
+        assert refused.codes == ["CONFLICT"]
+        assert refused.reasons == ["DUPLICATE_NAME"]
+        assert "星巴克咖啡券" in refused.errors[0]["message"]

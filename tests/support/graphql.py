@@ -16,6 +16,11 @@ class GraphQLErrorResponse(AssertionError):
     def codes(self) -> list[str]:
         return [e.get("extensions", {}).get("code", "") for e in self.errors]
 
+    @property
+    def reasons(self) -> list[str | None]:
+        """`extensions.reason` of each error (None where there is none)."""
+        return [e.get("extensions", {}).get("reason") for e in self.errors]
+
 
 class GraphQL:
     def __init__(self, client: httpx.AsyncClient) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain.errors import Conflict
+from server.domain.errors import Conflict, Reason
 from server.models import AdjustmentRequest, ApprovalStatus, Order, User
 from server.models.base import utcnow
 
@@ -30,4 +30,7 @@ async def decide(
     )
     await session.refresh(pending)
     if getattr(result, "rowcount", 0) != 1:
-        raise Conflict(f"Only a pending {what} can be {to.value}; this one is {pending.status.value}.")
+        raise Conflict(
+            f"Only a pending {what} can be {to.value}; this one is {pending.status.value}.",
+            reason=Reason.ALREADY_DECIDED,
+        )

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain import audit
 from server.domain.cases.actions import require_role
-from server.domain.errors import BadInput, Conflict
+from server.domain.errors import BadInput, Conflict, Reason
 from server.domain.points import awards
 from server.domain.points.access import require_team
 from server.domain.points.awards import AwardRequest
@@ -116,7 +116,8 @@ async def _earlier(
     authors = await credited_authors(session, earlier.id)
     if earlier.case_id != case_id or earlier.amount != amount or set(authors) != set(ids):
         raise Conflict(
-            f"Order {ref} was already recorded in your team with a different case, amount or pain points."
+            f"Order {ref} was already recorded in your team with a different case, amount or pain points.",
+            reason=Reason.ORDER_ALREADY_RECORDED,
         )
     return RecordedOrder(earlier, sorted(authors), created=False)
 

@@ -8,7 +8,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.domain import audit
-from server.domain.errors import BadInput, Conflict, NotFound
+from server.domain.errors import BadInput, Conflict, NotFound, Reason
 from server.domain.pagination import Page, paginate
 from server.domain.points import events
 from server.domain.points.access import is_hr, require_hr, require_team
@@ -84,7 +84,7 @@ async def _refuse_duplicate_name(session: AsyncSession, team_id: str, name: str,
     if own_id is not None:
         query = query.where(Reward.id != own_id)
     if await session.scalar(select(query)):
-        raise Conflict(f"Your team already has a reward called {name!r}.")
+        raise Conflict(f"Your team already has a reward called {name!r}.", reason=Reason.DUPLICATE_NAME)
 
 
 async def create_reward(session: AsyncSession, actor: User, new: NewReward) -> Reward:
