@@ -176,6 +176,15 @@ def test_every_error_code_the_server_sends_has_a_message_in_both_languages() -> 
         assert missing == [], f"{language}: no message for the server's codes {missing}"
 
 
+def test_every_error_reason_the_server_sends_has_a_message_in_both_languages() -> None:
+    # `extensions.reason` says what clashed; the Chinese UI words it, not the server's English sentence.
+    for language in LANGUAGES:
+        missing = sorted(
+            reason.value for reason in errors.Reason if f"errors.reasons.{reason.value}" not in messages(language)
+        )
+        assert missing == [], f"{language}: no message for the reasons {missing}"
+
+
 def test_every_quality_gate_refusal_has_a_message_in_both_languages() -> None:
     for language in LANGUAGES:
         missing = sorted(

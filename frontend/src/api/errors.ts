@@ -1,7 +1,10 @@
 // Errors as people read them: a sentence in the UI's language, chosen by the error's stable code
 // (`extensions.code`: server/domain/errors.py, server/api/errors.py), never raw JSON. The server writes its
-// messages in English for a person: the English UI shows them as they are (they say more than the code);
-// the Chinese UI shows the code's message (and the server's sentence only for a code it does not know).
+// messages in English for a person: the English UI shows them as they are (they say more than the code).
+// The Chinese UI says what `extensions.reason` names when there is one (DUPLICATE_NAME: errors.reasons.*),
+// else the code's message; for codes too broad to stand alone (BAD_INPUT, CONFLICT) it adds the server's
+// sentence after a Chinese lead-in (errors.detailed.*), and shows the server's sentence for a code it does
+// not know.
 
 import { hasMessage, language, t, translate } from "../i18n";
 
@@ -45,7 +48,7 @@ export class ApiError extends Error {
 
 interface WireError {
   message?: unknown;
-  extensions?: { code?: unknown; retryAfter?: unknown; missing?: unknown } | null;
+  extensions?: { code?: unknown; retryAfter?: unknown; missing?: unknown; reason?: unknown } | null;
 }
 
 function sentence(text: string): string {
@@ -64,10 +67,13 @@ export function fromGraphQLErrors(errors: readonly WireError[]): ApiError {
   const retryAfter = errors.map((e) => e.extensions?.retryAfter).find((s) => typeof s === "number");
   // NO_GRANT names what is missing (GRANT_REVOKED, DOWNLOADS_USED_UP, ...): the first says why.
   const missing = errors.map((e) => e.extensions?.missing).find((m) => Array.isArray(m) && typeof m[0] === "string") as string[] | undefined;
+  // What exactly clashed (DUPLICATE_NAME, ORDER_ALREADY_RECORDED, ...), finer than the code.
+  const reason = errors.map((e) => e.extensions?.reason).find((r) => typeof r === "string");
   const unique = [...new Set(messages)];
   const details: ErrorDetails = {};
   if (typeof retryAfter === "number") details.retryAfter = retryAfter;
   if (missing) details.missing = missing[0];
+  if (typeof reason === "string") details.reason = reason;
   return new ApiError(typeof code === "string" ? code : "SERVER", unique.join(" "), details);
 }
 
@@ -81,7 +87,11 @@ export function errorMessage(error: unknown, context?: ErrorContext, values: Err
     const all = { ...error.details, ...values, server: error.message };
     const inContext = context ? `errors.${context}.${error.code}` : null;
     if (inContext && hasMessage(inContext)) return translate(inContext, all);
+    const reason = typeof error.details.reason === "string" ? `errors.reasons.${error.details.reason}` : null;
+    if (reason && hasMessage(reason)) return translate(reason, all);
     if (language() === "en" && error.message) return error.message;
+    const detailed = `errors.detailed.${error.code}`;
+    if (error.message && hasMessage(detailed)) return translate(detailed, all);
     const general = `errors.codes.${error.code}`;
     if (hasMessage(general)) return translate(general, all);
     return error.message || t("errors.unknown");
