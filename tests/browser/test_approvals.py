@@ -48,6 +48,7 @@ def test_finance_approves_an_order_and_a_second_hr_person_a_large_adjustment(
     expect(finance.get_by_test_id("pending-adjustment")).to_have_count(0)
     order = finance.get_by_test_id("pending-order").filter(has_text=approved)
     expect(order).to_contain_text(alice.name)
+    expect(order).to_contain_text(f"Order {approved} · CN¥88,000.00")  # the amount with its currency
     order.get_by_role("button", name="Approve").click()
     expect(finance.get_by_role("status")).to_contain_text(f"Order {approved} approved")
     expect(order).to_have_count(0)
@@ -59,12 +60,16 @@ def test_finance_approves_an_order_and_a_second_hr_person_a_large_adjustment(
     pending = {n["reference"] for n in api.call(zhou, "PendingOrders", first=100)["pendingOrders"]["nodes"]}
     assert not {approved, rejected} & pending
 
-    # The HR person who asked for the adjustment cannot approve it: the page says why.
+    # The HR person who asked for the adjustment is offered no Approve button: the row says why, and she
+    # may still withdraw it.
     requester = signed_in(hana)
     requester.get_by_role("link", name="HR", exact=True).click()
     mine = requester.get_by_test_id("pending-adjustment").filter(has_text=reason)
-    mine.get_by_role("button", name="Approve").click()
-    expect(requester.get_by_test_id("approvals").get_by_role("alert")).to_contain_text("You requested")
+    expect(mine.get_by_test_id("not-yours")).to_have_text(
+        "You asked for this adjustment, so another HR person approves it; you may still reject (withdraw) it."
+    )
+    expect(mine.get_by_role("button", name="Approve")).to_have_count(0)
+    expect(mine.get_by_role("button", name="Reject…")).to_be_visible()
     assert _balance(api, bob) == bob_before
 
     second = signed_in(admin)
@@ -105,7 +110,13 @@ def test_a_case_owner_records_an_order_won_and_its_pain_point_author_earns(
     order.get_by_text("Record an order won").click()
     expect(order).to_contain_text("Once HR or finance approves the order")
     order.get_by_label("Order number").fill(reference)
-    order.get_by_label("Amount").fill("88000.50")
+    # An amount the form cannot read is said in the page, not in a browser tooltip.
+    order.get_by_label("Amount (CNY)").fill("88,000.5.0")
+    order.get_by_role("button", name="Record order").click()
+    expect(order.get_by_role("alert")).to_contain_text("Enter the amount in yuan as a number greater than 0")
+    expect(order.get_by_label("Amount (CNY)")).to_have_attribute("aria-invalid", "true")
+    # Digit groups are fine, as amounts are usually written.
+    order.get_by_label("Amount (CNY)").fill("1,280,000.50")
     order.get_by_role("button", name="Record order").click()
     expect(order.get_by_role("alert")).to_have_text("Tick at least one pain point that helped win the order.")
     order.get_by_label(text).check()
@@ -119,6 +130,7 @@ def test_a_case_owner_records_an_order_won_and_its_pain_point_author_earns(
         n["reference"]: n for n in api.call(people.hr, "PendingOrders", first=100)["pendingOrders"]["nodes"]
     }
     assert pending[reference]["painPointIds"] == [pain_id]
+    assert pending[reference]["amount"] == "1280000.50"
 
     api.call(people.hr, "ApproveOrder", orderId=pending[reference]["id"])
     wallet = signed_in(people.lina)

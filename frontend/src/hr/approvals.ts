@@ -1,5 +1,6 @@
 // What waits for a second person: orders won (HR, finance, admins approve) and large adjustments (another
-// HR person approves). Nobody approves their own: the server refuses, and says why.
+// HR person approves). Nobody approves their own: such a row has no Approve button and says why (the server
+// refuses it all the same); the one who asked may still withdraw it (Reject).
 
 import { request } from "../api/client";
 import {
@@ -14,8 +15,9 @@ import {
 } from "../api/generated/graphql";
 import { errorMessage } from "../api/errors";
 import { t } from "../i18n";
-import { formatNames, formatNumber } from "../i18n/format";
+import { formatMoney, formatNames } from "../i18n/format";
 import { signedPoints } from "../points/labels";
+import { getUser } from "../session";
 import { h, replaceChildren } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
 import "../styles/approvals.css";
@@ -44,19 +46,50 @@ function rejectForm(holder: HTMLElement, label: string, reject: (reason: string)
 
 async function decide(notice: Notice, run: () => Promise<unknown>, done: string, row: HTMLElement): Promise<void> {
   notice.clear();
+  // One decision at a time per row: a second click while the first is on its way would only be refused.
+  const buttons = [...row.querySelectorAll("button")];
+  for (const button of buttons) button.disabled = true;
   try {
     await run();
     row.remove();
     notice.show(done, "info");
   } catch (error) {
     notice.show(errorMessage(error, "approval"));
+  } finally {
+    for (const button of buttons) button.disabled = false;
   }
 }
 
-/** An order's amount (a decimal string) with the UI language's digit grouping: "88,000.00". */
-function amountOf(amount: string): string {
-  const value = Number(amount);
-  return Number.isFinite(value) ? formatNumber(value, { minimumFractionDigits: 2, maximumFractionDigits: 2 }) : amount;
+/** What the signed-in person may do with a row, as the server decides it: `why` they may not approve it
+ * (null when they may), and whether they may reject (withdraw) it. */
+interface Decidable {
+  why: string | null;
+  reject: boolean;
+}
+
+function orderDecidable(order: OrderWonFieldsFragment, me: string | undefined): Decidable {
+  // Someone credited decides nothing about the order; its recorder may withdraw it, never approve it.
+  if (me && order.creditedAuthors.some((person) => person.id === me)) return { why: t("hr.approvals.creditedOrder"), reject: false };
+  if (me && order.recordedBy?.id === me) return { why: t("hr.approvals.ownOrder"), reject: true };
+  return { why: null, reject: true };
+}
+
+function adjustmentDecidable(item: AdjustmentRequestFieldsFragment, me: string | undefined): Decidable {
+  if (me && item.user?.id === me) return { why: t("hr.approvals.ownPoints"), reject: false };
+  if (me && item.requestedBy?.id === me) return { why: t("hr.approvals.ownRequest"), reject: true };
+  return { why: null, reject: true };
+}
+
+function actions(holder: HTMLElement, ...buttons: (HTMLElement | null)[]): void {
+  for (const button of buttons) if (button) holder.append(button);
+}
+
+function approveButton(onclick: () => void): HTMLElement {
+  return h("button", { type: "button", class: "button-primary", onclick }, t("common.approve"));
+}
+
+function notYours(why: string): HTMLElement {
+  return h("span", { class: "hint not-yours", "data-testid": "not-yours" }, why);
 }
 
 function orderRow(order: OrderWonFieldsFragment, notice: Notice): HTMLElement {
@@ -65,32 +98,30 @@ function orderRow(order: OrderWonFieldsFragment, notice: Notice): HTMLElement {
   const row = h(
     "li",
     { class: "approval", "data-testid": "pending-order", "data-reference": order.reference ?? "" },
-    h("span", { class: "approval-title" }, t("hr.approvals.order", { reference: order.reference ?? order.id, amount: amountOf(order.amount) })),
+    h("span", { class: "approval-title" }, t("hr.approvals.order", { reference: order.reference ?? order.id, amount: formatMoney(order.amount) })),
     h("span", { class: "hint" }, t("hr.approvals.recordedBy", { name: order.recordedBy?.name ?? t("common.someone"), credited })),
     holder,
   );
-  holder.append(
-    h(
-      "button",
-      {
-        type: "button",
-        class: "button-primary",
-        onclick: () => void decide(notice, () => request(ApproveOrderDocument, { orderId: order.id }), t("hr.approvals.orderApproved", { reference: order.reference ?? order.id }), row),
-      },
-      t("common.approve"),
-    ),
-    h(
-      "button",
-      {
-        type: "button",
-        class: "button-quiet",
-        onclick: () =>
-          rejectForm(holder, t("hr.approvals.rejectOrderReason"), (reason) =>
-            decide(notice, () => request(RejectOrderDocument, { orderId: order.id, reason }), t("hr.approvals.orderRejected", { reference: order.reference ?? order.id }), row),
-          ),
-      },
-      t("common.rejectMore"),
-    ),
+  const may = orderDecidable(order, getUser()?.id);
+  actions(
+    holder,
+    may.why
+      ? notYours(may.why)
+      : approveButton(() => void decide(notice, () => request(ApproveOrderDocument, { orderId: order.id }), t("hr.approvals.orderApproved", { reference: order.reference ?? order.id }), row)),
+    may.reject
+      ? h(
+          "button",
+          {
+            type: "button",
+            class: "button-quiet",
+            onclick: () =>
+              rejectForm(holder, t("hr.approvals.rejectOrderReason"), (reason) =>
+                decide(notice, () => request(RejectOrderDocument, { orderId: order.id, reason }), t("hr.approvals.orderRejected", { reference: order.reference ?? order.id }), row),
+              ),
+          },
+          t("common.rejectMore"),
+        )
+      : null,
   );
   return row;
 }
@@ -106,28 +137,26 @@ function adjustmentRow(item: AdjustmentRequestFieldsFragment, notice: Notice): H
     h("span", { class: "hint" }, t("hr.approvals.askedBy", { name: item.requestedBy?.name ?? t("common.someone"), reason: item.reason })),
     holder,
   );
-  holder.append(
-    h(
-      "button",
-      {
-        type: "button",
-        class: "button-primary",
-        onclick: () => void decide(notice, () => request(ApproveAdjustmentDocument, { requestId: item.id }), t("hr.approvals.adjustmentApproved", who), row),
-      },
-      t("common.approve"),
-    ),
-    h(
-      "button",
-      {
-        type: "button",
-        class: "button-quiet",
-        onclick: () =>
-          rejectForm(holder, t("hr.approvals.rejectAdjustmentReason"), (reason) =>
-            decide(notice, () => request(RejectAdjustmentDocument, { requestId: item.id, reason }), t("hr.approvals.adjustmentRejected"), row),
-          ),
-      },
-      t("common.rejectMore"),
-    ),
+  const may = adjustmentDecidable(item, getUser()?.id);
+  actions(
+    holder,
+    may.why
+      ? notYours(may.why)
+      : approveButton(() => void decide(notice, () => request(ApproveAdjustmentDocument, { requestId: item.id }), t("hr.approvals.adjustmentApproved", who), row)),
+    may.reject
+      ? h(
+          "button",
+          {
+            type: "button",
+            class: "button-quiet",
+            onclick: () =>
+              rejectForm(holder, t("hr.approvals.rejectAdjustmentReason"), (reason) =>
+                decide(notice, () => request(RejectAdjustmentDocument, { requestId: item.id, reason }), t("hr.approvals.adjustmentRejected"), row),
+              ),
+          },
+          t("common.rejectMore"),
+        )
+      : null,
   );
   return row;
 }

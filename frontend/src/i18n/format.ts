@@ -47,3 +47,12 @@ export function formatPoints(value: number): string {
   // "min2" (ECMA-402 NumberFormat v3) is not in the ES2022 lib's option types yet.
   return formatNumber(value, { useGrouping: "min2" } as unknown as Intl.NumberFormatOptions);
 }
+
+/** The currency of order amounts: the server stores an amount without one, and Warroom's teams sell in yuan. */
+export const ORDER_CURRENCY = "CNY";
+
+/** An amount (a decimal string) with its currency: "¥1,280,000.00" in Chinese, "CN¥1,280,000.00" in English. */
+export function formatMoney(amount: string, currency: string = ORDER_CURRENCY): string {
+  const value = Number(amount);
+  return Number.isFinite(value) ? formatNumber(value, { style: "currency", currency }) : amount;
+}

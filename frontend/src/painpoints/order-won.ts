@@ -15,9 +15,26 @@ function creditable(painPoint: CasePainPoint): boolean {
   return painPoint.status === "SUBMITTED" || painPoint.status === "ADOPTED";
 }
 
+/**
+ * An amount as typed, as the decimal string the API reads ("1,280,000" and "１，２８０，０００元" as "1280000"), or
+ * null when it is not a positive amount with at most two decimals. Full-width characters, digit-group commas
+ * (, and ，), spaces, a leading ¥ and a trailing 元 are allowed.
+ */
+export function parseAmount(typed: string): string | null {
+  const plain = typed
+    .normalize("NFKC")
+    .trim()
+    .replace(/^¥\s*/, "")
+    .replace(/\s*元$/, "")
+    .replace(/[,\s]/g, "");
+  if (!/^\d+(\.\d{1,2})?$/.test(plain) || Number(plain) <= 0) return null;
+  return plain;
+}
+
 export function orderWonForm(caseId: string): { el: HTMLElement; refresh: () => void } {
   const reference = h("input", { name: "reference", required: true, maxlength: 100, autocomplete: "off" });
-  const amount = h("input", { name: "amount", required: true, inputmode: "decimal", pattern: "\\d+(\\.\\d{1,2})?", class: "narrow" });
+  // No `pattern`: the browser's tooltip would refuse "1,280,000" and say nothing in the page; amount() reads it.
+  const amount = h("input", { name: "amount", required: true, inputmode: "decimal", autocomplete: "off", class: "narrow" });
   const choices = h("div", { class: "order-pain-points" });
   const notice = noticeArea();
   const submit = h("button", { type: "submit", class: "button-primary" }, t("painpoints.order.submit"));
@@ -45,6 +62,14 @@ export function orderWonForm(caseId: string): { el: HTMLElement; refresh: () => 
     event.preventDefault();
     notice.clear();
     const painPointIds = [...choices.querySelectorAll<HTMLInputElement>("input:checked")].map((box) => box.value);
+    const exact = parseAmount(amount.value);
+    if (exact === null) {
+      amount.setAttribute("aria-invalid", "true");
+      notice.show(t("painpoints.order.badAmount"));
+      amount.focus();
+      return;
+    }
+    amount.removeAttribute("aria-invalid");
     if (painPointIds.length === 0) {
       notice.show(t("painpoints.order.choose"));
       return;
@@ -53,7 +78,7 @@ export function orderWonForm(caseId: string): { el: HTMLElement; refresh: () => 
     try {
       const { recordOrderWon } = await request(RecordOrderWonDocument, {
         caseId,
-        amount: amount.value.trim(),
+        amount: exact,
         painPointIds,
         reference: reference.value.trim(),
       });
