@@ -8,11 +8,14 @@ import time
 import uuid
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
+
+from tests.browser.pages import sign_in
 
 if TYPE_CHECKING:  # the fixtures' types; conftest is not imported at run time
     from tests.browser.conftest import Api, People, Person
@@ -488,3 +491,90 @@ def test_relative_times_tick_while_the_page_stays_open(
     expect(newest).to_have_text(re.compile(r"^(now|\d+ seconds? ago)$"))
     lina.clock.fast_forward("10:00")
     expect(newest).to_have_text(re.compile(r"1[01] minutes ago"))
+
+
+def _plant_capped_between(database_url: str, person: Person) -> None:
+    """`person` (new, Default team) names five versions today, a thread of theirs is resolved between the
+    fourth and the fifth: two capped entries of one day with an entry that earned between them."""
+    from server.domain import users
+    from server.domain.points import awards
+    from server.infra.db import Database, create_engine
+    from server.infra.ids import new_id
+    from server.models import UserRole
+
+    async def plant() -> None:
+        db = Database(create_engine(database_url))
+        try:
+            async with db.transaction() as session:
+                team = await users.get_or_create_team(session, "Default")
+                user = await users.create_user(
+                    session,
+                    email=person.email,
+                    name=person.name,
+                    role=UserRole.MEMBER,
+                    password=person.password,
+                    team=team,
+                )
+                resolver = await users.create_user(
+                    session,
+                    email=f"resolver.{person.email}",
+                    name="Resolver",
+                    role=UserRole.MEMBER,
+                    password=person.password,
+                    team=team,
+                )
+            # One transaction each: the entries follow one another in time, as when people act.
+            for request in [
+                *(awards.snapshot_named(new_id(), user.id) for _ in range(4)),
+                awards.comment_resolved(new_id(), user.id, resolved_by=resolver.id),
+                awards.snapshot_named(new_id(), user.id),
+            ]:
+                async with db.transaction() as session:
+                    await awards.award_many(session, [request])
+        finally:
+            await db.dispose()
+
+    _off_loop(plant)
+
+
+def test_one_fold_a_day_and_the_badge_in_the_column_of_the_cap_reached(
+    people: People, server_database_url: str, new_page: Callable[..., Page]
+) -> None:
+    suffix = uuid.uuid4().hex[:6]
+    person = replace(people.alice, email=f"capped.{suffix}@test.warroom", name=f"封顶 {suffix}")
+    _plant_capped_between(server_database_url, person)
+
+    page = new_page("zh-CN")
+    sign_in(page, person)
+    page.goto("/#/wallet")
+    ledger = page.get_by_test_id("ledger")
+    # The day's two capped entries in one fold, though an award that earned lies between them.
+    fold = ledger.get_by_test_id("capped-fold")
+    expect(fold).to_have_count(1)
+    expect(fold).to_contain_text("今日有 2 条记录因达到上限未得分")
+    expect(ledger.get_by_role("row").filter(has_text="建议被解决")).to_have_count(1)
+    fold.get_by_role("button").click()
+    expect(ledger.get_by_role("row").filter(has_text="已达每日上限 3 积分。")).to_have_count(2)
+
+    # Versions: 3 / 3 today, 3 / 30 this month: the badge is in today's column, the month has none.
+    versions = page.get_by_test_id("cap").filter(has_text="命名版本")
+    expect(versions.locator("[data-cap=daily]")).to_have_text("3 / 3已达每日上限")
+    expect(versions.locator("[data-cap=daily] [data-testid=cap-reached]")).to_be_visible()
+    expect(versions.locator("[data-cap=monthly]")).to_have_text("3 / 30")
+    expect(page.get_by_test_id("caps").get_by_test_id("cap-reached")).to_have_count(1)
+
+
+def test_a_second_reward_of_a_name_is_refused_in_chinese_saying_why(
+    api: Api, people: People, new_page: Callable[..., Page]
+) -> None:
+    name = f"星巴克咖啡券 {uuid.uuid4().hex[:6]}"
+    _reward(api, people.hr, name, "OTHER", 50, None)
+    page = new_page("zh-CN")
+    sign_in(page, people.hr)
+    page.goto("/#/hr")
+    catalogue = page.get_by_test_id("reward-catalogue")
+    new = catalogue.get_by_role("form", name="新奖励")
+    new.get_by_label("名称").fill(name)
+    new.get_by_label("所需积分").fill("60")
+    new.get_by_role("button", name="添加奖励").click()
+    expect(catalogue.get_by_role("alert")).to_have_text("团队中已有同名的奖励，请换一个名称。")

@@ -1,5 +1,6 @@
 // The ledger: every movement of a person's points, newest first, a page at a time. Awards a cap cut to
-// nothing are folded into one row per day ("3 entries capped today"), opened on demand.
+// nothing are folded into one row per day ("3 entries capped today"), opened on demand: all of the day's,
+// also when entries that moved points lie between them; the fold stands where the newest of them was.
 
 import { t } from "../i18n";
 import { formatPoints } from "../i18n/format";
@@ -82,15 +83,23 @@ export function ledgerTable(): LedgerView {
   const opened = new Set<string>(); // the days whose capped entries are shown
 
   function render(): void {
+    const cappedOn = new Map<string, PointEntry[]>(); // day -> its capped entries, newest first
+    for (const entry of entries) {
+      if (!capped(entry)) continue;
+      const day = localDay(entry.createdAt);
+      cappedOn.set(day, [...(cappedOn.get(day) ?? []), entry]);
+    }
     const rows: HTMLElement[] = [];
-    for (let i = 0; i < entries.length; ) {
-      if (!capped(entries[i])) {
-        rows.push(entryRow(entries[i++]));
+    const folded = new Set<string>();
+    for (const entry of entries) {
+      if (!capped(entry)) {
+        rows.push(entryRow(entry));
         continue;
       }
-      const day = localDay(entries[i].createdAt);
-      const run: PointEntry[] = [];
-      while (i < entries.length && capped(entries[i]) && localDay(entries[i].createdAt) === day) run.push(entries[i++]);
+      const day = localDay(entry.createdAt);
+      if (folded.has(day)) continue;
+      folded.add(day);
+      const run = cappedOn.get(day) ?? [entry];
       const open = opened.has(day);
       rows.push(
         foldRow(run, day, open, () => {
@@ -99,7 +108,7 @@ export function ledgerTable(): LedgerView {
           render();
           body.querySelector<HTMLElement>(`[data-day="${CSS.escape(day)}"] .fold-toggle`)?.focus();
         }),
-        ...run.map((entry) => entryRow(entry, !open)),
+        ...run.map((capped) => entryRow(capped, !open)),
       );
     }
     replaceChildren(body, ...rows);
