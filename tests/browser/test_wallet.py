@@ -578,3 +578,14 @@ def test_a_second_reward_of_a_name_is_refused_in_chinese_saying_why(
     new.get_by_label("所需积分").fill("60")
     new.get_by_role("button", name="添加奖励").click()
     expect(catalogue.get_by_role("alert")).to_have_text("团队中已有同名的奖励，请换一个名称。")
+
+
+def test_the_ranking_says_what_it_counts_and_what_it_leaves_out(
+    people: People, new_page: Callable[..., Page]
+) -> None:
+    page = new_page("zh-CN")
+    sign_in(page, people.hr)
+    page.goto("/#/hr")
+    scale = page.get_by_test_id("ranking-scale")
+    expect(scale).to_contain_text("人事调整和兑换不计入")
+    expect(scale).not_to_contain_text("与个人积分账户一致")
