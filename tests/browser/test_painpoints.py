@@ -245,3 +245,47 @@ def test_the_form_says_it_is_preparing_and_keeps_what_was_typed_meanwhile(
     expect(lina.get_by_role("tab", name="痛点")).to_have_attribute("aria-selected", "true")
     expect(lina.locator(".pain-point.linked")).to_have_count(1)
     lina.locator("[data-testid=language-switch] [data-lang=en]").click()
+
+
+def test_a_pain_point_past_the_daily_cap_says_it_earns_nothing_today(
+    api: Api, people: People, war_room: Callable[[Person, str], Page]
+) -> None:
+    owner = people.ouyang
+    suffix = uuid.uuid4().hex[:6]
+    case_id = api.create_case(owner, f"封顶 {suffix}", "华润万家", {})
+    # The team's daily cap at one award (5 points), so that a first pain point today fills it.
+    api.call(
+        people.hr, "UpdatePointRule", action="PAIN_POINT_ACCEPTED", input={"dailyCap": 5, "monthlyCap": 500}
+    )
+    try:
+        first = api.call(
+            owner,
+            "SubmitPainPoint",
+            input={"caseId": case_id, "text": f"门店收银高峰期卡顿，客户要求优化 {suffix}", "tags": []},
+        )["submitPainPoint"]
+        assert first["__typename"] == "PainPoint"
+        subject = f"pain_point:{first['id']}"
+        deadline = time.monotonic() + 15
+        while subject not in {
+            e["subject"] for e in api.call(owner, "MyPoints", first=20)["me"]["pointsLedger"]["nodes"]
+        }:
+            assert time.monotonic() < deadline, "the first pain point's award was not written"
+            time.sleep(0.2)
+
+        page = war_room(owner, case_id)
+        page.get_by_role("tab", name="Pain points").click()
+        form = page.get_by_test_id("pain-point-form")
+        form.get_by_label("Pain point").fill(f"Invoices cannot be exported to the customer's ERP {suffix}")
+        form.get_by_role("button", name="Submit pain point").click()
+        expect(form.get_by_role("status")).to_have_text(
+            "Recorded. It earns no points today: you reached the daily cap of 5 points for accepted pain "
+            "points. It is in the list below.",
+            timeout=MODEL_MS,
+        )
+    finally:  # other tests read the default rules
+        api.call(
+            people.hr,
+            "UpdatePointRule",
+            action="PAIN_POINT_ACCEPTED",
+            input={"dailyCap": 50, "monthlyCap": 500},
+        )

@@ -4,10 +4,11 @@ import { request } from "../api/client";
 import { ResubmitTicketDocument, SubmitPainPointDocument } from "../api/generated/graphql";
 import { errorMessage } from "../api/errors";
 import { hasMessage, language, t, translate } from "../i18n";
-import { formatNumber } from "../i18n/format";
+import { formatNumber, formatPoints } from "../i18n/format";
 import { h, replaceChildren } from "../ui/dom";
 import { confirmDialog } from "../ui/confirm";
 import { noticeArea } from "../ui/notice";
+import { cappedAcceptance } from "./capped";
 import { correctsText } from "./same-text";
 import type { PainPoint, PainPointInput, Rejection, SubmitResult, Ticket } from "./types";
 
@@ -55,13 +56,16 @@ export function reasonList(reasons: Rejection[]): HTMLElement {
   );
 }
 
-function acceptedMessage(painPoint: PainPoint, corrected: boolean): string {
+async function acceptedMessage(painPoint: PainPoint, corrected: boolean): Promise<string> {
   const done = corrected ? t("painpoints.form.corrected") : t("painpoints.form.recorded");
   if (painPoint.status === "DUPLICATE") {
     return painPoint.duplicateSimilarity === null
       ? t("painpoints.form.duplicate", { done })
       : t("painpoints.form.duplicateAlike", { done, alike: formatNumber(painPoint.duplicateSimilarity, { style: "percent" }) });
   }
+  // Recorded but earning nothing (a cap is reached) must not read like a plain success.
+  const stop = await cappedAcceptance(painPoint.id).catch(() => null);
+  if (stop) return t(stop.cap === "daily" ? "painpoints.form.cappedDaily" : "painpoints.form.cappedMonthly", { done, points: formatPoints(stop.points) });
   return t("painpoints.form.inList", { done });
 }
 
@@ -206,9 +210,9 @@ export function submitForm(options: SubmitFormOptions): SubmitForm {
       }
       // A new text accepted while a refused one waits: that one stays open in the list to correct.
       reset(sent);
-      notice.show(acceptedMessage(result, fixing !== null), "info");
       options.onAccepted(result);
       if (fixing) options.onTicketsChanged();
+      notice.show(await acceptedMessage(result, fixing !== null), "info");
     } catch (error) {
       notice.show(errorMessage(error));
     } finally {
