@@ -92,7 +92,11 @@ def test_a_case_owner_records_an_order_won_and_its_pain_point_author_earns(
     suffix = uuid.uuid4().hex[:6]
     title = f"华润续约 {suffix}"
     case_id = api.create_case(people.alice, title, "华润万家", {people.lina: "COMMENTER"})
-    text = f"门店收银高峰期卡顿，客户要求优化 {suffix}"
+    # Long, as pain points are: its checkbox label in the order form wraps within the side panel.
+    text = (
+        "门店收银高峰期卡顿，会员扫码支付经常超时，排队的顾客直接放弃购物；客户要求在春节促销前优化收银系统，"
+        f"并提供每家门店的故障统计 (POS checkout freezes at peak hours, shoppers abandon their carts) {suffix}"
+    )
     submitted = api.call(people.lina, "SubmitPainPoint", input={"caseId": case_id, "text": text, "tags": []})
     assert submitted["submitPainPoint"]["__typename"] == "PainPoint"
     pain_id = submitted["submitPainPoint"]["id"]
@@ -109,6 +113,17 @@ def test_a_case_owner_records_an_order_won_and_its_pain_point_author_earns(
     order = owner.get_by_test_id("order-won")
     order.get_by_text("Record an order won").click()
     expect(order).to_contain_text("Once HR or finance approves the order")
+    choice = order.locator("label.order-pain-point")
+    expect(choice).to_have_count(1)
+    assert owner.evaluate(
+        "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    ), "the order form widens the page"
+    panel = owner.locator("#panel-pain-points").bounding_box()
+    label = choice.bounding_box()
+    assert panel
+    assert label
+    assert label["x"] + label["width"] <= panel["x"] + panel["width"]
+    assert label["height"] > 40, "the pain point's label does not wrap"
     order.get_by_label("Order number").fill(reference)
     # An amount the form cannot read is said in the page, not in a browser tooltip.
     order.get_by_label("Amount (CNY)").fill("88,000.5.0")
