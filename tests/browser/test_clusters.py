@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from server.domain.demo import team as demo
+from tests.browser.pages import open_page, sign_in
 
 if TYPE_CHECKING:  # the fixtures' types; conftest is not imported at run time
     from tests.browser.conftest import Api, People, Person
@@ -363,3 +364,40 @@ def test_a_page_without_clusters_says_why_and_counts_in_words(
     expect(page.get_by_test_id("cluster-run")).to_contain_text("2 pain points in 0 clusters, 2 in none")
     expect(empty).to_contain_text("2 pain points are listed below.")
     assert page.evaluate("window.finishedBesideProgress") == []
+
+
+def test_a_refused_re_clustering_says_when_to_try_again_and_waits_it_out(
+    new_page: Callable[..., Page], people: People
+) -> None:
+    """RATE_LIMITED's retryAfter in words (seconds under a minute, else about so many minutes); the button
+    comes back once the wait is over. The server's refusals are stood in for: its limit is off in tests."""
+    page = open_page(new_page, "zh-CN")
+    sign_in(page, people.rd)
+    waits = iter([3, 249])
+
+    def refuse(route: Route) -> None:
+        body = route.request.post_data_json
+        if not (isinstance(body, dict) and body.get("operationName") == "ReclusterPainPoints"):
+            route.fallback()
+            return
+        error = {
+            "message": "Your team's pain points were re-clustered recently.",
+            "extensions": {"code": "RATE_LIMITED", "retryAfter": next(waits)},
+        }
+        route.fulfill(json={"data": None, "errors": [error]})
+
+    page.route("**/graphql", refuse)
+    page.goto("/#/clusters")
+    button = page.get_by_role("button", name="立即重新聚类")
+    status = page.get_by_test_id("recluster-status")
+    button.click()
+    expect(status).to_have_text("操作过于频繁，请 3 秒后再试。")
+    expect(button).to_be_disabled()
+    expect(button).to_be_enabled(timeout=6_000)
+    expect(status).to_be_empty()
+
+    button.click()
+    expect(status).to_have_text("操作过于频繁，请约 5 分钟后再试。")
+    expect(button).to_be_disabled()
+    page.wait_for_timeout(4_000)  # longer than the first wait: this one is minutes
+    expect(button).to_be_disabled()

@@ -34,7 +34,7 @@ export type ErrorDetails = Record<string, string | number>;
 
 export class ApiError extends Error {
   readonly code: ErrorCode | string;
-  /** Values for the code's message, e.g. `retryAfter` (seconds) or `status` (HTTP). */
+  /** Values for the code's message, e.g. `retryAfter` (seconds: errorMessage says it as `retry`) or `status` (HTTP). */
   readonly details: ErrorDetails;
 
   /** `message`: the server's sentence ("" when the client made the error: its code says it all). */
@@ -78,13 +78,25 @@ export function fromGraphQLErrors(errors: readonly WireError[]): ApiError {
 }
 
 /**
+ * When to try again, as a person says it (`retry` in a RATE_LIMITED message): seconds under a minute,
+ * else about so many minutes ("Try again in about 5 minutes", not "in 249 s").
+ */
+export function retryIn(seconds: number): string {
+  const whole = Math.max(1, Math.ceil(seconds));
+  if (whole < 60) return t("errors.retry.seconds", { count: whole });
+  return t("errors.retry.minutes", { count: Math.ceil(whole / 60) });
+}
+
+/**
  * A sentence for any thrown value, for showing on the page. `context` names where it is shown, when a
  * message of its own says more there (errors.<context>.<CODE>: "wrong email or password" on the sign-in
  * form; the cost and the balance when redeeming, given in `values`; `{{server}}` is the server's sentence).
  */
 export function errorMessage(error: unknown, context?: ErrorContext, values: ErrorDetails = {}): string {
   if (error instanceof ApiError) {
-    const all = { ...error.details, ...values, server: error.message };
+    const all: ErrorDetails = { ...error.details, ...values, server: error.message };
+    // A refusal without retryAfter (an HTTP 429 outside GraphQL) still gets a sentence: "try again shortly".
+    all.retry = typeof error.details.retryAfter === "number" ? retryIn(error.details.retryAfter) : t("errors.retry.later");
     const inContext = context ? `errors.${context}.${error.code}` : null;
     if (inContext && hasMessage(inContext)) return translate(inContext, all);
     const reason = typeof error.details.reason === "string" ? `errors.reasons.${error.details.reason}` : null;

@@ -37,6 +37,7 @@ export function reclusterControl(onStart: () => void, onFinished: () => void): R
   const bar = h("progress", { max: 1, value: 0, hidden: true, "aria-label": t("clusters.recluster.progress") });
   const status = h("span", { class: "recluster-status", role: "status", "data-testid": "recluster-status" });
   let timer: number | undefined;
+  let refusedUntil: number | undefined; // the button waits out a RATE_LIMITED refusal
   let disposed = false;
   let following = false;
 
@@ -89,8 +90,18 @@ export function reclusterControl(onStart: () => void, onFinished: () => void): R
       .catch((error: unknown) => {
         status.textContent = errorMessage(error);
         status.classList.add("failed");
-        button.disabled = false;
         following = false;
+        const wait = error instanceof ApiError && error.code === "RATE_LIMITED" ? error.details.retryAfter : undefined;
+        if (typeof wait !== "number") {
+          button.disabled = false;
+          return;
+        }
+        // Asking again before the wait is over is refused again: the button comes back when it may succeed.
+        refusedUntil = window.setTimeout(() => {
+          button.disabled = false;
+          status.textContent = "";
+          status.classList.remove("failed");
+        }, wait * 1000);
       });
   });
 
@@ -100,6 +111,7 @@ export function reclusterControl(onStart: () => void, onFinished: () => void): R
     dispose() {
       disposed = true;
       window.clearTimeout(timer);
+      window.clearTimeout(refusedUntil);
     },
   };
 }
