@@ -75,13 +75,15 @@ LONG_NAME = Person(
 # A team whose Chinese and English pain points are clustered once (clustered.py): requirement proposals.
 OLIVIA = Person("olivia.proposals@test.warroom", "Olivia Owner", team="Browser proposals")
 CHEN = Person("chen.rd.proposals@test.warroom", "陈晨", role="rd", team="Browser proposals")
+# HR of that team, on none of its cases: its clusters page shows the team's run and none of its pain points.
+HE = Person("he.hr.proposals@test.warroom", "何静 (HR)", role="hr", team="Browser proposals")
 # A team of its own for the visibility policies (test_admin_access.py): its admin, a regional director, an
 # owner of cases in its regions.
 ACCESS_ADMIN = Person("admin.access@test.warroom", "管理员 Ada", role="admin", team="Browser access")
 DIRECTOR = Person("director.access@test.warroom", "区域总监 Dora", team="Browser access")
 REGION_OWNER = Person("owner.access@test.warroom", "Owen Owner", team="Browser access")
 PEOPLE = (
-    ALICE, LINA, VICTOR, HANNA, RUTH, LEGAL, WANG_FANG, OUYANG, MEI, LONG_NAME, OLIVIA, CHEN,
+    ALICE, LINA, VICTOR, HANNA, RUTH, LEGAL, WANG_FANG, OUYANG, MEI, LONG_NAME, OLIVIA, CHEN, HE,
     ACCESS_ADMIN, DIRECTOR, REGION_OWNER,
 )  # fmt: skip
 
@@ -392,6 +394,12 @@ def war_room(signed_in: Callable[[Person], Page]) -> Callable[[Person, str], Pag
 def proposals_team(api: Api) -> ClusteredTeam:
     """Team "Browser proposals": two themes in Chinese and English, clustered by a real run."""
     return clustered_team(api, OLIVIA, CHEN)
+
+
+@pytest.fixture(scope="session")
+def proposals_hr() -> Person:
+    """HR of team "Browser proposals", on none of its cases."""
+    return HE
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,7 @@ from server.domain.demo import team as demo
 from tests.browser.pages import open_page, sign_in
 
 if TYPE_CHECKING:  # the fixtures' types; conftest is not imported at run time
+    from tests.browser.clustered import ClusteredTeam
     from tests.browser.conftest import Api, People, Person
 
 pytestmark = pytest.mark.browser
@@ -401,3 +402,42 @@ def test_a_refused_re_clustering_says_when_to_try_again_and_waits_it_out(
     expect(button).to_be_disabled()
     page.wait_for_timeout(4_000)  # longer than the first wait: this one is minutes
     expect(button).to_be_disabled()
+
+
+def test_a_reader_who_sees_none_of_the_run_is_told_so_and_offered_no_re_clustering(
+    api: Api,
+    proposals_team: ClusteredTeam,
+    proposals_hr: Person,
+    new_page: Callable[..., Page],
+    signed_in: Callable[[Person], Page],
+) -> None:
+    """HR of a clustered team, on none of its cases: the header gives the team's run, the body says none of it
+    is open to them (not that the run formed no cluster), across the page; no re-cluster button."""
+    run = api.call(proposals_team.rd, "PainPointClusters")["painPointClusters"]["run"]
+    assert run["clusterCount"] > 0
+    page = open_page(new_page, "zh-CN")
+    sign_in(page, proposals_hr)
+    page.goto("/#/clusters")
+    head = page.get_by_test_id("cluster-run")
+    expect(head).to_contain_text(
+        f"{run['painPointCount']} 条痛点分为 {run['clusterCount']} 个聚类，{run['unclusteredCount']} 条未归类。"
+    )
+    expect(head).to_contain_text(re.compile(r"^团队痛点聚类（.+）："))
+    expect(head).not_to_contain_text(re.compile("umap|hdbscan|bilingual", re.IGNORECASE))
+    expect(head).to_have_attribute("title", f"聚类方法：{run['method']} · 向量模型：{run['model']}")
+    empty = page.get_by_test_id("no-clusters")
+    expect(empty).to_have_text(
+        f"最近一次聚类的 {run['painPointCount']} 条痛点都未向你开放：你能查看自己参与的项目中的痛点，"
+        "以及可见性策略向你开放的痛点。"
+    )
+    expect(page.get_by_test_id("unclustered")).to_be_hidden()
+    box = empty.bounding_box()
+    assert box
+    assert box["width"] > 600, f"the sentence is squeezed into {box['width']} px"
+    expect(page.get_by_role("button", name="立即重新聚类")).to_have_count(0)
+
+    # A case owner (a member) reads the clusters of their cases, and is not offered the re-clustering either.
+    owner = signed_in(proposals_team.owner)
+    owner.goto("/#/clusters")
+    expect(owner.get_by_test_id("cluster-card").first).to_be_visible()
+    expect(owner.get_by_role("button", name="Re-cluster now")).to_have_count(0)

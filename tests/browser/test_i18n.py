@@ -36,7 +36,7 @@ pytestmark = pytest.mark.browser
 OUTPUT = ROOT / "test-output"
 PLACEHOLDER = re.compile(r"{{[^}]*}}")
 # Every string a person may read: text nodes, the text of elements that mix text and elements
-# ("Clustered <time> · …"), and the attributes shown as tooltips, placeholders and accessible names.
+# ("…, clustered <time>: …"), and the attributes shown as tooltips, placeholders and accessible names.
 # What people wrote, marked translate="no" (a document's preview), is theirs in any language.
 _COLLECT = """
 () => {

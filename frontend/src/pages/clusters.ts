@@ -39,14 +39,21 @@ function describeChanges(events: ClusterEvent[]): string {
   });
 }
 
-/** What the cards say when there are none: a filter that matches nothing, or why nothing is clustered. */
-function noClusters(page: ClusterPage, filtered: boolean): string {
+/**
+ * What the cards say when there are none: a filter that matches nothing, or why nothing is clustered. The run
+ * is the team's (its counts head the page); `unclusteredCount` and the cards are what the viewer may see of
+ * it, so a viewer who sees none of the run is told so, never that the run formed no cluster.
+ */
+function noClusters(page: ClusterPage, filtered: boolean, teamWide: boolean, canRecluster: boolean): string {
   if (filtered) return t("clusters.none.filtered");
   const waiting = page.unclusteredCount;
-  if (!page.run) {
-    if (waiting === 0) return t("clusters.none.nothingRecorded");
-    return t("clusters.none.waiting", { count: waiting });
+  const run = page.run;
+  if (waiting === 0) {
+    if (run && run.painPointCount > 0) return t("clusters.none.seeNone", { count: run.painPointCount });
+    return t(teamWide ? "clusters.none.nothingRecorded" : "clusters.none.seeNothing");
   }
+  if (!run) return t(canRecluster ? "clusters.none.waiting" : "clusters.none.waitingRead", { count: waiting });
+  if (run.clusterCount > 0) return t("clusters.none.notInCluster", { count: waiting });
   return t("clusters.none.formedNone", { count: waiting });
 }
 
@@ -55,6 +62,10 @@ export function clustersPage(): Page {
   const canAdopt = getUser()?.role === "RD";
   // Correcting clusters and adopting a whole one as a requirement proposal: R&D and admins.
   const canShape = canAdopt || getUser()?.role === "ADMIN";
+  // The server lets anyone of the team ask for a re-clustering (docs/api/painpoints.md); the page offers it to
+  // the people whose tool it is (R&D and admins, whom the top bar links it for), not to readers of the
+  // clusters of their own cases, who may see none of what it groups.
+  const canRecluster = canShape;
   let filter: ClusterFilter = {};
   let cursor: string | null = null;
   let loading = 0; // a newer load of the cards makes the answers of older ones stale
@@ -76,19 +87,20 @@ export function clustersPage(): Page {
       return data.painPointClusters.unclustered;
     },
   });
-  const overview = h(
-    "div",
-    { class: "clusters-overview" },
-    cards,
-    moreClusters,
-    h("section", { class: "unclustered card", "aria-labelledby": "unclustered-heading", "data-testid": "unclustered" }, unclusteredHeading, unclustered.el),
+  const unclusteredSection = h(
+    "section",
+    { class: "unclustered card", "aria-labelledby": "unclustered-heading", "data-testid": "unclustered" },
+    unclusteredHeading,
+    unclustered.el,
   );
+  const overview = h("div", { class: "clusters-overview" }, cards, moreClusters, unclusteredSection);
   const detailHolder = h("div", { class: "cluster-detail-holder", hidden: true });
 
   function showRun(page: ClusterPage): void {
     const run = page.run;
     if (!run) {
-      replaceChildren(runLine, t("clusters.run.never"));
+      replaceChildren(runLine, t(canRecluster ? "clusters.run.neverAsk" : "clusters.run.never"));
+      runLine.removeAttribute("title");
       return;
     }
     const summary = t("clusters.run.summary", {
@@ -96,10 +108,10 @@ export function clustersPage(): Page {
       painPoints: t("clusters.painPoints", { count: run.painPointCount }),
       clusters: t("clusters.clusterCount", { count: run.clusterCount }),
       unclustered: formatNumber(run.unclusteredCount),
-      method: run.method,
-      model: run.model,
     });
     replaceChildren(runLine, ...withNodes(summary, { time: timeElement(run.createdAt) }));
+    // How it was computed matters to whoever tunes it, not to the reader: on hover only.
+    runLine.title = t("clusters.run.details", { method: run.method, model: run.model });
   }
 
   /** `keep`: as many cards as are shown (a live reload), so the page keeps its length and scroll. */
@@ -119,9 +131,12 @@ export function clustersPage(): Page {
       const built = painPointClusters.nodes.map((cluster) => clusterCard(cluster, (chosen) => openCluster(chosen.id)));
       if (reset) replaceChildren(cards, ...built);
       else cards.append(...built);
+      const filtered = Object.keys(filter).length > 0;
       if (cards.childElementCount === 0) {
-        cards.append(h("p", { class: "empty", "data-testid": "no-clusters" }, noClusters(painPointClusters, Object.keys(filter).length > 0)));
+        cards.append(h("p", { class: "empty", "data-testid": "no-clusters" }, noClusters(painPointClusters, filtered, canAdopt, canRecluster)));
       }
+      // Nothing to list apart when the viewer sees no pain point at all (the line above says why).
+      unclusteredSection.hidden = !filtered && cards.querySelector("[data-testid=cluster-card]") === null && painPointClusters.unclusteredCount === 0;
       cursor = painPointClusters.pageInfo.endCursor;
       moreClusters.hidden = !painPointClusters.pageInfo.hasNextPage;
       notice.clear();
@@ -134,7 +149,7 @@ export function clustersPage(): Page {
 
   function reloadLive(events: ClusterEvent[]): void {
     // The re-clustering started here says itself when it is done: no "finished" line beside its progress.
-    const shown = recluster.running() ? events.filter((event) => event.kind !== "RUN_FINISHED") : events;
+    const shown = recluster?.running() ? events.filter((event) => event.kind !== "RUN_FINISHED") : events;
     if (shown.length > 0) {
       const message = t(detailHolder.hidden ? "clusters.live.updated" : "clusters.live.updatedOpen", { changes: describeChanges(shown), time: slot("time") });
       replaceChildren(liveLine, ...withNodes(message, { time: timeElement(shown[shown.length - 1].at) }));
@@ -163,9 +178,11 @@ export function clustersPage(): Page {
     window.scrollTo({ top: 0 });
   }
 
-  const recluster = reclusterControl(() => {
-    liveLine.hidden = true; // an earlier run's "finished" must not stand beside this one's progress
-  }, reloadAll);
+  const recluster = canRecluster
+    ? reclusterControl(() => {
+        liveLine.hidden = true; // an earlier run's "finished" must not stand beside this one's progress
+      }, reloadAll)
+    : null;
   moreClusters.addEventListener("click", () => void loadClusters(false));
   reloadAll();
 
@@ -182,7 +199,7 @@ export function clustersPage(): Page {
         runLine,
         canShape ? h("p", { class: "hint" }, h("a", { href: "#/proposals", "data-testid": "proposals-link" }, t("clusters.proposalsLink"))) : null,
       ),
-      recluster.el,
+      recluster?.el ?? null,
     ),
     canAdopt ? null : h("p", { class: "hint" }, t("clusters.readOnly")),
     filtersForm((chosen) => {
@@ -198,7 +215,7 @@ export function clustersPage(): Page {
   return {
     el,
     dispose() {
-      recluster.dispose();
+      recluster?.dispose();
       stopFollowing();
     },
   };
