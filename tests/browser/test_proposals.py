@@ -26,6 +26,23 @@ WHY = "销售团队都这么叫 (what sales calls it)"
 NOTE = "Q3 路线图: retry declined cards"
 
 
+# Records every text the clusters page's live line shows: corrections join no new pain point to a cluster.
+_WATCH_LIVE_LINE = """() => {
+  window.liveNotes = [];
+  new MutationObserver(() => {
+    const live = document.querySelector("[data-testid=clusters-live]");
+    if (live && !live.hidden) window.liveNotes.push(live.textContent);
+  }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+}"""
+# Longer than a correction's event takes to reach the page (the outbox, then the page gathers 300 ms).
+LIVE_SECONDS = 2
+
+
+def _no_live_note(page: Page) -> None:
+    page.wait_for_timeout(LIVE_SECONDS * 1000)
+    assert page.evaluate("window.liveNotes") == []
+
+
 def _open_cluster(page: Page, cluster_id: str) -> None:
     if page.url.endswith("#/clusters"):  # the same hash again would not leave an opened cluster
         page.get_by_role("button", name="← All clusters").click()
@@ -47,6 +64,7 @@ def test_rd_renames_adopts_a_cluster_and_downloads_its_proposal(
     cluster = proposals_team.checkout
     page = signed_in(proposals_team.rd)
     _open_cluster(page, cluster["id"])
+    page.evaluate(_WATCH_LIVE_LINE)
     detail = page.get_by_test_id("cluster-detail")
     expect(detail.get_by_test_id("cluster-label")).to_have_text(cluster["label"])
     history = detail.get_by_test_id("cluster-corrections")
@@ -82,6 +100,7 @@ def test_rd_renames_adopts_a_cluster_and_downloads_its_proposal(
         len(CHECKOUT)
     )
     screenshot(page, "cluster-adopted-as-proposal")
+    _no_live_note(page)  # no "0 new pain points joined a cluster" after a rename and an adoption
 
     outcome.get_by_test_id("proposal-link").click()
     proposal = page.get_by_test_id("proposal")
@@ -205,6 +224,7 @@ def test_rd_renames_adopts_a_cluster_and_downloads_its_proposal(
     stored = api.call(proposals_team.rd, "PainPointClusters", first=20, members=20)["painPointClusters"]
     assert moved_id in {p["id"] for p in stored["unclustered"]}
     screenshot(page, "cluster-moved")
+    _no_live_note(page)  # a moved pain point is no new one
 
     # A member of the team sees no proposals link, and the list refuses them.
     member = signed_in(proposals_team.owner)

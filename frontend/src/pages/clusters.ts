@@ -29,10 +29,14 @@ const CLUSTERS_PER_PAGE = 12;
 const UNCLUSTERED_PER_PAGE = 20;
 const MAX_PAGE = 100; // the most the API gives at once
 
-function describeChanges(events: ClusterEvent[]): string {
+/** What the live line says of a burst; null when nothing joined (a rename, merge, split or move: the cards
+ * reload quietly, and R&D who made it see it where they made it). */
+function describeChanges(events: ClusterEvent[]): string | null {
   if (events.some((event) => event.kind === "RUN_FINISHED")) return t("clusters.live.runFinished");
-  const grown = new Set(events.map((event) => event.clusterId)).size;
-  const added = events.reduce((sum, event) => sum + event.added, 0);
+  const joined = events.filter((event) => event.kind === "CLUSTER_GREW" && event.added > 0);
+  if (joined.length === 0) return null;
+  const grown = new Set(joined.map((event) => event.clusterId)).size;
+  const added = joined.reduce((sum, event) => sum + event.added, 0);
   return t("clusters.live.joined", {
     added: t("clusters.live.newPainPoints", { count: added }),
     clusters: grown === 1 ? t("clusters.live.aCluster") : t("clusters.clusterCount", { count: grown }),
@@ -150,8 +154,9 @@ export function clustersPage(): Page {
   function reloadLive(events: ClusterEvent[]): void {
     // The re-clustering started here says itself when it is done: no "finished" line beside its progress.
     const shown = recluster?.running() ? events.filter((event) => event.kind !== "RUN_FINISHED") : events;
-    if (shown.length > 0) {
-      const message = t(detailHolder.hidden ? "clusters.live.updated" : "clusters.live.updatedOpen", { changes: describeChanges(shown), time: slot("time") });
+    const changes = describeChanges(shown);
+    if (changes) {
+      const message = t(detailHolder.hidden ? "clusters.live.updated" : "clusters.live.updatedOpen", { changes, time: slot("time") });
       replaceChildren(liveLine, ...withNodes(message, { time: timeElement(shown[shown.length - 1].at) }));
       liveLine.hidden = false;
     }
