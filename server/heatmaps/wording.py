@@ -81,7 +81,7 @@ CHINESE: Final = Wording(
         Activity.SNAPSHOTS: ("命名 {n} 个版本", "命名 {n} 个版本"),
         Activity.PAIN_POINTS: ("{n} 条痛点", "{n} 条痛点"),
         Activity.ADOPTIONS: ("{n} 次采纳", "{n} 次采纳"),
-        Activity.ASSET_REUSES: ("{n} 个案例由所发布的知识开启", "{n} 个案例由所发布的知识开启"),
+        Activity.ASSET_REUSES: ("{n} 个项目由所发布的知识开启", "{n} 个项目由所发布的知识开启"),
         Activity.ASSET_SUBSCRIPTIONS: ("所发布的知识获 {n} 人订阅", "所发布的知识获 {n} 人订阅"),
     },
     score="活跃度得分",

@@ -131,7 +131,7 @@ async def test_reuses_and_subscriptions_credit_the_asset_authors_on_the_source_c
         f"/cases/{case_id}/heatmap.svg", headers={"authorization": f"Bearer {crew.tokens['owner']}"}
     )
     assert picture.status_code == 200
-    assert "2 个案例由所发布的知识开启，所发布的知识获 2 人订阅" in picture.text
+    assert "2 个项目由所发布的知识开启，所发布的知识获 2 人订阅" in picture.text
     team_picture = await crew.api.client.get(
         f"/teams/{team_a}/heatmap.svg?lang=en", headers={"authorization": f"Bearer {crew.tokens['mate']}"}
     )

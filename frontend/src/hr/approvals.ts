@@ -186,7 +186,7 @@ export function approvals(options: { adjustments: boolean }): HTMLElement {
   return h(
     "section",
     { class: "card", "aria-labelledby": "approvals-title", "data-testid": "approvals" },
-    h("div", { class: "card-head" }, h("h2", { id: "approvals-title" }, t("hr.approvals.title")), h("button", { type: "button", class: "button-quiet", onclick: () => void load() }, t("common.refresh"))),
+    h("div", { class: "card-head" }, h("h2", { id: "approvals-title" }, t("hr.approvals.pending")), h("button", { type: "button", class: "button-quiet", onclick: () => void load() }, t("common.refresh"))),
     notice.el,
     h("h3", {}, t("hr.approvals.ordersWon")),
     orders,

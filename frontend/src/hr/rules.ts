@@ -5,7 +5,7 @@ import { request } from "../api/client";
 import { PointRulesDocument, UpdatePointRuleDocument } from "../api/generated/graphql";
 import { errorMessage } from "../api/errors";
 import { t } from "../i18n";
-import { formatList, formatPoints } from "../i18n/format";
+import { formatList, formatPoints, utcDayStart } from "../i18n/format";
 import { earnedWhere } from "../points/earning";
 import { actionLabel } from "../points/labels";
 import type { PointRule } from "../points/types";
@@ -82,7 +82,7 @@ export function pointRules(): HTMLElement {
     "section",
     { class: "card", "aria-labelledby": "rules-title" },
     h("h2", { id: "rules-title" }, t("hr.rules.title")),
-    h("p", { class: "hint" }, t("hr.rules.hint")),
+    h("p", { class: "hint" }, t("hr.rules.hint", { reset: utcDayStart() })),
     notice.el,
     h(
       "table",

@@ -56,3 +56,8 @@ export function formatMoney(amount: string, currency: string = ORDER_CURRENCY): 
   const value = Number(amount);
   return Number.isFinite(value) ? formatNumber(value, { style: "currency", currency }) : amount;
 }
+
+/** When a UTC day starts on this device's clock ("08:00" in China): caps and daily counts go by UTC days. */
+export function utcDayStart(): string {
+  return formatDate(Date.UTC(2026, 0, 1), { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+}

@@ -13,7 +13,7 @@ import { rewardCatalogue } from "../points/catalogue";
 import { redeem } from "../points/redeem";
 import type { PointsEvent, Reward } from "../points/types";
 import { t } from "../i18n";
-import { formatPoints } from "../i18n/format";
+import { formatPoints, utcDayStart } from "../i18n/format";
 import { h } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
 import type { Page } from "../ui/page";
@@ -153,7 +153,7 @@ export function walletPage(): Page {
       "section",
       { class: "card", "aria-labelledby": "caps-title" },
       h("h2", { id: "caps-title" }, t("wallet.caps.title")),
-      h("p", { class: "hint" }, t("wallet.caps.hint")),
+      h("p", { class: "hint" }, t("wallet.caps.hint", { reset: utcDayStart() })),
       caps.el,
     ),
     h("section", { class: "card", "aria-labelledby": "ledger-title" }, h("h2", { id: "ledger-title" }, t("wallet.ledger.title")), ledger.el, moreLedger),

@@ -92,7 +92,7 @@ def to_markdown(doc: dict[str, Any]) -> str:
         "",
         f"- 痛点 Pain points: {evidence.get('painPointCount', 0)}"
         f"（已采纳 adopted: {evidence.get('adoptedCount', 0)}）",
-        f"- 案例 Cases: {evidence.get('caseCount', 0)}",
+        f"- 项目 Cases: {evidence.get('caseCount', 0)}",
         f"- 提交人 Authors: {evidence.get('authorCount', 0)}",
         f"- 受影响客户 Affected customers ({evidence.get('customerCount', 0)}): "
         + _inline("、".join(evidence.get("customers") or []) or "—"),
@@ -113,7 +113,7 @@ def to_markdown(doc: dict[str, Any]) -> str:
         author = (item.get("author") or {}).get("name") or (item.get("author") or {}).get("id") or ""
         lines += [
             f"{number}. {_inline(item['text'])}",
-            f"   - 案例 Case: {_inline(item.get('caseTitle') or item['caseId'])}"
+            f"   - 项目 Case: {_inline(item.get('caseTitle') or item['caseId'])}"
             f" · 客户 Customer: {_inline(item.get('customer') or '—')}"
             f" · 提交人 Author: {_inline(author)} · {item.get('createdAt') or ''}",
         ]
