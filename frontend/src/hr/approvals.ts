@@ -88,6 +88,11 @@ function approveButton(onclick: () => void): HTMLElement {
   return h("button", { type: "button", class: "button-primary", onclick }, t("common.approve"));
 }
 
+/** "Reject…": opens the form asking why (`label`), then `reject`s with the reason given. */
+function rejectButton(holder: HTMLElement, label: string, reject: (reason: string) => Promise<void>): HTMLElement {
+  return h("button", { type: "button", class: "button-quiet", onclick: () => rejectForm(holder, label, reject) }, t("common.rejectMore"));
+}
+
 function notYours(why: string): HTMLElement {
   return h("span", { class: "hint not-yours", "data-testid": "not-yours" }, why);
 }
@@ -109,17 +114,8 @@ function orderRow(order: OrderWonFieldsFragment, notice: Notice): HTMLElement {
       ? notYours(may.why)
       : approveButton(() => void decide(notice, () => request(ApproveOrderDocument, { orderId: order.id }), t("hr.approvals.orderApproved", { reference: order.reference ?? order.id }), row)),
     may.reject
-      ? h(
-          "button",
-          {
-            type: "button",
-            class: "button-quiet",
-            onclick: () =>
-              rejectForm(holder, t("hr.approvals.rejectOrderReason"), (reason) =>
-                decide(notice, () => request(RejectOrderDocument, { orderId: order.id, reason }), t("hr.approvals.orderRejected", { reference: order.reference ?? order.id }), row),
-              ),
-          },
-          t("common.rejectMore"),
+      ? rejectButton(holder, t("hr.approvals.rejectOrderReason"), (reason) =>
+          decide(notice, () => request(RejectOrderDocument, { orderId: order.id, reason }), t("hr.approvals.orderRejected", { reference: order.reference ?? order.id }), row),
         )
       : null,
   );
@@ -144,17 +140,8 @@ function adjustmentRow(item: AdjustmentRequestFieldsFragment, notice: Notice): H
       ? notYours(may.why)
       : approveButton(() => void decide(notice, () => request(ApproveAdjustmentDocument, { requestId: item.id }), t("hr.approvals.adjustmentApproved", who), row)),
     may.reject
-      ? h(
-          "button",
-          {
-            type: "button",
-            class: "button-quiet",
-            onclick: () =>
-              rejectForm(holder, t("hr.approvals.rejectAdjustmentReason"), (reason) =>
-                decide(notice, () => request(RejectAdjustmentDocument, { requestId: item.id, reason }), t("hr.approvals.adjustmentRejected"), row),
-              ),
-          },
-          t("common.rejectMore"),
+      ? rejectButton(holder, t("hr.approvals.rejectAdjustmentReason"), (reason) =>
+          decide(notice, () => request(RejectAdjustmentDocument, { requestId: item.id, reason }), t("hr.approvals.adjustmentRejected"), row),
         )
       : null,
   );
