@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 
 from server.infra.db import Database
 from server.infra.ids import new_id
@@ -94,6 +95,27 @@ async def test_a_masked_reader_of_the_case_reads_comments_and_pain_points_masked
     assert (await api.data(ONE_COMMENT, {"id": thread_id}, director))["comment"] == written
     nodes = (await api.data(CASE_PAIN_POINTS, {"id": south}, director))["casePainPoints"]["nodes"]
     assert [(n["text"], n["customer"]) for n in nodes] == [(WRITTEN, "阿里零售")]
+
+
+async def test_a_quote_cut_through_the_customer_s_name_keeps_no_piece_of_it(
+    api: GraphQL, app_db: Database
+) -> None:
+    """A passage selected from inside the name ("里零售 的王经理") would give that piece beside the copy's
+    "阿***": the piece is masked, and the quote still stands in the masked copy, where the war room finds it."""
+    world = await build(app_db, api)
+    await mask(app_db, world, "director")
+    south, owner = world.cases["south"], world.people["owner"]
+    doc = document("阿里零售 的王经理说，下周再联系阿里零售采购部")
+    await store_document(app_db, south, owner.id, doc)
+    for cut in ("里零售 的王经理", "下周再联系阿里"):
+        variables = {"i": {"caseId": south, "body": "看这里", "anchor": anchor_on(doc, cut)}}
+        await api.data(ADD, variables, world.tokens["owner"])
+    listed = (await api.data(CASE_COMMENTS, {"id": south}, world.tokens["director"]))["case"]["comments"]
+    quotes = sorted(node["anchor"]["currentQuote"] for node in listed["nodes"])
+    assert quotes == ["*** 的王经理", "下周再联系阿***"]
+    copy = await api.case_text(world.tokens["director"], south)
+    assert copy == "阿*** 的王经理说，下周再联系阿***采购部"
+    assert all(quote in copy for quote in quotes)
 
 
 async def test_comments_and_pain_points_a_masking_view_reaches_are_masked(
@@ -200,3 +222,12 @@ async def test_cluster_descriptions_do_not_name_a_masked_customer(api: GraphQL, 
     # R&D sees the team as written.
     (clear,) = (await api.data(CLUSTERS, token=world.tokens["rd"]))["painPointClusters"]["nodes"]
     assert (clear["label"], clear["keywords"][0]) == ("阿里零售 / 结账 / 华为终端", "阿里零售")
+    # R&D renames the cluster, naming a customer: the masked reader reads the name masked in it too.
+    async with app_db.transaction() as session:
+        await session.execute(
+            update(Cluster).where(Cluster.cluster_id == "c1").values(label="阿里零售 结账失败")
+        )
+    (renamed,) = (await api.data(CLUSTERS, token=world.tokens["director"]))["painPointClusters"]["nodes"]
+    assert renamed["label"] == "阿*** 结账失败"
+    (clear,) = (await api.data(CLUSTERS, token=world.tokens["rd"]))["painPointClusters"]["nodes"]
+    assert clear["label"] == "阿里零售 结账失败"

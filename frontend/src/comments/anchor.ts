@@ -116,6 +116,11 @@ export function findPassagesByQuote(editor: Editor): void {
   byQuote.add(editor);
 }
 
+/** Whether `editor` finds passages by quote (a masked copy): then only the server says a passage is gone. */
+export function findsPassagesByQuote(editor: Editor): boolean {
+  return byQuote.has(editor);
+}
+
 /** The first place `quote` stands in the editor's text (blocks joined by "\n", as quotes are made). */
 export function quoteRange(editor: Editor, quote: string): Range | null {
   const wanted = quote.trim();
@@ -141,8 +146,9 @@ export function quoteRange(editor: Editor, quote: string): Range | null {
 /** Where an anchor's passage is in the editor now; null when it was deleted (or cannot be read). */
 export function passageRange(editor: Editor, anchor: { start: string; end: string }): Range | null {
   if (byQuote.has(editor)) {
-    const { quote, currentQuote } = anchor as { quote?: string; currentQuote?: string | null };
-    return quoteRange(editor, currentQuote ?? quote ?? "");
+    // What the passage says now; an orphaned one (null) is found nowhere, not at its old words elsewhere.
+    const { currentQuote } = anchor as { currentQuote?: string | null };
+    return currentQuote ? quoteRange(editor, currentQuote) : null;
   }
   const sync = binding(editor);
   if (!sync) return null;

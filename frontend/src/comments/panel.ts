@@ -18,7 +18,7 @@ import { h, replaceChildren } from "../ui/dom";
 import { noticeArea } from "../ui/notice";
 import type { PanelTab } from "../warroom/side-panel";
 import type { Room } from "../warroom/room";
-import { passageRange, type Passage } from "./anchor";
+import { findsPassagesByQuote, passageRange, type Passage } from "./anchor";
 import { composer } from "./composer";
 import { passageHighlights, scrollToPassage } from "./highlight";
 import { commentMargin } from "./margin";
@@ -379,7 +379,9 @@ export function commentsTab(room: Room, editorHost: HTMLElement, marginHost: HTM
   const recheck = (): void => {
     window.clearTimeout(timer);
     timer = window.setTimeout(() => {
-      if (!synced) return;
+      // A masked copy finds passages by their masked quote, which a cut through a name can keep from
+      // matching: there the server's `orphaned` alone says a passage is gone.
+      if (!synced || findsPassagesByQuote(editor)) return;
       let changed = false;
       for (const thread of threads.values()) {
         if (!thread.anchor || thread.resolvedAt || thread.anchor.orphaned) continue;

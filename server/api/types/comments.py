@@ -14,6 +14,7 @@ from server import models
 from server.api.context import Context, Info
 from server.api.types.common import PageInfo
 from server.api.types.users import User
+from server.domain.access.masking import mask_cut_name
 from server.domain.cases import actions as cases
 from server.domain.comments import reach
 from server.domain.comments import reads as comment_reads
@@ -105,8 +106,8 @@ def anchor_view(
     span = resolver.stored_span(comment.anchor_start, comment.anchor_end) if resolver is not None else None
     quote, current = comment.quote or "", span.text if span else None
     if masked_for is not None:
-        quote = mask_line(quote, masked_for).text
-        current = None if current is None else mask_line(current, masked_for).text
+        quote = mask_cut_name(mask_line(quote, masked_for).text, masked_for)
+        current = None if current is None else mask_cut_name(mask_line(current, masked_for).text, masked_for)
     return CommentAnchor(
         start=_b64(comment.anchor_start),
         end=_b64(comment.anchor_end),

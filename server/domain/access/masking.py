@@ -51,3 +51,32 @@ def names_customer(term: str, customers: Iterable[str]) -> bool:
         if name and (name in word or (len(word) >= 2 and word in name)):
             return True
     return False
+
+
+def mask_cut_name(text: str, customer: str) -> str:
+    """`text` cut out of a longer one (a comment's quote) with a piece of `customer`'s name at either end
+    masked, ignoring case: a quote that starts inside the name ("里零售反馈" of 阿里零售) or ends inside it
+    ("联系阿里") would otherwise give that piece as written. A piece of a Latin-script name must be three
+    letters or more and end the word it is in ("cme Retail asks", "we called Acme"), so that "we are" keeps
+    its "re". Whole names are masked by `mask_line`."""
+    name = " ".join(customer.split())
+    folded = name.casefold()
+    for size in range(len(name) - 1, 1, -1):  # the longest piece first
+        piece, rest = text[:size], text[size:]
+        if piece.casefold() == folded[-size:] and _whole(piece, rest[:1]):
+            text = MASK + rest
+            break
+    for size in range(len(name) - 1, 1, -1):
+        piece, before = text[len(text) - size :], text[: len(text) - size]
+        if len(text) >= size and piece.casefold() == folded[:size] and _whole(piece, before[-1:]):
+            text = before + mask_name(name[:size])
+            break
+    return text
+
+
+def _whole(piece: str, beside: str) -> bool:
+    """Whether a cut piece of a name stands as a word: any CJK piece; a Latin one of three letters or more
+    with no letter or digit beside it on the side away from the cut."""
+    if any(_wide(char) for char in piece):
+        return True
+    return len(piece) >= 3 and not beside.isalnum()

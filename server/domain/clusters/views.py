@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.clustering import Keyword, WeekCount, class_keywords, label_from_keywords, weekly_counts
-from server.domain.access.masking import mask_name, names_customer
+from server.domain.access.masking import mask_customer_in, mask_name, names_customer
 from server.domain.clusters.placement import current_run
 from server.domain.clusters.seen import Seen, read_page
 from server.domain.errors import BadInput, NotFound
@@ -153,7 +153,9 @@ async def clusters(
     for cluster_id in page:
         counted = [r for r in read.members[cluster_id] if r.counted]
         shown = {(r.customer, r.clear) for r in counted}
-        label, keywords = _without_names(*described[cluster_id], {name for name, clear in shown if not clear})
+        # Every visible member counts here: a partial view's keywords are made from uncounted ones too.
+        masked_names = {r.customer for r in read.members[cluster_id] if not r.clear}
+        label, keywords = _without_names(*described[cluster_id], masked_names)
         nodes.append(
             ClusterView(
                 run_id=run.id,
@@ -253,11 +255,20 @@ async def _descriptions(
 
 def _without_names(label: str, keywords: list[Keyword], masked: set[str]) -> tuple[str, list[Keyword]]:
     """A cluster's description for a viewer who sees the `masked` customers masked: a keyword that names one
-    (or a piece of its name) is masked like the name, and the label is made again from the keywords."""
-    if not masked or not any(names_customer(k.term, masked) for k in keywords):
+    (or a piece of its name) is masked like the name; a label made from the keywords is made again from
+    them, and any other label (R&D's rename) has the names in it masked."""
+    if not masked:
         return label, keywords
-    shown = [Keyword(mask_name(k.term), k.score) if names_customer(k.term, masked) else k for k in keywords]
-    return label_from_keywords(shown), shown
+    if any(names_customer(k.term, masked) for k in keywords):
+        shown = [
+            Keyword(mask_name(k.term), k.score) if names_customer(k.term, masked) else k for k in keywords
+        ]
+        if label == label_from_keywords(keywords):
+            return label_from_keywords(shown), shown
+        keywords = shown
+    for customer in sorted(masked):
+        label = mask_customer_in(label, customer)
+    return label, keywords
 
 
 @lru_cache(maxsize=256)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -66,6 +66,13 @@ class AwardRequest:
     key: str
     actor_id: str | None = None
     at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.at is not None:
+            if self.at.tzinfo is None:
+                raise BadInput("An award's time needs its zone.")
+            # Caps count UTC days: a time given in another zone is the same moment in UTC.
+            object.__setattr__(self, "at", self.at.astimezone(UTC))
 
     def job_kwargs(self) -> dict[str, Any]:
         """The keyword arguments of the `award_points` job (plain strings, as arq pickles them)."""

@@ -3,7 +3,7 @@ masked customer is found."""
 
 import pytest
 
-from server.domain.access.masking import mask_name, names_customer
+from server.domain.access.masking import mask_cut_name, mask_name, names_customer
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,22 @@ def test_mask_name(name: str, masked: str) -> None:
 )
 def test_a_keyword_names_a_customer_when_it_is_or_holds_a_piece_of_its_name(term: str, names: bool) -> None:
     assert names_customer(term, ["阿里零售", "Acme Retail"]) is names
+
+
+@pytest.mark.parametrize(
+    ("text", "customer", "masked"),
+    [
+        ("里零售反馈退款慢", "阿里零售", "***反馈退款慢"),  # a quote starting inside the name
+        ("请联系阿里", "阿里零售", "请联系阿***"),  # and one ending inside it
+        ("售后反馈", "阿里零售", "售后反馈"),  # one character says nothing
+        ("阿*** 的王经理", "阿里零售", "阿*** 的王经理"),  # whole names are mask_line's
+        ("cme Retail asks for a discount", "Acme Retail", "*** asks for a discount"),
+        ("we called Acme", "Acme Retail", "we called A***"),
+        ("we are", "Retail Co", "we are"),  # "re" is no piece of a name
+        ("tailored plan", "Acme Retail", "tailored plan"),  # nor is a word that only starts like one
+    ],
+)
+def test_a_quote_cut_through_the_customer_s_name_keeps_no_piece_of_it(
+    text: str, customer: str, masked: str
+) -> None:
+    assert mask_cut_name(text, customer) == masked

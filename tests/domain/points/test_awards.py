@@ -1,5 +1,5 @@
 import asyncio
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
@@ -196,9 +196,13 @@ async def test_job_arguments_round_trip() -> None:
 async def test_a_dated_award_keeps_its_time_through_the_job() -> None:
     at = datetime(2026, 3, 10, 9, 30, tzinfo=timezone(timedelta(hours=8)))
     request = awards.pain_point_accepted("p", "u", at=at)
+    # Stored as the same moment in UTC, the zone caps count days in.
+    assert request.at == datetime(2026, 3, 10, 1, 30, tzinfo=UTC)
     kwargs = request.job_kwargs()
-    assert kwargs["at"] == "2026-03-10T09:30:00+08:00"
+    assert kwargs["at"] == "2026-03-10T01:30:00+00:00"
     assert AwardRequest.from_job(**kwargs) == request
+    with pytest.raises(BadInput, match="needs its zone"):
+        awards.pain_point_accepted("p", "u", at=datetime(2026, 3, 10, 9, 30))
     assert "at" not in awards.pain_point_accepted("p", "u").job_kwargs()
     for bad in ("yesterday", "2026-03-10T09:30:00", ""):
         with pytest.raises(BadInput, match="ISO 8601 time with its zone"):
