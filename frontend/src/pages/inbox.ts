@@ -26,6 +26,8 @@ export function inboxPage(): Page {
   const markAll = h("button", { type: "button", class: "button-quiet", "data-testid": "mark-all-read", onclick: () => void readAll() }, t("notifications.inbox.markAll"));
   const more = h("button", { type: "button", class: "button-quiet", hidden: true, onclick: () => void load() }, t("notifications.inbox.more"));
   let items: Notification[] = [];
+  // Those that arrived live, oldest first: a first page asked for before one arrived must not drop it.
+  const arrived: Notification[] = [];
   let after: string | null = null;
   let loading = 0;
 
@@ -42,6 +44,7 @@ export function inboxPage(): Page {
   /** The next page, or (`fresh`) the first `size` again. */
   async function load(fresh = false, size = PAGE_SIZE): Promise<void> {
     const attempt = ++loading;
+    const known = arrived.length;
     more.disabled = true;
     try {
       const { notifications } = await request(NotificationsDocument, {
@@ -50,7 +53,8 @@ export function inboxPage(): Page {
         unreadOnly: unreadOnly.checked,
       });
       if (attempt !== loading) return;
-      items = fresh ? notifications.nodes : [...items, ...notifications.nodes.filter((n) => !items.some((i) => i.id === n.id))];
+      const late = arrived.slice(known).filter((n) => !notifications.nodes.some((m) => m.id === n.id)).reverse();
+      items = fresh ? [...late, ...notifications.nodes] : [...items, ...notifications.nodes.filter((n) => !items.some((i) => i.id === n.id))];
       after = notifications.pageInfo.endCursor;
       more.hidden = !notifications.pageInfo.hasNextPage;
       notice.clear();
@@ -99,6 +103,7 @@ export function inboxPage(): Page {
   const stopEvents = onNotificationEvent((event) => {
     if (event.kind === "CREATED" && event.notification) {
       const created = event.notification;
+      arrived.push(created);
       if (!items.some((i) => i.id === created.id)) items = [created, ...items];
       render();
     } else {
